@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Filiere, StudentProfile, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "role")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class StudentProfileInline(admin.StackedInline):
+    model = StudentProfile
+    fk_name = "user"
+    can_delete = False
+    autocomplete_fields = ["advisor"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name", "student_profile__student_number"]
+    inlines = [StudentProfileInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "language")}),
+        (_("Role"), {"fields": ("role", "is_active", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
+    )
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Filiere)
+class FiliereAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(admin.ModelAdmin):
+    list_display = ["student_number", "user", "track", "year", "filiere", "advisor"]
+    list_filter = ["track", "year", "filiere"]
+    search_fields = ["student_number", "user__email", "user__last_name"]
+    list_select_related = ["user", "filiere", "advisor"]
+    autocomplete_fields = ["user", "advisor"]

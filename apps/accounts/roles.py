@@ -1,0 +1,58 @@
+"""Roles and what each may do: the one place to ask "may this user do X"."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("Student")
+    ADVISOR = "advisor", _("Study advisor")
+    DRI = "dri", _("International relations office (DRI)")
+    DFI = "dfi", _("Academic directorate (DFI)")
+    ADMIN = "admin", _("Administrator")
+
+
+class Capability(StrEnum):
+    USE_ADMIN_SITE = "use_admin_site"
+    MANAGE_CATALOGUE = "manage_catalogue"
+    MANAGE_USERS = "manage_users"
+    SEE_ALL_DOSSIERS = "see_all_dossiers"
+    REVIEW_APPLICATIONS = "review_applications"
+    VALIDATE_SUMMER_PROJECTS = "validate_summer_projects"
+    APPROVE_COURSE_PLANS = "approve_course_plans"
+    BUILD_OWN_PLAN = "build_own_plan"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.STUDENT: frozenset({Capability.BUILD_OWN_PLAN}),
+    Role.ADVISOR: frozenset({Capability.APPROVE_COURSE_PLANS}),
+    Role.DRI: frozenset(
+        {
+            Capability.USE_ADMIN_SITE,
+            Capability.MANAGE_CATALOGUE,
+            Capability.SEE_ALL_DOSSIERS,
+            Capability.REVIEW_APPLICATIONS,
+            Capability.VALIDATE_SUMMER_PROJECTS,
+        }
+    ),
+    Role.DFI: frozenset({Capability.SEE_ALL_DOSSIERS, Capability.VALIDATE_SUMMER_PROJECTS}),
+    Role.ADMIN: frozenset(Capability),
+}
+
+# Django admin apps each capability opens to its holders (model permissions in the admin).
+CAPABILITY_ADMIN_APPS: dict[Capability, frozenset[str]] = {
+    Capability.MANAGE_CATALOGUE: frozenset({"programmes"}),
+}
+
+STAFF_ROLES = frozenset({Role.DRI, Role.DFI, Role.ADMIN})
+
+
+def user_can(user, capability: Capability) -> bool:
+    """True when `user` is an active account whose role grants `capability`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())

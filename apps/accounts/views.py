@@ -1,0 +1,19 @@
+from django.shortcuts import render
+
+from apps.programmes.selectors import catalogue_summary
+
+from .roles import Capability, Role, user_can
+from .selectors import advisees_of, student_profile_for
+
+
+def home(request):
+    """The signed-in person's starting page, shaped by their role."""
+    user = request.user
+    context = {"profile": None, "advisees": None, "summary": None}
+    if user.role == Role.STUDENT:
+        context["profile"] = student_profile_for(user)
+    if user.role == Role.ADVISOR:
+        context["advisees"] = advisees_of(user)
+    if user_can(user, Capability.SEE_ALL_DOSSIERS):
+        context["summary"] = catalogue_summary()
+    return render(request, "accounts/home.html", context)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Agreement, Language, Partner, StudyField
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "city", "agreement_count"]
+    list_filter = ["country", "agreements__kind", "languages"]
+    search_fields = ["name", "city"]
+    filter_horizontal = ["languages", "fields"]
+    inlines = [AgreementInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(agreement_total=Count("agreements"))
+
+    @admin.display(description="#", ordering="agreement_total")
+    def agreement_count(self, partner: Partner) -> int:
+        return partner.agreement_total
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["partner", "kind", "seats_per_year", "first_year", "last_year"]
+    list_filter = ["kind", "partner__country"]
+    search_fields = ["partner__name"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(StudyField)
+class StudyFieldAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name"]
+    search_fields = ["slug", "name"]

@@ -1,0 +1,62 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import AgreementKind, Language, Partner, StudyField
+
+
+def partner_countries() -> list[tuple[str, str]]:
+    """Only the countries where the school has partners, by localized name."""
+    codes = Partner.objects.values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    country = django_filters.ChoiceFilter(
+        choices=partner_countries, label=_("Country"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="agreements__kind",
+        choices=AgreementKind.choices,
+        label=_("Programme"),
+        empty_label=_("All"),
+        distinct=True,
+    )
+    language = django_filters.ModelChoiceFilter(
+        field_name="languages",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        label=_("Language of instruction"),
+        empty_label=_("All"),
+        distinct=True,
+    )
+    field = django_filters.ModelChoiceFilter(
+        field_name="fields",
+        queryset=StudyField.objects.all(),
+        to_field_name="slug",
+        label=_("Field of study"),
+        empty_label=_("All"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["q", "country", "kind", "language", "field"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            css = "form-control" if name == "q" else "form-select"
+            field.widget.attrs["class"] = css
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, city or field")
+        self.form.fields["q"].widget.input_type = "search"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(city__icontains=value) | Q(fields__name__icontains=value)
+        ).distinct()

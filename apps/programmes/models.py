@@ -1,0 +1,136 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Language(models.Model):
+    """A language of instruction, by ISO 639-1 code."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudyField(models.Model):
+    """A field of study a partner teaches (computer science, electrical engineering, ...)."""
+
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("field of study")
+        verbose_name_plural = _("fields of study")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """A host institution the school sends students to."""
+
+    name = models.CharField(_("name"), max_length=255)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    hei_id = models.CharField(
+        _("EWP institution id"),
+        max_length=255,
+        blank=True,
+        help_text=_("Erasmus Without Paper identifier (SCHAC code), e.g. tu-berlin.de"),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="partners", verbose_name=_("languages of instruction")
+    )
+    fields = models.ManyToManyField(
+        StudyField, blank=True, related_name="partners", verbose_name=_("fields of study")
+    )
+
+    class Meta:
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="partner_unique_name_country")
+        ]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:partner_detail", args=[self.pk])
+
+
+class AgreementKind(models.TextChoices):
+    DOUBLE_DEGREE = "double_degree", _("Double degree")
+    MASTER = "master", _("Master")
+    EXCHANGE = "exchange", _("Semester or year exchange")
+
+
+class Agreement(models.Model):
+    """An agreement with a partner: what kind of stay, how many seats, which years."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("partner")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    seats_per_year = models.PositiveSmallIntegerField(
+        _("seats per year"), validators=[MinValueValidator(0)]
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("first academic year"),
+        help_text=_("Year the first academic year in force starts, e.g. 2024 for 2024–2025."),
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last academic year"),
+        null=True,
+        blank=True,
+        help_text=_("Year the last academic year in force starts; empty when open-ended."),
+    )
+    language_requirement = models.CharField(
+        _("language requirement"), max_length=200, blank=True, help_text=_("e.g. English B2")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["partner__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "kind"], name="agreement_unique_kind"),
+            models.CheckConstraint(
+                condition=models.Q(last_year__isnull=True)
+                | models.Q(last_year__gte=models.F("first_year")),
+                name="agreement_years_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner} — {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.last_year is not None and self.first_year and self.last_year < self.first_year:
+            raise ValidationError(
+                {"last_year": _("The last year cannot come before the first year.")}
+            )
+
+    @property
+    def years_display(self) -> str:
+        first = f"{self.first_year}–{self.first_year + 1}"
+        if self.last_year is None:
+            return _("from %(first)s") % {"first": first}
+        if self.last_year == self.first_year:
+            return first
+        return f"{first} … {self.last_year}–{self.last_year + 1}"

@@ -1,0 +1,40 @@
+from django.db.models import Count, Prefetch, QuerySet, Sum
+
+from .models import Agreement, AgreementKind, Partner
+
+
+def catalogue_partners() -> QuerySet[Partner]:
+    """Partners with everything a catalogue row shows, in a constant number of queries."""
+    return Partner.objects.prefetch_related(
+        "languages",
+        "fields",
+        Prefetch("agreements", queryset=Agreement.objects.order_by("kind")),
+    ).order_by("name")
+
+
+def partner_detail(pk: int) -> QuerySet[Partner]:
+    return catalogue_partners().filter(pk=pk)
+
+
+def catalogue_summary() -> dict:
+    """Figures for the staff home page: partners, countries, agreements and seats per kind."""
+    per_kind = {
+        row["kind"]: row
+        for row in Agreement.objects.values("kind").annotate(
+            count=Count("id"), seats=Sum("seats_per_year")
+        )
+    }
+    kinds = [
+        {
+            "kind": kind,
+            "label": kind.label,
+            "count": per_kind.get(kind, {}).get("count", 0),
+            "seats": per_kind.get(kind, {}).get("seats") or 0,
+        }
+        for kind in AgreementKind
+    ]
+    return {
+        "partners": Partner.objects.count(),
+        "countries": Partner.objects.values("country").distinct().count(),
+        "kinds": kinds,
+    }

@@ -1,0 +1,43 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import AgreementFactory, StudentProfileFactory
+
+
+@pytest.mark.django_db
+def test_student_home_shows_own_profile_and_advisor(client, student, advisor):
+    client.force_login(student)
+    response = client.get(reverse("home"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert student.student_profile.student_number in content
+    assert advisor.email in content
+
+
+@pytest.mark.django_db
+def test_advisor_home_lists_only_own_advisees(client, advisor, student, other_student):
+    client.force_login(advisor)
+    content = client.get(reverse("home")).content.decode()
+    assert student.student_profile.student_number in content
+    assert other_student.student_profile.student_number not in content
+
+
+@pytest.mark.django_db
+def test_advisor_home_query_count_is_flat(client, advisor, django_assert_max_num_queries):
+    StudentProfileFactory.create_batch(30, advisor=advisor)
+    client.force_login(advisor)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count("<tr>") == 31
+
+
+@pytest.mark.django_db
+def test_staff_home_summarises_partnerships(client, dri):
+    AgreementFactory(kind="double_degree", seats_per_year=3)
+    AgreementFactory(kind="exchange", seats_per_year=4)
+    client.force_login(dri)
+    response = client.get(reverse("home"))
+    summary = response.context["summary"]
+    assert summary["partners"] == 2
+    seats = {row["kind"]: row["seats"] for row in summary["kinds"]}
+    assert seats == {"double_degree": 3, "master": 0, "exchange": 4}

@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_login_with_email_in_any_case_then_home(client, student, password):
+    response = client.post(
+        reverse("login"), {"username": "Student@Example.org", "password": password}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.session[SESSION_KEY] == str(student.pk)
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_error_and_stays_anonymous(client, student):
+    response = client.post(
+        reverse("login"), {"username": student.email, "password": "not-the-password"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_login_follows_next(client, student, password):
+    target = reverse("password_change")
+    response = client.post(
+        reverse("login") + f"?next={target}",
+        {"username": student.email, "password": password, "next": target},
+    )
+    assert response.url == target
+
+
+@pytest.mark.django_db
+def test_logout_ends_session(client, student):
+    client.force_login(student)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert SESSION_KEY not in client.session
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_pages_require_login_except_catalogue_and_login(client):
+    home = client.get(reverse("home"))
+    assert home.status_code == 302
+    assert home.url.startswith(reverse("login"))
+    assert client.get(reverse("password_change")).status_code == 302
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("programmes:catalogue")).status_code == 200
+    assert client.get(reverse("programmes:programmes")).status_code == 200

@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_password_change(client, student, password):
+    client.force_login(student)
+    new_password = "a-much-longer-new-secret-42"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_password_change_rejects_short_password(client, student, password):
+    client.force_login(student)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "short1", "new_password2": "short1"},
+    )
+    assert response.status_code == 200
+    assert "new_password2" in response.context["form"].errors
+    student.refresh_from_db()
+    assert student.check_password(password)
+
+
+@pytest.mark.django_db
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, student):
+    response = client.post(reverse("password_reset"), {"email": student.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [student.email]
+    link = re.search(r"https?://[^/]+(/\S+/)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    new_password = "reset-password-that-is-long"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    student.refresh_from_db()
+    assert student.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(client):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []

@@ -1,0 +1,100 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import AgreementFactory, LanguageFactory, PartnerFactory, StudyFieldFactory
+
+
+def partner_names(response) -> list[str]:
+    return [partner.name for partner in response.context["page"].object_list]
+
+
+@pytest.fixture
+def catalogue(db):
+    german = LanguageFactory(code="de", name="German")
+    english = LanguageFactory(code="en", name="English")
+    telecom = StudyFieldFactory(slug="telecommunications", name="Telecommunications")
+    berlin = PartnerFactory(name="TU Berlin", country="DE", city="Berlin")
+    berlin.languages.set([german, english])
+    berlin.fields.set([telecom])
+    AgreementFactory(partner=berlin, kind="double_degree")
+    kth = PartnerFactory(name="KTH Royal Institute of Technology", country="SE", city="Stockholm")
+    kth.languages.set([english])
+    AgreementFactory(partner=kth, kind="exchange")
+    AgreementFactory(partner=kth, kind="master")
+    PartnerFactory(name="Unicamp", country="BR", city="Campinas")
+    return {"berlin": berlin, "kth": kth}
+
+
+def test_anonymous_sees_every_partner(client, catalogue):
+    response = client.get(reverse("programmes:catalogue"))
+    assert response.status_code == 200
+    assert partner_names(response) == ["KTH Royal Institute of Technology", "TU Berlin", "Unicamp"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"country": "DE"}, ["TU Berlin"]),
+        ({"kind": "exchange"}, ["KTH Royal Institute of Technology"]),
+        ({"kind": "master", "country": "DE"}, []),
+        ({"language": "en"}, ["KTH Royal Institute of Technology", "TU Berlin"]),
+        ({"language": "de"}, ["TU Berlin"]),
+        ({"field": "telecommunications"}, ["TU Berlin"]),
+        ({"q": "stockholm"}, ["KTH Royal Institute of Technology"]),
+        ({"q": "telecom"}, ["TU Berlin"]),
+        ({"q": "  "}, ["KTH Royal Institute of Technology", "TU Berlin", "Unicamp"]),
+    ],
+)
+def test_filters(client, catalogue, query, expected):
+    response = client.get(reverse("programmes:catalogue"), query)
+    assert partner_names(response) == expected
+
+
+def test_unknown_filter_value_shows_error_not_crash(client, catalogue):
+    response = client.get(reverse("programmes:catalogue"), {"country": "XX", "kind": "nope"})
+    assert response.status_code == 200
+    form = response.context["filter"].form
+    assert "country" in form.errors
+    assert "kind" in form.errors
+
+
+def test_pagination_keeps_filters(client, db, settings):
+    settings.CATALOGUE_PAGE_SIZE = 20
+    for number in range(25):
+        AgreementFactory(partner__name=f"Uni {number:02d}", partner__country="IT", kind="exchange")
+    first = client.get(reverse("programmes:catalogue"), {"country": "IT"})
+    assert len(partner_names(first)) == 20
+    assert "country=IT&amp;page=2" in first.content.decode()
+    second = client.get(reverse("programmes:catalogue"), {"country": "IT", "page": 2})
+    assert partner_names(second) == [f"Uni {number:02d}" for number in range(20, 25)]
+    past_the_end = client.get(reverse("programmes:catalogue"), {"page": 99})
+    assert past_the_end.status_code == 200
+
+
+def test_catalogue_query_count_is_flat_with_50_partners(
+    client, db, settings, django_assert_max_num_queries
+):
+    settings.CATALOGUE_PAGE_SIZE = 50
+    english = LanguageFactory(code="en", name="English")
+    field = StudyFieldFactory()
+    for number in range(50):
+        partner = PartnerFactory(name=f"Uni {number:02d}")
+        partner.languages.set([english])
+        partner.fields.set([field])
+        AgreementFactory(partner=partner, kind="exchange")
+        AgreementFactory(partner=partner, kind="master")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("programmes:catalogue"))
+    assert len(partner_names(response)) == 50
+
+
+def test_partner_page_lists_agreements(client, catalogue):
+    response = client.get(reverse("programmes:partner_detail", args=[catalogue["kth"].pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Stockholm" in content
+    assert len(response.context["partner"].agreements.all()) == 2
+
+
+def test_unknown_partner_is_404(client, db):
+    assert client.get(reverse("programmes:partner_detail", args=[999999])).status_code == 404

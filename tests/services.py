@@ -1,0 +1,28 @@
+"""Reachability of the external services the suite runs against when configured."""
+
+import os
+
+
+def service_problems() -> list[str]:
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        problems.append("DATABASE_URL does not point at PostgreSQL")
+    else:
+        import psycopg2
+
+        try:
+            psycopg2.connect(database_url.replace("pgsql://", "postgresql://"), connect_timeout=3)
+        except psycopg2.OperationalError as exc:
+            problems.append(f"PostgreSQL unreachable: {exc}".strip())
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        problems.append("REDIS_URL is not set")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis unreachable: {exc}")
+    return problems

@@ -1,0 +1,29 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_french_by_default(client):
+    response = client.get(reverse("programmes:catalogue"))
+    assert response.headers["Content-Language"] == "fr"
+    assert "Catalogue des partenaires" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english_and_back(client):
+    catalogue = reverse("programmes:catalogue")
+    switched = client.post(reverse("set_language"), {"language": "en", "next": catalogue})
+    assert switched.status_code == 302
+    assert switched.url == catalogue
+    english = client.get(catalogue)
+    assert english.headers["Content-Language"] == "en"
+    assert "Partner catalogue" in english.content.decode()
+
+    client.post(reverse("set_language"), {"language": "fr", "next": catalogue})
+    assert "Catalogue des partenaires" in client.get(catalogue).content.decode()
+
+
+@pytest.mark.django_db
+def test_switch_button_offers_the_other_language(client):
+    content = client.get(reverse("programmes:catalogue")).content.decode()
+    assert 'name="language" value="en"' in content
