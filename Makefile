@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint format messages check-deploy clean
+.PHONY: run test e2e install migrate demo lint format messages check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not e2e"
+
+# Browser tests: Debian's chromium (apt-get install chromium) driven by Playwright.
+e2e: install
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 lint: install
 	$(BIN)/ruff check .

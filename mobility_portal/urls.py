@@ -10,6 +10,7 @@ admin.site.site_title = _("Mobility Portal")
 urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("catalogue/", include("apps.programmes.urls")),
+    path("", include("apps.applications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,14 @@
 """factory-boy factories for the whole suite."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django_countries import countries
 
 from apps.accounts.models import Filiere, StudentProfile, Track, User
 from apps.accounts.roles import Role
-from apps.programmes.models import Agreement, AgreementKind, Language, Partner, StudyField
+from apps.programmes.models import Agreement, AgreementKind, Call, Language, Partner, StudyField
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -80,3 +83,13 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     seats_per_year = 2
     first_year = 2024
     last_year = None
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    name = factory.Sequence(lambda n: f"Call {n}")
+    academic_year = 2027
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))

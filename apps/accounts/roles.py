@@ -25,6 +25,9 @@ class Capability(StrEnum):
     BUILD_OWN_PLAN = "build_own_plan"
 
 
+# What a person is rather than what staff may do: a superuser or an admin does not get these.
+PERSONAL_CAPABILITIES = frozenset({Capability.BUILD_OWN_PLAN, Capability.APPROVE_COURSE_PLANS})
+
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.STUDENT: frozenset({Capability.BUILD_OWN_PLAN}),
     Role.ADVISOR: frozenset({Capability.APPROVE_COURSE_PLANS}),
@@ -38,7 +41,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.DFI: frozenset({Capability.SEE_ALL_DOSSIERS, Capability.VALIDATE_SUMMER_PROJECTS}),
-    Role.ADMIN: frozenset(Capability),
+    Role.ADMIN: frozenset(Capability) - PERSONAL_CAPABILITIES,
 }
 
 # Django admin apps each capability opens to its holders (model permissions in the admin).
@@ -53,6 +56,6 @@ def user_can(user, capability: Capability) -> bool:
     """True when `user` is an active account whose role grants `capability`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
+    if user.is_superuser and capability not in PERSONAL_CAPABILITIES:
         return True
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())

@@ -1,17 +1,17 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from apps.programmes.selectors import catalogue_summary
 
 from .roles import Capability, Role, user_can
-from .selectors import advisees_of, student_profile_for
+from .selectors import advisees_of
 
 
 def home(request):
     """The signed-in person's starting page, shaped by their role."""
     user = request.user
-    context = {"profile": None, "advisees": None, "summary": None}
-    if user.role == Role.STUDENT:
-        context["profile"] = student_profile_for(user)
+    if user_can(user, Capability.BUILD_OWN_PLAN):
+        return redirect("applications:dashboard")
+    context = {"advisees": None, "summary": None}
     if user.role == Role.ADVISOR:
         context["advisees"] = advisees_of(user)
     if user_can(user, Capability.SEE_ALL_DOSSIERS):

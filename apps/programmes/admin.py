@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Agreement, Language, Partner, StudyField
+from .models import Agreement, Call, Language, Partner, StudyField
 
 
 class AgreementInline(admin.TabularInline):
@@ -44,3 +44,10 @@ class LanguageAdmin(admin.ModelAdmin):
 class StudyFieldAdmin(admin.ModelAdmin):
     list_display = ["slug", "name"]
     search_fields = ["slug", "name"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["name", "academic_year", "opens_on", "closes_on", "max_choices"]
+    list_filter = ["academic_year"]
+    search_fields = ["name"]

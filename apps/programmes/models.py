@@ -134,3 +134,38 @@ class Agreement(models.Model):
         if self.last_year == self.first_year:
             return first
         return f"{first} … {self.last_year}–{self.last_year + 1}"
+
+
+class Call(models.Model):
+    """A call for applications for one academic year, open between two dates (both included)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    academic_year = models.PositiveSmallIntegerField(
+        _("academic year"), help_text=_("Year the academic year starts, e.g. 2027 for 2027–2028.")
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximum number of choices"), default=3, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("call for applications")
+        verbose_name_plural = _("calls for applications")
+        ordering = ["-academic_year", "closes_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="call_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.academic_year}–{self.academic_year + 1})"
+
+    def clean(self) -> None:
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
+
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on

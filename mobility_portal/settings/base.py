@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.programmes",
     "apps.rules",
+    "apps.applications",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,9 @@ INTERNSHIP_CONTACT_NAME = env(
 INTERNSHIP_CONTACT_EMAIL = env("INTERNSHIP_CONTACT_EMAIL", default="stages@example.org")
 
 CATALOGUE_PAGE_SIZE = 20
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,

@@ -5,13 +5,11 @@ from tests.factories import AgreementFactory, StudentProfileFactory
 
 
 @pytest.mark.django_db
-def test_student_home_shows_own_profile_and_advisor(client, student, advisor):
+def test_student_home_is_the_student_dashboard(client, student):
     client.force_login(student)
     response = client.get(reverse("home"))
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert student.student_profile.student_number in content
-    assert advisor.email in content
+    assert response.status_code == 302
+    assert response.url == reverse("applications:dashboard")
 
 
 @pytest.mark.django_db

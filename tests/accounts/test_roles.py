@@ -20,6 +20,8 @@ from apps.accounts.roles import Capability, user_can
         ("dfi", Capability.VALIDATE_SUMMER_PROJECTS, True),
         ("dfi", Capability.MANAGE_CATALOGUE, False),
         ("admin_user", Capability.MANAGE_USERS, True),
+        ("admin_user", Capability.BUILD_OWN_PLAN, False),
+        ("admin_user", Capability.APPROVE_COURSE_PLANS, False),
     ],
 )
 def test_user_can(request, persona, capability, expected):

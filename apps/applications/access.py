@@ -1,0 +1,55 @@
+"""Who may see and change plans, applications and documents: every view goes through here.
+
+Anything a person may not see answers 404, so nobody learns that another student's dossier
+exists; a person who may see but not change gets 403 on a change.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, Role, user_can
+
+from .models import Activity, Application, Document
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    applications = Application.objects.all()
+    if user_can(user, Capability.SEE_ALL_DOSSIERS):
+        return applications
+    if user.role == Role.ADVISOR:
+        return applications.filter(student__student_profile__advisor=user)
+    return applications.filter(student=user)
+
+
+def application_for(user: User, pk: int, *, change: bool = False) -> Application:
+    application = (
+        visible_applications(user)
+        .select_related("call", "student", "student__student_profile")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    if change and application.student_id != user.pk:
+        raise PermissionDenied
+    return application
+
+
+def own_activity(user: User, pk: int) -> Activity:
+    """Activities are changed only by their student; nobody else even finds them here."""
+    activity = (
+        Activity.objects.select_related("plan", "partner").filter(pk=pk, plan__student=user).first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def document_for(user: User, pk: int) -> Document:
+    document = Document.objects.select_related("application").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    application_for(user, document.application_id)
+    return document

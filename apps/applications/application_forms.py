@@ -1,0 +1,211 @@
+"""Forms of the application pages: choices and motivation, documents, withdrawal, course plan."""
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from apps.programmes.models import Agreement
+
+from .models import (
+    AGREEMENT_KIND_FOR_ACTIVITY,
+    Activity,
+    ActivityKind,
+    Application,
+    CourseLine,
+    DocumentKind,
+)
+from .services import ChoiceInput
+from .uploads import validate_pdf
+
+OUTSIDE_PARTNERSHIPS = "outside"
+
+
+def destination_value(activity_id: int, agreement_id: int | None) -> str:
+    return f"{activity_id}:{agreement_id or OUTSIDE_PARTNERSHIPS}"
+
+
+def activity_label(activity: Activity) -> str:
+    return _("%(kind)s, %(start)s → %(end)s (%(host)s)") % {
+        "kind": activity.get_kind_display(),
+        "start": date_format(activity.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(activity.end, "SHORT_DATE_FORMAT"),
+        "host": activity.host_display or activity.country.name,
+    }
+
+
+def agreement_label(agreement: Agreement) -> str:
+    partner = agreement.partner
+    return f"{partner.name} — {partner.city + ', ' if partner.city else ''}{partner.country.name}"
+
+
+class Destination(NamedTuple):
+    value: str
+    choice: ChoiceInput
+    label: str
+
+
+def destinations_for(activity: Activity, agreements: Iterable[Agreement]) -> list[Destination]:
+    """Every destination this activity can be applied for: the agreements of the matching
+    kind, the activity's own partner first, then its own host outside partnerships when it
+    names one."""
+    kind = AGREEMENT_KIND_FOR_ACTIVITY[activity.kind]
+    matching = sorted(
+        (agreement for agreement in agreements if agreement.kind == kind),
+        key=lambda agreement: agreement.partner_id != activity.partner_id,
+    )
+    options = [
+        Destination(
+            destination_value(activity.pk, agreement.pk),
+            ChoiceInput(activity, agreement),
+            agreement_label(agreement),
+        )
+        for agreement in matching
+    ]
+    # A double degree exists only under an agreement, so it has no outside option.
+    if activity.host_name and activity.kind != ActivityKind.DOUBLE_DEGREE:
+        options.append(
+            Destination(
+                destination_value(activity.pk, None),
+                ChoiceInput(activity, None),
+                _("Outside partnerships: %(host)s") % {"host": activity.host_name},
+            )
+        )
+    return options
+
+
+class ApplicationForm(forms.Form):
+    """Motivation and up to `call.max_choices` ranked destinations, each a study activity of
+    the plan with an agreement, grouped by activity in the menus."""
+
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Why these destinations, and what you expect from them."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        application: Application,
+        activities: list[Activity],
+        agreements: Iterable[Agreement],
+        **kwargs,
+    ):
+        agreements = list(agreements)
+        self.options: dict[str, ChoiceInput] = {}
+        groups = []
+        for activity in activities:
+            destinations = destinations_for(activity, agreements)
+            self.options.update((option.value, option.choice) for option in destinations)
+            groups.append(
+                (
+                    activity_label(activity),
+                    [(option.value, option.label) for option in destinations],
+                )
+            )
+        self.ranks = range(1, application.call.max_choices + 1)
+        kwargs.setdefault("initial", self._initial(application))
+        super().__init__(*args, **kwargs)
+        for rank in self.ranks:
+            self.fields[self.rank_field(rank)] = forms.ChoiceField(
+                label=_("Choice %(rank)s") % {"rank": rank},
+                choices=[("", _("— no choice —")), *groups],
+                required=False,
+            )
+
+    @staticmethod
+    def rank_field(rank: int) -> str:
+        return f"choice_{rank}"
+
+    def _initial(self, application: Application) -> dict[str, str]:
+        initial = {"motivation": application.motivation}
+        for choice in application.choices.all():
+            initial[self.rank_field(choice.rank)] = destination_value(
+                choice.activity_id, choice.agreement_id
+            )
+        return initial
+
+    def choice_inputs(self) -> list[ChoiceInput]:
+        """The filled-in choices in rank order; an empty menu leaves no gap in the ranks."""
+        values = (self.cleaned_data.get(self.rank_field(rank)) for rank in self.ranks)
+        return [self.options[value] for value in values if value]
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF only, at most %(limit)s. A new file replaces the one of the same kind."
+        ) % {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_pdf(upload)
+        return upload
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you withdraw, for the international relations office."),
+    )
+
+
+class CourseLineForm(forms.ModelForm):
+    class Meta:
+        model = CourseLine
+        fields = ["code", "title", "ects", "semester", "home_requirement"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ects"].widget.attrs["min"] = 0
+
+
+class BaseCourseLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[dict]:
+        """The kept lines' data, in the order shown; blank extra lines and removed lines are
+        left out (a blank extra line has no cleaned data)."""
+        return [
+            {name: form.cleaned_data[name] for name in CourseLineForm.Meta.fields}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+CourseLineFormSet = forms.formset_factory(
+    CourseLineForm, formset=BaseCourseLineFormSet, extra=3, can_delete=True
+)
+
+
+def course_line_helper() -> FormHelper:
+    """One course line per row on wide screens, every field with its label."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        Row(
+            Column("code", css_class="col-md-2"),
+            Column("title", css_class="col-md-3"),
+            Column("ects", css_class="col-md-1"),
+            Column("semester", css_class="col-md-2"),
+            Column("home_requirement", css_class="col-md-3"),
+            Column("DELETE", css_class="col-md-1"),
+        )
+    )
+    return helper

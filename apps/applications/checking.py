@@ -1,0 +1,96 @@
+"""Running the rules engine on stored plans: the live check, the submit guard and the recheck
+all go through `plan_result`."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from apps.rules import CheckResult, Finding, InvalidPlan, check_json
+
+from .models import Activity, MobilityPlan
+from .plan_format import plan_document
+
+
+def engine_language() -> str:
+    return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """A check result arranged for pages: findings by activity, plan-level findings apart."""
+
+    result: CheckResult | None
+    problems: tuple[str, ...] = ()
+    by_activity: dict[str, list[Finding]] = field(default_factory=dict)
+    plan_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.result is not None
+
+    @property
+    def compliant(self) -> bool:
+        return self.result is not None and self.result.compliant
+
+    @property
+    def error_count(self) -> int:
+        if self.result is None:
+            return len(self.problems)
+        return sum(1 for finding in self.result.findings if finding.severity == "error")
+
+    def errors_for(self, activity_ids: Iterable[str]) -> list[Finding]:
+        wanted = set(activity_ids)
+        return [
+            finding
+            for finding in (self.result.findings if self.result else ())
+            if finding.severity == "error" and finding.activity in wanted
+        ]
+
+    @property
+    def progress_percent(self) -> int:
+        if self.result is None:
+            return 0
+        if self.result.required_days == 0:
+            return 100
+        return min(100, round(100 * self.result.qualifying_days / self.result.required_days))
+
+
+def arrange(result: CheckResult) -> PlanCheck:
+    by_activity: dict[str, list[Finding]] = {}
+    plan_findings: list[Finding] = []
+    for finding in result.findings:
+        if finding.activity is None:
+            plan_findings.append(finding)
+        else:
+            by_activity.setdefault(finding.activity, []).append(finding)
+    return PlanCheck(result=result, by_activity=by_activity, plan_findings=plan_findings)
+
+
+def plan_result(
+    plan: MobilityPlan, activities: Iterable[Activity], lang: str | None = None
+) -> PlanCheck:
+    document = plan_document(plan, plan.student.student_profile, activities)
+    try:
+        result = check_json(document, lang or engine_language())
+    except InvalidPlan as invalid:
+        return PlanCheck(result=None, problems=tuple(str(problem) for problem in invalid.problems))
+    return arrange(result)
+
+
+def record_check(plan: MobilityPlan, check: PlanCheck) -> None:
+    """Cache the verdict on the plan row for staff lists and filters."""
+    plan.compliant = check.compliant
+    plan.error_count = check.error_count
+    plan.qualifying_days = check.result.qualifying_days if check.result else 0
+    plan.checked_at = timezone.now()
+    plan.save(update_fields=["compliant", "error_count", "qualifying_days", "checked_at"])
+
+
+def recheck_plans(plans: Iterable[MobilityPlan]) -> Iterator[tuple[MobilityPlan, PlanCheck]]:
+    """Re-check stored plans (after a regulation change): a loop over the same function."""
+    for plan in plans:
+        check = plan_result(plan, plan.activities.all())
+        record_check(plan, check)
+        yield plan, check

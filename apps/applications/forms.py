@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.programmes.models import Partner
+from apps.rules import InvalidPlan, parse_plan
+
+from .checking import engine_language
+from .models import STUDY_KINDS, Activity, ActivityKind, MobilityPlan
+from .plan_format import plan_document
+from .services import ACTIVITY_FIELDS, normalise_activity
+
+# Engine field paths of a one-activity plan, and the form field each problem belongs to.
+ENGINE_FIELDS = {
+    "kind": "kind",
+    "start": "start",
+    "end": "end",
+    "country": "country",
+    "ects": "ects",
+    "ects_project": "ects_project",
+    "internship.start": "internship_start",
+    "internship.end": "internship_end",
+    "internship.country": "internship_country",
+    "internship": "internship_start",
+    "summer_type": "summer_type",
+    "last_obligation": "last_obligation",
+}
+ENGINE_PREFIX = "activities[0]."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity of the student's plan; the engine's own validation runs in `clean`, so the
+    form refuses exactly what the regulations contract calls invalid input."""
+
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.order_by("name"),
+        required=False,
+        label=_("Partner institution"),
+        help_text=_("Leave empty for a host outside partnerships, and name it below."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "start",
+            "end",
+            "partner",
+            "host_name",
+            "country",
+            "ects",
+            "ects_project",
+            "internship_start",
+            "internship_end",
+            "internship_country",
+            "summer_type",
+            "last_obligation",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "internship_start": DateInput(),
+            "internship_end": DateInput(),
+        }
+
+    def __init__(self, *args, plan: MobilityPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["country"].required = False
+        self.fields["country"].help_text = _("Taken from the partner when you choose one.")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        partner = data.get("partner")
+        if partner is not None:
+            data["country"] = partner.country
+        elif not data.get("country"):
+            self.add_error("country", _("Choose the country of the host."))
+        if kind in STUDY_KINDS:
+            if partner is None and not data.get("host_name"):
+                self.add_error("host_name", _("Choose a partner or name the host."))
+            if data.get("ects") is None:
+                self.add_error("ects", _("Give the ECTS credits you plan to earn."))
+        if kind == ActivityKind.SUMMER_STAY and not data.get("summer_type"):
+            self.add_error("summer_type", _("Choose the type of summer stay."))
+        if kind == ActivityKind.DOUBLE_DEGREE:
+            internship = [data.get(name) for name in ("internship_start", "internship_end")]
+            if any(internship) and not all(internship):
+                self.add_error("internship_end", _("Give both days of the internship, or neither."))
+            if any(internship) and not data.get("internship_country"):
+                self.add_error("internship_country", _("Choose the internship's country."))
+        if not self.errors:
+            self._engine_validation(data)
+        return data
+
+    def draft_activity(self) -> Activity:
+        """The activity as entered, unsaved: what the live check and the engine look at."""
+        activity = Activity(pk=self.instance.pk, plan=self.plan)
+        for name in ACTIVITY_FIELDS:
+            setattr(activity, name, self.cleaned_data.get(name))
+        normalise_activity(activity)
+        return activity
+
+    def _engine_validation(self, data) -> None:
+        profile = self.plan.student.student_profile
+        document = plan_document(self.plan, profile, [self.draft_activity()])
+        try:
+            parse_plan(document, engine_language())
+        except InvalidPlan as invalid:
+            for problem in invalid.problems:
+                path = problem.path.removeprefix(ENGINE_PREFIX)
+                field = ENGINE_FIELDS.get(path)
+                self.add_error(field if field in self.fields else None, problem.message)
+
+
+class StudentFactsForm(forms.ModelForm):
+    class Meta:
+        model = MobilityPlan
+        fields = ["engineering_internship_validated", "full_year_internship_before_departure"]

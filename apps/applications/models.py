@@ -1,0 +1,337 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from apps.programmes.models import Agreement, AgreementKind, Call, Partner
+from apps.rules.versions import DEFAULT_VERSION
+
+
+class ActivityKind(models.TextChoices):
+    DOUBLE_DEGREE = "double_degree", _("Double degree")
+    MASTER = "master", _("Master abroad")
+    EXCHANGE_SEMESTER = "exchange_semester", _("One semester of exchange")
+    EXCHANGE_YEAR = "exchange_year", _("Two semesters of exchange")
+    FH_INTERNSHIP = "fh_internship", _("Human-development internship (1A)")
+    SUMMER_STAY = "summer_stay", _("Summer stay (between 2A and 3A)")
+    ENGINEERING_INTERNSHIP = "engineering_internship", _("Engineering internship")
+    FREE_INTERNSHIP = "free_internship", _("Optional internship after a year abroad")
+
+
+STUDY_KINDS = frozenset(
+    {
+        ActivityKind.DOUBLE_DEGREE,
+        ActivityKind.MASTER,
+        ActivityKind.EXCHANGE_SEMESTER,
+        ActivityKind.EXCHANGE_YEAR,
+    }
+)
+
+# Which agreement a study activity is applied for under.
+AGREEMENT_KIND_FOR_ACTIVITY = {
+    ActivityKind.DOUBLE_DEGREE: AgreementKind.DOUBLE_DEGREE,
+    ActivityKind.MASTER: AgreementKind.MASTER,
+    ActivityKind.EXCHANGE_SEMESTER: AgreementKind.EXCHANGE,
+    ActivityKind.EXCHANGE_YEAR: AgreementKind.EXCHANGE,
+}
+
+
+class SummerType(models.TextChoices):
+    LAB_INTERNSHIP = "lab_internship", _("Internship in a lab")
+    COMPANY_INTERNSHIP = "company_internship", _("Internship in a company")
+    SUMMER_SCHOOL = "summer_school", _("Summer school")
+    OTHER = "other", _("Other")
+
+
+class MobilityPlan(models.Model):
+    """A student's one current plan; its activities are converted to the engine's format in
+    `plan_format.py`. The check columns cache the last check for staff lists."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mobility_plan",
+        verbose_name=_("student"),
+    )
+    regulation = models.CharField(_("regulation version"), max_length=16, default=DEFAULT_VERSION)
+    engineering_internship_validated = models.BooleanField(
+        _("engineering internship already validated"), default=False
+    )
+    full_year_internship_before_departure = models.BooleanField(
+        _("a full year of internship before departure"), default=False
+    )
+    compliant = models.BooleanField(_("compliant"), default=False)
+    error_count = models.PositiveSmallIntegerField(_("errors"), default=0)
+    qualifying_days = models.PositiveIntegerField(_("qualifying days abroad"), default=0)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mobility plan")
+        verbose_name_plural = _("mobility plans")
+
+    def __str__(self) -> str:
+        return str(_("Mobility plan of %(student)s") % {"student": self.student})
+
+
+class Activity(models.Model):
+    """One period of a plan: a study stay, an internship or a summer stay."""
+
+    plan = models.ForeignKey(
+        MobilityPlan, on_delete=models.CASCADE, related_name="activities", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner institution"),
+    )
+    host_name = models.CharField(
+        _("host (outside partnerships)"),
+        max_length=255,
+        blank=True,
+        help_text=_("University, company or lab, when it is not a partner of the school."),
+    )
+    country = CountryField(_("country"))
+    ects = models.PositiveSmallIntegerField(_("planned ECTS credits"), null=True, blank=True)
+    ects_project = models.PositiveSmallIntegerField(
+        _("ECTS of final project, thesis or internship"), null=True, blank=True
+    )
+    internship_start = models.DateField(_("internship first day"), null=True, blank=True)
+    internship_end = models.DateField(_("internship last day"), null=True, blank=True)
+    internship_country = CountryField(_("internship country"), blank=True)
+    summer_type = models.CharField(
+        _("type of summer stay"), max_length=32, choices=SummerType.choices, blank=True
+    )
+    approved_by_dfi = models.BooleanField(_("validated by the DFI"), default=False)
+    approved_by_dri = models.BooleanField(_("validated by the DRI"), default=False)
+    last_obligation = models.BooleanField(
+        _("last obligation before graduating"),
+        default=True,
+        help_text=_("This internship is the last thing you owe to graduate."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="activity_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.host_display} ({self.start} → {self.end})"
+
+    @property
+    def engine_id(self) -> str:
+        """The id this activity carries in the engine's plan format and in findings."""
+        return str(self.pk) if self.pk else "new"
+
+    @property
+    def host_display(self) -> str:
+        return self.partner.name if self.partner_id else self.host_name
+
+    @property
+    def is_study(self) -> bool:
+        return self.kind in STUDY_KINDS
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("student"),
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    snapshot = models.JSONField(
+        _("plan and findings as submitted"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "call"], name="one_application_per_call")
+        ]
+        indexes = [models.Index(fields=["state", "call"])]
+
+    def __str__(self) -> str:
+        return str(
+            _("Application of %(student)s to %(call)s")
+            % {"student": self.student, "call": self.call}
+        )
+
+
+class Choice(models.Model):
+    """A ranked destination: an agreement for one of the plan's study activities, or that
+    activity's own host outside partnerships (agreement empty)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="choices", verbose_name=_("application")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="choices", verbose_name=_("activity")
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="choices",
+        verbose_name=_("agreement"),
+    )
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="choice_unique_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.destination}"
+
+    @property
+    def destination(self) -> str:
+        if self.agreement_id:
+            return str(self.agreement.partner)
+        return self.activity.host_name
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV")
+    TRANSCRIPT = "transcript", _("Latest transcript of records")
+    LANGUAGE_CERTIFICATE = "language_certificate", _("Language certificate")
+    LEARNING_AGREEMENT = "learning_agreement", _("Draft learning agreement")
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    """Generated names only: the student's file name is kept in the row, never on disk."""
+    return f"documents/{uuid.uuid4().hex}.pdf"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Transition(models.Model):
+    """The audit row every change of an application's state writes."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="history", verbose_name=_("application")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
+
+class CoursePlan(models.Model):
+    """The course plan (learning agreement draft) of one study activity. Later versions come
+    with the advisor's review; the student edits the latest one while it is a draft."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="course_plans", verbose_name=_("activity")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course plan")
+        verbose_name_plural = _("course plans")
+        ordering = ["activity", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "version"], name="course_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Course plan v%(version)s") % {"version": self.version})
+
+
+class CourseLine(models.Model):
+    course_plan = models.ForeignKey(
+        CoursePlan, on_delete=models.CASCADE, related_name="lines", verbose_name=_("course plan")
+    )
+    code = models.CharField(_("host course code"), max_length=50)
+    title = models.CharField(_("host course title"), max_length=255)
+    ects = models.DecimalField(
+        _("ECTS"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    semester = models.CharField(_("semester"), max_length=30, help_text=_("e.g. Fall 2027"))
+    home_requirement = models.CharField(
+        _("replaces at the school"),
+        max_length=255,
+        help_text=_("The course or requirement of your curriculum this course stands for."),
+    )
+
+    class Meta:
+        verbose_name = _("course line")
+        verbose_name_plural = _("course lines")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

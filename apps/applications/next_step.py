@@ -1,0 +1,104 @@
+"""The one thing a student should do next, decided from a summary of their situation.
+
+Pure: the dashboard gathers the facts, this module only decides, so every case is unit-tested
+without a database.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    pk: int
+    call_name: str
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Situation:
+    has_profile: bool
+    activity_count: int = 0
+    plan_error_count: int = 0
+    draft: DraftSummary | None = None
+    open_call_without_application: str | None = None
+    submitted_count: int = 0
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url_name: str | None = None
+    url_args: tuple[int, ...] = ()
+    link_text: str = ""
+    details: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        return reverse(self.url_name, args=self.url_args) if self.url_name else None
+
+
+def next_step(situation: Situation) -> NextStep:
+    if not situation.has_profile:
+        return NextStep(
+            _(
+                "Your student profile is not set up yet: the international relations office "
+                "(DRI) completes it. You can start your plan once it is done."
+            )
+        )
+    if situation.activity_count == 0:
+        return NextStep(
+            _("Add your first activity to your mobility plan."),
+            "applications:activity_add",
+            link_text=_("Add an activity"),
+        )
+    if situation.plan_error_count:
+        return NextStep(
+            ngettext(
+                "Your plan has %(count)d error: fix it.",
+                "Your plan has %(count)d errors: fix them.",
+                situation.plan_error_count,
+            )
+            % {"count": situation.plan_error_count},
+            "applications:plan",
+            link_text=_("Open my plan"),
+        )
+    if situation.draft is not None:
+        return _complete_draft(situation.draft)
+    if situation.open_call_without_application:
+        return NextStep(
+            _("The call “%(call)s” is open: apply.")
+            % {"call": situation.open_call_without_application},
+            "applications:application_list",
+            link_text=_("See the calls"),
+        )
+    if situation.submitted_count:
+        return NextStep(
+            _(
+                "Your application is submitted: the international relations office reviews it. "
+                "You will be told of its decision."
+            )
+        )
+    return NextStep(
+        _(
+            "Your plan is complete. No call for applications is open for you at the moment: "
+            "come back when the next one opens."
+        )
+    )
+
+
+def _complete_draft(draft: DraftSummary) -> NextStep:
+    if draft.missing:
+        text = _("Complete your application to “%(call)s”. Still missing:")
+    else:
+        text = _("Your application to “%(call)s” is complete: submit it.")
+    return NextStep(
+        text % {"call": draft.call_name},
+        "applications:application_detail",
+        (draft.pk,),
+        link_text=_("Open my application"),
+        details=draft.missing,
+    )

@@ -1,0 +1,205 @@
+"""Read-only queries for the student's pages, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+
+from apps.accounts.models import StudentProfile, User
+from apps.programmes.models import Agreement, Call
+from apps.rules.versions import VERSIONS
+
+from .access import visible_applications
+from .models import (
+    AGREEMENT_KIND_FOR_ACTIVITY,
+    Activity,
+    ActivityKind,
+    Application,
+    Choice,
+    CourseLine,
+    CoursePlan,
+    Document,
+    DocumentKind,
+    MobilityPlan,
+    Transition,
+)
+
+# --- plans -------------------------------------------------------------------------------
+
+
+def student_profile(student: User) -> StudentProfile | None:
+    return StudentProfile.objects.filter(user=student).first()
+
+
+def plan_activities(plan: MobilityPlan) -> list[Activity]:
+    return list(plan.activities.select_related("partner"))
+
+
+def plan_of(student: User) -> MobilityPlan | None:
+    return (
+        MobilityPlan.objects.select_related("student__student_profile")
+        .filter(student=student)
+        .first()
+    )
+
+
+def study_activities(plan: MobilityPlan) -> list[Activity]:
+    """The activities a student applies for through a call."""
+    return list(
+        plan.activities.select_related("partner").filter(kind__in=AGREEMENT_KIND_FOR_ACTIVITY)
+    )
+
+
+# --- calls and applications --------------------------------------------------------------
+
+
+def own_applications(student: User) -> QuerySet[Application]:
+    return visible_applications(student).filter(student=student).select_related("call")
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A call as a student sees it: open now or later, and their application to it if any."""
+
+    call: Call
+    application: Application | None
+    is_open: bool
+
+
+def call_rows(applications: list[Application], today: date) -> list[CallRow]:
+    """Calls open today or opening later, each with the student's application to it."""
+    by_call = {application.call_id: application for application in applications}
+    calls = Call.objects.filter(closes_on__gte=today).order_by("opens_on", "closes_on")
+    return [
+        CallRow(call=call, application=by_call.get(call.pk), is_open=call.is_open_on(today))
+        for call in calls
+    ]
+
+
+def agreements_in_force(academic_year: int) -> QuerySet[Agreement]:
+    return (
+        Agreement.objects.select_related("partner")
+        .filter(first_year__lte=academic_year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=academic_year))
+        .order_by("partner__name")
+    )
+
+
+def with_choices(application: Application) -> Application:
+    """Prefetch the choices and their activities, as `services.required_documents` reads them."""
+    prefetch_related_objects(
+        [application], Prefetch("choices", queryset=Choice.objects.select_related("activity"))
+    )
+    return application
+
+
+def load_application_page(application: Application) -> Application:
+    """Fetch the choices, documents and history the application page shows: three queries."""
+    prefetch_related_objects(
+        [application],
+        Prefetch(
+            "choices",
+            queryset=Choice.objects.select_related(
+                "activity__plan", "activity__partner", "agreement__partner"
+            ),
+        ),
+        "documents",
+        Prefetch("history", queryset=Transition.objects.select_related("actor")),
+    )
+    return application
+
+
+def chosen_study_activities(application: Application) -> list[Activity]:
+    """Each study activity the (prefetched) choices name, once, in rank order."""
+    activities: dict[int, Activity] = {}
+    for choice in application.choices.all():
+        if choice.activity.is_study:
+            activities.setdefault(choice.activity_id, choice.activity)
+    return list(activities.values())
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    kind: str
+    label: str
+    document: Document | None
+    required: bool
+
+
+def document_rows(application: Application, required_kinds: list[str]) -> list[DocumentRow]:
+    """The required documents first, uploaded or not, then any other uploaded document."""
+    uploaded = {document.kind: document for document in application.documents.all()}
+    kinds = [*required_kinds, *(kind for kind in uploaded if kind not in required_kinds)]
+    return [
+        DocumentRow(
+            kind=kind,
+            label=DocumentKind(kind).label,
+            document=uploaded.get(kind),
+            required=kind in required_kinds,
+        )
+        for kind in kinds
+    ]
+
+
+# --- course plans ------------------------------------------------------------------------
+
+
+def latest_course_plan(activity: Activity) -> CoursePlan | None:
+    return activity.course_plans.order_by("-version").first()
+
+
+def course_lines(course_plan: CoursePlan | None) -> list[CourseLine]:
+    return list(course_plan.lines.all()) if course_plan else []
+
+
+def required_course_ects(activity: Activity) -> int | None:
+    """The ECTS a course plan should reach: the regulation's minimum for an exchange, the
+    planned ECTS for a double degree or a master."""
+    version = VERSIONS[activity.plan.regulation]
+    if activity.kind == ActivityKind.EXCHANGE_SEMESTER:
+        return version.semester_minimum_ects
+    if activity.kind == ActivityKind.EXCHANGE_YEAR:
+        return version.year_minimum_ects
+    return activity.ects
+
+
+@dataclass(frozen=True)
+class CourseTotal:
+    activity: Activity
+    total: Decimal
+    required: int | None
+
+    @property
+    def reached(self) -> bool:
+        return self.required is not None and self.total >= self.required
+
+
+def course_total(activity: Activity, lines: list[CourseLine]) -> CourseTotal:
+    return CourseTotal(
+        activity=activity,
+        total=sum((line.ects for line in lines), Decimal(0)),
+        required=required_course_ects(activity),
+    )
+
+
+def course_totals(activities: list[Activity]) -> list[CourseTotal]:
+    """ECTS of each activity's latest course plan, in one query whatever the number of rows.
+    The activities must come with their plan (select_related)."""
+    totals: dict[int, Decimal] = {}
+    rows = (
+        CoursePlan.objects.filter(activity__in=activities)
+        .annotate(total=Sum("lines__ects"))
+        .order_by("activity_id", "-version")
+        .values_list("activity_id", "total")
+    )
+    for activity_id, total in rows:
+        totals.setdefault(activity_id, total or Decimal(0))
+    return [
+        CourseTotal(
+            activity=activity,
+            total=totals.get(activity.pk, Decimal(0)),
+            required=required_course_ects(activity),
+        )
+        for activity in activities
+    ]

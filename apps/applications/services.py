@@ -1,0 +1,415 @@
+"""Every change of state of plans, applications, documents and course plans."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from apps.accounts.models import User
+from apps.programmes.models import Agreement, Call
+from apps.rules import Finding
+
+from .checking import PlanCheck, plan_result, record_check
+from .models import (
+    AGREEMENT_KIND_FOR_ACTIVITY,
+    Activity,
+    ActivityKind,
+    Application,
+    ApplicationState,
+    Choice,
+    CourseLine,
+    CoursePlan,
+    Document,
+    DocumentKind,
+    MobilityPlan,
+    Transition,
+)
+from .plan_format import plan_document
+from .uploads import validate_pdf
+
+
+class ServiceError(Exception):
+    """A refused change, with the reasons to show the person who asked for it."""
+
+    def __init__(self, *reasons: str):
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+# Documents an application must carry, by the kind of the activities it applies for.
+BASE_DOCUMENTS = (DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.LANGUAGE_CERTIFICATE)
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    ActivityKind.DOUBLE_DEGREE: BASE_DOCUMENTS,
+    ActivityKind.MASTER: BASE_DOCUMENTS,
+    ActivityKind.EXCHANGE_SEMESTER: (*BASE_DOCUMENTS, DocumentKind.LEARNING_AGREEMENT),
+    ActivityKind.EXCHANGE_YEAR: (*BASE_DOCUMENTS, DocumentKind.LEARNING_AGREEMENT),
+}
+EDITABLE_STATES = frozenset({ApplicationState.DRAFT})
+WITHDRAWABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.SUBMITTED})
+SNAPSHOT_LANGUAGES = ("fr", "en")
+
+ACTIVITY_FIELDS = (
+    "kind",
+    "start",
+    "end",
+    "partner",
+    "host_name",
+    "country",
+    "ects",
+    "ects_project",
+    "internship_start",
+    "internship_end",
+    "internship_country",
+    "summer_type",
+    "last_obligation",
+)
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+def plan_for_student(student: User) -> MobilityPlan:
+    if not hasattr(student, "student_profile"):
+        raise ServiceError(_("Your student profile is not set up yet; the DRI completes it."))
+    plan, _created = MobilityPlan.objects.get_or_create(student=student)
+    return plan
+
+
+def plan_recheck(plan: MobilityPlan) -> None:
+    record_check(plan, plan_result(plan, plan.activities.all()))
+
+
+def _ensure_owner(actor: User, plan: MobilityPlan) -> None:
+    if plan.student_id != actor.pk:
+        raise ServiceError(_("Only the student can change their own plan."))
+
+
+@transaction.atomic
+def activity_create(*, actor: User, plan: MobilityPlan, fields: dict) -> Activity:
+    _ensure_owner(actor, plan)
+    activity = Activity(plan=plan, **{name: fields.get(name) for name in ACTIVITY_FIELDS})
+    normalise_activity(activity)
+    activity.save()
+    plan_recheck(plan)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activity:
+    _ensure_owner(actor, activity.plan)
+    for name in ACTIVITY_FIELDS:
+        setattr(activity, name, fields.get(name))
+    normalise_activity(activity)
+    activity.save()
+    plan_recheck(activity.plan)
+    return activity
+
+
+def normalise_activity(activity: Activity) -> None:
+    """Blank the fields another kind carries, and take a partner's country."""
+    if activity.partner_id:
+        activity.country = activity.partner.country
+        activity.host_name = ""
+    study = activity.kind in AGREEMENT_KIND_FOR_ACTIVITY
+    if not study:
+        activity.partner = None
+        activity.ects = None
+    if activity.kind != ActivityKind.EXCHANGE_YEAR:
+        activity.ects_project = None
+    if activity.kind != ActivityKind.DOUBLE_DEGREE or not activity.internship_start:
+        activity.internship_start = activity.internship_end = None
+        activity.internship_country = ""
+    if activity.kind != ActivityKind.SUMMER_STAY:
+        activity.summer_type = ""
+    if activity.kind != ActivityKind.ENGINEERING_INTERNSHIP or activity.last_obligation is None:
+        activity.last_obligation = True
+    activity.host_name = activity.host_name or ""
+
+
+def activity_blockers(activity: Activity) -> list[Application]:
+    """Applications past the draft stage that name this activity: it cannot be removed."""
+    return list(
+        Application.objects.filter(choices__activity=activity)
+        .exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+        .distinct()
+    )
+
+
+@transaction.atomic
+def activity_delete(*, actor: User, activity: Activity) -> None:
+    plan = activity.plan
+    _ensure_owner(actor, plan)
+    if activity_blockers(activity):
+        raise ServiceError(
+            _("This activity is part of a submitted application: withdraw it first.")
+        )
+    activity.delete()
+    plan_recheck(plan)
+
+
+@transaction.atomic
+def plan_update_student_facts(
+    *,
+    actor: User,
+    plan: MobilityPlan,
+    engineering_internship_validated: bool,
+    full_year_internship_before_departure: bool,
+) -> MobilityPlan:
+    _ensure_owner(actor, plan)
+    plan.engineering_internship_validated = engineering_internship_validated
+    plan.full_year_internship_before_departure = full_year_internship_before_departure
+    plan.save(
+        update_fields=[
+            "engineering_internship_validated",
+            "full_year_internship_before_departure",
+            "updated_at",
+        ]
+    )
+    plan_recheck(plan)
+    return plan
+
+
+# --- applications ------------------------------------------------------------------------
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _transition(
+    application: Application, *, actor: User, to_state: str, comment: str = "", extra=()
+) -> None:
+    from_state = application.state
+    application.state = to_state
+    application.save(update_fields=["state", *extra])
+    Transition.objects.create(
+        application=application,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def _ensure_editable(actor: User, application: Application) -> None:
+    if application.student_id != actor.pk:
+        raise ServiceError(_("Only the student can change their own application."))
+    if application.state not in EDITABLE_STATES:
+        raise ServiceError(
+            _("This application is %(state)s: it can no longer be changed.")
+            % {"state": application.get_state_display().lower()}
+        )
+
+
+@transaction.atomic
+def application_start(*, actor: User, call: Call, today: date | None = None) -> Application:
+    today = today or timezone.localdate()
+    plan_for_student(actor)
+    if not call.is_open_on(today):
+        raise ServiceError(
+            _("This call is open from %(opens)s to %(closes)s.")
+            % {"opens": call.opens_on, "closes": call.closes_on}
+        )
+    existing = Application.objects.filter(student=actor, call=call).first()
+    if existing is not None:
+        raise ServiceError(_("You already have an application for this call."))
+    return Application.objects.create(student=actor, call=call)
+
+
+@dataclass(frozen=True)
+class ChoiceInput:
+    activity: Activity
+    agreement: Agreement | None
+
+
+def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, max_choices: int) -> list[str]:
+    problems = []
+    if len(choices) > max_choices:
+        problems.append(_("At most %(count)s choices.") % {"count": max_choices})
+    seen = set()
+    for rank, choice in enumerate(choices, start=1):
+        activity = choice.activity
+        if activity.plan_id != plan.pk:
+            problems.append(_("Choice %(rank)s is not an activity of your plan.") % {"rank": rank})
+            continue
+        expected_kind = AGREEMENT_KIND_FOR_ACTIVITY.get(activity.kind)
+        if expected_kind is None:
+            problems.append(
+                _("Choice %(rank)s: only study stays are applied for through a call.")
+                % {"rank": rank}
+            )
+        elif choice.agreement is None and activity.kind == ActivityKind.DOUBLE_DEGREE:
+            problems.append(
+                _("Choice %(rank)s: a double degree exists only under an agreement.")
+                % {"rank": rank}
+            )
+        elif choice.agreement is not None and choice.agreement.kind != expected_kind:
+            problems.append(
+                _("Choice %(rank)s: this agreement is not for a %(kind)s.")
+                % {"rank": rank, "kind": activity.get_kind_display().lower()}
+            )
+        key = (activity.pk, choice.agreement.pk if choice.agreement else None)
+        if key in seen:
+            problems.append(_("Choice %(rank)s repeats an earlier choice.") % {"rank": rank})
+        seen.add(key)
+    return problems
+
+
+@transaction.atomic
+def application_update(
+    *, actor: User, application: Application, motivation: str, choices: list[ChoiceInput]
+) -> Application:
+    application = _locked(application)
+    _ensure_editable(actor, application)
+    plan = plan_for_student(actor)
+    problems = choice_problems(choices, plan, application.call.max_choices)
+    if problems:
+        raise ServiceError(*problems)
+    application.motivation = motivation.strip()
+    application.save(update_fields=["motivation"])
+    application.choices.all().delete()
+    Choice.objects.bulk_create(
+        Choice(application=application, rank=rank, activity=c.activity, agreement=c.agreement)
+        for rank, c in enumerate(choices, start=1)
+    )
+    return application
+
+
+def required_documents(application: Application) -> list[str]:
+    kinds: list[str] = []
+    for choice in application.choices.all():  # callers prefetch choices and their activities
+        for kind in REQUIRED_DOCUMENTS.get(choice.activity.kind, ()):
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds
+
+
+@transaction.atomic
+def document_upload(*, actor: User, application: Application, kind: str, upload) -> Document:
+    application = _locked(application)
+    _ensure_editable(actor, application)
+    if kind not in DocumentKind.values:
+        raise ServiceError(_("Unknown kind of document."))
+    validate_pdf(upload)
+    previous = Document.objects.filter(application=application, kind=kind).first()
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=upload.name[:255],
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    document.file.save(upload.name, upload, save=False)
+    if previous is not None:
+        old_file = previous.file
+        previous.delete()
+        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    document.save()
+    return document
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What stands between an application and its submission (`problems`, in plain words),
+    and the plan-level goal still to reach that does not block it (`still_to_complete`)."""
+
+    problems: list[str]
+    still_to_complete: list[Finding]
+
+
+def submission_readiness(
+    application: Application, today: date, check: PlanCheck | None = None
+) -> Readiness:
+    """`check` is the student's current plan check when the caller already ran it."""
+    problems: list[str] = []
+    if not application.call.is_open_on(today):
+        problems.append(
+            _("The call closed on %(closes)s.") % {"closes": application.call.closes_on}
+        )
+    choices = list(application.choices.all())
+    if not choices:
+        problems.append(_("Choose at least one destination."))
+    if not application.motivation.strip():
+        problems.append(_("Write your motivation."))
+    if check is None:
+        plan = plan_for_student(application.student)
+        check = plan_result(plan, plan.activities.select_related("partner"))
+    if not check.valid:
+        problems.extend(check.problems)
+    for finding in check.errors_for(choice.activity.engine_id for choice in choices):
+        problems.append(finding.message)
+    present = {document.kind for document in application.documents.all()}
+    for kind in required_documents(application):
+        if kind not in present:
+            problems.append(_("Missing document: %(kind)s.") % {"kind": DocumentKind(kind).label})
+    return Readiness(problems=problems, still_to_complete=check.plan_findings)
+
+
+@transaction.atomic
+def application_submit(
+    *, actor: User, application: Application, today: date | None = None
+) -> Application:
+    application = _locked(application)
+    _ensure_editable(actor, application)
+    problems = submission_readiness(application, today or timezone.localdate()).problems
+    if problems:
+        raise ServiceError(*problems)
+    application.snapshot = plan_snapshot(application.student.mobility_plan)
+    application.submitted_at = timezone.now()
+    _transition(
+        application,
+        actor=actor,
+        to_state=ApplicationState.SUBMITTED,
+        extra=("snapshot", "submitted_at"),
+    )
+    return application
+
+
+def plan_snapshot(plan: MobilityPlan) -> dict:
+    """The plan and its findings as they stand, in both languages, frozen for the reviewers."""
+    activities = list(plan.activities.select_related("partner"))
+    document = plan_document(plan, plan.student.student_profile, activities)
+    results = {}
+    for lang in SNAPSHOT_LANGUAGES:
+        with override(lang):
+            check = plan_result(plan, activities, lang)
+        results[lang] = check.result.to_dict() if check.result else None
+    hosts = {activity.engine_id: activity.host_display for activity in activities}
+    return {"plan": document, "hosts": hosts, "results": results}
+
+
+@transaction.atomic
+def application_withdraw(*, actor: User, application: Application, comment: str = "") -> None:
+    application = _locked(application)
+    if application.student_id != actor.pk:
+        raise ServiceError(_("Only the student can withdraw their own application."))
+    if application.state not in WITHDRAWABLE_STATES:
+        raise ServiceError(
+            _("This application is %(state)s: it can no longer be withdrawn.")
+            % {"state": application.get_state_display().lower()}
+        )
+    _transition(application, actor=actor, to_state=ApplicationState.WITHDRAWN, comment=comment)
+
+
+# --- course plans ------------------------------------------------------------------------
+
+
+def course_plan_for(activity: Activity) -> CoursePlan:
+    course_plan = activity.course_plans.order_by("-version").first()
+    if course_plan is None:
+        course_plan = CoursePlan.objects.create(activity=activity, version=1)
+    return course_plan
+
+
+@transaction.atomic
+def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
+    _ensure_owner(actor, activity.plan)
+    if not activity.is_study:
+        raise ServiceError(_("Only study stays have a course plan."))
+    course_plan = course_plan_for(activity)
+    course_plan.lines.all().delete()
+    CourseLine.objects.bulk_create(CourseLine(course_plan=course_plan, **line) for line in lines)
+    return course_plan

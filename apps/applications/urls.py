@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .views import applications, course_plans, dashboard, documents, plan
+
+app_name = "applications"
+
+urlpatterns = [
+    path("dashboard/", dashboard.student_dashboard, name="dashboard"),
+    path("plan/", plan.plan_editor, name="plan"),
+    path("plan/facts/", plan.plan_facts, name="plan_facts"),
+    path("plan/check/", plan.plan_live_check, name="plan_live_check"),
+    path("plan/timeline.svg", plan.plan_timeline_svg, name="plan_timeline"),
+    path("plan/activities/new/", plan.activity_add, name="activity_add"),
+    path("plan/activities/<int:pk>/", plan.activity_edit, name="activity_edit"),
+    path("plan/activities/<int:pk>/delete/", plan.activity_delete, name="activity_delete"),
+    path(
+        "plan/activities/<int:pk>/courses/",
+        course_plans.course_plan_edit,
+        name="course_plan_edit",
+    ),
+    path("applications/", applications.application_list, name="application_list"),
+    path("calls/<int:call_pk>/apply/", applications.application_start, name="application_start"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
+    path(
+        "applications/<int:pk>/documents/",
+        documents.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+]

@@ -1,0 +1,189 @@
+"""The student's applications: start, choose and motivate, submit, withdraw; the dossier page."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+from apps.programmes.models import Call
+
+from .. import selectors, services
+from ..access import application_for
+from ..application_forms import ApplicationForm, DocumentUploadForm, WithdrawForm
+from ..checking import engine_language
+from ..models import Application
+from ..services import ServiceError
+
+student_only = capability_required(Capability.BUILD_OWN_PLAN)
+
+
+def report_refusal(request, error: ServiceError) -> None:
+    for reason in error.reasons:
+        messages.error(request, reason)
+
+
+def _state_words(application: Application) -> dict[str, str]:
+    return {"state": application.get_state_display().lower()}
+
+
+@student_only
+def application_list(request):
+    applications = list(selectors.own_applications(request.user))
+    return render(
+        request,
+        "applications/application_list.html",
+        {
+            "applications": applications,
+            "calls": selectors.call_rows(applications, timezone.localdate()),
+        },
+    )
+
+
+@student_only
+@require_POST
+def application_start(request, call_pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    try:
+        application = services.application_start(actor=request.user, call=call)
+    except ServiceError as error:
+        report_refusal(request, error)
+        return redirect("applications:application_list")
+    messages.success(
+        request, _("Your application is started: choose your destinations and tell us why.")
+    )
+    return redirect("applications:application_edit", application.pk)
+
+
+def application_detail(request, pk: int):
+    return render_application_page(request, application_for(request.user, pk))
+
+
+def render_application_page(request, application: Application, upload_form=None, status=200):
+    """The dossier page; the upload view re-renders it with its bound form on a refusal."""
+    selectors.load_application_page(application)
+    is_owner = application.student_id == request.user.pk
+    editable = application.state in services.EDITABLE_STATES
+    documents = selectors.document_rows(application, services.required_documents(application))
+    context = {
+        "application": application,
+        "is_owner": is_owner,
+        "is_draft": editable,
+        "can_change": is_owner and editable,
+        "can_withdraw": is_owner and application.state in services.WITHDRAWABLE_STATES,
+        "documents": documents,
+        "course_totals": selectors.course_totals(selectors.chosen_study_activities(application)),
+        "upload_form": upload_form
+        or DocumentUploadForm(initial={"kind": _first_missing(documents)}),
+        "missing": [],
+        "still_to_complete": [],
+        "snapshot": _snapshot_result(application.snapshot),
+    }
+    if editable:
+        readiness = services.submission_readiness(application, timezone.localdate())
+        context["missing"] = readiness.problems
+        context["still_to_complete"] = readiness.still_to_complete
+    return render(request, "applications/application_detail.html", context, status=status)
+
+
+def _first_missing(documents: list[selectors.DocumentRow]) -> str | None:
+    return next((row.kind for row in documents if row.document is None), None)
+
+
+def _snapshot_result(snapshot: dict | None) -> dict | None:
+    """The frozen check in the reader's language, each finding with its activity's host."""
+    result = (snapshot or {}).get("results", {}).get(engine_language())
+    if not result:
+        return None
+    hosts = snapshot.get("hosts", {})
+    findings = [
+        {**finding, "host": hosts.get(finding["activity"])} for finding in result["findings"]
+    ]
+    return {**result, "findings": findings}
+
+
+@student_only
+def application_edit(request, pk: int):
+    application = application_for(request.user, pk, change=True)
+    if application.state not in services.EDITABLE_STATES:
+        messages.error(
+            request,
+            _("This application is %(state)s: it can no longer be changed.")
+            % _state_words(application),
+        )
+        return redirect("applications:application_detail", application.pk)
+    plan = application.student.mobility_plan
+    form = ApplicationForm(
+        request.POST or None,
+        application=application,
+        activities=selectors.study_activities(plan),
+        agreements=selectors.agreements_in_force(application.call.academic_year),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.user,
+                application=application,
+                motivation=form.cleaned_data["motivation"],
+                choices=form.choice_inputs(),
+            )
+        except ServiceError as error:
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, _("Your application is saved."))
+            return redirect("applications:application_detail", application.pk)
+    return render(
+        request,
+        "applications/application_form.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@student_only
+@require_POST
+def application_submit(request, pk: int):
+    application = application_for(request.user, pk, change=True)
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except ServiceError as error:
+        messages.error(request, _("Your application is not submitted:"))
+        report_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("Your application is submitted. The international relations office will review it."),
+        )
+    return redirect("applications:application_detail", application.pk)
+
+
+@student_only
+def application_withdraw(request, pk: int):
+    application = application_for(request.user, pk, change=True)
+    if application.state not in services.WITHDRAWABLE_STATES:
+        messages.error(
+            request,
+            _("This application is %(state)s: it can no longer be withdrawn.")
+            % _state_words(application),
+        )
+        return redirect("applications:application_detail", application.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user, application=application, comment=form.cleaned_data["comment"]
+            )
+        except ServiceError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+        return redirect("applications:application_detail", application.pk)
+    return render(
+        request,
+        "applications/withdraw_confirm.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,47 @@
+"""The course plan (learning agreement draft) of one of the student's study activities."""
+
+from django.contrib import messages
+from django.forms.models import model_to_dict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..access import own_activity
+from ..application_forms import CourseLineForm, CourseLineFormSet, course_line_helper
+from ..services import ServiceError
+from .applications import report_refusal, student_only
+
+
+@student_only
+def course_plan_edit(request, pk: int):
+    activity = own_activity(request.user, pk)
+    if not activity.is_study:
+        messages.error(request, _("Only study stays have a course plan."))
+        return redirect("applications:plan")
+    lines = selectors.course_lines(selectors.latest_course_plan(activity))
+    formset = CourseLineFormSet(
+        request.POST or None,
+        initial=[model_to_dict(line, fields=CourseLineForm.Meta.fields) for line in lines],
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.course_plan_replace_lines(
+                actor=request.user, activity=activity, lines=formset.lines()
+            )
+        except ServiceError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(request, _("Course plan saved."))
+            return redirect("applications:course_plan_edit", activity.pk)
+    return render(
+        request,
+        "applications/course_plan_form.html",
+        {
+            "activity": activity,
+            "formset": formset,
+            "helper": course_line_helper(),
+            "total": selectors.course_total(activity, lines),
+        },
+        # Reaching the page after a POST means the lines were refused: nothing was saved.
+        status=400 if formset.is_bound else 200,
+    )

@@ -1,0 +1,66 @@
+"""The student's home: plan status, applications, calls, and the next thing to do."""
+
+from datetime import date
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors, services
+from ..checking import PlanCheck, plan_result
+from ..models import Application, ApplicationState
+from ..next_step import DraftSummary, Situation, next_step
+from .applications import student_only
+
+
+@student_only
+def student_dashboard(request):
+    today = timezone.localdate()
+    student = request.user
+    profile = selectors.student_profile(student)
+    plan = selectors.plan_of(student) if profile else None
+    activities = selectors.plan_activities(plan) if plan else []
+    check = plan_result(plan, activities) if plan else None
+    applications = list(selectors.own_applications(student))
+    calls = selectors.call_rows(applications, today)
+    situation = Situation(
+        has_profile=profile is not None,
+        activity_count=len(activities),
+        plan_error_count=check.error_count if check else 0,
+        draft=_open_draft(applications, today, check),
+        open_call_without_application=next(
+            (str(row.call) for row in calls if row.is_open and row.application is None), None
+        ),
+        submitted_count=sum(
+            1 for application in applications if application.state == ApplicationState.SUBMITTED
+        ),
+    )
+    return render(
+        request,
+        "applications/dashboard.html",
+        {
+            "profile": profile,
+            "check": check,
+            "activity_count": len(activities),
+            "applications": applications,
+            "calls": calls,
+            "step": next_step(situation),
+        },
+    )
+
+
+def _open_draft(
+    applications: list[Application], today: date, check: PlanCheck | None
+) -> DraftSummary | None:
+    """The first draft that can still be submitted, with what it lacks."""
+    for application in applications:
+        if application.state == ApplicationState.DRAFT and application.call.is_open_on(today):
+            return DraftSummary(
+                pk=application.pk,
+                call_name=str(application.call),
+                missing=tuple(
+                    services.submission_readiness(
+                        selectors.with_choices(application), today, check
+                    ).problems
+                ),
+            )
+    return None

@@ -1,0 +1,53 @@
+"""Documents of an application: upload (the student, while the dossier is a draft) and
+download (anyone who may see the dossier), always as an attachment."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..access import application_for, document_for
+from ..application_forms import DocumentUploadForm
+from ..services import ServiceError
+from .applications import render_application_page, report_refusal, student_only
+
+
+@student_only
+@require_POST
+def document_upload(request, pk: int):
+    application = application_for(request.user, pk, change=True)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_application_page(request, application, upload_form=form, status=400)
+    try:
+        document = services.document_upload(
+            actor=request.user,
+            application=application,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(kind)s uploaded: %(name)s.")
+            % {"kind": document.get_kind_display(), "name": document.original_name},
+        )
+    return redirect("applications:application_detail", application.pk)
+
+
+def document_download(request, pk: int):
+    document = document_for(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/pdf",
+    )

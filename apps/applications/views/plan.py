@@ -1,0 +1,159 @@
+"""The student's mobility plan: activities, live regulation check, timeline."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+
+from .. import services
+from ..access import own_activity
+from ..checking import plan_result
+from ..forms import ActivityForm, StudentFactsForm
+from ..selectors import plan_activities
+from ..services import ServiceError
+from ..timeline import build_timeline
+
+student_only = capability_required(Capability.BUILD_OWN_PLAN)
+
+
+def _student_plan(request):
+    """The signed-in student's plan, or None after telling them why there is none."""
+    try:
+        return services.plan_for_student(request.user)
+    except ServiceError as error:
+        for reason in error.reasons:
+            messages.error(request, reason)
+        return None
+
+
+def _timeline(plan, activities, check):
+    return build_timeline(
+        activities, check, plan.student.student_profile.year, timezone.localdate()
+    )
+
+
+@student_only
+def plan_editor(request):
+    plan = _student_plan(request)
+    if plan is None:
+        return redirect("home")
+    activities = plan_activities(plan)
+    check = plan_result(plan, activities)
+    return render(
+        request,
+        "applications/plan.html",
+        {
+            "plan": plan,
+            "activities": activities,
+            "check": check,
+            "timeline": _timeline(plan, activities, check),
+            "facts_form": StudentFactsForm(instance=plan),
+        },
+    )
+
+
+@student_only
+@require_POST
+def plan_facts(request):
+    plan = _student_plan(request)
+    if plan is None:
+        return redirect("home")
+    form = StudentFactsForm(request.POST, instance=plan)
+    if form.is_valid():
+        services.plan_update_student_facts(actor=request.user, plan=plan, **form.cleaned_data)
+        messages.success(request, _("Your situation is saved and the plan checked again."))
+    return redirect("applications:plan")
+
+
+@student_only
+def plan_timeline_svg(request):
+    plan = _student_plan(request)
+    if plan is None:
+        return redirect("home")
+    activities = plan_activities(plan)
+    timeline = _timeline(plan, activities, plan_result(plan, activities))
+    svg = render_to_string(
+        "applications/includes/timeline.svg", {"timeline": timeline, "standalone": True}, request
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _activity_form_page(request, plan, form, activity=None):
+    return render(
+        request,
+        "applications/plan_activity_form.html",
+        {"plan": plan, "form": form, "activity": activity},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@student_only
+def activity_add(request):
+    plan = _student_plan(request)
+    if plan is None:
+        return redirect("home")
+    form = ActivityForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.activity_create(actor=request.user, plan=plan, fields=form.cleaned_data)
+        messages.success(request, _("Activity added; the plan is checked below."))
+        return redirect("applications:plan")
+    return _activity_form_page(request, plan, form)
+
+
+@student_only
+def activity_edit(request, pk: int):
+    activity = own_activity(request.user, pk)
+    plan = activity.plan
+    form = ActivityForm(request.POST or None, instance=activity, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.activity_update(actor=request.user, activity=activity, fields=form.cleaned_data)
+        messages.success(request, _("Activity saved; the plan is checked below."))
+        return redirect("applications:plan")
+    return _activity_form_page(request, plan, form, activity)
+
+
+@student_only
+def activity_delete(request, pk: int):
+    activity = own_activity(request.user, pk)
+    blockers = services.activity_blockers(activity)
+    if request.method == "POST":
+        try:
+            services.activity_delete(actor=request.user, activity=activity)
+        except ServiceError as error:
+            for reason in error.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(request, _("Activity removed."))
+        return redirect("applications:plan")
+    return render(
+        request,
+        "applications/plan_activity_delete.html",
+        {"activity": activity, "blockers": blockers, "draft_choices": activity.choices.count()},
+    )
+
+
+@student_only
+@require_POST
+def plan_live_check(request):
+    """The findings the plan would have with the activity being edited, without saving it."""
+    plan = _student_plan(request)
+    if plan is None:
+        return HttpResponse(status=409)
+    editing = request.POST.get("activity_id", "")
+    instance = own_activity(request.user, int(editing)) if editing.isdigit() else None
+    form = ActivityForm(request.POST, instance=instance, plan=plan)
+    context = {"form": form, "check": None, "draft_id": None}
+    if form.is_valid():
+        draft = form.draft_activity()
+        others = [a for a in plan_activities(plan) if instance is None or a.pk != instance.pk]
+        check = plan_result(plan, [*others, draft])
+        context.update(
+            check=check, draft_id=draft.engine_id, others={a.engine_id: a for a in others}
+        )
+    return render(request, "applications/includes/plan_live_check.html", context)

@@ -1,0 +1,536 @@
+"""Create or update partner institutions and their agreements from a CSV file.
+
+The layout, identity rules and exit codes are documented in docs/partners-import.md.
+Validation reads the whole file first and collects every problem; the database is
+written only when there is none, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+from django_countries import countries
+
+from .models import Agreement, AgreementKind, Language, Partner, StudyField
+
+if TYPE_CHECKING:
+    from _csv import _reader as CsvReader
+
+COLUMNS = (
+    "name",
+    "country",
+    "city",
+    "website",
+    "hei_id",
+    "languages",
+    "fields",
+    "agreement_kind",
+    "seats_per_year",
+    "first_year",
+    "last_year",
+    "language_requirement",
+    "notes",
+)
+PARTNER_COLUMNS = ("city", "website", "hei_id")
+AGREEMENT_COLUMNS = (
+    "seats_per_year",
+    "first_year",
+    "last_year",
+    "language_requirement",
+    "notes",
+)
+LIST_SEPARATOR = ";"
+
+# Names given to Language rows the import has to create; other codes are named by their code.
+LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hu": "Hungarian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "zh": "Chinese",
+}
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+YEAR = re.compile(r"\d{4}")
+# Model max_length per column, so that a long value is a reported problem, not a database error.
+MAX_LENGTHS = {
+    "name": Partner._meta.get_field("name").max_length,
+    "city": Partner._meta.get_field("city").max_length,
+    "website": Partner._meta.get_field("website").max_length,
+    "hei_id": Partner._meta.get_field("hei_id").max_length,
+    "language_requirement": Agreement._meta.get_field("language_requirement").max_length,
+}
+FIELD_NAME_MAX_LENGTH = StudyField._meta.get_field("name").max_length
+FIELD_SLUG_MAX_LENGTH = StudyField._meta.get_field("slug").max_length
+MAX_SEATS = 32767  # PositiveSmallIntegerField's upper bound on every supported database
+
+
+class ImportFailed(Exception):
+    """The file has problems in its content (exit status 1); nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class UnreadableFile(ImportFailed):
+    """The file cannot be read as the layout: missing, not UTF-8, bad header (exit status 2)."""
+
+    exit_code = 2
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class ImportReport:
+    partners: Counter[Outcome] = field(default_factory=Counter)
+    agreements: Counter[Outcome] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        return (
+            f"{self.partners[Outcome.CREATED]} partners created, "
+            f"{self.partners[Outcome.UPDATED]} updated; "
+            f"{self.agreements[Outcome.CREATED]} agreements created, "
+            f"{self.agreements[Outcome.UPDATED]} updated."
+        )
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    kind: str
+    seats_per_year: int
+    first_year: int
+    last_year: int | None = None
+    language_requirement: str = ""
+    notes: str = ""
+
+
+@dataclass
+class PartnerRecord:
+    """Everything known about one partner; `languages` are ISO 639-1 codes, `fields` names."""
+
+    name: str
+    country: str
+    city: str = ""
+    website: str = ""
+    hei_id: str = ""
+    languages: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    agreements: list[AgreementRecord] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validating
+
+
+def import_partners_file(path: Path) -> ImportReport:
+    return import_partners_csv(read_csv_text(path))
+
+
+def read_csv_text(path: Path) -> str:
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile([f"{path}: cannot read file: {error.strerror or error}"]) from error
+    try:
+        # utf-8-sig: spreadsheets often save UTF-8 with a byte-order mark.
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise UnreadableFile(
+            [f"line {line}: file: not valid UTF-8 (byte 0x{content[error.start]:02x})"]
+        ) from error
+
+
+def import_partners_csv(text: str) -> ImportReport:
+    """Validate the whole CSV text, then write it; raise ImportFailed with every problem."""
+    return apply_partners(parse_partners_csv(text))
+
+
+def parse_partners_csv(text: str) -> list[PartnerRecord]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = _read_header(reader)
+    collector = _PartnerCollector()
+    try:
+        for line, cells in _numbered_rows(reader):
+            if len(cells) != len(header):
+                collector.problems.append(
+                    f"line {line}: row: has {len(cells)} cells, the header has {len(header)}"
+                )
+                continue
+            collector.add_row(
+                line, dict(zip(header, (cell.strip() for cell in cells), strict=True))
+            )
+    except csv.Error as error:
+        raise UnreadableFile([f"line {reader.line_num}: file: malformed CSV ({error})"]) from error
+    if collector.problems:
+        raise ImportFailed(collector.problems)
+    return collector.records()
+
+
+def _read_header(reader: CsvReader) -> list[str]:
+    try:
+        header = [column.strip().lower() for column in next(reader, [])]
+    except csv.Error as error:
+        raise UnreadableFile([f"line 1: header: malformed CSV ({error})"]) from error
+    if not any(header):
+        raise UnreadableFile(["line 1: header: missing (the first line must name the columns)"])
+    problems = []
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        problems.append(f"line 1: header: missing column(s): {', '.join(missing)}")
+    unknown = [column for column in header if column not in COLUMNS]
+    if unknown:
+        problems.append(f"line 1: header: unknown column(s): {', '.join(unknown)}")
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        problems.append(f"line 1: header: repeated column(s): {', '.join(repeated)}")
+    if problems:
+        raise UnreadableFile(problems)
+    return header
+
+
+def _numbered_rows(reader: CsvReader) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows with the physical line they start on (a quoted cell may span lines)."""
+    next_line = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            yield next_line, cells
+        next_line = reader.line_num + 1
+
+
+class _PartnerCollector:
+    """Gathers validated rows into one record per partner, remembering where values came from."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._partners: dict[tuple[str, str], PartnerRecord] = {}
+        self._partner_value_lines: dict[tuple[str, str, str], int] = {}
+        self._agreement_lines: dict[tuple[str, str, str], int] = {}
+
+    def records(self) -> list[PartnerRecord]:
+        return list(self._partners.values())
+
+    def add_row(self, line: int, row: dict[str, str]) -> None:
+        row_problems = _RowProblems(line)
+        name = _required(row_problems, row, "name")
+        country = _country(row_problems, row)
+        partner_values = {column: _text(row_problems, row, column) for column in PARTNER_COLUMNS}
+        if partner_values["website"]:
+            _check_url(row_problems, partner_values["website"])
+        languages = _language_codes(row_problems, row)
+        field_names = _field_names(row_problems, row)
+        agreement = _agreement(row_problems, row)
+        if not row_problems:
+            partner = self._partner(name, country)
+            self._merge_partner_values(row_problems, partner, partner_values)
+            _extend_unique(partner.languages, languages)
+            _extend_unique(partner.fields, field_names, key=slugify)
+            if agreement is not None:
+                self._add_agreement(row_problems, partner, agreement)
+        self.problems.extend(row_problems)
+
+    def _partner(self, name: str, country: str) -> PartnerRecord:
+        key = (name.casefold(), country)
+        if key not in self._partners:
+            self._partners[key] = PartnerRecord(name=name, country=country)
+        return self._partners[key]
+
+    def _merge_partner_values(
+        self, problems: _RowProblems, partner: PartnerRecord, values: dict[str, str]
+    ) -> None:
+        """A value may be given on one row of the partner only; rows that repeat it must agree."""
+        for column, value in values.items():
+            if not value:
+                continue
+            key = (partner.name.casefold(), partner.country, column)
+            current = getattr(partner, column)
+            if not current:
+                setattr(partner, column, value)
+                self._partner_value_lines[key] = problems.line
+            elif current != value:
+                first_line = self._partner_value_lines[key]
+                problems.add(column, f"'{value}' differs from '{current}' on line {first_line}")
+
+    def _add_agreement(
+        self, problems: _RowProblems, partner: PartnerRecord, agreement: AgreementRecord
+    ) -> None:
+        key = (partner.name.casefold(), partner.country, agreement.kind)
+        if key in self._agreement_lines:
+            problems.add(
+                "agreement_kind",
+                f"duplicate agreement '{agreement.kind}' for {partner.name} ({partner.country}),"
+                f" already on line {self._agreement_lines[key]}",
+            )
+            return
+        self._agreement_lines[key] = problems.line
+        partner.agreements.append(agreement)
+
+
+class _RowProblems(list[str]):
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+
+    def add(self, column: str, problem: str) -> None:
+        self.append(f"line {self.line}: {column}: {problem}")
+
+
+def _text(problems: _RowProblems, row: dict[str, str], column: str) -> str:
+    value = row[column]
+    max_length = MAX_LENGTHS.get(column)
+    if max_length is not None and len(value) > max_length:
+        problems.add(column, f"too long ({len(value)} characters, at most {max_length})")
+    return value
+
+
+def _required(problems: _RowProblems, row: dict[str, str], column: str) -> str:
+    value = _text(problems, row, column)
+    if not value:
+        problems.add(column, "required")
+    return value
+
+
+def _country(problems: _RowProblems, row: dict[str, str]) -> str:
+    code = _required(problems, row, "country").upper()
+    if code and code not in countries:
+        problems.add("country", f"unknown country code '{row['country']}' (ISO 3166-1 alpha-2)")
+        return ""
+    return code
+
+
+def _check_url(problems: _RowProblems, url: str) -> None:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        problems.add("website", f"'{url}' is not a valid http(s) URL")
+
+
+def _split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _language_codes(problems: _RowProblems, row: dict[str, str]) -> list[str]:
+    codes = []
+    for item in _split_list(row["languages"]):
+        code = item.lower()
+        if LANGUAGE_CODE.fullmatch(code):
+            codes.append(code)
+        else:
+            problems.add("languages", f"'{item}' is not a two-letter ISO 639-1 code")
+    return codes
+
+
+def _field_names(problems: _RowProblems, row: dict[str, str]) -> list[str]:
+    names = []
+    for name in _split_list(row["fields"]):
+        slug = slugify(name)
+        if not slug:
+            problems.add("fields", f"'{name}' has no letter or digit")
+        elif len(name) > FIELD_NAME_MAX_LENGTH or len(slug) > FIELD_SLUG_MAX_LENGTH:
+            problems.add("fields", f"'{name}' is too long")
+        else:
+            names.append(name)
+    return names
+
+
+def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord | None:
+    kind = row["agreement_kind"].lower()
+    if not kind:
+        filled = [column for column in AGREEMENT_COLUMNS if row[column]]
+        if filled:
+            problems.add("agreement_kind", f"required when {', '.join(filled)} is filled")
+        return None
+    if kind not in AgreementKind.values:
+        problems.add(
+            "agreement_kind",
+            f"unknown kind '{row['agreement_kind']}' (one of {', '.join(AgreementKind.values)})",
+        )
+    seats = _seats(problems, row["seats_per_year"])
+    first_year = _year(problems, row, "first_year", required=True)
+    last_year = _year(problems, row, "last_year", required=False)
+    if first_year is not None and last_year is not None and last_year < first_year:
+        problems.add("last_year", f"{last_year} is before first_year {first_year}")
+    language_requirement = _text(problems, row, "language_requirement")
+    if kind not in AgreementKind.values or seats is None or first_year is None:
+        return None
+    return AgreementRecord(
+        kind=kind,
+        seats_per_year=seats,
+        first_year=first_year,
+        last_year=last_year,
+        language_requirement=language_requirement,
+        notes=row["notes"],
+    )
+
+
+def _seats(problems: _RowProblems, value: str) -> int | None:
+    if not value:
+        problems.add("seats_per_year", "required")
+        return None
+    try:
+        seats = int(value)
+    except ValueError:
+        problems.add("seats_per_year", f"'{value}' is not a whole number")
+        return None
+    if seats < 0:
+        problems.add("seats_per_year", f"{seats} is negative")
+        return None
+    if seats > MAX_SEATS:
+        problems.add("seats_per_year", f"{seats} is more than {MAX_SEATS}")
+        return None
+    return seats
+
+
+def _year(
+    problems: _RowProblems, row: dict[str, str], column: str, *, required: bool
+) -> int | None:
+    value = row[column]
+    if not value:
+        if required:
+            problems.add(column, "required")
+        return None
+    if not YEAR.fullmatch(value):
+        problems.add(column, f"'{value}' is not a 4-digit year")
+        return None
+    return int(value)
+
+
+def _extend_unique(
+    items: list[str], new_items: Iterable[str], key: Callable[[str], str] = str.casefold
+) -> None:
+    known = {key(item) for item in items}
+    for item in new_items:
+        if key(item) not in known:
+            known.add(key(item))
+            items.append(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
+    """Create or update each partner and its agreements, all or nothing. Nothing is deleted."""
+    report = ImportReport()
+    with transaction.atomic():
+        for record in records:
+            partner, outcome = _save_partner(record)
+            report.partners[outcome] += 1
+            for agreement in record.agreements:
+                report.agreements[_save_agreement(partner, agreement)] += 1
+    return report
+
+
+def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
+    values = {
+        "name": record.name,
+        "country": record.country,
+        "city": record.city,
+        "website": record.website,
+        "hei_id": record.hei_id,
+    }
+    partner = (
+        Partner.objects.filter(name__iexact=record.name, country=record.country)
+        .order_by("pk")
+        .first()
+    )
+    if partner is None:
+        partner = Partner.objects.create(**values)
+        outcome = Outcome.CREATED
+    else:
+        outcome = Outcome.UPDATED if _update(partner, values) else Outcome.UNCHANGED
+    languages = [_language(code) for code in record.languages]
+    fields = [_study_field(name) for name in record.fields]
+    m2m_changed = _replace(partner.languages, languages) | _replace(partner.fields, fields)
+    if m2m_changed and outcome is Outcome.UNCHANGED:
+        outcome = Outcome.UPDATED
+    return partner, outcome
+
+
+def _save_agreement(partner: Partner, record: AgreementRecord) -> Outcome:
+    values = {
+        "seats_per_year": record.seats_per_year,
+        "first_year": record.first_year,
+        "last_year": record.last_year,
+        "language_requirement": record.language_requirement,
+        "notes": record.notes,
+    }
+    agreement = Agreement.objects.filter(partner=partner, kind=record.kind).first()
+    if agreement is None:
+        Agreement.objects.create(partner=partner, kind=record.kind, **values)
+        return Outcome.CREATED
+    return Outcome.UPDATED if _update(agreement, values) else Outcome.UNCHANGED
+
+
+def _update(instance: Partner | Agreement, values: dict[str, object]) -> bool:
+    """Save the attributes that differ from `values`; True when there was any."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+    return bool(changed)
+
+
+def _replace(relation, objects: list) -> bool:
+    """Make a many-to-many relation hold exactly `objects`; True when that changed it."""
+    if set(relation.values_list("pk", flat=True)) == {obj.pk for obj in objects}:
+        return False
+    relation.set(objects)
+    return True
+
+
+def _language(code: str) -> Language:
+    language, _ = Language.objects.get_or_create(
+        code=code, defaults={"name": LANGUAGE_NAMES.get(code, code.upper())}
+    )
+    return language
+
+
+def _study_field(name: str) -> StudyField:
+    study_field, _ = StudyField.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return study_field

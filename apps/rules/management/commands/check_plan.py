@@ -1,0 +1,61 @@
+"""`python manage.py check_plan FILE|-`: check a mobility plan against the regulations.
+
+Exit status: 0 compliant, 1 not compliant, 2 invalid input (then nothing on standard output
+and one line per problem on standard error, naming the field).
+"""
+
+import json
+import sys
+from argparse import ArgumentParser
+
+from django.core.management.base import BaseCommand
+
+from apps.rules import LANGUAGES, InvalidPlan, check_plan, parse_plan, text_report
+from apps.rules.messages import PROBLEMS
+
+COMPLIANT, NOT_COMPLIANT, INVALID_INPUT = 0, 1, 2
+
+
+class Command(BaseCommand):
+    help = "Check a mobility plan (a JSON file, or - for standard input) against the regulations."
+    # The plan alone is checked: the project's system checks have no say in it.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", help="the plan's JSON file, or - to read standard input")
+        parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="default: fr")
+        parser.add_argument(
+            "--format",
+            dest="output_format",
+            choices=("json", "text"),
+            default="json",
+            help="json: the contract's output object (default); text: one line per finding",
+        )
+
+    def handle(
+        self, *args: object, file: str, lang: str, output_format: str, **options: object
+    ) -> None:
+        self.stderr.style_func = None  # problems are plain lines, without error colouring
+        try:
+            source = sys.stdin.buffer.read() if file == "-" else _read_file(file)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.stderr.write(f"{file}: {PROBLEMS['unreadable'][lang].format(reason=reason)}")
+            sys.exit(INVALID_INPUT)
+        try:
+            plan = parse_plan(source, lang)
+        except InvalidPlan as invalid:
+            for problem in invalid.problems:
+                self.stderr.write(str(problem))
+            sys.exit(INVALID_INPUT)
+        result = check_plan(plan, lang)
+        if output_format == "json":
+            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(text_report(result, lang))
+        sys.exit(COMPLIANT if result.compliant else NOT_COMPLIANT)
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as plan_file:
+        return plan_file.read()

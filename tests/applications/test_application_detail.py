@@ -1,0 +1,153 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.applications import services
+from apps.applications.models import ApplicationState
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    ChoiceFactory,
+    CourseLineFactory,
+    CoursePlanFactory,
+    DocumentFactory,
+    complete_application,
+    draft_with_choice,
+    login,
+    plan_for,
+)
+from tests.factories import CallFactory
+
+DETAIL_MAX_QUERIES = 12
+
+
+def detail_url(application):
+    return reverse("applications:application_detail", args=[application.pk])
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_owner_sees_what_is_missing_and_the_actions(client, student):
+    application = draft_with_choice(student)
+    DocumentFactory(application=application, kind="cv", original_name="cv-2026.pdf")
+    activity = application.choices.get().activity
+    response = login(client, student).get(detail_url(application))
+    assert response.status_code == 200
+    context = response.context
+    assert context["missing"] == [
+        "Missing document: Latest transcript of records.",
+        "Missing document: Language certificate.",
+        "Missing document: Draft learning agreement.",
+    ]
+    assert [(row.kind, row.document is not None) for row in context["documents"]] == [
+        ("cv", True),
+        ("transcript", False),
+        ("language_certificate", False),
+        ("learning_agreement", False),
+    ]
+    assert context["upload_form"]["kind"].value() == "transcript"  # the first one missing
+    content = response.content.decode()
+    for url in (
+        reverse("applications:application_submit", args=[application.pk]),
+        reverse("applications:application_withdraw", args=[application.pk]),
+        reverse("applications:application_edit", args=[application.pk]),
+        reverse("applications:document_upload", args=[application.pk]),
+        reverse("applications:course_plan_edit", args=[activity.pk]),
+        reverse("applications:document_download", args=[application.documents.get().pk]),
+    ):
+        assert url in content
+    assert 'enctype="multipart/form-data"' in content
+
+
+def test_fae_minimum_is_still_to_complete_not_a_blocker(client, student):
+    application = complete_application(student, country="FR")
+    response = login(client, student).get(detail_url(application))
+    assert response.context["missing"] == []
+    assert [f.rule for f in response.context["still_to_complete"]] == ["FAE_MINIMUM"]
+    assert 'data-rule="FAE_MINIMUM"' in response.content.decode()
+
+
+def test_course_plan_totals_per_chosen_study_activity(client, student):
+    application = draft_with_choice(student)
+    activity = application.choices.get().activity
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=activity), ects=12)
+    response = login(client, student).get(detail_url(application))
+    [total] = response.context["course_totals"]
+    assert (total.activity, total.total, total.required) == (activity, 12, 30)
+    assert "12 of 30 ECTS" in response.content.decode()
+
+
+def test_submitted_application_shows_its_frozen_findings_and_history(client, student):
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    host = application.choices.get().activity.host_name
+    response = login(client, student).get(detail_url(application))
+    snapshot = response.context["snapshot"]
+    assert snapshot["compliant"] is True
+    assert [(f["rule"], f["host"]) for f in snapshot["findings"]] == [("NON_PARTNER_COSTS", host)]
+    content = response.content.decode()
+    assert 'data-rule="NON_PARTNER_COSTS"' in content
+    assert str(student) in content  # the history's "who"
+    assert reverse("applications:application_submit", args=[application.pk]) not in content
+    assert reverse("applications:document_upload", args=[application.pk]) not in content
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi", "admin_user"])
+def test_advisor_and_staff_see_but_get_no_change_buttons(client, request, persona, student):
+    application = draft_with_choice(student)
+    response = login(client, request.getfixturevalue(persona)).get(detail_url(application))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert student.email in content
+    assert reverse("applications:application_submit", args=[application.pk]) not in content
+    assert reverse("applications:document_upload", args=[application.pk]) not in content
+    assert reverse("applications:application_edit", args=[application.pk]) not in content
+
+
+@pytest.mark.parametrize("persona", ["other_student", "other_advisor"])
+def test_others_get_404(client, request, persona, student):
+    application = draft_with_choice(student)
+    response = login(client, request.getfixturevalue(persona)).get(detail_url(application))
+    assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, student):
+    application = draft_with_choice(student)
+    assert client.get(detail_url(application)).url.startswith(reverse("login"))
+
+
+def dossier_with(student, activity_count: int):
+    """Three applications; the draft shown chooses three of `activity_count` activities, each
+    with a course plan, and carries every document."""
+    plan = plan_for(student)
+    activities = ActivityFactory.create_batch(activity_count, plan=plan)
+    application = complete_application(student)
+    for rank, activity in enumerate(activities[:2], start=2):
+        ChoiceFactory(application=application, rank=rank, activity=activity)
+        CourseLineFactory.create_batch(3, course_plan=CoursePlanFactory(activity=activity))
+    for state in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
+        ApplicationFactory(student=student, call=CallFactory(), state=state)
+    return application
+
+
+def detail_queries(client, application) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(detail_url(application))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_detail_query_count_does_not_grow_with_rows(
+    client, student, other_student, django_assert_max_num_queries
+):
+    login(client, student)
+    few = detail_queries(client, dossier_with(student, 2))
+    many_application = dossier_with(other_student, 20)
+    login(client, other_student)
+    with django_assert_max_num_queries(DETAIL_MAX_QUERIES):
+        many = detail_queries(client, many_application)
+    assert many == few

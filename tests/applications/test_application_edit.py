@@ -1,0 +1,160 @@
+import pytest
+from django.urls import reverse
+
+from apps.applications.models import ActivityKind, ApplicationState, Choice
+from apps.programmes.models import AgreementKind
+from tests.applications.factories import (
+    ApplicationFactory,
+    ChoiceFactory,
+    login,
+    messages_of,
+    semester_for,
+)
+from tests.factories import AgreementFactory
+
+
+def edit_url(application):
+    return reverse("applications:application_edit", args=[application.pk])
+
+
+def value(activity, agreement=None):
+    return f"{activity.pk}:{agreement.pk if agreement else 'outside'}"
+
+
+def post_data(motivation="Robots.", *choices):
+    data = {"motivation": motivation, "choice_1": "", "choice_2": "", "choice_3": ""}
+    data.update({f"choice_{rank}": choice for rank, choice in enumerate(choices, start=1)})
+    return data
+
+
+@pytest.fixture
+def world(student):
+    """A draft (call year 2027), a semester and a master in the plan, and agreements."""
+    application = ApplicationFactory(student=student, motivation="")
+    return {
+        "application": application,
+        "semester": semester_for(student, host_name="Free University"),
+        "master": semester_for(student, kind=ActivityKind.MASTER, ects=90, host_name="ETH"),
+        "kth": AgreementFactory(partner__name="KTH", kind=AgreementKind.EXCHANGE),
+        "kth_master": AgreementFactory(partner__name="KTH", kind=AgreementKind.MASTER),
+        "expired": AgreementFactory(
+            partner__name="Old Partner", kind=AgreementKind.EXCHANGE, last_year=2025
+        ),
+    }
+
+
+def test_form_groups_destinations_by_study_activity(client, student, world):
+    response = login(client, student).get(edit_url(world["application"]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [name for name in form.fields if name.startswith("choice_")] == [
+        "choice_1",
+        "choice_2",
+        "choice_3",
+    ]
+    assert set(form.options) == {
+        value(world["semester"], world["kth"]),
+        value(world["semester"]),
+        value(world["master"], world["kth_master"]),
+        value(world["master"]),
+    }
+    groups = [options for _label, options in form.fields["choice_1"].choices[1:]]
+    assert [len(options) for options in groups] == [2, 2]  # one group per study activity
+    content = response.content.decode()
+    assert "<optgroup" in content
+    assert "Outside partnerships: Free University" in content
+    assert 'for="id_choice_1"' in content
+
+
+def test_double_degree_has_no_outside_option(client, student, world):
+    degree = semester_for(student, kind=ActivityKind.DOUBLE_DEGREE, ects=120, host_name="TU")
+    form = login(client, student).get(edit_url(world["application"])).context["form"]
+    assert value(degree) not in form.options
+
+
+def test_owner_saves_ranked_choices_and_motivation(client, student, world):
+    application = world["application"]
+    response = login(client, student).post(
+        edit_url(application),
+        post_data("Robots.", "", value(world["semester"], world["kth"]), value(world["master"])),
+    )
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == ["Your application is saved."]
+    choices = list(application.choices.order_by("rank"))
+    assert [(c.rank, c.activity, c.agreement) for c in choices] == [
+        (1, world["semester"], world["kth"]),
+        (2, world["master"], None),
+    ]
+    application.refresh_from_db()
+    assert application.motivation == "Robots."
+
+
+def test_repeated_choice_is_refused_and_nothing_is_lost(client, student, world):
+    application = world["application"]
+    ChoiceFactory(application=application, rank=1, activity=world["semester"], agreement=None)
+    same = value(world["semester"], world["kth"])
+    response = login(client, student).post(
+        edit_url(application), post_data("My new motivation", same, same)
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["Choice 2 repeats an earlier choice."]
+    content = response.content.decode()
+    assert "My new motivation" in content
+    assert "Choice 2 repeats an earlier choice." in content
+    assert [(c.activity, c.agreement) for c in application.choices.all()] == [
+        (world["semester"], None)
+    ]
+    application.refresh_from_db()
+    assert application.motivation == ""
+
+
+def test_destination_outside_the_menu_is_a_form_error(client, student, other_student, world):
+    stranger_activity = semester_for(other_student)
+    response = login(client, student).post(
+        edit_url(world["application"]),
+        post_data("Robots.", value(stranger_activity, world["kth"])),
+    )
+    assert response.status_code == 400
+    assert "choice_1" in response.context["form"].errors
+    assert not Choice.objects.exists()
+
+
+def test_expired_agreement_is_not_offered(client, student, world):
+    response = login(client, student).post(
+        edit_url(world["application"]),
+        post_data("Robots.", value(world["semester"], world["expired"])),
+    )
+    assert response.status_code == 400
+    assert not Choice.objects.exists()
+
+
+def test_submitted_application_is_no_longer_edited(client, student, world):
+    application = world["application"]
+    application.state = ApplicationState.SUBMITTED
+    application.save()
+    response = login(client, student).get(edit_url(application))
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == ["This application is submitted: it can no longer be changed."]
+    response = client.post(edit_url(application), post_data("Changed", value(world["semester"])))
+    assert response.status_code == 302
+    assert not Choice.objects.exists()
+
+
+def test_another_student_gets_404(client, other_student, world):
+    assert login(client, other_student).get(edit_url(world["application"])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_who_may_see_may_not_change(client, request, persona, world):
+    application = world["application"]
+    response = login(client, request.getfixturevalue(persona)).post(
+        edit_url(application), post_data("Hacked")
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.motivation == ""
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(edit_url(world["application"]))
+    assert response.url.startswith(reverse("login"))

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.applications import services
+from apps.applications.checking import plan_result
+from apps.applications.models import ApplicationState, Transition
+from tests.applications.factories import (
+    ApplicationFactory,
+    complete_application,
+    draft_with_choice,
+    login,
+    messages_of,
+)
+from tests.factories import CallFactory
+
+NOT_SUBMITTED = "Your application is not submitted:"
+
+
+def submit_url(application):
+    return reverse("applications:application_submit", args=[application.pk])
+
+
+def assert_still_draft(application):
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
+    assert application.snapshot is None
+    assert not Transition.objects.filter(application=application).exists()
+
+
+def test_complete_application_is_submitted_and_frozen(client, student):
+    application = complete_application(student)
+    response = login(client, student).post(submit_url(application))
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == [
+        "Your application is submitted. The international relations office will review it."
+    ]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.submitted_at is not None
+    transition = Transition.objects.get(application=application)
+    assert (transition.actor, transition.from_state, transition.to_state) == (
+        student,
+        ApplicationState.DRAFT,
+        ApplicationState.SUBMITTED,
+    )
+    assert application.snapshot["results"]["en"]["compliant"] is True
+    assert set(application.snapshot["results"]) == {"fr", "en"}
+
+
+def test_changing_the_plan_afterwards_leaves_the_snapshot_alone(client, student):
+    application = complete_application(student)
+    login(client, student).post(submit_url(application))
+    application.refresh_from_db()
+    frozen = application.snapshot
+    activity = application.choices.get().activity
+    fields = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=activity, fields={**fields, "ects": 12})
+    application.refresh_from_db()
+    assert application.snapshot == frozen
+    assert frozen["plan"]["activities"][0]["ects"] == 30
+
+
+def test_no_choice_is_refused(client, student):
+    application = ApplicationFactory(student=student)
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response)[:2] == [NOT_SUBMITTED, "Choose at least one destination."]
+    assert_still_draft(application)
+
+
+def test_missing_documents_are_listed(client, student):
+    application = draft_with_choice(student)
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [
+        NOT_SUBMITTED,
+        "Missing document: CV.",
+        "Missing document: Latest transcript of records.",
+        "Missing document: Language certificate.",
+        "Missing document: Draft learning agreement.",
+    ]
+    assert_still_draft(application)
+
+
+def test_error_finding_on_a_chosen_activity_is_refused(client, student):
+    application = complete_application(student, ects=20)
+    plan = application.student.mobility_plan
+    with translation.override("en"):
+        [finding] = plan_result(plan, plan.activities.all()).errors_for(
+            [application.choices.get().activity.engine_id]
+        )
+    assert finding.rule == "SEMESTER_ECTS"
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [NOT_SUBMITTED, finding.message]
+    assert_still_draft(application)
+
+
+def test_closed_call_is_refused(client, student):
+    today = timezone.localdate()
+    closed = CallFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
+    application = complete_application(student, call=closed)
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [NOT_SUBMITTED, f"The call closed on {closed.closes_on}."]
+    assert_still_draft(application)
+
+
+def test_submitting_twice_is_refused(client, student):
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [
+        NOT_SUBMITTED,
+        "This application is submitted: it can no longer be changed.",
+    ]
+    assert Transition.objects.filter(application=application).count() == 1
+
+
+def test_submit_is_post_only(client, student):
+    application = complete_application(student)
+    assert login(client, student).get(submit_url(application)).status_code == 405
+    assert_still_draft(application)
+
+
+def test_another_student_gets_404(client, student, other_student):
+    application = complete_application(student)
+    assert login(client, other_student).post(submit_url(application)).status_code == 404
+    assert_still_draft(application)
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_who_may_see_may_not_submit(client, request, persona, student):
+    application = complete_application(student)
+    response = login(client, request.getfixturevalue(persona)).post(submit_url(application))
+    assert response.status_code == 403
+    assert_still_draft(application)
+
+
+def test_anonymous_is_sent_to_login(client, student):
+    application = complete_application(student)
+    assert client.post(submit_url(application)).url.startswith(reverse("login"))
+    assert_still_draft(application)

@@ -1,0 +1,137 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.models import ActivityKind, CourseLine, CoursePlan
+from tests.applications.factories import (
+    CourseLineFactory,
+    CoursePlanFactory,
+    login,
+    messages_of,
+    semester_for,
+)
+
+LINE = {
+    "code": "DD2380",
+    "title": "Artificial Intelligence",
+    "ects": "7.5",
+    "semester": "Fall 2027",
+    "home_requirement": "AI elective",
+}
+
+
+def edit_url(activity):
+    return reverse("applications:course_plan_edit", args=[activity.pk])
+
+
+def formset_data(lines, initial=0, extra=3):
+    """POST data of the course line formset: `lines` filled in, then `extra` blank forms."""
+    data = {
+        "form-TOTAL_FORMS": str(len(lines) + extra),
+        "form-INITIAL_FORMS": str(initial),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
+    for index, line in enumerate(lines):
+        data.update({f"form-{index}-{name}": value for name, value in line.items()})
+    return data
+
+
+@pytest.fixture
+def semester(student):
+    return semester_for(student)
+
+
+def saved_titles(activity):
+    return list(
+        CourseLine.objects.filter(course_plan__activity=activity).values_list("title", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "ects", "required"),
+    [
+        (ActivityKind.EXCHANGE_SEMESTER, 30, 30),
+        (ActivityKind.EXCHANGE_YEAR, 60, 60),
+        (ActivityKind.MASTER, 90, 90),
+        (ActivityKind.DOUBLE_DEGREE, 120, 120),
+    ],
+)
+def test_page_shows_the_total_against_what_the_stay_requires(client, student, kind, ects, required):
+    activity = semester_for(student, kind=kind, ects=ects)
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=activity), ects=Decimal("7.5"))
+    response = login(client, student).get(edit_url(activity))
+    assert response.status_code == 200
+    total = response.context["total"]
+    assert (total.total, total.required, total.reached) == (Decimal("7.5"), required, False)
+    assert f"7.5 of {required} ECTS" in response.content.decode()
+
+
+def test_first_visit_creates_nothing(client, student, semester):
+    login(client, student).get(edit_url(semester))
+    assert not CoursePlan.objects.exists()
+
+
+def test_owner_saves_lines_and_blank_lines_are_ignored(client, student, semester):
+    second = {**LINE, "code": "SF1625", "title": "Calculus", "ects": "22.5"}
+    response = login(client, student).post(edit_url(semester), formset_data([LINE, second]))
+    assert response.url == edit_url(semester)
+    assert messages_of(response) == ["Course plan saved."]
+    assert saved_titles(semester) == ["Artificial Intelligence", "Calculus"]
+    page = client.get(edit_url(semester))
+    assert page.context["total"].reached
+    assert "30 of 30 ECTS" in page.content.decode()
+
+
+def test_unchanged_lines_are_kept_and_ticked_ones_removed(client, student, semester):
+    course_plan = CoursePlanFactory(activity=semester)
+    keep = CourseLineFactory(course_plan=course_plan, title="Keep me")
+    drop = CourseLineFactory(course_plan=course_plan, title="Drop me")
+    lines = [
+        {name: str(getattr(keep, name)) for name in LINE},
+        {**{name: str(getattr(drop, name)) for name in LINE}, "DELETE": "on"},
+    ]
+    login(client, student).post(edit_url(semester), formset_data(lines, initial=2))
+    assert saved_titles(semester) == ["Keep me"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"title": ""}, "title"), ({"ects": "-1"}, "ects"), ({"ects": "many"}, "ects")],
+)
+def test_bad_line_is_a_form_error_and_nothing_is_saved(client, student, semester, change, field):
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=semester), title="Already there")
+    response = login(client, student).post(
+        edit_url(semester), formset_data([{**LINE, "code": "NEW1"}, {**LINE, **change}])
+    )
+    assert response.status_code == 400
+    assert field in response.context["formset"].errors[1]
+    assert "NEW1" in response.content.decode()  # what was typed is still there
+    assert saved_titles(semester) == ["Already there"]
+
+
+def test_internship_has_no_course_plan(client, student):
+    internship = semester_for(student, kind=ActivityKind.ENGINEERING_INTERNSHIP, ects=None)
+    response = login(client, student).get(edit_url(internship))
+    assert response.url == reverse("applications:plan")
+    assert messages_of(response) == ["Only study stays have a course plan."]
+
+
+def test_another_student_gets_404(client, other_student, semester):
+    response = login(client, other_student).post(edit_url(semester), formset_data([LINE]))
+    assert response.status_code == 404
+    assert not CourseLine.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_staff_cannot_change_a_course_plan(client, request, persona, semester):
+    response = login(client, request.getfixturevalue(persona)).post(
+        edit_url(semester), formset_data([LINE])
+    )
+    assert response.status_code == 403
+    assert not CourseLine.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, semester):
+    assert client.get(edit_url(semester)).url.startswith(reverse("login"))

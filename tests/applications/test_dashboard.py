@@ -1,0 +1,147 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.applications import services
+from apps.applications.models import ApplicationState
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    complete_application,
+    draft_with_choice,
+    login,
+    plan_for,
+    semester_for,
+)
+from tests.factories import CallFactory, UserFactory
+
+DASHBOARD_MAX_QUERIES = 14
+
+
+def dashboard_url():
+    return reverse("applications:dashboard")
+
+
+def dashboard(client, user):
+    response = login(client, user).get(dashboard_url())
+    assert response.status_code == 200
+    return response
+
+
+def test_student_home_redirects_to_the_dashboard(client, student):
+    assert login(client, student).get(reverse("home")).url == dashboard_url()
+
+
+def test_without_profile_the_student_waits_for_the_dri(client, db):
+    response = dashboard(client, UserFactory())
+    assert response.context["step"].url is None
+    assert "DRI" in response.context["step"].text
+
+
+def test_empty_plan_asks_for_a_first_activity(client, student):
+    response = dashboard(client, student)
+    step = response.context["step"]
+    assert step.url == reverse("applications:activity_add")
+    assert step.url in response.content.decode()
+    assert "Your plan is empty." in response.content.decode()
+
+
+def test_plan_errors_are_counted_with_a_link_to_the_plan(client, student):
+    semester_for(student, ects=20)
+    CallFactory()
+    response = dashboard(client, student)
+    assert response.context["check"].error_count == 1
+    assert response.context["step"].url == reverse("applications:plan")
+    assert "1 error to fix" in response.content.decode()
+
+
+def test_fae_progress_shows_qualifying_and_required_days(client, student):
+    ActivityFactory(
+        plan=plan_for(student),
+        kind="summer_stay",
+        summer_type="summer_school",
+        start=timezone.localdate(),
+        end=timezone.localdate() + timedelta(days=40),
+        ects=None,
+        approved_by_dfi=True,
+        approved_by_dri=True,
+    )
+    response = dashboard(client, student)
+    assert "41 / 119 days" in response.content.decode()
+
+
+def test_open_call_without_application_invites_to_apply(client, student):
+    semester_for(student)
+    call = CallFactory(name="Exchange 2027")
+    response = dashboard(client, student)
+    assert response.context["step"].url == reverse("applications:application_list")
+    assert "Exchange 2027" in response.context["step"].text
+    content = response.content.decode()
+    assert reverse("applications:application_start", args=[call.pk]) in content
+    assert "Compliant with the regulations" in content
+
+
+def test_draft_lists_what_is_missing(client, student):
+    application = draft_with_choice(student)
+    step = dashboard(client, student).context["step"]
+    assert step.url == reverse("applications:application_detail", args=[application.pk])
+    assert "Missing document: CV." in step.details
+
+
+def test_submitted_application_waits_for_review(client, student):
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    response = dashboard(client, student)
+    assert "review" in response.context["step"].text
+    assert [a.state for a in response.context["applications"]] == [ApplicationState.SUBMITTED]
+
+
+def test_upcoming_calls_are_listed_with_their_dates(client, student):
+    today = timezone.localdate()
+    CallFactory(name="Past", opens_on=today - timedelta(days=60), closes_on=today - timedelta(1))
+    upcoming = CallFactory(
+        name="Next year", opens_on=today + timedelta(days=10), closes_on=today + timedelta(days=40)
+    )
+    response = dashboard(client, student)
+    assert [row.call for row in response.context["calls"]] == [upcoming]
+    assert not response.context["calls"][0].is_open
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi", "admin_user"])
+def test_dashboard_is_for_students(client, request, persona):
+    response = login(client, request.getfixturevalue(persona)).get(dashboard_url())
+    assert response.status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(dashboard_url()).url.startswith(reverse("login"))
+
+
+def world_of(student, activity_count: int) -> None:
+    """`activity_count` activities and three applications, one of them an open draft."""
+    ActivityFactory.create_batch(activity_count, plan=plan_for(student))
+    draft_with_choice(student)
+    for state in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
+        ApplicationFactory(student=student, call=CallFactory(), state=state)
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(dashboard_url()).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(
+    client, student, other_student, django_assert_max_num_queries
+):
+    world_of(student, 2)
+    few = dashboard_queries(login(client, student))
+    world_of(other_student, 20)
+    login(client, other_student)
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        many = dashboard_queries(client)
+    assert many == few

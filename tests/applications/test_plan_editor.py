@@ -1,0 +1,145 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.models import Activity
+from tests.applications.plan_helpers import activity_post_data, add_activity
+
+
+@pytest.mark.django_db
+def test_owner_sees_plan_with_findings_next_to_activity(client, student):
+    activity = add_activity(student, ects=20)
+    client.force_login(student)
+    response = client.get(reverse("applications:plan"))
+    assert response.status_code == 200
+    findings = response.context["check"].by_activity[activity.engine_id]
+    assert [finding.rule for finding in findings] == [
+        "NON_PARTNER_COSTS",
+        "SEMESTER_ECTS",
+        "SEMESTER_INTERNSHIP",
+    ]
+    content = response.content.decode()
+    assert 'data-rule="SEMESTER_ECTS"' in content
+    assert "<svg" in content
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("applications:plan"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_staff_have_no_plan_editor(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("applications:plan")).status_code == 403
+    assert (
+        client.post(reverse("applications:activity_add"), activity_post_data()).status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_add_activity_saves_and_shows_findings(client, student):
+    client.force_login(student)
+    response = client.post(reverse("applications:activity_add"), activity_post_data(ects=29))
+    assert response.status_code == 302
+    activity = Activity.objects.get(plan__student=student)
+    assert activity.ects == 29
+    page = client.get(reverse("applications:plan"))
+    assert "SEMESTER_ECTS" in [
+        f.rule for f in page.context["check"].by_activity[activity.engine_id]
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"end": "2027-08-01"}, "end"),
+        ({"start": "2027-02-30"}, "start"),
+        ({"ects": "-3"}, "ects"),
+        ({"ects": ""}, "ects"),
+        ({"host_name": ""}, "host_name"),
+        ({"country": ""}, "country"),
+        ({"kind": "exchange_year", "ects": "60", "ects_project": "70"}, "ects_project"),
+        ({"kind": "summer_stay", "summer_type": ""}, "summer_type"),
+    ],
+)
+def test_bad_input_shows_form_error_and_saves_nothing(client, student, changes, field):
+    client.force_login(student)
+    response = client.post(
+        reverse("applications:activity_add"), {**activity_post_data(), **changes}
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Activity.objects.filter(plan__student=student).exists()
+
+
+@pytest.mark.django_db
+def test_bad_edit_keeps_saved_activity(client, student):
+    activity = add_activity(student)
+    client.force_login(student)
+    response = client.post(
+        reverse("applications:activity_edit", args=[activity.pk]),
+        activity_post_data(end="2020-01-01"),
+    )
+    assert response.status_code == 400
+    activity.refresh_from_db()
+    assert activity.end == date(2028, 1, 31)
+
+
+@pytest.mark.django_db
+def test_edit_saves(client, student):
+    activity = add_activity(student)
+    client.force_login(student)
+    response = client.post(
+        reverse("applications:activity_edit", args=[activity.pk]), activity_post_data(ects=31)
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.ects == 31
+
+
+@pytest.mark.django_db
+def test_another_students_activity_is_404(client, student, other_student):
+    activity = add_activity(student)
+    client.force_login(other_student)
+    for name in ("activity_edit", "activity_delete"):
+        assert client.get(reverse(f"applications:{name}", args=[activity.pk])).status_code == 404
+        assert client.post(reverse(f"applications:{name}", args=[activity.pk])).status_code == 404
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_delete_asks_for_confirmation_then_removes(client, student):
+    activity = add_activity(student)
+    client.force_login(student)
+    confirm = client.get(reverse("applications:activity_delete", args=[activity.pk]))
+    assert confirm.status_code == 200
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    client.post(reverse("applications:activity_delete", args=[activity.pk]))
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_student_facts_change_the_findings(client, student):
+    activity = add_activity(student)
+    client.force_login(student)
+    client.post(reverse("applications:plan_facts"), {"engineering_internship_validated": "on"})
+    page = client.get(reverse("applications:plan"))
+    rules = [finding.rule for finding in page.context["check"].by_activity[activity.engine_id]]
+    assert "SEMESTER_INTERNSHIP" not in rules
+
+
+@pytest.mark.django_db
+def test_plan_page_query_count_is_flat(client, student, django_assert_max_num_queries):
+    for month in range(20):
+        start = date(2030 + month // 12, month % 12 + 1, 1)
+        add_activity(student, kind="fh_internship", start=start, end=start, ects=None)
+    client.force_login(student)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("applications:plan"))
+    assert len(response.context["activities"]) == 20

@@ -1,0 +1,265 @@
+"""`manage.py import_partners`: CSV import of partner institutions and agreements."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from apps.programmes.importing import COLUMNS, ImportFailed, import_partners_csv
+from apps.programmes.models import Agreement, AgreementKind, Language, Partner, StudyField
+from tests.factories import AgreementFactory, LanguageFactory, PartnerFactory, StudyFieldFactory
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SAMPLE = DATA / "partners_sample.csv"
+HEADER = ",".join(COLUMNS)
+GOOD_ROW = (
+    "KTH Royal Institute of Technology,SE,Stockholm,https://www.kth.se,kth.se,en;sv,"
+    "Computer science,exchange,3,2024,,English B2,"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(path: Path) -> str:
+    stdout = io.StringIO()
+    call_command("import_partners", str(path), stdout=stdout, stderr=io.StringIO())
+    return stdout.getvalue()
+
+
+def run_failing_import(path: Path) -> tuple[int, str]:
+    stderr = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_partners", str(path), stdout=io.StringIO(), stderr=stderr)
+    return exit_info.value.code, stderr.getvalue()
+
+
+def database_snapshot() -> dict[str, list]:
+    return {
+        "partners": list(Partner.objects.values_list("name", "country", "city", "website")),
+        "agreements": list(
+            Agreement.objects.values_list("partner__name", "kind", "seats_per_year")
+        ),
+        "languages": list(Language.objects.values_list("code", flat=True)),
+        "fields": list(StudyField.objects.values_list("slug", flat=True)),
+    }
+
+
+def test_sample_file_creates_partners_and_agreements():
+    output = run_import(SAMPLE)
+
+    assert output == "6 partners created, 0 updated; 7 agreements created, 0 updated.\n"
+    assert Partner.objects.count() == 6
+    assert Partner.objects.values("country").distinct().count() == 6
+    assert Agreement.objects.count() == 7
+    berlin = Partner.objects.get(name="Technische Universität Berlin")
+    assert (berlin.country.code, berlin.city, berlin.website, berlin.hei_id) == (
+        "DE",
+        "Berlin",
+        "https://www.tu.berlin",
+        "tu-berlin.de",
+    )
+    assert {language.code: language.name for language in berlin.languages.all()} == {
+        "de": "German",
+        "en": "English",
+    }
+    assert set(berlin.fields.values_list("slug", flat=True)) == {
+        "computer-science",
+        "electrical-engineering",
+        "telecommunications",
+    }
+    double_degree, exchange = berlin.agreements.order_by("kind")
+    assert (double_degree.kind, double_degree.seats_per_year, double_degree.first_year) == (
+        AgreementKind.DOUBLE_DEGREE,
+        4,
+        2023,
+    )
+    assert double_degree.last_year is None
+    assert double_degree.language_requirement == "German B1"
+    assert double_degree.notes == "Two years in Berlin, master's thesis included."
+    assert (exchange.kind, exchange.seats_per_year, exchange.last_year) == (
+        AgreementKind.EXCHANGE,
+        6,
+        2027,
+    )
+
+
+def test_lower_case_country_and_partner_without_agreement():
+    run_import(SAMPLE)
+
+    milan = Partner.objects.get(name="Politecnico di Milano")
+    assert milan.country.code == "IT"
+    assert set(milan.agreements.values_list("kind", flat=True)) == {"double_degree", "master"}
+    assert not Partner.objects.get(name="Tsinghua University").agreements.exists()
+    assert Language.objects.get(code="zh").name == "Chinese"
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    run_import(SAMPLE)
+    before = database_snapshot()
+
+    output = run_import(SAMPLE)
+
+    assert output == "0 partners created, 0 updated; 0 agreements created, 0 updated.\n"
+    assert database_snapshot() == before
+
+
+def test_changed_seats_update_the_agreement(tmp_path):
+    run_import(SAMPLE)
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace(
+            "kth.se,en;sv,Computer science;Data science,exchange,3,",
+            "kth.se,en;sv,Computer science;Data science,exchange,5,",
+        ),
+        encoding="utf-8",
+    )
+
+    output = run_import(changed)
+
+    assert output == "0 partners created, 0 updated; 0 agreements created, 1 updated.\n"
+    assert Agreement.objects.get(partner__name__startswith="KTH").seats_per_year == 5
+    assert Agreement.objects.count() == 7
+
+
+def test_existing_partner_is_matched_case_insensitively_and_its_lists_replaced():
+    partner = PartnerFactory(name="technische universität BERLIN", country="DE", city="")
+    partner.languages.add(LanguageFactory(code="fr", name="French"))
+    partner.fields.add(StudyFieldFactory(slug="physics", name="Physics"))
+    untouched = AgreementFactory(partner=partner, kind=AgreementKind.MASTER, seats_per_year=1)
+
+    output = run_import(SAMPLE)
+
+    assert output == "5 partners created, 1 updated; 7 agreements created, 0 updated.\n"
+    partner.refresh_from_db()
+    assert (partner.name, partner.city) == ("Technische Universität Berlin", "Berlin")
+    assert set(partner.languages.values_list("code", flat=True)) == {"de", "en"}
+    assert "physics" not in partner.fields.values_list("slug", flat=True)
+    assert Agreement.objects.filter(pk=untouched.pk, seats_per_year=1).exists()
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "problem"),
+    [
+        (
+            "Atlantis Polytechnic,XX,,,,en,,exchange,2,2024,,,",
+            "line 3: country: unknown country code 'XX' (ISO 3166-1 alpha-2)",
+        ),
+        (",DE,Berlin,,,de,,exchange,2,2024,,,", "line 3: name: required"),
+        (
+            "Aalto University,FI,Espoo,,,,,exchange,three,2024,,,",
+            "line 3: seats_per_year: 'three' is not a whole number",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,,,exchange,-1,2024,,,",
+            "line 3: seats_per_year: -1 is negative",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,,,erasmus,2,2024,,,",
+            "line 3: agreement_kind: unknown kind 'erasmus' "
+            "(one of double_degree, master, exchange)",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,,,exchange,2,2025,2023,,",
+            "line 3: last_year: 2023 is before first_year 2025",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,,,exchange,2,25,,,",
+            "line 3: first_year: '25' is not a 4-digit year",
+        ),
+        (
+            "kth royal institute of technology,se,,,,,,exchange,1,2025,,,",
+            "line 3: agreement_kind: duplicate agreement 'exchange' for "
+            "KTH Royal Institute of Technology (SE), already on line 2",
+        ),
+        (
+            "KTH Royal Institute of Technology,SE,Uppsala,,,,,master,1,2025,,,",
+            "line 3: city: 'Uppsala' differs from 'Stockholm' on line 2",
+        ),
+        (
+            "Aalto University,FI,Espoo,aalto.fi,,,,,,,,,",
+            "line 3: website: 'aalto.fi' is not a valid http(s) URL",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,fin,,,,,,,",
+            "line 3: languages: 'fin' is not a two-letter ISO 639-1 code",
+        ),
+        (
+            "Aalto University,FI,Espoo,,,,,,2,2024,,,",
+            "line 3: agreement_kind: required when seats_per_year, first_year is filled",
+        ),
+        ("Aalto University,FI,Espoo,,,", "line 3: row: has 6 cells, the header has 13"),
+    ],
+)
+def test_bad_row_is_reported_and_nothing_is_written(bad_row, problem):
+    good_row_after = "Tsinghua University,CN,Beijing,,,zh,Computer science,,,,,,"
+    text = "\n".join([HEADER, GOOD_ROW, bad_row, good_row_after]) + "\n"
+
+    with pytest.raises(ImportFailed) as failure:
+        import_partners_csv(text)
+
+    assert failure.value.problems == [problem]
+    assert failure.value.exit_code == 1
+    assert not Partner.objects.exists()
+    assert not Language.objects.exists()
+
+
+def test_command_reports_every_problem_of_the_file_and_writes_nothing():
+    PartnerFactory(name="Aalto University", country="FI", city="Espoo")
+    before = database_snapshot()
+
+    exit_code, stderr = run_failing_import(DATA / "partners_bad_rows.csv")
+
+    assert exit_code == 1
+    # The first row's quoted notes span lines 2-3, so the next row is on line 4.
+    assert stderr.splitlines() == [
+        "line 4: country: unknown country code 'XX' (ISO 3166-1 alpha-2)",
+        "line 5: name: required",
+        "line 6: seats_per_year: 'three' is not a whole number",
+        "line 7: seats_per_year: -1 is negative",
+        "line 8: agreement_kind: unknown kind 'erasmus' (one of double_degree, master, exchange)",
+        "line 9: last_year: 2023 is before first_year 2025",
+        "line 10: agreement_kind: duplicate agreement 'exchange' for "
+        "KTH Royal Institute of Technology (SE), already on line 2",
+        "Nothing imported: 7 problem(s).",
+    ]
+    assert database_snapshot() == before
+
+
+def test_missing_header_columns_exit_with_status_2():
+    exit_code, stderr = run_failing_import(DATA / "partners_missing_columns.csv")
+
+    assert exit_code == 2
+    assert stderr.splitlines()[0] == (
+        "line 1: header: missing column(s): hei_id, seats_per_year, language_requirement"
+    )
+    assert not Partner.objects.exists()
+
+
+def test_file_not_in_utf8_exits_with_status_2(tmp_path):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(f"{HEADER}\nÉcole,FR,,,,,,,,,,,\n".encode("latin-1"))
+
+    exit_code, stderr = run_failing_import(latin1)
+
+    assert exit_code == 2
+    assert stderr.splitlines()[0] == "line 2: file: not valid UTF-8 (byte 0xc9)"
+
+
+@pytest.mark.parametrize("content", [None, b"", b"\n\n"], ids=["missing", "empty", "blank"])
+def test_unreadable_or_empty_file_exits_with_status_2(tmp_path, content):
+    path = tmp_path / "partners.csv"
+    if content is not None:
+        path.write_bytes(content)
+
+    exit_code, stderr = run_failing_import(path)
+
+    assert exit_code == 2
+    assert stderr.splitlines()[-1] == "Nothing imported: 1 problem(s)."
+
+
+def test_utf8_with_byte_order_mark_is_accepted(tmp_path):
+    with_bom = tmp_path / "excel.csv"
+    with_bom.write_bytes(SAMPLE.read_bytes().replace(b"name,", "\ufeffname,".encode(), 1))
+
+    assert run_import(with_bom).startswith("6 partners created")

@@ -1,0 +1,199 @@
+"""The output object, finding order, ids, messages and references in both languages."""
+
+import json
+import re
+from datetime import date as D
+
+import pytest
+
+from apps.rules import LANGUAGES, check_json, check_many, check_plan, parse_plan, text_report
+from apps.rules.messages import MESSAGES, PROBLEMS, REFERENCES
+from apps.rules.rules import RULES
+from tests.rules.builders import activity, check, lasting, plan
+
+# The rules table of the regulations, in its order.
+TABLE = [
+    ("FAE_MINIMUM", "error"),
+    ("DD_PARTNER", "error"),
+    ("DD_DURATION", "error"),
+    ("DD_INTERNSHIP_COUNTRY", "error"),
+    ("DD_INTERNSHIP_WITHIN", "error"),
+    ("MASTER_DURATION", "warning"),
+    ("NON_PARTNER_COSTS", "warning"),
+    ("SEMESTER_ECTS", "error"),
+    ("YEAR_ECTS", "error"),
+    ("YEAR_PROJECT", "error"),
+    ("SEMESTER_INTERNSHIP", "error"),
+    ("POST_RETURN_CAP", "error"),
+    ("FREE_INTERNSHIP_CONTEXT", "error"),
+    ("FREE_INTERNSHIP_ELIGIBILITY", "error"),
+    ("FREE_INTERNSHIP_CAP", "error"),
+    ("SUMMER_DURATION", "error"),
+    ("SUMMER_APPROVAL", "warning"),
+    ("SUMMER_TYPE", "info"),
+    ("INTERNSHIP_MAX", "error"),
+    ("ENGINEERING_INTERNSHIP_SHORT", "warning"),
+    ("OVERLAP", "error"),
+]
+
+SHORT_DOUBLE_DEGREE = plan(
+    activity(
+        "double_degree",
+        D(2026, 9, 1),
+        D(2028, 2, 28),
+        id="a1",
+        internship={"start": "2027-09-01", "end": "2028-03-31", "country": "AT"},
+    )
+)
+
+
+def test_the_rules_are_those_of_the_table_in_its_order():
+    assert [(rule.id, rule.severity) for rule in RULES] == TABLE
+
+
+def test_output_object_has_exactly_the_contract_fields():
+    output = check(SHORT_DOUBLE_DEGREE).to_dict()
+    assert list(output) == [
+        "regulation",
+        "compliant",
+        "qualifying_days",
+        "required_days",
+        "findings",
+    ]
+    assert output["regulation"] == "2024"
+    assert output["compliant"] is False
+    assert (output["qualifying_days"], output["required_days"]) == (546, 0)
+    for finding in output["findings"]:
+        assert list(finding) == ["rule", "severity", "activity", "message", "reference"]
+    assert json.loads(json.dumps(output)) == output
+
+
+def test_messages_give_the_figures_in_plain_words():
+    english = {finding.rule: finding for finding in check(SHORT_DOUBLE_DEGREE, "en").findings}
+    french = {finding.rule: finding for finding in check(SHORT_DOUBLE_DEGREE, "fr").findings}
+    assert english["DD_DURATION"].message == (
+        "The double degree lasts 17 months and 28 days; at least 18 months are required."
+    )
+    assert french["DD_DURATION"].message == (
+        "Le double diplôme dure 17 mois et 28 jours ; il faut au moins 18 mois."
+    )
+    assert english["DD_DURATION"].reference == "Regulations 2024 — Double degree, minimum length"
+    assert french["DD_DURATION"].reference == "Règlement 2024 — Double diplôme, durée minimale"
+    assert english["INTERNSHIP_MAX"].message.startswith(
+        "The double degree's internship lasts 7 months; an internship may last at most 6 months"
+    )
+    assert "AT" in english["DD_INTERNSHIP_COUNTRY"].message
+    assert "DE" in english["DD_INTERNSHIP_COUNTRY"].message
+
+
+@pytest.mark.parametrize(
+    ("document", "english", "french"),
+    [
+        (
+            plan(lasting("fh_internship", D(2027, 7, 1), 62), track="FISEA"),
+            "The qualifying time abroad is 62 days; apprentices (FISEA) need at least 9 weeks "
+            "(63 days).",
+            "Le temps retenu à l'étranger est de 62 jours ; les apprentis (FISEA) doivent en "
+            "passer au moins 9 semaines (63 jours).",
+        ),
+        (
+            plan(activity("exchange_semester", D(2026, 9, 1), D(2027, 1, 31), ects=1, id="s")),
+            "The exchange semester plans 1 ECTS; at least 30 ECTS are required.",
+            "Le semestre d'échange prévoit 1 ECTS ; il en faut au moins 30.",
+        ),
+    ],
+)
+def test_first_finding_message_in_both_languages(document, english, french):
+    assert check(document, "en").findings[0].message == english
+    assert check(document, "fr").findings[0].message == french
+
+
+def test_every_finding_has_a_message_and_reference_in_both_languages():
+    for rule_id, _ in TABLE:
+        assert set(REFERENCES[rule_id]) == set(LANGUAGES)
+    for table in (MESSAGES, PROBLEMS):
+        for key, texts in table.items():
+            assert set(texts) == set(LANGUAGES), key
+            placeholders = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in texts.items()}
+            assert placeholders["fr"] == placeholders["en"], key
+
+
+def test_findings_plan_level_first_then_by_activity_in_list_order_then_table_order():
+    document = plan(
+        activity("summer_stay", D(2027, 7, 1), D(2027, 10, 15), id="summer", summer_type="other"),
+        activity("master", D(2026, 9, 1), D(2027, 7, 15), id="master", partner=False, country="FR"),
+    )
+    found = [(finding.rule, finding.activity) for finding in check(document).findings]
+    assert found == [
+        ("FAE_MINIMUM", None),
+        ("SUMMER_DURATION", "summer"),
+        ("SUMMER_TYPE", "summer"),
+        ("OVERLAP", "summer"),
+        ("MASTER_DURATION", "master"),
+        ("NON_PARTNER_COSTS", "master"),
+    ]
+
+
+def test_an_activity_without_id_is_named_by_its_index():
+    document = plan(
+        activity("exchange_semester", D(2026, 9, 1), D(2027, 1, 31), id="named"),
+        activity("exchange_semester", D(2027, 2, 1), D(2027, 6, 30), ects=20),
+    )
+    assert [finding.activity for finding in check(document).findings] == ["named", "1", "1"]
+
+
+def test_compliant_iff_no_error_finding():
+    warning_only = plan(
+        activity("exchange_semester", D(2026, 9, 1), D(2027, 1, 31), partner=False),
+        engineering_internship_validated=True,
+    )
+    result = check(warning_only)
+    assert [finding.severity for finding in result.findings] == ["warning"]
+    assert result.compliant is True
+    assert check(SHORT_DOUBLE_DEGREE).compliant is False
+
+
+def test_the_regulation_named_by_the_plan_is_used():
+    assert check({**plan(), "regulation": "2024"}).regulation == "2024"
+    assert check(plan()).regulation == "2024"
+
+
+def test_check_json_takes_text_bytes_or_data_and_check_plan_a_plan():
+    text = json.dumps(SHORT_DOUBLE_DEGREE)
+    expected = check_json(SHORT_DOUBLE_DEGREE, "en")
+    assert check_json(text, "en") == expected
+    assert check_json(text.encode(), "en") == expected
+    assert check_plan(parse_plan(text), "en") == expected
+
+
+def test_check_many_pairs_each_key_with_a_result_or_the_problems():
+    outcomes = dict(check_many([("good", plan()), ("bad", "{"), ("odd", [])], "en"))
+    assert outcomes["good"].to_dict()["findings"][0]["rule"] == "FAE_MINIMUM"
+    assert [str(problem) for problem in outcomes["bad"]] == [
+        "plan: not valid JSON (line 1, column 2)"
+    ]
+    assert [problem.path for problem in outcomes["odd"]] == ["plan"]
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unsupported language"):
+        check(plan(), "de")
+
+
+def test_text_report_one_line_per_finding_and_a_summary():
+    lines = text_report(check(SHORT_DOUBLE_DEGREE, "en"), "en").splitlines()
+    assert lines[0] == (
+        "ERROR DD_DURATION [a1] The double degree lasts 17 months and 28 days; at least 18 "
+        "months are required. (Regulations 2024 — Double degree, minimum length)"
+    )
+    assert len(lines) == len(check(SHORT_DOUBLE_DEGREE).findings) + 1
+    assert lines[-1] == (
+        "Not compliant: 4 errors, 0 warnings, 0 notes; qualifying time abroad 546 days, "
+        "required 0 days."
+    )
+    french = text_report(check(plan(), "fr"), "fr").splitlines()
+    assert french[0].startswith("ERREUR FAE_MINIMUM Le temps retenu")
+    assert french[-1] == (
+        "Non conforme : 1 erreur, 0 avertissement, 0 information ; temps retenu à l'étranger "
+        "0 jour, requis 119 jours."
+    )
