@@ -21,7 +21,7 @@ from .models import (
     CourseLine,
     DocumentKind,
 )
-from .services import ChoiceInput
+from .services import STUDENT_DOCUMENTS, ChoiceInput
 from .uploads import validate_pdf
 
 OUTSIDE_PARTNERSHIPS = "outside"
@@ -140,7 +140,10 @@ class ApplicationForm(forms.Form):
 
 
 class DocumentUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Document"),
+        choices=[(kind.value, kind.label) for kind in DocumentKind if kind in STUDENT_DOCUMENTS],
+    )
     file = forms.FileField(
         label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
     )

@@ -118,6 +118,7 @@ class Activity(models.Model):
         default=True,
         help_text=_("This internship is the last thing you owe to graduate."),
     )
+    validation_requested_at = models.DateTimeField(_("validation requested"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -150,6 +151,15 @@ class Activity(models.Model):
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    NOMINATED = "nominated", _("Nominated")
+    ACCEPTED = "accepted", _("Accepted by the host")
+    HOST_REFUSED = "host_refused", _("Refused by the host")
+    REFUSED = "refused", _("Refused")
+    IN_MOBILITY = "in_mobility", _("In mobility")
+    RETURNED = "returned", _("Returned")
+    COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -169,6 +179,23 @@ class Application(models.Model):
     motivation = models.TextField(_("motivation"), blank=True)
     snapshot = models.JSONField(
         _("plan and findings as submitted"), null=True, blank=True, editable=False
+    )
+    snapshot_has_errors = models.BooleanField(_("rule errors when submitted"), default=False)
+    ranking_score = models.DecimalField(
+        _("ranking score"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Set by the DRI; the higher, the better ranked in seat allocation."),
+    )
+    nominated_choice = models.ForeignKey(
+        "Choice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nominated to"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -232,6 +259,8 @@ class DocumentKind(models.TextChoices):
     TRANSCRIPT = "transcript", _("Latest transcript of records")
     LANGUAGE_CERTIFICATE = "language_certificate", _("Language certificate")
     LEARNING_AGREEMENT = "learning_agreement", _("Draft learning agreement")
+    HOST_LETTER = "host_letter", _("Host institution's decision letter")
+    HOST_TRANSCRIPT = "host_transcript", _("Transcript of records from the host")
 
 
 def document_path(instance: "Document", filename: str) -> str:
@@ -290,15 +319,38 @@ class Transition(models.Model):
         return f"{self.application_id}: {self.from_state} → {self.to_state}"
 
 
+class CoursePlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting the advisor")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Lines rejected")
+
+
 class CoursePlan(models.Model):
-    """The course plan (learning agreement draft) of one study activity. Later versions come
-    with the advisor's review; the student edits the latest one while it is a draft."""
+    """The course plan (learning agreement) of one study activity. A version the advisor has
+    decided on is never changed again: the student's changes make a new version."""
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="course_plans", verbose_name=_("activity")
     )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CoursePlanStatus.choices, default=CoursePlanStatus.DRAFT
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent to the advisor"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    recognition_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recognition confirmed by"),
+    )
+    recognition_confirmed_at = models.DateTimeField(
+        _("recognition confirmed"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("course plan")
@@ -310,6 +362,12 @@ class CoursePlan(models.Model):
 
     def __str__(self) -> str:
         return str(_("Course plan v%(version)s") % {"version": self.version})
+
+
+class LineDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class CourseLine(models.Model):
@@ -327,6 +385,30 @@ class CourseLine(models.Model):
         max_length=255,
         help_text=_("The course or requirement of your curriculum this course stands for."),
     )
+    decision = models.CharField(
+        _("advisor's decision"),
+        max_length=10,
+        choices=LineDecision.choices,
+        default=LineDecision.PENDING,
+    )
+    decision_comment = models.TextField(_("advisor's comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    ects_obtained = models.DecimalField(
+        _("ECTS obtained"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         verbose_name = _("course line")
@@ -335,3 +417,32 @@ class CourseLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class ValidationBody(models.TextChoices):
+    DFI = "DFI", _("Academic directorate (DFI)")
+    DRI = "DRI", _("International relations office (DRI)")
+
+
+class ActivityValidation(models.Model):
+    """A decision of the DFI or the DRI on a summer stay or an internship abroad; the latest
+    decision of each body sets the activity's `approved_by_*` flag."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="validations", verbose_name=_("activity")
+    )
+    body = models.CharField(_("body"), max_length=3, choices=ValidationBody.choices)
+    approved = models.BooleanField(_("validated"))
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    decided_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity validation")
+        verbose_name_plural = _("activity validations")
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.body} {'✓' if self.approved else '✗'} {self.activity_id}"

@@ -13,6 +13,7 @@ from apps.programmes.models import Agreement, Call
 from apps.rules import Finding
 
 from .checking import PlanCheck, plan_result, record_check
+from .errors import ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     Activity,
@@ -22,22 +23,15 @@ from .models import (
     Choice,
     CourseLine,
     CoursePlan,
+    CoursePlanStatus,
     Document,
     DocumentKind,
+    LineDecision,
     MobilityPlan,
-    Transition,
 )
 from .plan_format import plan_document
 from .uploads import validate_pdf
-
-
-class ServiceError(Exception):
-    """A refused change, with the reasons to show the person who asked for it."""
-
-    def __init__(self, *reasons: str):
-        super().__init__("; ".join(reasons))
-        self.reasons = list(reasons)
-
+from .workflow import EDITABLE_STATES, WITHDRAWABLE_STATES, move
 
 # Documents an application must carry, by the kind of the activities it applies for.
 BASE_DOCUMENTS = (DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.LANGUAGE_CERTIFICATE)
@@ -47,9 +41,17 @@ REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     ActivityKind.EXCHANGE_SEMESTER: (*BASE_DOCUMENTS, DocumentKind.LEARNING_AGREEMENT),
     ActivityKind.EXCHANGE_YEAR: (*BASE_DOCUMENTS, DocumentKind.LEARNING_AGREEMENT),
 }
-EDITABLE_STATES = frozenset({ApplicationState.DRAFT})
-WITHDRAWABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.SUBMITTED})
 SNAPSHOT_LANGUAGES = ("fr", "en")
+
+# What the student uploads; staff add the host's letter, the return adds the host transcript.
+STUDENT_DOCUMENTS = frozenset(
+    {
+        DocumentKind.CV,
+        DocumentKind.TRANSCRIPT,
+        DocumentKind.LANGUAGE_CERTIFICATE,
+        DocumentKind.LEARNING_AGREEMENT,
+    }
+)
 
 ACTIVITY_FIELDS = (
     "kind",
@@ -179,21 +181,6 @@ def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def _transition(
-    application: Application, *, actor: User, to_state: str, comment: str = "", extra=()
-) -> None:
-    from_state = application.state
-    application.state = to_state
-    application.save(update_fields=["state", *extra])
-    Transition.objects.create(
-        application=application,
-        actor=actor,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-    )
-
-
 def _ensure_editable(actor: User, application: Application) -> None:
     if application.student_id != actor.pk:
         raise ServiceError(_("Only the student can change their own application."))
@@ -291,8 +278,14 @@ def required_documents(application: Application) -> list[str]:
 def document_upload(*, actor: User, application: Application, kind: str, upload) -> Document:
     application = _locked(application)
     _ensure_editable(actor, application)
-    if kind not in DocumentKind.values:
+    if kind not in STUDENT_DOCUMENTS:
         raise ServiceError(_("Unknown kind of document."))
+    return document_store(application=application, kind=kind, upload=upload, actor=actor)
+
+
+def document_store(*, application: Application, kind: str, upload, actor: User) -> Document:
+    """Keep a checked PDF as the application's document of this kind, replacing any earlier
+    one (its file is removed once the transaction commits). Callers check permissions."""
     validate_pdf(upload)
     previous = Document.objects.filter(application=application, kind=kind).first()
     document = Document(
@@ -358,14 +351,30 @@ def application_submit(
     if problems:
         raise ServiceError(*problems)
     application.snapshot = plan_snapshot(application.student.mobility_plan)
+    application.snapshot_has_errors = snapshot_has_errors(application.snapshot)
     application.submitted_at = timezone.now()
-    _transition(
+    move(
         application,
         actor=actor,
         to_state=ApplicationState.SUBMITTED,
-        extra=("snapshot", "submitted_at"),
+        update_fields=("snapshot", "snapshot_has_errors", "submitted_at"),
     )
+    for activity in chosen_study_activities(application):
+        course_plan_send(course_plan_for(activity))
     return application
+
+
+def snapshot_has_errors(snapshot: dict) -> bool:
+    result = snapshot["results"]["en"] or {}
+    return any(finding["severity"] == "error" for finding in result.get("findings", []))
+
+
+def chosen_study_activities(application: Application) -> list[Activity]:
+    activities: dict[int, Activity] = {}
+    for choice in application.choices.select_related("activity"):
+        if choice.activity.is_study:
+            activities.setdefault(choice.activity_id, choice.activity)
+    return list(activities.values())
 
 
 def plan_snapshot(plan: MobilityPlan) -> dict:
@@ -391,25 +400,68 @@ def application_withdraw(*, actor: User, application: Application, comment: str 
             _("This application is %(state)s: it can no longer be withdrawn.")
             % {"state": application.get_state_display().lower()}
         )
-    _transition(application, actor=actor, to_state=ApplicationState.WITHDRAWN, comment=comment)
+    move(application, actor=actor, to_state=ApplicationState.WITHDRAWN, comment=comment)
 
 
 # --- course plans ------------------------------------------------------------------------
 
 
 def course_plan_for(activity: Activity) -> CoursePlan:
+    """The latest version of the activity's course plan, created empty when there is none."""
     course_plan = activity.course_plans.order_by("-version").first()
     if course_plan is None:
         course_plan = CoursePlan.objects.create(activity=activity, version=1)
     return course_plan
 
 
+LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
+
+
+def line_key(line: CourseLine | dict) -> tuple:
+    get = line.get if isinstance(line, dict) else lambda name: getattr(line, name)
+    return tuple(str(get(name)).strip().lower() for name in LINE_CONTENT)
+
+
+def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
+    """Put a draft with lines before the advisor; anything else stays as it is."""
+    if course_plan.status == CoursePlanStatus.DRAFT and course_plan.lines.exists():
+        course_plan.status = CoursePlanStatus.PENDING
+        course_plan.sent_at = timezone.now()
+        course_plan.save(update_fields=["status", "sent_at"])
+    return course_plan
+
+
 @transaction.atomic
 def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
+    """A draft is edited in place; a version already sent to the advisor is never changed:
+    the new lines become the next version, sent at once, keeping the advisor's decisions on
+    lines that did not change."""
     _ensure_owner(actor, activity.plan)
     if not activity.is_study:
         raise ServiceError(_("Only study stays have a course plan."))
-    course_plan = course_plan_for(activity)
-    course_plan.lines.all().delete()
-    CourseLine.objects.bulk_create(CourseLine(course_plan=course_plan, **line) for line in lines)
-    return course_plan
+    current = CoursePlan.objects.select_for_update().get(pk=course_plan_for(activity).pk)
+    if current.status == CoursePlanStatus.DRAFT:
+        current.lines.all().delete()
+        CourseLine.objects.bulk_create(CourseLine(course_plan=current, **line) for line in lines)
+        return current
+    decided = {line_key(line): line for line in current.lines.all()}
+    new_version = CoursePlan.objects.create(
+        activity=activity,
+        version=current.version + 1,
+        status=CoursePlanStatus.PENDING,
+        sent_at=timezone.now(),
+    )
+    new_lines = []
+    for line in lines:
+        previous = decided.get(line_key(line))
+        carried = {}
+        if previous is not None and previous.decision != LineDecision.PENDING:
+            carried = {
+                "decision": previous.decision,
+                "decision_comment": previous.decision_comment,
+                "decided_by": previous.decided_by,
+                "decided_at": previous.decided_at,
+            }
+        new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
+    CourseLine.objects.bulk_create(new_lines)
+    return new_version

@@ -40,12 +40,27 @@ def last_day_of_months(start: date, months: int) -> date | None:
         return None
 
 
+# N months last between 28 x N and 31 x N days: a period outside those bounds needs no
+# month arithmetic, which makes most checks several times cheaper.
+_SHORTEST_MONTH, _LONGEST_MONTH = 28, 31
+
+
 def lasts_at_least_months(start: date, end: date, months: int) -> bool:
+    length = days(start, end)
+    if length >= _LONGEST_MONTH * months:
+        return True
+    if length < _SHORTEST_MONTH * months:
+        return False
     last_day = last_day_of_months(start, months)
     return last_day is not None and end >= last_day
 
 
 def lasts_at_most_months(start: date, end: date, months: int) -> bool:
+    length = days(start, end)
+    if length <= _SHORTEST_MONTH * months:
+        return True
+    if length > _LONGEST_MONTH * months:
+        return False
     last_day = last_day_of_months(start, months)
     return last_day is None or end <= last_day
 

@@ -71,8 +71,10 @@ ActivityCheck = Callable[[Activity, Context], Text | None]
 
 
 def activity_rule(
-    rule_id: str, severity: Severity, *kinds: str
+    rule_id: str, severity: Severity, *kinds: str, applies_to: str | None = None
 ) -> Callable[[ActivityCheck], ActivityCheck]:
+    """Register `check`, run on each activity of `kinds`; `applies_to` defaults to the kinds."""
+
     def register(check: ActivityCheck) -> ActivityCheck:
         def find(context: Context) -> Iterator[Hit]:
             for kind in kinds:
@@ -81,7 +83,7 @@ def activity_rule(
                     if text is not None:
                         yield activity, text
 
-        RULES.append(Rule(rule_id, severity, ", ".join(kinds), find))
+        RULES.append(Rule(rule_id, severity, applies_to or ", ".join(kinds), find))
         return check
 
     return register
@@ -147,7 +149,9 @@ def dd_duration(activity: Activity, context: Context) -> Text | None:
     )
 
 
-@activity_rule("DD_INTERNSHIP_COUNTRY", "error", "double_degree")
+@activity_rule(
+    "DD_INTERNSHIP_COUNTRY", "error", "double_degree", applies_to="double_degree with internship"
+)
 def dd_internship_country(activity: Activity, context: Context) -> Text | None:
     internship = activity.internship
     if internship is None or internship.country == activity.country:
@@ -158,7 +162,9 @@ def dd_internship_country(activity: Activity, context: Context) -> Text | None:
     )
 
 
-@activity_rule("DD_INTERNSHIP_WITHIN", "error", "double_degree")
+@activity_rule(
+    "DD_INTERNSHIP_WITHIN", "error", "double_degree", applies_to="double_degree with internship"
+)
 def dd_internship_within(activity: Activity, context: Context) -> Text | None:
     internship = activity.internship
     if internship is None or activity.start <= internship.start <= internship.end <= activity.end:
@@ -288,7 +294,7 @@ def summer_duration(activity: Activity, context: Context) -> Text | None:
     )
 
 
-@activity_rule("SUMMER_APPROVAL", "warning", "summer_stay")
+@activity_rule("SUMMER_APPROVAL", "warning", "summer_stay", applies_to="summer_stay abroad")
 def summer_approval(activity: Activity, context: Context) -> Text | None:
     missing = tuple(body for body in SUMMER_APPROVERS if body not in activity.approvals)
     if not activity.abroad or not missing:
@@ -303,37 +309,33 @@ def summer_type(activity: Activity, context: Context) -> Text | None:
     return Text("SUMMER_TYPE") if activity.summer_type == "other" else None
 
 
-@plan_rule("INTERNSHIP_MAX", "error", "every internship kind; a double degree's internship")
-def internship_max(context: Context) -> Iterator[Hit]:
+@activity_rule(
+    "INTERNSHIP_MAX",
+    "error",
+    *sorted(INTERNSHIP_KINDS),
+    "double_degree",
+    applies_to="every internship kind, and a double degree's internship",
+)
+def internship_max(activity: Activity, context: Context) -> Text | None:
     months = context.version.internship_maximum_months
-    for activity in context.plan.activities:
-        internship = activity.internship
-        if activity.kind in INTERNSHIP_KINDS:
-            if not lasts_at_most_months(activity.start, activity.end, months):
-                yield (
-                    activity,
-                    Text(
-                        "INTERNSHIP_MAX",
-                        {
-                            "kind": KindName(activity.kind),
-                            "duration": Duration(activity.start, activity.end),
-                            "maximum": Months(months),
-                        },
-                    ),
-                )
-        elif internship is not None and not lasts_at_most_months(
-            internship.start, internship.end, months
-        ):
-            yield (
-                activity,
-                Text(
-                    "INTERNSHIP_MAX_DOUBLE_DEGREE",
-                    {
-                        "duration": Duration(internship.start, internship.end),
-                        "maximum": Months(months),
-                    },
-                ),
-            )
+    if activity.kind != "double_degree":
+        if lasts_at_most_months(activity.start, activity.end, months):
+            return None
+        return Text(
+            "INTERNSHIP_MAX",
+            {
+                "kind": KindName(activity.kind),
+                "duration": Duration(activity.start, activity.end),
+                "maximum": Months(months),
+            },
+        )
+    internship = activity.internship
+    if internship is None or lasts_at_most_months(internship.start, internship.end, months):
+        return None
+    return Text(
+        "INTERNSHIP_MAX_DOUBLE_DEGREE",
+        {"duration": Duration(internship.start, internship.end), "maximum": Months(months)},
+    )
 
 
 @activity_rule("ENGINEERING_INTERNSHIP_SHORT", "warning", "engineering_internship")

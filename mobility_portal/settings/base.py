@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.programmes",
     "apps.rules",
     "apps.applications",
+    "apps.reviews",
 ]
 
 MIDDLEWARE = [

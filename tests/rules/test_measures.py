@@ -75,6 +75,19 @@ def test_lasts_months_at_the_boundary(start, end, months, at_least, at_most):
     assert lasts_at_most_months(start, end, months) is at_most
 
 
+@QUICK
+@given(
+    start=st.dates(date(2000, 1, 1), date(2100, 1, 1)),
+    length=st.integers(0, 1000),
+    months=st.sampled_from([1, 3, 6, 12, 18, 24]),
+)
+def test_lasts_months_is_the_definition(start, length, months):
+    end = start + timedelta(days=length)
+    last_day = add_months(start, months) - timedelta(days=1)
+    assert lasts_at_least_months(start, end, months) == (end >= last_day)
+    assert lasts_at_most_months(start, end, months) == (end <= last_day)
+
+
 def test_months_beyond_the_calendar_are_never_reached():
     start, end = date(9999, 1, 15), date(9999, 12, 31)
     assert not lasts_at_least_months(start, end, 18)

@@ -11,29 +11,29 @@ from apps.rules.messages import MESSAGES, PROBLEMS, REFERENCES
 from apps.rules.rules import RULES
 from tests.rules.builders import activity, check, lasting, plan
 
-# The rules table of the regulations, in its order.
+# The rules table of the regulations, in its order: id, severity, applies to.
 TABLE = [
-    ("FAE_MINIMUM", "error"),
-    ("DD_PARTNER", "error"),
-    ("DD_DURATION", "error"),
-    ("DD_INTERNSHIP_COUNTRY", "error"),
-    ("DD_INTERNSHIP_WITHIN", "error"),
-    ("MASTER_DURATION", "warning"),
-    ("NON_PARTNER_COSTS", "warning"),
-    ("SEMESTER_ECTS", "error"),
-    ("YEAR_ECTS", "error"),
-    ("YEAR_PROJECT", "error"),
-    ("SEMESTER_INTERNSHIP", "error"),
-    ("POST_RETURN_CAP", "error"),
-    ("FREE_INTERNSHIP_CONTEXT", "error"),
-    ("FREE_INTERNSHIP_ELIGIBILITY", "error"),
-    ("FREE_INTERNSHIP_CAP", "error"),
-    ("SUMMER_DURATION", "error"),
-    ("SUMMER_APPROVAL", "warning"),
-    ("SUMMER_TYPE", "info"),
-    ("INTERNSHIP_MAX", "error"),
-    ("ENGINEERING_INTERNSHIP_SHORT", "warning"),
-    ("OVERLAP", "error"),
+    ("FAE_MINIMUM", "error", "plan"),
+    ("DD_PARTNER", "error", "double_degree"),
+    ("DD_DURATION", "error", "double_degree"),
+    ("DD_INTERNSHIP_COUNTRY", "error", "double_degree with internship"),
+    ("DD_INTERNSHIP_WITHIN", "error", "double_degree with internship"),
+    ("MASTER_DURATION", "warning", "master"),
+    ("NON_PARTNER_COSTS", "warning", "master, exchange_semester, exchange_year"),
+    ("SEMESTER_ECTS", "error", "exchange_semester"),
+    ("YEAR_ECTS", "error", "exchange_year"),
+    ("YEAR_PROJECT", "error", "exchange_year"),
+    ("SEMESTER_INTERNSHIP", "error", "exchange_semester"),
+    ("POST_RETURN_CAP", "error", "engineering_internship"),
+    ("FREE_INTERNSHIP_CONTEXT", "error", "free_internship"),
+    ("FREE_INTERNSHIP_ELIGIBILITY", "error", "free_internship"),
+    ("FREE_INTERNSHIP_CAP", "error", "free_internship"),
+    ("SUMMER_DURATION", "error", "fh_internship, summer_stay"),
+    ("SUMMER_APPROVAL", "warning", "summer_stay abroad"),
+    ("SUMMER_TYPE", "info", "summer_stay"),
+    ("INTERNSHIP_MAX", "error", "every internship kind, and a double degree's internship"),
+    ("ENGINEERING_INTERNSHIP_SHORT", "warning", "engineering_internship"),
+    ("OVERLAP", "error", "plan"),
 ]
 
 SHORT_DOUBLE_DEGREE = plan(
@@ -48,7 +48,7 @@ SHORT_DOUBLE_DEGREE = plan(
 
 
 def test_the_rules_are_those_of_the_table_in_its_order():
-    assert [(rule.id, rule.severity) for rule in RULES] == TABLE
+    assert [(rule.id, rule.severity, rule.applies_to) for rule in RULES] == TABLE
 
 
 def test_output_object_has_exactly_the_contract_fields():
@@ -109,7 +109,7 @@ def test_first_finding_message_in_both_languages(document, english, french):
 
 
 def test_every_finding_has_a_message_and_reference_in_both_languages():
-    for rule_id, _ in TABLE:
+    for rule_id, _, _ in TABLE:
         assert set(REFERENCES[rule_id]) == set(LANGUAGES)
     for table in (MESSAGES, PROBLEMS):
         for key, texts in table.items():

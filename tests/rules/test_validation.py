@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.rules import InvalidPlan, Problem, parse_plan
+from apps.rules.countries import COUNTRY_CODES
 from tests.rules.builders import activity, plan
 
 QUICK = settings(max_examples=200, deadline=None, database=None)
@@ -326,3 +327,9 @@ def test_a_long_value_is_shortened_in_its_problem():
         '"double_degree", "master", "exchange_semester", "exchange_year", "fh_internship", '
         '"summer_stay", "engineering_internship", "free_internship"'
     )
+
+
+def test_country_codes_are_the_officially_assigned_ones():
+    assert len(COUNTRY_CODES) == 249
+    assert {"FR", "DE", "GB", "US", "JP", "BQ", "SS"} <= COUNTRY_CODES
+    assert not {"XK", "EU", "UK", "EL", "ZZ"} & COUNTRY_CODES

@@ -1,0 +1,120 @@
+"""The DRI's decisions on an application. Each locks the row, checks the workflow, writes the
+audit row (applications.workflow.move) and raises ServiceError with a clear reason."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, user_can
+from apps.applications.errors import ServiceError
+from apps.applications.models import (
+    Application,
+    ApplicationState,
+    Choice,
+    DocumentKind,
+)
+from apps.applications.services import document_store
+from apps.applications.workflow import move
+
+from ..models import InternalComment
+
+S = ApplicationState
+
+
+def _reviewer_lock(actor: User, application: Application) -> Application:
+    if not user_can(actor, Capability.REVIEW_APPLICATIONS):
+        raise ServiceError(_("Only the international relations office decides on applications."))
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+@transaction.atomic
+def application_take_for_review(*, actor: User, application: Application) -> Application:
+    application = _reviewer_lock(actor, application)
+    move(application, actor=actor, to_state=S.UNDER_REVIEW)
+    return application
+
+
+@transaction.atomic
+def application_request_changes(
+    *, actor: User, application: Application, message: str
+) -> Application:
+    if not message.strip():
+        raise ServiceError(_("Tell the student what to change."))
+    application = _reviewer_lock(actor, application)
+    move(application, actor=actor, to_state=S.CHANGES_REQUESTED, comment=message.strip())
+    return application
+
+
+@transaction.atomic
+def application_nominate(
+    *, actor: User, application: Application, choice: Choice, comment: str = ""
+) -> Application:
+    application = _reviewer_lock(actor, application)
+    if choice.application_id != application.pk:
+        raise ServiceError(_("This destination is not one of the application's choices."))
+    application.nominated_choice = choice
+    move(
+        application,
+        actor=actor,
+        to_state=S.NOMINATED,
+        comment=comment or str(choice.destination),
+        update_fields=("nominated_choice",),
+    )
+    return application
+
+
+@transaction.atomic
+def application_refuse(*, actor: User, application: Application, reason: str) -> Application:
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for the refusal."))
+    application = _reviewer_lock(actor, application)
+    move(application, actor=actor, to_state=S.REFUSED, comment=reason.strip())
+    return application
+
+
+@transaction.atomic
+def application_record_host_decision(
+    *, actor: User, application: Application, accepted: bool, letter, comment: str = ""
+) -> Application:
+    """The host's answer, with its letter kept among the dossier's documents."""
+    application = _reviewer_lock(actor, application)
+    move(
+        application,
+        actor=actor,
+        to_state=S.ACCEPTED if accepted else S.HOST_REFUSED,
+        comment=comment,
+    )
+    document_store(
+        application=application, kind=DocumentKind.HOST_LETTER, upload=letter, actor=actor
+    )
+    return application
+
+
+@transaction.atomic
+def application_mark_departed(*, actor: User, application: Application) -> Application:
+    application = _reviewer_lock(actor, application)
+    move(application, actor=actor, to_state=S.IN_MOBILITY)
+    return application
+
+
+@transaction.atomic
+def application_mark_returned(*, actor: User, application: Application) -> Application:
+    application = _reviewer_lock(actor, application)
+    move(application, actor=actor, to_state=S.RETURNED)
+    return application
+
+
+@transaction.atomic
+def application_set_ranking_score(*, actor: User, application: Application, score) -> Application:
+    application = _reviewer_lock(actor, application)
+    application.ranking_score = score
+    application.save(update_fields=["ranking_score"])
+    return application
+
+
+def internal_comment_add(*, actor: User, application: Application, text: str) -> InternalComment:
+    if not user_can(actor, Capability.SEE_ALL_DOSSIERS):
+        raise ServiceError(_("Only staff write internal comments."))
+    if not text.strip():
+        raise ServiceError(_("The comment is empty."))
+    return InternalComment.objects.create(application=application, author=actor, text=text.strip())
