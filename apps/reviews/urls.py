@@ -1,0 +1,12 @@
+"""Staff and advisor pages; each area keeps its routes in its own module."""
+
+from django.urls import include, path
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("advisor/", include("apps.reviews.urls_advisor")),
+    path("staff/", include("apps.reviews.urls_dri")),
+    path("staff/allocation/", include("apps.reviews.urls_allocation")),
+    path("documents/", include("apps.reviews.urls_documents")),
+]
