@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test e2e install migrate demo lint format messages check-deploy clean
+.PHONY: run worker test e2e install migrate demo lint format messages check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST)
+
+# A Celery worker with beat (outbox relay, deadline reminders); needs CELERY_BROKER_URL.
+worker: install
+	test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 2; }
+	$(BIN)/celery -A mobility_portal worker --beat --loglevel=info --schedule=/tmp/mobility-celerybeat-schedule
 
 test: install
 	$(BIN)/pytest -q -m "not e2e"

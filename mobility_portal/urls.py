@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalogue/", include("apps.programmes.urls")),
     path("", include("apps.applications.urls")),
     path("", include("apps.reviews.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

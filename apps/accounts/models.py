@@ -37,6 +37,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    notify_new_applications = models.BooleanField(
+        _("e-mail me every submitted application"),
+        default=False,
+        help_text=_("For the international relations office."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

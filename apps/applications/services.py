@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from apps.accounts.models import User
+from apps.notifications.events import announce_course_plan_sent
 from apps.programmes.models import Agreement, Call
 from apps.rules import Finding
 
@@ -428,6 +429,7 @@ def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
         course_plan.status = CoursePlanStatus.PENDING
         course_plan.sent_at = timezone.now()
         course_plan.save(update_fields=["status", "sent_at"])
+        announce_course_plan_sent(course_plan)
     return course_plan
 
 
@@ -464,4 +466,5 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
             }
         new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
     CourseLine.objects.bulk_create(new_lines)
+    announce_course_plan_sent(new_version)
     return new_version

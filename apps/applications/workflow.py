@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.notifications.events import announce_transition
 
 from .errors import ServiceError
 from .models import Application, ApplicationState, Transition
@@ -47,7 +48,8 @@ def move(
     comment: str = "",
     update_fields: tuple[str, ...] = (),
 ) -> Transition:
-    """Move a locked application to `to_state` and write the audit row, or refuse."""
+    """Move a locked application to `to_state`, write the audit row and queue the
+    notifications of the change, in the caller's transaction; or refuse."""
     if not can_move(application, to_state):
         raise TransitionRefused(
             _("This application is %(state)s: it cannot become %(target)s.")
@@ -59,10 +61,12 @@ def move(
     from_state = application.state
     application.state = to_state
     application.save(update_fields=["state", *update_fields])
-    return Transition.objects.create(
+    transition = Transition.objects.create(
         application=application,
         actor=actor,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
     )
+    announce_transition(transition)
+    return transition

@@ -1,1 +1,39 @@
-urlpatterns: list = []
+"""Staff pages: the review queue, the dossier and its decisions, the reporting dashboard."""
+
+from django.urls import path
+
+from .views import dossier, queue, reporting
+
+urlpatterns = [
+    path("applications/", queue.queue, name="queue"),
+    path("applications/export.csv", queue.queue_export, name="queue_export"),
+    path("applications/<int:pk>/", dossier.dossier, name="dossier"),
+    path("applications/<int:pk>/take/", dossier.TakeForReview.as_view(), name="dossier_take"),
+    path(
+        "applications/<int:pk>/request-changes/",
+        dossier.RequestChanges.as_view(),
+        name="dossier_request_changes",
+    ),
+    path(
+        "applications/<int:pk>/nominate/", dossier.Nominate.as_view(), name="dossier_nominate"
+    ),
+    path("applications/<int:pk>/refuse/", dossier.Refuse.as_view(), name="dossier_refuse"),
+    path(
+        "applications/<int:pk>/host-decision/",
+        dossier.RecordHostDecision.as_view(),
+        name="dossier_host_decision",
+    ),
+    path(
+        "applications/<int:pk>/departed/",
+        dossier.MarkDeparted.as_view(),
+        name="dossier_departed",
+    ),
+    path(
+        "applications/<int:pk>/returned/",
+        dossier.MarkReturned.as_view(),
+        name="dossier_returned",
+    ),
+    path("applications/<int:pk>/score/", dossier.SetRankingScore.as_view(), name="dossier_score"),
+    path("applications/<int:pk>/comments/", dossier.comment_add, name="dossier_comment"),
+    path("dashboard/", reporting.reporting, name="reporting"),
+]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.rules",
     "apps.applications",
     "apps.reviews",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.roles",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -126,6 +128,29 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down must not hold up the request that queued the task: the outbox row
+# stays pending and the relay below delivers it later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "relay-pending-notifications": {
+        "task": "apps.notifications.tasks.relay_pending",
+        "schedule": env.float("NOTIFICATION_RELAY_SECONDS", default=30.0),
+    },
+    "call-closing-reminders": {
+        "task": "apps.notifications.tasks.remind_closing_calls",
+        "schedule": 6 * 3600.0,
+    },
+}
+
+# Outbox delivery: attempts, exponential back-off (base × 2^(attempt − 1)), and how long a
+# claimed row may stay "sending" before the relay assumes its worker died.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=600)
+DRI_MAILBOX = env("DRI_MAILBOX", default="")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,0 +1,85 @@
+"""Delivering outbox rows: claimed by a conditional update so each is sent once, even with
+several workers; failures retried with exponential back-off, then marked failed."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.utils import timezone
+
+from .models import DeliveryStatus, Notification
+from .rendering import render_message
+
+logger = logging.getLogger(__name__)
+
+
+def claim(pk: int) -> Notification | None:
+    """Take a due pending row for this worker, or None when another has it or it is done."""
+    now = timezone.now()
+    taken = Notification.objects.filter(
+        pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return Notification.objects.get(pk=pk) if taken else None
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+
+
+def deliver(pk: int) -> str:
+    notification = claim(pk)
+    if notification is None:
+        return "skipped"
+    try:
+        message = render_message(notification)
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            to=[notification.email],
+            headers={"X-Mobility-Notification": str(notification.pk)},
+        )
+        email.attach_alternative(message.html, "text/html")
+        email.send()
+    except Exception as error:  # any failure of rendering or SMTP is recorded, never lost
+        return record_failure(notification, error)
+    Notification.objects.filter(pk=pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def record_failure(notification: Notification, error: Exception) -> str:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        status, outcome, next_attempt = DeliveryStatus.FAILED, "failed", timezone.now()
+        logger.error("notification %s failed for good: %s", notification.pk, text)
+    else:
+        status, outcome = DeliveryStatus.PENDING, "retry"
+        next_attempt = timezone.now() + backoff(notification.attempts)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=status, last_error=text, next_attempt_at=next_attempt
+    )
+    return outcome
+
+
+def due_ids(limit: int = 500) -> list[int]:
+    """Pending rows whose time has come, after giving back rows a dead worker had claimed."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
+    Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=now
+    )
+    return list(
+        Notification.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def requeue(queryset) -> int:
+    """Give failed rows a fresh set of attempts (admin action)."""
+    return queryset.filter(status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )

@@ -1,0 +1,195 @@
+"""Every event that asks someone to act: who it reaches and what it says. The one table.
+
+Services announce events inside their transaction; `outbox.queue` writes one row per
+recipient there, and the rows are delivered after commit (see tasks.py)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.applications.models import (
+    Activity,
+    ApplicationState,
+    CoursePlan,
+    Transition,
+)
+from apps.programmes.models import Call
+
+from .outbox import Recipient, queue
+
+# Application states the student hears about, each a decision taken on their dossier.
+DECISION_STATES = frozenset(
+    {
+        ApplicationState.CHANGES_REQUESTED,
+        ApplicationState.NOMINATED,
+        ApplicationState.REFUSED,
+        ApplicationState.ACCEPTED,
+        ApplicationState.HOST_REFUSED,
+        ApplicationState.COMPLETED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    subject: str  # lazy translation, formatted with the event's subject values
+    template: str  # emails/<template>.txt and .html
+
+
+APPLICATION_SUBMITTED = Event(
+    "application_submitted",
+    _("New application from %(student)s (%(call)s)"),
+    "application_submitted",
+)
+APPLICATION_DECISION = Event(
+    "application_decision",
+    _("Your application to %(call)s: %(state)s"),
+    "application_decision",
+)
+COURSE_PLAN_TO_REVIEW = Event(
+    "course_plan_to_review",
+    _("Course plan to review: %(student)s, version %(version)s"),
+    "course_plan_to_review",
+)
+COURSE_PLAN_DECIDED = Event(
+    "course_plan_decided",
+    _("Your course plan for %(host)s: %(status)s"),
+    "course_plan_decided",
+)
+VALIDATION_REQUESTED = Event(
+    "validation_requested",
+    _("Stay abroad to validate: %(student)s, %(kind)s"),
+    "validation_requested",
+)
+ACTIVITY_VALIDATED = Event(
+    "activity_validated",
+    _("%(body)s decision on your %(kind)s"),
+    "activity_validated",
+)
+CALL_CLOSING = Event(
+    "call_closing",
+    _("The call %(call)s closes in %(days)s days"),
+    "call_closing",
+)
+
+EVENTS = {
+    event.name: event
+    for event in (
+        APPLICATION_SUBMITTED,
+        APPLICATION_DECISION,
+        COURSE_PLAN_TO_REVIEW,
+        COURSE_PLAN_DECIDED,
+        VALIDATION_REQUESTED,
+        ACTIVITY_VALIDATED,
+        CALL_CLOSING,
+    )
+}
+
+
+# --- recipient rules ---------------------------------------------------------------------
+
+
+def users_with_role(role: str, **filters) -> list[Recipient]:
+    users = User.objects.filter(role=role, is_active=True, **filters).order_by("pk")
+    return [Recipient.of(user) for user in users]
+
+
+def dri_for_submissions() -> list[Recipient]:
+    """The DRI mailbox (a setting) and every DRI user who opted in."""
+    recipients = [Recipient.mailbox(settings.DRI_MAILBOX)] if settings.DRI_MAILBOX else []
+    return recipients + users_with_role(Role.DRI, notify_new_applications=True)
+
+
+def advisor_of(student: User) -> list[Recipient]:
+    profile = getattr(student, "student_profile", None)
+    if profile is None or profile.advisor is None or not profile.advisor.is_active:
+        return []
+    return [Recipient.of(profile.advisor)]
+
+
+def validators() -> list[Recipient]:
+    return users_with_role(Role.DFI) + users_with_role(Role.DRI)
+
+
+# --- announcements: what each service calls ----------------------------------------------
+
+
+def announce_transition(transition: Transition) -> None:
+    """Called for every audited state change (applications.workflow.move)."""
+    application = transition.application
+    context = {"application": application.pk, "transition": transition.pk}
+    if transition.to_state == ApplicationState.SUBMITTED:
+        queue(
+            APPLICATION_SUBMITTED,
+            key=f"transition:{transition.pk}",
+            recipients=dri_for_submissions(),
+            context=context,
+            link=reverse("reviews:dossier", args=[application.pk]),
+        )
+    elif transition.to_state in DECISION_STATES:
+        queue(
+            APPLICATION_DECISION,
+            key=f"transition:{transition.pk}",
+            recipients=[Recipient.of(application.student)],
+            context=context,
+            link=reverse("applications:application_detail", args=[application.pk]),
+        )
+
+
+def announce_course_plan_sent(course_plan: CoursePlan) -> None:
+    student = course_plan.activity.plan.student
+    queue(
+        COURSE_PLAN_TO_REVIEW,
+        key=f"course_plan:{course_plan.pk}:sent",
+        recipients=advisor_of(student),
+        context={"course_plan": course_plan.pk},
+        link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
+    )
+
+
+def announce_course_plan_decided(course_plan: CoursePlan) -> None:
+    student = course_plan.activity.plan.student
+    queue(
+        COURSE_PLAN_DECIDED,
+        key=f"course_plan:{course_plan.pk}:decided",
+        recipients=[Recipient.of(student)],
+        context={"course_plan": course_plan.pk},
+        link=reverse("applications:course_plan_edit", args=[course_plan.activity_id]),
+    )
+
+
+def announce_validation_requested(activity: Activity) -> None:
+    stamp = int(activity.validation_requested_at.timestamp())
+    queue(
+        VALIDATION_REQUESTED,
+        key=f"validation:{activity.pk}:{stamp}",
+        recipients=validators(),
+        context={"activity": activity.pk},
+        link=reverse("reviews:validation_queue"),
+    )
+
+
+def announce_activity_validated(validation_pk: int, activity: Activity) -> None:
+    queue(
+        ACTIVITY_VALIDATED,
+        key=f"activity_validation:{validation_pk}",
+        recipients=[Recipient.of(activity.plan.student)],
+        context={"activity": activity.pk, "validation": validation_pk},
+        link=reverse("applications:plan"),
+    )
+
+
+def announce_call_closing(call: Call, days: int, students: list[User]) -> None:
+    for student in students:
+        queue(
+            CALL_CLOSING,
+            key=f"call:{call.pk}:{days}d:{student.pk}",
+            recipients=[Recipient.of(student)],
+            context={"call": call.pk, "days": days},
+            link=reverse("applications:application_list"),
+        )

@@ -1,0 +1,80 @@
+"""Writing notifications in the event's transaction, and handing them to the workers after
+commit. A broker that is down loses nothing: the rows stay pending for the relay."""
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+from .models import Notification
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+    from .events import Event
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: "User | None"
+    email: str
+    language: str
+
+    @classmethod
+    def of(cls, user: "User") -> "Recipient":
+        return cls(user=user, email=user.email, language=user.language)
+
+    @classmethod
+    def mailbox(cls, address: str) -> "Recipient":
+        return cls(user=None, email=address, language=settings.LANGUAGE_CODE)
+
+
+def queue(
+    event: "Event", *, key: str, recipients: list[Recipient], context: dict, link: str
+) -> list[int]:
+    """One pending row per distinct address; the same key twice writes nothing twice."""
+    from .rendering import subject_in
+
+    rows, seen, subjects = [], set(), {}
+    for recipient in recipients:
+        if not recipient.email or recipient.email in seen:
+            continue
+        seen.add(recipient.email)
+        if recipient.language not in subjects:
+            subjects[recipient.language] = subject_in(event, context, recipient.language)
+        rows.append(
+            Notification(
+                key=f"{event.name}:{key}:{recipient.email}"[:200],
+                event=event.name,
+                recipient=recipient.user,
+                email=recipient.email,
+                language=recipient.language,
+                context=context,
+                subject=subjects[recipient.language][:300],
+                link=link,
+            )
+        )
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Notification.objects.filter(key__in=[row.key for row in rows]).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: dispatch(ids))
+    return ids
+
+
+def dispatch(ids: list[int]) -> None:
+    """Hand rows to the workers; on a broker failure leave them to the relay."""
+    from .tasks import deliver
+
+    for pk in ids:
+        try:
+            deliver.delay(pk)
+        except Exception as error:  # kombu raises several kinds when the broker is away
+            logger.warning("notification %s left for the relay: %s", pk, error)
+            return

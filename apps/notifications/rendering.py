@@ -1,0 +1,97 @@
+"""What a notification says: its subject and e-mail bodies in the recipient's language,
+rendered at delivery time from the objects it names (so it always shows their current names)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from apps.applications.models import (
+    Activity,
+    ActivityValidation,
+    Application,
+    ApplicationState,
+    CoursePlan,
+    Transition,
+)
+from apps.programmes.models import Call
+
+from .events import EVENTS, Event
+from .models import Notification
+
+LOADERS = {
+    "application": lambda pk: Application.objects.select_related("student", "call").get(pk=pk),
+    "transition": lambda pk: Transition.objects.select_related("actor").get(pk=pk),
+    "course_plan": lambda pk: CoursePlan.objects.select_related(
+        "activity__plan__student", "activity__partner"
+    ).get(pk=pk),
+    "activity": lambda pk: Activity.objects.select_related("plan__student", "partner").get(pk=pk),
+    "validation": lambda pk: ActivityValidation.objects.select_related("decided_by").get(pk=pk),
+    "call": lambda pk: Call.objects.get(pk=pk),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def objects_of(context: dict) -> dict:
+    objects = {}
+    for name, value in context.items():
+        loader = LOADERS.get(name)
+        objects[name] = loader(value) if loader else value
+    return objects
+
+
+def subject_values(objects: dict) -> dict[str, str]:
+    """Everything a subject line may name, as text in the active language."""
+    values: dict[str, str] = {}
+    if application := objects.get("application"):
+        values.update(student=str(application.student), call=str(application.call))
+    if transition := objects.get("transition"):
+        values["state"] = str(ApplicationState(transition.to_state).label).lower()
+    if course_plan := objects.get("course_plan"):
+        student = course_plan.activity.plan.student
+        values.update(
+            student=str(student),
+            version=str(course_plan.version),
+            host=course_plan.activity.host_display,
+            status=str(course_plan.get_status_display()).lower(),
+        )
+    if activity := objects.get("activity"):
+        values.update(
+            student=str(activity.plan.student), kind=str(activity.get_kind_display()).lower()
+        )
+    if validation := objects.get("validation"):
+        values["body"] = validation.body
+    if call := objects.get("call"):
+        values["call"] = str(call)
+    if "days" in objects:
+        values["days"] = str(objects["days"])
+    return values
+
+
+def render_message(notification: Notification, language: str | None = None) -> Message:
+    event = EVENTS[notification.event]
+    with translation.override(language or notification.language):
+        objects = objects_of(notification.context)
+        subject = str(event.subject) % subject_values(objects)
+        context = {
+            **objects,
+            "notification": notification,
+            "subject": subject,
+            "url": settings.SITE_URL + notification.link,
+        }
+        text = render_to_string(f"emails/{event.template}.txt", context)
+        html = render_to_string(f"emails/{event.template}.html", context)
+    return Message(subject=subject, text=text, html=html)
+
+
+def subject_in(event: Event, context: dict, language: str) -> str:
+    """The subject line in `language`, kept on the row for the in-portal list."""
+    with translation.override(language):
+        return str(event.subject) % subject_values(objects_of(context))

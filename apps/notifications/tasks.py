@@ -1,0 +1,26 @@
+"""Thin Celery tasks: they take ids and call the delivery and reminder functions."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import delivery, reminders
+
+
+@shared_task(name="apps.notifications.tasks.deliver", ignore_result=True)
+def deliver(notification_id: int) -> str:
+    return delivery.deliver(notification_id)
+
+
+@shared_task(name="apps.notifications.tasks.relay_pending", ignore_result=True)
+def relay_pending() -> int:
+    """Beat's safety net: everything still pending (broker was down, worker crashed, retry
+    due) goes back to the workers."""
+    ids = delivery.due_ids()
+    for pk in ids:
+        deliver.delay(pk)
+    return len(ids)
+
+
+@shared_task(name="apps.notifications.tasks.remind_closing_calls", ignore_result=True)
+def remind_closing_calls() -> int:
+    return reminders.remind_closing_calls(timezone.localdate())

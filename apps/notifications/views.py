@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+
+from . import services
+
+PAGE_SIZE = 25
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language", "notify_new_applications"]
+
+
+def notification_list(request):
+    notifications = request.user.notifications.all()
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = PreferencesForm(instance=request.user)
+    if request.user.role != Role.DRI:
+        del form.fields["notify_new_applications"]
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "preferences": form},
+    )
+
+
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one notification read and go to the page it asks the reader to act on."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    services.notification_mark_read(actor=request.user, notification=notification)
+    target = notification.link
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications:list"
+    return redirect(target)
+
+
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(actor=request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+@require_POST
+def preferences(request):
+    form = PreferencesForm(request.POST, instance=request.user)
+    if form.is_valid():
+        services.notification_preferences_update(
+            actor=request.user,
+            language=form.cleaned_data["language"],
+            notify_new_applications=(
+                request.user.role == Role.DRI and form.cleaned_data["notify_new_applications"]
+            ),
+        )
+        messages.success(request, _("Your preferences are saved."))
+    else:
+        messages.error(request, _("Your preferences could not be saved."))
+    return redirect("notifications:list")

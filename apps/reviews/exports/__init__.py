@@ -1,0 +1,1 @@
+"""Documents out: the printable learning agreement and its Erasmus Without Paper export."""

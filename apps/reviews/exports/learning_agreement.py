@@ -1,0 +1,298 @@
+"""The learning agreement of one study activity within an application, gathered once in plain
+dataclasses that both the printable PDF and the Erasmus Without Paper export read.
+
+The school's own name and EWP institution id come from the settings `SCHOOL_NAME` and
+`SCHOOL_HEI_ID`, with the defaults below while a school has not set them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django_countries import countries
+
+from apps.accounts.models import StudentProfile, User
+from apps.applications.access import application_for
+from apps.applications.models import (
+    Application,
+    ApplicationState,
+    Choice,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    LineDecision,
+    Transition,
+)
+
+DEFAULT_SCHOOL_NAME = "École d'ingénieurs"
+DEFAULT_SCHOOL_HEI_ID = "school.example"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    given_names: str
+    family_name: str
+    email: str
+
+    @classmethod
+    def of(cls, user: User) -> "Person":
+        return cls(
+            name=user.get_full_name() or user.email,
+            given_names=user.first_name,
+            family_name=user.last_name,
+            email=user.email,
+        )
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who agreed, and when: a decision, a sending, a nomination."""
+
+    person: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Institution:
+    name: str
+    country_code: str
+    country_name: str
+    hei_id: str  # empty when the institution's EWP id is not known
+
+
+@dataclass(frozen=True)
+class Student:
+    person: Person
+    number: str
+    filiere: str
+    track: str
+    year: str
+
+
+@dataclass(frozen=True)
+class Course:
+    """A host course (component studied) and the home requirement it replaces (recognized)."""
+
+    code: str
+    title: str
+    ects: Decimal
+    semester: str
+    home_requirement: str
+    ects_obtained: Decimal | None
+    decision: str
+    decision_label: str
+    decision_comment: str
+    decided: Signature | None
+
+    @property
+    def agreed(self) -> bool:
+        return self.decision != LineDecision.REJECTED
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    status: str
+    status_label: str
+    courses: tuple[Course, ...]
+    student_signature: Signature | None  # the student sent this version to the advisor
+    advisor_signatures: tuple[Signature, ...]  # each advisor's latest line decision, by date
+
+    @property
+    def total_ects(self) -> Decimal:
+        return sum((course.ects for course in self.courses), Decimal(0))
+
+    @property
+    def total_obtained(self) -> Decimal | None:
+        obtained = [c.ects_obtained for c in self.courses if c.ects_obtained is not None]
+        return sum(obtained, Decimal(0)) if obtained else None
+
+    @property
+    def sending_signature(self) -> Signature | None:
+        """The decision that completed the advisor's approval: the school's signature."""
+        if self.status != CoursePlanStatus.APPROVED or not self.advisor_signatures:
+            return None
+        return self.advisor_signatures[-1]
+
+    @property
+    def agreed_courses(self) -> tuple[Course, ...]:
+        return tuple(course for course in self.courses if course.agreed)
+
+
+@dataclass(frozen=True)
+class LearningAgreement:
+    reference: str  # the mobility's id: one application, one study activity
+    student: Student
+    sending: Institution
+    receiving: Institution
+    host_languages: tuple[str, ...]  # ISO 639-1 codes of the host's languages of instruction
+    language_requirement: str  # as the agreement words it, e.g. "English B2"
+    activity_kind: str
+    start: date
+    end: date
+    academic_year: int
+    version: Version  # the one asked for
+    versions: tuple[Version, ...]  # every version up to the one asked for, oldest first
+    nomination: Signature | None  # the DRI's nomination to this host, for this activity
+    host_acceptance: Signature | None  # the host's decision as the DRI recorded it
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}–{self.academic_year + 1}"
+
+
+def school() -> Institution:
+    country = getattr(settings, "SCHOOL_COUNTRY", "FR")
+    return Institution(
+        name=getattr(settings, "SCHOOL_NAME", DEFAULT_SCHOOL_NAME),
+        country_code=country,
+        country_name=str(countries.name(country)),
+        hei_id=getattr(settings, "SCHOOL_HEI_ID", DEFAULT_SCHOOL_HEI_ID),
+    )
+
+
+def learning_agreement_for(
+    user: User, *, application_pk: int, activity_pk: int, version: int | None = None
+) -> LearningAgreement:
+    """The learning agreement of a study activity the application chose, as `user` may see it
+    (404 otherwise): version `version` of its course plan, the latest when None."""
+    application = application_for(user, application_pk)
+    choices = list(
+        Choice.objects.filter(application=application, activity_id=activity_pk)
+        .select_related("activity__partner", "agreement__partner")
+        .prefetch_related("activity__partner__languages", "agreement__partner__languages")
+        .order_by("rank")
+    )
+    if not choices or not choices[0].activity.is_study:
+        raise Http404
+    course_plans = list(
+        CoursePlan.objects.filter(activity_id=activity_pk)
+        .prefetch_related(
+            Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+        )
+        .order_by("version")
+    )
+    if version is not None:
+        course_plans = [plan for plan in course_plans if plan.version <= version]
+    if not course_plans or (version is not None and course_plans[-1].version != version):
+        raise Http404
+    return _gather(application, choices, course_plans)
+
+
+def _gather(
+    application: Application, choices: list[Choice], course_plans: list[CoursePlan]
+) -> LearningAgreement:
+    choice = next((c for c in choices if c.pk == application.nominated_choice_id), choices[0])
+    nominated = choice.pk == application.nominated_choice_id
+    activity = choice.activity
+    partner = choice.agreement.partner if choice.agreement_id else activity.partner
+    if partner is not None:
+        receiving = _institution(partner.name, partner.country.code, partner.hei_id)
+        host_languages = tuple(language.code for language in partner.languages.all())
+    else:
+        receiving = _institution(activity.host_name, activity.country.code, "")
+        host_languages = ()
+    nomination, acceptance = _host_signatures(application) if nominated else (None, None)
+    student = _student(application.student)
+    versions = tuple(_version(course_plan, student.person) for course_plan in course_plans)
+    return LearningAgreement(
+        reference=f"{application.pk}-{activity.pk}",
+        student=student,
+        sending=school(),
+        receiving=receiving,
+        host_languages=host_languages,
+        language_requirement=choice.agreement.language_requirement if choice.agreement_id else "",
+        activity_kind=activity.get_kind_display(),
+        start=activity.start,
+        end=activity.end,
+        academic_year=application.call.academic_year,
+        version=versions[-1],
+        versions=versions,
+        nomination=nomination,
+        host_acceptance=acceptance,
+    )
+
+
+def _institution(name: str, country_code: str, hei_id: str) -> Institution:
+    return Institution(
+        name=name,
+        country_code=country_code,
+        country_name=str(countries.name(country_code)),
+        hei_id=hei_id.strip(),
+    )
+
+
+def _student(user: User) -> Student:
+    profile = StudentProfile.objects.select_related("filiere").filter(user=user).first()
+    return Student(
+        person=Person.of(user),
+        number=profile.student_number if profile else "",
+        filiere=profile.filiere.name if profile and profile.filiere_id else "",
+        track=profile.get_track_display() if profile else "",
+        year=profile.get_year_display() if profile else "",
+    )
+
+
+def _host_signatures(application: Application) -> tuple[Signature | None, Signature | None]:
+    """The latest nomination, and the host's acceptance that followed it, if any."""
+    nomination = acceptance = None
+    history = application.history.filter(
+        to_state__in=[ApplicationState.NOMINATED, ApplicationState.ACCEPTED]
+    ).select_related("actor")
+    for transition in history:
+        if transition.to_state == ApplicationState.NOMINATED:
+            nomination, acceptance = _signature(transition), None
+        else:
+            acceptance = _signature(transition)
+    return nomination, acceptance
+
+
+def _signature(transition: Transition) -> Signature:
+    return Signature(person=Person.of(transition.actor), at=transition.at)
+
+
+def _version(course_plan: CoursePlan, student: Person) -> Version:
+    courses = tuple(_course(line) for line in course_plan.lines.all())
+    sent = Signature(person=student, at=course_plan.sent_at) if course_plan.sent_at else None
+    return Version(
+        number=course_plan.version,
+        status=course_plan.status,
+        status_label=course_plan.get_status_display(),
+        courses=courses,
+        student_signature=sent,
+        advisor_signatures=_advisor_signatures(courses),
+    )
+
+
+def _course(line: CourseLine) -> Course:
+    decided = None
+    if line.decided_by_id and line.decided_at:
+        decided = Signature(person=Person.of(line.decided_by), at=line.decided_at)
+    return Course(
+        code=line.code,
+        title=line.title,
+        ects=line.ects,
+        semester=line.semester,
+        home_requirement=line.home_requirement,
+        ects_obtained=line.ects_obtained,
+        decision=line.decision,
+        decision_label=line.get_decision_display(),
+        decision_comment=line.decision_comment,
+        decided=decided,
+    )
+
+
+def _advisor_signatures(courses: Iterable[Course]) -> tuple[Signature, ...]:
+    latest: dict[str, Signature] = {}
+    for course in courses:
+        if course.decided is None:
+            continue
+        known = latest.get(course.decided.person.email)
+        if known is None or course.decided.at > known.at:
+            latest[course.decided.person.email] = course.decided
+    return tuple(sorted(latest.values(), key=lambda signature: signature.at))

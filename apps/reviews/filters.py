@@ -1,0 +1,137 @@
+"""The DRI queue's filters and sort, shared by the page and its CSV export."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from apps.applications.models import STUDY_KINDS, ActivityKind, Application
+from apps.programmes.models import Call, Partner
+
+from .selectors_queue import (
+    QUEUE_STATES,
+    academic_years,
+    course_plans_approved,
+    destination_countries,
+    has_choice,
+    has_choice_in_country,
+    sorted_queue,
+)
+
+SORT_CHOICES = [
+    ("submitted", _("Submitted, oldest first")),
+    ("-submitted", _("Submitted, newest first")),
+    ("name", _("Student name, A to Z")),
+    ("-name", _("Student name, Z to A")),
+    ("state", _("State, in workflow order")),
+    ("-state", _("State, in reverse workflow order")),
+    ("-score", _("Ranking score, highest first")),
+    ("score", _("Ranking score, lowest first")),
+]
+STUDY_KIND_CHOICES = [(kind.value, kind.label) for kind in ActivityKind if kind in STUDY_KINDS]
+# Filters that do not narrow the rows the per-state counts are taken over.
+NOT_COUNTED = frozenset({"state", "sort"})
+
+
+def _year_choices() -> list[tuple[int, str]]:
+    return [(year, f"{year}–{year + 1}") for year in academic_years()]
+
+
+def _yes_no() -> forms.Select:
+    return forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+
+
+class QueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Student"))
+    year = django_filters.ChoiceFilter(
+        field_name="call__academic_year",
+        choices=_year_choices,
+        label=_("Academic year"),
+        empty_label=_("All"),
+    )
+    call = django_filters.ModelChoiceFilter(
+        queryset=Call.objects.all(), label=_("Call"), empty_label=_("All")
+    )
+    state = django_filters.ChoiceFilter(
+        choices=[(state.value, state.label) for state in QUEUE_STATES],
+        label=_("State"),
+        empty_label=_("All"),
+    )
+    partner = django_filters.ModelChoiceFilter(
+        queryset=Partner.objects.order_by("name"),
+        method="filter_partner",
+        label=_("Partner"),
+        empty_label=_("All"),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=destination_countries,
+        method="filter_country",
+        label=_("Destination country"),
+        empty_label=_("All"),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=STUDY_KIND_CHOICES,
+        method="filter_kind",
+        label=_("Programme"),
+        empty_label=_("All"),
+    )
+    has_errors = django_filters.BooleanFilter(
+        field_name="snapshot_has_errors", widget=_yes_no(), label=_("Rule errors when submitted")
+    )
+    course_plan_approved = django_filters.BooleanFilter(
+        method="filter_course_plans", widget=_yes_no(), label=_("Course plans approved")
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="sort_by", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        self.form.fields["q"].widget.input_type = "search"
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, e-mail or student number")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word must match the student's first or last name, e-mail or number."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(student__first_name__icontains=word)
+                | Q(student__last_name__icontains=word)
+                | Q(student__email__icontains=word)
+                | Q(student__student_profile__student_number__icontains=word)
+            )
+        return queryset
+
+    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
+        # The nominated choice is one of the choices: it is matched too.
+        return queryset.filter(has_choice(Q(agreement__partner=value)))
+
+    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(has_choice_in_country(value))
+
+    def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(has_choice(Q(activity__kind=value)))
+
+    def filter_course_plans(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        approved = course_plans_approved()
+        return queryset.filter(approved if value else ~approved)
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return sorted_queue(queryset, value)
+
+    def counted_queryset(self) -> QuerySet:
+        """The rows every filter but the state selects: the per-state counts are taken over
+        these, so each count says how many rows choosing that state would show."""
+        queryset = self.queryset.all()
+        if not self.is_bound:
+            return queryset
+        self.form.is_valid()  # fills cleaned_data with the fields that are valid
+        for name, value in self.form.cleaned_data.items():
+            if name not in NOT_COUNTED:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset

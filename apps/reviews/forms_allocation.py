@@ -1,0 +1,87 @@
+"""Forms of the seat allocation page: the staff's decision per student, the scores file."""
+
+from collections.abc import Iterable
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.applications.models import Application, Choice
+
+UNPLACED = "unplaced"
+DECISION_PREFIX = "decision-"
+SCORES_FILE_MAX_BYTES = 1024 * 1024
+
+
+def destination_label(choice: Choice) -> str:
+    if choice.agreement_id:
+        return str(choice.agreement)
+    return gettext("%(host)s (outside partnerships)") % {"host": choice.activity.host_display}
+
+
+def decision_field_name(application_id: int) -> str:
+    return f"{DECISION_PREFIX}{application_id}"
+
+
+def posted_application_ids(data) -> list[int]:
+    """The applications a posted allocation names, from its `decision-<id>` keys."""
+    suffixes = (
+        key.removeprefix(DECISION_PREFIX) for key in data if key.startswith(DECISION_PREFIX)
+    )
+    return sorted(int(suffix) for suffix in suffixes if suffix.isdigit())
+
+
+def _choice_id(value: str) -> int | None:
+    return None if value == UNPLACED else int(value)
+
+
+class DecisionsForm(forms.Form):
+    """For each application, the choice staff give it, or unplaced. The applications come
+    with their choices prefetched; each field offers only that application's choices."""
+
+    def __init__(self, data=None, *, applications: Iterable[Application]):
+        super().__init__(data)
+        for application in applications:
+            options = [
+                (str(choice.pk), f"{choice.rank}. {destination_label(choice)}")
+                for choice in application.choices.all()
+            ]
+            self.fields[decision_field_name(application.pk)] = forms.TypedChoiceField(
+                label=_("Decision for %(student)s") % {"student": application.student},
+                choices=[*options, (UNPLACED, _("leave unplaced"))],
+                coerce=_choice_id,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def decisions(self) -> dict[int, int | None]:
+        """Application id -> choice id (None: unplaced), once the form is valid."""
+        return {
+            int(name.removeprefix(DECISION_PREFIX)): value
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class ScoresImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Scores file (CSV)"),
+        help_text=_(
+            "One line per student: student_number,score — for example S000123,14.5 "
+            "(a first line student_number,score is allowed). UTF-8 text, at most 1 MB."
+        ),
+    )
+
+    def clean_file(self) -> str:
+        """The file's text."""
+        upload = self.cleaned_data["file"]
+        if upload.size > SCORES_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s.")
+                % {"size": filesizeformat(SCORES_FILE_MAX_BYTES)}
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text: save it as CSV UTF-8.")
+            ) from error

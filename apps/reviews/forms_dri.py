@@ -1,0 +1,141 @@
+"""The DRI's decision forms on a dossier, and the internal comment form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.applications.models import Application, ApplicationState, Choice
+from apps.applications.workflow import can_move
+
+S = ApplicationState
+
+
+class DecisionForm(forms.Form):
+    """A decision on one application. It carries the state the reviewer saw, so that a
+    refusal can tell them the dossier moved on in the meantime."""
+
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, application: Application, **kwargs):
+        self.application = application
+        kwargs.setdefault("initial", {})["seen_state"] = application.state
+        super().__init__(*args, **kwargs)
+
+
+class RequestChangesForm(DecisionForm):
+    message = forms.CharField(
+        label=_("What the student should change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class NominateForm(DecisionForm):
+    choice = forms.ModelChoiceField(
+        queryset=Choice.objects.none(),
+        label=_("Nominate the student to"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the student (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        self.fields["choice"].queryset = application.choices.select_related(
+            "activity", "agreement__partner"
+        )
+
+
+class RefuseForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("Reason for the refusal"),
+        help_text=_("The student reads it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the refusal: the application is closed for good."),
+    )
+
+
+class HostDecisionForm(DecisionForm):
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+    outcome = forms.ChoiceField(
+        label=_("The host's decision"),
+        choices=[(ACCEPTED, _("Accepted by the host")), (REFUSED, _("Refused by the host"))],
+        widget=forms.RadioSelect,
+    )
+    letter = forms.FileField(
+        label=_("The host's letter (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+
+    @property
+    def accepted(self) -> bool:
+        return self.cleaned_data["outcome"] == self.ACCEPTED
+
+
+class RankingScoreForm(DecisionForm):
+    score = forms.DecimalField(
+        label=_("Ranking score"),
+        help_text=_("The higher, the better ranked in seat allocation. Leave empty to clear it."),
+        max_digits=7,
+        decimal_places=3,
+        required=False,
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        self.fields["score"].initial = application.ranking_score
+
+
+class InternalCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal comment"),
+        help_text=_("Seen by staff only, never by the student."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+# Each decision: its form, and the state it moves the application to (None: no move). The
+# name is the form's prefix, so that the forms of one page keep distinct field ids.
+DECISIONS: dict[str, tuple[type[DecisionForm], str | None]] = {
+    "take": (DecisionForm, S.UNDER_REVIEW),
+    "request_changes": (RequestChangesForm, S.CHANGES_REQUESTED),
+    "nominate": (NominateForm, S.NOMINATED),
+    "refuse": (RefuseForm, S.REFUSED),
+    "host_decision": (HostDecisionForm, S.ACCEPTED),
+    "departed": (DecisionForm, S.IN_MOBILITY),
+    "returned": (DecisionForm, S.RETURNED),
+    "score": (RankingScoreForm, None),
+}
+
+
+def decision_form(name: str, application: Application, data=None, files=None) -> DecisionForm:
+    form_class, _target = DECISIONS[name]
+    return form_class(data, files, application=application, prefix=name)
+
+
+def decision_forms(
+    application: Application, bound: dict[str, DecisionForm]
+) -> dict[str, DecisionForm]:
+    """The decisions the application's state allows, each with its form (the bound one when
+    it came back with errors)."""
+    return {
+        name: bound.get(name) or decision_form(name, application)
+        for name, (_form_class, target) in DECISIONS.items()
+        if target is None or can_move(application, target)
+    }

@@ -1,0 +1,389 @@
+"""Read-only queries of the advisor's, the return's and the DFI/DRI validation pages, each in
+a fixed number of queries whatever the number of rows; the access helpers that find the one
+object a person may see (or answer 404) live here too."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.functional import Promise
+
+from apps.accounts.models import User
+from apps.applications.models import (
+    Activity,
+    ActivityValidation,
+    Application,
+    ApplicationState,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    LineDecision,
+    ValidationBody,
+)
+from apps.rules.plan import HOME_COUNTRY, INTERNSHIP_KINDS
+
+S = ApplicationState
+
+# While abroad and once back, the student records the return; after completion it is read-only.
+RETURN_STATES = frozenset({S.IN_MOBILITY, S.RETURNED})
+RETURN_VISIBLE_STATES = RETURN_STATES | {S.COMPLETED}
+
+StrOrPromise = str | Promise
+
+APPROVAL_FLAG = {ValidationBody.DFI: "approved_by_dfi", ValidationBody.DRI: "approved_by_dri"}
+
+
+# --- course plans, as the advisor sees them -------------------------------------------------
+
+
+def _newer_version_exists():
+    return Exists(
+        CoursePlan.objects.filter(activity=OuterRef("activity"), version__gt=OuterRef("version"))
+    )
+
+
+def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:
+    """The latest versions awaiting the advisor, oldest sent first, with their line counts."""
+    return (
+        CoursePlan.objects.filter(
+            status=CoursePlanStatus.PENDING,
+            activity__plan__student__student_profile__advisor=advisor,
+        )
+        .exclude(_newer_version_exists())
+        .select_related("activity__plan__student", "activity__partner")
+        .annotate(
+            line_count=Count("lines"),
+            pending_count=Count("lines", filter=Q(lines__decision=LineDecision.PENDING)),
+        )
+        .order_by("sent_at", "pk")
+    )
+
+
+def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
+    """A version sent to `advisor` by one of their students, or 404 (drafts stay private)."""
+    course_plan = (
+        CoursePlan.objects.select_related(
+            "activity__plan__student__student_profile",
+            "activity__partner",
+            "recognition_confirmed_by",
+        )
+        .filter(pk=pk, activity__plan__student__student_profile__advisor=advisor)
+        .exclude(status=CoursePlanStatus.DRAFT)
+        .first()
+    )
+    if course_plan is None:
+        raise Http404
+    return course_plan
+
+
+def decided_lines(course_plan: CoursePlan) -> list[CourseLine]:
+    return list(course_plan.lines.select_related("decided_by"))
+
+
+def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
+    """Every version of the same course plan the advisor has received, newest first."""
+    return list(
+        CoursePlan.objects.filter(activity_id=course_plan.activity_id)
+        .exclude(status=CoursePlanStatus.DRAFT)
+        .order_by("-version")
+    )
+
+
+def previous_version(course_plan: CoursePlan) -> CoursePlan | None:
+    return (
+        CoursePlan.objects.filter(
+            activity_id=course_plan.activity_id, version__lt=course_plan.version
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+# --- what changed between two versions ------------------------------------------------------
+
+COMPARED_FIELDS = ("title", "ects", "semester", "home_requirement")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: StrOrPromise
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class LineChange:
+    previous: CourseLine
+    current: CourseLine
+    fields: list[FieldChange]
+
+
+@dataclass(frozen=True)
+class CoursePlanDiff:
+    added: list[CourseLine]
+    removed: list[CourseLine]
+    changed: list[LineChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _comparable(value: object) -> object:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def _field_changes(previous: CourseLine, current: CourseLine) -> list[FieldChange]:
+    return [
+        FieldChange(
+            name=name,
+            label=CourseLine._meta.get_field(name).verbose_name,
+            before=getattr(previous, name),
+            after=getattr(current, name),
+        )
+        for name in COMPARED_FIELDS
+        if _comparable(getattr(previous, name)) != _comparable(getattr(current, name))
+    ]
+
+
+def course_plan_diff(
+    previous_lines: Sequence[CourseLine], current_lines: Sequence[CourseLine]
+) -> CoursePlanDiff:
+    """Lines added, removed and changed, matched by host course code (a code listed twice is
+    matched in order of appearance)."""
+    unmatched: dict[object, list[int]] = {}
+    for index, line in enumerate(previous_lines):
+        unmatched.setdefault(_comparable(line.code), []).append(index)
+    added: list[CourseLine] = []
+    changed: list[LineChange] = []
+    for line in current_lines:
+        candidates = unmatched.get(_comparable(line.code))
+        if not candidates:
+            added.append(line)
+            continue
+        previous = previous_lines[candidates.pop(0)]
+        fields = _field_changes(previous, line)
+        if fields:
+            changed.append(LineChange(previous=previous, current=line, fields=fields))
+    left = {index for indexes in unmatched.values() for index in indexes}
+    removed = [line for index, line in enumerate(previous_lines) if index in left]
+    return CoursePlanDiff(added=added, removed=removed, changed=changed)
+
+
+# --- credits obtained abroad ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineCredits:
+    line: CourseLine
+    planned: Decimal
+    obtained: Decimal | None
+
+    @property
+    def missing(self) -> Decimal | None:
+        """Credits of this course not obtained; a surplus does not make up for another course."""
+        if self.obtained is None:
+            return None
+        return max(self.planned - self.obtained, Decimal(0))
+
+
+@dataclass(frozen=True)
+class MissingCredits:
+    lines: list[LineCredits]
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((row.planned for row in self.lines), Decimal(0))
+
+    @property
+    def obtained(self) -> Decimal:
+        return sum((row.obtained for row in self.lines if row.obtained is not None), Decimal(0))
+
+    @property
+    def missing(self) -> Decimal:
+        """Missing credits over the lines entered so far."""
+        return sum((row.missing for row in self.lines if row.missing is not None), Decimal(0))
+
+    @property
+    def lines_not_entered(self) -> int:
+        return sum(1 for row in self.lines if row.obtained is None)
+
+    @property
+    def complete(self) -> bool:
+        return self.lines_not_entered == 0
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the student has entered anything yet."""
+        return any(row.obtained is not None for row in self.lines)
+
+
+def missing_credits(course_plan: CoursePlan) -> MissingCredits:
+    """Planned minus obtained ECTS per line of `course_plan`, and in total: one query, none
+    when its lines are prefetched."""
+    return MissingCredits(
+        lines=[
+            LineCredits(line=line, planned=line.ects, obtained=line.ects_obtained)
+            for line in course_plan.lines.all()
+        ]
+    )
+
+
+# --- the return ----------------------------------------------------------------------------
+
+
+def recognition_course_plan(activity: Activity | None) -> CoursePlan | None:
+    """The version the credits are recognised against: the latest approved one."""
+    if activity is None:
+        return None
+    return (
+        CoursePlan.objects.filter(activity=activity, status=CoursePlanStatus.APPROVED)
+        .select_related("recognition_confirmed_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def nominated_activity(application: Application) -> Activity | None:
+    choice = application.nominated_choice
+    return choice.activity if choice is not None else None
+
+
+def returning_application(course_plan: CoursePlan) -> Application | None:
+    """The application that took the student to this course plan's stay, once they left."""
+    return (
+        Application.objects.filter(
+            nominated_choice__activity_id=course_plan.activity_id,
+            state__in=RETURN_VISIBLE_STATES,
+        )
+        .prefetch_related("documents")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def recognitions_to_confirm(advisor: User) -> QuerySet[Application]:
+    """The advisees abroad or back whose credits are still to recognise, each with the pk of
+    the course plan version to recognise (`recognition_plan_pk`, None if none is approved)."""
+    approved = CoursePlan.objects.filter(
+        activity=OuterRef("nominated_choice__activity"), status=CoursePlanStatus.APPROVED
+    ).order_by("-version")
+    return (
+        Application.objects.filter(
+            state__in=RETURN_STATES, student__student_profile__advisor=advisor
+        )
+        .select_related("student", "call", "nominated_choice__activity__partner")
+        .annotate(recognition_plan_pk=Subquery(approved.values("pk")[:1]))
+        .order_by("state", "student__last_name", "pk")
+    )
+
+
+# --- validation of summer stays and internships abroad -------------------------------------
+
+
+def needs_validation(activity: Activity) -> bool:
+    """Summer stays and internships abroad are validated by the DFI and the DRI."""
+    return activity.kind in INTERNSHIP_KINDS and str(activity.country) != HOME_COUNTRY
+
+
+def latest_decisions(
+    validations: Iterable[ActivityValidation],
+) -> dict[str, ActivityValidation]:
+    """Each body's latest decision, from validations in the order they were taken."""
+    return {validation.body: validation for validation in validations}
+
+
+def awaiting_bodies(activity: Activity, validations: Iterable[ActivityValidation]) -> list[str]:
+    """The bodies that have neither validated the activity nor decided since the request."""
+    requested = activity.validation_requested_at
+    if requested is None:
+        return []
+    decided = {v.body for v in validations if v.decided_at >= requested}
+    return [
+        body
+        for body in ValidationBody.values
+        if not getattr(activity, APPROVAL_FLAG[body]) and body not in decided
+    ]
+
+
+def fully_validated(activity: Activity) -> bool:
+    return all(getattr(activity, flag) for flag in APPROVAL_FLAG.values())
+
+
+@dataclass(frozen=True)
+class ValidationState:
+    activity: Activity
+    validations: list[ActivityValidation]
+
+    @property
+    def latest(self) -> dict[str, ActivityValidation]:
+        return latest_decisions(self.validations)
+
+    @property
+    def bodies(self) -> list[tuple[str, str, ActivityValidation | None]]:
+        """(body, its label, its latest decision) for both bodies, DFI first."""
+        latest = self.latest
+        return [(body, label, latest.get(body)) for body, label in ValidationBody.choices]
+
+    @property
+    def awaiting(self) -> list[str]:
+        return awaiting_bodies(self.activity, self.validations)
+
+    @property
+    def can_request(self) -> bool:
+        return (
+            needs_validation(self.activity)
+            and not fully_validated(self.activity)
+            and not self.awaiting
+        )
+
+
+def validation_state(activity: Activity) -> ValidationState:
+    """An activity with its decisions (prefetched or one query)."""
+    return ValidationState(activity=activity, validations=list(activity.validations.all()))
+
+
+def _decisions() -> Prefetch:
+    return Prefetch("validations", queryset=ActivityValidation.objects.select_related("decided_by"))
+
+
+def _validated_activities() -> QuerySet[Activity]:
+    return Activity.objects.filter(kind__in=INTERNSHIP_KINDS).exclude(country=HOME_COUNTRY)
+
+
+def validation_queue(awaiting_body: str | None = None) -> QuerySet[Activity]:
+    """Requested validations, oldest request first; with a body, only those awaiting it."""
+    activities = (
+        _validated_activities()
+        .filter(validation_requested_at__isnull=False)
+        .select_related("plan__student", "partner")
+        .prefetch_related(_decisions())
+        .order_by("validation_requested_at", "pk")
+    )
+    if awaiting_body:
+        decided_since_request = ActivityValidation.objects.filter(
+            activity=OuterRef("pk"),
+            body=awaiting_body,
+            decided_at__gte=OuterRef("validation_requested_at"),
+        )
+        activities = activities.filter(**{APPROVAL_FLAG[awaiting_body]: False}).exclude(
+            Exists(decided_since_request)
+        )
+    return activities
+
+
+def validation_activity(pk: int) -> Activity:
+    """A requested validation, for the DFI and the DRI, or 404."""
+    activity = (
+        _validated_activities()
+        .filter(pk=pk, validation_requested_at__isnull=False)
+        .select_related("plan__student__student_profile", "partner")
+        .prefetch_related(_decisions())
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity

@@ -1,0 +1,99 @@
+"""What the staff dossier page shows, each part in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.applications.access import visible_applications
+from apps.applications.checking import PlanCheck, plan_result
+from apps.applications.models import Activity, Application, CourseLine, CoursePlan, MobilityPlan
+from apps.applications.plan_format import plan_document
+from apps.applications.timeline import Timeline, build_timeline
+from apps.rules import Finding
+
+from .models import InternalComment
+
+
+def dossier_for(user: User, pk: int) -> Application:
+    """The application with its student's profile, through the one access rule (404 else)."""
+    application = (
+        visible_applications(user)
+        .select_related(
+            "call",
+            "student__student_profile__filiere",
+            "student__student_profile__advisor",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+@dataclass(frozen=True)
+class CurrentPlan:
+    """The student's plan as it stands now, checked in the reader's language."""
+
+    activities: list[Activity]
+    check: PlanCheck
+    timeline: Timeline
+    changed_since_submission: bool
+
+    @property
+    def findings_by_activity(self) -> list[tuple[Activity, list[Finding]]]:
+        return [
+            (activity, self.check.by_activity[activity.engine_id])
+            for activity in self.activities
+            if activity.engine_id in self.check.by_activity
+        ]
+
+
+def current_plan(application: Application) -> CurrentPlan | None:
+    """Two queries (the plan, its activities); None when the student has no plan or profile."""
+    student = application.student
+    profile = getattr(student, "student_profile", None)
+    plan = MobilityPlan.objects.filter(student=student).first()
+    if plan is None or profile is None:
+        return None
+    plan.student = student
+    activities = list(plan.activities.select_related("partner"))
+    check = plan_result(plan, activities)
+    snapshot = application.snapshot
+    return CurrentPlan(
+        activities=activities,
+        check=check,
+        timeline=build_timeline(activities, check, profile.year, timezone.localdate()),
+        changed_since_submission=snapshot is not None
+        and plan_document(plan, profile, activities) != snapshot.get("plan"),
+    )
+
+
+@dataclass(frozen=True)
+class CoursePlanHistory:
+    activity: Activity
+    versions: list[CoursePlan]  # newest first, each with its lines
+
+
+def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]:
+    """Every version of each activity's course plan with the advisor's decision per line: two
+    queries whatever the number of versions and lines."""
+    versions = CoursePlan.objects.filter(activity__in=activities).select_related(
+        "recognition_confirmed_by"
+    ).prefetch_related(
+        Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+    )
+    by_activity: dict[int, list[CoursePlan]] = {}
+    for version in versions.order_by("activity_id", "-version"):
+        by_activity.setdefault(version.activity_id, []).append(version)
+    return [
+        CoursePlanHistory(activity=activity, versions=by_activity.get(activity.pk, []))
+        for activity in activities
+    ]
+
+
+def internal_comments(application: Application) -> list[InternalComment]:
+    return list(application.internal_comments.select_related("author"))

@@ -1,0 +1,204 @@
+"""The DRI review queue and the reporting figures: which applications staff review, the
+conditions the queue filters on, and the counts. Every function runs a fixed number of queries,
+whatever the number of rows."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django_countries import countries
+
+from apps.applications.models import (
+    STUDY_KINDS,
+    ActivityKind,
+    Application,
+    ApplicationState,
+    Choice,
+    CoursePlan,
+    CoursePlanStatus,
+)
+from apps.programmes.models import Call
+
+S = ApplicationState
+
+# The queue shows every application past the draft stage, in the workflow's order.
+QUEUE_STATES = [state for state in ApplicationState if state != S.DRAFT]
+
+DEFAULT_SORT = "submitted"
+SORT_KEYS = ("submitted", "name", "state", "score")
+
+
+def destination_country() -> Case:
+    """A choice's country: its agreement's partner's, or, outside partnerships, its activity's."""
+    return Case(
+        When(agreement__isnull=False, then=F("agreement__partner__country")),
+        default=F("activity__country"),
+    )
+
+
+def state_order() -> Case:
+    return Case(
+        *(When(state=state, then=Value(index)) for index, state in enumerate(ApplicationState)),
+        output_field=IntegerField(),
+    )
+
+
+def _sort_expressions(key: str) -> tuple[Combinable, ...]:
+    return {
+        "submitted": (F("submitted_at"),),
+        "name": (F("student__last_name"), F("student__first_name")),
+        "state": (state_order(),),
+        "score": (F("ranking_score"),),
+    }[key]
+
+
+def sorted_queue(queryset: QuerySet[Application], sort: str) -> QuerySet[Application]:
+    """Order by one of SORT_KEYS, "-" first for the reverse; empty values always last."""
+    descending = sort.startswith("-")
+    expressions = _sort_expressions(sort.removeprefix("-"))
+    return queryset.order_by(
+        *(
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            for expression in expressions
+        ),
+        "pk",
+    )
+
+
+def queue_applications() -> QuerySet[Application]:
+    """Applications past the draft stage with what a queue row or a CSV line shows: two queries
+    for any number of rows (the choices come in one prefetch)."""
+    queryset = (
+        Application.objects.exclude(state=S.DRAFT)
+        .select_related("call", "student__student_profile")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=Choice.objects.select_related("activity", "agreement__partner"),
+            )
+        )
+    )
+    return sorted_queue(queryset, DEFAULT_SORT)
+
+
+# --- conditions the queue filters on -------------------------------------------------------
+
+
+def has_choice(condition: Q) -> Exists:
+    """True for an application with at least one choice matching `condition`."""
+    return Exists(Choice.objects.filter(condition, application=OuterRef("pk")))
+
+
+def has_choice_in_country(country: str) -> Exists:
+    return Exists(
+        Choice.objects.alias(destination=destination_country()).filter(
+            application=OuterRef("pk"), destination=country
+        )
+    )
+
+
+def course_plans_approved() -> Q:
+    """The latest course plan version of every chosen study activity is approved (and there is
+    at least one chosen study activity): one query, as subqueries."""
+    latest_status = Subquery(
+        CoursePlan.objects.filter(activity=OuterRef("activity"))
+        .order_by("-version")
+        .values("status")[:1]
+    )
+    study_choices = Choice.objects.filter(application=OuterRef("pk"), activity__kind__in=STUDY_KINDS)
+    not_approved = study_choices.alias(latest_status=latest_status).filter(
+        Q(latest_status__isnull=True) | ~Q(latest_status=CoursePlanStatus.APPROVED)
+    )
+    return Q(Exists(study_choices)) & ~Q(Exists(not_approved))
+
+
+def destination_countries() -> list[tuple[str, str]]:
+    """Countries some application names as a destination, by localized name."""
+    codes = (
+        Choice.objects.exclude(application__state=S.DRAFT)
+        .annotate(destination=destination_country())
+        .order_by()
+        .values_list("destination", flat=True)
+        .distinct()
+    )
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def academic_years() -> list[int]:
+    return list(
+        Call.objects.order_by("-academic_year")
+        .values_list("academic_year", flat=True)
+        .distinct()
+    )
+
+
+# --- counts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One line of a count table: what is counted (`key`, as the queue's filter takes it),
+    its label, and how many applications."""
+
+    key: str
+    label: str
+    count: int
+
+
+def state_counts(queryset: QuerySet[Application]) -> list[CountRow]:
+    """How many of `queryset` are in each queue state, every state listed, in workflow order."""
+    counts = dict(queryset.order_by().values_list("state").annotate(count=Count("pk")))
+    return [CountRow(state, state.label, counts.get(state, 0)) for state in QUEUE_STATES]
+
+
+def year_applications(year: int) -> QuerySet[Application]:
+    return Application.objects.exclude(state=S.DRAFT).filter(call__academic_year=year)
+
+
+def _year_choices(year: int) -> QuerySet[Choice]:
+    return Choice.objects.exclude(application__state=S.DRAFT).filter(
+        application__call__academic_year=year
+    )
+
+
+def counts_by_state(year: int) -> list[CountRow]:
+    return [row for row in state_counts(year_applications(year)) if row.count]
+
+
+def counts_by_country(year: int) -> list[CountRow]:
+    """Applications naming each country among their choices: one may count in several."""
+    rows = (
+        _year_choices(year)
+        .annotate(destination=destination_country())
+        .order_by()
+        .values_list("destination")
+        .annotate(count=Count("application", distinct=True))
+    )
+    lines = [CountRow(code, countries.name(code), count) for code, count in rows]
+    return sorted(lines, key=lambda line: (-line.count, line.label))
+
+
+def counts_by_kind(year: int) -> list[CountRow]:
+    """Applications naming each kind of programme among their choices."""
+    counts = dict(
+        _year_choices(year)
+        .order_by()
+        .values_list("activity__kind")
+        .annotate(count=Count("application", distinct=True))
+    )
+    return [
+        CountRow(kind, kind.label, counts[kind]) for kind in ActivityKind if counts.get(kind)
+    ]

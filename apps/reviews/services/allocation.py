@@ -1,0 +1,349 @@
+"""Seat allocation of a call: the proposal read from the database, the import of ranking
+scores, and the confirmation that nominates every placed student at once.
+
+The algorithm itself is `apps.reviews.allocation` (pure Python); this module feeds it and acts
+on its result.
+"""
+
+import csv
+import io
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, user_can
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application, ApplicationState, Choice
+from apps.applications.workflow import IN_REVIEW_STATES
+from apps.programmes.models import Agreement, Call
+
+from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
+from .decisions import application_nominate, application_set_ranking_score
+
+S = ApplicationState
+
+# A nomination in one of these states holds its agreement's seat for the academic year.
+SEAT_HOLDING_STATES = (S.NOMINATED, S.ACCEPTED, S.IN_MOBILITY, S.RETURNED, S.COMPLETED)
+SCORE_COLUMNS = ("student_number", "score")
+
+
+@dataclass(frozen=True)
+class SeatCount:
+    agreement: Agreement
+    per_year: int
+    taken_earlier: int  # by nominations in calls of the same academic year
+
+    @property
+    def available(self) -> int:
+        return max(self.per_year - self.taken_earlier, 0)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    call: Call
+    applications: Mapping[int, Application]  # in rank order, with choices and student
+    seats: Mapping[int, SeatCount]  # every agreement the applications chose
+    allocation: Allocation
+
+    @cached_property
+    def choices(self) -> dict[int, Choice]:
+        return {
+            choice.pk: choice
+            for application in self.applications.values()
+            for choice in application.choices.all()
+        }
+
+
+def _ensure_reviewer(actor: User) -> None:
+    if not user_can(actor, Capability.REVIEW_APPLICATIONS):
+        raise ServiceError(_("Only the international relations office allocates seats."))
+
+
+def allocation_pool(call: Call) -> QuerySet[Application]:
+    """The applications the allocation ranks, with what the proposal page shows: two queries."""
+    choices = Choice.objects.select_related("agreement__partner", "activity").order_by("rank")
+    return (
+        Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
+        .select_related("student__student_profile")
+        .prefetch_related(Prefetch("choices", queryset=choices))
+    )
+
+
+def seat_counts(
+    call: Call, agreement_ids: Collection[int], *, lock: bool = False
+) -> dict[int, SeatCount]:
+    """Seats per agreement for the call's academic year, by agreement id: two queries.
+    `lock` holds the agreements' rows until the transaction ends, so two confirmations
+    cannot give the same seat."""
+    agreements = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids)
+    if lock:
+        agreements = agreements.select_for_update(of=("self",))
+    taken = dict(
+        Application.objects.filter(
+            call__academic_year=call.academic_year,
+            state__in=SEAT_HOLDING_STATES,
+            nominated_choice__agreement__in=agreement_ids,
+        )
+        .values_list("nominated_choice__agreement")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        agreement.pk: SeatCount(agreement, agreement.seats_per_year, taken.get(agreement.pk, 0))
+        for agreement in sorted(agreements, key=lambda agreement: agreement.pk)
+    }
+
+
+def allocation_proposal(call: Call) -> Proposal:
+    """The allocation the current database gives for `call`: four queries."""
+    pool = {application.pk: application for application in allocation_pool(call)}
+    applicants = [_applicant(application) for application in pool.values()]
+    agreement_ids = {
+        ref.agreement_id
+        for applicant in applicants
+        for ref in applicant.choices
+        if ref.agreement_id is not None
+    }
+    seats = seat_counts(call, agreement_ids)
+    allocation = allocate(applicants, {pk: count.available for pk, count in seats.items()})
+    return Proposal(
+        call=call,
+        applications={
+            outcome.applicant_id: pool[outcome.applicant_id] for outcome in allocation.outcomes
+        },
+        seats=seats,
+        allocation=allocation,
+    )
+
+
+def _applicant(application: Application) -> Applicant:
+    return Applicant(
+        id=application.pk,
+        score=application.ranking_score,
+        submitted_at=application.submitted_at,
+        choices=tuple(_ref(choice) for choice in application.choices.all()),
+    )
+
+
+def _ref(choice: Choice) -> ChoiceRef:
+    return ChoiceRef(choice_id=choice.pk, agreement_id=choice.agreement_id)
+
+
+# --- confirmation ------------------------------------------------------------------------
+
+
+def allocation_confirm(
+    *, actor: User, call: Call, decisions: Mapping[int, int | None]
+) -> list[Application]:
+    """Nominate every placed student of `decisions` (application id -> choice id, or None for
+    unplaced) in one transaction: all of them, or none when anything is refused.
+
+    Seats and applications are read again from the database (agreements locked), so a stale
+    page cannot over-allocate: an application that entered the allocation since the page was
+    shown, a destination that is not the application's choice, or more students than seats
+    left on an agreement refuses the whole confirmation, as does any refused nomination."""
+    _ensure_reviewer(actor)
+    with transaction.atomic():
+        placed = _placed_choices(call, decisions)
+        reasons = _newcomers(call, decisions) + _foreign(placed)
+        if not reasons:
+            reasons = _over_allocation(call, placed)
+        if reasons:
+            raise ServiceError(_("Nothing was nominated."), *reasons)
+        nominated = []
+        for application_id in sorted(placed):
+            choice = placed[application_id]
+            try:
+                nominated.append(_nominate(actor, choice))
+            except ServiceError as refusal:
+                reasons.extend(
+                    f"{choice.application.student}: {reason}" for reason in refusal.reasons
+                )
+        if reasons:
+            raise ServiceError(_("Nothing was nominated."), *reasons)
+    return nominated
+
+
+def _nominate(actor: User, choice: Choice) -> Application:
+    return application_nominate(
+        actor=actor,
+        application=choice.application,
+        choice=choice,
+        comment=_("Seat allocation, choice %(rank)s: %(destination)s")
+        % {"rank": choice.rank, "destination": choice.destination},
+    )
+
+
+def _placed_choices(call: Call, decisions: Mapping[int, int | None]) -> dict[int, Choice | None]:
+    """The chosen Choice of every placed application (None when it is not a choice of this
+    call), by application id."""
+    choice_ids = [choice_id for choice_id in decisions.values() if choice_id is not None]
+    choices = (
+        Choice.objects.filter(pk__in=choice_ids, application__call=call)
+        .select_related("application__student", "agreement__partner", "activity")
+        .in_bulk()
+    )
+    return {
+        application_id: choices.get(choice_id)
+        for application_id, choice_id in decisions.items()
+        if choice_id is not None
+    }
+
+
+def _newcomers(call: Call, decisions: Mapping[int, int | None]) -> list[str]:
+    newcomers = list(
+        Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
+        .exclude(pk__in=decisions)
+        .select_related("student")
+        .order_by("pk")
+    )
+    if not newcomers:
+        return []
+    return [
+        _(
+            "Since the page was shown, these applications entered the allocation: "
+            "%(students)s. Review the new proposal."
+        )
+        % {"students": ", ".join(str(application.student) for application in newcomers)}
+    ]
+
+
+def _foreign(placed: Mapping[int, Choice | None]) -> list[str]:
+    foreign = sorted(
+        application_id
+        for application_id, choice in placed.items()
+        if choice is None or choice.application_id != application_id
+    )
+    if not foreign:
+        return []
+    return [
+        _("These destinations are not choices of their applications: %(ids)s.")
+        % {"ids": ", ".join(str(pk) for pk in foreign)}
+    ]
+
+
+def _over_allocation(call: Call, placed: Mapping[int, Choice]) -> list[str]:
+    refs = [_ref(choice) for choice in placed.values()]
+    agreement_ids = {ref.agreement_id for ref in refs if ref.agreement_id is not None}
+    seats = seat_counts(call, agreement_ids, lock=True)
+    available = {pk: count.available for pk, count in seats.items()}
+    return [
+        _("%(agreement)s: %(students)s students for %(seats)s seats left.")
+        % {"agreement": seats[pk].agreement, "students": students, "seats": available[pk]}
+        for pk, students in over_allocated(refs, available).items()
+    ]
+
+
+# --- ranking scores ----------------------------------------------------------------------
+
+
+def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
+    """Set the ranking score of the call's applications from CSV lines `student_number,score`
+    (a header line with those names may come first). Every bad line is reported as
+    `line N: field: problem`, and then nothing is imported. Returns how many were set."""
+    _ensure_reviewer(actor)
+    lines = _score_lines(text)
+    if not lines:
+        raise ServiceError(_("The file has no line of scores."))
+    applications = _applications_by_student_number(call, {cells[0] for _n, cells in lines})
+    scores, problems = _parse_score_lines(lines, applications)
+    if problems:
+        raise ServiceError(*problems)
+    with transaction.atomic():
+        for number, score in scores.items():
+            application_set_ranking_score(
+                actor=actor, application=applications[number], score=score
+            )
+    return len(scores)
+
+
+def _score_lines(text: str) -> list[tuple[int, list[str]]]:
+    """The non-blank CSV rows, stripped, each with its line number; without the header."""
+    reader = csv.reader(io.StringIO(text))
+    lines = [
+        (reader.line_num, [cell.strip() for cell in row])
+        for row in reader
+        if any(cell.strip() for cell in row)
+    ]
+    if lines and [cell.lower() for cell in lines[0][1]] == list(SCORE_COLUMNS):
+        return lines[1:]
+    return lines
+
+
+def _applications_by_student_number(call: Call, numbers: set[str]) -> dict[str, Application]:
+    return {
+        application.student.student_profile.student_number: application
+        for application in Application.objects.filter(
+            call=call, student__student_profile__student_number__in=numbers
+        ).select_related("student__student_profile")
+    }
+
+
+def _parse_score_lines(
+    lines: list[tuple[int, list[str]]], applications: Mapping[str, Application]
+) -> tuple[dict[str, Decimal], list[str]]:
+    """The score per student number, and a `line N: field: problem` for each bad field."""
+    scores: dict[str, Decimal] = {}
+    first_line: dict[str, int] = {}
+    problems = []
+    for line, cells in lines:
+        if len(cells) != len(SCORE_COLUMNS):
+            found = _("expected 2 fields, found %(count)s") % {"count": len(cells)}
+            problems.append(_line_problem(line, ",".join(SCORE_COLUMNS), found))
+            continue
+        number, score_text = cells
+        number_problem = _student_number_problem(number, first_line, applications)
+        first_line.setdefault(number, line)
+        score, score_problem = _parse_score(score_text)
+        if number_problem:
+            problems.append(_line_problem(line, "student_number", number_problem))
+        if score_problem:
+            problems.append(_line_problem(line, "score", score_problem))
+        if not (number_problem or score_problem):
+            scores[number] = score
+    return scores, problems
+
+
+def _line_problem(line: int, field: str, problem: str) -> str:
+    return _("line %(line)s: %(field)s: %(problem)s") % {
+        "line": line,
+        "field": field,
+        "problem": problem,
+    }
+
+
+def _student_number_problem(
+    number: str, first_line: Mapping[str, int], applications: Mapping[str, Application]
+) -> str:
+    if not number:
+        return _("missing")
+    if number in first_line:
+        return _("already on line %(line)s") % {"line": first_line[number]}
+    if number not in applications:
+        return _("no application to this call from this student")
+    return ""
+
+
+def _parse_score(text: str) -> tuple[Decimal | None, str]:
+    """The score, or the problem with it; its limits are those of the model's field."""
+    field = Application._meta.get_field("ranking_score")
+    if not text:
+        return None, _("missing")
+    try:
+        score = Decimal(text)
+    except InvalidOperation:
+        score = None
+    if score is None or not score.is_finite():
+        return None, _("“%(value)s” is not a number") % {"value": text}
+    if -score.as_tuple().exponent > field.decimal_places:
+        return None, _("at most %(count)s decimals") % {"count": field.decimal_places}
+    limit = Decimal(10) ** (field.max_digits - field.decimal_places)
+    if abs(score) >= limit:
+        return None, _("must be less than %(limit)s") % {"limit": limit}
+    return score, ""

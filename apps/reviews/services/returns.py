@@ -1,0 +1,131 @@
+"""The return from mobility: the student uploads the host's transcript and enters the credits
+obtained per course; the advisor confirms their recognition, which completes the dossier."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.applications.errors import ServiceError
+from apps.applications.models import (
+    Application,
+    ApplicationState,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    Document,
+    DocumentKind,
+)
+from apps.applications.services import document_store
+from apps.applications.workflow import move
+
+from ..selectors_advisor import RETURN_STATES, nominated_activity, recognition_course_plan
+from .course_plans import locked_course_plan_of_advisee
+
+S = ApplicationState
+
+
+def _locked_return(actor: User, application: Application) -> Application:
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("nominated_choice__activity")
+        .get(pk=application.pk)
+    )
+    if application.student_id != actor.pk:
+        raise ServiceError(_("Only the student records their own return."))
+    if application.state not in RETURN_STATES:
+        raise ServiceError(
+            _("This application is %(state)s: the return is recorded during the mobility or after.")
+            % {"state": application.get_state_display().lower()}
+        )
+    return application
+
+
+@transaction.atomic
+def return_transcript_upload(*, actor: User, application: Application, upload) -> Document:
+    """Keep the host's transcript of records (a PDF) with the dossier, replacing any earlier one."""
+    application = _locked_return(actor, application)
+    return document_store(
+        application=application, kind=DocumentKind.HOST_TRANSCRIPT, upload=upload, actor=actor
+    )
+
+
+@transaction.atomic
+def course_plan_record_ects(
+    *, actor: User, application: Application, ects_obtained: Mapping[int, Decimal | None]
+) -> CoursePlan:
+    """Record the ECTS obtained per line (by line pk; None: not known yet) of the approved
+    course plan of the stay the student was nominated to."""
+    application = _locked_return(actor, application)
+    course_plan = recognition_course_plan(nominated_activity(application))
+    if course_plan is None:
+        raise ServiceError(_("Your stay has no approved course plan to record credits against."))
+    course_plan = CoursePlan.objects.select_for_update().get(pk=course_plan.pk)
+    if course_plan.recognition_confirmed_at is not None:
+        raise ServiceError(_("Your advisor has already confirmed the recognition of your credits."))
+    lines = {line.pk: line for line in course_plan.lines.select_for_update()}
+    if set(ects_obtained) - set(lines):
+        raise ServiceError(_("Some courses are not part of your approved course plan."))
+    if any(value is not None and value < 0 for value in ects_obtained.values()):
+        raise ServiceError(_("Credits obtained cannot be negative."))
+    for pk, value in ects_obtained.items():
+        lines[pk].ects_obtained = value
+    CourseLine.objects.bulk_update([lines[pk] for pk in ects_obtained], ["ects_obtained"])
+    return course_plan
+
+
+def _recognition_problems(application: Application, course_plan: CoursePlan) -> list[str]:
+    problems = []
+    if not application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).exists():
+        problems.append(_("The host's transcript of records is not uploaded yet."))
+    not_entered = [line.code for line in course_plan.lines.all() if line.ects_obtained is None]
+    if not_entered:
+        problems.append(
+            _("The ECTS obtained are not entered yet for: %(codes)s.")
+            % {"codes": ", ".join(not_entered)}
+        )
+    return problems
+
+
+@transaction.atomic
+def course_plan_confirm_recognition(*, actor: User, course_plan: CoursePlan) -> CoursePlan:
+    """The advisor recognises the credits obtained: the dossier becomes completed."""
+    course_plan = locked_course_plan_of_advisee(actor, course_plan.pk)
+    if course_plan.recognition_confirmed_at is not None:
+        raise ServiceError(_("The recognition of these credits is already confirmed."))
+    if course_plan.status != CoursePlanStatus.APPROVED:
+        raise ServiceError(_("Only an approved course plan is recognised."))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .filter(nominated_choice__activity_id=course_plan.activity_id, state__in=RETURN_STATES)
+        .select_related("nominated_choice__activity")
+        .first()
+    )
+    if application is None:
+        raise ServiceError(
+            _("The student has not left for this stay: there is nothing to recognise.")
+        )
+    if application.state == S.IN_MOBILITY:
+        raise ServiceError(
+            _(
+                "The student is still in mobility: the international relations office records "
+                "their return first."
+            )
+        )
+    latest = recognition_course_plan(nominated_activity(application))
+    if latest.pk != course_plan.pk:
+        raise ServiceError(
+            _("Version %(version)s is the latest approved one: recognise that one.")
+            % {"version": latest.version}
+        )
+    problems = _recognition_problems(application, course_plan)
+    if problems:
+        raise ServiceError(*problems)
+    course_plan.recognition_confirmed_by = actor
+    course_plan.recognition_confirmed_at = timezone.now()
+    course_plan.save(update_fields=["recognition_confirmed_by", "recognition_confirmed_at"])
+    move(application, actor=actor, to_state=S.COMPLETED)
+    return course_plan

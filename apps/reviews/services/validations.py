@@ -1,0 +1,93 @@
+"""Validation of summer stays and internships abroad by the DFI and the DRI: the student asks,
+each body decides; the latest decision of each body sets the activity's flag, and the plan is
+checked again (a summer stay counts toward the FAE once both bodies validated it)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, Role, user_can
+from apps.applications.errors import ServiceError
+from apps.applications.models import Activity, ActivityValidation, ValidationBody
+from apps.applications.services import plan_recheck
+from apps.notifications.events import announce_activity_validated, announce_validation_requested
+
+from ..selectors_advisor import APPROVAL_FLAG, awaiting_bodies, fully_validated, needs_validation
+
+BODY_OF_ROLE = {Role.DFI: ValidationBody.DFI, Role.DRI: ValidationBody.DRI}
+
+
+def _locked_activity(activity: Activity) -> Activity:
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("plan")
+    return locked.get(pk=activity.pk)
+
+
+@transaction.atomic
+def activity_request_validation(*, actor: User, activity: Activity) -> Activity:
+    """Put a summer stay or an internship abroad before the DFI and the DRI (again, once the
+    bodies that had not validated it have all answered)."""
+    activity = _locked_activity(activity)
+    if activity.plan.student_id != actor.pk:
+        raise ServiceError(_("Only the student asks for the validation of their own activity."))
+    if not needs_validation(activity):
+        raise ServiceError(
+            _("Only summer stays and internships abroad are validated by the DFI and the DRI.")
+        )
+    if fully_validated(activity):
+        raise ServiceError(_("This activity is already validated by the DFI and the DRI."))
+    awaiting = awaiting_bodies(activity, activity.validations.all())
+    if awaiting:
+        raise ServiceError(
+            _("Your request of %(date)s is still awaiting the decision of: %(bodies)s.")
+            % {
+                "date": timezone.localdate(activity.validation_requested_at),
+                "bodies": ", ".join(str(ValidationBody(body).label) for body in awaiting),
+            }
+        )
+    activity.validation_requested_at = timezone.now()
+    activity.save(update_fields=["validation_requested_at"])
+    announce_validation_requested(activity)
+    return activity
+
+
+def validation_body(actor: User, chosen: str | None = None) -> str:
+    """The body `actor` decides for: their own as DFI or DRI staff; an administrator chooses."""
+    own = BODY_OF_ROLE.get(actor.role)
+    if own is not None:
+        if chosen and chosen != own:
+            raise ServiceError(
+                _("You decide for the %(body)s only.") % {"body": ValidationBody(own).label}
+            )
+        return own
+    if chosen not in ValidationBody.values:
+        raise ServiceError(_("Choose the body you decide for."))
+    return chosen
+
+
+@transaction.atomic
+def activity_validate(
+    *, actor: User, activity: Activity, approved: bool, comment: str, body: str | None = None
+) -> ActivityValidation:
+    """Record a body's decision (an audit row), set its flag and check the plan again."""
+    if not user_can(actor, Capability.VALIDATE_SUMMER_PROJECTS):
+        raise ServiceError(
+            _("Only the DFI and the DRI validate summer stays and internships abroad.")
+        )
+    body = validation_body(actor, body)
+    activity = _locked_activity(activity)
+    if not needs_validation(activity):
+        raise ServiceError(_("Only summer stays and internships abroad are validated here."))
+    if activity.validation_requested_at is None:
+        raise ServiceError(_("The student has not asked for this validation."))
+    comment = comment.strip()
+    if not approved and not comment:
+        raise ServiceError(_("Give the reason for the refusal: the student reads it."))
+    validation = ActivityValidation.objects.create(
+        activity=activity, body=body, approved=approved, comment=comment, decided_by=actor
+    )
+    setattr(activity, APPROVAL_FLAG[body], approved)
+    activity.save(update_fields=[APPROVAL_FLAG[body]])
+    plan_recheck(activity.plan)
+    announce_activity_validated(validation.pk, activity)
+    return validation

@@ -1,0 +1,136 @@
+"""The study advisor's pages: the course plans awaiting them, and one version's review, line
+by line, with what changed since the previous version."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+from apps.applications.errors import ServiceError
+from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.views.applications import report_refusal
+
+from ..selectors_advisor import (
+    advised_course_plan,
+    course_plan_diff,
+    course_plans_to_review,
+    missing_credits,
+    recognitions_to_confirm,
+    sent_versions,
+)
+from ..services.course_plans import course_line_decide
+
+advisor_only = capability_required(Capability.APPROVE_COURSE_PLANS)
+
+
+class LineDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
+        error_messages={"required": gettext_lazy("Choose to approve or to reject the course.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the student"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text=gettext_lazy("Required when you reject the course."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say why the course is rejected: the student reads it."))
+        return data
+
+
+def decision_form(line: CourseLine, data=None) -> LineDecisionForm:
+    return LineDecisionForm(data, auto_id=f"line-{line.pk}-%s")
+
+
+@advisor_only
+def advisor_queue(request):
+    page = Paginator(course_plans_to_review(request.user), settings.CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reviews/advisor_queue.html",
+        {"page": page, "recognitions": list(recognitions_to_confirm(request.user))},
+    )
+
+
+@advisor_only
+def advisor_course_plan(request, pk: int):
+    """GET: the version and its lines; POST: a decision on one line (field `line`)."""
+    course_plan = advised_course_plan(request.user, pk)
+    prefetch_related_objects(
+        [course_plan], Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+    )
+    lines = list(course_plan.lines.all())
+    bound: LineDecisionForm | None = None
+    if request.method == "POST":
+        line = _posted_line(request, lines)
+        bound = decision_form(line, request.POST)
+        if bound.is_valid():
+            try:
+                course_line_decide(
+                    actor=request.user,
+                    line=line,
+                    approve=bound.cleaned_data["decision"] == "approve",
+                    comment=bound.cleaned_data["comment"],
+                )
+            except ServiceError as error:
+                report_refusal(request, error)
+            else:
+                messages.success(request, _("Decision on %(code)s recorded.") % {"code": line.code})
+            return redirect("reviews:advisor_course_plan", course_plan.pk)
+    return render(
+        request,
+        "reviews/advisor_course_plan.html",
+        _review_context(course_plan, lines, bound),
+        status=400 if bound is not None else 200,
+    )
+
+
+def _posted_line(request, lines: list[CourseLine]) -> CourseLine:
+    wanted = request.POST.get("line", "")
+    line = next((line for line in lines if str(line.pk) == wanted), None)
+    if line is None:
+        raise Http404
+    return line
+
+
+def _review_context(
+    course_plan: CoursePlan, lines: list[CourseLine], bound: LineDecisionForm | None
+) -> dict:
+    versions = sent_versions(course_plan)
+    is_latest = versions[0].pk == course_plan.pk
+    can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
+    previous = next((v for v in versions if v.version < course_plan.version), None)
+    rows = []
+    for line in lines:
+        form = None
+        if can_decide and line.decision == LineDecision.PENDING:
+            form = bound if bound is not None and bound.auto_id == f"line-{line.pk}-%s" else None
+            form = form or decision_form(line)
+        rows.append((line, form))
+    credits = missing_credits(course_plan)
+    return {
+        "course_plan": course_plan,
+        "activity": course_plan.activity,
+        "student": course_plan.activity.plan.student,
+        "rows": rows,
+        "versions": versions,
+        "is_latest": is_latest,
+        "can_decide": can_decide,
+        "previous": previous,
+        "diff": course_plan_diff(list(previous.lines.all()), lines) if previous else None,
+        "credits": credits if credits.recorded else None,
+    }

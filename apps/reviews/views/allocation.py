@@ -1,0 +1,332 @@
+"""Seat allocation pages: the calls, a call's proposal with its reasons in words, the import
+of ranking scores, the review of the staff's adjustments and the confirmation."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.forms import BoundField
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application, Choice
+from apps.applications.workflow import IN_REVIEW_STATES
+from apps.programmes.models import Call
+
+from ..allocation import ChoiceRef, Outcome, Step, over_allocated, seats_taken
+from ..forms_allocation import (
+    UNPLACED,
+    DecisionsForm,
+    ScoresImportForm,
+    decision_field_name,
+    destination_label,
+    posted_application_ids,
+)
+from ..services import allocation as services
+from ..services.allocation import Proposal
+
+reviewer_only = capability_required(Capability.REVIEW_APPLICATIONS)
+CALLS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    position: int
+    application: Application
+    proposed: Choice | None
+    reasons: list[str]
+    field: BoundField
+    decision: Choice | None
+    over_allocated: bool
+
+    @property
+    def adjusted(self) -> bool:
+        return self.decision != self.proposed
+
+    @property
+    def proposed_label(self) -> str:
+        return destination_label(self.proposed) if self.proposed else ""
+
+    @property
+    def decision_label(self) -> str:
+        return destination_label(self.decision) if self.decision else ""
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    label: str
+    per_year: int
+    taken_earlier: int
+    available: int
+    given: int
+
+    @property
+    def left(self) -> int:
+        return self.available - self.given
+
+
+# --- words -------------------------------------------------------------------------------
+
+
+def step_words(step: Step, proposal: Proposal) -> str:
+    choice = proposal.choices[step.choice.choice_id]
+    values = {"rank": choice.rank, "destination": destination_label(choice)}
+    if step.choice.agreement_id is None:
+        return _("choice %(rank)s (%(destination)s, no seat limit) allocated") % values
+    seats = proposal.seats[step.choice.agreement_id]
+    if step.allocated:
+        return _("choice %(rank)s (%(destination)s) allocated: seat %(seat)s of %(seats)s") % {
+            **values,
+            "seat": step.taken_before + 1,
+            "seats": seats.available,
+        }
+    if step.taken_before:
+        return ngettext(
+            "choice %(rank)s (%(destination)s) full after %(count)s better-ranked student",
+            "choice %(rank)s (%(destination)s) full after %(count)s better-ranked students",
+            step.taken_before,
+        ) % {**values, "count": step.taken_before}
+    if seats.per_year == 0:
+        return _("choice %(rank)s (%(destination)s): no seat this year") % values
+    return ngettext(
+        "choice %(rank)s (%(destination)s): its seat is taken by an earlier nomination",
+        "choice %(rank)s (%(destination)s): all %(seats)s seats taken by earlier nominations",
+        seats.per_year,
+    ) % {**values, "seats": seats.per_year}
+
+
+def outcome_words(outcome: Outcome, proposal: Proposal) -> list[str]:
+    words = [step_words(step, proposal) for step in outcome.steps]
+    if not outcome.steps:
+        words.append(_("no choice: unplaced"))
+    elif not outcome.placed:
+        words.append(_("no seat left in any choice: unplaced"))
+    return words
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def proposed_choice(outcome: Outcome, proposal: Proposal) -> Choice | None:
+    return proposal.choices[outcome.choice.choice_id] if outcome.choice else None
+
+
+def student_rows(proposal: Proposal, form: DecisionsForm) -> tuple[list[StudentRow], dict]:
+    """One row per ranked student, with the form's decision where it is valid (else the
+    proposal's), and the agreements those decisions over-allocate (id -> students)."""
+    decisions = form.decisions() if form.is_valid() else {}
+    proposed = {
+        outcome.applicant_id: proposed_choice(outcome, proposal)
+        for outcome in proposal.allocation.outcomes
+    }
+    decided = {
+        pk: proposal.choices.get(decisions[pk]) if pk in decisions else choice
+        for pk, choice in proposed.items()
+    }
+    over = over_allocated(refs(decided.values()), proposal.allocation.seats)
+    rows = []
+    for outcome in proposal.allocation.outcomes:
+        decision = decided[outcome.applicant_id]
+        rows.append(
+            StudentRow(
+                position=outcome.position,
+                application=proposal.applications[outcome.applicant_id],
+                proposed=proposed[outcome.applicant_id],
+                reasons=outcome_words(outcome, proposal),
+                field=form[decision_field_name(outcome.applicant_id)],
+                decision=decision,
+                over_allocated=decision is not None and decision.agreement_id in over,
+            )
+        )
+    return rows, over
+
+
+def refs(choices: Iterable[Choice | None]) -> list[ChoiceRef | None]:
+    return [ChoiceRef(choice.pk, choice.agreement_id) if choice else None for choice in choices]
+
+
+def seat_rows(proposal: Proposal, students: list[StudentRow]) -> list[SeatRow]:
+    """Seats per agreement, with those the students' decisions give."""
+    given = seats_taken(refs(row.decision for row in students))
+    rows = [
+        SeatRow(
+            label=str(count.agreement),
+            per_year=count.per_year,
+            taken_earlier=count.taken_earlier,
+            available=count.available,
+            given=given.get(pk, 0),
+        )
+        for pk, count in proposal.seats.items()
+    ]
+    return sorted(rows, key=lambda row: row.label)
+
+
+def over_allocation_words(proposal: Proposal, over: Mapping[int, int]) -> list[str]:
+    return [
+        _("%(agreement)s: %(students)s students for %(seats)s seats left.")
+        % {
+            "agreement": proposal.seats[pk].agreement,
+            "students": students,
+            "seats": proposal.seats[pk].available,
+        }
+        for pk, students in over.items()
+    ]
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def decisions_form(proposal: Proposal, posted: Mapping[str, str] | None = None) -> DecisionsForm:
+    """The decisions form of the proposal's applications, bound to the proposal; `posted`
+    decisions replace proposed ones (an application the post does not name keeps its
+    proposal)."""
+    posted = posted or {}
+    data = {}
+    for outcome in proposal.allocation.outcomes:
+        name = decision_field_name(outcome.applicant_id)
+        proposed = str(outcome.choice.choice_id) if outcome.choice else UNPLACED
+        data[name] = posted.get(name, proposed)
+    return DecisionsForm(data, applications=proposal.applications.values())
+
+
+def render_allocation_page(
+    request,
+    proposal: Proposal,
+    *,
+    form: DecisionsForm | None = None,
+    scores_form: ScoresImportForm | None = None,
+    status: int = 200,
+):
+    rows, over = student_rows(proposal, form or decisions_form(proposal))
+    return render(
+        request,
+        "reviews/allocation_detail.html",
+        {
+            "call": proposal.call,
+            "rows": rows,
+            "unplaced": [row for row in rows if row.proposed is None],
+            "placed_count": sum(1 for row in rows if row.proposed),
+            "seats": seat_rows(proposal, rows),
+            "scores_form": scores_form or ScoresImportForm(),
+            "over_allocation": over_allocation_words(proposal, over),
+        },
+        status=status,
+    )
+
+
+@reviewer_only
+def allocation_index(request):
+    in_pool = Q(applications__state__in=IN_REVIEW_STATES)
+    calls = Call.objects.annotate(pool=Count("applications", filter=in_pool)).order_by(
+        "-academic_year", "-closes_on", "pk"
+    )
+    page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reviews/allocation_index.html", {"page": page})
+
+
+@reviewer_only
+def allocation_detail(request, call_pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    return render_allocation_page(request, services.allocation_proposal(call))
+
+
+@reviewer_only
+@require_POST
+def allocation_scores_import(request, call_pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    form = ScoresImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            count = services.ranking_scores_import(
+                actor=request.user, call=call, text=form.cleaned_data["file"]
+            )
+        except ServiceError as refusal:
+            for reason in refusal.reasons:
+                form.add_error("file", reason)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Ranking score imported for %(count)s student.",
+                    "Ranking scores imported for %(count)s students.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("reviews:allocation_detail", call.pk)
+    proposal = services.allocation_proposal(call)
+    return render_allocation_page(request, proposal, scores_form=form, status=400)
+
+
+@reviewer_only
+@require_POST
+def allocation_review(request, call_pk: int):
+    """The staff's decisions, checked: back to the allocation page when they over-allocate an
+    agreement (or staff want to change them), else the page that confirms them."""
+    call = get_object_or_404(Call, pk=call_pk)
+    proposal = services.allocation_proposal(call)
+    form = decisions_form(proposal, request.POST)
+    if not form.is_valid():
+        return render_allocation_page(request, proposal, form=form, status=400)
+    rows, over = student_rows(proposal, form)
+    if over:
+        return render_allocation_page(request, proposal, form=form, status=400)
+    if "change" in request.POST:
+        return render_allocation_page(request, proposal, form=form)
+    return render(
+        request,
+        "reviews/allocation_review.html",
+        {
+            "call": call,
+            "placed": [row for row in rows if row.decision],
+            "unplaced": [row for row in rows if not row.decision],
+            "rows": rows,
+            "seats": seat_rows(proposal, rows),
+        },
+    )
+
+
+@reviewer_only
+@require_POST
+def allocation_confirm(request, call_pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    applications = (
+        Application.objects.filter(call=call, pk__in=posted_application_ids(request.POST))
+        .select_related("student")
+        .prefetch_related(
+            Prefetch(
+                "choices", queryset=Choice.objects.select_related("agreement__partner", "activity")
+            )
+        )
+    )
+    form = DecisionsForm(request.POST, applications=applications)
+    if form.is_valid():
+        try:
+            nominated = services.allocation_confirm(
+                actor=request.user, call=call, decisions=form.decisions()
+            )
+        except ServiceError as refusal:
+            for reason in refusal.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s student nominated.", "%(count)s students nominated.", len(nominated)
+                )
+                % {"count": len(nominated)},
+            )
+            return redirect("reviews:allocation_detail", call.pk)
+    else:
+        messages.error(request, _("The allocation sent is not readable: nothing was nominated."))
+    proposal = services.allocation_proposal(call)
+    return render_allocation_page(
+        request, proposal, form=decisions_form(proposal, request.POST), status=400
+    )

@@ -1,0 +1,223 @@
+"""The staff dossier page (DFI read-only) and the DRI's decisions on it, each a POST that calls
+its service and comes back to the page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import CapabilityRequiredMixin, capability_required
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, user_can
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application
+from apps.applications.selectors import (
+    chosen_study_activities,
+    document_rows,
+    load_application_page,
+)
+from apps.applications.services import required_documents
+from apps.applications.views.applications import _snapshot_result as snapshot_result
+from apps.applications.workflow import TransitionRefused
+
+from ..forms_dri import (
+    DecisionForm,
+    HostDecisionForm,
+    InternalCommentForm,
+    decision_form,
+    decision_forms,
+)
+from ..selectors_dossier import (
+    course_plan_histories,
+    current_plan,
+    dossier_for,
+    internal_comments,
+)
+from ..services import decisions
+
+staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
+
+
+def render_dossier(
+    request,
+    application: Application,
+    *,
+    bound: dict[str, DecisionForm] | None = None,
+    comment_form: InternalCommentForm | None = None,
+    status: int = 200,
+):
+    """The page; a decision or a comment that came back with errors re-renders it bound."""
+    load_application_page(application)
+    is_reviewer = user_can(request.user, Capability.REVIEW_APPLICATIONS)
+    context = {
+        "application": application,
+        "profile": getattr(application.student, "student_profile", None),
+        "snapshot": snapshot_result(application.snapshot),
+        "plan": current_plan(application),
+        "documents": document_rows(application, required_documents(application)),
+        "course_plans": course_plan_histories(chosen_study_activities(application)),
+        "comments": internal_comments(application),
+        "comment_form": comment_form or InternalCommentForm(prefix="comment"),
+        "is_reviewer": is_reviewer,
+        "decisions": decision_forms(application, bound or {}) if is_reviewer else {},
+    }
+    return render(request, "reviews/dossier.html", context, status=status)
+
+
+@staff_only
+def dossier(request, pk: int):
+    return render_dossier(request, dossier_for(request.user, pk))
+
+
+def _report_refusal(request, application: Application, form: DecisionForm, error) -> None:
+    if isinstance(error, TransitionRefused):
+        application.refresh_from_db(fields=["state"])
+        if form.cleaned_data.get("seen_state") != application.state:
+            messages.warning(
+                request,
+                _(
+                    "This dossier changed since you opened it: it is now %(state)s. "
+                    "Here it is as it stands; decide again if you still need to."
+                )
+                % {"state": application.get_state_display().lower()},
+            )
+            return
+    for reason in error.reasons:
+        messages.error(request, reason)
+
+
+class DecisionView(CapabilityRequiredMixin, View):
+    """POST only: validate the decision's form, call the service, report, come back."""
+
+    required_capability = Capability.REVIEW_APPLICATIONS
+    http_method_names = ["post"]
+    name: str
+    # The field a django ValidationError from the service belongs to (a refused upload).
+    upload_field: str | None = None
+
+    def decide(self, actor: User, application: Application, form: DecisionForm) -> str:
+        """Call the service and return the success message; its ServiceError (or django
+        ValidationError for a refused upload) propagates."""
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        application = dossier_for(request.user, pk)
+        form = decision_form(self.name, application, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                success = self.decide(request.user, application, form)
+            except ServiceError as error:
+                _report_refusal(request, application, form, error)
+            except ValidationError as invalid:
+                form.add_error(self.upload_field, invalid)
+            else:
+                messages.success(request, success)
+        if form.errors:
+            return render_dossier(request, application, bound={self.name: form}, status=400)
+        return redirect("reviews:dossier", application.pk)
+
+
+class TakeForReview(DecisionView):
+    name = "take"
+
+    def decide(self, actor, application, form):
+        decisions.application_take_for_review(actor=actor, application=application)
+        return _("The application is now under review.")
+
+
+class RequestChanges(DecisionView):
+    name = "request_changes"
+
+    def decide(self, actor, application, form):
+        decisions.application_request_changes(
+            actor=actor, application=application, message=form.cleaned_data["message"]
+        )
+        return _("The student is asked for changes.")
+
+
+class Nominate(DecisionView):
+    name = "nominate"
+
+    def decide(self, actor, application, form):
+        choice = form.cleaned_data["choice"]
+        decisions.application_nominate(
+            actor=actor,
+            application=application,
+            choice=choice,
+            comment=form.cleaned_data["comment"],
+        )
+        return _("The student is nominated to %(destination)s.") % {
+            "destination": choice.destination
+        }
+
+
+class Refuse(DecisionView):
+    name = "refuse"
+
+    def decide(self, actor, application, form):
+        decisions.application_refuse(
+            actor=actor, application=application, reason=form.cleaned_data["reason"]
+        )
+        return _("The application is refused.")
+
+
+class RecordHostDecision(DecisionView):
+    name = "host_decision"
+    upload_field = "letter"
+
+    def decide(self, actor, application, form: HostDecisionForm):
+        decisions.application_record_host_decision(
+            actor=actor,
+            application=application,
+            accepted=form.accepted,
+            letter=form.cleaned_data["letter"],
+            comment=form.cleaned_data["comment"],
+        )
+        return _("The host's decision is recorded, with its letter.")
+
+
+class MarkDeparted(DecisionView):
+    name = "departed"
+
+    def decide(self, actor, application, form):
+        decisions.application_mark_departed(actor=actor, application=application)
+        return _("The student is recorded as departed.")
+
+
+class MarkReturned(DecisionView):
+    name = "returned"
+
+    def decide(self, actor, application, form):
+        decisions.application_mark_returned(actor=actor, application=application)
+        return _("The student is recorded as back from mobility.")
+
+
+class SetRankingScore(DecisionView):
+    name = "score"
+
+    def decide(self, actor, application, form):
+        decisions.application_set_ranking_score(
+            actor=actor, application=application, score=form.cleaned_data["score"]
+        )
+        return _("The ranking score is saved.")
+
+
+@staff_only
+@require_POST
+def comment_add(request, pk: int):
+    application = dossier_for(request.user, pk)
+    form = InternalCommentForm(request.POST, prefix="comment")
+    if not form.is_valid():
+        return render_dossier(request, application, comment_form=form, status=400)
+    try:
+        decisions.internal_comment_add(
+            actor=request.user, application=application, text=form.cleaned_data["text"]
+        )
+    except ServiceError as error:
+        for reason in error.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(request, _("Your internal comment is added."))
+    return redirect("reviews:dossier", application.pk)

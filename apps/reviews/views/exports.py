@@ -1,0 +1,50 @@
+"""Downloads of a learning agreement: printable PDF and Erasmus Without Paper XML, for anyone
+who may see the application (the student, their advisor, staff); 404 for everyone else."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+
+from apps.applications.errors import ServiceError
+
+from ..exports.ewp import learning_agreement_xml
+from ..exports.learning_agreement import LearningAgreement, learning_agreement_for
+from ..exports.pdf import learning_agreement_pdf as render_pdf
+
+
+def learning_agreement_pdf(request, pk: int, activity_pk: int, version: int | None = None):
+    agreement = learning_agreement_for(
+        request.user, application_pk=pk, activity_pk=activity_pk, version=version
+    )
+    try:
+        pdf = render_pdf(agreement)
+    except ServiceError as refusal:
+        return _refused(request, pk, refusal)
+    return _attachment(pdf, "application/pdf", _file_name(agreement, "pdf"))
+
+
+def learning_agreement_ewp(request, pk: int, activity_pk: int):
+    agreement = learning_agreement_for(request.user, application_pk=pk, activity_pk=activity_pk)
+    try:
+        xml = learning_agreement_xml(agreement)
+    except ServiceError as refusal:
+        return _refused(request, pk, refusal)
+    return _attachment(xml, "application/xml", _file_name(agreement, "xml"))
+
+
+def _refused(request, application_pk: int, refusal: ServiceError):
+    for reason in refusal.reasons:
+        messages.error(request, reason)
+    return redirect("applications:application_detail", application_pk)
+
+
+def _file_name(agreement: LearningAgreement, extension: str) -> str:
+    number = agreement.student.number or agreement.reference
+    return f"learning-agreement-{number}-v{agreement.version.number}.{extension}"
+
+
+def _attachment(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response

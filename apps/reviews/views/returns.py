@@ -1,0 +1,200 @@
+"""The return from mobility: the student's page (host transcript, credits obtained per course)
+and the advisor's recognition page (missing credits, confirmation that completes the dossier)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+from apps.applications.access import application_for
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application, CourseLine, DocumentKind
+from apps.applications.uploads import validate_pdf
+from apps.applications.views.applications import report_refusal
+
+from ..selectors_advisor import (
+    RETURN_STATES,
+    RETURN_VISIBLE_STATES,
+    advised_course_plan,
+    missing_credits,
+    nominated_activity,
+    recognition_course_plan,
+    returning_application,
+)
+from ..services.returns import (
+    course_plan_confirm_recognition,
+    course_plan_record_ects,
+    return_transcript_upload,
+)
+from .advisor import advisor_only
+
+student_only = capability_required(Capability.BUILD_OWN_PLAN)
+
+
+class HostTranscriptForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Transcript of records from the host (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF only, at most %(limit)s. A new file replaces the previous one."
+        ) % {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_pdf(upload)
+        return upload
+
+
+class ObtainedEctsForm(forms.Form):
+    """One optional field per course line: the ECTS the host granted for it."""
+
+    def __init__(self, *args, lines: list[CourseLine], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[self.field_name(line)] = forms.DecimalField(
+                label=_("ECTS obtained for %(code)s %(title)s")
+                % {"code": line.code, "title": line.title},
+                required=False,
+                min_value=Decimal(0),
+                max_digits=4,
+                decimal_places=1,
+                initial=line.ects_obtained,
+                widget=forms.NumberInput(attrs={"step": "0.5", "class": "form-control"}),
+            )
+
+    @staticmethod
+    def field_name(line: CourseLine) -> str:
+        return f"line_{line.pk}"
+
+    def rows(self) -> list[tuple[CourseLine, forms.BoundField]]:
+        return [(line, self[self.field_name(line)]) for line in self.lines]
+
+    def ects_obtained(self) -> dict[int, Decimal | None]:
+        return {line.pk: self.cleaned_data[self.field_name(line)] for line in self.lines}
+
+
+def _return_application(request, pk: int) -> Application | None:
+    """The student's own application in mobility, back or completed; None after telling why
+    there is no return page for it."""
+    application = application_for(request.user, pk, change=True)
+    if application.state not in RETURN_VISIBLE_STATES:
+        messages.error(
+            request,
+            _("This application is %(state)s: the return is recorded during the mobility or after.")
+            % {"state": application.get_state_display().lower()},
+        )
+        return None
+    return application
+
+
+def _render_return_page(request, application, *, ects_form=None, transcript_form=None, status=200):
+    course_plan = recognition_course_plan(nominated_activity(application))
+    lines = list(course_plan.lines.all()) if course_plan else []
+    return render(
+        request,
+        "reviews/return_page.html",
+        {
+            "application": application,
+            "activity": nominated_activity(application),
+            "course_plan": course_plan,
+            "can_change": application.state in RETURN_STATES,
+            "transcript": application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).first(),
+            "ects_form": ects_form or ObtainedEctsForm(lines=lines),
+            "transcript_form": transcript_form or HostTranscriptForm(),
+            "credits": missing_credits(course_plan) if course_plan else None,
+        },
+        status=status,
+    )
+
+
+@student_only
+def return_page(request, pk: int):
+    """GET: the return page; POST: the ECTS obtained per course."""
+    application = _return_application(request, pk)
+    if application is None:
+        return redirect("applications:application_detail", pk)
+    if request.method != "POST":
+        return _render_return_page(request, application)
+    course_plan = recognition_course_plan(nominated_activity(application))
+    lines = list(course_plan.lines.all()) if course_plan else []
+    form = ObtainedEctsForm(request.POST, lines=lines)
+    if not form.is_valid():
+        return _render_return_page(request, application, ects_form=form, status=400)
+    try:
+        course_plan_record_ects(
+            actor=request.user, application=application, ects_obtained=form.ects_obtained()
+        )
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("The credits obtained are saved."))
+    return redirect("reviews:return_page", application.pk)
+
+
+@student_only
+@require_POST
+def return_transcript(request, pk: int):
+    application = _return_application(request, pk)
+    if application is None:
+        return redirect("applications:application_detail", pk)
+    form = HostTranscriptForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_return_page(request, application, transcript_form=form, status=400)
+    try:
+        return_transcript_upload(
+            actor=request.user, application=application, upload=form.cleaned_data["file"]
+        )
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("The host's transcript of records is uploaded."))
+    return redirect("reviews:return_page", application.pk)
+
+
+@advisor_only
+def return_recognition(request, pk: int):
+    """GET: the credits obtained against the approved course plan; POST: confirm them."""
+    course_plan = advised_course_plan(request.user, pk)
+    if request.method == "POST":
+        try:
+            course_plan_confirm_recognition(actor=request.user, course_plan=course_plan)
+        except ServiceError as error:
+            messages.error(request, _("The recognition is not confirmed:"))
+            report_refusal(request, error)
+        else:
+            messages.success(
+                request, _("Recognition confirmed: the student's dossier is completed.")
+            )
+        return redirect("reviews:return_recognition", course_plan.pk)
+    application = returning_application(course_plan)
+    transcript = None
+    if application is not None:
+        transcript = next(
+            (d for d in application.documents.all() if d.kind == DocumentKind.HOST_TRANSCRIPT),
+            None,
+        )
+    return render(
+        request,
+        "reviews/return_recognition.html",
+        {
+            "course_plan": course_plan,
+            "activity": course_plan.activity,
+            "student": course_plan.activity.plan.student,
+            "application": application,
+            "transcript": transcript,
+            "credits": missing_credits(course_plan),
+        },
+    )

@@ -1,0 +1,148 @@
+"""Validation of summer stays and internships abroad: the student's request, the DFI and DRI
+queue, and the page where a body decides."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.access import capability_required
+from apps.accounts.roles import Capability
+from apps.applications.access import own_activity
+from apps.applications.errors import ServiceError
+from apps.applications.models import ValidationBody
+from apps.applications.views.applications import report_refusal
+
+from ..selectors_advisor import (
+    ValidationState,
+    needs_validation,
+    validation_activity,
+    validation_queue,
+    validation_state,
+)
+from ..services.validations import BODY_OF_ROLE, activity_request_validation, activity_validate
+
+validator_only = capability_required(Capability.VALIDATE_SUMMER_PROJECTS)
+student_only = capability_required(Capability.BUILD_OWN_PLAN)
+
+AWAITING_CHOICES = [
+    ("", gettext_lazy("All requests")),
+    (ValidationBody.DFI, gettext_lazy("Awaiting the DFI")),
+    (ValidationBody.DRI, gettext_lazy("Awaiting the DRI")),
+]
+
+
+class ValidationFilterForm(forms.Form):
+    awaiting = forms.ChoiceField(
+        label=gettext_lazy("Show"), choices=AWAITING_CHOICES, required=False
+    )
+
+
+class ValidationDecisionForm(forms.Form):
+    """The body is asked only of an administrator: DFI and DRI staff decide for their own."""
+
+    body = forms.ChoiceField(label=gettext_lazy("Decide for"), choices=ValidationBody.choices)
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Validate")), ("refuse", gettext_lazy("Refuse"))],
+        error_messages={"required": gettext_lazy("Choose to validate or to refuse.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment for the student"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required when you refuse."),
+    )
+
+    def __init__(self, *args, choose_body: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_body:
+            del self.fields["body"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Give the reason for the refusal: the student reads it."))
+        return data
+
+
+@validator_only
+def validation_queue_page(request):
+    own_body = BODY_OF_ROLE.get(request.user.role, "")
+    # Arriving without a filter, staff see what awaits their own body.
+    data = request.GET if "awaiting" in request.GET else {"awaiting": own_body}
+    form = ValidationFilterForm(data)
+    awaiting = form.cleaned_data["awaiting"] if form.is_valid() else ""
+    page = Paginator(validation_queue(awaiting or None), settings.CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        ValidationState(activity=activity, validations=list(activity.validations.all()))
+        for activity in page.object_list
+    ]
+    return render(
+        request,
+        "reviews/validation_queue.html",
+        {"form": form, "page": page, "rows": rows, "awaiting": awaiting},
+    )
+
+
+@validator_only
+def validation_detail(request, pk: int):
+    """GET: the request and every decision so far; POST: the actor's body decides."""
+    activity = validation_activity(pk)
+    choose_body = request.user.role not in BODY_OF_ROLE
+    form = ValidationDecisionForm(request.POST or None, choose_body=choose_body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_validate(
+                actor=request.user,
+                activity=activity,
+                approved=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+                body=form.cleaned_data.get("body"),
+            )
+        except ServiceError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(request, _("Decision recorded; the student's plan is checked again."))
+        return redirect("reviews:validation_detail", activity.pk)
+    return render(
+        request,
+        "reviews/validation_detail.html",
+        {
+            "state": validation_state(activity),
+            "activity": activity,
+            "student": activity.plan.student,
+            "form": form,
+            "own_body": BODY_OF_ROLE.get(request.user.role),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@student_only
+def validation_request(request, pk: int):
+    """GET: where the student's request stands; POST: ask (again) for the validation."""
+    activity = own_activity(request.user, pk)
+    if request.method == "POST":
+        try:
+            activity_request_validation(actor=request.user, activity=activity)
+        except ServiceError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(
+                request, _("Validation requested: the DFI and the DRI will decide on it.")
+            )
+        return redirect(reverse("applications:plan") + f"#activity-{activity.pk}")
+    if not needs_validation(activity):
+        messages.error(
+            request,
+            _("Only summer stays and internships abroad are validated by the DFI and the DRI."),
+        )
+        return redirect("applications:plan")
+    return render(request, "reviews/validation_request.html", {"state": validation_state(activity)})

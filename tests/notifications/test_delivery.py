@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.notifications import delivery
+from apps.notifications.events import CALL_CLOSING
+from apps.notifications.models import DeliveryStatus, Notification
+from apps.notifications.outbox import Recipient, queue
+from tests.factories import CallFactory
+
+
+@pytest.fixture
+def pending(db, student):
+    call = CallFactory()
+    ids = queue(
+        CALL_CLOSING,
+        key="test",
+        recipients=[Recipient.of(student)],
+        context={"call": call.pk, "days": 7},
+        link="/applications/",
+    )
+    return Notification.objects.get(pk=ids[0])
+
+
+class SmtpRefuses(Exception):
+    pass
+
+
+def test_queue_writes_one_row_per_address_once(db, student, advisor):
+    call = CallFactory()
+    recipients = [Recipient.of(student), Recipient.of(student), Recipient.of(advisor)]
+    context = {"call": call.pk, "days": 1}
+    first = queue(CALL_CLOSING, key="k", recipients=recipients, context=context, link="/")
+    again = queue(CALL_CLOSING, key="k", recipients=recipients, context=context, link="/")
+    assert len(first) == 2
+    assert sorted(again) == sorted(first)
+    assert Notification.objects.count() == 2
+
+
+def test_delivery_sends_once_in_the_recipients_language(pending, student, mailoutbox):
+    student.language = "en"
+    student.save()
+    pending.language = "en"
+    pending.save()
+    assert delivery.deliver(pending.pk) == "sent"
+    assert delivery.deliver(pending.pk) == "skipped"
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [student.email]
+    assert "closes in 7 days" in message.subject
+    assert "http://" in message.body and "/applications/" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.SENT and pending.attempts == 1
+
+
+def test_french_recipient_gets_french(pending, mailoutbox):
+    delivery.deliver(pending.pk)
+    assert "ferme dans 7 jours" in mailoutbox[0].subject
+
+
+def test_failure_retries_with_backoff_then_fails(pending, settings, monkeypatch):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 60
+
+    def refuse(self, fail_silently=False):
+        raise SmtpRefuses("550 mailbox unavailable")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
+    before = timezone.now()
+    assert delivery.deliver(pending.pk) == "retry"
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.PENDING
+    assert pending.next_attempt_at >= before + timedelta(seconds=60)
+    assert "550" in pending.last_error
+
+    assert delivery.deliver(pending.pk) == "skipped"  # not due yet
+    for expected_wait in (120,):
+        Notification.objects.filter(pk=pending.pk).update(next_attempt_at=timezone.now())
+        assert delivery.deliver(pending.pk) == "retry"
+        pending.refresh_from_db()
+        assert pending.next_attempt_at >= timezone.now() + timedelta(seconds=expected_wait - 5)
+    Notification.objects.filter(pk=pending.pk).update(next_attempt_at=timezone.now())
+    assert delivery.deliver(pending.pk) == "failed"
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.FAILED
+    assert pending.attempts == 3
+
+
+def test_requeue_gives_failed_rows_new_attempts(pending, mailoutbox):
+    Notification.objects.filter(pk=pending.pk).update(status=DeliveryStatus.FAILED, attempts=5)
+    assert delivery.requeue(Notification.objects.all()) == 1
+    assert delivery.deliver(pending.pk) == "sent"
+    assert len(mailoutbox) == 1
+
+
+def test_relay_returns_due_rows_and_reclaims_rows_of_dead_workers(pending, settings):
+    settings.NOTIFICATION_STALE_SECONDS = 600
+    assert delivery.due_ids() == [pending.pk]
+    Notification.objects.filter(pk=pending.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now() - timedelta(seconds=30)
+    )
+    assert delivery.due_ids() == []
+    Notification.objects.filter(pk=pending.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=601)
+    )
+    assert delivery.due_ids() == [pending.pk]
+
+
+def test_a_claimed_row_cannot_be_claimed_again(pending):
+    assert delivery.claim(pending.pk) is not None
+    assert delivery.claim(pending.pk) is None

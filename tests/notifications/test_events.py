@@ -1,0 +1,139 @@
+"""Recipient rules: who hears of each event, and only they."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from apps.applications.models import (
+    ActivityValidation,
+    ApplicationState,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    Transition,
+)
+from apps.applications.services import course_plan_send
+from apps.notifications import events
+from apps.notifications.models import Notification
+from tests.applications.plan_helpers import add_activity
+from tests.factories import CallFactory, UserFactory
+
+
+def addresses(event_name: str) -> set[str]:
+    return set(Notification.objects.filter(event=event_name).values_list("email", flat=True))
+
+
+@pytest.fixture
+def application(student):
+    from apps.applications.models import Application
+
+    add_activity(student)
+    return Application.objects.create(student=student, call=CallFactory())
+
+
+def transition_to(application, state, actor):
+    return Transition.objects.create(
+        application=application, actor=actor, from_state="draft", to_state=state
+    )
+
+
+@pytest.mark.django_db
+def test_submission_reaches_the_dri_mailbox_and_opted_in_dri_users(application, student, settings):
+    settings.DRI_MAILBOX = "dri-box@school.example"
+    UserFactory(email="keen@school.example", role="dri", notify_new_applications=True)
+    UserFactory(email="quiet@school.example", role="dri", notify_new_applications=False)
+    UserFactory(email="dfi@school.example", role="dfi", notify_new_applications=True)
+    events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
+    assert addresses("application_submitted") == {"dri-box@school.example", "keen@school.example"}
+
+
+@pytest.mark.django_db
+def test_submission_without_mailbox_or_opt_in_reaches_nobody(application, student, settings):
+    settings.DRI_MAILBOX = ""
+    events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "state",
+    [
+        ApplicationState.CHANGES_REQUESTED,
+        ApplicationState.NOMINATED,
+        ApplicationState.REFUSED,
+        ApplicationState.ACCEPTED,
+        ApplicationState.HOST_REFUSED,
+        ApplicationState.COMPLETED,
+    ],
+)
+def test_every_decision_reaches_the_student_only(application, student, dri, state):
+    events.announce_transition(transition_to(application, state, dri))
+    assert addresses("application_decision") == {student.email}
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "state",
+    [ApplicationState.UNDER_REVIEW, ApplicationState.WITHDRAWN, ApplicationState.IN_MOBILITY],
+)
+def test_moves_that_ask_nothing_of_anyone_are_silent(application, dri, state):
+    events.announce_transition(transition_to(application, state, dri))
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_course_plan_sent_reaches_the_students_advisor(student, advisor, other_advisor):
+    activity = add_activity(student)
+    course_plan = CoursePlan.objects.create(activity=activity)
+    CourseLine.objects.create(
+        course_plan=course_plan,
+        code="C1",
+        title="Networks",
+        ects=6,
+        semester="S1",
+        home_requirement="RES101",
+    )
+    course_plan_send(course_plan)
+    assert course_plan.status == CoursePlanStatus.PENDING
+    assert addresses("course_plan_to_review") == {advisor.email}
+
+
+@pytest.mark.django_db
+def test_course_plan_decided_reaches_the_student(student):
+    course_plan = CoursePlan.objects.create(activity=add_activity(student))
+    events.announce_course_plan_decided(course_plan)
+    assert addresses("course_plan_decided") == {student.email}
+
+
+@pytest.mark.django_db
+def test_validation_request_reaches_dfi_and_dri(student, dri, dfi, advisor):
+    activity = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="summer_school",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    activity.validation_requested_at = timezone.now()
+    events.announce_validation_requested(activity)
+    assert addresses("validation_requested") == {dri.email, dfi.email}
+
+
+@pytest.mark.django_db
+def test_validation_decision_reaches_the_student(student, dfi):
+    activity = add_activity(student)
+    validation = ActivityValidation.objects.create(
+        activity=activity, body="DFI", approved=True, decided_by=dfi
+    )
+    events.announce_activity_validated(validation.pk, activity)
+    assert addresses("activity_validated") == {student.email}
+
+
+@pytest.mark.django_db
+def test_inactive_advisor_is_not_written_to(student, advisor):
+    advisor.is_active = False
+    advisor.save()
+    assert events.advisor_of(student) == []

@@ -1,0 +1,106 @@
+import pytest
+from django.urls import reverse
+
+from apps.notifications.events import CALL_CLOSING
+from apps.notifications.models import Notification
+from apps.notifications.outbox import Recipient, queue
+from tests.factories import CallFactory
+
+
+def notify(user, key="k"):
+    call = CallFactory()
+    (pk,) = queue(
+        CALL_CLOSING,
+        key=key,
+        recipients=[Recipient.of(user)],
+        context={"call": call.pk, "days": 7},
+        link=reverse("applications:application_list"),
+    )
+    return Notification.objects.get(pk=pk)
+
+
+@pytest.mark.django_db
+def test_bell_shows_unread_count(client, student):
+    notify(student, "a")
+    notify(student, "b")
+    client.force_login(student)
+    content = client.get(reverse("programmes:catalogue")).content.decode()
+    assert 'data-unread="2"' in content
+
+
+@pytest.mark.django_db
+def test_list_shows_own_notifications_with_flat_queries(
+    client, student, other_student, django_assert_max_num_queries
+):
+    for number in range(30):
+        notify(student, f"n{number}")
+    notify(other_student, "theirs")
+    client.force_login(student)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notifications:list"))
+    rows = response.context["page"].object_list
+    assert len(rows) == 25
+    assert all(row.recipient_id == student.pk for row in rows)
+
+
+@pytest.mark.django_db
+def test_open_marks_read_and_goes_to_the_page(client, student):
+    notification = notify(student)
+    client.force_login(student)
+    response = client.post(reverse("notifications:open", args=[notification.pk]))
+    assert response.url == reverse("applications:application_list")
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+@pytest.mark.django_db
+def test_someone_elses_notification_is_404(client, student, other_student):
+    notification = notify(student)
+    client.force_login(other_student)
+    assert client.post(reverse("notifications:open", args=[notification.pk])).status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+@pytest.mark.django_db
+def test_mark_all_read(client, student, other_student):
+    notify(student, "a")
+    theirs = notify(other_student, "b")
+    client.force_login(student)
+    client.post(reverse("notifications:read_all"))
+    assert not student.notifications.filter(read_at__isnull=True).exists()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+@pytest.mark.django_db
+def test_anonymous_goes_to_login(client):
+    response = client.get(reverse("notifications:list"))
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_preferences_language_and_dri_opt_in(client, dri, student):
+    client.force_login(dri)
+    client.post(
+        reverse("notifications:preferences"),
+        {"language": "en", "notify_new_applications": "on"},
+    )
+    dri.refresh_from_db()
+    assert dri.language == "en" and dri.notify_new_applications
+
+    client.force_login(student)
+    client.post(
+        reverse("notifications:preferences"),
+        {"language": "en", "notify_new_applications": "on"},
+    )
+    student.refresh_from_db()
+    assert student.language == "en" and not student.notify_new_applications
+
+
+@pytest.mark.django_db
+def test_bad_preferences_change_nothing(client, dri):
+    client.force_login(dri)
+    client.post(reverse("notifications:preferences"), {"language": "xx"})
+    dri.refresh_from_db()
+    assert dri.language == "fr"

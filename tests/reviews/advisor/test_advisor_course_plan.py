@@ -1,0 +1,212 @@
+"""The advisor's review of one course plan version: a decision per line, versions, diff."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications import services
+from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from tests.applications.factories import login, messages_of
+from tests.reviews.advisor.builders import approve_all, record_all, sent_course_plan
+
+REVIEW_MAX_QUERIES = 14
+
+
+def review_url(course_plan):
+    return reverse("reviews:advisor_course_plan", args=[course_plan.pk])
+
+
+@pytest.fixture
+def course_plan(student):
+    return sent_course_plan(student, lines=2)
+
+
+def first_line(course_plan):
+    return course_plan.lines.order_by("pk").first()
+
+
+def as_lines(course_plan, **changes_by_code):
+    """The version's lines as the student's form sends them, with some fields changed."""
+    return [
+        {
+            "code": line.code,
+            "title": line.title,
+            "ects": line.ects,
+            "semester": line.semester,
+            "home_requirement": line.home_requirement,
+            **changes_by_code.get(line.code, {}),
+        }
+        for line in course_plan.lines.order_by("pk")
+    ]
+
+
+def test_advisor_sees_each_line_with_a_decision_form(client, advisor, course_plan):
+    response = login(client, advisor).get(review_url(course_plan))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [line for line, _form in rows] == list(course_plan.lines.order_by("pk"))
+    assert all(form is not None for _line, form in rows)
+    assert response.context["can_decide"]
+    assert response.context["diff"] is None
+    content = response.content.decode()
+    assert 'name="decision" value="reject"' in content
+    assert f'for="line-{rows[0][0].pk}-comment"' in content
+
+
+def test_approving_a_line(client, advisor, course_plan):
+    line = first_line(course_plan)
+    response = login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "approve", "comment": ""}
+    )
+    assert response.url == review_url(course_plan)
+    assert messages_of(response) == [f"Decision on {line.code} recorded."]
+    line.refresh_from_db()
+    assert (line.decision, line.decided_by) == (LineDecision.APPROVED, advisor)
+    page = client.get(review_url(course_plan))
+    decided = dict(page.context["rows"])
+    assert decided[line] is None  # no form any more on a decided line
+
+
+def test_rejecting_every_line_requests_changes(client, advisor, course_plan):
+    login(client, advisor)
+    for line in course_plan.lines.all():
+        client.post(
+            review_url(course_plan),
+            {"line": line.pk, "decision": "reject", "comment": "Already taken in 2A."},
+        )
+    course_plan.refresh_from_db()
+    assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+    assert not client.get(review_url(course_plan)).context["can_decide"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"decision": "reject", "comment": " "}, "comment"), ({"comment": "ok"}, "decision")],
+)
+def test_bad_decision_is_a_form_error_and_nothing_is_saved(
+    client, advisor, course_plan, data, field
+):
+    line = first_line(course_plan)
+    response = login(client, advisor).post(review_url(course_plan), {"line": line.pk, **data})
+    assert response.status_code == 400
+    bound = dict(response.context["rows"])[line]
+    assert field in bound.errors
+    line.refresh_from_db()
+    assert line.decision == LineDecision.PENDING
+
+
+def test_a_line_of_another_course_plan_is_not_found(client, advisor, student, course_plan):
+    elsewhere = first_line(sent_course_plan(student, lines=1))
+    response = login(client, advisor).post(
+        review_url(course_plan), {"line": elsewhere.pk, "decision": "approve"}
+    )
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.decision == LineDecision.PENDING
+
+
+def test_another_advisor_finds_nothing(client, other_advisor, course_plan):
+    login(client, other_advisor)
+    assert client.get(review_url(course_plan)).status_code == 404
+    line = first_line(course_plan)
+    response = client.post(review_url(course_plan), {"line": line.pk, "decision": "approve"})
+    assert response.status_code == 404
+    line.refresh_from_db()
+    assert line.decision == LineDecision.PENDING
+
+
+@pytest.mark.parametrize("who", ["student", "dfi", "dri"])
+def test_students_and_staff_cannot_decide(client, request, course_plan, who):
+    line = first_line(course_plan)
+    login(client, request.getfixturevalue(who))
+    assert client.get(review_url(course_plan)).status_code == 403
+    response = client.post(review_url(course_plan), {"line": line.pk, "decision": "approve"})
+    assert response.status_code == 403
+    line.refresh_from_db()
+    assert line.decision == LineDecision.PENDING
+
+
+def test_a_draft_stays_private(client, advisor, student):
+    draft = sent_course_plan(student, status=CoursePlanStatus.DRAFT)
+    assert login(client, advisor).get(review_url(draft)).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, course_plan):
+    assert client.get(review_url(course_plan)).url.startswith(reverse("login"))
+
+
+def test_an_approved_version_stays_intact_and_the_edit_comes_as_a_new_version_with_its_diff(
+    client, advisor, student, course_plan
+):
+    approve_all(course_plan, advisor)
+    kept, changed = course_plan.lines.order_by("pk")
+    lines = as_lines(course_plan, **{changed.code: {"title": "Deep learning", "ects": 7}})
+    lines.append({**lines[0], "code": "NEW1", "title": "Ethics"})
+    new_version = services.course_plan_replace_lines(
+        actor=student, activity=course_plan.activity, lines=lines
+    )
+
+    course_plan.refresh_from_db()
+    assert course_plan.status == CoursePlanStatus.APPROVED
+    assert list(course_plan.lines.values_list("title", "decision")) == [
+        (kept.title, LineDecision.APPROVED),
+        (changed.title, LineDecision.APPROVED),
+    ]
+
+    response = login(client, advisor).get(review_url(new_version))
+    diff = response.context["diff"]
+    assert [line.code for line in diff.added] == ["NEW1"]
+    assert diff.removed == []
+    (change,) = diff.changed
+    assert change.previous == changed
+    assert [field.name for field in change.fields] == ["title", "ects"]
+    assert {line.code: form is not None for line, form in response.context["rows"]} == {
+        kept.code: False,  # unchanged: the approval carries over
+        changed.code: True,
+        "NEW1": True,
+    }
+    content = response.content.decode()
+    assert "What changed since version 1" in content
+    assert "Deep learning" in content
+
+
+def test_an_older_version_is_read_only(client, advisor, student, course_plan):
+    new_version = services.course_plan_replace_lines(
+        actor=student,
+        activity=course_plan.activity,
+        lines=as_lines(course_plan, **{first_line(course_plan).code: {"title": "Other"}}),
+    )
+    response = login(client, advisor).get(review_url(course_plan))
+    assert not response.context["is_latest"]
+    assert all(form is None for _line, form in response.context["rows"])
+    assert "read only" in response.content.decode()
+    assert [v.pk for v in response.context["versions"]] == [new_version.pk, course_plan.pk]
+    line = first_line(course_plan)
+    refused = client.post(review_url(course_plan), {"line": line.pk, "decision": "approve"})
+    assert "Version 1 has been replaced by a newer one" in messages_of(refused)[0]
+    line.refresh_from_db()
+    assert line.decision == LineDecision.PENDING
+
+
+def test_missing_credits_are_shown_once_the_student_recorded_them(client, advisor, course_plan):
+    approve_all(course_plan, advisor)
+    record_all(course_plan, obtained=4)
+    response = login(client, advisor).get(review_url(course_plan))
+    credits = response.context["credits"]
+    assert (credits.planned, credits.obtained, credits.missing) == (12, 8, 4)
+    assert "Credits obtained abroad" in response.content.decode()
+
+
+def test_review_page_queries_stay_flat(client, advisor, student, django_assert_max_num_queries):
+    first = sent_course_plan(student, lines=40)
+    approve_all(first, advisor)
+    lines = as_lines(first, **{line.code: {"title": "Changed"} for line in first.lines.all()[:20]})
+    new_version = services.course_plan_replace_lines(
+        actor=student, activity=first.activity, lines=lines
+    )
+    CourseLine.objects.filter(course_plan=new_version).update(ects_obtained=3)
+    login(client, advisor)
+    with django_assert_max_num_queries(REVIEW_MAX_QUERIES):
+        response = client.get(review_url(new_version))
+    assert len(response.context["rows"]) == 40
+    assert len(response.context["diff"].changed) == 20
+    assert CoursePlan.objects.filter(activity=first.activity).count() == 2

@@ -1,0 +1,87 @@
+"""The advisor's queue: the latest versions awaiting them, of their own students only."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications import services
+from apps.applications.models import CoursePlanStatus, LineDecision
+from tests.applications.factories import login
+from tests.factories import StudentProfileFactory
+from tests.reviews.advisor.builders import dossier_abroad, sent_course_plan
+
+QUEUE_URL = reverse("reviews:advisor_queue")
+QUEUE_MAX_QUERIES = 10
+
+
+def test_advisor_sees_their_students_plans_with_lines_pending(client, advisor, student):
+    course_plan = sent_course_plan(student, lines=3)
+    first = course_plan.lines.first()
+    first.decision = LineDecision.APPROVED
+    first.save()
+    response = login(client, advisor).get(QUEUE_URL)
+    assert response.status_code == 200
+    (row,) = response.context["page"].object_list
+    assert row == course_plan
+    assert (row.pending_count, row.line_count) == (2, 3)
+    content = response.content.decode()
+    assert reverse("reviews:advisor_course_plan", args=[course_plan.pk]) in content
+    assert "2 of 3" in content
+    assert str(student) in content
+
+
+def test_other_advisors_students_drafts_and_decided_plans_are_left_out(
+    client, advisor, student, other_student
+):
+    sent_course_plan(other_student)
+    sent_course_plan(student, status=CoursePlanStatus.DRAFT)
+    sent_course_plan(student, status=CoursePlanStatus.APPROVED)
+    response = login(client, advisor).get(QUEUE_URL)
+    assert list(response.context["page"].object_list) == []
+    assert "No course plan awaits your decision." in response.content.decode()
+
+
+def test_only_the_latest_version_is_listed(client, advisor, student):
+    first = sent_course_plan(student, lines=1)
+    line = {"code": "X1", "title": "New", "ects": 6, "semester": "Fall", "home_requirement": "E"}
+    second = services.course_plan_replace_lines(
+        actor=student, activity=first.activity, lines=[line]
+    )
+    response = login(client, advisor).get(QUEUE_URL)
+    assert list(response.context["page"].object_list) == [second]
+
+
+def test_students_back_from_mobility_are_listed_for_recognition(client, advisor, student):
+    application, course_plan = dossier_abroad(student, advisor)
+    response = login(client, advisor).get(QUEUE_URL)
+    (row,) = response.context["recognitions"]
+    assert row == application
+    assert row.recognition_plan_pk == course_plan.pk
+    assert reverse("reviews:return_recognition", args=[course_plan.pk]) in (
+        response.content.decode()
+    )
+
+
+def test_queue_is_paginated_in_flat_queries(
+    client, advisor, django_assert_max_num_queries, settings
+):
+    settings.CATALOGUE_PAGE_SIZE = 20
+    for _index in range(25):
+        student = StudentProfileFactory(advisor=advisor).user
+        sent_course_plan(student, lines=3)
+        dossier_abroad(student, advisor)
+    login(client, advisor)
+    with django_assert_max_num_queries(QUEUE_MAX_QUERIES):
+        response = client.get(QUEUE_URL)
+    assert len(response.context["page"].object_list) == 20
+    assert len(response.context["recognitions"]) == 25
+    second = client.get(QUEUE_URL, {"page": 2})
+    assert len(second.context["page"].object_list) == 5
+
+
+@pytest.mark.parametrize("who", ["student", "dfi", "dri"])
+def test_other_roles_are_forbidden(client, request, who):
+    assert login(client, request.getfixturevalue(who)).get(QUEUE_URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(QUEUE_URL).url.startswith(reverse("login"))

@@ -1,0 +1,175 @@
+"""Confirming an allocation nominates every placed student in one transaction, or nobody."""
+
+import pytest
+
+from apps.applications import services as student_services
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application, Transition
+from apps.reviews.services.allocation import allocation_confirm, allocation_proposal
+from apps.reviews.services.decisions import application_nominate
+from tests.factories import AgreementFactory, CallFactory
+from tests.reviews.allocation.builders import S, holding_seat, waiting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    return CallFactory(academic_year=2027)
+
+
+@pytest.fixture
+def world(call):
+    """Three students for one seat at Alpha, then Beta (one seat), then outside partnerships."""
+    alpha = AgreementFactory(partner__name="Alpha", seats_per_year=1)
+    beta = AgreementFactory(partner__name="Beta", seats_per_year=1)
+    best = waiting(call, [alpha, beta], score="18")
+    middle = waiting(call, [alpha, beta], score="15")
+    last = waiting(call, [alpha, beta], score="12")
+    return {"alpha": alpha, "beta": beta, "best": best, "middle": middle, "last": last}
+
+
+def proposed_decisions(call) -> dict[int, int | None]:
+    allocation = allocation_proposal(call).allocation
+    return {
+        outcome.applicant_id: outcome.choice.choice_id if outcome.choice else None
+        for outcome in allocation.outcomes
+    }
+
+
+def choice(application: Application, rank: int):
+    return application.choices.get(rank=rank)
+
+
+def states(*applications: Application) -> list[str]:
+    return [Application.objects.get(pk=application.pk).state for application in applications]
+
+
+def test_confirm_nominates_every_placed_student_to_their_allocated_choice(call, world, dri):
+    nominated = allocation_confirm(actor=dri, call=call, decisions=proposed_decisions(call))
+    assert [application.pk for application in nominated] == sorted(
+        [world["best"].pk, world["middle"].pk]
+    )
+    best, middle, last = (Application.objects.get(pk=world[name].pk) for name in ("best", "middle", "last"))
+    assert (best.state, best.nominated_choice) == (S.NOMINATED, choice(best, 1))
+    assert (middle.state, middle.nominated_choice) == (S.NOMINATED, choice(middle, 2))
+    assert (last.state, last.nominated_choice) == (S.SUBMITTED, None)
+    transition = Transition.objects.get(application=middle)
+    assert (transition.actor, transition.from_state, transition.to_state) == (
+        dri,
+        S.SUBMITTED,
+        S.NOMINATED,
+    )
+    assert transition.comment == "Seat allocation, choice 2: Beta"
+
+
+def test_staff_adjustments_are_what_gets_nominated(call, world, dri):
+    decisions = {
+        world["best"].pk: choice(world["best"], 2).pk,
+        world["middle"].pk: None,
+        world["last"].pk: choice(world["last"], 1).pk,
+    }
+    allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert states(world["best"], world["middle"], world["last"]) == [
+        S.NOMINATED,
+        S.SUBMITTED,
+        S.NOMINATED,
+    ]
+    assert Application.objects.get(pk=world["last"].pk).nominated_choice == choice(world["last"], 1)
+
+
+def test_one_refused_nomination_nominates_nobody(call, world, dri):
+    decisions = proposed_decisions(call)
+    middle = world["middle"]
+    student_services.application_withdraw(actor=middle.student, application=middle)
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons == [
+        "Nothing was nominated.",
+        f"{middle.student}: This application is withdrawn: it cannot become nominated.",
+    ]
+    assert states(world["best"], middle, world["last"]) == [S.SUBMITTED, S.WITHDRAWN, S.SUBMITTED]
+    assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+
+
+def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
+    decisions = {
+        world["best"].pk: choice(world["best"], 1).pk,
+        world["middle"].pk: choice(world["middle"], 1).pk,
+        world["last"].pk: None,
+    }
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons == [
+        "Nothing was nominated.",
+        f"{world['alpha']}: 2 students for 1 seats left.",
+    ]
+    assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
+
+
+def test_a_seat_taken_since_the_page_was_shown_is_not_given_twice(call, world, dri):
+    decisions = proposed_decisions(call)
+    elsewhere = waiting(CallFactory(academic_year=2027), [world["beta"]])
+    application_nominate(actor=dri, application=elsewhere, choice=elsewhere.choices.get())
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert f"{world['beta']}: 1 students for 0 seats left." in refused.value.reasons
+    assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
+
+
+def test_an_application_submitted_since_the_page_was_shown_refuses_the_confirmation(
+    call, world, dri
+):
+    decisions = proposed_decisions(call)
+    newcomer = waiting(call, [world["alpha"]], score="20")
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons[1] == (
+        "Since the page was shown, these applications entered the allocation: "
+        f"{newcomer.student}. Review the new proposal."
+    )
+    assert not Transition.objects.exists()
+
+
+def test_a_destination_of_another_application_is_refused(call, world, dri):
+    decisions = proposed_decisions(call)
+    decisions[world["last"].pk] = choice(world["best"], 2).pk
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons[1] == (
+        f"These destinations are not choices of their applications: {world['last'].pk}."
+    )
+    assert not Transition.objects.exists()
+
+
+def test_seats_held_by_earlier_nominations_count_on_confirmation(call, dri):
+    agreement = AgreementFactory(seats_per_year=1)
+    holding_seat(CallFactory(academic_year=2027), agreement, state=S.ACCEPTED)
+    application = waiting(call, [agreement])
+    with pytest.raises(ServiceError):
+        allocation_confirm(
+            actor=dri, call=call, decisions={application.pk: application.choices.get().pk}
+        )
+    assert states(application) == [S.SUBMITTED]
+
+
+def test_nobody_placed_nominates_nobody(call, dri):
+    agreement = AgreementFactory(seats_per_year=0)
+    application = waiting(call, [agreement])
+    assert allocation_confirm(actor=dri, call=call, decisions={application.pk: None}) == []
+    assert states(application) == [S.SUBMITTED]
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_only_the_dri_confirms(request, call, world, persona):
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(
+            actor=request.getfixturevalue(persona), call=call, decisions=proposed_decisions(call)
+        )
+    assert refused.value.reasons == ["Only the international relations office allocates seats."]
+    assert not Transition.objects.exists()
+
+
+def test_an_administrator_confirms(call, world, admin_user):
+    allocation_confirm(actor=admin_user, call=call, decisions=proposed_decisions(call))
+    assert states(world["best"]) == [S.NOMINATED]

@@ -1,0 +1,211 @@
+"""The DRI review queue: who may see it, what it lists, its filters, sort, counts, pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.applications.models import ActivityKind, ApplicationState, CoursePlanStatus
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    ChoiceFactory,
+    CoursePlanFactory,
+    login,
+    plan_for,
+)
+from tests.factories import AgreementFactory, CallFactory, PartnerFactory, StudentProfileFactory
+from tests.reviews.dri.builders import in_state
+
+S = ApplicationState
+QUEUE = reverse("reviews:queue")
+
+
+def applicant(*, state=S.SUBMITTED, first_name="Ada", last_name="Lovelace", **fields):
+    """An application past the draft stage, with no choice yet."""
+    profile = StudentProfileFactory(user__first_name=first_name, user__last_name=last_name)
+    return in_state(ApplicationFactory(student=profile.user, **fields), state)
+
+
+def choose(application, *, rank=1, agreement=None, **activity_fields):
+    activity = ActivityFactory(plan=plan_for(application.student), **activity_fields)
+    return ChoiceFactory(application=application, rank=rank, activity=activity, agreement=agreement)
+
+
+def rows(response):
+    return list(response.context["page"].object_list)
+
+
+def listed(client, user, **params):
+    response = login(client, user).get(QUEUE, params)
+    assert response.status_code == 200
+    return rows(response)
+
+
+@pytest.mark.parametrize("persona", ["dri", "dfi", "admin_user"])
+def test_staff_see_every_application_past_the_draft(client, db, request, persona):
+    waiting = applicant()
+    ApplicationFactory()  # a draft: not in the queue
+    response = login(client, request.getfixturevalue(persona)).get(QUEUE)
+    assert response.status_code == 200
+    assert rows(response) == [waiting]
+    content = response.content.decode()
+    assert reverse("reviews:dossier", args=[waiting.pk]) in content
+    assert reverse("reviews:queue_export") in content
+
+
+@pytest.mark.parametrize("persona", ["student", "advisor"])
+def test_students_and_advisors_are_refused(client, request, persona):
+    assert login(client, request.getfixturevalue(persona)).get(QUEUE).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    assert client.get(QUEUE).url.startswith(reverse("login"))
+
+
+def test_filter_by_call_and_academic_year(client, dri):
+    this_year = applicant(call=CallFactory(academic_year=2027))
+    next_year = applicant(call=CallFactory(academic_year=2028))
+    assert listed(client, dri, call=this_year.call_id) == [this_year]
+    assert listed(client, dri, year=2028) == [next_year]
+
+
+def test_filter_by_state(client, dri):
+    applicant()
+    nominated = applicant(state=S.NOMINATED)
+    assert listed(client, dri, state=S.NOMINATED) == [nominated]
+
+
+def test_filter_by_partner_of_any_choice(client, dri):
+    partner = PartnerFactory()
+    second_choice = applicant()
+    choose(second_choice, rank=1, agreement=AgreementFactory())
+    choose(second_choice, rank=2, agreement=AgreementFactory(partner=partner))
+    choose(applicant(), agreement=AgreementFactory())
+    assert listed(client, dri, partner=partner.pk) == [second_choice]
+
+
+def test_filter_by_destination_country_of_agreement_or_own_host(client, dri):
+    under_agreement = applicant()
+    choose(
+        under_agreement, agreement=AgreementFactory(partner=PartnerFactory(country="JP")), country="DE"
+    )
+    own_host = applicant()
+    choose(own_host, agreement=None, country="JP")
+    elsewhere = applicant()
+    choose(elsewhere, agreement=AgreementFactory(partner=PartnerFactory(country="CA")), country="JP")
+    assert set(listed(client, dri, country="JP")) == {under_agreement, own_host}
+
+
+def test_filter_by_programme_kind(client, dri):
+    master = applicant()
+    choose(master, kind=ActivityKind.MASTER, agreement=None)
+    choose(applicant(), kind=ActivityKind.EXCHANGE_SEMESTER, agreement=None)
+    assert listed(client, dri, kind=ActivityKind.MASTER) == [master]
+
+
+def test_filter_by_rule_errors_when_submitted(client, dri):
+    with_errors = applicant(snapshot_has_errors=True)
+    clean = applicant()
+    assert listed(client, dri, has_errors="true") == [with_errors]
+    assert listed(client, dri, has_errors="false") == [clean]
+
+
+def test_filter_by_course_plans_approved_reads_the_latest_version_of_each_study(client, dri):
+    approved = applicant()
+    activity = choose(approved, agreement=None).activity
+    CoursePlanFactory(activity=activity, version=1, status=CoursePlanStatus.CHANGES_REQUESTED)
+    CoursePlanFactory(activity=activity, version=2, status=CoursePlanStatus.APPROVED)
+    superseded = applicant()
+    activity = choose(superseded, agreement=None).activity
+    CoursePlanFactory(activity=activity, version=1, status=CoursePlanStatus.APPROVED)
+    CoursePlanFactory(activity=activity, version=2, status=CoursePlanStatus.PENDING)
+    one_missing = applicant()
+    activity = choose(one_missing, agreement=None).activity
+    CoursePlanFactory(activity=activity, status=CoursePlanStatus.APPROVED)
+    choose(one_missing, rank=2, agreement=None)  # a second study stay without a course plan
+    no_choice = applicant()
+    assert listed(client, dri, course_plan_approved="true") == [approved]
+    assert set(listed(client, dri, course_plan_approved="false")) == {
+        superseded,
+        one_missing,
+        no_choice,
+    }
+
+
+@pytest.mark.parametrize(
+    "search", ["lovelace", "ADA LOVE", "ada.l@example", "S-4242"], ids=str
+)
+def test_search_by_name_email_or_student_number(client, dri, search):
+    found = applicant()
+    found.student.email = "ada.l@example.org"
+    found.student.save()
+    profile = found.student.student_profile
+    profile.student_number = "S-4242"
+    profile.save()
+    applicant(first_name="Grace", last_name="Hopper")
+    assert listed(client, dri, q=search) == [found]
+
+
+def test_sort_by_each_column_both_ways(client, dri):
+    now = timezone.now()
+    zoe = applicant(first_name="Zoe", last_name="Adams", state=S.NOMINATED, ranking_score=12)
+    bob = applicant(first_name="Bob", last_name="Young", state=S.SUBMITTED, ranking_score=None)
+    amy = applicant(first_name="Amy", last_name="Young", state=S.UNDER_REVIEW, ranking_score=15)
+    for days, application in enumerate([bob, zoe, amy]):
+        in_state(application, application.state, submitted_at=now + timedelta(days=days))
+    assert listed(client, dri) == [bob, zoe, amy]  # oldest submission first by default
+    assert listed(client, dri, sort="-submitted") == [amy, zoe, bob]
+    assert listed(client, dri, sort="name") == [zoe, amy, bob]
+    assert listed(client, dri, sort="-name") == [bob, amy, zoe]
+    assert listed(client, dri, sort="state") == [bob, amy, zoe]  # the workflow's order
+    assert listed(client, dri, sort="-state") == [zoe, amy, bob]
+    assert listed(client, dri, sort="-score") == [amy, zoe, bob]  # no score: always last
+    assert listed(client, dri, sort="score") == [zoe, amy, bob]
+
+
+def test_column_headers_sort_and_say_how(client, dri):
+    applicant()
+    response = login(client, dri).get(QUEUE, {"sort": "name", "state": S.SUBMITTED})
+    links = response.context["sort_links"]
+    assert links["name"].aria_sort == "ascending"
+    assert links["name"].query == "sort=-name&state=submitted"
+    assert links["score"].aria_sort == "none"
+    assert 'aria-sort="ascending"' in response.content.decode()
+
+
+def test_counts_total_and_per_state_under_the_other_filters(client, dri):
+    call = CallFactory()
+    for state in (S.SUBMITTED, S.SUBMITTED, S.NOMINATED):
+        applicant(state=state, call=call)
+    applicant(state=S.SUBMITTED)  # another call
+    response = login(client, dri).get(QUEUE, {"call": call.pk, "state": S.SUBMITTED})
+    assert response.context["page"].paginator.count == 2
+    counts = {row.key: row.count for row in response.context["state_counts"]}
+    assert counts[S.SUBMITTED] == 2
+    assert counts[S.NOMINATED] == 1  # what choosing that state would show
+    assert counts[S.REFUSED] == 0
+    assert S.DRAFT not in counts
+    content = response.content.decode()
+    assert "2 applications match these filters" in content
+    assert f"?call={call.pk}&amp;state=nominated" in content
+
+
+def test_pages_of_fifty(client, dri):
+    for _index in range(51):
+        applicant()
+    first = login(client, dri).get(QUEUE)
+    assert len(rows(first)) == 50
+    second = client.get(QUEUE, {"page": 2})
+    assert len(rows(second)) == 1
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_a_bad_filter_value_is_a_form_error_not_a_crash(client, dri):
+    waiting = applicant()
+    response = login(client, dri).get(QUEUE, {"state": "bogus", "partner": "999999"})
+    assert response.status_code == 200
+    assert set(response.context["filter"].errors) == {"state", "partner"}
+    assert rows(response) == [waiting]  # the invalid filters select nothing out
+    assert "invalid-feedback" in response.content.decode()

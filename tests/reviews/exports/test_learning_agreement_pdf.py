@@ -1,0 +1,120 @@
+"""The printable learning agreement: a PDF attachment for the student, their advisor and staff."""
+
+import io
+import sys
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.applications.factories import CourseLineFactory, login, messages_of
+from tests.reviews.exports.builders import application_to, days_ago, host, nominate, version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agreement(student, advisor, dri):
+    application, activity = application_to(student, host())
+    version(activity, 1, advisor=advisor, decided=days_ago(20))
+    nominate(application, dri, at=days_ago(10))
+    version(
+        activity,
+        2,
+        courses=[{"code": "CS4242", "title": "Quantum Computing", "ects": 5, "semester": "Spring"}],
+    )
+    return application, activity
+
+
+def pdf_url(application, activity, number=None):
+    if number is None:
+        return reverse("reviews:learning_agreement_pdf", args=[application.pk, activity.pk])
+    return reverse(
+        "reviews:learning_agreement_version_pdf", args=[application.pk, activity.pk, number]
+    )
+
+
+def pdf_text(response) -> str:
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_student_downloads_the_latest_version(client, student, agreement):
+    response = login(client, student).get(pdf_url(*agreement))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "-v2.pdf" in response["Content-Disposition"]
+    text = pdf_text(response)
+    assert student.get_full_name() in text
+    assert "Quantum Computing" in text
+    assert "Technische Universität Berlin" in text
+
+
+def test_an_earlier_version_with_its_approvals(client, student, advisor, dri, agreement):
+    response = login(client, student).get(pdf_url(*agreement, number=1))
+
+    assert response.status_code == 200
+    text = pdf_text(response)
+    assert "Distributed Systems" in text
+    assert "Quantum Computing" not in text
+    assert "18.5" in text  # the total
+    assert advisor.get_full_name() in text
+    assert dri.get_full_name() in text  # the nomination
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_advisor_and_staff_download_it(client, request, agreement, persona):
+    response = login(client, request.getfixturevalue(persona)).get(pdf_url(*agreement))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("persona", ["other_student", "other_advisor"])
+def test_others_get_404(client, request, agreement, persona):
+    response = login(client, request.getfixturevalue(persona)).get(pdf_url(*agreement))
+
+    assert response.status_code == 404
+
+
+def test_a_version_that_does_not_exist_is_404(client, student, agreement):
+    response = login(client, student).get(pdf_url(*agreement, number=7))
+
+    assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, agreement):
+    url = pdf_url(*agreement)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_without_weasyprint_the_reader_is_told_and_sent_back(
+    client, student, agreement, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it now fails
+    application, _activity = agreement
+
+    response = login(client, student).get(pdf_url(*agreement))
+
+    assert response.status_code == 302
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == [
+        "Printing to PDF is not available on this server; ask the IT team."
+    ]
+
+
+def test_query_count_is_flat(client, student, agreement, django_assert_max_num_queries):
+    application, activity = agreement
+    CourseLineFactory.create_batch(60, course_plan=activity.course_plans.get(version=2))
+    login(client, student)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(pdf_url(application, activity))
+
+    assert "Quantum Computing" in pdf_text(response)

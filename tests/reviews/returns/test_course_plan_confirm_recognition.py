@@ -1,0 +1,176 @@
+"""The advisor confirms the recognition of the credits obtained: the dossier is completed."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.errors import ServiceError
+from apps.applications.models import ApplicationState, CourseLine, CoursePlanStatus, Transition
+from apps.reviews.services.returns import course_plan_confirm_recognition
+from tests.applications.factories import login, messages_of
+from tests.reviews.advisor.builders import (
+    approve_all,
+    dossier_abroad,
+    record_all,
+    sent_course_plan,
+    with_transcript,
+)
+
+RECOGNITION_MAX_QUERIES = 12
+
+
+def recognition_url(course_plan):
+    return reverse("reviews:return_recognition", args=[course_plan.pk])
+
+
+def ready(student, advisor, state=ApplicationState.RETURNED):
+    """A dossier back from mobility, transcript uploaded, 4 of 6 ECTS obtained per course."""
+    application, course_plan = dossier_abroad(student, advisor, state=state)
+    with_transcript(application)
+    record_all(course_plan, obtained=4)
+    return application, course_plan
+
+
+def test_confirmation_completes_the_dossier(student, advisor):
+    application, course_plan = ready(student, advisor)
+    course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    course_plan.refresh_from_db()
+    application.refresh_from_db()
+    assert course_plan.recognition_confirmed_by == advisor
+    assert course_plan.recognition_confirmed_at is not None
+    assert application.state == ApplicationState.COMPLETED
+    last = Transition.objects.filter(application=application).last()
+    assert (last.actor, last.from_state, last.to_state) == (
+        advisor,
+        ApplicationState.RETURNED,
+        ApplicationState.COMPLETED,
+    )
+
+
+def test_still_in_mobility_is_refused_with_the_reason(student, advisor):
+    application, course_plan = ready(student, advisor, state=ApplicationState.IN_MOBILITY)
+    with pytest.raises(ServiceError, match="still in mobility"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.IN_MOBILITY
+
+
+def test_transcript_and_credits_are_required(student, advisor):
+    application, course_plan = dossier_abroad(student, advisor)
+    CourseLine.objects.filter(pk=course_plan.lines.first().pk).update(ects_obtained=6)
+    with pytest.raises(ServiceError) as refused:
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    missing = course_plan.lines.order_by("pk").last().code
+    assert refused.value.reasons == [
+        "The host's transcript of records is not uploaded yet.",
+        f"The ECTS obtained are not entered yet for: {missing}.",
+    ]
+    course_plan.refresh_from_db()
+    assert course_plan.recognition_confirmed_at is None
+
+
+@pytest.mark.parametrize("who", ["other_advisor", "student", "dfi", "dri", "admin_user"])
+def test_only_the_students_advisor_confirms(request, student, advisor, who):
+    application, course_plan = ready(student, advisor)
+    with pytest.raises(ServiceError):
+        course_plan_confirm_recognition(actor=request.getfixturevalue(who), course_plan=course_plan)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+
+
+def test_twice_is_refused(student, advisor):
+    _application, course_plan = ready(student, advisor)
+    course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    with pytest.raises(ServiceError, match="already confirmed"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+
+
+def test_a_course_plan_not_approved_is_refused(student, advisor):
+    _application, course_plan = ready(student, advisor)
+    course_plan.status = CoursePlanStatus.CHANGES_REQUESTED
+    course_plan.save()
+    with pytest.raises(ServiceError, match="Only an approved course plan"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+
+
+def test_an_older_approved_version_is_refused(student, advisor):
+    _application, course_plan = ready(student, advisor)
+    newer = approve_all(
+        sent_course_plan(student, activity=course_plan.activity, version=2), advisor
+    )
+    with pytest.raises(ServiceError, match="Version 2 is the latest approved one"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    assert newer.recognition_confirmed_at is None
+
+
+def test_a_stay_the_student_never_left_for_is_refused(student, advisor):
+    _application, course_plan = ready(student, advisor, state=ApplicationState.ACCEPTED)
+    with pytest.raises(ServiceError, match="has not left"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+
+
+def test_page_shows_missing_credits_and_the_transcript(client, student, advisor):
+    application, course_plan = ready(student, advisor)
+    response = login(client, advisor).get(recognition_url(course_plan))
+    assert response.status_code == 200
+    credits = response.context["credits"]
+    assert (credits.planned, credits.obtained, credits.missing) == (12, 8, 4)
+    assert response.context["application"] == application
+    content = response.content.decode()
+    transcript = application.documents.get()
+    assert reverse("applications:document_download", args=[transcript.pk]) in content
+    assert "Confirm the recognition and complete the dossier" in content
+
+
+def test_advisor_confirms_from_the_page(client, student, advisor):
+    application, course_plan = ready(student, advisor)
+    response = login(client, advisor).post(recognition_url(course_plan))
+    assert response.url == recognition_url(course_plan)
+    assert messages_of(response) == ["Recognition confirmed: the student's dossier is completed."]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.COMPLETED
+    assert "Recognition confirmed by" in client.get(response.url).content.decode()
+
+
+def test_a_refusal_is_explained_on_the_page(client, student, advisor):
+    application, course_plan = ready(student, advisor, state=ApplicationState.IN_MOBILITY)
+    response = login(client, advisor).post(recognition_url(course_plan))
+    assert messages_of(response) == [
+        "The recognition is not confirmed:",
+        "The student is still in mobility: the international relations office records their "
+        "return first.",
+    ]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.IN_MOBILITY
+
+
+def test_another_advisor_finds_nothing(client, student, advisor, other_advisor):
+    application, course_plan = ready(student, advisor)
+    login(client, other_advisor)
+    assert client.get(recognition_url(course_plan)).status_code == 404
+    assert client.post(recognition_url(course_plan)).status_code == 404
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+
+
+@pytest.mark.parametrize("who", ["student", "dfi", "dri"])
+def test_students_and_staff_are_forbidden(client, request, student, advisor, who):
+    application, course_plan = ready(student, advisor)
+    login(client, request.getfixturevalue(who))
+    assert client.get(recognition_url(course_plan)).status_code == 403
+    assert client.post(recognition_url(course_plan)).status_code == 403
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+
+
+def test_anonymous_is_sent_to_login(client, student, advisor):
+    _application, course_plan = ready(student, advisor)
+    assert client.get(recognition_url(course_plan)).url.startswith(reverse("login"))
+
+
+def test_page_queries_stay_flat(client, student, advisor, django_assert_max_num_queries):
+    _application, course_plan = dossier_abroad(student, advisor, lines=40)
+    record_all(course_plan, obtained=5)
+    login(client, advisor)
+    with django_assert_max_num_queries(RECOGNITION_MAX_QUERIES):
+        response = client.get(recognition_url(course_plan))
+    assert response.context["credits"].missing == 40
