@@ -45,7 +45,7 @@ class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Student"))
     year = django_filters.ChoiceFilter(
         field_name="call__academic_year",
-        choices=_year_choices,
+        choices=(),  # read from the database by __init__
         label=_("Academic year"),
         empty_label=_("All"),
     )
@@ -64,7 +64,7 @@ class QueueFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     country = django_filters.ChoiceFilter(
-        choices=destination_countries,
+        choices=(),  # read from the database by __init__
         method="filter_country",
         label=_("Destination country"),
         empty_label=_("All"),
@@ -91,6 +91,9 @@ class QueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read once here: callable choices would be read again for validation and display.
+        self.filters["year"].extra["choices"] = _year_choices()
+        self.filters["country"].extra["choices"] = destination_countries()
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.form.fields["q"].widget.input_type = "search"

@@ -55,7 +55,8 @@ def real_broker():
 
 @pytest.fixture
 def start_workers(request, transactional_db, smtp_sink, real_broker, tmp_path):
-    """start_workers(count, beat=…) → ready workers on the test database; always stopped."""
+    """start_workers(count, beat=…) → ready workers on the test database, the first one
+    running beat if asked; always stopped at teardown."""
     started = request.node.stash.setdefault(WORKERS, [])
     env = worker_env(
         database_url=postgres_url(connection.settings_dict),
@@ -65,11 +66,9 @@ def start_workers(request, transactional_db, smtp_sink, real_broker, tmp_path):
 
     def start(count: int = 1, *, beat: bool = False) -> list[CeleryWorker]:
         workers = []
-        for _ in range(count):
-            number = len(started) + 1
-            worker = CeleryWorker(
-                f"outbox{number}", env=env, workdir=tmp_path, beat=beat and number == 1
-            )
+        for index in range(count):
+            name = f"outbox{len(started) + 1}"
+            worker = CeleryWorker(name, env=env, workdir=tmp_path, beat=beat and index == 0)
             started.append(worker)
             workers.append(worker)
         for worker in workers:

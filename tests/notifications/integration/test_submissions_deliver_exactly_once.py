@@ -1,0 +1,30 @@
+from apps.notifications.models import DeliveryStatus, Notification
+
+from .broker import drained
+from .builders import dri_listening, once_each, submit, submittable_applications
+from .polling import wait_until
+
+SUBMISSIONS = 200
+
+
+def test_two_hundred_submissions_send_four_hundred_emails_once(
+    settings, smtp_sink, real_broker, start_workers
+):
+    dri_listening(settings)
+    import time; t0 = time.monotonic(); applications = submittable_applications(SUBMISSIONS); print("build", time.monotonic() - t0)
+    t0 = time.monotonic(); start_workers(1, beat=True); print("start", time.monotonic() - t0)
+
+    t0 = time.monotonic(); submit(applications); print("submit", time.monotonic() - t0, len(smtp_sink.accepted))
+
+    assert Notification.objects.count() == 2 * SUBMISSIONS
+    wait_until(
+        lambda: len(smtp_sink.accepted) >= 2 * SUBMISSIONS
+        and not Notification.objects.exclude(status=DeliveryStatus.SENT).exists(),
+        timeout=90,
+        what="all 400 e-mails delivered and marked sent",
+    )
+    print("drain", time.monotonic() - t0, len(smtp_sink.accepted)); wait_until(lambda: drained(real_broker), timeout=30, what="every task done")
+    assert smtp_sink.deliveries() == once_each(Notification.objects.all())
+    assert set(Notification.objects.values_list("status", "attempts")) == {
+        (DeliveryStatus.SENT, 1)
+    }

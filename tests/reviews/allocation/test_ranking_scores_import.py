@@ -1,0 +1,111 @@
+"""Importing ranking scores from CSV lines: all of them, or none with every bad line named."""
+
+from decimal import Decimal
+
+import pytest
+
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application
+from apps.reviews.services.allocation import ranking_scores_import
+from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
+from tests.reviews.allocation.builders import S, waiting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    return CallFactory()
+
+
+@pytest.fixture
+def students(call):
+    """Three applicants of the call, with student numbers S1, S2 and S3."""
+    agreement = AgreementFactory()
+    return [
+        waiting(
+            call,
+            [agreement],
+            state=state,
+            student=StudentProfileFactory(student_number=f"S{number}").user,
+        )
+        for number, state in ((1, S.SUBMITTED), (2, S.UNDER_REVIEW), (3, S.SUBMITTED))
+    ]
+
+
+def scores(*applications: Application) -> list[Decimal | None]:
+    return [Application.objects.get(pk=application.pk).ranking_score for application in applications]
+
+
+def test_a_good_file_sets_every_score(call, students, dri):
+    text = "student_number,score\nS1,14.5\n\n S2 , 9 \nS3,0.125\n"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 3
+    assert scores(*students) == [Decimal("14.5"), Decimal("9"), Decimal("0.125")]
+
+
+def test_the_header_is_optional_and_other_scores_are_kept(call, students, dri):
+    Application.objects.filter(pk=students[2].pk).update(ranking_score=Decimal("11"))
+    assert ranking_scores_import(actor=dri, call=call, text="S1,12\r\nS2,\"13.25\"\r\n") == 2
+    assert scores(*students) == [Decimal("12"), Decimal("13.25"), Decimal("11")]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("S2", "line 3: student_number,score: expected 2 fields, found 1"),
+        ("S2,12,extra", "line 3: student_number,score: expected 2 fields, found 3"),
+        (",12", "line 3: student_number: missing"),
+        ("S1,12", "line 3: student_number: already on line 2"),
+        ("S9,12", "line 3: student_number: no application to this call from this student"),
+        ("S2,", "line 3: score: missing"),
+        ("S2,twelve", "line 3: score: “twelve” is not a number"),
+        ("S2,12.5.1", "line 3: score: “12.5.1” is not a number"),
+        ("S2,NaN", "line 3: score: “NaN” is not a number"),
+        ("S2,12.0001", "line 3: score: at most 3 decimals"),
+        ("S2,10000", "line 3: score: must be less than 10000"),
+    ],
+)
+def test_each_bad_line_is_named_and_nothing_is_imported(call, students, dri, line, problem):
+    text = f"student_number,score\nS1,15\n{line}\nS3,10\n"
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=text)
+    assert refused.value.reasons == [problem]
+    assert scores(*students) == [None, None, None]
+
+
+def test_every_bad_line_is_reported_at_once(call, students, dri):
+    text = "student_number,score\nS1,abc\nS4,12\nS2,1\n ,x\n"
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=text)
+    assert refused.value.reasons == [
+        "line 2: score: “abc” is not a number",
+        "line 3: student_number: no application to this call from this student",
+        "line 5: student_number: missing",
+        "line 5: score: “x” is not a number",
+    ]
+    assert scores(*students) == [None, None, None]
+
+
+def test_a_student_who_applied_to_another_call_only_is_refused(call, students, dri):
+    outsider = StudentProfileFactory(student_number="S7").user
+    waiting(CallFactory(), [AgreementFactory()], student=outsider)
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text="S7,12\n")
+    assert refused.value.reasons == [
+        "line 1: student_number: no application to this call from this student"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "student_number,score\n"])
+def test_a_file_without_scores_is_refused(call, students, dri, text):
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=text)
+    assert refused.value.reasons == ["The file has no line of scores."]
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_only_the_dri_imports_scores(request, call, students, persona):
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=request.getfixturevalue(persona), call=call, text="S1,12\n")
+    assert refused.value.reasons == ["Only the international relations office allocates seats."]
+    assert scores(*students) == [None, None, None]

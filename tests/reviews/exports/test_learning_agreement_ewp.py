@@ -1,0 +1,284 @@
+"""The Erasmus Without Paper export: an omobility-las get-response that validates against the
+official schema (offline copy), with the same access rules as the dossier."""
+
+from decimal import Decimal
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.models import LineDecision
+from apps.reviews.exports.ewp import NAMESPACE, TERM_NAMESPACE, load_schema
+from tests.applications.factories import CourseLineFactory, login, messages_of
+from tests.reviews.exports.builders import (
+    HOST_COURSES,
+    application_to,
+    days_ago,
+    host,
+    host_accepts,
+    nominate,
+    version,
+)
+
+pytestmark = pytest.mark.django_db
+
+NS = {"la": NAMESPACE, "trm": TERM_NAMESPACE}
+QUANTUM = {"code": "CS4242", "title": "Quantum Computing", "ects": Decimal(5), "semester": "Spring"}
+CHANGED_COURSES = [*HOST_COURSES[:2], QUANTUM]  # Robotics Lab dropped, Quantum Computing added
+
+
+def ewp_url(application, activity):
+    return reverse("reviews:learning_agreement_ewp", args=[application.pk, activity.pk])
+
+
+def export(client, user, application, activity) -> ET.Element:
+    """Download the export as `user`, check it against the schema, return its <la>."""
+    response = login(client, user).get(ewp_url(application, activity))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    assert response["Content-Disposition"].startswith("attachment;")
+    root = ET.fromstring(response.content)
+    load_schema().validate(root)
+    return root.find("la:la", NS)
+
+
+def texts(element: ET.Element, path: str) -> list[str]:
+    return [found.text or "" for found in element.findall(path, NS)]
+
+
+def components(element: ET.Element, table: str) -> list[tuple[str, str, str]]:
+    """(status, title, ECTS) of each component of `table` in `element`."""
+    return [
+        (
+            component.get("status", ""),
+            component.findtext("la:title", "", NS),
+            component.findtext("la:credit/la:value", "", NS),
+        )
+        for component in element.findall(f"la:{table}/la:component", NS)
+    ]
+
+
+@pytest.fixture
+def nominated(student, advisor, dri):
+    """Version 1 approved by the advisor, then the nomination."""
+    application, activity = application_to(student, host())
+    version(activity, 1, advisor=advisor, decided=days_ago(40), sent=days_ago(45))
+    nominate(application, dri, at=days_ago(30))
+    return application, activity
+
+
+def test_one_version_signed_by_all_three(client, student, advisor, dri, nominated):
+    application, activity = nominated
+    host_accepts(application, dri, at=days_ago(20))
+
+    la = export(client, student, application, activity)
+
+    assert la.findtext("la:omobility-id", "", NS) == f"{application.pk}-{activity.pk}"
+    assert la.findtext("la:sending-hei/la:hei-id", "", NS) == "school.example"
+    assert la.findtext("la:sending-hei/la:ounit-name", "", NS) == "Informatique"
+    assert la.findtext("la:sending-hei/la:contact-person/la:email", "", NS) == advisor.email
+    assert la.findtext("la:receiving-hei/la:hei-id", "", NS) == "tu-berlin.de"
+    assert la.findtext("la:receiving-hei/la:contact-person/la:email", "", NS) == dri.email
+    assert la.findtext("la:receiving-academic-year-id", "", NS) == "2027/2028"
+    assert la.findtext("la:student/la:given-names", "", NS) == student.first_name
+    assert la.findtext("la:student/la:family-name", "", NS) == student.last_name
+    assert la.findtext("la:student/la:email", "", NS) == student.email
+    assert la.findtext("la:start-date", "", NS) == activity.start.isoformat()
+    assert la.findtext("la:end-date", "", NS) == activity.end.isoformat()
+    assert texts(la, "la:student-language-skill/*") == ["en", "B2"]
+    first = la.find("la:first-version", NS)
+    assert components(first, "components-studied") == [
+        ("", "Distributed Systems", "6"),
+        ("", "Linear Algebra", "7.5"),
+        ("", "Robotics Lab", "5"),
+    ]
+    assert [title for _s, title, _e in components(first, "components-recognized")] == [
+        "Elective IN",
+        "Elective MA",
+        "Elective EI",
+    ]
+    assert texts(first, "la:components-studied/la:component[1]/la:term-id/*") == ["1", "2"]
+    assert first.findtext("la:sending-hei-signature/la:signer-name", "", NS) == (
+        advisor.get_full_name()
+    )
+    assert first.findtext("la:receiving-hei-signature/la:signer-name", "", NS) == (
+        "Technische Universität Berlin"
+    )
+    assert first.find("la:student-signature/la:signer-name", NS) is None
+    assert la.find("la:approved-changes", NS) is None
+    assert la.find("la:changes-proposal", NS) is None
+
+
+def test_changes_after_the_host_signed_are_a_proposal(client, student, advisor, dri, nominated):
+    application, activity = nominated
+    host_accepts(application, dri, at=days_ago(20))
+    version(activity, 2, courses=CHANGED_COURSES, advisor=advisor, decided=days_ago(5))
+
+    la = export(client, student, application, activity)
+
+    assert len(components(la.find("la:first-version", NS), "components-studied")) == 3
+    proposal = la.find("la:changes-proposal", NS)
+    assert components(proposal, "components-studied") == [
+        ("deleted", "Robotics Lab", "5"),
+        ("inserted", "Quantum Computing", "5"),
+    ]
+    assert components(proposal, "components-recognized") == [
+        ("deleted", "Elective EI", "5"),
+        ("inserted", "Elective CS", "5"),
+    ]
+    assert proposal.find("la:receiving-hei-signature", NS) is None
+    assert len(proposal.get("id")) == 64
+    assert la.find("la:approved-changes", NS) is None
+
+
+def test_changes_the_host_accepted_with_are_approved_changes(
+    client, student, advisor, dri, nominated
+):
+    application, activity = nominated
+    version(activity, 2, courses=CHANGED_COURSES, advisor=advisor, decided=days_ago(25))
+    host_accepts(application, dri, at=days_ago(20))
+    version(activity, 3, courses=HOST_COURSES[:1], advisor=advisor, decided=days_ago(2))
+
+    la = export(client, student, application, activity)
+
+    approved = la.find("la:approved-changes", NS)
+    assert [(s, t) for s, t, _e in components(approved, "components-studied")] == [
+        ("deleted", "Robotics Lab"),
+        ("inserted", "Quantum Computing"),
+    ]
+    assert approved.find("la:receiving-hei-signature", NS) is not None
+    proposal = la.find("la:changes-proposal", NS)
+    assert [(s, t) for s, t, _e in components(proposal, "components-studied")] == [
+        ("deleted", "Linear Algebra"),
+        ("deleted", "Robotics Lab"),
+    ]
+
+
+def test_before_the_host_signs_the_latest_approved_version_is_the_proposal(
+    client, student, advisor, nominated
+):
+    application, activity = nominated
+    version(activity, 2, courses=CHANGED_COURSES, advisor=advisor, decided=days_ago(5))
+    version(activity, 3, courses=HOST_COURSES[:1])  # awaiting the advisor: left out
+
+    la = export(client, student, application, activity)
+
+    assert la.find("la:first-version", NS) is None
+    proposal = la.find("la:changes-proposal", NS)
+    assert components(proposal, "components-studied") == [
+        ("", "Distributed Systems", "6"),
+        ("", "Linear Algebra", "7.5"),
+        ("", "Quantum Computing", "5"),
+    ]
+
+
+@pytest.mark.parametrize("outside_partnerships", [False, True])
+def test_a_host_without_ewp_id_still_validates(client, student, advisor, dri, outside_partnerships):
+    application, activity = application_to(student, host(hei_id=""))
+    if outside_partnerships:
+        activity.partner, activity.host_name = None, "Free Mover University"
+        activity.save()
+        application.choices.update(agreement=None)
+    version(activity, 1, advisor=advisor, decided=days_ago(40))
+    nominate(application, dri, at=days_ago(30))
+    host_accepts(application, dri, at=days_ago(20))
+
+    la = export(client, student, application, activity)
+
+    assert la.findtext("la:receiving-hei/la:hei-id", "", NS) == ""
+    assert la.findtext("la:receiving-hei/la:ounit-name", "", NS) == (
+        "Free Mover University" if outside_partnerships else "Technische Universität Berlin"
+    )
+
+
+def test_the_school_id_comes_from_the_settings(client, settings, student, nominated):
+    settings.SCHOOL_HEI_ID = "telecom-paris.fr"
+
+    la = export(client, student, *nominated)
+
+    assert la.findtext("la:sending-hei/la:hei-id", "", NS) == "telecom-paris.fr"
+
+
+def test_the_proposal_id_follows_its_content(client, student, advisor, nominated):
+    application, activity = nominated
+
+    before = export(client, student, application, activity)
+    again = export(client, student, application, activity)
+    version(activity, 2, courses=CHANGED_COURSES, advisor=advisor, decided=days_ago(5))
+    changed = export(client, student, application, activity)
+
+    def proposal_id(la):
+        return la.find("la:changes-proposal", NS).get("id")
+
+    assert proposal_id(before) == proposal_id(again)
+    assert proposal_id(changed) != proposal_id(before)
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
+def test_advisor_and_staff_export_it(client, request, nominated, persona):
+    la = export(client, request.getfixturevalue(persona), *nominated)
+
+    assert la.find("la:changes-proposal", NS) is not None
+
+
+@pytest.mark.parametrize("persona", ["other_student", "other_advisor"])
+def test_others_get_404(client, request, nominated, persona):
+    response = login(client, request.getfixturevalue(persona)).get(ewp_url(*nominated))
+
+    assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, nominated):
+    response = client.get(ewp_url(*nominated))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_refused_before_nomination_and_before_any_approval(client, student):
+    application, activity = application_to(student, host())
+    version(activity, 1)
+
+    response = login(client, student).get(ewp_url(application, activity))
+
+    assert response.status_code == 302
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == [
+        "The student is not nominated to this host yet: there is no mobility to exchange.",
+        "The study advisor has not approved a version of this course plan yet.",
+    ]
+
+
+def test_lines_the_advisor_rejected_are_not_exported(client, student, advisor, dri, nominated):
+    application, activity = nominated
+    course_plan = version(
+        activity, 2, courses=CHANGED_COURSES, advisor=advisor, decided=days_ago(5)
+    )
+    course_plan.lines.filter(code="CS4242").update(decision=LineDecision.REJECTED)
+
+    la = export(client, student, application, activity)
+
+    studied = components(la.find("la:changes-proposal", NS), "components-studied")
+    assert "Quantum Computing" not in [title for _s, title, _e in studied]
+
+
+def test_query_count_is_flat(
+    client, student, advisor, dri, nominated, django_assert_max_num_queries
+):
+    application, activity = nominated
+    host_accepts(application, dri, at=days_ago(20))
+    for number in range(2, 6):
+        course_plan = version(activity, number, advisor=advisor, decided=days_ago(10 - number))
+        CourseLineFactory.create_batch(
+            15,
+            course_plan=course_plan,
+            decision=LineDecision.APPROVED,
+            decided_by=advisor,
+            decided_at=days_ago(10 - number),
+        )
+    login(client, student)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(ewp_url(application, activity))
+
+    load_schema().validate(ET.fromstring(response.content))

@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+
+def fail_login(client, email):
+    return client.post(reverse("login"), {"username": email, "password": "wrong-password-x"})
+
+
+@pytest.mark.parametrize("password", ["short-pass1", "password1234", "123456789012"])
+def test_weak_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_long_uncommon_password_passes():
+    validate_password("orbit-lantern-42-velvet")
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_with_a_429_page(client, student, password):
+    for _ in range(4):
+        assert fail_login(client, student.email).status_code == 200
+    locked = fail_login(client, student.email)
+    assert locked.status_code == 429
+    assert "15 minutes" in locked.content.decode() or "15 min" in locked.content.decode()
+    # Even the right password is refused while locked.
+    again = client.post(reverse("login"), {"username": student.email, "password": password})
+    assert again.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_lock_ends_after_fifteen_minutes(client, student, password):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        fail_login(client, student.email)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=16))
+    ok = client.post(reverse("login"), {"username": student.email, "password": password})
+    assert ok.status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_rotates_the_session_key(client, student, password):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("login"), {"username": student.email, "password": password})
+    assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_logout_deletes_the_server_side_session(client, student):
+    client.force_login(student)
+    key = client.session.session_key
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "staff"), [("dri", True), ("dfi", True), ("student", False)])
+def test_staff_sessions_expire_after_thirty_idle_minutes(client, request, persona, staff):
+    client.force_login(request.getfixturevalue(persona))
+    client.get(reverse("notifications:list"))
+    age = client.session.get_expiry_age()
+    assert (age == 30 * 60) is staff
+
+
+@pytest.mark.django_db
+def test_an_expired_staff_session_must_log_in_again(client, dri):
+    client.force_login(dri)
+    client.get(reverse("notifications:list"))
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("notifications:list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
