@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import applications, course_plans, dashboard, documents, plan
+from .views import applications, course_plans, dashboard, documents, plan, privacy
 
 app_name = "applications"
 
 urlpatterns = [
     path("dashboard/", dashboard.student_dashboard, name="dashboard"),
+    path("privacy/export/", privacy.privacy_export, name="privacy_export"),
     path("plan/", plan.plan_editor, name="plan"),
     path("plan/facts/", plan.plan_facts, name="plan_facts"),
     path("plan/check/", plan.plan_live_check, name="plan_live_check"),

@@ -236,12 +236,14 @@ def missing_credits(course_plan: CoursePlan) -> MissingCredits:
 
 
 def recognition_course_plan(activity: Activity | None) -> CoursePlan | None:
-    """The version the credits are recognised against: the latest approved one."""
+    """The version the credits are recognised against: the latest approved one, its lines
+    prefetched."""
     if activity is None:
         return None
     return (
         CoursePlan.objects.filter(activity=activity, status=CoursePlanStatus.APPROVED)
         .select_related("recognition_confirmed_by")
+        .prefetch_related("lines")
         .order_by("-version")
         .first()
     )

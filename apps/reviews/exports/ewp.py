@@ -86,7 +86,7 @@ def learning_agreement_xml(agreement: LearningAgreement) -> bytes:
     problems = []
     if agreement.nomination is None:
         problems.append(
-            _("The student is not nominated to this host yet: there is no mobility to exchange.")
+            _("The student is not nominated to this host: there is no mobility to exchange.")
         )
     if not approved:
         problems.append(_("The study advisor has not approved a version of this course plan yet."))

@@ -1,8 +1,8 @@
 """The learning agreement of one study activity within an application, gathered once in plain
 dataclasses that both the printable PDF and the Erasmus Without Paper export read.
 
-The school's own name and EWP institution id come from the settings `SCHOOL_NAME` and
-`SCHOOL_HEI_ID`, with the defaults below while a school has not set them.
+The school's own name, EWP institution id and country come from the settings `SCHOOL_NAME`,
+`SCHOOL_HEI_ID` and `SCHOOL_COUNTRY`, with the defaults below while a school has not set them.
 """
 
 from collections.abc import Iterable
@@ -30,6 +30,8 @@ from apps.applications.models import (
 
 DEFAULT_SCHOOL_NAME = "École d'ingénieurs"
 DEFAULT_SCHOOL_HEI_ID = "school.example"
+DEFAULT_SCHOOL_COUNTRY = "FR"
+HOST_STATES = (ApplicationState.NOMINATED, ApplicationState.ACCEPTED, ApplicationState.HOST_REFUSED)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class LearningAgreement:
 
 
 def school() -> Institution:
-    country = getattr(settings, "SCHOOL_COUNTRY", "FR")
+    country = getattr(settings, "SCHOOL_COUNTRY", DEFAULT_SCHOOL_COUNTRY)
     return Institution(
         name=getattr(settings, "SCHOOL_NAME", DEFAULT_SCHOOL_NAME),
         country_code=country,
@@ -165,20 +167,18 @@ def learning_agreement_for(
     choices = list(
         Choice.objects.filter(application=application, activity_id=activity_pk)
         .select_related("activity__partner", "agreement__partner")
-        .prefetch_related("activity__partner__languages", "agreement__partner__languages")
         .order_by("rank")
     )
     if not choices or not choices[0].activity.is_study:
         raise Http404
-    course_plans = list(
-        CoursePlan.objects.filter(activity_id=activity_pk)
-        .prefetch_related(
-            Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
-        )
-        .order_by("version")
-    )
+    course_plans = CoursePlan.objects.filter(activity_id=activity_pk)
     if version is not None:
-        course_plans = [plan for plan in course_plans if plan.version <= version]
+        course_plans = course_plans.filter(version__lte=version)
+    course_plans = list(
+        course_plans.prefetch_related(
+            Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+        ).order_by("version")
+    )
     if not course_plans or (version is not None and course_plans[-1].version != version):
         raise Http404
     return _gather(application, choices, course_plans)
@@ -193,7 +193,7 @@ def _gather(
     partner = choice.agreement.partner if choice.agreement_id else activity.partner
     if partner is not None:
         receiving = _institution(partner.name, partner.country.code, partner.hei_id)
-        host_languages = tuple(language.code for language in partner.languages.all())
+        host_languages = tuple(partner.languages.values_list("code", flat=True))
     else:
         receiving = _institution(activity.host_name, activity.country.code, "")
         host_languages = ()
@@ -239,16 +239,17 @@ def _student(user: User) -> Student:
 
 
 def _host_signatures(application: Application) -> tuple[Signature | None, Signature | None]:
-    """The latest nomination, and the host's acceptance that followed it, if any."""
+    """The nomination in force and the host's acceptance that followed it; a host's refusal
+    ends the nomination."""
     nomination = acceptance = None
-    history = application.history.filter(
-        to_state__in=[ApplicationState.NOMINATED, ApplicationState.ACCEPTED]
-    ).select_related("actor")
+    history = application.history.filter(to_state__in=HOST_STATES).select_related("actor")
     for transition in history:
         if transition.to_state == ApplicationState.NOMINATED:
             nomination, acceptance = _signature(transition), None
-        else:
+        elif transition.to_state == ApplicationState.ACCEPTED:
             acceptance = _signature(transition)
+        else:
+            nomination = acceptance = None
     return nomination, acceptance
 
 

@@ -8,7 +8,7 @@ from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, L
 from tests.applications.factories import login, messages_of
 from tests.reviews.advisor.builders import approve_all, record_all, sent_course_plan
 
-REVIEW_MAX_QUERIES = 14
+REVIEW_MAX_QUERIES = 9
 
 
 def review_url(course_plan):

@@ -10,7 +10,7 @@ from tests.factories import StudentProfileFactory
 from tests.reviews.advisor.builders import dossier_abroad, sent_course_plan
 
 QUEUE_URL = reverse("reviews:advisor_queue")
-QUEUE_MAX_QUERIES = 10
+QUEUE_MAX_QUERIES = 8
 
 
 def test_advisor_sees_their_students_plans_with_lines_pending(client, advisor, student):

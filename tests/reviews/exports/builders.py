@@ -100,11 +100,15 @@ def nominate(application: Application, dri, *, at: datetime) -> None:
 
 
 def host_accepts(application: Application, dri, *, at: datetime) -> None:
+    host_decides(application, dri, accepted=True)
+    _backdate(application, ApplicationState.ACCEPTED, at)
+
+
+def host_decides(application: Application, dri, *, accepted: bool) -> None:
     letter = SimpleUploadedFile("letter.pdf", PDF_BYTES, content_type="application/pdf")
     application_record_host_decision(
-        actor=dri, application=application, accepted=True, letter=letter
+        actor=dri, application=application, accepted=accepted, letter=letter
     )
-    _backdate(application, ApplicationState.ACCEPTED, at)
 
 
 def _backdate(application: Application, to_state: str, at: datetime) -> None:

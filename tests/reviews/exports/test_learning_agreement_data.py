@@ -20,6 +20,7 @@ from tests.reviews.exports.builders import (
     days_ago,
     host,
     host_accepts,
+    host_decides,
     nominate,
     version,
 )
@@ -176,6 +177,18 @@ def test_nomination_to_another_activity_is_not_this_agreements(student, dri):
     assert gather(student, application, activity).nomination is None
 
 
+def test_a_host_refusal_ends_the_nomination(student, dri):
+    application, activity = application_to(student, host())
+    version(activity, 1)
+    nominate(application, dri, at=days_ago(5))
+    host_decides(application, dri, accepted=False)
+
+    agreement = gather(student, application, activity)
+
+    assert agreement.nomination is None
+    assert agreement.host_acceptance is None
+
+
 def test_host_outside_partnerships(student):
     application, activity = application_to(student, host())
     activity.partner = None
@@ -256,7 +269,7 @@ def test_query_count_does_not_grow_with_lines_versions_or_deciders(
     nominate(application, dri, at=days_ago(20))
     host_accepts(application, dri, at=days_ago(10))
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         agreement = gather(student, application, activity)
 
     assert len(agreement.versions) == 5

@@ -15,7 +15,7 @@ from tests.reviews.advisor.builders import (
     with_transcript,
 )
 
-RECOGNITION_MAX_QUERIES = 12
+RECOGNITION_MAX_QUERIES = 9
 
 
 def recognition_url(course_plan):

@@ -7,7 +7,7 @@ from apps.applications.models import ApplicationState
 from tests.applications.factories import login, messages_of
 from tests.reviews.advisor.builders import dossier_abroad, record_all, with_transcript
 
-RETURN_MAX_QUERIES = 14
+RETURN_MAX_QUERIES = 12
 
 
 def return_url(application):

@@ -11,7 +11,7 @@ from apps.reviews.services.validations import activity_validate
 from tests.applications.factories import login, messages_of, semester_for
 from tests.reviews.advisor.builders import requested, summer_stay
 
-DETAIL_MAX_QUERIES = 10
+DETAIL_MAX_QUERIES = 11
 
 
 def detail_url(activity):

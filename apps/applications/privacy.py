@@ -1,0 +1,207 @@
+"""GDPR: everything the portal holds about a student, and anonymisation of old dossiers."""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+
+from .models import Application, ApplicationState, Document, MobilityPlan, Transition
+
+# A dossier in one of these states will not move again.
+FINAL_STATES = frozenset(
+    {
+        ApplicationState.COMPLETED,
+        ApplicationState.WITHDRAWN,
+        ApplicationState.REFUSED,
+        ApplicationState.HOST_REFUSED,
+    }
+)
+REDACTED = "[redacted]"
+
+
+def personal_data(student: User) -> dict:
+    """Every row about the student, as plain JSON-ready data."""
+    profile = getattr(student, "student_profile", None)
+    plan = MobilityPlan.objects.filter(student=student).first()
+    applications = Application.objects.filter(student=student).prefetch_related(
+        "choices__agreement__partner", "documents", "history"
+    )
+    return {
+        "account": {
+            "email": student.email,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "language": student.language,
+            "date_joined": student.date_joined,
+            "last_login": student.last_login,
+        },
+        "profile": profile
+        and {
+            "student_number": profile.student_number,
+            "track": profile.track,
+            "year": profile.year,
+            "filiere": str(profile.filiere or ""),
+            "advisor": str(profile.advisor or ""),
+        },
+        "plan": plan and _plan_data(plan),
+        "applications": [_application_data(application) for application in applications],
+        "notifications": list(
+            student.notifications.values("created_at", "event", "subject", "read_at")
+        ),
+    }
+
+
+def _plan_data(plan: MobilityPlan) -> dict:
+    activities = plan.activities.select_related("partner").prefetch_related(
+        "course_plans__lines", "validations"
+    )
+    return {
+        "engineering_internship_validated": plan.engineering_internship_validated,
+        "full_year_internship_before_departure": plan.full_year_internship_before_departure,
+        "activities": [
+            {
+                "kind": activity.kind,
+                "start": activity.start,
+                "end": activity.end,
+                "host": activity.host_display,
+                "country": str(activity.country),
+                "ects": activity.ects,
+                "course_plans": [
+                    {
+                        "version": course_plan.version,
+                        "status": course_plan.status,
+                        "lines": [
+                            {
+                                "code": line.code,
+                                "title": line.title,
+                                "ects": line.ects,
+                                "semester": line.semester,
+                                "replaces": line.home_requirement,
+                                "decision": line.decision,
+                                "comment": line.decision_comment,
+                                "ects_obtained": line.ects_obtained,
+                            }
+                            for line in course_plan.lines.all()
+                        ],
+                    }
+                    for course_plan in activity.course_plans.all()
+                ],
+                "validations": [
+                    {"body": v.body, "approved": v.approved, "comment": v.comment}
+                    for v in activity.validations.all()
+                ],
+            }
+            for activity in activities
+        ],
+    }
+
+
+def _application_data(application: Application) -> dict:
+    return {
+        "call": str(application.call),
+        "state": application.state,
+        "motivation": application.motivation,
+        "submitted_at": application.submitted_at,
+        "choices": [
+            {"rank": choice.rank, "destination": choice.destination}
+            for choice in application.choices.all()
+        ],
+        "documents": [
+            {"kind": d.kind, "file": d.original_name, "in_zip": archive_name(d)}
+            for d in application.documents.all()
+        ],
+        "history": [
+            {"at": t.at, "from": t.from_state, "to": t.to_state, "comment": t.comment}
+            for t in application.history.all()
+        ],
+        "snapshot": application.snapshot,
+    }
+
+
+def archive_name(document: Document) -> str:
+    return f"documents/{document.application_id}-{document.kind}.pdf"
+
+
+def export_zip(student: User) -> bytes:
+    """The student's data as data.json and their files, in one zip archive."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        data = json.dumps(personal_data(student), cls=DjangoJSONEncoder, indent=2)
+        archive.writestr("data.json", data)
+        for document in Document.objects.filter(application__student=student):
+            with document.file.open("rb") as content:
+                archive.writestr(archive_name(document), content.read())
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class AnonymisationReport:
+    students: int
+    documents: int
+
+
+def students_due_for_anonymisation(years: int) -> list[User]:
+    """Students whose every application is final and last moved more than `years` ago."""
+    cutoff = timezone.now() - timedelta(days=365 * years)
+    candidates = (
+        User.objects.filter(applications__isnull=False, is_active=True)
+        .annotate(last_move=Max("applications__history__at"))
+        .filter(last_move__lt=cutoff)
+        .distinct()
+    )
+    return [
+        student
+        for student in candidates
+        if not student.applications.exclude(state__in=FINAL_STATES).exists()
+    ]
+
+
+@transaction.atomic
+def anonymise_student(student: User) -> int:
+    """Remove what identifies the student; states, destinations, dates and the audit history
+    stay for statistics, the history's free text redacted. Returns the documents removed."""
+    student.email = f"anonymised-{student.pk}@invalid.example"
+    student.first_name = student.last_name = ""
+    student.is_active = False
+    student.password = make_password(None)
+    student.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+    profile = getattr(student, "student_profile", None)
+    if profile is not None:
+        profile.student_number = f"ANON-{student.pk}"
+        profile.save(update_fields=["student_number"])
+    applications = Application.objects.filter(student=student)
+    applications.update(motivation="")
+    Transition.objects.filter(application__in=applications).exclude(comment="").update(
+        comment=REDACTED
+    )
+    # Imported here: reviews builds on applications, not the other way round.
+    from apps.reviews.models import InternalComment
+
+    InternalComment.objects.filter(application__in=applications).update(text=REDACTED)
+    documents = list(Document.objects.filter(application__in=applications))
+    for document in documents:
+        file = document.file
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+    Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    student.notifications.all().delete()
+    return len(documents)
+
+
+def anonymise_old_dossiers(years: int) -> AnonymisationReport:
+    students = students_due_for_anonymisation(years)
+    documents = sum(anonymise_student(student) for student in students)
+    return AnonymisationReport(students=len(students), documents=documents)
+
+
+def export_filename(student: User) -> str:
+    return _("my-mobility-data") + f"-{timezone.localdate().isoformat()}.zip"

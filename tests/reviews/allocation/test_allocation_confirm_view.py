@@ -1,0 +1,118 @@
+"""Confirming the reviewed allocation: every placed student nominated at once, or nobody."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications import services as student_services
+from apps.applications.models import Application, Transition
+from tests.applications.factories import login, messages_of
+from tests.factories import AgreementFactory, CallFactory
+from tests.reviews.allocation.builders import S, confirm_url, decisions_post, detail_url, waiting
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(academic_year=2027)
+
+
+@pytest.fixture
+def world(call):
+    alpha = AgreementFactory(partner__name="Alpha", seats_per_year=1)
+    beta = AgreementFactory(partner__name="Beta", seats_per_year=1)
+    best = waiting(call, [alpha, beta], score="18")
+    middle = waiting(call, [alpha, beta], score="15")
+    last = waiting(call, [alpha, beta], score="12")
+    return {"alpha": alpha, "beta": beta, "best": best, "middle": middle, "last": last}
+
+
+def proposal_post(world) -> dict[str, str]:
+    return decisions_post(
+        {
+            world["best"]: world["best"].choices.get(rank=1),
+            world["middle"]: world["middle"].choices.get(rank=2),
+            world["last"]: None,
+        }
+    )
+
+
+def states(world) -> list[str]:
+    return [
+        Application.objects.get(pk=world[name].pk).state for name in ("best", "middle", "last")
+    ]
+
+
+def test_confirming_nominates_the_placed_students(client, dri, call, world):
+    response = login(client, dri).post(confirm_url(call), proposal_post(world))
+    assert response.url == detail_url(call)
+    assert messages_of(response) == ["2 students nominated."]
+    assert states(world) == [S.NOMINATED, S.NOMINATED, S.SUBMITTED]
+    assert Application.objects.get(pk=world["middle"].pk).nominated_choice == world["middle"].choices.get(rank=2)
+
+
+def test_a_withdrawal_since_the_review_nominates_nobody(client, dri, call, world):
+    middle = world["middle"]
+    student_services.application_withdraw(actor=middle.student, application=middle)
+    response = login(client, dri).post(confirm_url(call), proposal_post(world))
+    assert response.status_code == 400
+    assert messages_of(response) == [
+        "Nothing was nominated.",
+        f"{middle.student}: This application is withdrawn: it cannot become nominated.",
+    ]
+    page = response.content.decode()
+    assert "This application is withdrawn: it cannot become nominated." in page
+    assert states(world) == [S.SUBMITTED, S.WITHDRAWN, S.SUBMITTED]
+    assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+
+
+def test_an_over_allocating_post_is_refused(client, dri, call, world):
+    post = proposal_post(world) | decisions_post({world["last"]: world["last"].choices.get(rank=1)})
+    response = login(client, dri).post(confirm_url(call), post)
+    assert response.status_code == 400
+    assert messages_of(response) == [
+        "Nothing was nominated.",
+        "Alpha — Semester or year exchange: 2 students for 1 seats left.",
+    ]
+    assert response.context["over_allocation"] == [
+        "Alpha — Semester or year exchange: 2 students for 1 seats left."
+    ]
+    assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+
+
+def test_an_application_submitted_since_the_review_refuses_the_confirmation(client, dri, call, world):
+    newcomer = waiting(call, [world["alpha"]], score="19")
+    response = login(client, dri).post(confirm_url(call), proposal_post(world))
+    assert response.status_code == 400
+    assert messages_of(response)[1] == (
+        "Since the page was shown, these applications entered the allocation: "
+        f"{newcomer.student}. Review the new proposal."
+    )
+    assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+    assert response.context["rows"][0].application == newcomer
+
+
+def test_an_unreadable_post_nominates_nobody(client, dri, call, world):
+    post = proposal_post(world) | {f"decision-{world['best'].pk}": "first"}
+    response = login(client, dri).post(confirm_url(call), post)
+    assert response.status_code == 400
+    assert messages_of(response) == ["The allocation sent is not readable: nothing was nominated."]
+    assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+
+
+def test_get_is_not_allowed(client, dri, call):
+    assert login(client, dri).get(confirm_url(call)).status_code == 405
+
+
+def test_an_unknown_call_is_404(client, dri):
+    assert login(client, dri).post(reverse("reviews:allocation_confirm", args=[999])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_other_roles_get_403_and_nobody_is_nominated(client, request, call, world, persona):
+    response = login(client, request.getfixturevalue(persona)).post(confirm_url(call), proposal_post(world))
+    assert response.status_code == 403
+    assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+
+
+def test_anonymous_is_sent_to_login(client, call, world):
+    assert client.post(confirm_url(call), proposal_post(world)).url.startswith(reverse("login"))
+    assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]

@@ -1,0 +1,129 @@
+"""Reviewing the staff's decisions before anybody is nominated."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.models import Transition
+from tests.applications.factories import login
+from tests.factories import AgreementFactory, CallFactory
+from tests.reviews.allocation.builders import (
+    S,
+    confirm_url,
+    decisions_post,
+    review_url,
+    waiting,
+)
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(academic_year=2027)
+
+
+@pytest.fixture
+def world(call):
+    alpha = AgreementFactory(partner__name="Alpha", seats_per_year=1)
+    beta = AgreementFactory(partner__name="Beta", seats_per_year=1)
+    best = waiting(call, [alpha, beta], score="18")
+    middle = waiting(call, [alpha, beta], score="15")
+    last = waiting(call, [alpha, beta], score="12")
+    return {"alpha": alpha, "beta": beta, "best": best, "middle": middle, "last": last}
+
+
+def proposal_post(world) -> dict[str, str]:
+    return decisions_post(
+        {
+            world["best"]: world["best"].choices.get(rank=1),
+            world["middle"]: world["middle"].choices.get(rank=2),
+            world["last"]: None,
+        }
+    )
+
+
+def text_of(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_the_proposal_leads_to_a_confirmation_page(client, dri, call, world):
+    response = login(client, dri).post(review_url(call), proposal_post(world))
+    assert response.status_code == 200
+    assert [row.application for row in response.context["placed"]] == [world["best"], world["middle"]]
+    assert [row.application for row in response.context["unplaced"]] == [world["last"]]
+    page = text_of(response)
+    assert f'action="{confirm_url(call)}"' in page
+    assert "Nominate 2 students" in page
+    assert "If any nomination is refused, nobody is nominated." in page
+    for name, value in proposal_post(world).items():
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+    assert not Transition.objects.exists()
+
+
+def test_an_adjustment_is_shown_against_the_proposal(client, dri, call, world):
+    post = proposal_post(world) | decisions_post({world["middle"]: None, world["last"]: world["last"].choices.get(rank=2)})
+    response = login(client, dri).post(review_url(call), post)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "changed by staff; the proposal left this student unplaced" in page
+    assert "left unplaced by staff; the proposal was Beta — Semester or year exchange" in page
+    assert not Transition.objects.exists()
+
+
+def test_an_adjustment_that_over_allocates_is_sent_back_with_a_warning(client, dri, call, world):
+    post = proposal_post(world) | decisions_post({world["last"]: world["last"].choices.get(rank=1)})
+    response = login(client, dri).post(review_url(call), post)
+    assert response.status_code == 400
+    assert response.context["over_allocation"] == [
+        "Alpha — Semester or year exchange: 2 students for 1 seats left."
+    ]
+    rows = {row.application: row for row in response.context["rows"]}
+    assert rows[world["last"]].over_allocated and rows[world["best"]].over_allocated
+    assert not rows[world["middle"]].over_allocated
+    page = response.content.decode()
+    assert f'action="{confirm_url(call)}"' not in page
+    assert f'<option value="{world["last"].choices.get(rank=1).pk}" selected>' in page
+    assert not Transition.objects.exists()
+
+
+def test_a_destination_that_is_not_the_student_s_choice_is_a_form_error(client, dri, call, world):
+    post = proposal_post(world) | {f"decision-{world['last'].pk}": str(world["best"].choices.get(rank=2).pk)}
+    response = login(client, dri).post(review_url(call), post)
+    assert response.status_code == 400
+    errors = response.context["rows"][2].field.errors
+    assert len(errors) == 1 and "Select a valid choice" in errors[0]
+    assert not Transition.objects.exists()
+
+
+def test_change_returns_to_the_page_with_the_decisions_kept(client, dri, call, world):
+    post = proposal_post(world) | decisions_post({world["middle"]: None}) | {"change": "1"}
+    response = login(client, dri).post(review_url(call), post)
+    assert response.status_code == 200
+    assert "reviews/allocation_detail.html" in [template.name for template in response.templates]
+    middle = next(row for row in response.context["rows"] if row.application == world["middle"])
+    assert (middle.decision, middle.adjusted) == (None, True)
+
+
+def test_a_student_the_page_did_not_show_keeps_the_proposal(client, dri, call, world):
+    post = proposal_post(world)
+    del post[f"decision-{world['best'].pk}"]
+    response = login(client, dri).post(review_url(call), post)
+    assert response.status_code == 200
+    assert response.context["placed"][0].decision == world["best"].choices.get(rank=1)
+
+
+def test_get_is_not_allowed(client, dri, call):
+    assert login(client, dri).get(review_url(call)).status_code == 405
+
+
+def test_an_unknown_call_is_404(client, dri):
+    assert login(client, dri).post(reverse("reviews:allocation_review", args=[999])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_other_roles_get_403(client, request, call, world, persona):
+    response = login(client, request.getfixturevalue(persona)).post(review_url(call), proposal_post(world))
+    assert response.status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, call, world):
+    assert client.post(review_url(call), proposal_post(world)).url.startswith(reverse("login"))
+    assert all(application.state == S.SUBMITTED for application in (world["best"], world["last"]))

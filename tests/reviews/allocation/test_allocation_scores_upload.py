@@ -1,0 +1,102 @@
+"""Uploading a scores file on the allocation page."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.applications.models import Application
+from tests.applications.factories import login, messages_of
+from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
+from tests.reviews.allocation.builders import detail_url, scores_url, waiting
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory()
+
+
+@pytest.fixture
+def applications(call):
+    agreement = AgreementFactory()
+    return [
+        waiting(call, [agreement], student=StudentProfileFactory(student_number=number).user)
+        for number in ("S1", "S2")
+    ]
+
+
+def csv_file(content: bytes, name: str = "scores.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def scores(applications) -> list[Decimal | None]:
+    return [Application.objects.get(pk=application.pk).ranking_score for application in applications]
+
+
+def test_a_good_file_sets_the_scores_and_returns_to_the_page(client, dri, call, applications):
+    content = "\ufeffstudent_number,score\nS1,15.5\nS2,12\n".encode()
+    response = login(client, dri).post(scores_url(call), {"file": csv_file(content)})
+    assert response.url == detail_url(call)
+    assert messages_of(response) == ["Ranking scores imported for 2 students."]
+    assert scores(applications) == [Decimal("15.5"), Decimal("12")]
+
+
+def test_bad_lines_are_listed_and_nothing_is_imported(client, dri, call, applications):
+    content = b"S1,15.5\nS3,12\nS2,lots\n"
+    response = login(client, dri).post(scores_url(call), {"file": csv_file(content)})
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "line 2: student_number: no application to this call from this student",
+        "line 3: score: “lots” is not a number",
+    ]
+    page = response.content.decode()
+    assert "line 3: score: “lots” is not a number" in page
+    assert scores(applications) == [None, None]
+
+
+def test_a_file_that_is_not_utf8_is_a_form_error(client, dri, call, applications):
+    response = login(client, dri).post(scores_url(call), {"file": csv_file("S1,12\nÉ,1".encode("latin-1"))})
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "The file is not UTF-8 text: save it as CSV UTF-8."
+    ]
+    assert scores(applications) == [None, None]
+
+
+def test_a_file_too_large_is_a_form_error(client, dri, call, applications):
+    content = b"S1,12\n" * 200_000
+    response = login(client, dri).post(scores_url(call), {"file": csv_file(content)})
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == ["The file is larger than 1.0\xa0MB."]
+    assert scores(applications) == [None, None]
+
+
+def test_no_file_is_a_form_error(client, dri, call, applications):
+    response = login(client, dri).post(scores_url(call), {})
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == ["This field is required."]
+
+
+def test_get_is_not_allowed(client, dri, call):
+    assert login(client, dri).get(scores_url(call)).status_code == 405
+
+
+def test_an_unknown_call_is_404(client, dri):
+    url = reverse("reviews:allocation_scores_import", args=[999])
+    assert login(client, dri).post(url, {"file": csv_file(b"S1,1\n")}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_other_roles_get_403_and_nothing_is_imported(client, request, call, applications, persona):
+    response = login(client, request.getfixturevalue(persona)).post(
+        scores_url(call), {"file": csv_file(b"S1,12\n")}
+    )
+    assert response.status_code == 403
+    assert scores(applications) == [None, None]
+
+
+def test_anonymous_is_sent_to_login(client, call, applications):
+    response = client.post(scores_url(call), {"file": csv_file(b"S1,12\n")})
+    assert response.url.startswith(reverse("login"))
+    assert scores(applications) == [None, None]

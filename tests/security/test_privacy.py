@@ -1,0 +1,104 @@
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.applications.models import Application, ApplicationState, Document, Transition
+from apps.reviews.models import InternalComment
+from tests.applications.plan_helpers import add_activity
+from tests.factories import CallFactory
+
+PDF = b"%PDF-1.4\nsecret transcript\n%%EOF\n"
+
+
+@pytest.fixture
+def dossier(student, dri):
+    add_activity(student, host_name="KTH")
+    application = Application.objects.create(
+        student=student, call=CallFactory(), motivation="I love Stockholm", state="completed"
+    )
+    document = Document(
+        application=application,
+        kind="cv",
+        original_name="my cv.pdf",
+        size=len(PDF),
+        uploaded_by=student,
+    )
+    document.file.save("x.pdf", ContentFile(PDF), save=False)
+    document.save()
+    Transition.objects.create(
+        application=application,
+        actor=dri,
+        from_state="returned",
+        to_state="completed",
+        comment="Grades were great",
+    )
+    InternalComment.objects.create(application=application, author=dri, text="Call her mother")
+    return application
+
+
+@pytest.mark.django_db
+def test_student_downloads_everything_as_json_and_files(client, student, dossier):
+    client.force_login(student)
+    assert client.get(reverse("applications:privacy_export")).status_code == 200
+    response = client.post(reverse("applications:privacy_export"))
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("data.json"))
+    assert data["account"]["email"] == student.email
+    assert data["profile"]["student_number"] == student.student_profile.student_number
+    assert data["plan"]["activities"][0]["host"] == "KTH"
+    assert data["applications"][0]["motivation"] == "I love Stockholm"
+    in_zip = data["applications"][0]["documents"][0]["in_zip"]
+    assert archive.read(in_zip) == PDF
+    assert "Call her mother" not in json.dumps(data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["dri", "advisor"])
+def test_staff_have_no_personal_export(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("applications:privacy_export")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymise_old_completed_dossiers_keeps_statistics(
+    student, dossier, django_capture_on_commit_callbacks
+):
+    Transition.objects.update(at=timezone.now() - timedelta(days=365 * 6))
+    document_name = dossier.documents.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("anonymise_dossiers", "--years", "5", stdout=io.StringIO())
+    student.refresh_from_db()
+    dossier.refresh_from_db()
+    assert student.email.startswith("anonymised-") and not student.is_active
+    assert student.first_name == student.last_name == ""
+    assert student.student_profile.student_number.startswith("ANON-")
+    assert dossier.motivation == ""
+    assert dossier.state == ApplicationState.COMPLETED
+    assert dossier.call_id is not None
+    history = dossier.history.get()
+    assert history.comment == "[redacted]" and history.to_state == "completed"
+    assert InternalComment.objects.get().text == "[redacted]"
+    assert not Document.objects.exists()
+    assert not Document.file.field.storage.exists(document_name)
+
+
+@pytest.mark.django_db
+def test_recent_or_open_dossiers_are_left_alone(student, dossier):
+    call_command("anonymise_dossiers", "--years", "5", stdout=io.StringIO())
+    student.refresh_from_db()
+    assert student.is_active
+
+    Transition.objects.update(at=timezone.now() - timedelta(days=365 * 6))
+    Application.objects.create(student=student, call=CallFactory(), state="submitted")
+    call_command("anonymise_dossiers", "--years", "5", stdout=io.StringIO())
+    student.refresh_from_db()
+    assert student.is_active
