@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -284,11 +287,22 @@ def document_upload(*, actor: User, application: Application, kind: str, upload)
     return document_store(application=application, kind=kind, upload=upload, actor=actor)
 
 
+def check_upload_quota(actor: User, extra_bytes: int) -> None:
+    used = Document.objects.filter(uploaded_by=actor).aggregate(total=Sum("size"))["total"] or 0
+    quota = settings.UPLOAD_QUOTA_BYTES
+    if used + extra_bytes > quota:
+        raise ServiceError(
+            _("This file would take you past your upload quota of %(quota)s (%(used)s used).")
+            % {"quota": filesizeformat(quota), "used": filesizeformat(used)}
+        )
+
+
 def document_store(*, application: Application, kind: str, upload, actor: User) -> Document:
     """Keep a checked PDF as the application's document of this kind, replacing any earlier
     one (its file is removed once the transaction commits). Callers check permissions."""
     validate_pdf(upload)
     previous = Document.objects.filter(application=application, kind=kind).first()
+    check_upload_quota(actor, upload.size - (previous.size if previous else 0))
     document = Document(
         application=application,
         kind=kind,

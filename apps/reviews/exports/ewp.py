@@ -35,6 +35,7 @@ from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import xmlschema
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language_info
@@ -42,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from apps.applications.errors import ServiceError
 
-from .learning_agreement import Course, LearningAgreement, Person, Version
+from .learning_agreement import Course, Institution, LearningAgreement, Person, Version
 
 NAMESPACE = (
     "https://github.com/erasmus-without-paper/ewp-specs-api-omobility-las"
@@ -73,11 +74,9 @@ class NotExportable(ServiceError):
 
 
 @cache
-def load_schema():
+def load_schema() -> xmlschema.XMLSchema:
     """The official schema, read from the local copy only: remote locations are blocked (the
     XML namespace it imports from w3.org is built into xmlschema)."""
-    import xmlschema
-
     return xmlschema.XMLSchema(str(SCHEMA_PATH), allow="local")
 
 
@@ -97,8 +96,20 @@ def learning_agreement_xml(agreement: LearningAgreement) -> bytes:
     )
     la = _sub(root, "la")
     _sub(la, "omobility-id", agreement.reference)
-    _institution(la, "sending-hei", agreement, sending=True)
-    _institution(la, "receiving-hei", agreement, sending=False)
+    _institution(
+        la,
+        "sending-hei",
+        agreement.sending,
+        unit=agreement.student.filiere or agreement.sending.name,
+        contact=_sending_contact(agreement),
+    )
+    _institution(
+        la,
+        "receiving-hei",
+        agreement.receiving,
+        unit=agreement.receiving.name,
+        contact=agreement.nomination.person,
+    )
     _sub(
         la, "receiving-academic-year-id", f"{agreement.academic_year}/{agreement.academic_year + 1}"
     )
@@ -133,7 +144,7 @@ def _component_lists(la: ET.Element, agreement: LearningAgreement, approved: lis
     _fill(_sub(la, "first-version"), _tables(first.agreed_courses), first, agreement)
     if last_agreed is not first:
         _fill(_sub(la, "approved-changes"), _changes(first, last_agreed), last_agreed, agreement)
-    if latest not in signed_by_host:
+    if latest is not last_agreed:
         _proposal(la, _changes(first, latest), latest)
 
 
@@ -254,6 +265,8 @@ def _proposal(la: ET.Element, tables: Tables, version: Version) -> None:
 def _fill(
     element: ET.Element, tables: Tables, version: Version, host_signed: LearningAgreement | None
 ) -> None:
+    """Fill a list of components with its signatures; `host_signed` is the agreement whose host
+    acceptance signs it, None for a proposal."""
     for name, components in (
         ("components-studied", tables.studied),
         ("components-recognized", tables.recognized),
@@ -327,12 +340,13 @@ def _signature(
     _sub(element, "signer-app", SIGNER_APP)
 
 
-def _institution(la: ET.Element, name: str, agreement: LearningAgreement, *, sending: bool):
-    institution = agreement.sending if sending else agreement.receiving
-    element = _sub(la, name)
+def _institution(
+    la: ET.Element, tag: str, institution: Institution, *, unit: str, contact: Person
+) -> None:
+    element = _sub(la, tag)
     _sub(element, "hei-id", institution.hei_id)
-    _sub(element, "ounit-name", (agreement.student.filiere if sending else "") or institution.name)
-    _contact(element, _sending_contact(agreement) if sending else agreement.nomination.person)
+    _sub(element, "ounit-name", unit)
+    _contact(element, contact)
 
 
 def _sending_contact(agreement: LearningAgreement) -> Person:

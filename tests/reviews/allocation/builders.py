@@ -10,7 +10,12 @@ from django.utils import timezone
 from apps.applications.models import Application, ApplicationState
 from apps.programmes.models import Agreement, Call
 from apps.reviews.allocation import Applicant, ChoiceRef
-from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, plan_for
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    ChoiceFactory,
+    plan_for,
+)
 
 S = ApplicationState
 START = timezone.make_aware(datetime(2027, 1, 10, 9, 0))

@@ -105,7 +105,9 @@ def test_no_applicant_gives_an_empty_allocation():
 
 def test_shuffled_input_gives_the_same_allocation():
     applicants = [
-        applicant(n, [n % 5, (n * 7) % 5, None if n % 4 == 0 else 5], score=str(n % 3), minute=n % 2)
+        applicant(
+            n, [n % 5, (n * 7) % 5, None if n % 4 == 0 else 5], score=str(n % 3), minute=n % 2
+        )
         for n in range(1, 60)
     ]
     seats = {0: 2, 1: 1, 2: 3, 3: 0, 4: 2, 5: 4}

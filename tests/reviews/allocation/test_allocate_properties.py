@@ -26,9 +26,7 @@ def applicant_lists(draw) -> list[Applicant]:
             Applicant(
                 id=applicant_id,
                 score=draw(st.sampled_from([None, Decimal("10"), Decimal("12.5"), Decimal(0)])),
-                submitted_at=draw(
-                    st.sampled_from([None, START, START + timedelta(hours=1)])
-                ),
+                submitted_at=draw(st.sampled_from([None, START, START + timedelta(hours=1)])),
                 choices=tuple(
                     ChoiceRef(choice_id=applicant_id * 10 + rank, agreement_id=agreement)
                     for rank, agreement in enumerate(agreements)

@@ -50,7 +50,9 @@ def test_confirm_nominates_every_placed_student_to_their_allocated_choice(call, 
     assert [application.pk for application in nominated] == sorted(
         [world["best"].pk, world["middle"].pk]
     )
-    best, middle, last = (Application.objects.get(pk=world[name].pk) for name in ("best", "middle", "last"))
+    best, middle, last = (
+        Application.objects.get(pk=world[name].pk) for name in ("best", "middle", "last")
+    )
     assert (best.state, best.nominated_choice) == (S.NOMINATED, choice(best, 1))
     assert (middle.state, middle.nominated_choice) == (S.NOMINATED, choice(middle, 2))
     assert (last.state, last.nominated_choice) == (S.SUBMITTED, None)

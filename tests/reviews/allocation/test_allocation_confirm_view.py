@@ -36,9 +36,7 @@ def proposal_post(world) -> dict[str, str]:
 
 
 def states(world) -> list[str]:
-    return [
-        Application.objects.get(pk=world[name].pk).state for name in ("best", "middle", "last")
-    ]
+    return [Application.objects.get(pk=world[name].pk).state for name in ("best", "middle", "last")]
 
 
 def test_confirming_nominates_the_placed_students(client, dri, call, world):
@@ -46,7 +44,9 @@ def test_confirming_nominates_the_placed_students(client, dri, call, world):
     assert response.url == detail_url(call)
     assert messages_of(response) == ["2 students nominated."]
     assert states(world) == [S.NOMINATED, S.NOMINATED, S.SUBMITTED]
-    assert Application.objects.get(pk=world["middle"].pk).nominated_choice == world["middle"].choices.get(rank=2)
+    assert Application.objects.get(pk=world["middle"].pk).nominated_choice == world[
+        "middle"
+    ].choices.get(rank=2)
 
 
 def test_a_withdrawal_since_the_review_nominates_nobody(client, dri, call, world):
@@ -78,7 +78,9 @@ def test_an_over_allocating_post_is_refused(client, dri, call, world):
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
 
 
-def test_an_application_submitted_since_the_review_refuses_the_confirmation(client, dri, call, world):
+def test_an_application_submitted_since_the_review_refuses_the_confirmation(
+    client, dri, call, world
+):
     newcomer = waiting(call, [world["alpha"]], score="19")
     response = login(client, dri).post(confirm_url(call), proposal_post(world))
     assert response.status_code == 400
@@ -103,12 +105,17 @@ def test_get_is_not_allowed(client, dri, call):
 
 
 def test_an_unknown_call_is_404(client, dri):
-    assert login(client, dri).post(reverse("reviews:allocation_confirm", args=[999])).status_code == 404
+    assert (
+        login(client, dri).post(reverse("reviews:allocation_confirm", args=[999])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
 def test_other_roles_get_403_and_nobody_is_nominated(client, request, call, world, persona):
-    response = login(client, request.getfixturevalue(persona)).post(confirm_url(call), proposal_post(world))
+    response = login(client, request.getfixturevalue(persona)).post(
+        confirm_url(call), proposal_post(world)
+    )
     assert response.status_code == 403
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
 

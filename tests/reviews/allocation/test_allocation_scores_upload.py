@@ -31,7 +31,9 @@ def csv_file(content: bytes, name: str = "scores.csv") -> SimpleUploadedFile:
 
 
 def scores(applications) -> list[Decimal | None]:
-    return [Application.objects.get(pk=application.pk).ranking_score for application in applications]
+    return [
+        Application.objects.get(pk=application.pk).ranking_score for application in applications
+    ]
 
 
 def test_a_good_file_sets_the_scores_and_returns_to_the_page(client, dri, call, applications):
@@ -56,7 +58,9 @@ def test_bad_lines_are_listed_and_nothing_is_imported(client, dri, call, applica
 
 
 def test_a_file_that_is_not_utf8_is_a_form_error(client, dri, call, applications):
-    response = login(client, dri).post(scores_url(call), {"file": csv_file("S1,12\nÉ,1".encode("latin-1"))})
+    response = login(client, dri).post(
+        scores_url(call), {"file": csv_file("S1,12\nÉ,1".encode("latin-1"))}
+    )
     assert response.status_code == 400
     assert response.context["scores_form"].errors["file"] == [
         "The file is not UTF-8 text: save it as CSV UTF-8."

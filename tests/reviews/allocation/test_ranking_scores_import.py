@@ -34,7 +34,9 @@ def students(call):
 
 
 def scores(*applications: Application) -> list[Decimal | None]:
-    return [Application.objects.get(pk=application.pk).ranking_score for application in applications]
+    return [
+        Application.objects.get(pk=application.pk).ranking_score for application in applications
+    ]
 
 
 def test_a_good_file_sets_every_score(call, students, dri):
@@ -45,7 +47,7 @@ def test_a_good_file_sets_every_score(call, students, dri):
 
 def test_the_header_is_optional_and_other_scores_are_kept(call, students, dri):
     Application.objects.filter(pk=students[2].pk).update(ranking_score=Decimal("11"))
-    assert ranking_scores_import(actor=dri, call=call, text="S1,12\r\nS2,\"13.25\"\r\n") == 2
+    assert ranking_scores_import(actor=dri, call=call, text='S1,12\r\nS2,"13.25"\r\n') == 2
     assert scores(*students) == [Decimal("12"), Decimal("13.25"), Decimal("11")]
 
 

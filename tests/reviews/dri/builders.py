@@ -17,7 +17,7 @@ from apps.applications.models import (
     Choice,
     MobilityPlan,
 )
-from tests.applications.factories import PDF_BYTES, complete_application
+from tests.applications.factories import PDF_BYTES, complete_application, login
 from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
 
 S = ApplicationState
@@ -120,3 +120,14 @@ def bulk_applications(count: int, *, call=None) -> list[Application]:
         for rank in (1, 2)
     )
     return applications
+
+
+def post_as(client, user, url: str, data: dict | None = None):
+    """POST as `user` (anonymous when None), reading the pages in English."""
+    if user is not None:
+        login(client, user)
+    return client.post(url, data or {})
+
+
+def state_of(application: Application) -> str:
+    return Application.objects.values_list("state", flat=True).get(pk=application.pk)

@@ -1,0 +1,68 @@
+"""Hostile uploads: disguised payloads, path tricks, inline rendering, quota."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.applications.models import Document
+from tests.applications.factories import PDF_BYTES, draft_with_choice, messages_of
+
+PAYLOADS = {
+    "zip": b"PK\x03\x04" + b"\x00" * 40,
+    "html": b"<!doctype html><script>alert(1)</script>",
+    "svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    "exe": b"MZ\x90\x00" + b"\x00" * 40,
+}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def upload(client, application, name, content, kind="cv"):
+    return client.post(
+        reverse("applications:document_upload", args=[application.pk]),
+        {"kind": kind, "file": SimpleUploadedFile(name, content, "application/pdf")},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+def test_disguised_payloads_are_refused(client, student, payload):
+    application = draft_with_choice(student)
+    client.force_login(student)
+    response = upload(client, application, f"innocent-{payload}.pdf", PAYLOADS[payload])
+    assert response.status_code == 400
+    assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_path_traversal_in_the_name_goes_nowhere(client, student, media):
+    application = draft_with_choice(student)
+    client.force_login(student)
+    upload(client, application, "../../../etc/cron.d/evil.pdf", PDF_BYTES)
+    document = Document.objects.get()
+    assert "/" not in document.original_name and ".." not in document.original_name
+    stored = (media / document.file.name).resolve()
+    assert stored.is_relative_to(media.resolve() / "documents")
+    download = client.get(reverse("applications:document_download", args=[document.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert ".." not in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_upload_quota_per_user(client, student, settings):
+    settings.UPLOAD_QUOTA_BYTES = len(PDF_BYTES) * 2 + 10
+    application = draft_with_choice(student)
+    client.force_login(student)
+    upload(client, application, "cv.pdf", PDF_BYTES, "cv")
+    upload(client, application, "t.pdf", PDF_BYTES, "transcript")
+    response = upload(client, application, "l.pdf", PDF_BYTES, "language_certificate")
+    assert Document.objects.count() == 2
+    assert "quota" in messages_of(response)[0]
+    # Replacing a file only counts the difference.
+    upload(client, application, "cv2.pdf", PDF_BYTES, "cv")
+    assert Document.objects.get(kind="cv").original_name == "cv2.pdf"
