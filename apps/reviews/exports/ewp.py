@@ -19,8 +19,9 @@ means; content is in English, as EWP recommends):
 - A host without a known EWP id (`Partner.hei_id` empty, or a host outside partnerships) gets
   an empty `hei-id`: the schema allows it, and an empty id cannot send the document to a wrong
   institution, while its name stays in `ounit-name` for whoever completes it.
-- The portal keeps no contact person at partners; the receiving side's contact is the DRI
-  officer who nominated the student, the one who deals with the host about this mobility.
+- The school's contact is the study advisor who signed its latest approved version. The portal
+  keeps no contact person at partners: the receiving side's contact is the DRI officer who
+  nominated the student, the one who deals with the host about this mobility.
 - Components recognized are the home requirements, one per requirement, with the planned
   ECTS; the credits obtained belong to the transcript of records, not to the agreement.
 """

@@ -7,7 +7,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState
 from apps.applications.workflow import TransitionRefused
 from apps.reviews.services.decisions import application_take_for_review
-from tests.applications.factories import messages_of
+from tests.applications.factories import login, messages_of
 from tests.reviews.dri.builders import (
     decision_url,
     dossier_url,
@@ -92,5 +92,4 @@ def test_anonymous_is_sent_to_login(client, student):
 
 def test_get_is_not_allowed(client, dri, student):
     application = submitted(student)
-    post_as(client, dri, dossier_url(application))  # signs in
-    assert client.get(decision_url("take", application)).status_code == 405
+    assert login(client, dri).get(decision_url("take", application)).status_code == 405
