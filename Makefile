@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run worker test e2e install migrate demo lint format messages check-deploy clean
+.PHONY: run worker test e2e audit install migrate demo lint format messages check-deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install
 # Browser tests: Debian's chromium (apt-get install chromium) driven by Playwright.
 e2e: install
 	$(BIN)/pytest -q -m e2e tests/e2e
+
+# Security audits: bandit on our code (medium and high findings fail), pip-audit on the pins.
+audit: install
+	$(BIN)/bandit -q -r apps mobility_portal -ll
+	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,6 +1,6 @@
 """Forms of the seat allocation page: the staff's decision per student, the scores file."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -14,10 +14,20 @@ DECISION_PREFIX = "decision-"
 SCORES_FILE_MAX_BYTES = 1024 * 1024
 
 
-def destination_label(choice: Choice) -> str:
-    if choice.agreement_id:
-        return str(choice.agreement)
-    return gettext("%(host)s (outside partnerships)") % {"host": choice.activity.host_display}
+def destination_labels(choices: Iterable[Choice]) -> dict[int, str]:
+    """Each choice's destination in words, by choice id (each agreement's said once)."""
+    agreements: dict[int, str] = {}
+    labels = {}
+    for choice in choices:
+        if choice.agreement_id is None:
+            labels[choice.pk] = gettext("%(host)s (outside partnerships)") % {
+                "host": choice.activity.host_name
+            }
+        else:
+            if choice.agreement_id not in agreements:
+                agreements[choice.agreement_id] = str(choice.agreement)
+            labels[choice.pk] = agreements[choice.agreement_id]
+    return labels
 
 
 def decision_field_name(application_id: int) -> str:
@@ -38,20 +48,22 @@ def _choice_id(value: str) -> int | None:
 
 class DecisionsForm(forms.Form):
     """For each application, the choice staff give it, or unplaced. The applications come
-    with their choices prefetched; each field offers only that application's choices."""
+    with their choices prefetched; each field offers only that application's choices, named
+    by `labels` (choice id -> destination)."""
 
-    def __init__(self, data=None, *, applications: Iterable[Application]):
+    def __init__(
+        self, data=None, *, applications: Iterable[Application], labels: Mapping[int, str]
+    ):
         super().__init__(data)
         for application in applications:
             options = [
-                (str(choice.pk), f"{choice.rank}. {destination_label(choice)}")
+                (str(choice.pk), f"{choice.rank}. {labels[choice.pk]}")
                 for choice in application.choices.all()
             ]
             self.fields[decision_field_name(application.pk)] = forms.TypedChoiceField(
                 label=_("Decision for %(student)s") % {"student": application.student},
                 choices=[*options, (UNPLACED, _("leave unplaced"))],
                 coerce=_choice_id,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
     def decisions(self) -> dict[int, int | None]:

@@ -81,10 +81,12 @@ class CoursePlanHistory:
 def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]:
     """Every version of each activity's course plan with the advisor's decision per line: two
     queries whatever the number of versions and lines."""
-    versions = CoursePlan.objects.filter(activity__in=activities).select_related(
-        "recognition_confirmed_by"
-    ).prefetch_related(
-        Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+    versions = (
+        CoursePlan.objects.filter(activity__in=activities)
+        .select_related("recognition_confirmed_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+        )
     )
     by_activity: dict[int, list[CoursePlan]] = {}
     for version in versions.order_by("activity_id", "-version"):

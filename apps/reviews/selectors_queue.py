@@ -118,7 +118,9 @@ def course_plans_approved() -> Q:
         .order_by("-version")
         .values("status")[:1]
     )
-    study_choices = Choice.objects.filter(application=OuterRef("pk"), activity__kind__in=STUDY_KINDS)
+    study_choices = Choice.objects.filter(
+        application=OuterRef("pk"), activity__kind__in=STUDY_KINDS
+    )
     not_approved = study_choices.alias(latest_status=latest_status).filter(
         Q(latest_status__isnull=True) | ~Q(latest_status=CoursePlanStatus.APPROVED)
     )
@@ -139,9 +141,7 @@ def destination_countries() -> list[tuple[str, str]]:
 
 def academic_years() -> list[int]:
     return list(
-        Call.objects.order_by("-academic_year")
-        .values_list("academic_year", flat=True)
-        .distinct()
+        Call.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct()
     )
 
 
@@ -199,6 +199,4 @@ def counts_by_kind(year: int) -> list[CountRow]:
         .values_list("activity__kind")
         .annotate(count=Count("application", distinct=True))
     )
-    return [
-        CountRow(kind, kind.label, counts[kind]) for kind in ActivityKind if counts.get(kind)
-    ]
+    return [CountRow(kind, kind.label, counts[kind]) for kind in ActivityKind if counts.get(kind)]

@@ -14,9 +14,7 @@ urlpatterns = [
         dossier.RequestChanges.as_view(),
         name="dossier_request_changes",
     ),
-    path(
-        "applications/<int:pk>/nominate/", dossier.Nominate.as_view(), name="dossier_nominate"
-    ),
+    path("applications/<int:pk>/nominate/", dossier.Nominate.as_view(), name="dossier_nominate"),
     path("applications/<int:pk>/refuse/", dossier.Refuse.as_view(), name="dossier_refuse"),
     path(
         "applications/<int:pk>/host-decision/",

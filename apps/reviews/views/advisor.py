@@ -74,17 +74,17 @@ def advisor_course_plan(request, pk: int):
         [course_plan], Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
     )
     lines = list(course_plan.lines.all())
-    bound: LineDecisionForm | None = None
+    bound: dict[int, LineDecisionForm] = {}
     if request.method == "POST":
         line = _posted_line(request, lines)
-        bound = decision_form(line, request.POST)
-        if bound.is_valid():
+        form = bound[line.pk] = decision_form(line, request.POST)
+        if form.is_valid():
             try:
                 course_line_decide(
                     actor=request.user,
                     line=line,
-                    approve=bound.cleaned_data["decision"] == "approve",
-                    comment=bound.cleaned_data["comment"],
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
                 )
             except ServiceError as error:
                 report_refusal(request, error)
@@ -95,7 +95,7 @@ def advisor_course_plan(request, pk: int):
         request,
         "reviews/advisor_course_plan.html",
         _review_context(course_plan, lines, bound),
-        status=400 if bound is not None else 200,
+        status=400 if bound else 200,
     )
 
 
@@ -108,19 +108,22 @@ def _posted_line(request, lines: list[CourseLine]) -> CourseLine:
 
 
 def _review_context(
-    course_plan: CoursePlan, lines: list[CourseLine], bound: LineDecisionForm | None
+    course_plan: CoursePlan, lines: list[CourseLine], bound: dict[int, LineDecisionForm]
 ) -> dict:
+    """`bound`: the refused form of the line just posted, shown again with its errors."""
     versions = sent_versions(course_plan)
     is_latest = versions[0].pk == course_plan.pk
     can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
     previous = next((v for v in versions if v.version < course_plan.version), None)
-    rows = []
-    for line in lines:
-        form = None
-        if can_decide and line.decision == LineDecision.PENDING:
-            form = bound if bound is not None and bound.auto_id == f"line-{line.pk}-%s" else None
-            form = form or decision_form(line)
-        rows.append((line, form))
+    rows = [
+        (
+            line,
+            bound.get(line.pk) or decision_form(line)
+            if can_decide and line.decision == LineDecision.PENDING
+            else None,
+        )
+        for line in lines
+    ]
     credits = missing_credits(course_plan)
     return {
         "course_plan": course_plan,

@@ -1,5 +1,5 @@
 """Seat allocation pages: the calls, a call's proposal with its reasons in words, the import
-of ranking scores, the review of the staff's adjustments and the confirmation."""
+of ranking scores, the review of the staff's decisions and their confirmation."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from ..forms_allocation import (
     DecisionsForm,
     ScoresImportForm,
     decision_field_name,
-    destination_label,
+    destination_labels,
     posted_application_ids,
 )
 from ..services import allocation as services
@@ -37,26 +37,28 @@ CALLS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
 class StudentRow:
     position: int
     application: Application
     proposed: Choice | None
+    proposed_label: str
     reasons: list[str]
     field: BoundField
+    options: list[Option]
     decision: Choice | None
+    decision_label: str
     over_allocated: bool
 
     @property
     def adjusted(self) -> bool:
         return self.decision != self.proposed
-
-    @property
-    def proposed_label(self) -> str:
-        return destination_label(self.proposed) if self.proposed else ""
-
-    @property
-    def decision_label(self) -> str:
-        return destination_label(self.decision) if self.decision else ""
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,31 @@ class SeatRow:
         return self.available - self.given
 
 
+@dataclass(frozen=True)
+class Board:
+    """The proposal as a page shows it, with the staff's decisions where the form holds
+    valid ones."""
+
+    rows: list[StudentRow]
+    seats: list[SeatRow]
+    over_allocation: list[str]  # a warning per over-allocated agreement
+    valid: bool  # every decision is one of the student's choices, or unplaced
+
+    @property
+    def placed(self) -> list[StudentRow]:
+        return [row for row in self.rows if row.decision]
+
+    @property
+    def unplaced(self) -> list[StudentRow]:
+        return [row for row in self.rows if not row.decision]
+
+
 # --- words -------------------------------------------------------------------------------
 
 
-def step_words(step: Step, proposal: Proposal) -> str:
+def step_words(step: Step, proposal: Proposal, labels: Mapping[int, str]) -> str:
     choice = proposal.choices[step.choice.choice_id]
-    values = {"rank": choice.rank, "destination": destination_label(choice)}
+    values = {"rank": choice.rank, "destination": labels[choice.pk]}
     if step.choice.agreement_id is None:
         return _("choice %(rank)s (%(destination)s, no seat limit) allocated") % values
     seats = proposal.seats[step.choice.agreement_id]
@@ -102,70 +123,13 @@ def step_words(step: Step, proposal: Proposal) -> str:
     ) % {**values, "seats": seats.per_year}
 
 
-def outcome_words(outcome: Outcome, proposal: Proposal) -> list[str]:
-    words = [step_words(step, proposal) for step in outcome.steps]
+def outcome_words(outcome: Outcome, proposal: Proposal, labels: Mapping[int, str]) -> list[str]:
+    words = [step_words(step, proposal, labels) for step in outcome.steps]
     if not outcome.steps:
         words.append(_("no choice: unplaced"))
     elif not outcome.placed:
         words.append(_("no seat left in any choice: unplaced"))
     return words
-
-
-# --- rows --------------------------------------------------------------------------------
-
-
-def proposed_choice(outcome: Outcome, proposal: Proposal) -> Choice | None:
-    return proposal.choices[outcome.choice.choice_id] if outcome.choice else None
-
-
-def student_rows(proposal: Proposal, form: DecisionsForm) -> tuple[list[StudentRow], dict]:
-    """One row per ranked student, with the form's decision where it is valid (else the
-    proposal's), and the agreements those decisions over-allocate (id -> students)."""
-    decisions = form.decisions() if form.is_valid() else {}
-    proposed = {
-        outcome.applicant_id: proposed_choice(outcome, proposal)
-        for outcome in proposal.allocation.outcomes
-    }
-    decided = {
-        pk: proposal.choices.get(decisions[pk]) if pk in decisions else choice
-        for pk, choice in proposed.items()
-    }
-    over = over_allocated(refs(decided.values()), proposal.allocation.seats)
-    rows = []
-    for outcome in proposal.allocation.outcomes:
-        decision = decided[outcome.applicant_id]
-        rows.append(
-            StudentRow(
-                position=outcome.position,
-                application=proposal.applications[outcome.applicant_id],
-                proposed=proposed[outcome.applicant_id],
-                reasons=outcome_words(outcome, proposal),
-                field=form[decision_field_name(outcome.applicant_id)],
-                decision=decision,
-                over_allocated=decision is not None and decision.agreement_id in over,
-            )
-        )
-    return rows, over
-
-
-def refs(choices: Iterable[Choice | None]) -> list[ChoiceRef | None]:
-    return [ChoiceRef(choice.pk, choice.agreement_id) if choice else None for choice in choices]
-
-
-def seat_rows(proposal: Proposal, students: list[StudentRow]) -> list[SeatRow]:
-    """Seats per agreement, with those the students' decisions give."""
-    given = seats_taken(refs(row.decision for row in students))
-    rows = [
-        SeatRow(
-            label=str(count.agreement),
-            per_year=count.per_year,
-            taken_earlier=count.taken_earlier,
-            available=count.available,
-            given=given.get(pk, 0),
-        )
-        for pk, count in proposal.seats.items()
-    ]
-    return sorted(rows, key=lambda row: row.label)
 
 
 def over_allocation_words(proposal: Proposal, over: Mapping[int, int]) -> list[str]:
@@ -180,10 +144,16 @@ def over_allocation_words(proposal: Proposal, over: Mapping[int, int]) -> list[s
     ]
 
 
-# --- pages -------------------------------------------------------------------------------
+# --- the board ---------------------------------------------------------------------------
 
 
-def decisions_form(proposal: Proposal, posted: Mapping[str, str] | None = None) -> DecisionsForm:
+def refs(choices: Iterable[Choice | None]) -> list[ChoiceRef | None]:
+    return [ChoiceRef(choice.pk, choice.agreement_id) if choice else None for choice in choices]
+
+
+def decisions_form(
+    proposal: Proposal, labels: Mapping[int, str], posted: Mapping[str, str] | None = None
+) -> DecisionsForm:
     """The decisions form of the proposal's applications, bound to the proposal; `posted`
     decisions replace proposed ones (an application the post does not name keeps its
     proposal)."""
@@ -191,34 +161,94 @@ def decisions_form(proposal: Proposal, posted: Mapping[str, str] | None = None) 
     data = {}
     for outcome in proposal.allocation.outcomes:
         name = decision_field_name(outcome.applicant_id)
-        proposed = str(outcome.choice.choice_id) if outcome.choice else UNPLACED
-        data[name] = posted.get(name, proposed)
-    return DecisionsForm(data, applications=proposal.applications.values())
+        data[name] = posted.get(name, str(outcome.choice.choice_id) if outcome.choice else UNPLACED)
+    return DecisionsForm(data, applications=proposal.applications.values(), labels=labels)
+
+
+def allocation_board(proposal: Proposal, posted: Mapping[str, str] | None = None) -> Board:
+    labels = destination_labels(proposal.choices.values())
+    form = decisions_form(proposal, labels, posted)
+    decisions = form.decisions() if form.is_valid() else {}
+    proposed = {
+        outcome.applicant_id: proposal.choices[outcome.choice.choice_id] if outcome.choice else None
+        for outcome in proposal.allocation.outcomes
+    }
+    decided = {
+        pk: proposal.choices.get(decisions[pk]) if pk in decisions else choice
+        for pk, choice in proposed.items()
+    }
+    over = over_allocated(refs(decided.values()), proposal.allocation.seats)
+    rows = []
+    for outcome in proposal.allocation.outcomes:
+        field = form[decision_field_name(outcome.applicant_id)]
+        decision = decided[outcome.applicant_id]
+        rows.append(
+            StudentRow(
+                position=outcome.position,
+                application=proposal.applications[outcome.applicant_id],
+                proposed=proposed[outcome.applicant_id],
+                proposed_label=_label(proposed[outcome.applicant_id], labels),
+                reasons=outcome_words(outcome, proposal, labels),
+                field=field,
+                options=[
+                    Option(value, label, value == field.data)
+                    for value, label in field.field.choices
+                ],
+                decision=decision,
+                decision_label=_label(decision, labels),
+                over_allocated=decision is not None and decision.agreement_id in over,
+            )
+        )
+    return Board(
+        rows=rows,
+        seats=seat_rows(proposal, seats_taken(refs(decided.values()))),
+        over_allocation=over_allocation_words(proposal, over),
+        valid=form.is_valid(),
+    )
+
+
+def _label(choice: Choice | None, labels: Mapping[int, str]) -> str:
+    return labels[choice.pk] if choice else ""
+
+
+def seat_rows(proposal: Proposal, given: Mapping[int, int]) -> list[SeatRow]:
+    rows = [
+        SeatRow(
+            label=str(count.agreement),
+            per_year=count.per_year,
+            taken_earlier=count.taken_earlier,
+            available=count.available,
+            given=given.get(pk, 0),
+        )
+        for pk, count in proposal.seats.items()
+    ]
+    return sorted(rows, key=lambda row: row.label)
 
 
 def render_allocation_page(
     request,
     proposal: Proposal,
+    shown: Board,
     *,
-    form: DecisionsForm | None = None,
     scores_form: ScoresImportForm | None = None,
     status: int = 200,
 ):
-    rows, over = student_rows(proposal, form or decisions_form(proposal))
+    proposed_unplaced = [row for row in shown.rows if row.proposed is None]
     return render(
         request,
         "reviews/allocation_detail.html",
         {
             "call": proposal.call,
-            "rows": rows,
-            "unplaced": [row for row in rows if row.proposed is None],
-            "placed_count": sum(1 for row in rows if row.proposed),
-            "seats": seat_rows(proposal, rows),
+            "board": shown,
+            "proposed_unplaced": proposed_unplaced,
+            "proposed_placed_count": len(shown.rows) - len(proposed_unplaced),
             "scores_form": scores_form or ScoresImportForm(),
-            "over_allocation": over_allocation_words(proposal, over),
         },
         status=status,
     )
+
+
+# --- views -------------------------------------------------------------------------------
 
 
 @reviewer_only
@@ -234,7 +264,8 @@ def allocation_index(request):
 @reviewer_only
 def allocation_detail(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
-    return render_allocation_page(request, services.allocation_proposal(call))
+    proposal = services.allocation_proposal(call)
+    return render_allocation_page(request, proposal, allocation_board(proposal))
 
 
 @reviewer_only
@@ -262,51 +293,41 @@ def allocation_scores_import(request, call_pk: int):
             )
             return redirect("reviews:allocation_detail", call.pk)
     proposal = services.allocation_proposal(call)
-    return render_allocation_page(request, proposal, scores_form=form, status=400)
+    return render_allocation_page(
+        request, proposal, allocation_board(proposal), scores_form=form, status=400
+    )
 
 
 @reviewer_only
 @require_POST
 def allocation_review(request, call_pk: int):
-    """The staff's decisions, checked: back to the allocation page when they over-allocate an
-    agreement (or staff want to change them), else the page that confirms them."""
+    """The staff's decisions, checked: back to the allocation page when they are not valid
+    or over-allocate an agreement (or when staff want to change them), else the page that
+    confirms them."""
     call = get_object_or_404(Call, pk=call_pk)
     proposal = services.allocation_proposal(call)
-    form = decisions_form(proposal, request.POST)
-    if not form.is_valid():
-        return render_allocation_page(request, proposal, form=form, status=400)
-    rows, over = student_rows(proposal, form)
-    if over:
-        return render_allocation_page(request, proposal, form=form, status=400)
+    checked = allocation_board(proposal, request.POST)
+    if not checked.valid or checked.over_allocation:
+        return render_allocation_page(request, proposal, checked, status=400)
     if "change" in request.POST:
-        return render_allocation_page(request, proposal, form=form)
-    return render(
-        request,
-        "reviews/allocation_review.html",
-        {
-            "call": call,
-            "placed": [row for row in rows if row.decision],
-            "unplaced": [row for row in rows if not row.decision],
-            "rows": rows,
-            "seats": seat_rows(proposal, rows),
-        },
-    )
+        return render_allocation_page(request, proposal, checked)
+    return render(request, "reviews/allocation_review.html", {"call": call, "board": checked})
 
 
 @reviewer_only
 @require_POST
 def allocation_confirm(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
-    applications = (
+    choices = Choice.objects.select_related("agreement__partner", "activity")
+    applications = list(
         Application.objects.filter(call=call, pk__in=posted_application_ids(request.POST))
         .select_related("student")
-        .prefetch_related(
-            Prefetch(
-                "choices", queryset=Choice.objects.select_related("agreement__partner", "activity")
-            )
-        )
+        .prefetch_related(Prefetch("choices", queryset=choices))
     )
-    form = DecisionsForm(request.POST, applications=applications)
+    labels = destination_labels(
+        choice for application in applications for choice in application.choices.all()
+    )
+    form = DecisionsForm(request.POST, applications=applications, labels=labels)
     if form.is_valid():
         try:
             nominated = services.allocation_confirm(
@@ -328,5 +349,5 @@ def allocation_confirm(request, call_pk: int):
         messages.error(request, _("The allocation sent is not readable: nothing was nominated."))
     proposal = services.allocation_proposal(call)
     return render_allocation_page(
-        request, proposal, form=decisions_form(proposal, request.POST), status=400
+        request, proposal, allocation_board(proposal, request.POST), status=400
     )

@@ -74,7 +74,8 @@ def dossier(request, pk: int):
 def _report_refusal(request, application: Application, form: DecisionForm, error) -> None:
     if isinstance(error, TransitionRefused):
         application.refresh_from_db(fields=["state"])
-        if form.cleaned_data.get("seen_state") != application.state:
+        seen_state = form.cleaned_data.get("seen_state")
+        if seen_state and seen_state != application.state:
             messages.warning(
                 request,
                 _(

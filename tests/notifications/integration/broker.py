@@ -4,6 +4,7 @@ process's Celery app between it (or a dead address) and eager mode."""
 from urllib.parse import urlsplit
 
 import redis
+from kombu import pools
 
 from mobility_portal import celery_app
 
@@ -31,9 +32,9 @@ def drained(broker_url: str) -> bool:
 
 def point_celery_at(broker_url: str, *, eager: bool = False) -> None:
     """Publish this process's tasks to `broker_url` from now on, over fresh connections."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
     celery_app.conf.update(task_always_eager=eager, broker_url=broker_url)
-    # Celery's own reset after a fork: drops the connection and producer pools bound to
-    # the previous URL.
+    # Close kombu's process-wide pools (kept per URL, so a closed one would come back on
+    # switching to the same URL again), then drop Celery's references to them, as Celery
+    # itself does after a fork.
+    pools.reset()
     celery_app._after_fork()

@@ -74,7 +74,9 @@ def test_dri_nominates_from_the_dossier_page(client, dri, student):
 def test_the_choice_of_another_application_is_a_form_error(client, dri, student, other_student):
     application = submitted(student)
     foreign = submitted(other_student).choices.get()
-    response = post_as(client, dri, decision_url("nominate", application), data(application, foreign))
+    response = post_as(
+        client, dri, decision_url("nominate", application), data(application, foreign)
+    )
     assert response.status_code == 400
     assert response.context["decisions"]["nominate"].errors["choice"]
     assert state_of(application) == S.SUBMITTED
@@ -82,7 +84,9 @@ def test_the_choice_of_another_application_is_a_form_error(client, dri, student,
 
 def test_no_choice_is_a_form_error(client, dri, student):
     application = submitted(student)
-    response = post_as(client, dri, decision_url("nominate", application), seen(application, "nominate"))
+    response = post_as(
+        client, dri, decision_url("nominate", application), seen(application, "nominate")
+    )
     assert response.status_code == 400
     assert state_of(application) == S.SUBMITTED
 

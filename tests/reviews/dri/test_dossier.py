@@ -51,7 +51,11 @@ def media(settings, tmp_path):
 
 def decisions_offered(response) -> set[str]:
     content = response.content.decode()
-    return {name for name in ALL_DECISIONS if decision_url(name, response.context["application"]) in content}
+    return {
+        name
+        for name in ALL_DECISIONS
+        if decision_url(name, response.context["application"]) in content
+    }
 
 
 def test_dri_sees_the_whole_dossier(client, dri, student, advisor):
@@ -213,8 +217,10 @@ def test_dossier_queries_do_not_grow_with_its_lists(
     login(client, dri).get(dossier_url(small))  # the session's first page writes more
     with CaptureQueriesContext(connection) as few:
         client.get(dossier_url(small))
-    with django_assert_max_num_queries(DOSSIER_MAX_QUERIES):
-        with CaptureQueriesContext(connection) as many:
-            response = client.get(dossier_url(big))
+    with (
+        django_assert_max_num_queries(DOSSIER_MAX_QUERIES),
+        CaptureQueriesContext(connection) as many,
+    ):
+        response = client.get(dossier_url(big))
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)

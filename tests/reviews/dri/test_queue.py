@@ -89,12 +89,16 @@ def test_filter_by_partner_of_any_choice(client, dri):
 def test_filter_by_destination_country_of_agreement_or_own_host(client, dri):
     under_agreement = applicant()
     choose(
-        under_agreement, agreement=AgreementFactory(partner=PartnerFactory(country="JP")), country="DE"
+        under_agreement,
+        agreement=AgreementFactory(partner=PartnerFactory(country="JP")),
+        country="DE",
     )
     own_host = applicant()
     choose(own_host, agreement=None, country="JP")
     elsewhere = applicant()
-    choose(elsewhere, agreement=AgreementFactory(partner=PartnerFactory(country="CA")), country="JP")
+    choose(
+        elsewhere, agreement=AgreementFactory(partner=PartnerFactory(country="CA")), country="JP"
+    )
     assert set(listed(client, dri, country="JP")) == {under_agreement, own_host}
 
 
@@ -134,9 +138,7 @@ def test_filter_by_course_plans_approved_reads_the_latest_version_of_each_study(
     }
 
 
-@pytest.mark.parametrize(
-    "search", ["lovelace", "ADA LOVE", "ada.l@example", "S-4242"], ids=str
-)
+@pytest.mark.parametrize("search", ["lovelace", "ADA LOVE", "ada.l@example", "S-4242"], ids=str)
 def test_search_by_name_email_or_student_number(client, dri, search):
     found = applicant()
     found.student.email = "ada.l@example.org"

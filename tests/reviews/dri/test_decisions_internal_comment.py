@@ -1,0 +1,86 @@
+"""Internal comments between staff on a dossier; never shown to the student."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.errors import ServiceError
+from apps.reviews.models import InternalComment
+from apps.reviews.services.decisions import internal_comment_add
+from tests.applications.factories import login, messages_of
+from tests.reviews.dri.builders import dossier_url, post_as, submitted
+
+SECRET = "Check the transcript with the registrar before nominating."
+
+
+def comment_url(application):
+    return reverse("reviews:dossier_comment", args=[application.pk])
+
+
+@pytest.mark.parametrize("persona", ["dri", "dfi"])
+def test_service_adds_a_comment_for_any_staff(request, persona, student):
+    author = request.getfixturevalue(persona)
+    comment = internal_comment_add(actor=author, application=submitted(student), text=f" {SECRET} ")
+    assert (comment.author, comment.text) == (author, SECRET)
+
+
+def test_service_refuses_an_empty_comment(dri, student):
+    application = submitted(student)
+    with pytest.raises(ServiceError):
+        internal_comment_add(actor=dri, application=application, text="   ")
+    assert not InternalComment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["advisor", "student"])
+def test_service_refuses_students_and_advisors(request, persona, student):
+    with pytest.raises(ServiceError):
+        internal_comment_add(
+            actor=request.getfixturevalue(persona), application=submitted(student), text=SECRET
+        )
+    assert not InternalComment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["dri", "dfi"])
+def test_staff_comment_from_the_dossier_page(client, request, persona, student):
+    application = submitted(student)
+    response = post_as(
+        client, request.getfixturevalue(persona), comment_url(application), {"comment-text": SECRET}
+    )
+    assert response.url == dossier_url(application)
+    assert messages_of(response) == ["Your internal comment is added."]
+    assert SECRET in client.get(dossier_url(application)).content.decode()
+
+
+def test_an_empty_comment_is_a_form_error(client, dri, student):
+    application = submitted(student)
+    response = post_as(client, dri, comment_url(application), {"comment-text": ""})
+    assert response.status_code == 400
+    assert response.context["comment_form"].errors["text"]
+    assert not InternalComment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["advisor", "student"])
+def test_others_get_403(client, request, persona, student):
+    application = submitted(student)
+    response = post_as(
+        client, request.getfixturevalue(persona), comment_url(application), {"comment-text": SECRET}
+    )
+    assert response.status_code == 403
+    assert not InternalComment.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, student):
+    application = submitted(student)
+    response = post_as(client, None, comment_url(application), {"comment-text": SECRET})
+    assert response.url.startswith(reverse("login"))
+    assert not InternalComment.objects.exists()
+
+
+def test_the_student_never_sees_internal_comments(client, dri, student):
+    application = submitted(student)
+    internal_comment_add(actor=dri, application=application, text=SECRET)
+    response = login(client, student).get(
+        reverse("applications:application_detail", args=[application.pk])
+    )
+    assert response.status_code == 200
+    assert SECRET not in response.content.decode()
+    assert "Internal comments" not in response.content.decode()

@@ -1,0 +1,82 @@
+"""Recording that an accepted student has left for the host."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.errors import ServiceError
+from apps.applications.models import ApplicationState
+from apps.applications.workflow import TransitionRefused
+from apps.reviews.services.decisions import application_mark_departed
+from tests.applications.factories import messages_of
+from tests.reviews.dri.builders import (
+    decision_url,
+    dossier_url,
+    in_state,
+    nominated,
+    post_as,
+    seen,
+    state_of,
+)
+
+S = ApplicationState
+
+
+def accepted(student):
+    return in_state(nominated(student), S.ACCEPTED)
+
+
+def test_service_marks_the_departure(dri, student):
+    application = application_mark_departed(actor=dri, application=accepted(student))
+    assert application.state == S.IN_MOBILITY
+    assert application.history.last().from_state == S.ACCEPTED
+
+
+def test_service_refuses_a_student_the_host_has_not_accepted(dri, student):
+    application = nominated(student)
+    with pytest.raises(TransitionRefused):
+        application_mark_departed(actor=dri, application=application)
+    assert state_of(application) == S.NOMINATED
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_service_refuses_anyone_but_the_dri(request, persona, student):
+    application = accepted(student)
+    with pytest.raises(ServiceError):
+        application_mark_departed(actor=request.getfixturevalue(persona), application=application)
+    assert state_of(application) == S.ACCEPTED
+
+
+def test_dri_marks_it_from_the_dossier_page(client, dri, student):
+    application = accepted(student)
+    url = decision_url("departed", application)
+    response = post_as(client, dri, url, seen(application, "departed"))
+    assert response.url == dossier_url(application)
+    assert state_of(application) == S.IN_MOBILITY
+    assert messages_of(response) == ["The student is recorded as departed."]
+
+
+def test_the_dossier_changed_meanwhile(client, dri, student):
+    application = accepted(student)
+    stale = seen(application, "departed")
+    in_state(application, S.IN_MOBILITY)
+    response = post_as(client, dri, decision_url("departed", application), stale)
+    assert messages_of(response)[0].startswith(
+        "This dossier changed since you opened it: it is now in mobility."
+    )
+    assert application.history.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_others_get_403(client, request, persona, student):
+    application = accepted(student)
+    url = decision_url("departed", application)
+    response = post_as(client, request.getfixturevalue(persona), url, seen(application, "departed"))
+    assert response.status_code == 403
+    assert state_of(application) == S.ACCEPTED
+
+
+def test_anonymous_is_sent_to_login(client, student):
+    application = accepted(student)
+    response = post_as(client, None, decision_url("departed", application))
+    assert response.url.startswith(reverse("login"))
+    assert state_of(application) == S.ACCEPTED

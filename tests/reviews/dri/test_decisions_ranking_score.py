@@ -1,0 +1,80 @@
+"""Setting (or clearing) an application's ranking score for seat allocation."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from apps.applications.errors import ServiceError
+from apps.applications.models import Application
+from apps.reviews.services.decisions import application_set_ranking_score
+from tests.applications.factories import messages_of
+from tests.reviews.dri.builders import decision_url, dossier_url, post_as, seen, submitted
+
+
+def score_of(application):
+    return Application.objects.values_list("ranking_score", flat=True).get(pk=application.pk)
+
+
+def test_service_sets_the_score(dri, student):
+    application = submitted(student)
+    application_set_ranking_score(actor=dri, application=application, score=Decimal("15.250"))
+    assert score_of(application) == Decimal("15.250")
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_service_refuses_anyone_but_the_dri(request, persona, student):
+    application = submitted(student)
+    with pytest.raises(ServiceError):
+        application_set_ranking_score(
+            actor=request.getfixturevalue(persona), application=application, score=Decimal(1)
+        )
+    assert score_of(application) is None
+
+
+def test_dri_sets_and_clears_it_from_the_dossier_page(client, dri, student):
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(client, dri, url, seen(application, "score", score="12.5"))
+    assert response.url == dossier_url(application)
+    assert score_of(application) == Decimal("12.500")
+    assert messages_of(response) == ["The ranking score is saved."]
+    client.post(url, seen(application, "score", score=""))
+    assert score_of(application) is None
+
+
+def test_the_form_shows_the_current_score(client, dri, student):
+    application = submitted(student)
+    application_set_ranking_score(actor=dri, application=application, score=Decimal("9.5"))
+    post_as(client, dri, decision_url("score", application), seen(application, "score", score="x"))
+    response = client.get(dossier_url(application))
+    assert response.context["decisions"]["score"]["score"].value() == Decimal("9.500")
+
+
+@pytest.mark.parametrize("score", ["abc", "12345.5", "1.2345"])
+def test_a_bad_score_is_a_form_error(client, dri, student, score):
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(client, dri, url, seen(application, "score", score=score))
+    assert response.status_code == 400
+    assert response.context["decisions"]["score"].errors["score"]
+    assert score_of(application) is None
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_others_get_403(client, request, persona, student):
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(
+        client, request.getfixturevalue(persona), url, seen(application, "score", score="3")
+    )
+    assert response.status_code == 403
+    assert score_of(application) is None
+
+
+def test_anonymous_is_sent_to_login(client, student):
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(client, None, url, seen(application, "score", score="3"))
+    assert response.url.startswith(reverse("login"))
+    assert score_of(application) is None
