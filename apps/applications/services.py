@@ -1,7 +1,9 @@
 """Every change of state of plans, applications, documents and course plans."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from apps.accounts.models import User
-from apps.notifications.events import announce_course_plan_sent
+from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
 from apps.programmes.models import Agreement, Call
 from apps.rules import Finding
 
@@ -106,12 +108,24 @@ def activity_create(*, actor: User, plan: MobilityPlan, fields: dict) -> Activit
 @transaction.atomic
 def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activity:
     _ensure_owner(actor, activity.plan)
+    validated_before = _validated_facts(activity)
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, fields.get(name))
     normalise_activity(activity)
+    if _validated_facts(activity) != validated_before:
+        # The DFI and the DRI validated a stay as it was; a different stay asks again.
+        activity.approved_by_dfi = activity.approved_by_dri = False
+        activity.validation_requested_at = None
     activity.save()
     plan_recheck(activity.plan)
     return activity
+
+
+VALIDATED_FACTS = ("kind", "start", "end", "country", "partner_id", "host_name", "summer_type")
+
+
+def _validated_facts(activity: Activity) -> tuple:
+    return tuple(str(getattr(activity, name)) for name in VALIDATED_FACTS)
 
 
 def normalise_activity(activity: Activity) -> None:
@@ -433,8 +447,12 @@ LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
 
 
 def line_key(line: CourseLine | dict) -> tuple:
+    """What identifies a line's content across versions (6 and 6.0 ECTS are the same)."""
     get = line.get if isinstance(line, dict) else lambda name: getattr(line, name)
-    return tuple(str(get(name)).strip().lower() for name in LINE_CONTENT)
+    return tuple(
+        str(Decimal(get(name)).normalize()) if name == "ects" else str(get(name)).strip().lower()
+        for name in LINE_CONTENT
+    )
 
 
 def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
@@ -444,6 +462,32 @@ def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
         course_plan.sent_at = timezone.now()
         course_plan.save(update_fields=["status", "sent_at"])
         announce_course_plan_sent(course_plan)
+    return course_plan
+
+
+def course_plan_status_for(decisions: Iterable[str]) -> str:
+    """Approved when every line is, lines rejected when every line is decided and one is
+    rejected, else still awaiting the advisor."""
+    found = set(decisions)
+    if not found or LineDecision.PENDING in found:
+        return CoursePlanStatus.PENDING
+    if LineDecision.REJECTED in found:
+        return CoursePlanStatus.CHANGES_REQUESTED
+    return CoursePlanStatus.APPROVED
+
+
+def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
+    """Bring a sent (locked) version's status in line with its lines' decisions, and tell the
+    student once every line is decided."""
+    if course_plan.status == CoursePlanStatus.DRAFT:
+        return course_plan
+    status = course_plan_status_for(course_plan.lines.values_list("decision", flat=True))
+    if status != course_plan.status:
+        course_plan.status = status
+        course_plan.decided_at = None if status == CoursePlanStatus.PENDING else timezone.now()
+        course_plan.save(update_fields=["status", "decided_at"])
+        if status != CoursePlanStatus.PENDING:
+            announce_course_plan_decided(course_plan)
     return course_plan
 
 
@@ -480,5 +524,7 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
             }
         new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
     CourseLine.objects.bulk_create(new_lines)
-    announce_course_plan_sent(new_version)
+    course_plan_settle_status(new_version)
+    if new_version.status == CoursePlanStatus.PENDING:
+        announce_course_plan_sent(new_version)
     return new_version

@@ -8,26 +8,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, Choice
+from apps.programmes.models import Agreement
 
 UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
 SCORES_FILE_MAX_BYTES = 1024 * 1024
 
 
-def destination_labels(choices: Iterable[Choice]) -> dict[int, str]:
-    """Each choice's destination in words, by choice id (each agreement's said once)."""
-    agreements: dict[int, str] = {}
-    labels = {}
-    for choice in choices:
-        if choice.agreement_id is None:
-            labels[choice.pk] = gettext("%(host)s (outside partnerships)") % {
-                "host": choice.activity.host_name
-            }
-        else:
-            if choice.agreement_id not in agreements:
-                agreements[choice.agreement_id] = str(choice.agreement)
-            labels[choice.pk] = agreements[choice.agreement_id]
-    return labels
+def destination_labels(
+    choices: Iterable[Choice], agreements: Mapping[int, Agreement]
+) -> dict[int, str]:
+    """Each choice's destination in words, by choice id; `agreements` by id, with partner."""
+    agreement_labels = {pk: str(agreement) for pk, agreement in agreements.items()}
+    outside = gettext("%(host)s (outside partnerships)")
+    return {
+        choice.pk: agreement_labels[choice.agreement_id]
+        if choice.agreement_id
+        else outside % {"host": choice.activity.host_name}
+        for choice in choices
+    }
 
 
 def decision_field_name(application_id: int) -> str:

@@ -206,6 +206,12 @@ INTERNSHIP_CONTACT_NAME = env(
 )
 INTERNSHIP_CONTACT_EMAIL = env("INTERNSHIP_CONTACT_EMAIL", default="stages@example.org")
 
+# The sending institution in learning agreements and Erasmus Without Paper exports.
+SCHOOL_NAME = env("SCHOOL_NAME", default="École d'ingénieurs")
+SCHOOL_HEI_ID = env("SCHOOL_HEI_ID", default="school.example")
+SCHOOL_COUNTRY = env("SCHOOL_COUNTRY", default="FR")
+SCHOOL_ISCED_F_CODE = env("SCHOOL_ISCED_F_CODE", default="0710")
+
 CATALOGUE_PAGE_SIZE = 20
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 UPLOAD_QUOTA_BYTES = env.int("UPLOAD_QUOTA_BYTES", default=50 * 1024 * 1024)

@@ -91,3 +91,30 @@ def test_delete_refused_while_a_submitted_application_names_it(student):
 def test_student_without_profile_has_no_plan():
     with pytest.raises(ServiceError):
         services.plan_for_student(UserFactory())
+
+
+@pytest.mark.django_db
+def test_changing_a_validated_stay_asks_for_validation_again(student):
+    from django.utils import timezone
+
+    stay = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="lab_internship",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    Activity.objects.filter(pk=stay.pk).update(
+        approved_by_dfi=True, approved_by_dri=True, validation_requested_at=timezone.now()
+    )
+    stay.refresh_from_db()
+    fields = {name: getattr(stay, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=stay, fields=fields)
+    stay.refresh_from_db()
+    assert stay.approved_by_dfi and stay.approved_by_dri
+
+    services.activity_update(actor=student, activity=stay, fields={**fields, "country": "JP"})
+    stay.refresh_from_db()
+    assert not stay.approved_by_dfi and not stay.approved_by_dri
+    assert stay.validation_requested_at is None

@@ -118,7 +118,7 @@ def learning_agreement_xml(agreement: LearningAgreement) -> bytes:
     _sub(la, "start-date", agreement.start.isoformat())
     _sub(la, "end-date", agreement.end.isoformat())
     _sub(la, "eqf-level-studied-at-departure", str(EQF_LEVEL))
-    _sub(la, "isced-f-code", getattr(settings, "SCHOOL_ISCED_F_CODE", DEFAULT_ISCED_F_CODE))
+    _sub(la, "isced-f-code", settings.SCHOOL_ISCED_F_CODE)
     if agreement.student.filiere:
         _sub(la, "isced-clarification", agreement.student.filiere)
     skill = _sub(la, "student-language-skill")

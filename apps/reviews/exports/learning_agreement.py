@@ -149,12 +149,12 @@ class LearningAgreement:
 
 
 def school() -> Institution:
-    country = getattr(settings, "SCHOOL_COUNTRY", DEFAULT_SCHOOL_COUNTRY)
+    country = settings.SCHOOL_COUNTRY
     return Institution(
-        name=getattr(settings, "SCHOOL_NAME", DEFAULT_SCHOOL_NAME),
+        name=settings.SCHOOL_NAME,
         country_code=country,
         country_name=str(countries.name(country)),
-        hei_id=getattr(settings, "SCHOOL_HEI_ID", DEFAULT_SCHOOL_HEI_ID),
+        hei_id=settings.SCHOOL_HEI_ID,
     )
 
 

@@ -66,8 +66,13 @@ def _ensure_reviewer(actor: User) -> None:
 
 
 def allocation_pool(call: Call) -> QuerySet[Application]:
-    """The applications the allocation ranks, with what the proposal page shows: two queries."""
-    choices = Choice.objects.select_related("agreement__partner", "activity").order_by("rank")
+    """The applications the allocation ranks, with their students and choices: two queries."""
+    # What the allocation and its page read of a choice; agreements come with the seats.
+    choices = (
+        Choice.objects.select_related("activity")
+        .only("application", "rank", "agreement", "activity__host_name")
+        .order_by("rank")
+    )
     return (
         Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
         .select_related("student__student_profile")

@@ -1,8 +1,6 @@
 """The study advisor's decision on each line of a course plan. A decided version is never
 changed: the student's edits make the next version (applications.services)."""
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
-from apps.notifications.events import announce_course_plan_decided
+from apps.applications.services import course_plan_settle_status
 
 
 def locked_course_plan_of_advisee(actor: User, course_plan_pk: int) -> CoursePlan:
@@ -25,32 +23,6 @@ def locked_course_plan_of_advisee(actor: User, course_plan_pk: int) -> CoursePla
     )
     if course_plan is None:
         raise ServiceError(_("Only the student's own study advisor decides on this course plan."))
-    return course_plan
-
-
-def course_plan_status_for(decisions: Iterable[str]) -> str:
-    """Approved when every line is, lines rejected when every line is decided and one is
-    rejected, else still awaiting the advisor."""
-    found = set(decisions)
-    if not found or LineDecision.PENDING in found:
-        return CoursePlanStatus.PENDING
-    if LineDecision.REJECTED in found:
-        return CoursePlanStatus.CHANGES_REQUESTED
-    return CoursePlanStatus.APPROVED
-
-
-def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
-    """Bring a sent (locked) version's status in line with its lines' decisions, and tell the
-    student once every line is decided."""
-    if course_plan.status == CoursePlanStatus.DRAFT:
-        return course_plan
-    status = course_plan_status_for(course_plan.lines.values_list("decision", flat=True))
-    if status != course_plan.status:
-        course_plan.status = status
-        course_plan.decided_at = None if status == CoursePlanStatus.PENDING else timezone.now()
-        course_plan.save(update_fields=["status", "decided_at"])
-        if status != CoursePlanStatus.PENDING:
-            announce_course_plan_decided(course_plan)
     return course_plan
 
 

@@ -166,7 +166,8 @@ def decisions_form(
 
 
 def allocation_board(proposal: Proposal, posted: Mapping[str, str] | None = None) -> Board:
-    labels = destination_labels(proposal.choices.values())
+    agreements = {pk: seats.agreement for pk, seats in proposal.seats.items()}
+    labels = destination_labels(proposal.choices.values(), agreements)
     form = decisions_form(proposal, labels, posted)
     decisions = form.decisions() if form.is_valid() else {}
     proposed = {
@@ -324,8 +325,11 @@ def allocation_confirm(request, call_pk: int):
         .select_related("student")
         .prefetch_related(Prefetch("choices", queryset=choices))
     )
-    labels = destination_labels(
+    posted_choices = [
         choice for application in applications for choice in application.choices.all()
+    ]
+    labels = destination_labels(
+        posted_choices, {choice.agreement_id: choice.agreement for choice in posted_choices}
     )
     form = DecisionsForm(request.POST, applications=applications, labels=labels)
     if form.is_valid():

@@ -5,8 +5,9 @@ import pytest
 from apps.applications import services
 from apps.applications.errors import ServiceError
 from apps.applications.models import CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.services import course_plan_status_for
 from apps.notifications.models import Notification
-from apps.reviews.services.course_plans import course_line_decide, course_plan_status_for
+from apps.reviews.services.course_plans import course_line_decide
 from tests.reviews.advisor.builders import sent_course_plan
 
 A, R, P = LineDecision.APPROVED, LineDecision.REJECTED, LineDecision.PENDING

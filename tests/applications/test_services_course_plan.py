@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+import pytest
+
+from apps.applications import services
+from apps.applications.models import CoursePlan, CoursePlanStatus, LineDecision
+from apps.notifications.models import Notification
+from tests.applications.plan_helpers import add_activity
+
+LINES = [
+    {
+        "code": "IN101",
+        "title": "Networks",
+        "ects": Decimal("6"),
+        "semester": "Fall",
+        "home_requirement": "RES",
+    },
+    {
+        "code": "IN102",
+        "title": "Signals",
+        "ects": Decimal("6"),
+        "semester": "Fall",
+        "home_requirement": "SIG",
+    },
+]
+
+
+def sent_and_decided(student, advisor, decisions):
+    activity = add_activity(student)
+    course_plan = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
+    services.course_plan_send(course_plan)
+    for line, decision in zip(course_plan.lines.order_by("code"), decisions, strict=True):
+        line.decision, line.decided_by = decision, advisor
+        line.save()
+    services.course_plan_settle_status(course_plan)
+    return activity, course_plan
+
+
+@pytest.mark.django_db
+def test_a_draft_is_edited_in_place(student):
+    activity = add_activity(student)
+    first = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
+    again = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES[:1])
+    assert again.pk == first.pk and again.lines.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_decided_version_is_never_changed_a_new_one_goes_to_the_advisor(student, advisor):
+    approved = [LineDecision.APPROVED, LineDecision.APPROVED]
+    activity, first = sent_and_decided(student, advisor, approved)
+    assert first.status == CoursePlanStatus.APPROVED
+    changed = [LINES[0], {**LINES[1], "ects": Decimal("5")}]
+    second = services.course_plan_replace_lines(actor=student, activity=activity, lines=changed)
+    assert second.version == 2 and second.status == CoursePlanStatus.PENDING
+    decisions = dict(second.lines.values_list("code", "decision"))
+    assert decisions == {"IN101": LineDecision.APPROVED, "IN102": LineDecision.PENDING}
+    first.refresh_from_db()
+    assert [line.ects for line in first.lines.order_by("code")] == [6, 6]
+    assert Notification.objects.filter(event="course_plan_to_review").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_version_with_nothing_to_decide_settles_at_once(student, advisor):
+    activity, _ = sent_and_decided(student, advisor, [LineDecision.APPROVED] * 2)
+    second = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES[:1])
+    assert second.status == CoursePlanStatus.APPROVED
+    assert CoursePlan.objects.filter(activity=activity).count() == 2
