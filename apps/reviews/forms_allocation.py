@@ -20,7 +20,7 @@ def destination_labels(
 ) -> dict[int, str]:
     """Each choice's destination in words, by choice id; `agreements` by id, with partner."""
     agreement_labels = {pk: str(agreement) for pk, agreement in agreements.items()}
-    outside = gettext("%(host)s (outside partnerships)")
+    outside = gettext("%(host)s — outside partnerships")
     return {
         choice.pk: agreement_labels[choice.agreement_id]
         if choice.agreement_id

@@ -59,7 +59,7 @@ def current_plan(application: Application) -> CurrentPlan | None:
     plan = MobilityPlan.objects.filter(student=student).first()
     if plan is None or profile is None:
         return None
-    plan.student = student
+    plan.student = student  # plan_result reads plan.student.student_profile: already loaded
     activities = list(plan.activities.select_related("partner"))
     check = plan_result(plan, activities)
     snapshot = application.snapshot

@@ -86,9 +86,10 @@ def seat_counts(
     """Seats per agreement for the call's academic year, by agreement id: two queries.
     `lock` holds the agreements' rows until the transaction ends, so two confirmations
     cannot give the same seat."""
-    agreements = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids)
+    query = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids)
     if lock:
-        agreements = agreements.select_for_update(of=("self",))
+        query = query.select_for_update(of=("self",))
+    agreements = sorted(query, key=lambda agreement: agreement.pk)  # locked before counting
     taken = dict(
         Application.objects.filter(
             call__academic_year=call.academic_year,
@@ -101,7 +102,7 @@ def seat_counts(
     )
     return {
         agreement.pk: SeatCount(agreement, agreement.seats_per_year, taken.get(agreement.pk, 0))
-        for agreement in sorted(agreements, key=lambda agreement: agreement.pk)
+        for agreement in agreements
     }
 
 
@@ -239,10 +240,17 @@ def _over_allocation(call: Call, placed: Mapping[int, Choice]) -> list[str]:
     seats = seat_counts(call, agreement_ids, lock=True)
     available = {pk: count.available for pk, count in seats.items()}
     return [
-        _("%(agreement)s: %(students)s students for %(seats)s seats left.")
-        % {"agreement": seats[pk].agreement, "students": students, "seats": available[pk]}
+        over_allocation_reason(seats[pk], students)
         for pk, students in over_allocated(refs, available).items()
     ]
+
+
+def over_allocation_reason(seats: SeatCount, students: int) -> str:
+    return _("%(agreement)s: more students than seats left (%(students)s for %(seats)s).") % {
+        "agreement": seats.agreement,
+        "students": students,
+        "seats": seats.available,
+    }
 
 
 # --- ranking scores ----------------------------------------------------------------------

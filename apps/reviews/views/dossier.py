@@ -71,7 +71,9 @@ def dossier(request, pk: int):
     return render_dossier(request, dossier_for(request.user, pk))
 
 
-def _report_refusal(request, application: Application, form: DecisionForm, error) -> None:
+def _report_refusal(
+    request, application: Application, form: DecisionForm, error: ServiceError
+) -> None:
     if isinstance(error, TransitionRefused):
         application.refresh_from_db(fields=["state"])
         seen_state = form.cleaned_data.get("seen_state")

@@ -25,15 +25,19 @@ class ReportSection:
 
     filter_name: str
     title: str
+    column: str
     note: str
     rows: list[CountRow]
     chart: BarChart
 
 
-def _section(filter_name: str, title: str, note: str, rows: list[CountRow]) -> ReportSection:
+def _section(
+    filter_name: str, title: str, column: str, note: str, rows: list[CountRow]
+) -> ReportSection:
     return ReportSection(
         filter_name=filter_name,
         title=title,
+        column=column,
         note=note,
         rows=rows,
         chart=bar_chart([(row.label, row.count) for row in rows]),
@@ -57,16 +61,18 @@ def reporting(request):
         by_state = counts_by_state(year)
         total = sum(row.count for row in by_state)
         sections = [
-            _section("state", _("By state"), "", by_state),
+            _section("state", _("By state"), _("State"), "", by_state),
             _section(
                 "country",
                 _("By destination country"),
+                _("Destination country"),
                 _("An application counts in each country among its choices."),
                 counts_by_country(year),
             ),
             _section(
                 "kind",
                 _("By programme"),
+                _("Programme"),
                 _("An application counts in each programme among its choices."),
                 counts_by_kind(year),
             ),

@@ -25,9 +25,7 @@ def dri_listening(settings) -> None:
 def submittable_applications(count: int) -> list[Application]:
     with transaction.atomic():  # one commit instead of a dozen per application
         call = CallFactory()
-        return [
-            complete_application(StudentProfileFactory().user, call=call) for _ in range(count)
-        ]
+        return [complete_application(StudentProfileFactory().user, call=call) for _ in range(count)]
 
 
 def submit(applications: list[Application]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiosmtpd.controller import Controller
 
 NOTIFICATION_HEADER = "X-Mobility-Notification"
-REFUSAL = "550 5.2.1 Mailbox unavailable (test sink refusing)"
+REFUSAL_TEXT = "5.2.1 Mailbox unavailable (test sink refusing)"
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class SmtpSink:
         with self._lock:
             refusing = self.refusing
             (self._refused if refusing else self._accepted).append(received)
-        return REFUSAL if refusing else "250 Message accepted for delivery"
+        return f"550 {REFUSAL_TEXT}" if refusing else "250 Message accepted for delivery"
 
     @property
     def accepted(self) -> list[Received]:

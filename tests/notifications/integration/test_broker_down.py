@@ -36,7 +36,10 @@ def warm_up(application: Application) -> None:
     """Load the application page once, so the timings below leave out the process's
     one-off start-up costs (URL resolver, templates, imports)."""
     client = login(Client(), application.student)
-    assert client.get(reverse("applications:application_detail", args=[application.pk])).status_code == 200
+    assert (
+        client.get(reverse("applications:application_detail", args=[application.pk])).status_code
+        == 200
+    )
 
 
 def test_students_submit_while_broker_is_down_and_mail_follows_once_it_is_back(
@@ -55,7 +58,6 @@ def test_students_submit_while_broker_is_down_and_mail_follows_once_it_is_back(
 
     assert [messages for messages, _seconds in outcomes] == [[SUBMITTED]] * STUDENTS
     slowest = max(seconds for _messages, seconds in outcomes)
-    print(sorted(round(seconds, 2) for _messages, seconds in outcomes))
     assert slowest < QUICK_SECONDS
     assert set(Application.objects.values_list("state", flat=True)) == {ApplicationState.SUBMITTED}
     assert Notification.objects.filter(status=DeliveryStatus.PENDING, attempts=0).count() == (

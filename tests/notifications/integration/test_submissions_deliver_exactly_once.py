@@ -19,13 +19,13 @@ def test_two_hundred_submissions_send_four_hundred_emails_once(
 
     assert Notification.objects.count() == EMAILS
     wait_until(
-        lambda: len(smtp_sink.accepted) >= EMAILS
-        and not Notification.objects.exclude(status=DeliveryStatus.SENT).exists(),
+        lambda: (
+            len(smtp_sink.accepted) >= EMAILS
+            and not Notification.objects.exclude(status=DeliveryStatus.SENT).exists()
+        ),
         timeout=90,
         what=f"all {EMAILS} e-mails delivered and marked sent",
     )
     wait_until(lambda: drained(real_broker), timeout=30, what="every queued task done")
     assert smtp_sink.deliveries() == once_each(Notification.objects.all())
-    assert set(Notification.objects.values_list("status", "attempts")) == {
-        (DeliveryStatus.SENT, 1)
-    }
+    assert set(Notification.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}

@@ -8,9 +8,7 @@ from .polling import wait_until
 ROWS = 100
 
 
-def test_each_row_queued_twice_to_two_workers_is_sent_once(
-    smtp_sink, real_broker, start_workers
-):
+def test_each_row_queued_twice_to_two_workers_is_sent_once(smtp_sink, real_broker, start_workers):
     ids = pending_notifications(ROWS)
     workers = start_workers(2)
 
@@ -25,9 +23,7 @@ def test_each_row_queued_twice_to_two_workers_is_sent_once(
         what="every second task logged as skipped",
     )
     assert smtp_sink.deliveries() == once_each(Notification.objects.all())
-    assert set(Notification.objects.values_list("status", "attempts")) == {
-        (DeliveryStatus.SENT, 1)
-    }
+    assert set(Notification.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
     sent_by = [worker.task_outcomes("sent") for worker in workers]
     assert sum(sent_by) == ROWS
     assert all(sent_by), f"both workers must have delivered some rows: {sent_by}"

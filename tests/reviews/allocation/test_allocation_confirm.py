@@ -20,7 +20,7 @@ def call():
 
 @pytest.fixture
 def world(call):
-    """Three students for one seat at Alpha, then Beta (one seat), then outside partnerships."""
+    """Three students for the one seat at Alpha, then the one at Beta."""
     alpha = AgreementFactory(partner__name="Alpha", seats_per_year=1)
     beta = AgreementFactory(partner__name="Beta", seats_per_year=1)
     best = waiting(call, [alpha, beta], score="18")
@@ -104,7 +104,7 @@ def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
         allocation_confirm(actor=dri, call=call, decisions=decisions)
     assert refused.value.reasons == [
         "Nothing was nominated.",
-        f"{world['alpha']}: 2 students for 1 seats left.",
+        f"{world['alpha']}: more students than seats left (2 for 1).",
     ]
     assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
 
@@ -115,7 +115,7 @@ def test_a_seat_taken_since_the_page_was_shown_is_not_given_twice(call, world, d
     application_nominate(actor=dri, application=elsewhere, choice=elsewhere.choices.get())
     with pytest.raises(ServiceError) as refused:
         allocation_confirm(actor=dri, call=call, decisions=decisions)
-    assert f"{world['beta']}: 1 students for 0 seats left." in refused.value.reasons
+    assert f"{world['beta']}: more students than seats left (1 for 0)." in refused.value.reasons
     assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
 
 

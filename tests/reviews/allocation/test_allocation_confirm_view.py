@@ -70,10 +70,10 @@ def test_an_over_allocating_post_is_refused(client, dri, call, world):
     assert response.status_code == 400
     assert messages_of(response) == [
         "Nothing was nominated.",
-        "Alpha — Semester or year exchange: 2 students for 1 seats left.",
+        "Alpha — Semester or year exchange: more students than seats left (2 for 1).",
     ]
-    assert response.context["over_allocation"] == [
-        "Alpha — Semester or year exchange: 2 students for 1 seats left."
+    assert response.context["board"].over_allocation == [
+        "Alpha — Semester or year exchange: more students than seats left (2 for 1)."
     ]
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
 
@@ -89,7 +89,7 @@ def test_an_application_submitted_since_the_review_refuses_the_confirmation(
         f"{newcomer.student}. Review the new proposal."
     )
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
-    assert response.context["rows"][0].application == newcomer
+    assert response.context["board"].rows[0].application == newcomer
 
 
 def test_an_unreadable_post_nominates_nobody(client, dri, call, world):

@@ -38,7 +38,7 @@ def text_of(response) -> str:
 def test_the_dri_sees_each_student_s_outcome_and_why(client, dri, call, world):
     response = login(client, dri).get(detail_url(call))
     assert response.status_code == 200
-    rows = response.context["rows"]
+    rows = response.context["board"].rows
     assert [row.application for row in rows] == [
         world["best"],
         world["second"],
@@ -58,9 +58,9 @@ def test_the_dri_sees_each_student_s_outcome_and_why(client, dri, call, world):
     host = world["outside"].choices.get(rank=2).activity.host_name
     assert rows[3].reasons == [
         "choice 1 (Gamma — Semester or year exchange): no seat this year",
-        f"choice 2 ({host} (outside partnerships), no seat limit) allocated",
+        f"choice 2 ({host} — outside partnerships) allocated: no seat limit",
     ]
-    assert [row.application for row in response.context["unplaced"]] == [world["third"]]
+    assert [row.application for row in response.context["proposed_unplaced"]] == [world["third"]]
     page = text_of(response)
     assert (
         "choice 1 (Alpha — Semester or year exchange) full after 1 better-ranked student; choice 2"
@@ -78,11 +78,11 @@ def test_seats_taken_by_earlier_nominations_are_explained(client, dri, call):
         holding_seat(CallFactory(academic_year=2027), full)
     waiting(call, [full])
     response = login(client, dri).get(detail_url(call))
-    assert response.context["rows"][0].reasons == [
+    assert response.context["board"].rows[0].reasons == [
         "choice 1 (Delta — Semester or year exchange): all 2 seats taken by earlier nominations",
         "no seat left in any choice: unplaced",
     ]
-    [seats] = response.context["seats"]
+    [seats] = response.context["board"].seats
     assert (seats.per_year, seats.taken_earlier, seats.available, seats.given) == (2, 2, 0, 0)
 
 
@@ -127,7 +127,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     # Session, user, unread notifications, the session's save (3); the call, the proposal (4).
     with django_assert_max_num_queries(11):
         response = client.get(detail_url(call))
-    assert len(response.context["rows"]) == 40
+    assert len(response.context["board"].rows) == 40
 
 
 def test_an_administrator_sees_the_page(client, admin_user, call, world):

@@ -74,3 +74,12 @@ def test_proposal_reads_in_a_fixed_number_of_queries(call, django_assert_max_num
         proposal = allocation_proposal(call)
         assert len(proposal.applications) == 30
         assert len(proposal.choices) == 90
+
+
+def test_the_same_database_gives_the_same_proposal(call):
+    agreements = AgreementFactory.create_batch(3, seats_per_year=1)
+    for index in range(12):
+        waiting(call, [agreements[index % 3], agreements[(index + 1) % 3]], score=str(index % 2))
+    first, second = allocation_proposal(call), allocation_proposal(call)
+    assert first.allocation == second.allocation
+    assert list(first.applications) == list(second.applications)

@@ -41,11 +41,11 @@ def text_of(response) -> str:
 def test_the_proposal_leads_to_a_confirmation_page(client, dri, call, world):
     response = login(client, dri).post(review_url(call), proposal_post(world))
     assert response.status_code == 200
-    assert [row.application for row in response.context["placed"]] == [
+    assert [row.application for row in response.context["board"].placed] == [
         world["best"],
         world["middle"],
     ]
-    assert [row.application for row in response.context["unplaced"]] == [world["last"]]
+    assert [row.application for row in response.context["board"].unplaced] == [world["last"]]
     page = text_of(response)
     assert f'action="{confirm_url(call)}"' in page
     assert "Nominate 2 students" in page
@@ -71,10 +71,10 @@ def test_an_adjustment_that_over_allocates_is_sent_back_with_a_warning(client, d
     post = proposal_post(world) | decisions_post({world["last"]: world["last"].choices.get(rank=1)})
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 400
-    assert response.context["over_allocation"] == [
-        "Alpha — Semester or year exchange: 2 students for 1 seats left."
+    assert response.context["board"].over_allocation == [
+        "Alpha — Semester or year exchange: more students than seats left (2 for 1)."
     ]
-    rows = {row.application: row for row in response.context["rows"]}
+    rows = {row.application: row for row in response.context["board"].rows}
     assert rows[world["last"]].over_allocated and rows[world["best"]].over_allocated
     assert not rows[world["middle"]].over_allocated
     page = response.content.decode()
@@ -89,7 +89,7 @@ def test_a_destination_that_is_not_the_student_s_choice_is_a_form_error(client, 
     }
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 400
-    errors = response.context["rows"][2].field.errors
+    errors = response.context["board"].rows[2].field.errors
     assert len(errors) == 1 and "Select a valid choice" in errors[0]
     assert not Transition.objects.exists()
 
@@ -99,7 +99,9 @@ def test_change_returns_to_the_page_with_the_decisions_kept(client, dri, call, w
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 200
     assert "reviews/allocation_detail.html" in [template.name for template in response.templates]
-    middle = next(row for row in response.context["rows"] if row.application == world["middle"])
+    middle = next(
+        row for row in response.context["board"].rows if row.application == world["middle"]
+    )
     assert (middle.decision, middle.adjusted) == (None, True)
 
 
@@ -108,7 +110,7 @@ def test_a_student_the_page_did_not_show_keeps_the_proposal(client, dri, call, w
     del post[f"decision-{world['best'].pk}"]
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 200
-    assert response.context["placed"][0].decision == world["best"].choices.get(rank=1)
+    assert response.context["board"].placed[0].decision == world["best"].choices.get(rank=1)
 
 
 def test_get_is_not_allowed(client, dri, call):
@@ -131,3 +133,18 @@ def test_other_roles_get_403(client, request, call, world, persona):
 
 def test_anonymous_is_sent_to_login(client, call, world):
     assert client.post(review_url(call), proposal_post(world)).url.startswith(reverse("login"))
+
+
+def test_the_review_page_reads_in_a_fixed_number_of_queries(
+    client, dri, call, django_assert_max_num_queries
+):
+    agreements = AgreementFactory.create_batch(8, seats_per_year=3)
+    for index in range(40):
+        waiting(call, [agreements[index % 8], agreements[(index + 3) % 8], None], score=str(index))
+    login(client, dri)
+    page = client.get(reverse("reviews:allocation_detail", args=[call.pk]))
+    post = {row.field.html_name: row.field.data for row in page.context["board"].rows}
+    # Session, user, unread notifications, the session's save (3); the call, the proposal (4).
+    with django_assert_max_num_queries(11):
+        response = client.post(review_url(call), post)
+    assert len(response.context["board"].placed) == 40

@@ -60,6 +60,13 @@ def test_students_and_advisors_are_refused(client, request, persona):
     assert login(client, request.getfixturevalue(persona)).get(QUEUE).status_code == 403
 
 
+@pytest.mark.parametrize(("persona", "shown"), [("dri", True), ("dfi", True), ("advisor", False)])
+def test_staff_navigation_leads_to_the_queue_and_the_dashboard(client, request, persona, shown):
+    content = login(client, request.getfixturevalue(persona)).get(reverse("home")).content.decode()
+    assert (f'href="{QUEUE}"' in content) is shown
+    assert (f'href="{reverse("reviews:reporting")}"' in content) is shown
+
+
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(QUEUE).url.startswith(reverse("login"))
 

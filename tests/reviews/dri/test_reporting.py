@@ -65,6 +65,7 @@ def test_counts_of_the_chosen_year(client, dri, year_2027):
     assert figures(response, "country") == {"JP": 2, "CA": 1, "BR": 1}
     assert figures(response, "kind") == {"exchange_semester": 2, "master": 2}
     assert [row.key for row in section(response, "country").rows] == ["JP", "BR", "CA"]
+    assert "3 applications for 2027–2028 (drafts not counted)." in response.content.decode()
 
 
 def test_the_latest_year_is_the_default(client, dri, year_2027):
