@@ -11,6 +11,7 @@ from apps.programmes.models import Agreement, Call
 from apps.rules.versions import VERSIONS
 
 from .access import visible_applications
+from .checking import engine_language
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     Activity,
@@ -203,3 +204,15 @@ def course_totals(activities: list[Activity]) -> list[CourseTotal]:
         )
         for activity in activities
     ]
+
+
+def snapshot_result(snapshot: dict | None) -> dict | None:
+    """The frozen check in the reader's language, each finding with its activity's host."""
+    result = (snapshot or {}).get("results", {}).get(engine_language())
+    if not result:
+        return None
+    hosts = snapshot.get("hosts", {})
+    findings = [
+        {**finding, "host": hosts.get(finding["activity"])} for finding in result["findings"]
+    ]
+    return {**result, "findings": findings}

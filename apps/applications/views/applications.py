@@ -13,7 +13,6 @@ from apps.programmes.models import Call
 from .. import selectors, services
 from ..access import application_for
 from ..application_forms import ApplicationForm, DocumentUploadForm, WithdrawForm
-from ..checking import engine_language
 from ..models import Application
 from ..services import ServiceError
 
@@ -79,7 +78,7 @@ def render_application_page(request, application: Application, upload_form=None,
         or DocumentUploadForm(initial={"kind": _first_missing(documents)}),
         "missing": [],
         "still_to_complete": [],
-        "snapshot": _snapshot_result(application.snapshot),
+        "snapshot": selectors.snapshot_result(application.snapshot),
     }
     if editable:
         readiness = services.submission_readiness(application, timezone.localdate())
@@ -90,18 +89,6 @@ def render_application_page(request, application: Application, upload_form=None,
 
 def _first_missing(documents: list[selectors.DocumentRow]) -> str | None:
     return next((row.kind for row in documents if row.document is None), None)
-
-
-def _snapshot_result(snapshot: dict | None) -> dict | None:
-    """The frozen check in the reader's language, each finding with its activity's host."""
-    result = (snapshot or {}).get("results", {}).get(engine_language())
-    if not result:
-        return None
-    hosts = snapshot.get("hosts", {})
-    findings = [
-        {**finding, "host": hosts.get(finding["activity"])} for finding in result["findings"]
-    ]
-    return {**result, "findings": findings}
 
 
 @student_only

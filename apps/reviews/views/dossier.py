@@ -17,9 +17,9 @@ from apps.applications.selectors import (
     chosen_study_activities,
     document_rows,
     load_application_page,
+    snapshot_result,
 )
 from apps.applications.services import required_documents
-from apps.applications.views.applications import _snapshot_result as snapshot_result
 from apps.applications.workflow import TransitionRefused
 
 from ..forms_dri import (

@@ -77,6 +77,8 @@ def start_workers(request, transactional_db, smtp_sink, real_broker, tmp_path):
 
     yield start
     for worker in started:
+        worker.request_stop()
+    for worker in started:
         worker.stop()
 
 

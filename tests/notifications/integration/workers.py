@@ -43,10 +43,18 @@ def worker_env(*, database_url: str, broker_url: str, email_url: str, **extra: s
 
 
 class CeleryWorker:
-    """One `celery -A mobility_portal worker` in its own process group, logging to a file."""
+    """One `celery -A mobility_portal worker` in its own process group, logging to a file.
+    The solo pool (one task at a time, in the worker process) starts and stops fastest."""
 
     def __init__(
-        self, name: str, *, env: dict, workdir: Path, concurrency: int = 2, beat: bool = False
+        self,
+        name: str,
+        *,
+        env: dict,
+        workdir: Path,
+        pool: str = "solo",
+        concurrency: int = 1,
+        beat: bool = False,
     ) -> None:
         self.name = name
         self.log_path = workdir / f"{name}.log"
@@ -55,7 +63,7 @@ class CeleryWorker:
             "-A",
             "mobility_portal",
             "worker",
-            "--pool=prefork",
+            f"--pool={pool}",
             f"--concurrency={concurrency}",
             "--loglevel=info",
             f"--hostname={name}@%h",
@@ -101,10 +109,15 @@ class CeleryWorker:
             if "tasks.deliver[" in line and line.endswith(f": '{outcome}'")
         )
 
+    def request_stop(self) -> None:
+        """Ask for a warm shutdown: running tasks finish, unacknowledged ones go back."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self, timeout: float = 15.0) -> None:
         """Warm shutdown, then kill whatever of its process group is left."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.request_stop()
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
