@@ -36,6 +36,22 @@ class TransitionRefused(ServiceError):
     """The application is not in a state from which the asked move may start."""
 
 
+class StaleDossier(ServiceError):
+    """Someone changed the application since the person deciding last saw it."""
+
+
+def lock_as_seen(application: Application) -> Application:
+    """Lock the row; refuse when its state is no longer the one the caller acted on (the
+    state `application` carries), so of two simultaneous decisions exactly one applies."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != application.state:
+        raise StaleDossier(
+            _("This dossier changed since you opened it: it is now %(state)s. Reload it.")
+            % {"state": locked.get_state_display().lower()}
+        )
+    return locked
+
+
 def can_move(application: Application, to_state: str) -> bool:
     return application.state in ALLOWED_FROM[to_state]
 

@@ -14,7 +14,7 @@ from apps.applications.models import (
     DocumentKind,
 )
 from apps.applications.services import document_store
-from apps.applications.workflow import move
+from apps.applications.workflow import lock_as_seen, move
 
 from ..models import InternalComment
 
@@ -24,7 +24,7 @@ S = ApplicationState
 def _reviewer_lock(actor: User, application: Application) -> Application:
     if not user_can(actor, Capability.REVIEW_APPLICATIONS):
         raise ServiceError(_("Only the international relations office decides on applications."))
-    return Application.objects.select_for_update().get(pk=application.pk)
+    return lock_as_seen(application)
 
 
 @transaction.atomic

@@ -339,9 +339,10 @@ def allocation_confirm(request, call_pk: int):
     posted_choices = [
         choice for application in applications for choice in application.choices.all()
     ]
-    labels = destination_labels(
-        posted_choices, {choice.agreement_id: choice.agreement for choice in posted_choices}
-    )
+    agreements = {
+        choice.agreement_id: choice.agreement for choice in posted_choices if choice.agreement_id
+    }
+    labels = destination_labels(posted_choices, agreements)
     form = DecisionsForm(request.POST, applications=applications, labels=labels)
     if form.is_valid():
         try:

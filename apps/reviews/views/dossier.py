@@ -1,6 +1,8 @@
 """The staff dossier page (DFI read-only) and the DRI's decisions on it, each a POST that calls
 its service and comes back to the page."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -20,7 +22,7 @@ from apps.applications.selectors import (
     snapshot_result,
 )
 from apps.applications.services import required_documents
-from apps.applications.workflow import TransitionRefused
+from apps.applications.workflow import StaleDossier
 
 from ..forms_dri import (
     DecisionForm,
@@ -71,22 +73,7 @@ def dossier(request, pk: int):
     return render_dossier(request, dossier_for(request.user, pk))
 
 
-def _report_refusal(
-    request, application: Application, form: DecisionForm, error: ServiceError
-) -> None:
-    if isinstance(error, TransitionRefused):
-        application.refresh_from_db(fields=["state"])
-        seen_state = form.cleaned_data.get("seen_state")
-        if seen_state and seen_state != application.state:
-            messages.warning(
-                request,
-                _(
-                    "This dossier changed since you opened it: it is now %(state)s. "
-                    "Here it is as it stands; decide again if you still need to."
-                )
-                % {"state": application.get_state_display().lower()},
-            )
-            return
+def _report_refusal(request, error: ServiceError) -> None:
     for reason in error.reasons:
         messages.error(request, reason)
 
@@ -109,10 +96,16 @@ class DecisionView(CapabilityRequiredMixin, View):
         application = dossier_for(request.user, pk)
         form = decision_form(self.name, application, request.POST, request.FILES)
         if form.is_valid():
+            # Decide on the dossier as the reviewer saw it: a change since then is a 409.
+            seen = copy(application)
+            seen.state = form.cleaned_data.get("seen_state") or application.state
             try:
-                success = self.decide(request.user, application, form)
+                success = self.decide(request.user, seen, form)
+            except StaleDossier as stale:
+                messages.warning(request, stale.reasons[0])
+                return render_dossier(request, dossier_for(request.user, pk), status=409)
             except ServiceError as error:
-                _report_refusal(request, application, form, error)
+                _report_refusal(request, error)
             except ValidationError as invalid:
                 form.add_error(self.upload_field, invalid)
             else:

@@ -55,8 +55,8 @@ def real_broker():
 
 @pytest.fixture
 def start_workers(request, transactional_db, smtp_sink, real_broker, tmp_path):
-    """start_workers(count, beat=…) → ready workers on the test database, the first one
-    running beat if asked; always stopped at teardown."""
+    """start_workers(count, beat=…, concurrency=…) → ready workers on the test database, the
+    first one running beat if asked; always stopped at teardown."""
     started = request.node.stash.setdefault(WORKERS, [])
     env = worker_env(
         database_url=postgres_url(connection.settings_dict),
@@ -64,11 +64,17 @@ def start_workers(request, transactional_db, smtp_sink, real_broker, tmp_path):
         email_url=smtp_sink.email_url,
     )
 
-    def start(count: int = 1, *, beat: bool = False) -> list[CeleryWorker]:
+    def start(count: int = 1, *, beat: bool = False, concurrency: int = 1) -> list[CeleryWorker]:
         workers = []
         for index in range(count):
-            name = f"outbox{len(started) + 1}"
-            worker = CeleryWorker(name, env=env, workdir=tmp_path, beat=beat and index == 0)
+            worker = CeleryWorker(
+                f"outbox{len(started) + 1}",
+                env=env,
+                workdir=tmp_path,
+                pool="prefork" if concurrency > 1 else "solo",
+                concurrency=concurrency,
+                beat=beat and index == 0,
+            )
             started.append(worker)
             workers.append(worker)
         for worker in workers:

@@ -36,18 +36,23 @@ def applicant_lists(draw) -> list[Applicant]:
     return applicants
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(applicants=applicant_lists(), seats=seat_maps)
-def test_no_agreement_is_over_allocated(applicants, seats):
+def test_seats_are_never_over_allocated_nor_held_twice_nor_passed_over_while_free(
+    applicants, seats
+):
     allocation = allocate(applicants, seats)
+    assert_no_agreement_is_over_allocated(allocation, seats)
+    assert_each_applicant_holds_at_most_one_of_their_choices(allocation, applicants)
+    assert_every_choice_passed_over_was_full_at_the_applicant_s_turn(allocation, applicants, seats)
+
+
+def assert_no_agreement_is_over_allocated(allocation, seats):
     for agreement, taken in allocation.taken().items():
         assert taken <= seats[agreement]
 
 
-@settings(max_examples=300, deadline=None)
-@given(applicants=applicant_lists(), seats=seat_maps)
-def test_every_applicant_has_one_outcome_and_at_most_one_of_their_own_choices(applicants, seats):
-    allocation = allocate(applicants, seats)
+def assert_each_applicant_holds_at_most_one_of_their_choices(allocation, applicants):
     assert Counter(outcome.applicant_id for outcome in allocation.outcomes) == Counter(
         applicant.id for applicant in applicants
     )
@@ -57,11 +62,9 @@ def test_every_applicant_has_one_outcome_and_at_most_one_of_their_own_choices(ap
         assert outcome.choice is None or outcome.choice in own_choices[outcome.applicant_id]
 
 
-@settings(max_examples=300, deadline=None)
-@given(applicants=applicant_lists(), seats=seat_maps)
-def test_every_choice_passed_over_was_full_when_the_applicant_s_turn_came(applicants, seats):
-    """Checked against the better-ranked applicants' outcomes, not the steps' own counts."""
-    allocation = allocate(applicants, seats)
+def assert_every_choice_passed_over_was_full_at_the_applicant_s_turn(allocation, applicants, seats):
+    """Checked against the better-ranked applicants' outcomes, not the steps' own counts: an
+    unplaced applicant found every choice full, a placed one every choice before theirs."""
     by_id = {applicant.id: applicant for applicant in applicants}
     taken_so_far: Counter = Counter()
     for outcome in allocation.outcomes:

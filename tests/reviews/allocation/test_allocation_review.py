@@ -89,8 +89,10 @@ def test_a_destination_that_is_not_the_student_s_choice_is_a_form_error(client, 
     }
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 400
-    errors = response.context["board"].rows[2].field.errors
-    assert len(errors) == 1 and "Select a valid choice" in errors[0]
+    field = response.context["board"].rows[2].field
+    assert len(field.errors) == 1 and "Select a valid choice" in field.errors[0]
+    page = response.content.decode()
+    assert f'aria-invalid="true" aria-describedby="{field.id_for_label}-error"' in page
     assert not Transition.objects.exists()
 
 

@@ -61,10 +61,20 @@ def test_a_colleague_was_faster_the_dossier_changed(client, dri, student):
     data = seen(application, "take")
     in_state(application, S.UNDER_REVIEW)
     response = post_as(client, dri, decision_url("take", application), data)
-    assert response.status_code == 302
+    assert response.status_code == 409
     [message] = messages_of(response)
     assert message.startswith("This dossier changed since you opened it: it is now under review.")
     assert application.history.count() == 1
+
+
+def test_a_decision_still_allowed_from_the_new_state_is_refused_too(client, dri, student):
+    application = submitted(student)
+    data = seen(application, "refuse")
+    data.update({"refuse-reason": "Incomplete", "refuse-confirm": "on"})
+    in_state(application, S.UNDER_REVIEW)  # a colleague took it meanwhile
+    response = post_as(client, dri, decision_url("refuse", application), data)
+    assert response.status_code == 409
+    assert state_of(application) == S.UNDER_REVIEW
 
 
 def test_a_move_the_state_never_allowed_gives_the_reason(client, dri, student):

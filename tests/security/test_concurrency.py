@@ -1,0 +1,76 @@
+"""Two staff decisions on one dossier at the same moment: exactly one applies."""
+
+import os
+import threading
+
+import pytest
+from django.db import connection
+
+from apps.applications.models import Application, ApplicationState, Transition
+from apps.applications.workflow import StaleDossier
+from apps.reviews.services import decisions
+from tests.reviews.dri.builders import submitted
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("REQUIRE_SERVICES") != "1"
+    and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")),
+    reason="row locks need PostgreSQL (set DATABASE_URL; CI always does)",
+)
+
+
+def race(*decisions_to_take):
+    """Run each decision in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(decisions_to_take))
+    outcomes: list[str] = [""] * len(decisions_to_take)
+
+    def run(index, decide):
+        try:
+            barrier.wait(timeout=10)
+            decide()
+            outcomes[index] = "applied"
+        except StaleDossier:
+            outcomes[index] = "stale"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, decide))
+        for index, decide in enumerate(decisions_to_take)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(5))
+def test_nominate_and_refuse_at_once_exactly_one_wins(student, attempt):
+    first = UserFactory(role="dri")
+    second = UserFactory(role="dri")
+    application = submitted(student)
+    choice = application.choices.get()
+    # Both reviewers opened the dossier while it was submitted.
+    seen_by_first = Application.objects.get(pk=application.pk)
+    seen_by_second = Application.objects.get(pk=application.pk)
+
+    outcomes = race(
+        lambda: decisions.application_nominate(
+            actor=first, application=seen_by_first, choice=choice
+        ),
+        lambda: decisions.application_refuse(
+            actor=second, application=seen_by_second, reason="No seat"
+        ),
+    )
+
+    assert sorted(outcomes) == ["applied", "stale"]
+    application.refresh_from_db()
+    decided = Transition.objects.filter(application=application).exclude(
+        to_state=ApplicationState.SUBMITTED
+    )
+    assert decided.count() == 1
+    assert application.state == decided.get().to_state
+    if application.state == ApplicationState.REFUSED:
+        assert application.nominated_choice is None
