@@ -9,4 +9,5 @@ urlpatterns = [
     path("staff/", include("apps.reviews.urls_dri")),
     path("staff/allocation/", include("apps.reviews.urls_allocation")),
     path("documents/", include("apps.reviews.urls_documents")),
+    path("staff/operations/", include("apps.reviews.urls_operations")),
 ]
