@@ -175,3 +175,12 @@ def test_only_the_dri_confirms(request, call, world, persona):
 def test_an_administrator_confirms(call, world, admin_user):
     allocation_confirm(actor=admin_user, call=call, decisions=proposed_decisions(call))
     assert states(world["best"]) == [S.NOMINATED]
+
+
+def test_students_outside_partnerships_are_all_nominated(call, dri):
+    applications = [waiting(call, [None]) for _index in range(3)]
+    decisions = {application.pk: application.choices.get().pk for application in applications}
+    assert len(allocation_confirm(actor=dri, call=call, decisions=decisions)) == 3
+    host = applications[0].choices.get().activity.host_name
+    transition = Transition.objects.get(application=applications[0])
+    assert transition.comment == f"Seat allocation, choice 1: {host}"

@@ -96,6 +96,7 @@ def version(
 
 def nominate(application: Application, dri, *, at: datetime) -> None:
     application_nominate(actor=dri, application=application, choice=application.choices.first())
+    application.refresh_from_db()
     _backdate(application, ApplicationState.NOMINATED, at)
 
 
@@ -109,6 +110,7 @@ def host_decides(application: Application, dri, *, accepted: bool) -> None:
     application_record_host_decision(
         actor=dri, application=application, accepted=accepted, letter=letter
     )
+    application.refresh_from_db()
 
 
 def _backdate(application: Application, to_state: str, at: datetime) -> None:
