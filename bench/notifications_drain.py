@@ -116,9 +116,10 @@ def drain(
                     raise SystemExit(f"not drained in {timeout} s:\n{worker.log_tail()}")
                 if received_at is None and len(sink.accepted) >= count:
                     received_at = now
-                if sent_at is None and not Notification.objects.exclude(
-                    status=DeliveryStatus.SENT
-                ).exists():
+                if (
+                    sent_at is None
+                    and not Notification.objects.exclude(status=DeliveryStatus.SENT).exists()
+                ):
                     sent_at = now
                 time.sleep(0.05)
         finally:

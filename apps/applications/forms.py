@@ -47,21 +47,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "kind",
-            "start",
-            "end",
-            "partner",
-            "host_name",
-            "country",
-            "ects",
-            "ects_project",
-            "internship_start",
-            "internship_end",
-            "internship_country",
-            "summer_type",
-            "last_obligation",
-        ]
+        fields = list(ACTIVITY_FIELDS)
         widgets = {
             "start": DateInput(),
             "end": DateInput(),

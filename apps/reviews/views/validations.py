@@ -1,6 +1,8 @@
 """Validation of summer stays and internships abroad: the student's request, the DFI and DRI
 queue, and the page where a body decides."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -87,7 +89,13 @@ def validation_queue_page(request):
     return render(
         request,
         "reviews/validation_queue.html",
-        {"form": form, "page": page, "rows": rows, "awaiting": awaiting},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "awaiting": awaiting,
+            "query": urlencode({"awaiting": awaiting}),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """Real `celery worker` processes for the outbox, with their environment and logs."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -118,12 +119,8 @@ class CeleryWorker:
         """Warm shutdown, then kill whatever of its process group is left."""
         if self.process.poll() is None:
             self.request_stop()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):  # the whole group already exited
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()

@@ -116,6 +116,8 @@ def test_queue_is_paginated_in_flat_queries(
     assert len(response.context["rows"]) == 20
     second = client.get(QUEUE_URL, {"awaiting": "DFI", "page": 2})
     assert len(second.context["rows"]) == 10
+    first_of_all = client.get(QUEUE_URL, {"awaiting": ""})
+    assert "?awaiting=&amp;page=2" in first_of_all.content.decode()
 
 
 @pytest.mark.parametrize("who", ["student", "advisor"])
