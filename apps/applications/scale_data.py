@@ -25,7 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import ProtectedError
+from django.db.models import OuterRef, ProtectedError, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -540,7 +540,7 @@ class ScaleSeeder:
                 StudentProfile(
                     user=student,
                     student_number=f"SC{n:06d}",
-                    track=Track.FISEA if self.rng.random() < 0.2 else Track.FISE,
+                    track=str(Track.FISEA if self.rng.random() < 0.2 else Track.FISE),
                     year=self.rng.randint(1, 3),
                     filiere=self.rng.choice(filieres),
                     advisor=self.rng.choice(self.advisors),
@@ -588,14 +588,20 @@ class ScaleSeeder:
             plan.student_id: plan_result(plan, self.activities_of[plan.student_id], "en")
             for plan in self.plans
         }
+        # Plans share a few hundred verdicts: one update per verdict, not one per plan.
+        plans_by_verdict: dict[tuple[bool, int, int], list[int]] = {}
         for plan in self.plans:
             check = self.checks[plan.student_id]
-            plan.compliant = check.compliant
-            plan.error_count = check.error_count
-            plan.qualifying_days = check.result.qualifying_days if check.result else 0
-        MobilityPlan.objects.bulk_update(
-            self.plans, ["compliant", "error_count", "qualifying_days"], batch_size=BATCH_SIZE
-        )
+            verdict = (
+                check.compliant,
+                check.error_count,
+                check.result.qualifying_days if check.result else 0,
+            )
+            plans_by_verdict.setdefault(verdict, []).append(plan.pk)
+        for (compliant, error_count, qualifying_days), pks in plans_by_verdict.items():
+            MobilityPlan.objects.filter(pk__in=pks).update(
+                compliant=compliant, error_count=error_count, qualifying_days=qualifying_days
+            )
 
     def _activities(self, track: str, year: int) -> list[Activity]:
         rng = self.rng
@@ -629,6 +635,10 @@ class ScaleSeeder:
             )
         if rng.random() < 0.15:
             activities.append(self._flaw(activities, year))
+        for activity in activities:
+            # Plain strings, as read from the database: the engine's fast format check
+            # takes nothing else (an enum member sends it to the slow jsonschema path).
+            activity.kind = str(activity.kind)
         return activities
 
     def _study(self, kind: str, start: date, end: date, ects: int, **fields) -> Activity:
@@ -746,7 +756,9 @@ class ScaleSeeder:
             )
         if flaw == "overlap":
             first = activities[0]
-            return self._summer_stay(first.start + timedelta(days=10), first.start + timedelta(days=40))
+            return self._summer_stay(
+                first.start + timedelta(days=10), first.start + timedelta(days=40)
+            )
         return Activity(
             kind=K.FREE_INTERNSHIP,
             start=date(year + 2, 9, 1),
@@ -783,14 +795,15 @@ class ScaleSeeder:
             for rank, agreement in enumerate(dossier.agreements, start=1)
         ]  # fmt: skip
         self._save("Choices", Choice, choices)
-        first_choices = {c.application_id: c for c in choices if c.rank == 1}
         nominated = []
         for dossier in self.dossiers:
             self.report.states[dossier.application.state] += 1
             if NOMINATED_ONWARDS & set(dossier.path):
-                dossier.application.nominated_choice = first_choices[dossier.application.pk]
-                nominated.append(dossier.application)
-        Application.objects.bulk_update(nominated, ["nominated_choice"], batch_size=BATCH_SIZE)
+                nominated.append(dossier.application.pk)
+        first_choice = Choice.objects.filter(application=OuterRef("pk"), rank=1).values("pk")
+        Application.objects.filter(pk__in=nominated).update(
+            nominated_choice=Subquery(first_choice[:1])
+        )
 
     def _reachable(self, path: tuple[str, ...], activity: Activity) -> tuple[str, ...]:
         """Nobody has come back from a stay that has not ended yet."""

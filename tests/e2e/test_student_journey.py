@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.demo import seed_demo
-from apps.accounts.demo_data import DEMO_PASSWORD
 from apps.applications.models import Application, ApplicationState
+from tests.e2e.journeys import choose_option, log_in
 
 STUDENT = "student@demo.mobility.example"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -17,20 +17,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @pytest.fixture
 def demo_world(transactional_db):
     seed_demo()
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.locator("#main").get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-
-
-def choose_option(page, select: str, text: str) -> None:
-    """Select the first option whose label contains `text`."""
-    value = page.locator(f"{select} option", has_text=text).first.get_attribute("value")
-    page.locator(select).select_option(value)
 
 
 def test_student_plans_applies_uploads_and_submits(demo_world, page, shot, tmp_path):

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from itertools import pairwise
 
 from apps.notifications.delivery import requeue
 from apps.notifications.models import DeliveryStatus, Notification
@@ -41,7 +42,7 @@ def test_refused_mail_is_retried_with_backoff_then_failed_and_sent_once_requeued
             refusal.at for refusal in smtp_sink.refused if refusal.notification == str(row.pk)
         ]
         assert len(tried_at) == MAX_ATTEMPTS
-        waits = [later - earlier for earlier, later in zip(tried_at, tried_at[1:], strict=False)]
+        waits = [later - earlier for earlier, later in pairwise(tried_at)]
         # exponential back-off: base × 2^(attempt − 1) before each retry, at least
         assert all(wait >= RETRY_BASE * 2**number for number, wait in enumerate(waits)), waits
     assert smtp_sink.accepted == []
