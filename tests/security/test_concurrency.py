@@ -9,8 +9,8 @@ from django.db import connection
 from apps.applications.models import Application, ApplicationState, Transition
 from apps.applications.workflow import StaleDossier
 from apps.reviews.services import decisions
-from tests.reviews.dri.builders import submitted
 from tests.factories import UserFactory
+from tests.reviews.dri.builders import submitted
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("REQUIRE_SERVICES") != "1"
