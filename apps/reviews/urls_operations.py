@@ -1,1 +1,12 @@
-urlpatterns: list = []
+"""Staff operations: the re-check of every plan, its progress, and the health endpoint."""
+
+from django.urls import path
+
+from .views import operations
+
+urlpatterns = [
+    path("", operations.operations, name="operations"),
+    path("recheck/", operations.recheck_start, name="operations_recheck"),
+    path("recheck/progress/", operations.recheck_progress, name="operations_progress"),
+    path("healthz", operations.healthz, name="healthz"),
+]

@@ -27,6 +27,7 @@ def log_in(page, email: str, lands_on: str = "/dashboard/") -> None:
 
 def main_menu(page):
     """The main navigation, opened first when the window is too narrow to show it."""
+    page.wait_for_load_state()  # the toggler shows only once the stylesheets apply
     menu = page.get_by_role("navigation", name="Main navigation")
     toggler = menu.get_by_role("button", name="Toggle navigation")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":

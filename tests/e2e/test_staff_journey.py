@@ -69,12 +69,12 @@ def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
         approve(page, course)
     german = line_card(page, GERMAN)
     german.get_by_role("button", name="Reject").click()
-    expect(line_card(page, GERMAN).get_by_role("alert")).to_contain_text("Say why the course")
+    expect(german.get_by_role("alert")).to_contain_text("Say why the course")
     shot(page, "rejection-needs-a-reason")
     reason = "A language course does not replace an elective: choose a technical course."
-    line_card(page, GERMAN).get_by_label("Comment for the student").fill(reason)
-    line_card(page, GERMAN).get_by_role("button", name="Reject").click()
-    expect(line_card(page, GERMAN)).to_contain_text(reason)
+    german.get_by_label("Comment for the student").fill(reason)
+    german.get_by_role("button", name="Reject").click()
+    expect(german).to_contain_text(reason)
     expect(page.locator("#main p .badge").first).to_have_text("Lines rejected")
     shot(page, "version-1-lines-rejected")
 
@@ -108,7 +108,7 @@ def approve(page, course: dict) -> None:
     card = line_card(page, course)
     card.get_by_role("button", name=f"Approve {course['code']}").click()
     expect(page.get_by_text(f"Decision on {course['code']} recorded.")).to_be_visible()
-    expect(line_card(page, course).locator(".badge")).to_have_text("Approved")
+    expect(card.locator(".badge")).to_have_text("Approved")
 
 
 def test_dri_filters_the_queue_scores_a_dossier_and_allocates_the_seats(demo_world, page, shot):
@@ -177,7 +177,8 @@ def test_student_sees_the_nomination_and_its_notification(demo_world, page, shot
     )
 
     log_in(page, STUDENT)
-    bell = page.locator("#notification-bell")
+    bell = main_menu(page).locator("#notification-bell")
+    expect(bell).to_be_visible()
     expect(bell.locator("[data-unread]")).to_have_text("1 unread")
     shot(page, "dashboard-unread")
 
@@ -193,5 +194,8 @@ def test_student_sees_the_nomination_and_its_notification(demo_world, page, shot
     page.get_by_role("button", name="Open").click()
     expect(page.get_by_role("heading", name="Application to Mobilité académique")).to_be_visible()
     expect(page.locator("#main .badge").first).to_have_text("Nominated")
+    history = page.get_by_role("region", name="History")
+    expect(history.get_by_role("row").last).to_contain_text("Nathalie Girard")
+    expect(history.get_by_role("row").last).to_contain_text("Nominated")
     expect(bell.locator("[data-unread]")).to_have_count(0)
     shot(page, "application-nominated")

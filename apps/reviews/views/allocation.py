@@ -9,8 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.forms import BoundField
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -36,7 +35,8 @@ from ..services.allocation import Proposal
 
 reviewer_only = capability_required(Capability.REVIEW_APPLICATIONS)
 CALLS_PER_PAGE = 20
-SELECTED = mark_safe(" selected")
+OPTION = '<option value="{}">{}</option>'
+SELECTED_OPTION = '<option value="{}" selected>{}</option>'
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,13 @@ class StudentRow:
         # renders three times faster.
         return format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
+            "{}",
             (
-                (option.value, SELECTED if option.selected else "", option.label)
+                (
+                    format_html(
+                        SELECTED_OPTION if option.selected else OPTION, option.value, option.label
+                    ),
+                )
                 for option in self.options
             ),
         )

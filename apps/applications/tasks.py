@@ -1,0 +1,95 @@
+"""Re-checking every stored plan in the background, with its progress for staff.
+
+After a regulation change the DRI asks for a re-check on the operations page
+(`plan_recheck_start`); a Celery worker runs it (`recheck_all_plans`) chunk by chunk, each chunk
+through `checking.recheck_plans` in one transaction that ends with one progress update, so the
+page shows how far it got. Without a broker (the embedded default) the task runs in the request.
+"""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Capability, user_can
+from apps.reviews.models import PlanRecheck, PlanRecheckStatus
+
+from .checking import recheck_plans
+from .errors import ServiceError
+from .models import MobilityPlan
+
+RECHECK_CHUNK = 500
+# A run whose progress has not moved for this long lost its worker: it no longer blocks.
+STALE_AFTER = timedelta(minutes=10)
+ACTIVE = (PlanRecheckStatus.QUEUED, PlanRecheckStatus.RUNNING)
+
+
+@transaction.atomic
+def plan_recheck_start(*, actor: User) -> PlanRecheck:
+    """Queue a re-check of every stored plan, once the transaction commits; refused while
+    another one is still making progress."""
+    if not user_can(actor, Capability.REVIEW_APPLICATIONS):
+        raise ServiceError(_("Only the international relations office re-checks every plan."))
+    # Locking the latest run makes two simultaneous starts queue one after the other.
+    latest = PlanRecheck.objects.select_for_update().order_by("-pk").first()
+    if latest is not None and latest.is_active:
+        if latest.updated_at > timezone.now() - STALE_AFTER:
+            raise ServiceError(
+                _("A re-check of every plan is already running: %(checked)s of %(total)s done.")
+                % {"checked": latest.checked, "total": latest.total}
+            )
+        latest.status = PlanRecheckStatus.FAILED
+        latest.finished_at = timezone.now()
+        latest.save(update_fields=["status", "finished_at", "updated_at"])
+    recheck = PlanRecheck.objects.create(started_by=actor)
+    transaction.on_commit(lambda: recheck_all_plans.delay(recheck.pk))
+    return recheck
+
+
+def plan_recheck_run(*, recheck_id: int) -> None:
+    """Re-check every plan, RECHECK_CHUNK at a time, recording the progress after each chunk.
+    A run that is no longer queued (a task delivered twice) is left alone."""
+    started = PlanRecheck.objects.filter(pk=recheck_id, status=PlanRecheckStatus.QUEUED)
+    plan_ids = list(MobilityPlan.objects.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    if not started.update(
+        status=PlanRecheckStatus.RUNNING, total=len(plan_ids), started_at=now, updated_at=now
+    ):
+        return
+    plans = MobilityPlan.objects.select_related("student__student_profile").prefetch_related(
+        "activities"
+    )
+    run = PlanRecheck.objects.filter(pk=recheck_id)
+    try:
+        for offset in range(0, len(plan_ids), RECHECK_CHUNK):
+            chunk = plan_ids[offset : offset + RECHECK_CHUNK]
+            checked = compliant = invalid = 0
+            with transaction.atomic():
+                for _plan, check in recheck_plans(plans.filter(pk__in=chunk)):
+                    checked += 1
+                    compliant += check.compliant
+                    invalid += not check.valid
+                run.update(
+                    checked=F("checked") + checked,
+                    compliant=F("compliant") + compliant,
+                    invalid=F("invalid") + invalid,
+                    updated_at=timezone.now(),
+                )
+    except Exception:
+        _finish(run, PlanRecheckStatus.FAILED)
+        raise
+    _finish(run, PlanRecheckStatus.DONE)
+
+
+def _finish(run, status: str) -> None:
+    now = timezone.now()
+    run.update(status=status, finished_at=now, updated_at=now)
+
+
+@shared_task(name="apps.applications.tasks.recheck_all_plans", ignore_result=True)
+def recheck_all_plans(recheck_id: int) -> None:
+    plan_recheck_run(recheck_id=recheck_id)
