@@ -1,6 +1,7 @@
 """Reachability of the external services the suite runs against when configured."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 
 def service_problems() -> list[str]:
@@ -11,8 +12,12 @@ def service_problems() -> list[str]:
     else:
         import psycopg2
 
+        # The server must answer; the test database itself is created by pytest-django.
+        server = urlsplit(database_url.replace("pgsql://", "postgresql://"))._replace(
+            path="/postgres"
+        )
         try:
-            psycopg2.connect(database_url.replace("pgsql://", "postgresql://"), connect_timeout=3)
+            psycopg2.connect(urlunsplit(server), connect_timeout=3)
         except psycopg2.OperationalError as exc:
             problems.append(f"PostgreSQL unreachable: {exc}".strip())
     redis_url = os.environ.get("REDIS_URL", "")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.demo import seed_demo
 from apps.applications.models import Application, ApplicationState
-from tests.e2e.journeys import choose_option, log_in
+from tests.e2e.journeys import choose_option, log_in, main_menu
 
 STUDENT = "student@demo.mobility.example"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -24,7 +24,7 @@ def test_student_plans_applies_uploads_and_submits(demo_world, page, shot, tmp_p
     shot(page, "dashboard")
 
     # Build a plan: an exchange semester whose ECTS are first too few.
-    page.get_by_role("link", name="My plan").first.click()
+    main_menu(page).get_by_role("link", name="My plan").click()
     page.get_by_role("link", name="Add an activity").first.click()
     page.locator("#id_kind").select_option("exchange_semester")
     page.locator("#id_start").fill("2027-09-01")
@@ -47,7 +47,7 @@ def test_student_plans_applies_uploads_and_submits(demo_world, page, shot, tmp_p
     shot(page, "plan-compliant")
 
     # Apply to the open call with two ranked choices.
-    page.get_by_role("link", name="My applications").first.click()
+    main_menu(page).get_by_role("link", name="My applications").click()
     page.get_by_role("button", name=re.compile("^Apply")).first.click()
     choose_option(page, "#id_choice_1", "Technische Universität Berlin")
     choose_option(page, "#id_choice_2", "KTH")

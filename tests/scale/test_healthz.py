@@ -5,7 +5,7 @@ from django.urls import reverse
 HEALTHZ = reverse("reviews:healthz")
 
 
-def test_answers_ok_to_anyone_without_a_query(client, django_assert_num_queries):
+def test_answers_ok_to_anyone_without_a_query(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(HEALTHZ)
     assert response.status_code == 200

@@ -73,6 +73,7 @@ class World:
     exchange: Activity  # the exchange semester of the submitted application
     summer: Activity  # a summer stay abroad awaiting the DFI's and the DRI's validation
     submitted: Application  # submitted through the services: snapshot and history
+    draft: Application  # started for a later call, still being written
     document: Document  # the CV of the submitted application
     pending_course_plan: CoursePlan  # the exchange's course plan, before the advisor
     abroad: Application  # nominated, accepted, departed and back: the return pages
@@ -230,6 +231,7 @@ def build_world() -> World:
     agreement = AgreementFactory(partner=partner, kind=AgreementKind.EXCHANGE)
     call = CallFactory(name="Exchanges 2027-2028")
     earlier_call = CallFactory(name="Exchanges 2026-2027", academic_year=2026)
+    later_call = CallFactory(name="Exchanges 2028-2029", academic_year=2028)
 
     abroad_activity = exchange_semester(student, partner, date(2026, 9, 1), date(2027, 1, 31))
     abroad = applied(student, earlier_call, abroad_activity, agreement)
@@ -239,6 +241,7 @@ def build_world() -> World:
     exchange = exchange_semester(student, partner, date(2027, 9, 1), date(2028, 1, 31))
     submitted = applied(student, call, exchange, agreement)
     summer = summer_stay_requested(student)
+    draft = services.application_start(actor=student, call=later_call)
 
     group = Group.objects.create(name="Catalogue editors")
     notification = Notification.objects.filter(recipient=student).first()
@@ -268,6 +271,7 @@ def build_world() -> World:
         exchange=exchange,
         summer=summer,
         submitted=submitted,
+        draft=draft,
         document=submitted.documents.get(kind=DocumentKind.CV),
         pending_course_plan=CoursePlan.objects.get(activity=exchange),
         abroad=abroad,

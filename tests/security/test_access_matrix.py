@@ -19,13 +19,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import User
+from apps.applications.models import ApplicationState, CoursePlanStatus
 from tests.security.access_world import (
     ADMIN,
     ANONYMOUS,
@@ -168,9 +169,9 @@ PORTAL_ROUTES: dict[str, Route] = {
         STUDENTS, kwargs=lambda world: {"call_pk": world.call.pk}
     ),
     "applications:application_detail": Route(get=DOSSIER_READERS, kwargs=pk("submitted")),
-    "applications:application_edit": both(OWN_OBJECT, kwargs=pk("submitted")),
-    "applications:document_upload": post_route(OWN_OBJECT, kwargs=pk("submitted")),
-    "applications:application_submit": post_route(OWN_OBJECT, kwargs=pk("submitted")),
+    "applications:application_edit": both(OWN_OBJECT, kwargs=pk("draft")),
+    "applications:document_upload": post_route(OWN_OBJECT, kwargs=pk("draft")),
+    "applications:application_submit": post_route(OWN_OBJECT, kwargs=pk("draft")),
     "applications:application_withdraw": both(OWN_OBJECT, kwargs=pk("submitted")),
     "applications:document_download": Route(get=DOSSIER_READERS, kwargs=pk("document")),
     # advisors, returns and validations
@@ -198,6 +199,11 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:dossier_score": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_comment": post_route(STAFF, kwargs=pk("submitted")),
     "reviews:reporting": Route(get=STAFF),
+    # operations: the re-check of every plan, and the health endpoint load balancers poll
+    "reviews:operations": Route(get=REVIEWERS),
+    "reviews:operations_recheck": post_route(REVIEWERS),
+    "reviews:operations_progress": Route(get=REVIEWERS),
+    "reviews:healthz": Route(get=PUBLIC),
     # seat allocation
     "reviews:allocation_index": Route(get=REVIEWERS),
     "reviews:allocation_detail": Route(
@@ -385,21 +391,50 @@ def test_every_url_pattern_is_in_the_table():
 # --- the matrix ------------------------------------------------------------------------
 
 
+def assert_test_database() -> None:
+    name = connection.settings_dict["NAME"]
+    assert name == connection.creation._get_test_db_name(), f"not a test database: {name}"
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Built once for the module, in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        assert_test_database()
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
-def fresh_world(world) -> Iterator[World]:
-    """The world in a savepoint rolled back after the test, so nothing a request does lasts
-    (a savepoint costs far less than pytest-django's per-test transaction)."""
+def db(world) -> Iterator[None]:
+    """pytest-django's `db`, overridden for this module: a savepoint of the world's
+    transaction, rolled back after each test so nothing a request does lasts (far cheaper
+    than a transaction per test). A test asking for `db` is also what makes pytest-django
+    create the test database."""
     with transaction.atomic():
-        yield world
+        yield
         transaction.set_rollback(True)
+
+
+def test_the_world_holds_what_each_page_serves(db, world):
+    """An "ok" is worth something only when the page met its object in the state it serves."""
+    states = ApplicationState
+    assert world.student.student_profile.advisor == world.users["advisor"]
+    assert world.users["other_student"].student_profile.advisor == world.users["other_advisor"]
+    assert world.exchange.partner == world.partner and world.exchange.is_study
+    assert world.submitted.state == states.SUBMITTED and world.submitted.snapshot
+    assert [t.to_state for t in world.submitted.history.all()] == [states.SUBMITTED]
+    assert world.draft.state == states.DRAFT
+    assert world.abroad.state == states.RETURNED
+    assert world.abroad.nominated_choice.activity == world.abroad_activity
+    assert world.pending_course_plan.status == CoursePlanStatus.PENDING
+    assert world.pending_course_plan.lines.count() == 2
+    assert world.approved_course_plan.status == CoursePlanStatus.APPROVED
+    assert world.summer.validation_requested_at is not None
+    assert world.notification.recipient == world.student
+    with world.document.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
 
 
 def client_as(world: World, persona: str) -> Client:
@@ -432,8 +467,7 @@ def read_through(response) -> None:
 
 
 @pytest.mark.parametrize(("name", "persona", "method"), CASES)
-def test_access(fresh_world, name, persona, method):
-    world = fresh_world
+def test_access(db, world, name, persona, method):
     route = ROUTES[name]
     url = route.url(name, world)
     client = client_as(world, persona)
