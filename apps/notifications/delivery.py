@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import DeliveryStatus, Notification
@@ -20,7 +20,9 @@ def claim(pk: int) -> Notification | None:
     now = timezone.now()
     taken = Notification.objects.filter(
         pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, queued_at=None, attempts=F("attempts") + 1
+    )
     return Notification.objects.get(pk=pk) if taken else None
 
 
@@ -65,14 +67,17 @@ def record_failure(notification: Notification, error: Exception) -> str:
 
 
 def due_ids(limit: int = 500) -> list[int]:
-    """Pending rows whose time has come, after giving back rows a dead worker had claimed."""
+    """Pending rows whose time has come and that no worker queue holds (never queued, or
+    queued longer ago than the lease), after giving back rows a dead worker had claimed."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
     Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now
     )
+    lease_start = now - timedelta(seconds=settings.NOTIFICATION_QUEUE_LEASE_SECONDS)
     return list(
         Notification.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=lease_start))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Notification
+from .models import DeliveryStatus, Notification
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -68,13 +69,20 @@ def queue(
     return ids
 
 
-def dispatch(ids: list[int]) -> None:
-    """Hand rows to the workers; on a broker failure leave them to the relay."""
+def dispatch(ids: list[int]) -> int:
+    """Hand rows to the workers and mark them queued, so the relay leaves them alone for a
+    lease; on a broker failure the rest stay unmarked for the relay. Returns how many went."""
     from .tasks import deliver
 
+    queued = []
     for pk in ids:
         try:
             deliver.delay(pk)
         except Exception as error:  # kombu raises several kinds when the broker is away
             logger.warning("notification %s left for the relay: %s", pk, error)
-            return
+            break
+        queued.append(pk)
+    Notification.objects.filter(pk__in=queued, status=DeliveryStatus.PENDING).update(
+        queued_at=timezone.now()
+    )
+    return len(queued)

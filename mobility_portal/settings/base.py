@@ -174,6 +174,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # stays pending and the relay below delivers it later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "relay-pending-notifications": {
@@ -191,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=600)
+# A row handed to the workers is not handed again by the relay before this lease ends.
+NOTIFICATION_QUEUE_LEASE_SECONDS = env.int("NOTIFICATION_QUEUE_LEASE_SECONDS", default=120)
+# Below the stale delay, so a hung SMTP server cannot make the relay send a row twice.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DRI_MAILBOX = env("DRI_MAILBOX", default="")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -112,3 +112,47 @@ def test_relay_returns_due_rows_and_reclaims_rows_of_dead_workers(pending, setti
 def test_a_claimed_row_cannot_be_claimed_again(pending):
     assert delivery.claim(pending.pk) is not None
     assert delivery.claim(pending.pk) is None
+
+
+def test_rows_handed_to_the_workers_are_not_relayed_again_within_the_lease(
+    pending, settings, monkeypatch
+):
+    from apps.notifications import tasks
+    from apps.notifications.outbox import dispatch
+
+    settings.NOTIFICATION_QUEUE_LEASE_SECONDS = 120
+    sent = []
+    monkeypatch.setattr(tasks.deliver, "delay", sent.append)
+    assert dispatch([pending.pk]) == 1
+    assert sent == [pending.pk]
+    assert delivery.due_ids() == []
+    Notification.objects.filter(pk=pending.pk).update(
+        queued_at=timezone.now() - timedelta(seconds=121)
+    )
+    assert delivery.due_ids() == [pending.pk]
+
+
+def test_a_claim_clears_the_queue_mark(pending):
+    Notification.objects.filter(pk=pending.pk).update(queued_at=timezone.now())
+    claimed = delivery.claim(pending.pk)
+    assert claimed.queued_at is None
+
+
+def test_relay_pages_through_a_backlog(db, student, settings, monkeypatch):
+    from apps.notifications import tasks
+
+    call = CallFactory()
+    for number in range(7):
+        queue(
+            CALL_CLOSING,
+            key=f"backlog-{number}",
+            recipients=[Recipient.of(student)],
+            context={"call": call.pk, "days": 7},
+            link="/",
+        )
+    handed = []
+    monkeypatch.setattr(tasks, "RELAY_PAGE", 3)
+    monkeypatch.setattr(tasks.deliver, "delay", handed.append)
+    assert tasks.relay_pending() == 7
+    assert sorted(handed) == sorted(Notification.objects.values_list("pk", flat=True))
+    assert tasks.relay_pending() == 0
