@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from .models import Agreement, Call, Language, Partner, StudyField
@@ -14,6 +15,8 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "city", "agreement_count"]
     list_filter = ["country", "agreements__kind", "languages"]
     search_fields = ["name", "city"]
+    ordering = ["name"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["languages", "fields"]
     inlines = [AgreementInline]
 

@@ -5,9 +5,10 @@ The table is checked against the URL resolver, so a new page cannot escape: a pa
 resolver knows and the table does not, or a table entry no pattern answers, fails.
 
 POSTs carry an empty or minimal body: the access layer must answer (403, 404, login) before
-anything is processed, and for the people allowed in, the answer is a form error, a refusal
-or a redirect, never a crash. Each request runs in its own transaction, rolled back, so a
-POST that does change something leaves the world as the next request expects it.
+anything is processed, so a refused request writes nothing to the database; for the people
+allowed in, the answer is a form error, a refusal or a redirect, never a crash. Each request
+runs in a savepoint rolled back after it, so a POST that does change something leaves the
+world as the next request expects it.
 """
 
 from collections.abc import Callable, Iterator
@@ -19,8 +20,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -29,8 +32,11 @@ from apps.accounts.models import User
 from apps.applications.models import ApplicationState, CoursePlanStatus
 from tests.security.access_world import (
     ADMIN,
+    ADVISOR,
     ANONYMOUS,
     DRI,
+    OTHER_ADVISOR,
+    OTHER_STUDENT,
     OWNER,
     PERSONAS,
     World,
@@ -46,6 +52,7 @@ NOT_ALLOWED = "405"
 
 GET = "GET"
 POST = "POST"
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
 
 Expect = dict[str, str]
 Kwargs = Callable[[World], dict]
@@ -128,6 +135,10 @@ def password_reset_link(world: World) -> dict:
     }
 
 
+def on_call(world: World) -> dict:
+    return {"call_pk": world.call.pk}
+
+
 def learning_agreement(world: World) -> dict:
     return {"pk": world.abroad.pk, "activity_pk": world.abroad_activity.pk}
 
@@ -165,9 +176,7 @@ PORTAL_ROUTES: dict[str, Route] = {
     "applications:activity_delete": both(OWN_OBJECT, kwargs=pk("exchange")),
     "applications:course_plan_edit": both(OWN_OBJECT, kwargs=pk("exchange")),
     "applications:application_list": Route(get=STUDENTS),
-    "applications:application_start": post_route(
-        STUDENTS, kwargs=lambda world: {"call_pk": world.call.pk}
-    ),
+    "applications:application_start": post_route(STUDENTS, kwargs=on_call),
     "applications:application_detail": Route(get=DOSSIER_READERS, kwargs=pk("submitted")),
     "applications:application_edit": both(OWN_OBJECT, kwargs=pk("draft")),
     "applications:document_upload": post_route(OWN_OBJECT, kwargs=pk("draft")),
@@ -197,7 +206,8 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:dossier_departed": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_returned": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_score": post_route(REVIEWERS, kwargs=pk("submitted")),
-    "reviews:dossier_comment": post_route(STAFF, kwargs=pk("submitted")),
+    # Internal comments: the DFI reads them (read-only outside its validations).
+    "reviews:dossier_comment": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:reporting": Route(get=STAFF),
     # operations: the re-check of every plan, and the health endpoint load balancers poll
     "reviews:operations": Route(get=REVIEWERS),
@@ -206,18 +216,10 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:healthz": Route(get=PUBLIC),
     # seat allocation
     "reviews:allocation_index": Route(get=REVIEWERS),
-    "reviews:allocation_detail": Route(
-        get=REVIEWERS, kwargs=lambda world: {"call_pk": world.call.pk}
-    ),
-    "reviews:allocation_scores_import": post_route(
-        REVIEWERS, kwargs=lambda world: {"call_pk": world.call.pk}
-    ),
-    "reviews:allocation_review": post_route(
-        REVIEWERS, kwargs=lambda world: {"call_pk": world.call.pk}
-    ),
-    "reviews:allocation_confirm": post_route(
-        REVIEWERS, kwargs=lambda world: {"call_pk": world.call.pk}
-    ),
+    "reviews:allocation_detail": Route(get=REVIEWERS, kwargs=on_call),
+    "reviews:allocation_scores_import": post_route(REVIEWERS, kwargs=on_call),
+    "reviews:allocation_review": post_route(REVIEWERS, kwargs=on_call),
+    "reviews:allocation_confirm": post_route(REVIEWERS, kwargs=on_call),
     # learning agreement exports
     "reviews:learning_agreement_pdf": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
     "reviews:learning_agreement_version_pdf": Route(
@@ -246,8 +248,8 @@ ADMIN_STAFF = expect(OK, **NOT_ADMIN_STAFF)
 
 
 def admin_model_expect(app_label: str, *, admin_outcome: str = OK) -> Expect:
-    """Site pages send anonymous people to the admin's login; a model's pages are not marked
-    for it, so the portal's login middleware sends them to the portal's login page."""
+    """A model's admin pages. Unlike the site's own pages they do not name the admin's login
+    page, so the portal's login middleware sends anonymous people to the portal's."""
     dri = OK if app_label in DRI_ADMIN_APPS else FORBIDDEN
     return expect(ADMIN_LOGIN, anonymous=LOGIN, dri=dri, admin=admin_outcome)
 
@@ -392,8 +394,14 @@ def test_every_url_pattern_is_in_the_table():
 
 
 def assert_test_database() -> None:
-    name = connection.settings_dict["NAME"]
-    assert name == connection.creation._get_test_db_name(), f"not a test database: {name}"
+    """The world is written in a transaction rolled back, but never on a real database."""
+    name = str(connection.settings_dict["NAME"])
+    is_test = (
+        name == connection.settings_dict["TEST"]["NAME"]
+        or name.startswith(TEST_DATABASE_PREFIX)
+        or "mode=memory" in name  # SQLite's in-memory test database
+    )
+    assert is_test, f"not a test database: {name}"
 
 
 @pytest.fixture(scope="module")
@@ -419,14 +427,13 @@ def db(world) -> Iterator[None]:
 
 def test_the_world_holds_what_each_page_serves(db, world):
     """An "ok" is worth something only when the page met its object in the state it serves."""
-    states = ApplicationState
-    assert world.student.student_profile.advisor == world.users["advisor"]
-    assert world.users["other_student"].student_profile.advisor == world.users["other_advisor"]
+    assert world.student.student_profile.advisor == world.users[ADVISOR]
+    assert world.users[OTHER_STUDENT].student_profile.advisor == world.users[OTHER_ADVISOR]
     assert world.exchange.partner == world.partner and world.exchange.is_study
-    assert world.submitted.state == states.SUBMITTED and world.submitted.snapshot
-    assert [t.to_state for t in world.submitted.history.all()] == [states.SUBMITTED]
-    assert world.draft.state == states.DRAFT
-    assert world.abroad.state == states.RETURNED
+    assert world.submitted.state == ApplicationState.SUBMITTED and world.submitted.snapshot
+    assert [t.to_state for t in world.submitted.history.all()] == [ApplicationState.SUBMITTED]
+    assert world.draft.state == ApplicationState.DRAFT
+    assert world.abroad.state == ApplicationState.RETURNED
     assert world.abroad.nominated_choice.activity == world.abroad_activity
     assert world.pending_course_plan.status == CoursePlanStatus.PENDING
     assert world.pending_course_plan.lines.count() == 2
@@ -471,8 +478,11 @@ def test_access(db, world, name, persona, method):
     route = ROUTES[name]
     url = route.url(name, world)
     client = client_as(world, persona)
-    response = client.get(url) if method == GET else client.post(url, route.data(world))
-    read_through(response)
+    reset_queries()  # the log keeps 9000 queries: the module's would crowd this one's out
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url) if method == GET else client.post(url, route.data(world))
+        read_through(response)
+    writes = data_writes(queries)
     got = outcome_of(response, method)
     wanted = route.expected(method)[persona]
     location = response.get("Location", "")
@@ -480,3 +490,15 @@ def test_access(db, world, name, persona, method):
         f"{method} {url} ({name}) as {persona}: got {got} "
         f"(HTTP {response.status_code} {location}), expected {wanted}; matrix: {matrix_size()}"
     )
+    if wanted != OK:
+        assert not writes, f"{method} {url} ({name}) as {persona} was refused but wrote: {writes}"
+
+
+def data_writes(queries: CaptureQueriesContext) -> list[str]:
+    """The statements that changed data, but for the session the middleware keeps."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().split(" ", 1)[0].upper() in WRITES
+        and "django_session" not in query["sql"]
+    ]

@@ -113,8 +113,8 @@ def application_set_ranking_score(*, actor: User, application: Application, scor
 
 
 def internal_comment_add(*, actor: User, application: Application, text: str) -> InternalComment:
-    if not user_can(actor, Capability.SEE_ALL_DOSSIERS):
-        raise ServiceError(_("Only staff write internal comments."))
+    if not user_can(actor, Capability.REVIEW_APPLICATIONS):
+        raise ServiceError(_("Only the international relations office writes internal comments."))
     if not text.strip():
         raise ServiceError(_("The comment is empty."))
     return InternalComment.objects.create(application=application, author=actor, text=text.strip())

@@ -200,7 +200,7 @@ class SetRankingScore(DecisionView):
         return _("The ranking score is saved.")
 
 
-@staff_only
+@capability_required(Capability.REVIEW_APPLICATIONS)
 @require_POST
 def comment_add(request, pk: int):
     application = dossier_for(request.user, pk)

@@ -16,11 +16,9 @@ def comment_url(application):
     return reverse("reviews:dossier_comment", args=[application.pk])
 
 
-@pytest.mark.parametrize("persona", ["dri", "dfi"])
-def test_service_adds_a_comment_for_any_staff(request, persona, student):
-    author = request.getfixturevalue(persona)
-    comment = internal_comment_add(actor=author, application=submitted(student), text=f" {SECRET} ")
-    assert (comment.author, comment.text) == (author, SECRET)
+def test_service_adds_a_comment_for_the_dri(dri, student):
+    comment = internal_comment_add(actor=dri, application=submitted(student), text=f" {SECRET} ")
+    assert (comment.author, comment.text) == (dri, SECRET)
 
 
 def test_service_refuses_an_empty_comment(dri, student):
@@ -30,8 +28,8 @@ def test_service_refuses_an_empty_comment(dri, student):
     assert not InternalComment.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["advisor", "student"])
-def test_service_refuses_students_and_advisors(request, persona, student):
+@pytest.mark.parametrize("persona", ["advisor", "student", "dfi"])
+def test_service_refuses_students_advisors_and_the_dfi(request, persona, student):
     with pytest.raises(ServiceError):
         internal_comment_add(
             actor=request.getfixturevalue(persona), application=submitted(student), text=SECRET
@@ -39,12 +37,18 @@ def test_service_refuses_students_and_advisors(request, persona, student):
     assert not InternalComment.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["dri", "dfi"])
-def test_staff_comment_from_the_dossier_page(client, request, persona, student):
+def test_the_dfi_reads_comments_but_does_not_write_them(client, dfi, dri, student):
     application = submitted(student)
-    response = post_as(
-        client, request.getfixturevalue(persona), comment_url(application), {"comment-text": SECRET}
-    )
+    internal_comment_add(actor=dri, application=application, text=SECRET)
+    response = post_as(client, dfi, comment_url(application), {"comment-text": "mine"})
+    assert response.status_code == 403
+    page = client.get(dossier_url(application)).content.decode()
+    assert SECRET in page and comment_url(application) not in page
+
+
+def test_staff_comment_from_the_dossier_page(client, dri, student):
+    application = submitted(student)
+    response = post_as(client, dri, comment_url(application), {"comment-text": SECRET})
     assert response.url == dossier_url(application)
     assert messages_of(response) == ["Your internal comment is added."]
     assert SECRET in client.get(dossier_url(application)).content.decode()
