@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
+MESSAGES_IGNORE := --no-location --ignore=.venv --ignore=static --ignore=staticfiles --ignore=e2e-artifacts --ignore=bench
 
 .PHONY: run worker test e2e audit install migrate demo lint format messages check-deploy clean
 
@@ -50,7 +51,11 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l fr -l en --no-location --ignore=.venv --ignore=static --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l fr $(MESSAGES_IGNORE)
+	# English is the source language: its catalogue is rebuilt with each message as its own translation.
+	rm -f locale/en/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages -l en $(MESSAGES_IGNORE)
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 check-deploy: install
@@ -59,3 +64,11 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Load benchmark (bench/README.md): 10,000 students on PostgreSQL (database mobility_scale,
+# seeded on first use), gunicorn with 4 workers, locust headless; then the re-check of every
+# plan through a Celery worker. About ten minutes; every run stops by itself.
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/recheck_bench.py

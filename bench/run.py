@@ -39,7 +39,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mobility_scale"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mobility_scale?options=-c%20jit%3Doff"
 P95_TARGET_MS = 150
 RATIO_TARGET = 0.3
 STUDENT_PERSONAS = 24

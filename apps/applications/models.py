@@ -130,6 +130,8 @@ class Activity(models.Model):
                 condition=models.Q(end__gte=models.F("start")), name="activity_dates_ordered"
             )
         ]
+        # The DRI queue's programme filter and the counts by programme.
+        indexes = [models.Index(fields=["kind"], name="activity_kind_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.host_display} ({self.start} → {self.end})"
@@ -207,7 +209,14 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["student", "call"], name="one_application_per_call")
         ]
-        indexes = [models.Index(fields=["state", "call"])]
+        # The DRI queue's ascending sorts (reviews.selectors_queue.sorted_queue: empty values
+        # last, the pk as tie-break) read a page of rows in index order instead of sorting
+        # them all. Descending ones would need "DESC NULLS LAST" indexes, which SQLite refuses.
+        indexes = [
+            models.Index(fields=["state", "call"]),
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+            models.Index(fields=["ranking_score", "id"], name="application_score_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(

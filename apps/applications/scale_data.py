@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, ProtectedError, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from apps.notifications.events import (
 )
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Language, Partner, StudyField
+from apps.reviews.models import PlanRecheck
 
 from .checking import PlanCheck, plan_result
 from .errors import ServiceError
@@ -289,6 +290,7 @@ def reset_scale_data() -> Counter[str]:
             # A nominated choice is protected by its application: unlink before deleting both.
             Application.objects.filter(student__in=users).update(nominated_choice=None)
             for queryset in (
+                PlanRecheck.objects.filter(started_by__in=users),
                 Notification.objects.filter(recipient__in=users),
                 Application.objects.filter(student__in=users),
                 MobilityPlan.objects.filter(student__in=users),
@@ -298,9 +300,10 @@ def reset_scale_data() -> Counter[str]:
             ):
                 removed.update(queryset.delete()[1])
     except ProtectedError as error:
+        example = next(iter(error.protected_objects))
         raise ServiceError(
             "Data outside the scale set refers to scale partners, calls or accounts: "
-            f"{len(error.protected_objects)} rows, e.g. {next(iter(error.protected_objects))}."
+            f"{len(error.protected_objects)} rows, e.g. {example._meta.verbose_name} {example}."
         ) from error
     return removed
 
@@ -315,6 +318,16 @@ def seed_scale(*, students: int, seed: int = 2026) -> ScaleReport:
         report = ScaleSeeder(students=students, seed=seed).run()
     report.seconds = time.monotonic() - started
     return report
+
+
+def refresh_statistics() -> None:
+    """Let the query planner see the new rows (and reclaim what a reset left): after a bulk
+    load its estimates are those of an empty database, and autovacuum may be off or late."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # VACUUM cannot run inside a transaction; ANALYZE alone can.
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 @contextmanager

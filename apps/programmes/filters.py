@@ -8,7 +8,7 @@ from .models import AgreementKind, Language, Partner, StudyField
 
 def partner_countries() -> list[tuple[str, str]]:
     """Only the countries where the school has partners, by localized name."""
-    codes = Partner.objects.values_list("country", flat=True).distinct()
+    codes = Partner.objects.order_by().values_list("country", flat=True).distinct()
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 

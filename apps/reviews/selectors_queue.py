@@ -84,6 +84,7 @@ def queue_applications() -> QuerySet[Application]:
     queryset = (
         Application.objects.exclude(state=S.DRAFT)
         .select_related("call", "student__student_profile")
+        .defer("snapshot", "motivation")
         .prefetch_related(
             Prefetch(
                 "choices",

@@ -126,14 +126,14 @@ def test_the_host_decision_form_uploads_its_letter(client, dri, student):
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
 
-def test_dfi_reads_without_deciding_but_may_comment(client, dfi, student):
+def test_dfi_reads_without_deciding_or_commenting(client, dfi, student):
     application = submitted(student)
     response = login(client, dfi).get(dossier_url(application))
     assert response.status_code == 200
     assert decisions_offered(response) == set()
     content = response.content.decode()
     assert "decisions are taken by the international relations office" in content
-    assert reverse("reviews:dossier_comment", args=[application.pk]) in content
+    assert reverse("reviews:dossier_comment", args=[application.pk]) not in content
 
 
 @pytest.mark.parametrize("persona", ["student", "other_student", "advisor"])

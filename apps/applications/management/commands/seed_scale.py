@@ -6,6 +6,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.scale_data import (
     SCALE_DOMAIN,
     SCALE_PASSWORD,
+    refresh_statistics,
     reset_scale_data,
     seed_scale,
     student_email,
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             report = seed_scale(students=students, seed=seed)
         except ServiceError as error:
             raise CommandError(" ".join(error.reasons)) from error
+        refresh_statistics()
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(
