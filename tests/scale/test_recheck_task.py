@@ -4,6 +4,7 @@ progress, and what a failure or a task delivered twice leaves behind."""
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from apps.applications import tasks
 from apps.applications.errors import ServiceError
@@ -12,6 +13,13 @@ from apps.reviews.models import PlanRecheck, PlanRecheckStatus
 from tests.scale.recheck_helpers import active_run, run_in, stale_verdicts
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusal messages are read in English here, whatever translations exist."""
+    with translation.override("en"):
+        yield
 
 
 def test_start_queues_the_task_once_committed(dri, student, django_capture_on_commit_callbacks):
