@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from mobility_portal.widgets import use_fast_selects
+
 from .models import AgreementKind, Language, Partner, StudyField
 
 
@@ -52,6 +54,7 @@ class PartnerFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = css
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name, city or field")
         self.form.fields["q"].widget.input_type = "search"
+        use_fast_selects(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()

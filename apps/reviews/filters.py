@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import STUDY_KINDS, ActivityKind, Application
 from apps.programmes.models import Call, Partner
+from mobility_portal.widgets import use_fast_selects
 
 from .selectors_queue import (
     QUEUE_STATES,
@@ -98,6 +99,7 @@ class QueueFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name, e-mail or student number")
+        use_fast_selects(self.form)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word must match the student's first or last name, e-mail or number."""
