@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mobility_scale?options=-c%20jit%3Doff"
+# Redis database 8: the benchmark's shared cache (sessions, memoized menus and counts).
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/8"
 P95_TARGET_MS = 150
 RATIO_TARGET = 0.3
 STUDENT_PERSONAS = 24
@@ -63,6 +65,9 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument(
+        "--cache-url", default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
     )
     parser.add_argument("--students", type=int, default=10_000, help="seeded when no scale data")
     parser.add_argument("--reseed", action="store_true", help="seed again even if data is there")
@@ -88,6 +93,7 @@ def server_environment(args: argparse.Namespace, static_root: Path) -> dict[str,
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": args.database_url,
         "CONN_MAX_AGE": "60",
+        "CACHE_URL": args.cache_url,
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
         "CELERY_BROKER_URL": "",

@@ -19,6 +19,17 @@ def pytest_sessionstart(session):
         pytest.exit("REQUIRE_SERVICES=1 but: " + "; ".join(problems), returncode=3)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: memoized menus and counts (mobility_portal/caching)
+    must not outlive the rows of the test that computed them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return TEST_PASSWORD

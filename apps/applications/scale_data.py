@@ -45,6 +45,7 @@ from apps.notifications.events import (
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Language, Partner, StudyField
 from apps.reviews.models import PlanRecheck
+from mobility_portal.caching import everything_changed
 
 from .checking import PlanCheck, plan_result
 from .errors import ServiceError
@@ -305,6 +306,7 @@ def reset_scale_data() -> Counter[str]:
             "Data outside the scale set refers to scale partners, calls or accounts: "
             f"{len(error.protected_objects)} rows, e.g. {example._meta.verbose_name} {example}."
         ) from error
+    everything_changed()
     return removed
 
 
@@ -316,6 +318,7 @@ def seed_scale(*, students: int, seed: int = 2026) -> ScaleReport:
     started = time.monotonic()
     with transaction.atomic():
         report = ScaleSeeder(students=students, seed=seed).run()
+    everything_changed()  # bulk inserts send no signal: memoized menus and counts are stale
     report.seconds = time.monotonic() - started
     return report
 

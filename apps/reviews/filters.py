@@ -6,16 +6,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import STUDY_KINDS, ActivityKind, Application
-from apps.programmes.models import Call, Partner
 from mobility_portal.widgets import use_fast_selects
 
 from .selectors_queue import (
     QUEUE_STATES,
     academic_years,
+    call_menu,
     course_plans_approved,
     destination_countries,
     has_choice,
     has_choice_in_country,
+    partner_menu,
     sorted_queue,
 )
 
@@ -50,16 +51,19 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Academic year"),
         empty_label=_("All"),
     )
-    call = django_filters.ModelChoiceFilter(
-        queryset=Call.objects.all(), label=_("Call"), empty_label=_("All")
+    call = django_filters.ChoiceFilter(
+        field_name="call",
+        choices=(),  # read from the cache or the database by __init__
+        label=_("Call"),
+        empty_label=_("All"),
     )
     state = django_filters.ChoiceFilter(
         choices=[(state.value, state.label) for state in QUEUE_STATES],
         label=_("State"),
         empty_label=_("All"),
     )
-    partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.order_by("name"),
+    partner = django_filters.ChoiceFilter(
+        choices=(),  # read from the cache or the database by __init__
         method="filter_partner",
         label=_("Partner"),
         empty_label=_("All"),
@@ -93,7 +97,10 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read once here: callable choices would be read again for validation and display.
+        # The menus are memoized (mobility_portal/caching.py): no query while nothing changes.
         self.filters["year"].extra["choices"] = _year_choices()
+        self.filters["call"].extra["choices"] = call_menu()
+        self.filters["partner"].extra["choices"] = partner_menu()
         self.filters["country"].extra["choices"] = destination_countries()
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
@@ -112,9 +119,9 @@ class QueueFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_partner(self, queryset: QuerySet, name: str, value: Partner) -> QuerySet:
+    def filter_partner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The nominated choice is one of the choices: it is matched too.
-        return queryset.filter(has_choice(Q(agreement__partner=value)))
+        return queryset.filter(has_choice(Q(agreement__partner_id=value)))
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(has_choice_in_country(value))

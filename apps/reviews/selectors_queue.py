@@ -23,6 +23,7 @@ from django_countries import countries
 
 from apps.applications.models import (
     STUDY_KINDS,
+    Activity,
     ActivityKind,
     Application,
     ApplicationState,
@@ -30,7 +31,8 @@ from apps.applications.models import (
     CoursePlan,
     CoursePlanStatus,
 )
-from apps.programmes.models import Call
+from apps.programmes.models import Agreement, Call, Partner
+from mobility_portal.caching import memoize
 
 S = ApplicationState
 
@@ -128,6 +130,11 @@ def course_plans_approved() -> Q:
     return Q(Exists(study_choices)) & ~Q(Exists(not_approved))
 
 
+# What a choice's destination country is read from.
+DESTINATION_TABLES = (Choice, Application, Activity, Agreement, Partner)
+
+
+@memoize(*DESTINATION_TABLES, per_language=True)
 def destination_countries() -> list[tuple[str, str]]:
     """Countries some application names as a destination, by localized name."""
     codes = (
@@ -140,10 +147,21 @@ def destination_countries() -> list[tuple[str, str]]:
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 
+@memoize(Call)
 def academic_years() -> list[int]:
     return list(
         Call.objects.order_by("-academic_year").values_list("academic_year", flat=True).distinct()
     )
+
+
+@memoize(Partner)
+def partner_menu() -> list[tuple[int, str]]:
+    return list(Partner.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
+@memoize(Call)
+def call_menu() -> list[tuple[int, str]]:
+    return [(call.pk, str(call)) for call in Call.objects.all()]
 
 
 # --- counts --------------------------------------------------------------------------------
@@ -175,10 +193,12 @@ def _year_choices(year: int) -> QuerySet[Choice]:
     )
 
 
+@memoize(Application, Call, per_language=True)
 def counts_by_state(year: int) -> list[CountRow]:
     return [row for row in state_counts(year_applications(year)) if row.count]
 
 
+@memoize(*DESTINATION_TABLES, Call, per_language=True)
 def counts_by_country(year: int) -> list[CountRow]:
     """Applications naming each country among their choices: one may count in several."""
     rows = (
@@ -192,6 +212,7 @@ def counts_by_country(year: int) -> list[CountRow]:
     return sorted(lines, key=lambda line: (-line.count, line.label))
 
 
+@memoize(Choice, Application, Activity, Call, per_language=True)
 def counts_by_kind(year: int) -> list[CountRow]:
     """Applications naming each kind of programme among their choices."""
     counts = dict(

@@ -164,6 +164,17 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mobilite@example.org")
 
 REDIS_URL = env("REDIS_URL", default="")
+
+# One process (runserver, tests): its own memory. Several web processes or machines must share
+# one cache (CACHE_URL=redis://host:6379/1): filter menus and report counts are kept there until
+# their tables change (mobility_portal/caching.py), and sessions are read from it.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SHARED_CACHE = bool(env("CACHE_URL", default=""))
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 # Without a broker, tasks run in-process (eager) and Celery needs no connection at all.
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"

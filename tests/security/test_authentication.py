@@ -3,6 +3,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,3 +81,24 @@ def test_an_expired_staff_session_must_log_in_again(client, dri):
     response = client.get(reverse("notifications:list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_staff_session_is_written_at_most_once_a_minute(client, dri, monkeypatch):
+    from apps.accounts import middleware
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    client.force_login(dri)
+    client.get(reverse("notifications:list"))
+    first_expiry = Session.objects.get().expire_date
+
+    clock[0] += 30
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("notifications:list"))
+    writes = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert not [sql for sql in writes if "django_session" in sql]
+
+    clock[0] += 31
+    client.get(reverse("notifications:list"))
+    assert Session.objects.get().expire_date > first_expiry

@@ -17,6 +17,7 @@ from apps.applications.models import (
     Choice,
     MobilityPlan,
 )
+from mobility_portal.caching import everything_changed
 from tests.applications.factories import PDF_BYTES, complete_application, login
 from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
 
@@ -119,6 +120,7 @@ def bulk_applications(count: int, *, call=None) -> list[Application]:
         for n, (application, activity) in enumerate(zip(applications, activities, strict=True))
         for rank in (1, 2)
     )
+    everything_changed()  # as every bulk load must: memoized menus and counts are stale
     return applications
 
 
