@@ -66,9 +66,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
-    parser.add_argument(
-        "--cache-url", default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
-    )
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL))
     parser.add_argument("--students", type=int, default=10_000, help="seeded when no scale data")
     parser.add_argument("--reseed", action="store_true", help="seed again even if data is there")
     parser.add_argument("--port", type=int, default=8765)

@@ -1,26 +1,53 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
+
+from mobility_portal.caching import memoize
 
 from .figures import programme_figures
 from .filters import PartnerFilter
-from .models import AgreementKind
+from .models import Agreement, AgreementKind, Language, Partner, StudyField
 from .selectors import catalogue_partners, partner_detail
+
+CATALOGUE_TABLES = (
+    Partner,
+    Agreement,
+    Language,
+    StudyField,
+    Partner.languages.through,
+    Partner.fields.through,
+)
+
+
+@memoize(*CATALOGUE_TABLES, per_language=True)
+def catalogue_body(query: str) -> str:
+    """The catalogue under its title (filters, partners, pages) for one query string. It is
+    the same for every visitor, so it is rendered once and kept until a partner, agreement,
+    language or field changes."""
+    params = QueryDict(query)
+    partner_filter = PartnerFilter(params, queryset=catalogue_partners())
+    page = Paginator(partner_filter.qs, settings.CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    others = params.copy()
+    others.pop("page", None)
+    return render_to_string(
+        "programmes/includes/catalogue_body.html",
+        {"filter": partner_filter, "page": page, "query": others.urlencode()},
+    )
+
+
+def canonical_query(params: QueryDict) -> str:
+    """The same filters in any order are the same query (and the same memoized body)."""
+    return urlencode(sorted((key, value) for key, values in params.lists() for value in values))
 
 
 @login_not_required
 def catalogue(request):
-    partner_filter = PartnerFilter(request.GET, queryset=catalogue_partners())
-    page = Paginator(partner_filter.qs, settings.CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request,
-        "programmes/catalogue.html",
-        {"filter": partner_filter, "page": page, "query": query.urlencode()},
+        request, "programmes/catalogue.html", {"body": catalogue_body(canonical_query(request.GET))}
     )
 
 

@@ -1,0 +1,145 @@
+"""Memoized values (mobility_portal/caching.py): kept until a table they read changes."""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from apps.applications.models import ApplicationState
+from apps.programmes.models import Partner
+from apps.reviews.selectors_queue import counts_by_state, destination_countries
+from mobility_portal.caching import everything_changed, memoize, tables_changed
+from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, login
+from tests.factories import AgreementFactory, CallFactory, LanguageFactory, PartnerFactory
+from tests.reviews.dri.builders import in_state
+
+computed: list[str] = []
+
+
+@memoize(Partner, per_language=True)
+def partner_names(prefix: str) -> list[str]:
+    computed.append(prefix)
+    names = Partner.objects.order_by("name").values_list("name", flat=True)
+    return [f"{prefix}{translation.get_language()}:{name}" for name in names]
+
+
+@pytest.fixture(autouse=True)
+def forget_computations():
+    computed.clear()
+
+
+@pytest.mark.django_db
+def test_a_value_is_computed_once_while_its_tables_do_not_change():
+    PartnerFactory(name="KTH")
+    first = partner_names("a")
+    assert first[0].endswith(":KTH")
+    with CaptureQueriesContext(connection) as queries:
+        assert partner_names("a") == first
+    assert len(queries) == 0
+    assert computed == ["a"]
+    partner_names("b")
+    assert computed == ["a", "b"]
+
+
+@pytest.mark.django_db
+def test_saving_deleting_or_relinking_a_row_computes_again():
+    partner = PartnerFactory(name="KTH")
+    partner_names("a")
+    partner.name = "KTH Royal Institute"
+    partner.save()
+    assert partner_names("a")[0].endswith("KTH Royal Institute")
+    partner_names("a")
+    assert computed == ["a", "a"]
+
+    @memoize(Partner.languages.through)
+    def language_links() -> int:
+        return Partner.languages.through.objects.count()
+
+    assert language_links() == 0
+    partner.languages.add(LanguageFactory())
+    assert language_links() == 1
+
+    partner.delete()
+    assert partner_names("a") == []
+
+
+@pytest.mark.django_db
+def test_each_language_has_its_own_value():
+    PartnerFactory(name="KTH")
+    with translation.override("fr"):
+        assert partner_names("a") == ["afr:KTH"]
+    with translation.override("en"):
+        assert partner_names("a") == ["aen:KTH"]
+    assert computed == ["a", "a"]
+
+
+@pytest.mark.django_db
+def test_bulk_writes_announce_themselves():
+    partner_names("a")
+    Partner.objects.bulk_create([Partner(name="Bulk", country="DE")])
+    partner_names("a")
+    assert computed == ["a"]  # no signal: the memo cannot know
+    tables_changed(Partner)
+    assert partner_names("a")[-1].endswith("Bulk")
+    everything_changed()
+    partner_names("a")
+    assert computed == ["a", "a", "a"]
+
+
+@pytest.mark.django_db
+def test_the_queue_country_menu_follows_new_choices(client, dri):
+    submitted = in_state(ApplicationFactory(), ApplicationState.SUBMITTED)
+    ChoiceFactory(application=submitted, agreement=AgreementFactory(partner__country="JP"))
+    with translation.override("en"):
+        assert [code for code, _name in destination_countries()] == ["JP"]
+    login(client, dri).get(reverse("reviews:queue"))
+    ChoiceFactory(
+        application=submitted,
+        rank=2,
+        agreement=None,
+        activity=ActivityFactory(country="CL", plan=submitted.student.mobility_plan),
+    )
+    menu = client.get(reverse("reviews:queue")).context["filter"].form.fields["country"].choices
+    assert [code for code, _name in menu if code] == ["CL", "JP"]
+
+
+def main_part(response) -> str:
+    """The page's <main>: the navigation holds a CSRF token, masked anew on every answer."""
+    content = response.content.decode()
+    return content[content.index("<main") : content.index("</main>")]
+
+
+def redis_cache_url() -> str:
+    """Database 13 of the suite's Redis: the integration tests use 14, benchmarks 8 and 15."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set (CI sets it, with REQUIRE_SERVICES=1)")
+    return urlunsplit(urlsplit(url)._replace(path="/13"))
+
+
+@pytest.mark.django_db
+def test_values_round_trip_through_redis(client):
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+    with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):
+        from django.core.cache import cache
+
+        cache.clear()
+        call = CallFactory(academic_year=2031)
+        in_state(ApplicationFactory(call=call), ApplicationState.SUBMITTED)
+        with translation.override("en"):
+            first = counts_by_state(2031)
+            again = counts_by_state(2031)
+            assert again == first
+            assert [(row.key, str(row.label), row.count) for row in again] == [
+                ("submitted", "Submitted", 1)
+            ]
+        PartnerFactory(name="Politecnico di Milano", country="IT")
+        response = client.get(reverse("programmes:catalogue"))
+        assert response.content.decode().count("Politecnico di Milano") == 1
+        cached = client.get(reverse("programmes:catalogue"))
+        assert main_part(cached) == main_part(response)
+        cache.clear()
