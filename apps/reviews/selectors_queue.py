@@ -14,7 +14,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -105,28 +104,35 @@ def has_choice(condition: Q) -> Exists:
     return Exists(Choice.objects.filter(condition, application=OuterRef("pk")))
 
 
-def has_choice_in_country(country: str) -> Exists:
-    return Exists(
-        Choice.objects.alias(destination=destination_country()).filter(
-            application=OuterRef("pk"), destination=country
-        )
+def has_choice_in_country(country: str) -> Q:
+    """A choice of an agreement with a partner in `country`, or of a host outside partnerships
+    in `country`. Two conditions rather than one on destination_country(): each is a small set
+    the database builds once, where the single CASE had to be computed for every choice."""
+    return Q(has_choice(Q(agreement__partner__country=country))) | Q(
+        has_choice(Q(agreement__isnull=True, activity__country=country))
+    )
+
+
+def approved_activities() -> QuerySet[CoursePlan]:
+    """Activities whose latest course plan version is approved, as a subquery the database
+    computes once (not once per choice)."""
+    newer = CoursePlan.objects.filter(
+        activity=OuterRef("activity"), version__gt=OuterRef("version")
+    )
+    return (
+        CoursePlan.objects.filter(status=CoursePlanStatus.APPROVED)
+        .exclude(Exists(newer))
+        .values("activity")
     )
 
 
 def course_plans_approved() -> Q:
     """The latest course plan version of every chosen study activity is approved (and there is
     at least one chosen study activity): one query, as subqueries."""
-    latest_status = Subquery(
-        CoursePlan.objects.filter(activity=OuterRef("activity"))
-        .order_by("-version")
-        .values("status")[:1]
-    )
     study_choices = Choice.objects.filter(
         application=OuterRef("pk"), activity__kind__in=STUDY_KINDS
     )
-    not_approved = study_choices.alias(latest_status=latest_status).filter(
-        Q(latest_status__isnull=True) | ~Q(latest_status=CoursePlanStatus.APPROVED)
-    )
+    not_approved = study_choices.exclude(activity__in=approved_activities())
     return Q(Exists(study_choices)) & ~Q(Exists(not_approved))
 
 
