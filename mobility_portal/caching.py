@@ -18,6 +18,8 @@ from typing import ParamSpec, TypeVar
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 P = ParamSpec("P")
@@ -116,3 +118,10 @@ def memoize(
         return memoized
 
     return decorate
+
+
+def canonical_query(params: QueryDict, *, without: Iterable[str] = ()) -> str:
+    """A query string as a memo argument: the same parameters in any order give the same key."""
+    left_out = set(without)
+    pairs = ((key, value) for key, values in params.lists() for value in values)
+    return urlencode(sorted(pair for pair in pairs if pair[0] not in left_out))

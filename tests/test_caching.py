@@ -103,8 +103,18 @@ def test_the_queue_country_menu_follows_new_choices(client, dri):
         agreement=None,
         activity=ActivityFactory(country="CL", plan=submitted.student.mobility_plan),
     )
-    menu = client.get(reverse("reviews:queue")).context["filter"].form.fields["country"].choices
+    response = client.get(reverse("reviews:queue"))
+    menu = response.context["filter"].form.fields["country"].choices
     assert [code for code, _name in menu if code] == ["CL", "JP"]
+    assert '<option value="CL">' in response.content.decode()  # the memoized form follows
+
+
+@pytest.mark.django_db
+def test_the_queue_partner_menu_follows_new_partners(client, dri):
+    PartnerFactory(name="Aalto University")
+    assert "Aalto University" in login(client, dri).get(reverse("reviews:queue")).content.decode()
+    PartnerFactory(name="Zhejiang University")
+    assert "Zhejiang University" in client.get(reverse("reviews:queue")).content.decode()
 
 
 def main_part(response) -> str:

@@ -4,9 +4,8 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.http import urlencode
 
-from mobility_portal.caching import memoize
+from mobility_portal.caching import canonical_query, memoize
 
 from .figures import programme_figures
 from .filters import PartnerFilter
@@ -37,11 +36,6 @@ def catalogue_body(query: str) -> str:
         "programmes/includes/catalogue_body.html",
         {"filter": partner_filter, "page": page, "query": others.urlencode()},
     )
-
-
-def canonical_query(params: QueryDict) -> str:
-    """The same filters in any order are the same query (and the same memoized body)."""
-    return urlencode(sorted((key, value) for key, values in params.lists() for value in values))
 
 
 @login_not_required

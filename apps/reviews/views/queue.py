@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, override
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.models import Application, Choice
+from apps.programmes.models import Call, Partner
+from mobility_portal.caching import canonical_query, memoize
 
 from ..filters import QueueFilter
 from ..selectors_queue import (
     DEFAULT_SORT,
+    DESTINATION_TABLES,
     SORT_KEYS,
     CountRow,
     queue_applications,
@@ -63,6 +67,14 @@ def sort_links(query: QueryDict) -> dict[str, SortLink]:
     return links
 
 
+@memoize(Partner, Call, *DESTINATION_TABLES, per_language=True)
+def filter_form_html(query: str) -> str:
+    """The filters as a visitor sees them for one query string: rendered once and kept until
+    one of the menus may have changed (300 partners take a while to write out)."""
+    form = QueueFilter(QueryDict(query), queryset=Application.objects.none()).form
+    return render_to_string("reviews/includes/queue_filter_form.html", {"form": form})
+
+
 def rows_count(counts: list[CountRow], state: str) -> int:
     """How many rows the queue shows: the per-state counts already say, so the paginator needs
     no COUNT query of its own."""
@@ -82,6 +94,7 @@ def queue(request):
         "reviews/queue.html",
         {
             "filter": queue_filter,
+            "filter_form": filter_form_html(canonical_query(request.GET, without=["page"])),
             "page": page,
             "state_counts": counts,
             "current_state": current_state,
