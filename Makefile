@@ -60,7 +60,8 @@ messages: install
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=mobility_portal.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
-		ALLOWED_HOSTS=mobility.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=mobility.example.org CACHE_URL=redis://127.0.0.1:6379/1 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles

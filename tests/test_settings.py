@@ -27,9 +27,30 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="mobility_portal.settings.production",
         SECRET_KEY="x" * 64 + "-production-test-key-with-enough-entropy",
         ALLOWED_HOSTS="mobility.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_web_processes_share_no_cache():
+    inherited = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **inherited,
+            "DJANGO_SETTINGS_MODULE": "mobility_portal.settings.production",
+            "SECRET_KEY": "x" * 64 + "-production-test-key-with-enough-entropy",
+            "ALLOWED_HOSTS": "mobility.example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "mobility.W001" in result.stderr + result.stdout
+    assert "CACHE_URL" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # The project-wide deployment checks (shared cache) register themselves on import.
+        from mobility_portal import checks  # noqa: F401
