@@ -133,11 +133,13 @@ def redis_cache_url() -> str:
 
 @pytest.mark.django_db
 def test_values_round_trip_through_redis(client):
-    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+    backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
     with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):
         from django.core.cache import cache
 
         cache.clear()
+        # One client per pool, not one per operation.
+        assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
         call = CallFactory(academic_year=2031)
         in_state(ApplicationFactory(call=call), ApplicationState.SUBMITTED)
         with translation.override("en"):

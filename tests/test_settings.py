@@ -65,3 +65,22 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_a_redis_cache_url_selects_the_client_reusing_backend():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.splitlines()[-1] == "mobility_portal.redis_cache.ReusedClientRedisCache"
+    assert (
+        "cached_db"
+        in run_manage(
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.SESSION_ENGINE)",
+            CACHE_URL="redis://127.0.0.1:6379/1",
+        ).stdout
+    )

@@ -169,6 +169,8 @@ REDIS_URL = env("REDIS_URL", default="")
 # one cache (CACHE_URL=redis://host:6379/1): filter menus and report counts are kept there until
 # their tables change (mobility_portal/caching.py), and sessions are read from it.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "mobility_portal.redis_cache.ReusedClientRedisCache"
 SHARED_CACHE = bool(env("CACHE_URL", default=""))
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
