@@ -84,6 +84,7 @@ def plan_for_student(student: User) -> MobilityPlan:
     if not hasattr(student, "student_profile"):
         raise ServiceError(_("Your student profile is not set up yet; the DRI completes it."))
     plan, _created = MobilityPlan.objects.get_or_create(student=student)
+    plan.student = student  # already loaded with their profile: no second query for either
     return plan
 
 
