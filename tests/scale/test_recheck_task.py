@@ -10,6 +10,7 @@ from apps.applications import tasks
 from apps.applications.errors import ServiceError
 from apps.applications.models import MobilityPlan
 from apps.reviews.models import PlanRecheck, PlanRecheckStatus
+from tests.factories import StudentProfileFactory
 from tests.scale.recheck_helpers import active_run, run_in, stale_verdicts
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,22 @@ def test_run_goes_chunk_by_chunk_and_records_each(
     assert run.seconds is not None
     assert set(MobilityPlan.objects.values_list("error_count", flat=True)) == {2}
     assert not MobilityPlan.objects.filter(checked_at__isnull=True).exists()
+
+
+def test_a_chunk_writes_its_verdicts_in_one_statement(dri, student, other_student, advisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    third = StudentProfileFactory(advisor=advisor).user
+    stale_verdicts(student, other_student, third)
+    run = PlanRecheck.objects.create(started_by=dri)
+    with CaptureQueriesContext(connection) as queries:
+        tasks.plan_recheck_run(recheck_id=run.pk)
+    writes = [
+        q["sql"] for q in queries if q["sql"].startswith('UPDATE "applications_mobilityplan"')
+    ]
+    assert len(writes) == 1
+    assert set(MobilityPlan.objects.values_list("error_count", flat=True)) == {2}
 
 
 def test_plans_invalid_under_their_regulation_are_counted(dri, student):
