@@ -4,13 +4,17 @@ country and programme, as charts and tables linking to the queue filtered the sa
 from dataclasses import dataclass
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
+from apps.programmes.models import Call
+from mobility_portal.caching import memoize
 
 from ..charts import BarChart, bar_chart
 from ..selectors_queue import (
+    DESTINATION_TABLES,
     CountRow,
     academic_years,
     counts_by_country,
@@ -51,34 +55,49 @@ def chosen_year(requested: str, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
+def report_sections(year: int) -> list[ReportSection]:
+    return [
+        _section("state", _("By state"), _("State"), "", counts_by_state(year)),
+        _section(
+            "country",
+            _("By destination country"),
+            _("Destination country"),
+            _("An application counts in each country among its choices."),
+            counts_by_country(year),
+        ),
+        _section(
+            "kind",
+            _("By programme"),
+            _("Programme"),
+            _("An application counts in each programme among its choices."),
+            counts_by_kind(year),
+        ),
+    ]
+
+
+@memoize(*DESTINATION_TABLES, Call, per_language=True)
+def sections_html(year: int) -> str:
+    """The charts and tables of one year, rendered once until the counts may have changed: the
+    figures are memoized already, and writing out the charts took most of the page's time."""
+    return render_to_string(
+        "reviews/includes/reporting_sections.html",
+        {"sections": report_sections(year), "year": year},
+    )
+
+
 @capability_required(Capability.SEE_ALL_DOSSIERS)
 def reporting(request):
     years = academic_years()
     year = chosen_year(request.GET.get("year", ""), years)
-    sections = []
-    total = 0
-    if year is not None:
-        by_state = counts_by_state(year)
-        total = sum(row.count for row in by_state)
-        sections = [
-            _section("state", _("By state"), _("State"), "", by_state),
-            _section(
-                "country",
-                _("By destination country"),
-                _("Destination country"),
-                _("An application counts in each country among its choices."),
-                counts_by_country(year),
-            ),
-            _section(
-                "kind",
-                _("By programme"),
-                _("Programme"),
-                _("An application counts in each programme among its choices."),
-                counts_by_kind(year),
-            ),
-        ]
+    sections = report_sections(year) if year is not None else []
     return render(
         request,
         "reviews/reporting.html",
-        {"years": years, "year": year, "total": total, "sections": sections},
+        {
+            "years": years,
+            "year": year,
+            "total": sum(row.count for row in sections[0].rows) if sections else 0,
+            "sections": sections,
+            "sections_html": sections_html(year) if year is not None else "",
+        },
     )

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.applications.models import ActivityKind, ApplicationState
+from apps.applications.models import ActivityKind, Application, ApplicationState
 from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, login
 from tests.factories import AgreementFactory, CallFactory, PartnerFactory
 from tests.reviews.dri.builders import bulk_applications, in_state
@@ -129,6 +129,20 @@ def test_queries_do_not_grow_with_applications(client, dri, django_assert_max_nu
         response = client.get(REPORTING)
     assert response.context["total"] == 1020
     assert len(few.captured_queries) == REPORTING_CACHED_QUERIES
+
+
+def test_the_kept_charts_follow_a_new_submission(client, dri, year_2027):
+    """Counts and charts are kept between visits, and computed again once an application moves."""
+    login(client, dri).get(REPORTING)
+    draft = Application.objects.get(call=year_2027, state=S.DRAFT)
+    ChoiceFactory(application=draft, agreement=AgreementFactory(partner__country="NZ"))
+    draft.state = S.SUBMITTED
+    draft.save()
+    response = client.get(REPORTING)
+    assert response.context["total"] == 4
+    assert (
+        f'href="{reverse("reviews:queue")}?year=2027&amp;country=NZ"' in response.content.decode()
+    )
 
 
 def test_dfi_sees_the_dashboard(client, dfi, year_2027):
