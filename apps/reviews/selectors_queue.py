@@ -176,7 +176,8 @@ def call_menu() -> list[tuple[int, str]]:
 @dataclass(frozen=True)
 class CountRow:
     """One line of a count table: what is counted (`key`, as the queue's filter takes it),
-    its label, and how many applications."""
+    its label in the active language, and how many applications. Plain strings: the rows are
+    kept in the cache, and a lazy translation costs a lookup each time it is read back."""
 
     key: str
     label: str
@@ -186,7 +187,7 @@ class CountRow:
 def state_counts(queryset: QuerySet[Application]) -> list[CountRow]:
     """How many of `queryset` are in each queue state, every state listed, in workflow order."""
     counts = dict(queryset.order_by().values_list("state").annotate(count=Count("pk")))
-    return [CountRow(state, state.label, counts.get(state, 0)) for state in QUEUE_STATES]
+    return [CountRow(state.value, str(state.label), counts.get(state, 0)) for state in QUEUE_STATES]
 
 
 def year_applications(year: int) -> QuerySet[Application]:
@@ -227,4 +228,8 @@ def counts_by_kind(year: int) -> list[CountRow]:
         .values_list("activity__kind")
         .annotate(count=Count("application", distinct=True))
     )
-    return [CountRow(kind, kind.label, counts[kind]) for kind in ActivityKind if counts.get(kind)]
+    return [
+        CountRow(kind.value, str(kind.label), counts[kind])
+        for kind in ActivityKind
+        if counts.get(kind)
+    ]
