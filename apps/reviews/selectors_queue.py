@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 from django_countries import countries
 
 from apps.applications.models import (
@@ -81,7 +82,9 @@ def sorted_queue(queryset: QuerySet[Application], sort: str) -> QuerySet[Applica
 
 def queue_applications() -> QuerySet[Application]:
     """Applications past the draft stage with what a queue row or a CSV line shows: two queries
-    for any number of rows (the choices come in one prefetch)."""
+    for any number of rows. Each choice comes with its destination's name (`destination_name`,
+    as Choice.destination words it) rather than its activity, agreement and partner: four
+    objects fewer to build per choice."""
     queryset = (
         Application.objects.exclude(state=S.DRAFT)
         .select_related("call", "student__student_profile")
@@ -89,7 +92,9 @@ def queue_applications() -> QuerySet[Application]:
         .prefetch_related(
             Prefetch(
                 "choices",
-                queryset=Choice.objects.select_related("activity", "agreement__partner"),
+                queryset=Choice.objects.annotate(
+                    destination_name=Coalesce("agreement__partner__name", "activity__host_name")
+                ).only("pk", "application_id", "rank"),
             )
         )
     )

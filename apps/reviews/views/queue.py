@@ -110,7 +110,7 @@ def _cell(value: str) -> str:
 
 
 def _destination(choice: Choice) -> str:
-    return f"{choice.rank}: {choice.destination}"
+    return f"{choice.rank}: {choice.destination_name}"
 
 
 def export_row(application: Application) -> list[str]:
@@ -127,7 +127,7 @@ def export_row(application: Application) -> list[str]:
         if application.submitted_at
         else "",
         _cell("; ".join(_destination(choice) for choice in choices)),
-        _cell(nominated.destination if nominated else ""),
+        _cell(nominated.destination_name if nominated else ""),
         _("yes") if application.snapshot_has_errors else _("no"),
         "" if application.ranking_score is None else str(application.ranking_score),
     ]
