@@ -131,7 +131,11 @@ class Activity(models.Model):
             )
         ]
         # The DRI queue's programme filter and the counts by programme.
-        indexes = [models.Index(fields=["kind"], name="activity_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="activity_kind_idx"),
+            # The queue's destination-country filter, for hosts outside partnerships.
+            models.Index(fields=["country"], name="activity_country_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.host_display} ({self.start} → {self.end})"
@@ -215,6 +219,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["state", "call"]),
             models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+            # One state, in the default order: the queue's most common view.
+            models.Index(fields=["state", "submitted_at", "id"], name="application_state_sub_idx"),
             models.Index(fields=["ranking_score", "id"], name="application_score_idx"),
         ]
 

@@ -18,5 +18,7 @@ STATE_BADGE_CLASSES = {
 def state_badge(application: Application) -> SafeString:
     """The application's state as a badge. A filter rather than an included template: the
     staff queue shows fifty of them, and each include costs a template render."""
-    css = STATE_BADGE_CLASSES.get(application.state, "text-bg-secondary")
-    return format_html('<span class="badge {}">{}</span>', css, application.get_state_display())
+    state = ApplicationState(application.state)
+    css = STATE_BADGE_CLASSES.get(state, "text-bg-secondary")
+    # The enum's label, not get_state_display(): that one rebuilds a dict of every state.
+    return format_html('<span class="badge {}">{}</span>', css, state.label)
