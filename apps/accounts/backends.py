@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .roles import CAPABILITY_ADMIN_APPS, user_can
@@ -10,6 +11,16 @@ class RoleBackend(ModelBackend):
         if username:
             username = username.strip().lower()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        """The signed-in user with their student profile, in one query: student pages read the
+        profile on every request."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("student_profile").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def _role_grants_app(self, user_obj, app_label: str) -> bool:
         return any(

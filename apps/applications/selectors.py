@@ -30,7 +30,9 @@ from .models import (
 
 
 def student_profile(student: User) -> StudentProfile | None:
-    return StudentProfile.objects.filter(user=student).first()
+    """The student's profile; no query when the user was loaded with it (the auth backend
+    loads the signed-in user so)."""
+    return getattr(student, "student_profile", None)
 
 
 def plan_activities(plan: MobilityPlan) -> list[Activity]:

@@ -51,3 +51,24 @@ def test_pages_require_login_except_catalogue_and_login(client):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("programmes:catalogue")).status_code == 200
     assert client.get(reverse("programmes:programmes")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_signed_in_student_comes_with_their_profile(client, student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(student, backend="apps.accounts.backends.RoleBackend")
+    client.get(reverse("applications:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("applications:dashboard"))
+    assert response.context["profile"] == student.student_profile
+    assert not [q for q in queries if q["sql"].startswith('SELECT "accounts_studentprofile"')]
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_is_signed_out(client, student):
+    client.force_login(student, backend="apps.accounts.backends.RoleBackend")
+    student.is_active = False
+    student.save()
+    assert client.get(reverse("applications:dashboard")).status_code == 302

@@ -28,12 +28,12 @@ SCALE_STUDENTS = 3500
 CATALOGUE_RENDER_MAX_QUERIES = 10
 # A visitor asking for a body already rendered: none at all (measured: 0).
 CATALOGUE_REPEAT_QUERIES = 0
-# Session and user, profile, plan, activities, applications, open calls; an open draft adds its
-# choices and documents; the notifications bell (measured: 8, 10 with a draft).
-DASHBOARD_MAX_QUERIES = 10
-# Session and user, profile, plan, the chosen partner, the form's partner and date constraint
-# checks, the other activities; the bell (measured: 9).
-LIVE_CHECK_MAX_QUERIES = 9
+# Session, user with profile, plan, activities, applications, open calls; an open draft adds
+# its choices and documents; the notifications bell (measured: 7, 9 with a draft).
+DASHBOARD_MAX_QUERIES = 9
+# Session, user with profile, plan, the chosen partner, the form's partner and date constraint
+# checks, the other activities; the bell (measured: 8).
+LIVE_CHECK_MAX_QUERIES = 8
 # As tests/reviews/dri/test_dossier.py explains; among 2,100 dossiers (measured: 12-13).
 DOSSIER_MAX_QUERIES = 13
 # Session and user, the bell; per-state counts (they give the paginator its count too), the
