@@ -1,5 +1,6 @@
 """The queue's query count does not grow with its rows."""
 
+import pytest
 from django.urls import reverse
 
 from tests.applications.factories import CoursePlanFactory, login
@@ -35,3 +36,19 @@ def test_queue_queries_stay_flat_with_two_thousand_applications(
             response = client.get(reverse("reviews:queue"), params)
         assert response.status_code == 200
     assert len(client.get(reverse("reviews:queue")).context["page"].object_list) == 50
+
+
+def test_the_student_search_has_trigram_indexes_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "user_first_name_trgm",
+        "user_last_name_trgm",
+        "user_email_trgm",
+        "profile_number_trgm",
+    }
