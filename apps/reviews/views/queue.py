@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, override
@@ -72,7 +73,15 @@ def filter_form_html(query: str) -> str:
     """The filters as a visitor sees them for one query string: rendered once and kept until
     one of the menus may have changed (300 partners take a while to write out)."""
     form = QueueFilter(QueryDict(query), queryset=Application.objects.none()).form
-    return render_to_string("reviews/includes/queue_filter_form.html", {"form": form})
+    return render_to_string(
+        "includes/filter_form.html",
+        {
+            "form": form,
+            "label": _("Filter applications"),
+            "column_class": "col-sm-6 col-lg-3",
+            "reset_url": reverse("reviews:queue"),
+        },
+    )
 
 
 def rows_count(counts: list[CountRow], state: str) -> int:
