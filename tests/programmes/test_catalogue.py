@@ -129,3 +129,12 @@ def test_partner_page_lists_agreements(client, catalogue):
 
 def test_unknown_partner_is_404(client, db):
     assert client.get(reverse("programmes:partner_detail", args=[999999])).status_code == 404
+
+
+def test_the_kept_body_is_kept_per_language(client, catalogue):
+    french = client.get(reverse("programmes:catalogue"), headers={"accept-language": "fr"})
+    english = client.get(reverse("programmes:catalogue"), headers={"accept-language": "en"})
+    assert "3 partenaires trouvés" in french.content.decode()
+    assert "3 partners found" in english.content.decode()
+    again = client.get(reverse("programmes:catalogue"), headers={"accept-language": "fr"})
+    assert "3 partenaires trouvés" in again.content.decode()
