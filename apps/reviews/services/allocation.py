@@ -15,6 +15,7 @@ from functools import cached_property
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
@@ -177,12 +178,15 @@ def allocation_confirm(
 
 
 def _nominate(actor: User, choice: Choice) -> Application:
+    # The history is the student's to read: its comment is written in their language, not in
+    # the language of the officer who confirmed the allocation.
+    with override(choice.application.student.language):
+        comment = _("Seat allocation, choice %(rank)s: %(destination)s") % {
+            "rank": choice.rank,
+            "destination": choice.destination,
+        }
     return application_nominate(
-        actor=actor,
-        application=choice.application,
-        choice=choice,
-        comment=_("Seat allocation, choice %(rank)s: %(destination)s")
-        % {"rank": choice.rank, "destination": choice.destination},
+        actor=actor, application=choice.application, choice=choice, comment=comment
     )
 
 

@@ -1,6 +1,8 @@
 """Confirming an allocation nominates every placed student in one transaction, or nobody."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from apps.applications import services as student_services
 from apps.applications.errors import ServiceError
@@ -27,6 +29,14 @@ def world(call):
     middle = waiting(call, [alpha, beta], score="15")
     last = waiting(call, [alpha, beta], score="12")
     return {"alpha": alpha, "beta": beta, "best": best, "middle": middle, "last": last}
+
+
+def allocation_comment(language: str, rank: int, destination: str) -> str:
+    with translation.override(language):
+        return gettext("Seat allocation, choice %(rank)s: %(destination)s") % {
+            "rank": rank,
+            "destination": destination,
+        }
 
 
 def proposed_decisions(call) -> dict[int, int | None]:
@@ -62,7 +72,9 @@ def test_confirm_nominates_every_placed_student_to_their_allocated_choice(call, 
         S.SUBMITTED,
         S.NOMINATED,
     )
-    assert transition.comment == "Seat allocation, choice 2: Beta"
+    # Students read French unless they chose English (the default preferred language).
+    assert transition.comment == allocation_comment("fr", 2, "Beta")
+    assert transition.comment != allocation_comment("en", 2, "Beta")
 
 
 def test_staff_adjustments_are_what_gets_nominated(call, world, dri):
@@ -183,4 +195,15 @@ def test_students_outside_partnerships_are_all_nominated(call, dri):
     assert len(allocation_confirm(actor=dri, call=call, decisions=decisions)) == 3
     host = applications[0].choices.get().activity.host_name
     transition = Transition.objects.get(application=applications[0])
-    assert transition.comment == f"Seat allocation, choice 1: {host}"
+    assert transition.comment == allocation_comment("fr", 1, host)
+
+
+def test_the_history_comment_is_in_the_students_language(call, world, dri):
+    middle = world["middle"].student
+    middle.language = "en"
+    middle.save()
+    with translation.override("fr"):  # the officer works in French
+        allocation_confirm(actor=dri, call=call, decisions=proposed_decisions(call))
+    comments = dict(Transition.objects.values_list("application__student", "comment"))
+    assert comments[middle.pk] == "Seat allocation, choice 2: Beta"
+    assert comments[world["best"].student.pk] == allocation_comment("fr", 1, "Alpha")
