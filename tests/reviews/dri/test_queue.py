@@ -217,4 +217,5 @@ def test_a_bad_filter_value_is_a_form_error_not_a_crash(client, dri):
     assert response.status_code == 200
     assert set(response.context["filter"].errors) == {"state", "partner"}
     assert rows(response) == [waiting]  # the invalid filters select nothing out
+    assert response.context["page"].paginator.count == 1  # and the count agrees
     assert "invalid-feedback" in response.content.decode()
