@@ -10,6 +10,7 @@ With several web processes the cache must be shared (CACHE_URL, Redis in product
 generations are how one process learns that another has written.
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -102,10 +103,11 @@ def memoize(
 
         @wraps(function)
         def memoized(*args: P.args, **kwargs: P.kwargs) -> R:
-            parts = [name, *map(repr, args), *(f"{k}={v!r}" for k, v in sorted(kwargs.items()))]
+            parts = [*map(repr, args), *(f"{k}={v!r}" for k, v in sorted(kwargs.items()))]
             if per_language:
                 parts.append(get_language() or "")
-            key = ":".join(parts)
+            # Hashed: arguments may be long query strings, and keys stay short and plain.
+            key = f"{name}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:40]}"
             found = cache.get_many([*map(_generation_key, labels), key])
             generations = _current_generations(labels, found)
             stored = found.get(key)

@@ -155,3 +155,14 @@ def test_values_round_trip_through_redis(client):
         cached = client.get(reverse("programmes:catalogue"))
         assert main_part(cached) == main_part(response)
         cache.clear()
+
+
+@pytest.mark.django_db
+def test_queue_searches_are_not_kept(client, dri):
+    from django.core.cache import cache
+
+    login(client, dri).get(reverse("reviews:queue"))
+    kept = len(cache._cache)  # the local-memory cache of the test settings
+    response = client.get(reverse("reviews:queue"), {"q": "someone unusual"})
+    assert 'value="someone unusual"' in response.content.decode()
+    assert len(cache._cache) == kept

@@ -40,9 +40,12 @@ def catalogue_body(query: str) -> str:
 
 @login_not_required
 def catalogue(request):
-    return render(
-        request, "programmes/catalogue.html", {"body": catalogue_body(canonical_query(request.GET))}
-    )
+    query = canonical_query(request.GET)
+    # Free-text searches are not kept: there is no end to them, and each would hold a page in
+    # the cache. The menus, pages and filters people click through are.
+    searching = bool(request.GET.get("q", "").strip())
+    body = catalogue_body.__wrapped__(query) if searching else catalogue_body(query)
+    return render(request, "programmes/catalogue.html", {"body": body})
 
 
 @login_not_required

@@ -138,3 +138,15 @@ def test_the_kept_body_is_kept_per_language(client, catalogue):
     assert "3 partners found" in english.content.decode()
     again = client.get(reverse("programmes:catalogue"), headers={"accept-language": "fr"})
     assert "3 partenaires trouvés" in again.content.decode()
+
+
+def test_free_text_searches_are_not_kept(client, catalogue):
+    from apps.programmes.models import Partner
+
+    assert partner_names(client.get(reverse("programmes:catalogue"), {"q": "berlin"})) == [
+        "TU Berlin"
+    ]
+    # A bulk insert tells no memo: a kept search would miss the new partner.
+    Partner.objects.bulk_create([Partner(name="Berlin School of Economics", country="DE")])
+    listed = client.get(reverse("programmes:catalogue"), {"q": "berlin"})
+    assert partner_names(listed) == ["Berlin School of Economics", "TU Berlin"]

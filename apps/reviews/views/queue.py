@@ -84,6 +84,14 @@ def filter_form_html(query: str) -> str:
     )
 
 
+def _filter_form(request) -> str:
+    query = canonical_query(request.GET, without=["page"])
+    # A search's text is written in the form: searches are not kept (there is no end to them).
+    if request.GET.get("q", "").strip():
+        return filter_form_html.__wrapped__(query)
+    return filter_form_html(query)
+
+
 def rows_count(counts: list[CountRow], state: str) -> int:
     """How many rows the queue shows: the per-state counts already say, so the paginator needs
     no COUNT query of its own."""
@@ -103,7 +111,7 @@ def queue(request):
         "reviews/queue.html",
         {
             "filter": queue_filter,
-            "filter_form": filter_form_html(canonical_query(request.GET, without=["page"])),
+            "filter_form": _filter_form(request),
             "page": page,
             "state_counts": counts,
             "current_state": current_state,
