@@ -80,7 +80,7 @@ def wait_for_worker(worker: subprocess.Popen, log: Path) -> None:
 
 def follow(recheck_id: int, timeout: int):
     """Print the progress row every second until the run ends; the finished row."""
-    from apps.reviews.models import PlanRecheck
+    from apps.applications.models import PlanRecheck
 
     deadline = time.monotonic() + timeout
     while True:

@@ -44,7 +44,6 @@ from apps.notifications.events import (
 )
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Language, Partner, StudyField
-from apps.reviews.models import PlanRecheck
 from mobility_portal.caching import everything_changed
 
 from .checking import PlanCheck, plan_result
@@ -63,6 +62,7 @@ from .models import (
     DocumentKind,
     LineDecision,
     MobilityPlan,
+    PlanRecheck,
     SummerType,
     Transition,
 )

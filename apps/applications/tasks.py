@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
-from apps.reviews.models import PlanRecheck, PlanRecheckStatus
 
 from .checking import recheck_plans
 from .errors import ServiceError
-from .models import MobilityPlan
+from .models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 
 RECHECK_CHUNK = 500
 # A run whose progress has not moved for this long lost its worker: it no longer blocks.

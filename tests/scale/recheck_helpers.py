@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from apps.applications.models import MobilityPlan
-from apps.reviews.models import PlanRecheck, PlanRecheckStatus
+from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from tests.applications.plan_helpers import add_activity
 
 

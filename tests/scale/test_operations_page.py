@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.reviews.models import PlanRecheckStatus
+from apps.applications.models import PlanRecheckStatus
 from tests.applications.factories import login
 from tests.scale.recheck_helpers import active_run, run_in, stale_verdicts
 

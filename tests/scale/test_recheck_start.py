@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.applications.models import MobilityPlan
-from apps.reviews.models import PlanRecheck, PlanRecheckStatus
+from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from tests.applications.factories import login, messages_of
 from tests.scale.recheck_helpers import active_run, stale_verdicts
 

@@ -8,8 +8,7 @@ from django.utils import translation
 
 from apps.applications import tasks
 from apps.applications.errors import ServiceError
-from apps.applications.models import MobilityPlan
-from apps.reviews.models import PlanRecheck, PlanRecheckStatus
+from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from tests.factories import StudentProfileFactory
 from tests.scale.recheck_helpers import active_run, run_in, stale_verdicts
 

@@ -16,11 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
-from apps.applications.models import MobilityPlan
+from apps.applications.models import MobilityPlan, PlanRecheck
 from apps.applications.tasks import plan_recheck_start
 from apps.applications.views.applications import report_refusal
-
-from ..models import PlanRecheck
 
 RECENT_RUNS = 10
 
