@@ -15,10 +15,16 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
+        # The index is drawn once: with replicas it is random for reads, and the client must
+        # be bound to the pool of the server it was drawn for.
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._client(connection_pool=self._pools[index])
             self._clients[index] = client
         return client
 

@@ -166,3 +166,49 @@ def test_queue_searches_are_not_kept(client, dri):
     response = client.get(reverse("reviews:queue"), {"q": "someone unusual"})
     assert 'value="someone unusual"' in response.content.decode()
     assert len(cache._cache) == kept
+
+
+@pytest.mark.django_db
+def test_writes_to_any_model_are_counted_from_start_up():
+    """The signals are listened to from start-up (AccountsConfig.ready), not from the import of
+    a memo's module: a worker or a command that never loads the views still moves generations."""
+    from django.core.cache import cache
+
+    from tests.factories import FiliereFactory
+
+    FiliereFactory()
+    assert cache.get("memo:generation:accounts.filiere")
+
+
+@pytest.mark.django_db
+def test_a_cache_that_fails_is_read_as_empty_and_never_blocks_a_write(monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    PartnerFactory(name="KTH")  # the save moves a generation on: it must not fail
+    assert partner_names("a")[0].endswith(":KTH")
+    assert partner_names("a")[0].endswith(":KTH")
+    assert computed == ["a", "a"]  # nothing kept, everything still right
+
+
+@pytest.mark.django_db
+def test_only_what_the_menus_offer_is_kept_in_the_catalogue(client):
+    from django.core.cache import cache
+
+    PartnerFactory(name="KTH", country="SE")
+    client.get(reverse("programmes:catalogue"))
+    client.get(reverse("programmes:catalogue"), {"country": "SE"})
+    kept = len(cache._cache)  # the local-memory cache of the test settings
+    for params in (
+        {"country": "SE"},  # already kept
+        {"utm_source": "newsletter"},
+        {"country": "<b>zz</b>"},
+        {"page": "123456"},
+        {"kind": ["exchange", "master"]},
+    ):
+        assert client.get(reverse("programmes:catalogue"), params).status_code == 200
+    assert len(cache._cache) == kept

@@ -38,13 +38,51 @@ def catalogue_body(query: str) -> str:
     )
 
 
+# Pages further than this are rendered for their visitor only, not kept.
+MAX_KEPT_PAGE = 999
+
+
+@memoize(Partner, Language, StudyField)
+def catalogue_menu_values() -> dict[str, frozenset[str]]:
+    """What each of the catalogue's menus offers."""
+    return {
+        "country": frozenset(
+            Partner.objects.order_by().values_list("country", flat=True).distinct()
+        ),
+        "kind": frozenset(AgreementKind.values),
+        "language": frozenset(Language.objects.values_list("code", flat=True)),
+        "field": frozenset(StudyField.objects.values_list("slug", flat=True)),
+    }
+
+
+def kept_query(params: QueryDict) -> str | None:
+    """The filters to keep the catalogue's body under; None when it is rendered for this
+    visitor only: a free-text search, an unknown parameter, a value no menu offers, a page out
+    of range. There is no end to those, and each would hold a page in the cache."""
+    menus = catalogue_menu_values()
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        chosen = [value for value in values if value.strip()]
+        if not chosen:
+            continue
+        if len(chosen) > 1:
+            return None
+        if name == "page":
+            if not (chosen[0].isdigit() and int(chosen[0]) <= MAX_KEPT_PAGE):
+                return None
+        elif chosen[0] not in menus.get(name, ()):
+            return None
+        kept[name] = chosen[0]
+    return canonical_query(kept)
+
+
 @login_not_required
 def catalogue(request):
-    query = canonical_query(request.GET)
-    # Free-text searches are not kept: there is no end to them, and each would hold a page in
-    # the cache. The menus, pages and filters people click through are.
-    searching = bool(request.GET.get("q", "").strip())
-    body = catalogue_body.__wrapped__(query) if searching else catalogue_body(query)
+    query = kept_query(request.GET)
+    if query is None:
+        body = catalogue_body.__wrapped__(canonical_query(request.GET))
+    else:
+        body = catalogue_body(query)
     return render(request, "programmes/catalogue.html", {"body": body})
 
 

@@ -28,8 +28,10 @@ def test_start_queues_the_task_once_committed(dri, student, django_capture_on_co
         run = tasks.plan_recheck_start(actor=dri)
     assert run.status == PlanRecheckStatus.QUEUED
     assert run.started_by == dri
-    assert len(callbacks) == 1
-    callbacks[0]()  # eager Celery: the task runs here
+    run.refresh_from_db()
+    assert run.status == PlanRecheckStatus.QUEUED  # nothing runs before the commit
+    for callback in callbacks:  # the task, and the cache's own bookkeeping
+        callback()  # eager Celery: the task runs here
     run.refresh_from_db()
     assert (run.status, run.total, run.checked, run.compliant) == (PlanRecheckStatus.DONE, 1, 1, 0)
 
@@ -130,3 +132,20 @@ def test_a_failure_marks_the_run_failed(dri, student, monkeypatch):
     run.refresh_from_db()
     assert run.status == PlanRecheckStatus.FAILED
     assert run.finished_at is not None
+
+
+def test_the_command_streams_plans_and_writes_each_batch_before_handing_it_on(
+    student, other_student, advisor, monkeypatch
+):
+    from apps.applications import checking
+
+    third = StudentProfileFactory(advisor=advisor).user
+    stale_verdicts(student, other_student, third)
+    monkeypatch.setattr(checking, "VERDICT_BATCH", 2)
+    plans = MobilityPlan.objects.order_by("pk").prefetch_related("activities")
+    rechecked = checking.recheck_plans(plans.iterator(chunk_size=2))
+    first, _check = next(rechecked)
+    assert MobilityPlan.objects.filter(checked_at__isnull=False).count() == 2
+    assert MobilityPlan.objects.get(pk=first.pk).error_count == 2
+    assert len(list(rechecked)) == 2
+    assert not MobilityPlan.objects.filter(checked_at__isnull=True).exists()

@@ -3,7 +3,9 @@
 over the same expression with pg_trgm does. Other databases (SQLite in development) get none.
 """
 
-from django.db import migrations
+import warnings
+
+from django.db import DatabaseError, migrations, transaction
 
 SEARCHED = [
     ("accounts_user", "first_name", "user_first_name_trgm"),
@@ -16,8 +18,18 @@ SEARCHED = [
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    # pg_trgm is a trusted extension: the database's owner may create it.
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # pg_trgm is a trusted extension: a role with CREATE on the database may add it. Some
+    # managed databases refuse even so: the search then works without these indexes.
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError as refusal:
+        warnings.warn(
+            f"pg_trgm could not be created ({refusal}); the staff queue's student search "
+            "works without its trigram indexes.",
+            stacklevel=1,
+        )
+        return
     for table, column, name in SEARCHED:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "

@@ -85,7 +85,7 @@ def filter_form_html(query: str) -> str:
 
 
 def _filter_form(request) -> str:
-    query = canonical_query(request.GET, without=["page"])
+    query = canonical_query(request.GET, only=QueueFilter.base_filters)
     # A search's text is written in the form: searches are not kept (there is no end to them).
     if request.GET.get("q", "").strip():
         return filter_form_html.__wrapped__(query)
