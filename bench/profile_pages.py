@@ -13,9 +13,9 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -86,20 +86,10 @@ def requests_per_page(who: "run.Cast") -> dict[str, list]:
 
 def main() -> None:
     args = arguments()
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "mobility_portal.settings.production",
-            "SECRET_KEY": secrets.token_hex(32),
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "DATABASE_URL": args.database_url,
-            "CONN_MAX_AGE": "60",
-            "CACHE_URL": args.cache_url,
-            "LOG_LEVEL": "WARNING",
-            "CELERY_BROKER_URL": "",
-        }
-    )
+    # The benchmark server's environment, asked through Django's test client instead of HTTP
+    # (static files are not collected: see the STORAGES override below).
+    os.environ.update(run.server_environment(args, Path(tempfile.gettempdir())))
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 
     django.setup()

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from mobility_portal.caching import canonical_query, memoize
 
 from .figures import programme_figures
-from .filters import PartnerFilter
+from .filters import PartnerFilter, partner_countries
 from .models import Agreement, AgreementKind, Language, Partner, StudyField
 from .selectors import catalogue_partners, partner_detail
 
@@ -46,9 +46,7 @@ MAX_KEPT_PAGE = 999
 def catalogue_menu_values() -> dict[str, frozenset[str]]:
     """What each of the catalogue's menus offers."""
     return {
-        "country": frozenset(
-            Partner.objects.order_by().values_list("country", flat=True).distinct()
-        ),
+        "country": frozenset(code for code, _name in partner_countries()),
         "kind": frozenset(AgreementKind.values),
         "language": frozenset(Language.objects.values_list("code", flat=True)),
         "field": frozenset(StudyField.objects.values_list("slug", flat=True)),

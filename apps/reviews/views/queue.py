@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.models import Application, Choice
-from apps.programmes.models import Call, Partner
+from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
 
 from ..filters import QueueFilter
@@ -68,7 +68,7 @@ def sort_links(query: QueryDict) -> dict[str, SortLink]:
     return links
 
 
-@memoize(Partner, Call, *DESTINATION_TABLES, per_language=True)
+@memoize(Call, *DESTINATION_TABLES, per_language=True)  # Partner is a destination table
 def filter_form_html(query: str) -> str:
     """The filters as a visitor sees them for one query string: rendered once and kept until
     one of the menus may have changed (300 partners take a while to write out)."""

@@ -55,7 +55,9 @@ def chosen_year(requested: str, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
+@memoize(*DESTINATION_TABLES, Call, per_language=True)
 def report_sections(year: int) -> list[ReportSection]:
+    """The year's three breakdowns with their charts, kept until the counts may change."""
     return [
         _section("state", _("By state"), _("State"), "", counts_by_state(year)),
         _section(
@@ -77,8 +79,8 @@ def report_sections(year: int) -> list[ReportSection]:
 
 @memoize(*DESTINATION_TABLES, Call, per_language=True)
 def sections_html(year: int) -> str:
-    """The charts and tables of one year, rendered once until the counts may have changed: the
-    figures are memoized already, and writing out the charts took most of the page's time."""
+    """The charts and tables of one year, rendered once until the counts may have changed:
+    writing out the charts took most of the page's time."""
     return render_to_string(
         "reviews/includes/reporting_sections.html",
         {"sections": report_sections(year), "year": year},
