@@ -78,26 +78,12 @@ def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
     return course_plan
 
 
-def decided_lines(course_plan: CoursePlan) -> list[CourseLine]:
-    return list(course_plan.lines.select_related("decided_by"))
-
-
 def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
     """Every version of the same course plan the advisor has received, newest first."""
     return list(
         CoursePlan.objects.filter(activity_id=course_plan.activity_id)
         .exclude(status=CoursePlanStatus.DRAFT)
         .order_by("-version")
-    )
-
-
-def previous_version(course_plan: CoursePlan) -> CoursePlan | None:
-    return (
-        CoursePlan.objects.filter(
-            activity_id=course_plan.activity_id, version__lt=course_plan.version
-        )
-        .order_by("-version")
-        .first()
     )
 
 
