@@ -1,12 +1,15 @@
-"""Values read from many rows (filter menus, report counts), kept in the shared cache until one
-of the tables they come from changes.
+"""Values read from many rows (filter menus, report counts, whole pages), kept in the shared
+cache until one of the tables they come from changes.
 
-A memo names the models it reads. Saving or deleting a row of any model (Django's signals,
-listened to from start-up in every process: web, worker, command) gives that model a new
-generation, and a value stored under older generations is computed again. Bulk writes send no
-signal: they call `tables_changed()` (or, for a whole data set, `everything_changed()`)
-themselves, and every value expires after its timeout anyway. When the cache cannot be
-reached, values are computed as if nothing were kept, and writes go on.
+Every table has a generation in the cache. Every statement that writes a table (INSERT, UPDATE,
+DELETE, through the ORM, a bulk update or raw SQL, from any process: web, worker, command) gives
+that table a new generation, at once and again when its transaction commits, so that no request
+keeps a value computed from rows about to change under the new generation. A memo names the
+models it reads and is computed again when one of their generations moves on; a kept page
+(mobility_portal/page_cache.py) learns the tables it reads from its own SELECT statements.
+`everything_changed()` forgets every value at once (after seed_scale), and every value expires
+after its timeout anyway. When the cache cannot be reached, values are computed as if nothing
+were kept, and writes go on.
 
 With several web processes the cache must be shared (CACHE_URL, Redis in production): the
 generations are how one process learns that another has written.
@@ -14,14 +17,17 @@ generations are how one process learns that another has written.
 
 import hashlib
 import logging
+import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.backends.signals import connection_created
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -36,8 +42,20 @@ _EVERYTHING = "*"
 logger = logging.getLogger(__name__)
 
 
-def _label(model: type[models.Model]) -> str:
-    return model._meta.label_lower
+# Statements that change a table, and the tables a SELECT reads (Django quotes table names).
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE
+)
+_TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"([\w.]+)"', re.IGNORECASE)
+# Tables whose writes say nothing about what pages show: sessions slide on every staff request.
+_NOT_SHOWN = frozenset({"django_session"})
+# The tables read so far by the request (or block) being recorded, if any.
+_reads: ContextVar[set[str] | None] = ContextVar("tables_read", default=None)
+
+
+def table_of(model: type[models.Model]) -> str:
+    return model._meta.db_table
 
 
 def _generation_key(label: str) -> str:
@@ -51,33 +69,75 @@ def _new_generation(label: str) -> None:
         logger.warning("Could not move the cache generation of %s on.", label, exc_info=True)
 
 
+def _table_written(label: str) -> None:
+    _new_generation(label)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _new_generation(label), robust=True)
+
+
 def tables_changed(*changed: type[models.Model]) -> None:
-    """Forget every memo read from these models: now, for the rest of this transaction, and
-    again once it commits, so that no request computes a value from rows about to change and
-    keeps it under the new generation."""
+    """Forget every value read from these models (writes are seen on their own: this is for
+    rows changed outside the database's statements)."""
     for model in changed:
-        label = _label(model)
-        _new_generation(label)
-        transaction.on_commit(lambda label=label: _new_generation(label), robust=True)
+        _table_written(table_of(model))
 
 
 def everything_changed() -> None:
-    """Forget every memo: after a bulk load of many tables (seed_scale, imports)."""
-    _new_generation(_EVERYTHING)
-    transaction.on_commit(lambda: _new_generation(_EVERYTHING), robust=True)
+    """Forget every value: after a bulk load of many tables (seed_scale, imports)."""
+    _table_written(_EVERYTHING)
 
 
-def _on_change(sender, **_kwargs) -> None:
-    tables_changed(sender)
+def _track_statement(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str):
+        written = _WRITE.match(sql)
+        if written:
+            if written.group(1) not in _NOT_SHOWN:
+                _table_written(written.group(1))
+        elif _TRUNCATE.match(sql):
+            _table_written(_EVERYTHING)
+        else:
+            reading = _reads.get()
+            if reading is not None:
+                reading.update(_READ.findall(sql))
+    return result
 
 
-def listen_to_writes() -> None:
-    """Every model's saves and deletes (and many-to-many changes, whose sender is the through
-    model) move its generation on: called once at start-up (AccountsConfig.ready), so that a
-    write from any process counts, whichever modules it has imported."""
-    post_save.connect(_on_change, dispatch_uid="memo:post_save")
-    post_delete.connect(_on_change, dispatch_uid="memo:post_delete")
-    m2m_changed.connect(_on_change, dispatch_uid="memo:m2m_changed")
+def _watch_connection(sender, connection, **_kwargs) -> None:
+    # First in line: `connection.execute_wrapper()` blocks pop the last wrapper on their way out.
+    if _track_statement not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _track_statement)
+
+
+def track_writes() -> None:
+    """Watch every statement of every database connection this process opens: called once at
+    start-up (AccountsConfig.ready), so that a write from any process counts."""
+    connection_created.connect(_watch_connection, dispatch_uid="memo:track_writes")
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[str]]:
+    """The tables read inside the block, by its statements and by the memos it consults."""
+    tables: set[str] = set()
+    token = _reads.set(tables)
+    try:
+        yield tables
+    finally:
+        _reads.reset(token)
+
+
+def _record(labels: Iterable[str]) -> None:
+    reading = _reads.get()
+    if reading is not None:
+        reading.update(labels)
+
+
+def current_generations(labels: Iterable[str]) -> dict[str, Any]:
+    """Each table's generation, created when the cache has none (one round trip when all are
+    there); raises when the cache cannot be read."""
+    labels = list(labels)
+    found = cache.get_many([_generation_key(label) for label in labels])
+    return dict(zip(labels, _current_generations(labels, found), strict=True))
 
 
 def _current_generations(labels: list[str], found: dict) -> tuple[str, ...]:
@@ -97,7 +157,7 @@ def memoize(
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Keep the function's value for each set of (hashable, printable) arguments until a row of
     one of `reads` changes; `per_language` for values holding translated labels."""
-    labels = [_EVERYTHING, *(_label(model) for model in reads)]
+    labels = [_EVERYTHING, *(table_of(model) for model in reads)]
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         name = f"memo:{function.__module__}.{function.__qualname__}"
@@ -115,6 +175,7 @@ def memoize(
             except Exception:
                 logger.warning("The cache cannot be read: computing %s.", name, exc_info=True)
                 return function(*args, **kwargs)
+            _record(labels)
             stored = found.get(key)
             if stored is not None and stored[0] == generations:
                 return stored[1]

@@ -12,7 +12,7 @@ from django.utils import translation
 from apps.applications.models import ApplicationState
 from apps.programmes.models import Partner
 from apps.reviews.selectors_queue import counts_by_state, destination_countries
-from mobility_portal.caching import everything_changed, memoize, tables_changed
+from mobility_portal.caching import everything_changed, memoize, recording_reads, tables_changed
 from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, login
 from tests.factories import AgreementFactory, CallFactory, LanguageFactory, PartnerFactory
 from tests.reviews.dri.builders import in_state
@@ -78,16 +78,46 @@ def test_each_language_has_its_own_value():
 
 
 @pytest.mark.django_db
-def test_bulk_writes_announce_themselves():
+def test_bulk_writes_and_raw_sql_are_seen_too():
+    """Writes are seen in the statements themselves, so bulk inserts and updates, which send no
+    signal, and raw SQL count like a save."""
     partner_names("a")
     Partner.objects.bulk_create([Partner(name="Bulk", country="DE")])
-    partner_names("a")
-    assert computed == ["a"]  # no signal: the memo cannot know
-    tables_changed(Partner)
     assert partner_names("a")[-1].endswith("Bulk")
+    Partner.objects.filter(name="Bulk").update(name="Bulk updated")
+    assert partner_names("a")[-1].endswith("Bulk updated")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(Partner._meta.db_table)} SET name = %s",
+            ["Raw"],
+        )
+    assert partner_names("a") == [f"a{translation.get_language()}:Raw"]
+    partner_names("a")
+    assert computed == ["a", "a", "a", "a"]
+
+
+@pytest.mark.django_db
+def test_a_value_is_forgotten_when_told():
+    partner_names("a")
+    tables_changed(Partner)
+    partner_names("a")
     everything_changed()
     partner_names("a")
     assert computed == ["a", "a", "a"]
+
+
+@pytest.mark.django_db
+def test_reads_are_recorded_from_statements_and_memos():
+    PartnerFactory(name="KTH")
+    with recording_reads() as tables:
+        partner_names("a")  # computed: its SELECT is seen
+    assert Partner._meta.db_table in tables
+    with recording_reads() as tables:
+        partner_names("a")  # kept: the memo names what it read
+    assert Partner._meta.db_table in tables
+    with recording_reads() as tables:
+        list(ApplicationFactory._meta.model.objects.filter(choices__rank=1))
+    assert {"applications_application", "applications_choice"} <= tables
 
 
 @pytest.mark.django_db
@@ -170,14 +200,14 @@ def test_queue_searches_are_not_kept(client, dri):
 
 @pytest.mark.django_db
 def test_writes_to_any_model_are_counted_from_start_up():
-    """The signals are listened to from start-up (AccountsConfig.ready), not from the import of
-    a memo's module: a worker or a command that never loads the views still moves generations."""
+    """Statements are watched from start-up (AccountsConfig.ready), not from the import of a
+    memo's module: a worker or a command that never loads the views still moves generations."""
     from django.core.cache import cache
 
     from tests.factories import FiliereFactory
 
     FiliereFactory()
-    assert cache.get("memo:generation:accounts.filiere")
+    assert cache.get("memo:generation:accounts_filiere")
 
 
 @pytest.mark.django_db

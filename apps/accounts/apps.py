@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The project-wide deployment checks (shared cache) register themselves on import.
         from mobility_portal import checks  # noqa: F401
-        from mobility_portal.caching import listen_to_writes
+        from mobility_portal.caching import track_writes
 
-        listen_to_writes()
+        track_writes()

@@ -17,7 +17,6 @@ from apps.accounts.models import User
 from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
 from apps.programmes.models import Agreement, Call
 from apps.rules import Finding
-from mobility_portal.caching import tables_changed
 
 from .checking import PlanCheck, plan_result, record_check
 from .errors import ServiceError
@@ -282,7 +281,6 @@ def application_update(
         Choice(application=application, rank=rank, activity=c.activity, agreement=c.agreement)
         for rank, c in enumerate(choices, start=1)
     )
-    tables_changed(Choice)  # bulk_create sends no signal to the memoized menus and counts
     return application
 
 
