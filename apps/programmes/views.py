@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from mobility_portal.caching import canonical_query, memoize
+from mobility_portal.page_cache import keep_page
 
 from .figures import programme_figures
 from .filters import PartnerFilter, partner_countries
@@ -75,6 +76,7 @@ def kept_query(params: QueryDict) -> str | None:
 
 
 @login_not_required
+@keep_page
 def catalogue(request):
     query = kept_query(request.GET)
     if query is None:

@@ -5,7 +5,9 @@ applications.
 
 Counts are taken on a signed-in session's second request: the first one also writes the session,
 and fills the shared cache with the menus and counts later requests read from it
-(mobility_portal/caching.py).
+(mobility_portal/caching.py). They are the cost of rendering each page: the session's page cache
+(mobility_portal/page_cache.py) is off here, and its own cost is pinned in
+tests/test_page_cache.py.
 """
 
 import pytest
@@ -44,6 +46,11 @@ QUEUE_MAX_QUERIES = 6
 OPERATIONS_MAX_QUERIES = 5
 
 pytestmark = pytest.mark.usefixtures("scale_world")
+
+
+@pytest.fixture(autouse=True)
+def pages_rendered_each_time(settings):
+    settings.PAGE_CACHE = False
 
 
 def queries_of(client, method: str, url: str, data: dict | None = None) -> tuple[int, int]:

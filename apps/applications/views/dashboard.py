@@ -5,6 +5,8 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
+from mobility_portal.page_cache import keep_page
+
 from .. import selectors, services
 from ..checking import PlanCheck, plan_result
 from ..models import Application, ApplicationState
@@ -13,6 +15,7 @@ from .applications import student_only
 
 
 @student_only
+@keep_page
 def student_dashboard(request):
     today = timezone.localdate()
     student = request.user

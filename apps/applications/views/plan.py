@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
+from mobility_portal.page_cache import keep_page
 
 from .. import services
 from ..access import own_activity
@@ -140,6 +141,7 @@ def activity_delete(request, pk: int):
 
 @student_only
 @require_POST
+@keep_page(post_is_read=True)
 def plan_live_check(request):
     """The findings the plan would have with the activity being edited, without saving it."""
     plan = _student_plan(request)

@@ -23,6 +23,7 @@ from apps.applications.selectors import (
 )
 from apps.applications.services import required_documents
 from apps.applications.workflow import StaleDossier
+from mobility_portal.page_cache import keep_page
 
 from ..forms_dri import (
     DecisionForm,
@@ -69,6 +70,7 @@ def render_dossier(
 
 
 @staff_only
+@keep_page
 def dossier(request, pk: int):
     return render_dossier(request, dossier_for(request.user, pk))
 

@@ -19,6 +19,7 @@ from apps.accounts.roles import Capability
 from apps.applications.models import Application, Choice
 from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
+from mobility_portal.page_cache import keep_page
 
 from ..filters import QueueFilter
 from ..selectors_queue import (
@@ -99,6 +100,7 @@ def rows_count(counts: list[CountRow], state: str) -> int:
 
 
 @staff_only
+@keep_page
 def queue(request):
     queue_filter = QueueFilter(request.GET, queryset=queue_applications())
     counts = state_counts(queue_filter.counted_queryset())

@@ -11,6 +11,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.programmes.models import Call
 from mobility_portal.caching import memoize
+from mobility_portal.page_cache import keep_page
 
 from ..charts import BarChart, bar_chart
 from ..selectors_queue import (
@@ -88,6 +89,7 @@ def sections_html(year: int) -> str:
 
 
 @capability_required(Capability.SEE_ALL_DOSSIERS)
+@keep_page
 def reporting(request):
     years = academic_years()
     year = chosen_year(request.GET.get("year", ""), years)
