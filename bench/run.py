@@ -75,6 +75,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--realistic-seconds", type=int, default=60)
     parser.add_argument("--saturation-users", type=int, default=8)
     parser.add_argument("--saturation-seconds", type=int, default=30)
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="turn the session page cache off (PAGE_CACHE=false): every request renders its page",
+    )
     return parser.parse_args()
 
 
@@ -95,6 +100,7 @@ def server_environment(args: argparse.Namespace, static_root: Path) -> dict[str,
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
         "CELERY_BROKER_URL": "",
+        "PAGE_CACHE": "false" if getattr(args, "render", False) else "true",
     }
 
 
@@ -487,6 +493,11 @@ def main() -> None:
         f"{counts['applications']:,} applications (database {urlparse(args.database_url).path[1:]})"
     )
     report.append(f"Server: gunicorn, {args.workers} sync workers, production settings over HTTP")
+    report.append(
+        "Session page cache: off, every request renders its page (--render)"
+        if args.render
+        else "Session page cache: on (PAGE_CACHE), as in production"
+    )
     with gunicorn(args, workdir / "gunicorn.log") as base_url:
         print(f"Logging in {len(who.students) + len(who.staff)} personas...", flush=True)
         sessions = personas(base_url, args.workers, who)

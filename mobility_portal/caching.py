@@ -58,13 +58,13 @@ def table_of(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
-def _generation_key(label: str) -> str:
+def generation_key(label: str) -> str:
     return f"{_GENERATION}{label}"
 
 
 def _new_generation(label: str) -> None:
     try:
-        cache.set(_generation_key(label), uuid.uuid4().hex, None)
+        cache.set(generation_key(label), uuid.uuid4().hex, None)
     except Exception:  # the cache is down: what it holds goes stale until it expires
         logger.warning("Could not move the cache generation of %s on.", label, exc_info=True)
 
@@ -132,18 +132,20 @@ def _record(labels: Iterable[str]) -> None:
         reading.update(labels)
 
 
-def current_generations(labels: Iterable[str]) -> dict[str, Any]:
-    """Each table's generation, created when the cache has none (one round trip when all are
-    there); raises when the cache cannot be read."""
+def current_generations(labels: Iterable[str], found: dict | None = None) -> dict[str, Any]:
+    """Each table's generation, taken from `found` (what a get_many of their generation keys
+    returned) or read in one round trip, and created when the cache has none; raises when the
+    cache cannot be read."""
     labels = list(labels)
-    found = cache.get_many([_generation_key(label) for label in labels])
+    if found is None:
+        found = cache.get_many([generation_key(label) for label in labels])
     return dict(zip(labels, _current_generations(labels, found), strict=True))
 
 
 def _current_generations(labels: list[str], found: dict) -> tuple[str, ...]:
     generations = []
     for label in labels:
-        key = _generation_key(label)
+        key = generation_key(label)
         generation = found.get(key)
         if generation is None:
             cache.add(key, uuid.uuid4().hex, None)
@@ -170,7 +172,7 @@ def memoize(
             # Hashed: arguments may be long query strings, and keys stay short and plain.
             key = f"{name}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:40]}"
             try:
-                found = cache.get_many([*map(_generation_key, labels), key])
+                found = cache.get_many([*map(generation_key, labels), key])
                 generations = _current_generations(labels, found)
             except Exception:
                 logger.warning("The cache cannot be read: computing %s.", name, exc_info=True)

@@ -29,12 +29,15 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .caching import current_generations, recording_reads
+from .caching import current_generations, generation_key, recording_reads
 
 PAGE_TIMEOUT = 300
 KEPT_PER_SESSION = 200
 # Always a dependency: the generation that everything_changed() moves on.
 _EVERYTHING = "*"
+# Each view's tables as this process last learnt them, so that a kept page and the generations
+# it is compared with come in one round trip.
+_learnt_here: dict[str, frozenset[str]] = {}
 logger = logging.getLogger(__name__)
 
 
@@ -134,16 +137,18 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
             if key is None:
                 return view(request, *args, **kwargs)
             try:
-                found = cache.get_many([key, learnt_key])
+                known = _learnt_here.get(view_name, frozenset({_EVERYTHING}))
+                found = cache.get_many([key, learnt_key, *map(generation_key, known)])
                 page: KeptPage | None = found.get(key)
                 if page is not None:
-                    now = current_generations(page.tables)
+                    now = current_generations(page.tables, found)
                     if tuple(now[table] for table in page.tables) == page.generations:
                         if page.uses_csrf:
                             get_token(request)
                         return page.response()
                 learnt = frozenset(found.get(learnt_key, ())) | {_EVERYTHING}
-                before = current_generations(learnt)
+                _learnt_here[view_name] = learnt
+                before = current_generations(learnt, found)
             except Exception:
                 logger.warning("The cache cannot be read: rendering %s.", view_name, exc_info=True)
                 return view(request, *args, **kwargs)

@@ -247,3 +247,25 @@ def test_only_what_the_menus_offer_is_kept_in_the_catalogue(client):
     ):
         assert client.get(reverse("programmes:catalogue"), params).status_code == 200
     assert len(cache._cache) == kept
+
+
+@pytest.mark.django_db
+def test_the_signed_in_user_is_kept_until_their_row_changes(client, student):
+    from apps.accounts.models import User
+
+    login(client, student)
+    client.get(reverse("applications:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("applications:dashboard"))
+    users_read = [q for q in queries.captured_queries if ' FROM "accounts_user" ' in q["sql"]]
+    assert not users_read
+
+    User.objects.filter(pk=student.pk).update(role="dri")
+    assert client.get(reverse("applications:dashboard")).status_code in (302, 403)
+    changed = User.objects.get(pk=student.pk)
+    changed.set_password("a-new-password-2026")
+    changed.save()
+    # The session's password hash no longer matches: signed out at once, on any machine.
+    response = client.get(reverse("applications:dashboard"))
+    assert response.status_code == 302
+    assert "/login" in response["Location"] or "/accounts/" in response["Location"]

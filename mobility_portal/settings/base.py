@@ -176,6 +176,8 @@ SHARED_CACHE = CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
+# Pages kept per session until a table they read changes (mobility_portal/page_cache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if SHARED_CACHE
