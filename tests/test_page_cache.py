@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -13,6 +13,7 @@ from mobility_portal import page_cache
 from tests.applications.factories import ApplicationFactory, login
 from tests.applications.plan_helpers import activity_post_data, add_activity
 from tests.reviews.dri.builders import in_state
+from tests.test_caching import redis_cache_url
 
 DASHBOARD = reverse("applications:dashboard")
 LIVE_CHECK = reverse("applications:plan_live_check")
@@ -205,3 +206,23 @@ def test_a_cache_that_fails_means_pages_are_rendered(client, student, monkeypatc
     second = client.get(DASHBOARD)
     assert first.status_code == second.status_code == 200
     assert second.context is not None
+
+
+@pytest.mark.django_db
+def test_kept_pages_round_trip_through_redis(client, dri, monkeypatch):
+    """Production keeps pages in Redis: the page, its generations and the session's allowance
+    (a counter Redis increments) survive the trip."""
+    monkeypatch.setattr(page_cache, "KEPT_PER_SESSION", 1)
+    backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
+    with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):
+        cache.clear()
+        kept_session(client, dri)
+        rendered = learn_and_keep(client, QUEUE)
+        again, queries = queries_of(client, QUEUE)
+        assert again.content == rendered.content
+        assert queries == KEPT_PAGE_QUERIES
+        client.get(QUEUE, {"state": ApplicationState.SUBMITTED})  # beyond the allowance
+        assert queries_of(client, QUEUE, {"state": ApplicationState.SUBMITTED})[1] > 1
+        in_state(ApplicationFactory(), ApplicationState.SUBMITTED)
+        assert queries_of(client, QUEUE)[1] > KEPT_PAGE_QUERIES
+        cache.clear()
