@@ -26,7 +26,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.backends.signals import connection_created
 from django.http import QueryDict
 from django.utils.http import urlencode
@@ -42,12 +42,19 @@ _EVERYTHING = "*"
 logger = logging.getLogger(__name__)
 
 
-# Statements that change a table, and the tables a SELECT reads (Django quotes table names).
+# Statements that change a table, and the tables a SELECT reads (Django quotes table names;
+# a schema before the table's name is skipped, comments before a statement too).
+_COMMENTS = re.compile(r"\s*(?:/\*.*?\*/\s*|--[^\n]*\n\s*)*", re.DOTALL)
+_NAME = r'(?:"?\w+"?\.)?"?(\w+)"?'
 _WRITE = re.compile(
-    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE
+    rf"(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+ONLY)?|DELETE\s+FROM(?:\s+ONLY)?)\s+{_NAME}",
+    re.IGNORECASE,
 )
-_TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"([\w.]+)"', re.IGNORECASE)
+# Statements whose tables are not worth finding out: they forget everything.
+_WRITES_ANYTHING = re.compile(r"(?:TRUNCATE|MERGE|WITH|COPY)\b", re.IGNORECASE)
+_READ = re.compile(rf"\b(?:FROM|JOIN)\s+{_NAME}", re.IGNORECASE)
+# A login's own write, shown on no page: without this every login would forget every page.
+_LAST_LOGIN = re.compile(r'UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*\S+\s+WHERE\s', re.I)
 # Tables whose writes say nothing about what pages show: sessions slide on every staff request.
 _NOT_SHOWN = frozenset({"django_session"})
 # The tables read so far by the request (or block) being recorded, if any.
@@ -89,18 +96,32 @@ def everything_changed() -> None:
 
 def _track_statement(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str):
-        written = _WRITE.match(sql)
-        if written:
-            if written.group(1) not in _NOT_SHOWN:
-                _table_written(written.group(1))
-        elif _TRUNCATE.match(sql):
-            _table_written(_EVERYTHING)
-        else:
-            reading = _reads.get()
-            if reading is not None:
-                reading.update(_READ.findall(sql))
+    if not isinstance(sql, str):  # composed SQL: not worth parsing, so assume the worst
+        _table_written(_EVERYTHING)
+        return result
+    statement = sql[_COMMENTS.match(sql).end() :]
+    written = _WRITE.match(statement)
+    if written:
+        # An UPDATE or DELETE that changed no row changes nothing (beat's polls, for one); an
+        # INSERT ... RETURNING tells its row count only once its rows are fetched.
+        changed = statement[:1] in "Ii" or getattr(context["cursor"], "rowcount", -1) != 0
+        if changed and written.group(1) not in _NOT_SHOWN and not _LAST_LOGIN.match(statement):
+            _table_written(written.group(1))
+    elif _WRITES_ANYTHING.match(statement):
+        _table_written(_EVERYTHING)
+    else:
+        reading = _reads.get()
+        if reading is not None:
+            reading.update(_READ.findall(statement))
     return result
+
+
+def storing_is_safe() -> bool:
+    """Whether a value computed now may be kept: not inside a transaction (the test suite's own
+    aside), which could still roll back what the value was computed from."""
+    return not any(
+        not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
 
 
 def _watch_connection(sender, connection, **_kwargs) -> None:
@@ -182,6 +203,8 @@ def memoize(
             if stored is not None and stored[0] == generations:
                 return stored[1]
             value = function(*args, **kwargs)
+            if not storing_is_safe():
+                return value
             try:
                 cache.set(key, (generations, value), timeout)
             except Exception:

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .caching import current_generations, generation_key, recording_reads
+from .caching import current_generations, generation_key, recording_reads, storing_is_safe
 
 PAGE_TIMEOUT = 300
 KEPT_PER_SESSION = 200
@@ -109,7 +109,8 @@ def _page_key(request: HttpRequest, view_name: str, post_is_read: bool) -> str |
 
 def _keepable(request: HttpRequest, response: HttpResponse, session_before: dict) -> bool:
     return (
-        response.status_code == 200
+        storing_is_safe()
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not len(messages.get_messages(request))
@@ -152,6 +153,12 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
             except Exception:
                 logger.warning("The cache cannot be read: rendering %s.", view_name, exc_info=True)
                 return view(request, *args, **kwargs)
+            # The user was read before the generations were: read again, so that a change in
+            # between cannot be kept under the new generation.
+            fresh = auth.get_user(request)
+            if fresh.pk != request.user.pk:
+                return view(request, *args, **kwargs)
+            request.user = fresh
             session_before = dict(request.session.items())
             response = view(request, *args, **kwargs)
             if not _keepable(request, response, session_before):

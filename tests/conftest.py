@@ -31,6 +31,13 @@ def empty_cache():
 
 
 @pytest.fixture
+def pages_rendered_each_time(settings):
+    """For query counts that pin what rendering a page costs: no session page cache
+    (mobility_portal/page_cache.py, whose own cost is pinned in tests/test_page_cache.py)."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture
 def password():
     return TEST_PASSWORD
 

@@ -18,9 +18,9 @@ from tests.test_caching import redis_cache_url
 DASHBOARD = reverse("applications:dashboard")
 LIVE_CHECK = reverse("applications:plan_live_check")
 QUEUE = reverse("reviews:queue")
-# A kept page costs the session's row (sessions live in the database without a shared cache);
-# the signed-in user comes from the cache too, and nothing of the page itself is read.
-KEPT_PAGE_QUERIES = 1
+# A kept page costs the session's row (sessions live in the database without a shared cache)
+# and the signed-in user's, read afresh for the access check: nothing of the page itself.
+KEPT_PAGE_QUERIES = 2
 
 
 def kept_session(client, user):
@@ -109,12 +109,21 @@ def test_each_language_and_each_query_is_its_own_page(client, dri):
 
 
 @pytest.mark.django_db
-def test_access_is_checked_before_a_kept_page_is_served(client, dri):
+def test_access_is_checked_before_a_kept_page_is_served(client, dri, monkeypatch):
     kept_session(client, dri)
     learn_and_keep(client, QUEUE)
     User.objects.filter(pk=dri.pk).update(role=Role.STUDENT)
     assert client.get(QUEUE).status_code in (302, 403)
+    User.objects.filter(pk=dri.pk).update(role=Role.DRI)
+    learn_and_keep(client, QUEUE)
+
+    # Even when the cache cannot hear of the change: the user is read from the database.
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "set", broken)
     User.objects.filter(pk=dri.pk).update(is_active=False)
+    monkeypatch.undo()
     assert client.get(QUEUE).status_code == 302  # signed out: to the login page
 
 
@@ -226,3 +235,21 @@ def test_kept_pages_round_trip_through_redis(client, dri, monkeypatch):
         in_state(ApplicationFactory(), ApplicationState.SUBMITTED)
         assert queries_of(client, QUEUE)[1] > KEPT_PAGE_QUERIES
         cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_user_changed_while_the_page_renders_is_not_kept_old(client, student, monkeypatch):
+    """The user is read before the generations: a miss reads them again before rendering."""
+    kept_session(client, student)
+    client.get(DASHBOARD)  # learns the tables
+    original = page_cache.current_generations
+
+    def renamed_meanwhile(labels, found=None):
+        original(labels, found)
+        User.objects.filter(pk=student.pk).update(first_name="Renamed")
+        return original(labels, None)
+
+    monkeypatch.setattr(page_cache, "current_generations", renamed_meanwhile)
+    assert "Renamed" in client.get(DASHBOARD).content.decode()
+    monkeypatch.undo()
+    assert "Renamed" in client.get(DASHBOARD).content.decode()

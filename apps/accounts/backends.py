@@ -1,16 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from mobility_portal.caching import memoize
-
-from .models import StudentProfile, User
 from .roles import CAPABILITY_ADMIN_APPS, user_can
-
-
-@memoize(User, StudentProfile)
-def user_with_profile(user_id: int) -> User | None:
-    """The user with their student profile, kept until either table changes: every signed-in
-    request reads it."""
-    return User._default_manager.select_related("student_profile").filter(pk=user_id).first()
 
 
 class RoleBackend(ModelBackend):
@@ -22,10 +13,14 @@ class RoleBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        """The signed-in user with their student profile (student pages read it on every
-        request), from the shared cache while neither table has changed."""
-        user = user_with_profile(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        """The signed-in user with their student profile, in one query: student pages read the
+        profile on every request."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("student_profile").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def _role_grants_app(self, user_obj, app_label: str) -> bool:
         return any(

@@ -172,6 +172,11 @@ REDIS_URL = env("REDIS_URL", default="")
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "mobility_portal.redis_cache.ReusedClientRedisCache"
+    # A Redis that stops answering must not hold requests (and every write) for minutes: the
+    # cache is then read as empty (mobility_portal/caching.py).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 SHARED_CACHE = CACHES["default"]["BACKEND"] not in (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",

@@ -135,6 +135,7 @@ def dashboard_queries(client) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("pages_rendered_each_time")
 def test_dashboard_query_count_does_not_grow_with_rows(
     client, student, other_student, django_assert_max_num_queries
 ):

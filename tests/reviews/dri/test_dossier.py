@@ -209,6 +209,7 @@ def bigger_dossier(student, dri, advisor, size: int):
     return application
 
 
+@pytest.mark.usefixtures("pages_rendered_each_time")
 def test_dossier_queries_do_not_grow_with_its_lists(
     client, dri, student, other_student, advisor, django_assert_max_num_queries
 ):

@@ -13,6 +13,7 @@ from tests.reviews.dri.builders import bulk_applications
 QUEUE_MAX_QUERIES = 6
 
 
+@pytest.mark.usefixtures("pages_rendered_each_time")
 def test_queue_queries_stay_flat_with_two_thousand_applications(
     client, dri, django_assert_max_num_queries
 ):
