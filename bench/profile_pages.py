@@ -122,7 +122,6 @@ def main() -> None:
 
     # Static files are not collected for this run: template {% static %} tags need no manifest.
     with override_settings(
-        PAGE_CACHE=not args.render,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -11,7 +11,6 @@ it ends; the wait is bounded by --timeout.
 import argparse
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,9 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mobility_scale?option
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/9"
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import run  # noqa: E402  (bench/run.py: its way of running a process group)
 
 
 def arguments() -> argparse.Namespace:
@@ -51,20 +53,9 @@ def celery_worker(log: Path) -> Iterator[None]:
         "--loglevel",
         "WARNING",
     ]
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
+    with run.running(command, log) as worker:
         wait_for_worker(worker, log)
         yield
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
 
 
 def wait_for_worker(worker: subprocess.Popen, log: Path) -> None:

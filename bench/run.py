@@ -254,21 +254,29 @@ def gunicorn(args: argparse.Namespace, log: Path) -> Iterator[str]:
         "--log-level",
         "warning",
     ]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
+    with running(command, log) as server:
         base_url = f"http://127.0.0.1:{args.port}"
         wait_until_up(base_url, server, log)
         yield base_url
+
+
+@contextmanager
+def running(command: list[str], log: Path) -> Iterator[subprocess.Popen]:
+    """The command in its own process group, its output in `log`, until the block ends; then
+    the whole group is stopped (killed if it has not stopped within 30 s)."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def wait_until_up(base_url: str, server: subprocess.Popen, log: Path) -> None:

@@ -38,7 +38,7 @@ R = TypeVar("R")
 DEFAULT_TIMEOUT = 300
 _GENERATION = "memo:generation:"
 # A generation every memo depends on, moved on by everything_changed().
-_EVERYTHING = "*"
+EVERYTHING = "*"
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +59,11 @@ _LAST_LOGIN = re.compile(r'UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*\S+\s+WHERE
 _NOT_SHOWN = frozenset({"django_session"})
 # The tables read so far by the request (or block) being recorded, if any.
 _reads: ContextVar[set[str] | None] = ContextVar("tables_read", default=None)
+
+
+def digest(*parts: object) -> str:
+    """A short, plain key part for arguments of any length (query strings, forms)."""
+    return hashlib.sha256(chr(31).join(map(str, parts)).encode()).hexdigest()[:40]
 
 
 def table_of(model: type[models.Model]) -> str:
@@ -91,13 +96,13 @@ def tables_changed(*changed: type[models.Model]) -> None:
 
 def everything_changed() -> None:
     """Forget every value: after a bulk load of many tables (seed_scale, imports)."""
-    _table_written(_EVERYTHING)
+    _table_written(EVERYTHING)
 
 
 def _track_statement(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if not isinstance(sql, str):  # composed SQL: not worth parsing, so assume the worst
-        _table_written(_EVERYTHING)
+        _table_written(EVERYTHING)
         return result
     statement = sql[_COMMENTS.match(sql).end() :]
     written = _WRITE.match(statement)
@@ -108,7 +113,7 @@ def _track_statement(execute, sql, params, many, context):
         if changed and written.group(1) not in _NOT_SHOWN and not _LAST_LOGIN.match(statement):
             _table_written(written.group(1))
     elif _WRITES_ANYTHING.match(statement):
-        _table_written(_EVERYTHING)
+        _table_written(EVERYTHING)
     else:
         reading = _reads.get()
         if reading is not None:
@@ -180,7 +185,7 @@ def memoize(
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Keep the function's value for each set of (hashable, printable) arguments until a row of
     one of `reads` changes; `per_language` for values holding translated labels."""
-    labels = [_EVERYTHING, *(table_of(model) for model in reads)]
+    labels = [EVERYTHING, *(table_of(model) for model in reads)]
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         name = f"memo:{function.__module__}.{function.__qualname__}"
@@ -191,7 +196,7 @@ def memoize(
             if per_language:
                 parts.append(get_language() or "")
             # Hashed: arguments may be long query strings, and keys stay short and plain.
-            key = f"{name}:{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:40]}"
+            key = f"{name}:{digest(*parts)}"
             try:
                 found = cache.get_many([*map(generation_key, labels), key])
                 generations = _current_generations(labels, found)

@@ -15,7 +15,6 @@ PAGE_TIMEOUT seconds, so that nobody fills the cache by asking for endless varia
 checks run before the cache is consulted: the decorator goes under the view's access guard.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,12 +28,17 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .caching import current_generations, generation_key, recording_reads, storing_is_safe
+from .caching import (
+    EVERYTHING,
+    current_generations,
+    digest,
+    generation_key,
+    recording_reads,
+    storing_is_safe,
+)
 
 PAGE_TIMEOUT = 300
 KEPT_PER_SESSION = 200
-# Always a dependency: the generation that everything_changed() moves on.
-_EVERYTHING = "*"
 # Each view's tables as this process last learnt them, so that a kept page and the generations
 # it is compared with come in one round trip.
 _learnt_here: dict[str, frozenset[str]] = {}
@@ -58,20 +62,15 @@ class RecordReadsMiddleware:
 class KeptPage:
     tables: tuple[str, ...]
     generations: tuple[str, ...]
-    status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
     uses_csrf: bool
 
     def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, status=self.status)
+        response = HttpResponse(self.content)
         for name, value in self.headers:
             response.headers[name] = value
         return response
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(chr(31).join(map(str, parts)).encode()).hexdigest()[:40]
 
 
 def _page_key(request: HttpRequest, view_name: str, post_is_read: bool) -> str | None:
@@ -93,7 +92,7 @@ def _page_key(request: HttpRequest, view_name: str, post_is_read: bool) -> str |
         for value in values
     )
     htmx = sorted((name, value) for name, value in request.headers.items() if name[:3] == "Hx-")
-    return "page:" + _digest(
+    return "page:" + digest(
         view_name,
         request.path,
         sorted(request.GET.lists()),
@@ -119,7 +118,7 @@ def _keepable(request: HttpRequest, response: HttpResponse, session_before: dict
 
 
 def _room_in_session(request: HttpRequest) -> bool:
-    counter = f"page:kept:{_digest(request.session.session_key)}"
+    counter = f"page:kept:{digest(request.session.session_key)}"
     cache.add(counter, 0, PAGE_TIMEOUT)
     return cache.incr(counter) <= KEPT_PER_SESSION
 
@@ -138,7 +137,7 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
             if key is None:
                 return view(request, *args, **kwargs)
             try:
-                known = _learnt_here.get(view_name, frozenset({_EVERYTHING}))
+                known = _learnt_here.get(view_name, frozenset({EVERYTHING}))
                 found = cache.get_many([key, learnt_key, *map(generation_key, known)])
                 page: KeptPage | None = found.get(key)
                 if page is not None:
@@ -147,7 +146,7 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
                         if page.uses_csrf:
                             get_token(request)
                         return page.response()
-                learnt = frozenset(found.get(learnt_key, ())) | {_EVERYTHING}
+                learnt = frozenset(found.get(learnt_key, ())) | {EVERYTHING}
                 _learnt_here[view_name] = learnt
                 before = current_generations(learnt, found)
             except Exception:
@@ -163,7 +162,7 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
             response = view(request, *args, **kwargs)
             if not _keepable(request, response, session_before):
                 return response
-            read = frozenset(request.tables_read) | {_EVERYTHING}
+            read = frozenset(request.tables_read) | {EVERYTHING}
             try:
                 if not read <= learnt:
                     # Tables this view had not read before: their generations were not taken
@@ -176,7 +175,6 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
                         KeptPage(
                             tables=tables,
                             generations=tuple(before[table] for table in tables),
-                            status=response.status_code,
                             headers=tuple(response.items()),
                             content=response.content,
                             uses_csrf=bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")),
