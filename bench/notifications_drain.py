@@ -51,10 +51,9 @@ def with_database(url: str, name: str) -> str:
 
 
 def recreate_bench_database(server_url: str) -> str:
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(with_database(server_url, "postgres"))
-    connection.autocommit = True
+    connection = psycopg.connect(with_database(server_url, "postgres"), autocommit=True)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {BENCH_DATABASE}")

@@ -72,9 +72,18 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--realistic-users", type=int, default=100)
-    parser.add_argument("--realistic-seconds", type=int, default=60)
+    parser.add_argument(
+        "--realistic-seconds", type=int, default=60, help="0 skips the realistic load"
+    )
     parser.add_argument("--saturation-users", type=int, default=8)
     parser.add_argument("--saturation-seconds", type=int, default=30)
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=[page for page in PAGES if page != "baseline"],
+        default=[page for page in PAGES if page != "baseline"],
+        help="key pages of the saturation load (the baseline is always measured)",
+    )
     parser.add_argument(
         "--render",
         action="store_true",
@@ -105,15 +114,18 @@ def server_environment(args: argparse.Namespace, static_root: Path) -> dict[str,
 
 
 def ensure_database(database_url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
+    import psycopg
+    from psycopg import sql
 
     url = urlparse(database_url)
     name = url.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=url.hostname, port=url.port or 5432, user=url.username, dbname="postgres"
+    connection = psycopg.connect(
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username,
+        dbname="postgres",
+        autocommit=True,
     )
-    connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
@@ -512,20 +524,27 @@ def main() -> None:
         (workdir / "personas.json").write_text(json.dumps(sessions))
         print("Warming up...", flush=True)
         warm_up(base_url, workdir, 3)
-        print(
-            f"(a) realistic: {args.realistic_users} users, {args.realistic_seconds} s...",
-            flush=True,
-        )
-        realistic = locust(
-            base_url,
-            workdir,
-            "realistic",
-            users=args.realistic_users,
-            seconds=args.realistic_seconds,
-            classes=["Student", "Staff"],
+        if args.realistic_seconds > 0:
+            print(
+                f"(a) realistic: {args.realistic_users} users, {args.realistic_seconds} s...",
+                flush=True,
+            )
+        realistic = (
+            locust(
+                base_url,
+                workdir,
+                "realistic",
+                users=args.realistic_users,
+                seconds=args.realistic_seconds,
+                classes=["Student", "Staff"],
+            )
+            if args.realistic_seconds > 0
+            else []
         )
         saturation = []
         for page, label in PAGES.items():
+            if page != "baseline" and page not in args.pages:
+                continue
             print(f"(b) saturation: {label}, {args.saturation_seconds} s...", flush=True)
             saturation += locust(
                 base_url,
@@ -539,12 +558,13 @@ def main() -> None:
     print()
     print("\n".join(report))
     print()
-    print(
-        f"(a) Realistic load: {args.realistic_users} users waiting 1-5 s between actions, "
-        f"{args.realistic_seconds} s"
-    )
-    print("\n".join(realistic_table(realistic)))
-    print()
+    if realistic:
+        print(
+            f"(a) Realistic load: {args.realistic_users} users waiting 1-5 s between actions, "
+            f"{args.realistic_seconds} s"
+        )
+        print("\n".join(realistic_table(realistic)))
+        print()
     print(
         f"(b) Saturation: {args.saturation_users} users without waiting, "
         f"{args.saturation_seconds} s per page"

@@ -10,15 +10,15 @@ def service_problems() -> list[str]:
     if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
         problems.append("DATABASE_URL does not point at PostgreSQL")
     else:
-        import psycopg2
+        import psycopg
 
         # The server must answer; the test database itself is created by pytest-django.
         server = urlsplit(database_url.replace("pgsql://", "postgresql://"))._replace(
             path="/postgres"
         )
         try:
-            psycopg2.connect(urlunsplit(server), connect_timeout=3)
-        except psycopg2.OperationalError as exc:
+            psycopg.connect(urlunsplit(server), connect_timeout=3).close()
+        except psycopg.OperationalError as exc:
             problems.append(f"PostgreSQL unreachable: {exc}".strip())
     redis_url = os.environ.get("REDIS_URL", "")
     if not redis_url:

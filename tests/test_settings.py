@@ -84,3 +84,23 @@ def test_a_redis_cache_url_selects_the_client_reusing_backend():
             CACHE_URL="redis://127.0.0.1:6379/1",
         ).stdout
     )
+
+
+def database_options(**env: str) -> str:
+    return run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
+        **env,
+    ).stdout.splitlines()[-1]
+
+
+def test_postgresql_prepares_the_statements_a_connection_repeats():
+    url = "postgres://postgres@127.0.0.1:5432/mobility"
+    assert database_options(DATABASE_URL=url) == (
+        "{'server_side_binding': True, 'prepare_threshold': 2}"
+    )
+    assert database_options(DATABASE_URL=url, PREPARED_STATEMENTS="false") == (
+        "{'server_side_binding': True, 'prepare_threshold': None}"
+    )
+    assert database_options(DATABASE_URL="sqlite:///db.sqlite3") in ("None", "{}")

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.workflow import can_move
+from mobility_portal.forms import BootstrapForm
 
 S = ApplicationState
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BootstrapForm):
     """A decision on one application. It carries the state the reviewer saw, so that a
     refusal can tell them the dossier moved on in the meantime."""
 
@@ -101,7 +102,7 @@ class RankingScoreForm(DecisionForm):
         self.fields["score"].initial = application.ranking_score
 
 
-class InternalCommentForm(forms.Form):
+class InternalCommentForm(BootstrapForm):
     text = forms.CharField(
         label=_("Internal comment"),
         help_text=_("Seen by staff only, never by the student."),

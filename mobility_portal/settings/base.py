@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -87,10 +88,23 @@ TEMPLATES = [
     },
 ]
 
+# Form templates are looked up like pages' (templates/forms/bootstrap.html for BootstrapForm).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 WSGI_APPLICATION = "mobility_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3 binds parameters on the server, so a statement a connection runs again and again
+    # is prepared once and PostgreSQL stops planning it: planning the dossier's joins costs more
+    # than running them. PREPARED_STATEMENTS=false behind a transaction-mode pooler (PgBouncer
+    # before 1.21), which cannot keep a session's prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        # Prepared from a connection's third run of the statement; Django's default is never.
+        prepare_threshold=2 if env.bool("PREPARED_STATEMENTS", default=True) else None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
