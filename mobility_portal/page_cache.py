@@ -10,8 +10,9 @@ A write to any of those tables, from any process, means the next request renders
 A page is kept per session: the key holds the user, the session, its CSRF secret (so the form
 tokens in the page stay valid), the language, the day, the htmx headers and the whole query.
 Nothing is kept for visitors, for a page that shows or adds a message, changes the session, sets
-a cookie or answers anything but 200, nor beyond KEPT_PER_SESSION pages per session in
-PAGE_TIMEOUT seconds, so that nobody fills the cache by asking for endless variants. Access
+a cookie or answers anything but 200, nor beyond KEPT_PER_VIEW pages of one view per session in
+PAGE_TIMEOUT seconds, so that nobody fills the cache by asking for endless variants (and a
+session that went through hundreds of dossiers still gets its dashboard kept). Access
 checks run before the cache is consulted: the decorator goes under the view's access guard.
 """
 
@@ -38,7 +39,7 @@ from .caching import (
 )
 
 PAGE_TIMEOUT = 300
-KEPT_PER_SESSION = 200
+KEPT_PER_VIEW = 200
 # Each view's tables as this process last learnt them, so that a kept page and the generations
 # it is compared with come in one round trip.
 _learnt_here: dict[str, frozenset[str]] = {}
@@ -117,10 +118,10 @@ def _keepable(request: HttpRequest, response: HttpResponse, session_before: dict
     )
 
 
-def _room_in_session(request: HttpRequest) -> bool:
-    counter = f"page:kept:{digest(request.session.session_key)}"
+def _room_in_session(request: HttpRequest, view_name: str) -> bool:
+    counter = f"page:kept:{digest(request.session.session_key, view_name)}"
     cache.add(counter, 0, PAGE_TIMEOUT)
-    return cache.incr(counter) <= KEPT_PER_SESSION
+    return cache.incr(counter) <= KEPT_PER_VIEW
 
 
 def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Callable:
@@ -168,7 +169,7 @@ def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Ca
                     # Tables this view had not read before: their generations were not taken
                     # before rendering, so this page is not kept; the next one will be.
                     cache.set(learnt_key, tuple(sorted(learnt | read)), None)
-                elif _room_in_session(request):
+                elif _room_in_session(request, view_name):
                     tables = tuple(sorted(read))
                     cache.set(
                         key,

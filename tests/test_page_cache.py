@@ -192,8 +192,8 @@ def test_pages_that_must_not_be_kept_are_rendered_each_time(client, student):
 
 
 @pytest.mark.django_db
-def test_each_session_keeps_a_bounded_number_of_pages(client, dri, monkeypatch):
-    monkeypatch.setattr(page_cache, "KEPT_PER_SESSION", 2)
+def test_each_session_keeps_a_bounded_number_of_pages_per_view(client, dri, monkeypatch):
+    monkeypatch.setattr(page_cache, "KEPT_PER_VIEW", 2)
     kept_session(client, dri)
     client.get(QUEUE, {"q": "learn"})
     for term in ("a", "b", "c"):
@@ -201,6 +201,19 @@ def test_each_session_keeps_a_bounded_number_of_pages(client, dri, monkeypatch):
     assert queries_of(client, QUEUE, {"q": "a"})[1] == KEPT_PAGE_QUERIES
     assert queries_of(client, QUEUE, {"q": "b"})[1] == KEPT_PAGE_QUERIES
     assert queries_of(client, QUEUE, {"q": "c"})[1] > KEPT_PAGE_QUERIES
+
+
+@pytest.mark.django_db
+def test_the_allowance_is_per_view(client, dri, monkeypatch):
+    """An officer who went through many dossiers still gets the queue kept."""
+    monkeypatch.setattr(page_cache, "KEPT_PER_VIEW", 1)
+    application = in_state(ApplicationFactory(), ApplicationState.SUBMITTED)
+    kept_session(client, dri)
+    dossier = reverse("reviews:dossier", args=[application.pk])
+    learn_and_keep(client, dossier)
+    learn_and_keep(client, QUEUE)
+    assert queries_of(client, QUEUE)[1] == KEPT_PAGE_QUERIES
+    assert queries_of(client, dossier)[1] == KEPT_PAGE_QUERIES
 
 
 @pytest.mark.django_db
@@ -221,7 +234,7 @@ def test_a_cache_that_fails_means_pages_are_rendered(client, student, monkeypatc
 def test_kept_pages_round_trip_through_redis(client, dri, monkeypatch):
     """Production keeps pages in Redis: the page, its generations and the session's allowance
     (a counter Redis increments) survive the trip."""
-    monkeypatch.setattr(page_cache, "KEPT_PER_SESSION", 1)
+    monkeypatch.setattr(page_cache, "KEPT_PER_VIEW", 1)
     backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
     with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):
         cache.clear()
