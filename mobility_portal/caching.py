@@ -8,8 +8,9 @@ keeps a value computed from rows about to change under the new generation. A mem
 models it reads and is computed again when one of their generations moves on; a kept page
 (mobility_portal/page_cache.py) learns the tables it reads from its own SELECT statements.
 `everything_changed()` forgets every value at once (after seed_scale), and every value expires
-after its timeout anyway. When the cache cannot be reached, values are computed as if nothing
-were kept, and writes go on.
+after its timeout anyway. Keys carry the release (a digest of the code, templates, translations
+and assets), so that after a deploy nothing the previous release computed is served. When the
+cache cannot be reached, values are computed as if nothing were kept, and writes go on.
 
 With several web processes the cache must be shared (CACHE_URL, Redis in production): the
 generations are how one process learns that another has written.
@@ -22,9 +23,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache as once
 from functools import wraps
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.backends.signals import connection_created
@@ -64,6 +68,25 @@ _reads: ContextVar[set[str] | None] = ContextVar("tables_read", default=None)
 def digest(*parts: object) -> str:
     """A short, plain key part for arguments of any length (query strings, forms)."""
     return hashlib.sha256(chr(31).join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+# What a release serves: a change to any of these files may change what a page shows.
+RELEASE_FOLDERS = ("apps", "mobility_portal", "templates", "locale", "static")
+RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".svg", ".mo", ".css", ".js", ".json"})
+
+
+@once
+def release() -> str:
+    """A digest of the files this process serves pages from, read once per process (a few
+    megabytes). Machines running the same release share their kept values."""
+    base = Path(settings.BASE_DIR)
+    sha = hashlib.sha256()
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and path.is_file():
+                sha.update(path.relative_to(base).as_posix().encode() + b"\0")
+                sha.update(path.read_bytes())
+    return sha.hexdigest()[:16]
 
 
 def table_of(model: type[models.Model]) -> str:
@@ -196,7 +219,7 @@ def memoize(
             if per_language:
                 parts.append(get_language() or "")
             # Hashed: arguments may be long query strings, and keys stay short and plain.
-            key = f"{name}:{digest(*parts)}"
+            key = f"{name}:{release()}:{digest(*parts)}"
             try:
                 found = cache.get_many([*map(generation_key, labels), key])
                 generations = _current_generations(labels, found)

@@ -7,8 +7,8 @@ the generations (mobility_portal/caching.py) of every table its request read, le
 request's own SELECT statements and memos, and served again only while none of them has moved.
 A write to any of those tables, from any process, means the next request renders the page anew.
 
-A page is kept per session: the key holds the user, the session, its CSRF secret (so the form
-tokens in the page stay valid), the language, the day, the htmx headers and the whole query.
+A page is kept per session: the key holds the release, the user, the session, its CSRF secret (so
+the form tokens in the page stay valid), the language, the day, the htmx headers and the query.
 Nothing is kept for visitors, for a page that shows or adds a message, changes the session, sets
 a cookie or answers anything but 200, nor beyond KEPT_PER_VIEW pages of one view per session in
 PAGE_TIMEOUT seconds, so that nobody fills the cache by asking for endless variants (and a
@@ -35,6 +35,7 @@ from .caching import (
     digest,
     generation_key,
     recording_reads,
+    release,
     storing_is_safe,
 )
 
@@ -94,6 +95,7 @@ def _page_key(request: HttpRequest, view_name: str, post_is_read: bool) -> str |
     )
     htmx = sorted((name, value) for name, value in request.headers.items() if name[:3] == "Hx-")
     return "page:" + digest(
+        release(),
         view_name,
         request.path,
         sorted(request.GET.lists()),

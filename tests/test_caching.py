@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from apps.applications.models import ApplicationState
 from apps.programmes.models import Partner
 from apps.reviews.selectors_queue import counts_by_state, destination_countries
+from mobility_portal import caching
 from mobility_portal.caching import everything_changed, memoize, recording_reads, tables_changed
 from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, login
 from tests.factories import AgreementFactory, CallFactory, LanguageFactory, PartnerFactory
@@ -281,3 +282,33 @@ def test_nothing_computed_inside_a_transaction_is_kept():
     assert partner_names("a")[0].endswith(":Real")
     assert partner_names("a")[0].endswith(":Real")
     assert computed == ["a", "a"]  # computed in the transaction, then once and kept
+
+
+@pytest.mark.django_db
+def test_a_new_release_computes_again(monkeypatch):
+    PartnerFactory(name="KTH")
+    partner_names("a")
+    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    partner_names("a")
+    assert computed == ["a", "a"]
+
+
+def test_the_release_follows_what_pages_are_made_of(tmp_path, settings):
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    (tmp_path / "notes.md").write_text("not served")
+
+    def current() -> str:
+        caching.release.cache_clear()
+        return caching.release()
+
+    try:
+        first = current()
+        (tmp_path / "notes.md").write_text("still not served")
+        assert current() == first
+        page.write_text("<p>two</p>")
+        assert current() != first
+    finally:
+        caching.release.cache_clear()

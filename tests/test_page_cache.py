@@ -266,3 +266,13 @@ def test_a_user_changed_while_the_page_renders_is_not_kept_old(client, student, 
     assert "Renamed" in client.get(DASHBOARD).content.decode()
     monkeypatch.undo()
     assert "Renamed" in client.get(DASHBOARD).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_new_release_renders_the_page_again(client, student, monkeypatch):
+    kept_session(client, student)
+    learn_and_keep(client, DASHBOARD)
+    assert queries_of(client, DASHBOARD)[1] == KEPT_PAGE_QUERIES
+    monkeypatch.setattr(page_cache, "release", lambda: "next-release")
+    again = client.get(DASHBOARD)
+    assert again.context is not None  # rendered by the new release's templates
