@@ -72,20 +72,28 @@ def digest(*parts: object) -> str:
 
 # What a release serves: a change to any of these files may change what a page shows.
 RELEASE_FOLDERS = ("apps", "mobility_portal", "templates", "locale", "static")
+RELEASE_FILES = ("requirements.txt",)  # the libraries' templates and labels
 RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".svg", ".mo", ".css", ".js", ".json"})
 
 
 @once
 def release() -> str:
-    """A digest of the files this process serves pages from, read once per process (a few
-    megabytes). Machines running the same release share their kept values."""
+    """A digest of the files this process serves pages from, read once at start-up
+    (AccountsConfig.ready; a few megabytes). Machines running the same release share their kept
+    values. Files that cannot be read give this process a release of its own."""
     base = Path(settings.BASE_DIR)
     sha = hashlib.sha256()
-    for folder in RELEASE_FOLDERS:
-        for path in sorted((base / folder).rglob("*")):
+    try:
+        paths = [base / name for name in RELEASE_FILES]
+        for folder in RELEASE_FOLDERS:
+            paths += sorted((base / folder).rglob("*"))
+        for path in paths:
             if path.suffix in RELEASE_SUFFIXES and path.is_file():
                 sha.update(path.relative_to(base).as_posix().encode() + b"\0")
                 sha.update(path.read_bytes())
+    except OSError:
+        logger.warning("The release cannot be read: this process keeps values of its own.")
+        return uuid.uuid4().hex[:16]
     return sha.hexdigest()[:16]
 
 

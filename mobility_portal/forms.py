@@ -23,7 +23,8 @@ class BootstrapForm(forms.Form):
     """`{{ form }}` gives the markup crispy-forms' `|crispy` gives for text, file, checkbox and
     radio fields, from one template (forms/bootstrap.html) at a fraction of its cost: crispy's
     layout machinery was a fifth of the staff dossier's time, which shows up to six small forms.
-    Django adds the ARIA attributes (aria-describedby, aria-invalid) to the widgets itself."""
+    Django adds the ARIA attributes (aria-describedby, aria-invalid) to the widgets, and the
+    template to the fieldset of a group of radios or checkboxes."""
 
     template_name = "forms/bootstrap.html"
 

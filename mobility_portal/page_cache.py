@@ -10,10 +10,11 @@ A write to any of those tables, from any process, means the next request renders
 A page is kept per session: the key holds the release, the user, the session, its CSRF secret (so
 the form tokens in the page stay valid), the language, the day, the htmx headers and the query.
 Nothing is kept for visitors, for a page that shows or adds a message, changes the session, sets
-a cookie or answers anything but 200, nor beyond KEPT_PER_VIEW pages of one view per session in
-PAGE_TIMEOUT seconds, so that nobody fills the cache by asking for endless variants (and a
-session that went through hundreds of dossiers still gets its dashboard kept). Access
-checks run before the cache is consulted: the decorator goes under the view's access guard.
+a cookie or answers anything but 200, nor beyond KEPT_PER_VIEW pages of one view and
+KEPT_PER_SESSION pages in all per session in PAGE_TIMEOUT seconds, so that nobody fills the cache
+by asking for endless variants, while a session that went through hundreds of dossiers still
+gets its dashboard kept. Access checks run before the cache is consulted: the decorator goes
+under the view's access guard.
 """
 
 import logging
@@ -41,6 +42,7 @@ from .caching import (
 
 PAGE_TIMEOUT = 300
 KEPT_PER_VIEW = 200
+KEPT_PER_SESSION = 600
 # Each view's tables as this process last learnt them, so that a kept page and the generations
 # it is compared with come in one round trip.
 _learnt_here: dict[str, frozenset[str]] = {}
@@ -121,9 +123,15 @@ def _keepable(request: HttpRequest, response: HttpResponse, session_before: dict
 
 
 def _room_in_session(request: HttpRequest, view_name: str) -> bool:
-    counter = f"page:kept:{digest(request.session.session_key, view_name)}"
-    cache.add(counter, 0, PAGE_TIMEOUT)
-    return cache.incr(counter) <= KEPT_PER_VIEW
+    session = request.session.session_key
+    for counter, allowed in (
+        (f"page:kept:{digest(session, view_name)}", KEPT_PER_VIEW),
+        (f"page:kept:{digest(session)}", KEPT_PER_SESSION),
+    ):
+        cache.add(counter, 0, PAGE_TIMEOUT)
+        if cache.incr(counter) > allowed:
+            return False
+    return True
 
 
 def keep_page(view: Callable | None = None, *, post_is_read: bool = False) -> Callable:

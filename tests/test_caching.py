@@ -309,6 +309,27 @@ def test_the_release_follows_what_pages_are_made_of(tmp_path, settings):
         (tmp_path / "notes.md").write_text("still not served")
         assert current() == first
         page.write_text("<p>two</p>")
-        assert current() != first
+        second = current()
+        assert second != first
+        (tmp_path / "requirements.txt").write_text("Django==6.0\n")
+        assert current() != second
+    finally:
+        caching.release.cache_clear()
+
+
+def test_a_release_that_cannot_be_read_is_one_of_its_own(tmp_path, settings, monkeypatch):
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>one</p>")
+
+    def unreadable(path):
+        raise PermissionError(path)
+
+    monkeypatch.setattr(caching.Path, "read_bytes", unreadable)
+    try:
+        caching.release.cache_clear()
+        mine = caching.release()
+        caching.release.cache_clear()
+        assert caching.release() != mine
     finally:
         caching.release.cache_clear()

@@ -32,6 +32,7 @@ class Fields(HTMLParser):
         self.controls: dict[str, dict] = {}
         self.labels: dict[str, str] = {}
         self.helps: set[str] = set()
+        self.fieldsets: list[str | None] = []
         self._label_for: str | None = None
         self.feed(html)
 
@@ -47,6 +48,8 @@ class Fields(HTMLParser):
                 "invalid": attrs.get("aria-invalid"),
                 "describedby": attrs.get("aria-describedby"),
             }
+        elif tag == "fieldset":
+            self.fieldsets.append(attrs.get("aria-describedby"))
         elif tag in ("label", "legend"):
             self._label_for = attrs.get("for", "legend")
             self.labels[self._label_for] = ""
@@ -67,7 +70,9 @@ def rendered(form, with_crispy: bool) -> Fields:
     return Fields(Template(template).render(Context({"form": form})))
 
 
-@pytest.mark.parametrize("data", [None, {"p-name": "", "p-score": "many"}])
+@pytest.mark.parametrize(
+    "data", [None, {"p-name": "", "p-score": "many"}, {"p-outcome": "maybe", "p-name": "Ada"}]
+)
 def test_the_markup_is_crispys_for_every_kind_of_field(data):
     form = Everything(data, prefix="p")
     if data:
@@ -75,6 +80,7 @@ def test_the_markup_is_crispys_for_every_kind_of_field(data):
     ours, crispys = rendered(form, with_crispy=False), rendered(form, with_crispy=True)
     assert ours.controls == crispys.controls
     assert ours.labels == crispys.labels
+    assert ours.fieldsets == crispys.fieldsets
     assert ours.helps == crispys.helps == {"id_p-name_helptext"}
 
 

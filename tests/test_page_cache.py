@@ -217,6 +217,18 @@ def test_the_allowance_is_per_view(client, dri, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_session_keeps_a_bounded_number_of_pages_in_all(client, dri, monkeypatch):
+    monkeypatch.setattr(page_cache, "KEPT_PER_SESSION", 1)
+    application = in_state(ApplicationFactory(), ApplicationState.SUBMITTED)
+    kept_session(client, dri)
+    learn_and_keep(client, QUEUE)
+    dossier = reverse("reviews:dossier", args=[application.pk])
+    learn_and_keep(client, dossier)
+    assert queries_of(client, QUEUE)[1] == KEPT_PAGE_QUERIES
+    assert queries_of(client, dossier)[1] > KEPT_PAGE_QUERIES
+
+
+@pytest.mark.django_db
 def test_a_cache_that_fails_means_pages_are_rendered(client, student, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")

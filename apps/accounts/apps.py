@@ -9,6 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The project-wide deployment checks (shared cache) register themselves on import.
         from mobility_portal import checks  # noqa: F401
-        from mobility_portal.caching import track_writes
+        from mobility_portal.caching import release, track_writes
+        from mobility_portal.database import prepare_again_after_schema_changes
 
         track_writes()
+        prepare_again_after_schema_changes()
+        # The release this process serves, read from the files before any request: read later,
+        # after new files were put in place, it would name code this process is not running.
+        release()

@@ -97,9 +97,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 binds parameters on the server, so a statement a connection runs again and again
-    # is prepared once and PostgreSQL stops planning it: planning the dossier's joins costs more
-    # than running them. PREPARED_STATEMENTS=false behind a transaction-mode pooler (PgBouncer
-    # before 1.21), which cannot keep a session's prepared statements.
+    # is prepared: PostgreSQL parses it once and soon reuses its plan (planning the dossier's
+    # joins costs more than running them). PREPARED_STATEMENTS=false behind a transaction-mode
+    # pooler (PgBouncer before 1.22), which cannot keep a session's prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         # Prepared from a connection's third run of the statement; Django's default is never.
