@@ -524,13 +524,13 @@ def main() -> None:
         (workdir / "personas.json").write_text(json.dumps(sessions))
         print("Warming up...", flush=True)
         warm_up(base_url, workdir, 3)
+        realistic = []
         if args.realistic_seconds > 0:
             print(
                 f"(a) realistic: {args.realistic_users} users, {args.realistic_seconds} s...",
                 flush=True,
             )
-        realistic = (
-            locust(
+            realistic = locust(
                 base_url,
                 workdir,
                 "realistic",
@@ -538,9 +538,6 @@ def main() -> None:
                 seconds=args.realistic_seconds,
                 classes=["Student", "Staff"],
             )
-            if args.realistic_seconds > 0
-            else []
-        )
         saturation = []
         for page, label in PAGES.items():
             if page != "baseline" and page not in args.pages:

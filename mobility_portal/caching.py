@@ -31,10 +31,11 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.backends.signals import connection_created
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+
+from .database import wrap_every_connection
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -160,16 +161,10 @@ def storing_is_safe() -> bool:
     )
 
 
-def _watch_connection(sender, connection, **_kwargs) -> None:
-    # First in line: `connection.execute_wrapper()` blocks pop the last wrapper on their way out.
-    if _track_statement not in connection.execute_wrappers:
-        connection.execute_wrappers.insert(0, _track_statement)
-
-
 def track_writes() -> None:
-    """Watch every statement of every database connection this process opens: called once at
-    start-up (AccountsConfig.ready), so that a write from any process counts."""
-    connection_created.connect(_watch_connection, dispatch_uid="memo:track_writes")
+    """Watch every statement of every database connection this process opens, so that a write
+    from any process counts."""
+    wrap_every_connection(_track_statement)
 
 
 @contextmanager

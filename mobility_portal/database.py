@@ -1,4 +1,5 @@
-"""Prepared statements that outlive a schema change.
+"""Wrappers around every statement of every connection; prepared statements that outlive a
+schema change.
 
 PostgreSQL refuses to run a prepared statement whose result columns changed type since it was
 prepared ("cached plan must not change result type"): after a migration that alters a column,
@@ -27,14 +28,20 @@ def _prepare_again_after_schema_change(execute, sql, params, many, context):
         return execute(sql, params, many, context)
 
 
-def _watch_connection(sender, connection, **_kwargs) -> None:
-    if connection.vendor != "postgresql":
-        return
-    # At the front: `connection.execute_wrapper()` blocks pop the last wrapper on their way out.
-    if _prepare_again_after_schema_change not in connection.execute_wrappers:
-        connection.execute_wrappers.insert(0, _prepare_again_after_schema_change)
+def wrap_every_connection(wrapper, *, vendor: str | None = None) -> None:
+    """Put `wrapper` around every statement of every connection this process opens (of one
+    vendor, if given): called once at start-up (AccountsConfig.ready)."""
+
+    def watch(sender, connection, **_kwargs) -> None:
+        if vendor is not None and connection.vendor != vendor:
+            return
+        # At the front: `connection.execute_wrapper()` blocks pop the last wrapper on their way
+        # out, and a connection may open inside one.
+        if wrapper not in connection.execute_wrappers:
+            connection.execute_wrappers.insert(0, wrapper)
+
+    connection_created.connect(watch, weak=False, dispatch_uid=f"wrap:{wrapper.__qualname__}")
 
 
 def prepare_again_after_schema_changes() -> None:
-    """Called once at start-up (AccountsConfig.ready), for every connection the process opens."""
-    connection_created.connect(_watch_connection, dispatch_uid="database:prepare_again")
+    wrap_every_connection(_prepare_again_after_schema_change, vendor="postgresql")

@@ -45,12 +45,7 @@ QUEUE_MAX_QUERIES = 6
 # Session and user, the plans' verdicts, the recent runs; the bell (measured: 5).
 OPERATIONS_MAX_QUERIES = 5
 
-pytestmark = pytest.mark.usefixtures("scale_world")
-
-
-@pytest.fixture(autouse=True)
-def pages_rendered_each_time(settings):
-    settings.PAGE_CACHE = False
+pytestmark = pytest.mark.usefixtures("scale_world", "pages_rendered_each_time")
 
 
 def queries_of(client, method: str, url: str, data: dict | None = None) -> tuple[int, int]:
