@@ -103,8 +103,8 @@ def _follows_from_bad_kind(error: ValidationError, data: object) -> bool:
     only the kind is worth reporting."""
     if "allOf" not in error.schema_path:
         return False
-    activity = _value_at(data, tuple(error.absolute_path)[:2])
-    return activity.get("kind") not in _KINDS
+    kind = _value_at(data, tuple(error.absolute_path)[:2]).get("kind")
+    return not isinstance(kind, str) or kind not in _KINDS
 
 
 def _describe(error: ValidationError, data: object) -> list[Found]:

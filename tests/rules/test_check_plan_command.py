@@ -121,6 +121,14 @@ def test_dash_reads_standard_input(monkeypatch):
     assert json.loads(stdout)["compliant"] is True
 
 
+def test_dash_reads_a_text_only_standard_input(monkeypatch):
+    # A stream without a byte buffer (a StringIO, or stdin replaced by an embedding program).
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(COMPLIANT)))
+    status, stdout, _ = run("-")
+    assert status == 0
+    assert json.loads(stdout)["compliant"] is True
+
+
 def test_text_format_one_line_per_finding_and_a_summary(plan_file):
     status, stdout, _ = run(plan_file(NOT_COMPLIANT), "--format", "text", "--lang", "en")
     assert status == 1

@@ -235,6 +235,23 @@ def test_an_unknown_kind_hides_what_depends_on_the_kind():
     ]
 
 
+@pytest.mark.parametrize("kind", [["master"], {"kind": "master"}, 7, None])
+def test_a_kind_of_the_wrong_type_is_reported_not_raised(kind):
+    # With fields that depend on the kind, a list or an object as the kind once raised
+    # TypeError (unhashable) instead of naming the field.
+    document = plan(
+        {
+            "kind": kind,
+            "start": "2026-09-01",
+            "end": "2027-08-31",
+            "country": "DE",
+            "partner": True,
+            "ects": 60,
+        }
+    )
+    assert paths(document) == ["activities[0].kind"]
+
+
 def test_all_problems_are_reported_at_once_in_document_order():
     document = {
         "regulation": "2031",

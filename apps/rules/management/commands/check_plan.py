@@ -37,7 +37,7 @@ class Command(BaseCommand):
     ) -> None:
         self.stderr.style_func = None  # problems are plain lines, without error colouring
         try:
-            source = sys.stdin.buffer.read() if file == "-" else _read_file(file)
+            source = _read_standard_input() if file == "-" else _read_file(file)
         except OSError as error:
             reason = error.strerror or str(error)
             self.stderr.write(f"{file}: {PROBLEMS['unreadable'][lang].format(reason=reason)}")
@@ -59,3 +59,10 @@ class Command(BaseCommand):
 def _read_file(path: str) -> bytes:
     with open(path, "rb") as plan_file:
         return plan_file.read()
+
+
+def _read_standard_input() -> bytes | str:
+    """Bytes from a real stream, so the parser decodes and reports them itself; the text of a
+    stream that has no byte buffer (one an embedding program put in place)."""
+    stream = sys.stdin
+    return stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
