@@ -1,7 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from mobility_portal.fixed_query import RowByKey
+
 from .roles import CAPABILITY_ADMIN_APPS, user_can
+
+# Every signed-in request loads its user: the statement is compiled once (fixed_query.py).
+_signed_in_user = RowByKey(
+    lambda: get_user_model()._default_manager.select_related("student_profile")
+)
 
 
 class RoleBackend(ModelBackend):
@@ -15,12 +22,11 @@ class RoleBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in user with their student profile, in one query: student pages read the
         profile on every request."""
-        user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("student_profile").get(pk=user_id)
-        except user_model.DoesNotExist:
+            user = _signed_in_user.get(int(user_id))
+        except (TypeError, ValueError):  # a session from another user model's key type
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def _role_grants_app(self, user_obj, app_label: str) -> bool:
         return any(
