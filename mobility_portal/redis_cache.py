@@ -4,6 +4,9 @@ Django builds a new `redis.Redis` object for every cache operation; redis-py fil
 some 170 response callbacks in each one's constructor, which made the client's set-up cost more
 than the round trip itself (about 0.25 ms, paid twice per page). A client is only a view on its
 pool, which is thread-safe, so one per pool is enough.
+
+Keys are not checked against memcached's rules either: Redis takes any key, and the check
+(two tests per key) cost 45 µs for the twenty keys a page served from the page cache reads.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -33,3 +36,6 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def validate_key(self, key):
+        """Redis has no key length or character limit: nothing to warn about."""

@@ -1,6 +1,7 @@
 """Memoized values (mobility_portal/caching.py): kept until a table they read changes."""
 
 import os
+import warnings
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -186,6 +187,19 @@ def test_values_round_trip_through_redis(client):
         cached = client.get(reverse("programmes:catalogue"))
         assert main_part(cached) == main_part(response)
         cache.clear()
+
+
+def test_redis_keys_are_not_held_to_memcached_rules():
+    backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
+    with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):
+        from django.core.cache import cache
+
+        key = "a key with spaces, past memcached's 250 characters: " + "k" * 250
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # CacheKeyWarning would fail the test
+            cache.set(key, "kept", 30)
+            assert cache.get_many([key]) == {key: "kept"}
+            cache.delete(key)
 
 
 @pytest.mark.django_db
