@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
+from mobility_portal.parsing import whole_number
 
 from .figures import programme_figures
 from .filters import PartnerFilter, partner_countries
@@ -67,7 +68,8 @@ def kept_query(params: QueryDict) -> str | None:
         if len(chosen) > 1:
             return None
         if name == "page":
-            if not (chosen[0].isdigit() and int(chosen[0]) <= MAX_KEPT_PAGE):
+            page = whole_number(chosen[0])
+            if page is None or page > MAX_KEPT_PAGE:
                 return None
         elif chosen[0] not in menus.get(name, ()):
             return None

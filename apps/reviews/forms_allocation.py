@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, Choice
 from apps.programmes.models import Agreement
+from mobility_portal.parsing import whole_number
 
 UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
@@ -38,7 +39,7 @@ def posted_application_ids(data) -> list[int]:
     suffixes = (
         key.removeprefix(DECISION_PREFIX) for key in data if key.startswith(DECISION_PREFIX)
     )
-    return sorted(int(suffix) for suffix in suffixes if suffix.isdigit())
+    return sorted(number for number in map(whole_number, suffixes) if number is not None)
 
 
 def _choice_id(value: str) -> int | None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from mobility_portal.page_cache import keep_page
+from mobility_portal.parsing import whole_number
 
 from .. import services
 from ..access import own_activity
@@ -147,8 +148,8 @@ def plan_live_check(request):
     plan = _student_plan(request)
     if plan is None:
         return HttpResponse(status=409)
-    editing = request.POST.get("activity_id", "")
-    instance = own_activity(request.user, int(editing)) if editing.isdigit() else None
+    editing = whole_number(request.POST.get("activity_id", ""))
+    instance = own_activity(request.user, editing) if editing is not None else None
     form = ActivityForm(request.POST, instance=instance, plan=plan)
     context = {"form": form, "check": None, "draft_id": None}
     if form.is_valid():

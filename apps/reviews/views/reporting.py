@@ -12,6 +12,7 @@ from apps.accounts.roles import Capability
 from apps.programmes.models import Call
 from mobility_portal.caching import memoize
 from mobility_portal.page_cache import keep_page
+from mobility_portal.parsing import whole_number
 
 from ..charts import BarChart, bar_chart
 from ..selectors_queue import (
@@ -51,7 +52,7 @@ def _section(
 
 def chosen_year(requested: str, years: list[int]) -> int | None:
     """The requested academic year when there is a call for it, else the latest one."""
-    if requested.isdigit() and int(requested) in years:
+    if whole_number(requested) in years:
         return int(requested)
     return years[0] if years else None
 
