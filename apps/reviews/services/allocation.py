@@ -283,11 +283,16 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
 def _score_lines(text: str) -> list[tuple[int, list[str]]]:
     """The non-blank CSV rows, stripped, each with its line number; without the header."""
     reader = csv.reader(io.StringIO(text))
-    lines = [
-        (reader.line_num, [cell.strip() for cell in row])
-        for row in reader
-        if any(cell.strip() for cell in row)
-    ]
+    try:
+        lines = [
+            (reader.line_num, [cell.strip() for cell in row])
+            for row in reader
+            if any(cell.strip() for cell in row)
+        ]
+    except csv.Error:  # a field past the csv module's limit of 128 KB
+        raise ServiceError(
+            _("line %(line)s: this is not CSV that can be read.") % {"line": reader.line_num}
+        ) from None
     if lines and [cell.lower() for cell in lines[0][1]] == list(SCORE_COLUMNS):
         return lines[1:]
     return lines
@@ -361,6 +366,6 @@ def _parse_score(text: str) -> tuple[Decimal | None, str]:
     if -score.as_tuple().exponent > field.decimal_places:
         return None, _("at most %(count)s decimals") % {"count": field.decimal_places}
     limit = Decimal(10) ** (field.max_digits - field.decimal_places)
-    if abs(score) >= limit:
+    if score.copy_abs() >= limit:  # abs() would overflow the context on "1e99999999"
         return None, _("must be less than %(limit)s") % {"limit": limit}
     return score, ""

@@ -65,6 +65,8 @@ def test_the_header_is_optional_and_other_scores_are_kept(call, students, dri):
         ("S2,NaN", "line 3: score: “NaN” is not a number"),
         ("S2,12.0001", "line 3: score: at most 3 decimals"),
         ("S2,10000", "line 3: score: must be less than 10000"),
+        ("S2,1e99999999", "line 3: score: must be less than 10000"),
+        ("S2,-1e99999999", "line 3: score: must be less than 10000"),
     ],
 )
 def test_each_bad_line_is_named_and_nothing_is_imported(call, students, dri, line, problem):
@@ -96,6 +98,14 @@ def test_a_student_who_applied_to_another_call_only_is_refused(call, students, d
     assert refused.value.reasons == [
         "line 1: student_number: no application to this call from this student"
     ]
+
+
+def test_a_line_the_csv_module_cannot_read_is_named(call, students, dri):
+    text = "S1,15\nS2," + "9" * 200_000 + "\nS3,10\n"
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=text)
+    assert refused.value.reasons == ["line 2: this is not CSV that can be read."]
+    assert scores(*students) == [None, None, None]
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "student_number,score\n"])
