@@ -2,6 +2,7 @@
 
 import io
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 
 from .models import Application, ApplicationState, Document, MobilityPlan, Transition
+
+logger = logging.getLogger(__name__)
 
 # A dossier in one of these states will not move again.
 FINAL_STATES = frozenset(
@@ -128,6 +131,10 @@ def _application_data(application: Application) -> dict:
     }
 
 
+# Named in the archive when a document's file is no longer in the storage.
+MISSING_FILES = "missing-files.txt"
+
+
 def archive_name(document: Document) -> str:
     return f"documents/{document.application_id}-{document.kind}.pdf"
 
@@ -138,9 +145,22 @@ def export_zip(student: User) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         data = json.dumps(personal_data(student), cls=DjangoJSONEncoder, indent=2)
         archive.writestr("data.json", data)
+        missing = []
         for document in Document.objects.filter(application__student=student):
-            with document.file.open("rb") as content:
-                archive.writestr(archive_name(document), content.read())
+            try:
+                with document.file.open("rb") as content:
+                    archive.writestr(archive_name(document), content.read())
+            except OSError:
+                logger.warning("Document %s is not in the file storage.", document.pk)
+                missing.append(
+                    _(
+                        "%(in_zip)s (%(name)s): the file cannot be found; please tell the "
+                        "international relations office."
+                    )
+                    % {"in_zip": archive_name(document), "name": document.original_name}
+                )
+        if missing:
+            archive.writestr(MISSING_FILES, "\n".join(missing) + "\n")
     return buffer.getvalue()
 
 

@@ -62,6 +62,21 @@ def test_student_downloads_everything_as_json_and_files(client, student, dossier
 
 
 @pytest.mark.django_db
+def test_a_file_missing_from_storage_is_named_not_a_server_error(client, student, dossier):
+    document = dossier.documents.get()
+    document.file.delete(save=False)
+    client.force_login(student)
+    response = client.post(reverse("applications:privacy_export"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert json.loads(archive.read("data.json"))["account"]["email"] == student.email
+    assert archive.read("missing-files.txt").decode() == (
+        f"documents/{dossier.pk}-cv.pdf (my cv.pdf): the file cannot be found; please tell "
+        "the international relations office.\n"
+    )
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["dri", "advisor"])
 def test_staff_have_no_personal_export(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
