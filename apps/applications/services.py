@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -219,10 +219,18 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
             _("This call is open from %(opens)s to %(closes)s.")
             % {"opens": call.opens_on, "closes": call.closes_on}
         )
-    existing = Application.objects.filter(student=actor, call=call).first()
-    if existing is not None:
-        raise ServiceError(_("You already have an application for this call."))
-    return Application.objects.create(student=actor, call=call)
+    if Application.objects.filter(student=actor, call=call).exists():
+        raise _already_applied()
+    try:
+        # A double click can insert the same application between the check and here.
+        with transaction.atomic():
+            return Application.objects.create(student=actor, call=call)
+    except IntegrityError:
+        raise _already_applied() from None
+
+
+def _already_applied() -> ServiceError:
+    return ServiceError(_("You already have an application for this call."))
 
 
 @dataclass(frozen=True)
@@ -302,13 +310,26 @@ def document_upload(*, actor: User, application: Application, kind: str, upload)
     return document_store(application=application, kind=kind, upload=upload, actor=actor)
 
 
-def check_upload_quota(actor: User, extra_bytes: int) -> None:
-    used = Document.objects.filter(uploaded_by=actor).aggregate(total=Sum("size"))["total"] or 0
+def check_upload_quota(*, actor: User, application: Application, extra_bytes: int) -> None:
+    """The quota is the student's: it counts every document of their applications, whoever
+    uploaded it, so that the office's uploads for many students never block the office."""
+    student_id = application.student_id
+    documents = Document.objects.filter(application__student_id=student_id)
+    used = documents.aggregate(total=Sum("size"))["total"] or 0
     quota = settings.UPLOAD_QUOTA_BYTES
     if used + extra_bytes > quota:
+        sizes = {"quota": filesizeformat(quota), "used": filesizeformat(used)}
+        if actor.pk == student_id:
+            raise ServiceError(
+                _("This file would take you past your upload quota of %(quota)s (%(used)s used).")
+                % sizes
+            )
         raise ServiceError(
-            _("This file would take you past your upload quota of %(quota)s (%(used)s used).")
-            % {"quota": filesizeformat(quota), "used": filesizeformat(used)}
+            _(
+                "This file would take the student past their upload quota of %(quota)s "
+                "(%(used)s used)."
+            )
+            % sizes
         )
 
 
@@ -317,7 +338,11 @@ def document_store(*, application: Application, kind: str, upload, actor: User) 
     one (its file is removed once the transaction commits). Callers check permissions."""
     validate_pdf(upload)
     previous = Document.objects.filter(application=application, kind=kind).first()
-    check_upload_quota(actor, upload.size - (previous.size if previous else 0))
+    check_upload_quota(
+        actor=actor,
+        application=application,
+        extra_bytes=upload.size - (previous.size if previous else 0),
+    )
     document = Document(
         application=application,
         kind=kind,
@@ -492,20 +517,42 @@ def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
     return course_plan
 
 
+def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> bool:
+    """Whether `lines` are the saved lines as they are, in the same order."""
+    return [line_key(line) for line in saved] == [line_key(line) for line in lines]
+
+
 @transaction.atomic
 def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
     """A draft is edited in place; a version already sent to the advisor is never changed:
-    the new lines become the next version, sent at once, keeping the advisor's decisions on
-    lines that did not change."""
+    the new lines become the next version, sent at once, keeping the advisor's decisions and
+    the credits obtained on lines that did not change. Saving the lines as they are changes
+    nothing, and once the advisor has confirmed the recognition of the credits the course plan
+    is closed."""
     _ensure_owner(actor, activity.plan)
     if not activity.is_study:
         raise ServiceError(_("Only study stays have a course plan."))
-    current = CoursePlan.objects.select_for_update().get(pk=course_plan_for(activity).pk)
+    course_plan_for(activity)
+    # Every version is locked: the recognition may be confirmed on one older than the latest.
+    versions = list(
+        CoursePlan.objects.select_for_update().filter(activity=activity).order_by("-version")
+    )
+    if any(version.recognition_confirmed_at is not None for version in versions):
+        raise ServiceError(
+            _(
+                "Your advisor has confirmed the recognition of your credits: the course plan "
+                "can no longer be changed."
+            )
+        )
+    current = versions[0]
+    current_lines = list(current.lines.all())
+    if course_plan_unchanged(current_lines, lines):
+        return current
     if current.status == CoursePlanStatus.DRAFT:
         current.lines.all().delete()
         CourseLine.objects.bulk_create(CourseLine(course_plan=current, **line) for line in lines)
         return current
-    decided = {line_key(line): line for line in current.lines.all()}
+    previous_lines = {line_key(line): line for line in current_lines}
     new_version = CoursePlan.objects.create(
         activity=activity,
         version=current.version + 1,
@@ -514,15 +561,17 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     )
     new_lines = []
     for line in lines:
-        previous = decided.get(line_key(line))
+        previous = previous_lines.get(line_key(line))
         carried = {}
-        if previous is not None and previous.decision != LineDecision.PENDING:
-            carried = {
-                "decision": previous.decision,
-                "decision_comment": previous.decision_comment,
-                "decided_by": previous.decided_by,
-                "decided_at": previous.decided_at,
-            }
+        if previous is not None:
+            carried["ects_obtained"] = previous.ects_obtained
+            if previous.decision != LineDecision.PENDING:
+                carried |= {
+                    "decision": previous.decision,
+                    "decision_comment": previous.decision_comment,
+                    "decided_by_id": previous.decided_by_id,
+                    "decided_at": previous.decided_at,
+                }
         new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
     CourseLine.objects.bulk_create(new_lines)
     course_plan_settle_status(new_version)

@@ -19,19 +19,27 @@ def course_plan_edit(request, pk: int):
         messages.error(request, _("Only study stays have a course plan."))
         return redirect("applications:plan")
     lines = selectors.course_lines(selectors.latest_course_plan(activity))
-    formset = CourseLineFormSet(
-        request.POST or None,
-        initial=[model_to_dict(line, fields=CourseLineForm.Meta.fields) for line in lines],
-    )
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST":
+        # No initial data: a submitted line is kept because it is filled in, never dropped as
+        # an "unchanged extra form" for matching a saved line (whatever INITIAL_FORMS says).
+        formset = CourseLineFormSet(request.POST)
+    else:
+        formset = CourseLineFormSet(
+            initial=[model_to_dict(line, fields=CourseLineForm.Meta.fields) for line in lines]
+        )
+    if formset.is_bound and formset.is_valid():
+        submitted = formset.lines()
         try:
             services.course_plan_replace_lines(
-                actor=request.user, activity=activity, lines=formset.lines()
+                actor=request.user, activity=activity, lines=submitted
             )
         except ServiceError as error:
             report_refusal(request, error)
         else:
-            messages.success(request, _("Course plan saved."))
+            if services.course_plan_unchanged(lines, submitted):
+                messages.info(request, _("Nothing changed: the course plan is kept as it was."))
+            else:
+                messages.success(request, _("Course plan saved."))
             return redirect("applications:course_plan_edit", activity.pk)
     return render(
         request,

@@ -83,7 +83,13 @@ class ObtainedEctsForm(forms.Form):
         return [(line, self[self.field_name(line)]) for line in self.lines]
 
     def ects_obtained(self) -> dict[int, Decimal | None]:
-        return {line.pk: self.cleaned_data[self.field_name(line)] for line in self.lines}
+        """The credits of the lines the form sent; a line left out keeps what it has (an empty
+        field is sent, and clears it)."""
+        return {
+            line.pk: self.cleaned_data[self.field_name(line)]
+            for line in self.lines
+            if self.add_prefix(self.field_name(line)) in self.data
+        }
 
 
 def _return_application(request, pk: int) -> Application | None:
