@@ -512,9 +512,38 @@ def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
         course_plan.status = status
         course_plan.decided_at = None if status == CoursePlanStatus.PENDING else timezone.now()
         course_plan.save(update_fields=["status", "decided_at"])
+        if status == CoursePlanStatus.APPROVED:
+            _carry_credits_obtained(course_plan)
         if status != CoursePlanStatus.PENDING:
             announce_course_plan_decided(course_plan)
     return course_plan
+
+
+def _carry_credits_obtained(course_plan: CoursePlan) -> None:
+    """Credits are entered on the latest approved version. Those entered on the previous one
+    while this version awaited the advisor follow the lines this version kept unchanged."""
+    previous = (
+        CoursePlan.objects.filter(
+            activity_id=course_plan.activity_id,
+            version__lt=course_plan.version,
+            status=CoursePlanStatus.APPROVED,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if previous is None:
+        return
+    obtained = {
+        line_key(line): line.ects_obtained
+        for line in previous.lines.all()
+        if line.ects_obtained is not None
+    }
+    carried = []
+    for line in course_plan.lines.all():
+        if line.ects_obtained is None and line_key(line) in obtained:
+            line.ects_obtained = obtained[line_key(line)]
+            carried.append(line)
+    CourseLine.objects.bulk_update(carried, ["ects_obtained"])
 
 
 def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> bool:

@@ -14,6 +14,7 @@ from apps.applications import services
 from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
 from apps.reviews.selectors_advisor import recognition_course_plan
+from apps.reviews.services.course_plans import course_line_decide
 from apps.reviews.services.returns import course_plan_confirm_recognition
 from tests.applications.factories import (
     CourseLineFactory,
@@ -110,6 +111,30 @@ def test_a_changed_line_starts_afresh(client, student, back_with_credits):
     assert list(second.lines.order_by("pk").values_list("decision", "ects_obtained")) == [
         (LineDecision.APPROVED, Decimal(6)),
         (LineDecision.PENDING, None),
+    ]
+
+
+def test_credits_entered_while_a_new_version_awaits_the_advisor_follow_its_approval(
+    client, student, advisor, back_with_credits
+):
+    _application, course_plan = back_with_credits
+    CourseLine.objects.filter(course_plan=course_plan).update(ects_obtained=None)
+    activity = course_plan.activity
+    same, changed = course_plan.lines.order_by("pk")
+    lines = [as_posted(same), as_posted(changed, title="Distributed Systems II")]
+    login(client, student).post(edit_url(activity), formset_data(lines, initial=2))
+    second = CoursePlan.objects.get(activity=activity, version=2)
+    # The return page works on version 1 while version 2 awaits the advisor.
+    assert recognition_course_plan(activity) == course_plan
+    record_all(course_plan, obtained=5)
+    pending = second.lines.get(decision=LineDecision.PENDING)
+    course_line_decide(actor=advisor, line=pending, approve=True, comment="")
+    second.refresh_from_db()
+    assert second.status == CoursePlanStatus.APPROVED
+    assert recognition_course_plan(activity) == second
+    assert list(second.lines.order_by("pk").values_list("title", "ects_obtained")) == [
+        (same.title, Decimal(5)),
+        ("Distributed Systems II", None),
     ]
 
 
