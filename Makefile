@@ -61,6 +61,7 @@ messages: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=mobility_portal.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
 		ALLOWED_HOSTS=mobility.example.org CACHE_URL=redis://127.0.0.1:6379/1 \
+		SITE_URL=https://mobility.example.org EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -1,5 +1,7 @@
 """The project's own deployment checks (`manage.py check --deploy`)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
@@ -20,3 +22,40 @@ def shared_cache(app_configs, **kwargs) -> list[Warning]:
             id="mobility.W001",
         )
     ]
+
+
+# Backends that deliver nothing: fine on a laptop, silent loss in production.
+UNDELIVERED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+@register(Tags.security, deploy=True)
+def email_delivery(app_configs, **kwargs) -> list[Warning]:
+    """The portal's e-mails must leave the machine, with links people can follow."""
+    warnings = []
+    if settings.EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:
+        warnings.append(
+            Warning(
+                f"E-mails are not sent: EMAIL_BACKEND is {settings.EMAIL_BACKEND}, so every "
+                "notification is marked sent without reaching anyone.",
+                hint="Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587.",
+                id="mobility.W002",
+            )
+        )
+    site = urlsplit(settings.SITE_URL)
+    if site.scheme != "https" or (site.hostname or "") in LOCAL_HOSTS:
+        warnings.append(
+            Warning(
+                f"SITE_URL is {settings.SITE_URL!r}: the links in e-mails would not lead "
+                "people to the portal.",
+                hint="Set SITE_URL to the portal's public https address, e.g. "
+                "https://mobility.example.org.",
+                id="mobility.W003",
+            )
+        )
+    return warnings

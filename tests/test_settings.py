@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,9 +30,42 @@ def test_production_settings_pass_check_deploy():
         SECRET_KEY="x" * 64 + "-production-test-key-with-enough-entropy",
         ALLOWED_HOSTS="mobility.example.org",
         CACHE_URL="redis://127.0.0.1:6379/1",
+        SITE_URL="https://mobility.example.org",
+        EMAIL_URL="smtp+tls://portal:secret@smtp.example.org:587",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environment", "warning"),
+    [
+        ({"EMAIL_URL": "consolemail://"}, "mobility.W002"),
+        ({"EMAIL_URL": "dummymail://"}, "mobility.W002"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "mobility.W003"),
+        ({"SITE_URL": "http://mobility.example.org"}, "mobility.W003"),
+        ({"SITE_URL": "https://localhost"}, "mobility.W003"),
+    ],
+)
+def test_check_deploy_warns_when_e_mails_would_not_reach_people(environment, warning):
+    settings = {
+        "SITE_URL": "https://mobility.example.org",
+        "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
+        **environment,
+    }
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="mobility_portal.settings.production",
+        SECRET_KEY="x" * 64 + "-production-test-key-with-enough-entropy",
+        ALLOWED_HOSTS="mobility.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        **settings,
+    )
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
 
 
 def test_check_deploy_warns_when_web_processes_share_no_cache():

@@ -1,7 +1,8 @@
 """Production: DEBUG off, HTTPS only, hashed static files, persistent connections.
 
 Select with DJANGO_SETTINGS_MODULE=mobility_portal.settings.production and set
-SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL.
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, EMAIL_URL and SITE_URL
+(`check --deploy` warns about the last three).
 """
 
 import os
