@@ -10,13 +10,21 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 
-from .models import Application, ApplicationState, Document, MobilityPlan, Transition
+from .models import (
+    Activity,
+    Application,
+    ApplicationState,
+    CoursePlan,
+    Document,
+    MobilityPlan,
+    Transition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +221,23 @@ def anonymise_student(student: User) -> int:
         file = document.file
         transaction.on_commit(lambda file=file: file.storage.delete(file.name))
     Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
-    student.notifications.all().delete()
+    _forget_notifications_about(student, applications)
     return len(documents)
+
+
+def _forget_notifications_about(student: User, applications) -> None:
+    """The student's own notifications, and those staff received about them: their subjects
+    were written with the student's name."""
+    from apps.notifications.models import Notification
+
+    activities = list(Activity.objects.filter(plan__student=student).values_list("pk", flat=True))
+    course_plans = CoursePlan.objects.filter(activity__in=activities).values_list("pk", flat=True)
+    Notification.objects.filter(
+        Q(recipient=student)
+        | Q(context__application__in=list(applications.values_list("pk", flat=True)))
+        | Q(context__activity__in=activities)
+        | Q(context__course_plan__in=list(course_plans))
+    ).delete()
 
 
 def anonymise_old_dossiers(years: int) -> AnonymisationReport:

@@ -9,10 +9,21 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.applications.models import Application, ApplicationState, Document, Transition
+from apps.applications import services
+from apps.applications.models import (
+    Application,
+    ApplicationState,
+    CoursePlanStatus,
+    Document,
+    Transition,
+)
+from apps.applications.privacy import anonymise_student
+from apps.notifications.models import Notification
 from apps.reviews.models import InternalComment
+from tests.applications.factories import complete_application
 from tests.applications.plan_helpers import add_activity
-from tests.factories import CallFactory
+from tests.factories import CallFactory, UserFactory
+from tests.reviews.advisor.builders import sent_course_plan
 
 PDF = b"%PDF-1.4\nsecret transcript\n%%EOF\n"
 
@@ -104,6 +115,33 @@ def test_anonymise_old_completed_dossiers_keeps_statistics(
     assert InternalComment.objects.get().text == "[redacted]"
     assert not Document.objects.exists()
     assert not Document.file.field.storage.exists(document_name)
+
+
+@pytest.mark.django_db
+def test_anonymising_forgets_what_staff_were_told_about_the_student(
+    student, other_student, advisor, settings
+):
+    settings.DRI_MAILBOX = "box@school.example"
+    keen = UserFactory(email="keen@school.example", role="dri", notify_new_applications=True)
+    other = complete_application(other_student)
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    services.application_submit(actor=other_student, application=other)
+    course_plan = services.course_plan_send(
+        sent_course_plan(student, status=CoursePlanStatus.DRAFT)
+    )
+    name = str(student)
+    about_the_student = Notification.objects.filter(subject__contains=name)
+    assert set(about_the_student.values_list("email", flat=True)) >= {
+        "box@school.example",
+        keen.email,
+        advisor.email,
+    }
+    anonymise_student(student)
+    assert not about_the_student.exists()
+    assert not Notification.objects.filter(context__course_plan=course_plan.pk).exists()
+    # What staff were told about other students stays.
+    assert Notification.objects.filter(context__application=other.pk).count() == 2
 
 
 @pytest.mark.django_db
