@@ -104,6 +104,7 @@ class Version:
     courses: tuple[Course, ...]
     student_signature: Signature | None  # the student sent this version to the advisor
     advisor_signatures: tuple[Signature, ...]  # each advisor's latest line decision, by date
+    approved_at: datetime | None = None  # when its last line was decided, or it was sent
 
     @property
     def total_ects(self) -> Decimal:
@@ -116,10 +117,15 @@ class Version:
 
     @property
     def sending_signature(self) -> Signature | None:
-        """The decision that completed the advisor's approval: the school's signature."""
+        """The decision that completed the advisor's approval: the school's signature. A
+        version whose lines were all approved before it was sent (the student removed a
+        course) is signed when it was approved, never before."""
         if self.status != CoursePlanStatus.APPROVED or not self.advisor_signatures:
             return None
-        return self.advisor_signatures[-1]
+        last = self.advisor_signatures[-1]
+        if self.approved_at is not None and self.approved_at > last.at:
+            return Signature(person=last.person, at=self.approved_at)
+        return last
 
     @property
     def agreed_courses(self) -> tuple[Course, ...]:
@@ -267,6 +273,7 @@ def _version(course_plan: CoursePlan, student: Person) -> Version:
         courses=courses,
         student_signature=sent,
         advisor_signatures=_advisor_signatures(courses),
+        approved_at=course_plan.decided_at,
     )
 
 

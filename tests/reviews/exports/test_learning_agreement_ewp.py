@@ -7,7 +7,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from apps.applications.models import LineDecision
+from apps.applications.models import CoursePlanStatus, LineDecision
+from apps.applications.services import course_plan_replace_lines
 from apps.reviews.exports.ewp import NAMESPACE, TERM_NAMESPACE, load_schema
 from tests.applications.factories import CourseLineFactory, login, messages_of
 from tests.reviews.exports.builders import (
@@ -24,7 +25,14 @@ pytestmark = pytest.mark.django_db
 
 NS = {"la": NAMESPACE, "trm": TERM_NAMESPACE}
 QUANTUM = {"code": "CS4242", "title": "Quantum Computing", "ects": Decimal(5), "semester": "Spring"}
-CHANGED_COURSES = [*HOST_COURSES[:2], QUANTUM]  # Robotics Lab dropped, Quantum Computing added
+CHANGED_COURSES = [*HOST_COURSES[:2], QUANTUM]
+LINE_FIELDS = (
+    "code",
+    "title",
+    "ects",
+    "semester",
+    "home_requirement",
+)  # Robotics Lab dropped, Quantum Computing added
 
 
 def ewp_url(application, activity):
@@ -129,6 +137,31 @@ def test_changes_after_the_host_signed_are_a_proposal(client, student, advisor, 
     assert proposal.find("la:receiving-hei-signature", NS) is None
     assert len(proposal.get("id")) == 64
     assert la.find("la:approved-changes", NS) is None
+
+
+def test_a_course_removed_after_the_host_signed_is_a_proposal(
+    client, student, advisor, dri, nominated
+):
+    """Every line left was approved before: the new version is approved at once, but neither
+    the school nor the host signed it before the host's acceptance."""
+    application, activity = nominated
+    host_accepts(application, dri, at=days_ago(20))
+    kept = [
+        {name: getattr(line, name) for name in LINE_FIELDS}
+        for line in activity.course_plans.get(version=1).lines.order_by("pk")[:2]
+    ]
+    second = course_plan_replace_lines(actor=student, activity=activity, lines=kept)
+    assert (second.version, second.status) == (2, CoursePlanStatus.APPROVED)
+
+    la = export(client, student, application, activity)
+
+    assert len(components(la.find("la:first-version", NS), "components-studied")) == 3
+    assert la.find("la:approved-changes", NS) is None
+    proposal = la.find("la:changes-proposal", NS)
+    assert components(proposal, "components-studied") == [("deleted", "Robotics Lab", "5")]
+    assert proposal.find("la:receiving-hei-signature", NS) is None
+    signed = proposal.findtext("la:sending-hei-signature/la:timestamp", "", NS)
+    assert signed[:10] == second.decided_at.date().isoformat()
 
 
 def test_changes_the_host_accepted_with_are_approved_changes(
