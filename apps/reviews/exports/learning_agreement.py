@@ -216,7 +216,7 @@ def _gather(
         activity_kind=activity.get_kind_display(),
         start=activity.start,
         end=activity.end,
-        academic_year=application.call.academic_year,
+        academic_year=academic_year_of(activity.start),
         version=versions[-1],
         versions=versions,
         nomination=nomination,
@@ -261,6 +261,16 @@ def _host_signatures(application: Application) -> tuple[Signature | None, Signat
 
 def _signature(transition: Transition) -> Signature:
     return Signature(person=Person.of(transition.actor), at=transition.at)
+
+
+# Months before August end an academic year; a semester may start in late August.
+FIRST_MONTH_OF_ACADEMIC_YEAR = 8
+
+
+def academic_year_of(start: date) -> int:
+    """The academic year (its first calendar year) the mobility starting on `start` belongs
+    to: the host's year, not the year of the call the student applied through."""
+    return start.year if start.month >= FIRST_MONTH_OF_ACADEMIC_YEAR else start.year - 1
 
 
 def _version(course_plan: CoursePlan, student: Person) -> Version:

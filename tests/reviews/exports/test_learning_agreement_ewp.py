@@ -1,13 +1,14 @@
 """The Erasmus Without Paper export: an omobility-las get-response that validates against the
 official schema (offline copy), with the same access rules as the dossier."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import pytest
 from django.urls import reverse
 
-from apps.applications.models import CoursePlanStatus, LineDecision
+from apps.applications.models import Activity, CoursePlanStatus, LineDecision
 from apps.applications.services import course_plan_replace_lines
 from apps.reviews.exports.ewp import NAMESPACE, TERM_NAMESPACE, load_schema
 from tests.applications.factories import CourseLineFactory, login, messages_of
@@ -87,7 +88,8 @@ def test_one_version_signed_by_all_three(client, student, advisor, dri, nominate
     assert la.findtext("la:sending-hei/la:contact-person/la:email", "", NS) == advisor.email
     assert la.findtext("la:receiving-hei/la:hei-id", "", NS) == "tu-berlin.de"
     assert la.findtext("la:receiving-hei/la:contact-person/la:email", "", NS) == dri.email
-    assert la.findtext("la:receiving-academic-year-id", "", NS) == "2027/2028"
+    year = activity.start.year if activity.start.month >= 8 else activity.start.year - 1
+    assert la.findtext("la:receiving-academic-year-id", "", NS) == f"{year}/{year + 1}"
     assert la.findtext("la:student/la:given-names", "", NS) == student.first_name
     assert la.findtext("la:student/la:family-name", "", NS) == student.last_name
     assert la.findtext("la:student/la:email", "", NS) == student.email
@@ -137,6 +139,25 @@ def test_changes_after_the_host_signed_are_a_proposal(client, student, advisor, 
     assert proposal.find("la:receiving-hei-signature", NS) is None
     assert len(proposal.get("id")) == 64
     assert la.find("la:approved-changes", NS) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "academic_year"),
+    [
+        (date(2028, 9, 1), "2028/2029"),
+        (date(2028, 8, 25), "2028/2029"),
+        (date(2029, 2, 1), "2028/2029"),
+        (date(2029, 7, 31), "2028/2029"),
+    ],
+)
+def test_the_academic_year_is_the_mobilitys_not_the_calls(
+    client, student, advisor, dri, nominated, start, academic_year
+):
+    application, activity = nominated
+    assert application.call.academic_year != 2028
+    Activity.objects.filter(pk=activity.pk).update(start=start, end=start + timedelta(days=120))
+    la = export(client, student, application, activity)
+    assert la.findtext("la:receiving-academic-year-id", "", NS) == academic_year
 
 
 def test_a_course_removed_after_the_host_signed_is_a_proposal(
