@@ -39,7 +39,7 @@ from xml.etree import ElementTree as ET
 import xmlschema
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext as _
 
 from apps.applications.errors import ServiceError
@@ -247,12 +247,18 @@ def language_skill(agreement: LearningAgreement) -> tuple[str, str]:
 
 
 def _names_language(requirement: str, code: str) -> bool:
+    """Whether the requirement names the language in English, in itself ("español") or in
+    one of the portal's languages ("espagnol", as staff write in French)."""
     try:
         info = get_language_info(code)
     except KeyError:
         return False
+    names = {info["name"], info["name_local"]}
+    for language, _label in settings.LANGUAGES:
+        with override(language):
+            names.add(str(info["name_translated"]))
     text = requirement.lower()
-    return info["name"].lower() in text or info["name_local"].lower() in text
+    return any(name.lower() in text for name in names)
 
 
 def _proposal(la: ET.Element, tables: Tables, version: Version) -> None:

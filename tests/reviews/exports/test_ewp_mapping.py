@@ -99,6 +99,8 @@ def agreement_with(languages: tuple[str, ...], requirement: str) -> LearningAgre
         (("de", "en"), "Deutsch c1 or English B2", ("de", "C1")),
         (("de", "en"), "", ("de", "B2")),
         ((), "Spanish A2", ("en", "A2")),
+        (("en", "es"), "Espagnol B1", ("es", "B1")),
+        (("en", "es"), "español C1", ("es", "C1")),
     ],
 )
 def test_language_skill(languages, requirement, skill):
