@@ -66,8 +66,64 @@ DEFAULT_CEFR_LEVEL = "B2"
 DEFAULT_LANGUAGE = "en"
 
 CEFR_PATTERN = re.compile(r"\b([ABC][12])\b")
-FIRST_TERM_WORDS = frozenset({"fall", "autumn", "automne", "winter", "hiver", "s1"})
-SECOND_TERM_WORDS = frozenset({"spring", "printemps", "summer", "été", "s2"})
+FIRST_TERM_WORDS = frozenset(
+    {
+        "fall",
+        "autumn",
+        "automne",
+        "winter",
+        "hiver",
+        "s1",
+        "herbst",
+        "herbstsemester",
+        "wintersemester",
+        "otoño",
+        "autunno",
+        "invierno",
+    }
+)
+SECOND_TERM_WORDS = frozenset(
+    {
+        "spring",
+        "printemps",
+        "summer",
+        "été",
+        "s2",
+        "frühjahr",
+        "frühling",
+        "frühjahrssemester",
+        "frühlingssemester",
+        "sommer",
+        "sommersemester",
+        "primavera",
+        "verano",
+    }
+)
+# "Semester 1", "1st semester", "1º semestre", "premier semestre", "term II"...
+TERM_NUMBER = re.compile(
+    r"\b(?:(?:semester|semestre|term|trimester)\s+(?P<after>1|2|i|ii)"
+    r"|(?P<before>1|2|1st|2nd|1º|2º|1er|2e|1re|first|second|premier|première|deuxième)"
+    r"\s+(?:semester|semestre|term))\b"
+)
+BOTH_TERMS = re.compile(r"\b(?:1|i)\s*(?:and|&|-|/|et|und|y)\s*(?:2|ii)\b")
+NUMBERS = {
+    "1": 1,
+    "i": 1,
+    "1st": 1,
+    "1º": 1,
+    "1er": 1,
+    "1re": 1,
+    "first": 1,
+    "premier": 1,
+    "première": 1,
+    "2": 2,
+    "ii": 2,
+    "2nd": 2,
+    "2º": 2,
+    "2e": 2,
+    "second": 2,
+    "deuxième": 2,
+}
 
 
 class NotExportable(ServiceError):
@@ -226,12 +282,15 @@ def recognized_components(courses: tuple[Course, ...]) -> list[Component]:
 
 def term_of(semester: str) -> tuple[int, int] | None:
     """(term number, terms in the year) when the free-text semester names one clearly."""
-    words = set(re.findall(r"\w+", semester.lower()))
-    if words & FIRST_TERM_WORDS and not words & SECOND_TERM_WORDS:
-        return (1, 2)
-    if words & SECOND_TERM_WORDS and not words & FIRST_TERM_WORDS:
-        return (2, 2)
-    return None
+    text = semester.lower()
+    if BOTH_TERMS.search(text):
+        return None
+    words = set(re.findall(r"\w+", text))
+    terms = {
+        number for number in (1, 2) if words & (FIRST_TERM_WORDS, SECOND_TERM_WORDS)[number - 1]
+    }
+    terms |= {NUMBERS[found["after"] or found["before"]] for found in TERM_NUMBER.finditer(text)}
+    return (terms.pop(), 2) if len(terms) == 1 else None
 
 
 def language_skill(agreement: LearningAgreement) -> tuple[str, str]:
