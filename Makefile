@@ -51,10 +51,10 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l fr $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -l fr -e html,txt,py,svg $(MESSAGES_IGNORE)
 	# English is the source language: its catalogue is rebuilt with each message as its own translation.
 	rm -f locale/en/LC_MESSAGES/django.po
-	$(BIN)/python manage.py makemessages -l en $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -l en -e html,txt,py,svg $(MESSAGES_IGNORE)
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
-ENTRY = re.compile(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
+ENTRY = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
 
 
 def read_po(path: Path) -> list[dict[str, str]]:
@@ -51,5 +51,8 @@ def test_compiled_catalogue_matches_the_source(language):
             assert (
                 catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
             )
+        elif "msgctxt" in entry:
+            translated = catalogue.pgettext(entry["msgctxt"], entry["msgid"])
+            assert translated == entry["msgstr"], entry["msgid"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import DeliveryStatus, Notification
+from .outbox import dispatch
 from .rendering import render_message
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,24 @@ def due_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+RELAY_PAGE = 500
+RELAY_MAX_PAGES = 20
+
+
+def relay_pending() -> int:
+    """The safety net (beat, or the send_pending_notifications command): everything still
+    pending (broker was down, worker crashed, retry due) goes back to the workers, page after
+    page, each row once per queue lease. Without a broker the workers are this process.
+    Returns how many rows were handed over."""
+    relayed = 0
+    for _ in range(RELAY_MAX_PAGES):
+        ids = due_ids(limit=RELAY_PAGE)
+        relayed += dispatch(ids)
+        if len(ids) < RELAY_PAGE:
+            break
+    return relayed
 
 
 def requeue(queryset) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
@@ -37,7 +38,9 @@ DECISION_STATES = frozenset(
 @dataclass(frozen=True)
 class Event:
     name: str
-    subject: str  # lazy translation, formatted with the event's subject values
+    # Lazy translation, formatted with `%` and the event's subject values, never str() first:
+    # a plural subject takes its form from one of those values.
+    subject: str
     template: str  # emails/<template>.txt and .html
 
 
@@ -73,7 +76,12 @@ ACTIVITY_VALIDATED = Event(
 )
 CALL_CLOSING = Event(
     "call_closing",
-    _("The call %(call)s closes in %(days)s days"),
+    # The singular or plural form is chosen by the `days` value the subject is formatted with.
+    ngettext_lazy(
+        "The call %(call)s closes in %(days)d day",
+        "The call %(call)s closes in %(days)d days",
+        "days",
+    ),
     "call_closing",
 )
 
@@ -184,12 +192,17 @@ def announce_activity_validated(validation_pk: int, activity: Activity) -> None:
     )
 
 
-def announce_call_closing(call: Call, days: int, students: list[User]) -> None:
+def announce_call_closing(
+    call: Call, *, reminder: int, days_left: int, students: list[User]
+) -> None:
+    """`reminder` is which reminder this is (7 or 1 days before); `days_left` what the message
+    says, fewer when a missed run is caught up. The key names the deadline: a call whose
+    deadline moves gets the reminders of its new date, and a deadline never the same one twice."""
     for student in students:
         queue(
             CALL_CLOSING,
-            key=f"call:{call.pk}:{days}d:{student.pk}",
+            key=f"call:{call.pk}:{call.closes_on.isoformat()}:{reminder}d:{student.pk}",
             recipients=[Recipient.of(student)],
-            context={"call": call.pk, "days": days},
+            context={"call": call.pk, "days": days_left},
             link=reverse("applications:application_list"),
         )

@@ -37,12 +37,15 @@ class Recipient:
 def queue(
     event: "Event", *, key: str, recipients: list[Recipient], context: dict, link: str
 ) -> list[int]:
-    """One pending row per distinct address; the same key twice writes nothing twice."""
+    """One pending row per distinct address; the same key twice writes nothing twice. A
+    deactivated user gets no row at all, neither e-mail nor in-portal entry."""
     from .rendering import subject_in
 
     rows, seen, subjects = [], set(), {}
     for recipient in recipients:
         if not recipient.email or recipient.email in seen:
+            continue
+        if recipient.user is not None and not recipient.user.is_active:
             continue
         seen.add(recipient.email)
         if recipient.language not in subjects:

@@ -1,5 +1,7 @@
-"""Deadline reminders: students with a draft application hear 7 days and 1 day before a call
-closes. Each reminder's key makes a second run on the same day write nothing new."""
+"""Deadline reminders: a student whose application waits to be submitted (a draft, or one sent
+back for changes: neither can be submitted once the call has closed) hears 7 days and 1 day
+before the call closes. A run that did not happen is caught up by the next one; each
+reminder's key makes it at most once per deadline, however often the runs come."""
 
 from datetime import date, timedelta
 
@@ -9,21 +11,37 @@ from apps.accounts.models import User
 from apps.applications.models import ApplicationState
 from apps.programmes.models import Call
 
-from .events import announce_call_closing
+from .events import CALL_CLOSING, announce_call_closing
+from .models import Notification
 
 REMINDER_DAYS = (7, 1)
+AWAITING_SUBMISSION = (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
+
+
+def reminder_due(days_left: int) -> int:
+    """The reminder whose window a call closing in `days_left` days (1 to 7) is in: the one
+    with the fewest days still at least `days_left`. Five days before, the 7-day one (still
+    owed if its run was missed); one day before, the 1-day one only."""
+    return min(days for days in REMINDER_DAYS if days >= days_left)
 
 
 def remind_closing_calls(today: date) -> int:
-    sent = 0
-    for days in REMINDER_DAYS:
-        for call in Call.objects.filter(closes_on=today + timedelta(days=days)):
-            students = list(
-                User.objects.filter(
-                    applications__call=call, applications__state=ApplicationState.DRAFT
-                ).distinct()
+    """Write the reminders due on `today` (none for a call closing that day, as before);
+    returns how many were new."""
+    reminders = Notification.objects.filter(event=CALL_CLOSING.name)
+    before = reminders.count()
+    horizon = today + timedelta(days=max(REMINDER_DAYS))
+    for call in Call.objects.filter(closes_on__gt=today, closes_on__lte=horizon):
+        days_left = (call.closes_on - today).days
+        students = list(
+            User.objects.filter(
+                is_active=True,
+                applications__call=call,
+                applications__state__in=AWAITING_SUBMISSION,
+            ).distinct()
+        )
+        with transaction.atomic():
+            announce_call_closing(
+                call, reminder=reminder_due(days_left), days_left=days_left, students=students
             )
-            with transaction.atomic():
-                announce_call_closing(call, days, students)
-            sent += len(students)
-    return sent
+    return reminders.count() - before

@@ -1,6 +1,7 @@
 """What a notification says: its subject and e-mail bodies in the recipient's language,
 rendered at delivery time from the objects it names (so it always shows their current names)."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,9 +48,10 @@ def objects_of(context: dict) -> dict:
     return objects
 
 
-def subject_values(objects: dict) -> dict[str, str]:
-    """Everything a subject line may name, as text in the active language."""
-    values: dict[str, str] = {}
+def subject_values(objects: dict) -> dict[str, str | int]:
+    """Everything a subject line may name, as text in the active language (a count stays a
+    number, so that it chooses the subject's singular or plural form)."""
+    values: dict[str, str | int] = {}
     if application := objects.get("application"):
         values.update(student=str(application.student), call=str(application.call))
     if transition := objects.get("transition"):
@@ -71,20 +73,30 @@ def subject_values(objects: dict) -> dict[str, str]:
     if call := objects.get("call"):
         values["call"] = str(call)
     if "days" in objects:
-        values["days"] = str(objects["days"])
+        values["days"] = int(objects["days"])
     return values
+
+
+# Line breaks and other control characters, with the spaces around them: a name holding one
+# would make the Subject header invalid (BadHeaderError) and the message undeliverable.
+BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def subject_line(event: Event, objects: dict) -> str:
+    return BREAKS.sub(" ", event.subject % subject_values(objects)).strip()
 
 
 def render_message(notification: Notification, language: str | None = None) -> Message:
     event = EVENTS[notification.event]
     with translation.override(language or notification.language):
         objects = objects_of(notification.context)
-        subject = str(event.subject) % subject_values(objects)
+        subject = subject_line(event, objects)
         context = {
             **objects,
             "notification": notification,
             "subject": subject,
             "url": settings.SITE_URL + notification.link,
+            "LANGUAGE_CODE": translation.get_language(),
         }
         text = render_to_string(f"emails/{event.template}.txt", context)
         html = render_to_string(f"emails/{event.template}.html", context)
@@ -94,4 +106,4 @@ def render_message(notification: Notification, language: str | None = None) -> M
 def subject_in(event: Event, context: dict, language: str) -> str:
     """The subject line in `language`, kept on the row for the in-portal list."""
     with translation.override(language):
-        return str(event.subject) % subject_values(objects_of(context))
+        return subject_line(event, objects_of(context))

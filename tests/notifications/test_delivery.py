@@ -151,7 +151,7 @@ def test_relay_pages_through_a_backlog(db, student, settings, monkeypatch):
             link="/",
         )
     handed = []
-    monkeypatch.setattr(tasks, "RELAY_PAGE", 3)
+    monkeypatch.setattr(delivery, "RELAY_PAGE", 3)
     monkeypatch.setattr(tasks.deliver, "delay", handed.append)
     assert tasks.relay_pending() == 7
     assert sorted(handed) == sorted(Notification.objects.values_list("pk", flat=True))

@@ -137,3 +137,17 @@ def test_inactive_advisor_is_not_written_to(student, advisor):
     advisor.is_active = False
     advisor.save()
     assert events.advisor_of(student) == []
+
+
+@pytest.mark.django_db
+def test_a_deactivated_user_gets_no_notification_at_all(application, student, dri, settings):
+    settings.DRI_MAILBOX = "dri-box@school.example"
+    student.is_active = False
+    student.save()
+    events.announce_transition(transition_to(application, ApplicationState.REFUSED, dri))
+    events.announce_course_plan_decided(
+        CoursePlan.objects.create(activity=student.mobility_plan.activities.get())
+    )
+    assert not Notification.objects.filter(recipient=student).exists()
+    events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
+    assert addresses("application_submitted") == {"dri-box@school.example"}

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from tests.factories import CallFactory
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("days", "expected"), [(7, 1), (1, 1), (3, 0)])
+@pytest.mark.parametrize(("days", "expected"), [(7, 1), (1, 1), (8, 0), (0, 0)])
 def test_students_with_a_draft_hear_7_and_1_days_before(student, other_student, days, expected):
     today = timezone.localdate()
     call = CallFactory(closes_on=today + timedelta(days=days))
@@ -28,3 +29,94 @@ def test_a_second_run_the_same_day_sends_nothing_new(student):
     remind_closing_calls(today)
     remind_closing_calls(today)
     assert Notification.objects.count() == 1
+
+
+def reminders_written() -> list[tuple[str, int]]:
+    """(which reminder, days it announced) for every reminder row, oldest first."""
+    rows = Notification.objects.filter(event="call_closing").order_by("pk")
+    return [(re.search(r":(\d+d):", row.key).group(1), row.context["days"]) for row in rows]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days_left", "expected"),
+    [
+        (8, []),
+        (7, [("7d", 7)]),
+        (6, [("7d", 6)]),
+        (2, [("7d", 2)]),
+        (1, [("1d", 1)]),
+        (0, []),
+    ],
+)
+def test_the_due_reminder_is_the_closest_one_not_yet_past(student, days_left, expected):
+    today = timezone.localdate()
+    Application.objects.create(
+        student=student, call=CallFactory(closes_on=today + timedelta(days=days_left))
+    )
+    remind_closing_calls(today)
+    assert reminders_written() == expected
+
+
+@pytest.mark.django_db
+def test_daily_runs_send_each_reminder_once(student):
+    closes_on = timezone.localdate() + timedelta(days=10)
+    Application.objects.create(student=student, call=CallFactory(closes_on=closes_on))
+    for days_left in range(10, -2, -1):
+        remind_closing_calls(closes_on - timedelta(days=days_left))
+    assert reminders_written() == [("7d", 7), ("1d", 1)]
+
+
+@pytest.mark.django_db
+def test_a_missed_run_is_caught_up_by_the_next(student):
+    closes_on = timezone.localdate() + timedelta(days=10)
+    Application.objects.create(student=student, call=CallFactory(closes_on=closes_on))
+    assert remind_closing_calls(closes_on - timedelta(days=5)) == 1
+    assert remind_closing_calls(closes_on - timedelta(days=4)) == 0
+    assert reminders_written() == [("7d", 5)]
+
+
+@pytest.mark.django_db
+def test_the_day_before_after_missed_runs_sends_only_the_1_day_reminder(student):
+    closes_on = timezone.localdate() + timedelta(days=10)
+    Application.objects.create(student=student, call=CallFactory(closes_on=closes_on))
+    assert remind_closing_calls(closes_on - timedelta(days=1)) == 1
+    assert reminders_written() == [("1d", 1)]
+
+
+@pytest.mark.django_db
+def test_a_moved_deadline_gets_its_own_reminders_and_a_restored_one_none_again(student):
+    today = timezone.localdate()
+    call = CallFactory(closes_on=today + timedelta(days=7))
+    Application.objects.create(student=student, call=call)
+    remind_closing_calls(today)
+    call.closes_on = today + timedelta(days=17)
+    call.save()
+    assert remind_closing_calls(today + timedelta(days=10)) == 1
+    assert reminders_written() == [("7d", 7), ("7d", 7)]
+    call.closes_on = today + timedelta(days=7)
+    call.save()
+    assert remind_closing_calls(today) == 0
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_application_sent_back_for_changes_is_reminded_too(student, other_student):
+    today = timezone.localdate()
+    call = CallFactory(closes_on=today + timedelta(days=1))
+    Application.objects.create(student=student, call=call, state=ApplicationState.CHANGES_REQUESTED)
+    Application.objects.create(student=other_student, call=call, state=ApplicationState.REFUSED)
+    assert remind_closing_calls(today) == 1
+    assert list(Notification.objects.values_list("email", flat=True)) == [student.email]
+
+
+@pytest.mark.django_db
+def test_a_deactivated_student_is_not_reminded(student):
+    today = timezone.localdate()
+    Application.objects.create(
+        student=student, call=CallFactory(closes_on=today + timedelta(days=1))
+    )
+    student.is_active = False
+    student.save()
+    assert remind_closing_calls(today) == 0
+    assert Notification.objects.count() == 0
