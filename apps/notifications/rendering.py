@@ -48,6 +48,13 @@ def objects_of(context: dict) -> dict:
     return objects
 
 
+def within_sentence(label) -> str:
+    """A label as it reads inside a sentence: its first letter in lower case only, so that
+    "Summer stay (between 2A and 3A)" keeps its "2A"."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
 def subject_values(objects: dict) -> dict[str, str | int]:
     """Everything a subject line may name, as text in the active language (a count stays a
     number, so that it chooses the subject's singular or plural form)."""
@@ -55,18 +62,18 @@ def subject_values(objects: dict) -> dict[str, str | int]:
     if application := objects.get("application"):
         values.update(student=str(application.student), call=str(application.call))
     if transition := objects.get("transition"):
-        values["state"] = str(ApplicationState(transition.to_state).label).lower()
+        values["state"] = within_sentence(ApplicationState(transition.to_state).label)
     if course_plan := objects.get("course_plan"):
         student = course_plan.activity.plan.student
         values.update(
             student=str(student),
             version=str(course_plan.version),
             host=course_plan.activity.host_display,
-            status=str(course_plan.get_status_display()).lower(),
+            status=within_sentence(course_plan.get_status_display()),
         )
     if activity := objects.get("activity"):
         values.update(
-            student=str(activity.plan.student), kind=str(activity.get_kind_display()).lower()
+            student=str(activity.plan.student), kind=within_sentence(activity.get_kind_display())
         )
     if validation := objects.get("validation"):
         values["body"] = validation.body

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
@@ -47,7 +48,15 @@ def notification_open(request, pk: int):
 @require_POST
 def notifications_read_all(request):
     count = services.notifications_mark_all_read(actor=request.user)
-    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:list")
 
 

@@ -1,7 +1,7 @@
 """What an e-mail says: numbers agree with their nouns, the HTML names the reader's language,
 and a name with a line break cannot break the subject header."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +10,7 @@ from apps.applications.models import Application, CoursePlan
 from apps.notifications import delivery, events
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.reminders import remind_closing_calls
-from apps.notifications.rendering import render_message
+from apps.notifications.rendering import render_message, subject_in
 from tests.applications.plan_helpers import add_activity
 from tests.factories import CallFactory
 
@@ -69,3 +69,26 @@ def test_a_line_break_in_a_name_cannot_break_the_subject(student, mailoutbox, ho
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.SENT
     assert "Uni Berlin" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "kind"),
+    [("en", "summer stay (between 2A and 3A)"), ("fr", "séjour d'été (entre la 2A et la 3A)")],
+)
+def test_a_label_inside_a_subject_keeps_its_capitals_after_the_first_letter(
+    student, dri, language, kind
+):
+    activity = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="summer_school",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    activity.validation_requested_at = timezone.now()
+    events.announce_validation_requested(activity)
+    subject = Notification.objects.get(recipient=dri).subject
+    assert kind in subject_in(events.VALIDATION_REQUESTED, {"activity": activity.pk}, language)
+    assert "2a" not in subject
