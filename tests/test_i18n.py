@@ -27,3 +27,17 @@ def test_language_switch_to_english_and_back(client):
 def test_switch_button_offers_the_other_language(client):
     content = client.get(reverse("programmes:catalogue")).content.decode()
     assert 'name="language" value="en"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "label"), [("fr", "Erreur\u00a0:"), ("en", "Error:")])
+def test_a_label_and_its_colon_follow_each_languages_typography(client, student, language, label):
+    from tests.applications.plan_helpers import activity_post_data
+
+    client.force_login(student)
+    response = client.post(
+        reverse("applications:plan_live_check"),
+        activity_post_data(ects=25),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert f"<strong>{label}</strong>" in response.content.decode()
