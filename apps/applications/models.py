@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -138,7 +139,8 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.host_display} ({self.start} → {self.end})"
+        start, end = (date_format(day, "SHORT_DATE_FORMAT") for day in (self.start, self.end))
+        return f"{self.get_kind_display()} — {self.host_display} ({start} → {end})"
 
     @property
     def engine_id(self) -> str:

@@ -19,13 +19,25 @@ class DraftSummary:
 
 
 @dataclass(frozen=True)
+class ApplicationSummary:
+    """An application past the draft that still asks something of the student, or tells them
+    where they stand."""
+
+    pk: int
+    call_name: str
+    state: str  # an ApplicationState value
+    call_is_open: bool = True
+    destination: str = ""
+
+
+@dataclass(frozen=True)
 class Situation:
     has_profile: bool
     activity_count: int = 0
     plan_error_count: int = 0
     draft: DraftSummary | None = None
     open_call_without_application: str | None = None
-    submitted_count: int = 0
+    current: ApplicationSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -66,21 +78,18 @@ def next_step(situation: Situation) -> NextStep:
             "applications:plan",
             link_text=_("Open my plan"),
         )
+    if situation.current is not None and situation.current.state == "changes_requested":
+        return _changes_requested(situation.current)
     if situation.draft is not None:
         return _complete_draft(situation.draft)
+    if situation.current is not None and (step := _follow_up(situation.current)) is not None:
+        return step
     if situation.open_call_without_application:
         return NextStep(
             _("The call “%(call)s” is open: apply.")
             % {"call": situation.open_call_without_application},
             "applications:application_list",
             link_text=_("See the calls"),
-        )
-    if situation.submitted_count:
-        return NextStep(
-            _(
-                "Your application is submitted: the international relations office reviews it. "
-                "You will be told of its decision."
-            )
         )
     return NextStep(
         _(
@@ -101,4 +110,62 @@ def _complete_draft(draft: DraftSummary) -> NextStep:
         (draft.pk,),
         link_text=_("Open my application"),
         details=draft.missing,
+    )
+
+
+def _changes_requested(application: ApplicationSummary) -> NextStep:
+    if application.call_is_open:
+        text = _(
+            "The international relations office asks for changes to your application to "
+            "“%(call)s”: read its request, make the changes, then submit it again."
+        )
+    else:
+        text = _(
+            "The international relations office asked for changes to your application to "
+            "“%(call)s”, but the call has closed: contact the office."
+        )
+    return NextStep(
+        text % {"call": application.call_name},
+        "applications:application_detail",
+        (application.pk,),
+        link_text=_("Open my application"),
+    )
+
+
+def _follow_up(application: ApplicationSummary) -> NextStep | None:
+    """Where an application past the draft stands, or None once it says nothing more."""
+    values = {"call": application.call_name, "destination": application.destination}
+    texts = {
+        "submitted": _(
+            "Your application is submitted: the international relations office reviews it. "
+            "You will be told of its decision."
+        ),
+        "under_review": _(
+            "The international relations office is reviewing your application to “%(call)s”. "
+            "You will be told of its decision."
+        ),
+        "nominated": _(
+            "You are nominated to %(destination)s. The host institution decides next: you will "
+            "be told of its answer. Meanwhile, prepare your course plan with your study advisor."
+        ),
+        "accepted": _(
+            "%(destination)s has accepted you. Make sure your course plan is approved by your "
+            "study advisor before you leave."
+        ),
+        "in_mobility": _(
+            "Have a good stay at %(destination)s. If your courses change, update your course "
+            "plan: your study advisor approves the new version."
+        ),
+        "returned": _(
+            "Welcome back. Your study advisor now records the credits you obtained at "
+            "%(destination)s and confirms their recognition."
+        ),
+    }
+    if application.state not in texts:
+        return None
+    return NextStep(
+        texts[application.state] % values,
+        "applications:application_detail",
+        (application.pk,),
+        link_text=_("Open my application"),
     )

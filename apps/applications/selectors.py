@@ -58,7 +58,13 @@ def study_activities(plan: MobilityPlan) -> list[Activity]:
 
 
 def own_applications(student: User) -> QuerySet[Application]:
-    return visible_applications(student).filter(student=student).select_related("call")
+    return (
+        visible_applications(student)
+        .filter(student=student)
+        .select_related(
+            "call", "nominated_choice__activity", "nominated_choice__agreement__partner"
+        )
+    )
 
 
 @dataclass(frozen=True)

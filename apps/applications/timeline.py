@@ -163,9 +163,9 @@ def build_timeline(
     progress_y = LANE_TOP + lane_count * (LANE_HEIGHT + LANE_GAP) + 18
     result = check.result
     if result is None:
-        progress_label = _("The plan has invalid data: no FAE progress to show.")
+        progress_label = _("The plan has invalid data: no FAE progress to show")
     elif result.required_days == 0:
-        progress_label = _("Time abroad: the study stay meets the minimum.")
+        progress_label = _("Time abroad: the study stay meets the minimum")
     else:
         progress_label = _("Time abroad: %(done)s of the %(required)s days required") % {
             "done": result.qualifying_days,

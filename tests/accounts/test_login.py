@@ -24,6 +24,24 @@ def test_wrong_password_shows_error_and_stays_anonymous(client, student):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The e-mail address or the password is wrong. Mind the password's capitals."),
+        ("fr", "L'adresse e-mail ou le mot de passe est erroné. Attention aux majuscules"),
+    ],
+)
+def test_a_failed_login_says_what_may_be_wrong_in_plain_words(client, student, language, message):
+    response = client.post(
+        reverse("login"),
+        {"username": student.email, "password": "not-the-password"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith(message)
+
+
+@pytest.mark.django_db
 def test_login_follows_next(client, student, password):
     target = reverse("password_change")
     response = client.post(

@@ -100,6 +100,28 @@ def test_submitted_application_waits_for_review(client, student):
     assert [a.state for a in response.context["applications"]] == [ApplicationState.SUBMITTED]
 
 
+def test_changes_asked_for_by_the_office_are_announced(client, student, dri):
+    from apps.reviews.services.decisions import application_request_changes
+
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    application.refresh_from_db()
+    application_request_changes(actor=dri, application=application, message="Add your CV.")
+    step = dashboard(client, student).context["step"]
+    assert "asks for changes" in step.text
+    assert step.url == reverse("applications:application_detail", args=[application.pk])
+
+
+def test_a_nomination_names_the_destination(client, student):
+    application = complete_application(student)
+    choice = application.choices.get(rank=1)
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        state=ApplicationState.NOMINATED, nominated_choice=choice
+    )
+    step = dashboard(client, student).context["step"]
+    assert f"You are nominated to {choice.destination}" in step.text
+
+
 def test_upcoming_calls_are_listed_with_their_dates(client, student):
     today = timezone.localdate()
     CallFactory(name="Past", opens_on=today - timedelta(days=60), closes_on=today - timedelta(1))

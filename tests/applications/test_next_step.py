@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from apps.applications.next_step import DraftSummary, Situation, next_step
+from apps.applications.next_step import ApplicationSummary, DraftSummary, Situation, next_step
 
 READY = {"has_profile": True, "activity_count": 2}
 
@@ -13,7 +13,8 @@ def english():
 
 
 def test_without_profile_the_student_waits_for_the_dri():
-    step = next_step(Situation(has_profile=False, activity_count=3, submitted_count=1))
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state="submitted")
+    step = next_step(Situation(has_profile=False, activity_count=3, current=current))
     assert "DRI" in step.text
     assert step.url_name is None
 
@@ -58,9 +59,52 @@ def test_an_open_call_without_application_invites_to_apply():
 
 
 def test_submitted_application_waits_for_review():
-    step = next_step(Situation(**READY, submitted_count=1))
-    assert "review" in step.text
-    assert step.url_name is None
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state="submitted")
+    step = next_step(Situation(**READY, current=current))
+    assert "reviews it" in step.text
+    assert (step.url_name, step.url_args) == ("applications:application_detail", (3,))
+
+
+def test_changes_asked_for_come_before_anything_else_but_the_plan():
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state="changes_requested")
+    draft = DraftSummary(pk=7, call_name="Other call")
+    step = next_step(
+        Situation(**READY, draft=draft, current=current, open_call_without_application="X")
+    )
+    assert step.text.startswith("The international relations office asks for changes")
+    assert "submit it again" in step.text
+    assert (step.url_name, step.url_args) == ("applications:application_detail", (3,))
+
+
+def test_changes_asked_for_after_the_call_closed_point_to_the_office():
+    current = ApplicationSummary(
+        pk=3, call_name="Call 2027", state="changes_requested", call_is_open=False
+    )
+    assert "contact the office" in next_step(Situation(**READY, current=current)).text
+
+
+@pytest.mark.parametrize(
+    ("state", "says"),
+    [
+        ("under_review", "is reviewing your application to “Call 2027”"),
+        ("nominated", "You are nominated to KTH"),
+        ("accepted", "KTH has accepted you"),
+        ("in_mobility", "Have a good stay at KTH"),
+        ("returned", "credits you obtained at KTH"),
+    ],
+)
+def test_each_state_past_the_draft_says_where_the_student_stands(state, says):
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state=state, destination="KTH")
+    step = next_step(Situation(**READY, current=current))
+    assert says in step.text
+    assert step.url_args == (3,)
+
+
+@pytest.mark.parametrize("state", ["refused", "host_refused", "withdrawn", "completed"])
+def test_a_closed_application_leaves_the_usual_advice(state):
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state=state)
+    step = next_step(Situation(**READY, current=current, open_call_without_application="Next"))
+    assert "“Next” is open" in step.text
 
 
 def test_nothing_to_do_says_so():

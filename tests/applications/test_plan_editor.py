@@ -125,6 +125,19 @@ def test_delete_asks_for_confirmation_then_removes(client, student):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "dates"), [("fr", "01/09/2026 → 31/01/2027"), ("en", "09/01/2026 → 01/31/2027")]
+)
+def test_an_activitys_dates_are_written_as_its_readers_write_them(client, student, language, dates):
+    activity = add_activity(student, start=date(2026, 9, 1), end=date(2027, 1, 31))
+    client.force_login(student)
+    confirm = client.get(
+        reverse("applications:activity_delete", args=[activity.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert f"({dates})" in confirm.content.decode()
+
+
+@pytest.mark.django_db
 def test_student_facts_change_the_findings(client, student):
     activity = add_activity(student)
     client.force_login(student)

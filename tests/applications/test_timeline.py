@@ -34,7 +34,9 @@ def test_timeline_svg_names_activities_and_progress(client, student):
     svg = response.content.decode()
     assert svg.startswith("<?xml")
     assert "KTH" in svg
-    assert "Time abroad: the study stay meets the minimum." in svg
+    assert "Time abroad: the study stay meets the minimum.</desc>" in svg
+    assert ">Time abroad: the study stay meets the minimum</text>" in svg
+    assert ".." not in svg
     assert "1A" in svg and "3A" in svg
 
 

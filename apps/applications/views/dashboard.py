@@ -10,7 +10,7 @@ from mobility_portal.page_cache import keep_page
 from .. import selectors, services
 from ..checking import PlanCheck, plan_result
 from ..models import Application, ApplicationState
-from ..next_step import DraftSummary, Situation, next_step
+from ..next_step import ApplicationSummary, DraftSummary, Situation, next_step
 from .applications import student_only
 
 
@@ -33,9 +33,7 @@ def student_dashboard(request):
         open_call_without_application=next(
             (str(row.call) for row in calls if row.is_open and row.application is None), None
         ),
-        submitted_count=sum(
-            1 for application in applications if application.state == ApplicationState.SUBMITTED
-        ),
+        current=_current_application(applications, today),
     )
     return render(
         request,
@@ -66,4 +64,31 @@ def _open_draft(
                     ).problems
                 ),
             )
+    return None
+
+
+# Which application the dashboard speaks of, the most pressing first.
+FOLLOWED_STATES = (
+    ApplicationState.CHANGES_REQUESTED,
+    ApplicationState.IN_MOBILITY,
+    ApplicationState.ACCEPTED,
+    ApplicationState.NOMINATED,
+    ApplicationState.RETURNED,
+    ApplicationState.UNDER_REVIEW,
+    ApplicationState.SUBMITTED,
+)
+
+
+def _current_application(applications: list[Application], today: date) -> ApplicationSummary | None:
+    for state in FOLLOWED_STATES:
+        for application in applications:
+            if application.state == state:
+                choice = application.nominated_choice
+                return ApplicationSummary(
+                    pk=application.pk,
+                    call_name=str(application.call),
+                    state=str(state),
+                    call_is_open=application.call.is_open_on(today),
+                    destination=choice.destination if choice else "",
+                )
     return None
