@@ -22,6 +22,7 @@ from .models import (
     CoursePlan,
     Document,
     DocumentKind,
+    LineDecision,
     MobilityPlan,
     Transition,
 )
@@ -185,9 +186,12 @@ class CourseTotal:
 
 
 def course_total(activity: Activity, lines: list[CourseLine]) -> CourseTotal:
+    """The ECTS of the lines the advisor has not rejected: a rejected course does not count."""
     return CourseTotal(
         activity=activity,
-        total=sum((line.ects for line in lines), Decimal(0)),
+        total=sum(
+            (line.ects for line in lines if line.decision != LineDecision.REJECTED), Decimal(0)
+        ),
         required=required_course_ects(activity),
     )
 
@@ -198,7 +202,7 @@ def course_totals(activities: list[Activity]) -> list[CourseTotal]:
     totals: dict[int, Decimal] = {}
     rows = (
         CoursePlan.objects.filter(activity__in=activities)
-        .annotate(total=Sum("lines__ects"))
+        .annotate(total=Sum("lines__ects", filter=~Q(lines__decision=LineDecision.REJECTED)))
         .order_by("activity_id", "-version")
         .values_list("activity_id", "total")
     )

@@ -135,3 +135,55 @@ def test_staff_cannot_change_a_course_plan(client, request, persona, semester):
 
 def test_anonymous_is_sent_to_login(client, semester):
     assert client.get(edit_url(semester)).url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_the_student_reads_the_advisors_decision_on_each_course(client, student, semester):
+    from apps.applications.models import CoursePlanStatus, LineDecision
+
+    sent = CoursePlanFactory(
+        activity=semester, status=CoursePlanStatus.CHANGES_REQUESTED, version=2
+    )
+    CourseLineFactory(
+        course_plan=sent,
+        code="AI1",
+        title="AI",
+        ects=Decimal("7.5"),
+        decision=LineDecision.APPROVED,
+    )
+    CourseLineFactory(
+        course_plan=sent,
+        code="ML2",
+        title="ML",
+        ects=Decimal(6),
+        decision=LineDecision.REJECTED,
+        decision_comment="Too close to the home course.",
+    )
+    response = login(client, student).get(edit_url(semester), HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert "Version 2: Lines rejected" in content
+    assert "Your study advisor rejected some courses" in content
+    assert "Too close to the home course." in content
+    # The rejected course does not count towards the total.
+    assert response.context["total"].total == Decimal("7.5")
+
+
+@pytest.mark.django_db
+def test_a_draft_shows_no_decisions(client, student, semester):
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=semester), code="AI1")
+    response = login(client, student).get(edit_url(semester))
+    assert response.context["decided"] is None
+    assert 'id="decisions-title"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_application_page_total_leaves_rejected_courses_out(student, semester):
+    from apps.applications.models import CoursePlanStatus, LineDecision
+    from apps.applications.selectors import course_totals
+
+    sent = CoursePlanFactory(activity=semester, status=CoursePlanStatus.CHANGES_REQUESTED)
+    CourseLineFactory(course_plan=sent, ects=Decimal(24), decision=LineDecision.APPROVED)
+    CourseLineFactory(course_plan=sent, ects=Decimal(6), decision=LineDecision.REJECTED)
+    [total] = course_totals([semester])
+    assert total.total == Decimal(24)
+    assert not total.reached

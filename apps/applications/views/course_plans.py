@@ -18,7 +18,8 @@ def course_plan_edit(request, pk: int):
     if not activity.is_study:
         messages.error(request, _("Only study stays have a course plan."))
         return redirect("applications:plan")
-    lines = selectors.course_lines(selectors.latest_course_plan(activity))
+    course_plan = selectors.latest_course_plan(activity)
+    lines = selectors.course_lines(course_plan)
     if request.method == "POST":
         # No initial data: a submitted line is kept because it is filled in, never dropped as
         # an "unchanged extra form" for matching a saved line (whatever INITIAL_FORMS says).
@@ -46,6 +47,9 @@ def course_plan_edit(request, pk: int):
         "applications/course_plan_form.html",
         {
             "activity": activity,
+            # What the advisor decided on the latest version sent, line by line.
+            "decided": course_plan if course_plan and course_plan.status != "draft" else None,
+            "lines": lines,
             "formset": formset,
             "helper": course_line_helper(),
             "total": selectors.course_total(activity, lines),
