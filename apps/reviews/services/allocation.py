@@ -7,42 +7,35 @@ on its result.
 
 import csv
 import io
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application, ApplicationState, Choice
+from apps.applications.models import Application, Choice
 from apps.applications.workflow import IN_REVIEW_STATES
-from apps.programmes.models import Agreement, Call
+from apps.programmes.models import Call
 
 from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
-from .decisions import application_nominate, application_set_ranking_score
+from .decisions import (
+    SeatCount,
+    application_nominate,
+    application_set_ranking_score,
+    held_elsewhere,
+    lock_students_year,
+    over_allocation_reason,
+    seat_counts,
+)
 
-S = ApplicationState
-
-# A nomination in one of these states holds its agreement's seat for the academic year.
-SEAT_HOLDING_STATES = (S.NOMINATED, S.ACCEPTED, S.IN_MOBILITY, S.RETURNED, S.COMPLETED)
 SCORE_COLUMNS = ("student_number", "score")
-
-
-@dataclass(frozen=True)
-class SeatCount:
-    agreement: Agreement
-    per_year: int
-    taken_earlier: int  # by nominations in calls of the same academic year
-
-    @property
-    def available(self) -> int:
-        return max(self.per_year - self.taken_earlier, 0)
 
 
 @dataclass(frozen=True)
@@ -67,7 +60,9 @@ def _ensure_reviewer(actor: User) -> None:
 
 
 def allocation_pool(call: Call) -> QuerySet[Application]:
-    """The applications the allocation ranks, with their students and choices: two queries."""
+    """The applications the allocation ranks, with their students and choices: two queries.
+    A student who already holds a seat this academic year through another application (a
+    nomination in another call) is left out: they may not take a second one."""
     # What the allocation and its page read of a choice; agreements come with the seats.
     choices = (
         Choice.objects.select_related("activity")
@@ -75,36 +70,16 @@ def allocation_pool(call: Call) -> QuerySet[Application]:
         .order_by("rank")
     )
     return (
-        Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
+        _pool_applications(call)
         .select_related("student__student_profile")
         .prefetch_related(Prefetch("choices", queryset=choices))
     )
 
 
-def seat_counts(
-    call: Call, agreement_ids: Collection[int], *, lock: bool = False
-) -> dict[int, SeatCount]:
-    """Seats per agreement for the call's academic year, by agreement id: two queries.
-    `lock` holds the agreements' rows until the transaction ends, so two confirmations
-    cannot give the same seat."""
-    query = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids)
-    if lock:
-        query = query.select_for_update(of=("self",))
-    agreements = sorted(query, key=lambda agreement: agreement.pk)  # locked before counting
-    taken = dict(
-        Application.objects.filter(
-            call__academic_year=call.academic_year,
-            state__in=SEAT_HOLDING_STATES,
-            nominated_choice__agreement__in=agreement_ids,
-        )
-        .values_list("nominated_choice__agreement")
-        .annotate(count=Count("pk"))
-        .order_by()
+def _pool_applications(call: Call) -> QuerySet[Application]:
+    return Application.objects.filter(call=call, state__in=IN_REVIEW_STATES).exclude(
+        held_elsewhere(call.academic_year)
     )
-    return {
-        agreement.pk: SeatCount(agreement, agreement.seats_per_year, taken.get(agreement.pk, 0))
-        for agreement in agreements
-    }
 
 
 def allocation_proposal(call: Call) -> Proposal:
@@ -154,7 +129,8 @@ def allocation_confirm(
     Seats and applications are read again from the database (agreements locked), so a stale
     page cannot over-allocate: an application that entered the allocation since the page was
     shown, a destination that is not the application's choice, or more students than seats
-    left on an agreement refuses the whole confirmation, as does any refused nomination."""
+    left on an agreement refuses the whole confirmation, as does any refused nomination (such
+    as that of a student nominated through another call of the year since)."""
     _ensure_reviewer(actor)
     with transaction.atomic():
         placed = _placed_choices(call, decisions)
@@ -163,6 +139,10 @@ def allocation_confirm(
             reasons = _over_allocation(call, placed)
         if reasons:
             raise ServiceError(_("Nothing was nominated."), *reasons)
+        # After the agreements, as a nomination locks them: all at once, in id order.
+        lock_students_year(
+            {choice.application.student_id for choice in placed.values()}, call.academic_year
+        )
         nominated = []
         for application_id in sorted(placed):
             choice = placed[application_id]
@@ -196,7 +176,9 @@ def _placed_choices(call: Call, decisions: Mapping[int, int | None]) -> dict[int
     choice_ids = [choice_id for choice_id in decisions.values() if choice_id is not None]
     choices = (
         Choice.objects.filter(pk__in=choice_ids, application__call=call)
-        .select_related("application__student", "agreement__partner", "activity")
+        .select_related(
+            "application__student", "application__call", "agreement__partner", "activity"
+        )
         .in_bulk()
     )
     return {
@@ -208,10 +190,7 @@ def _placed_choices(call: Call, decisions: Mapping[int, int | None]) -> dict[int
 
 def _newcomers(call: Call, decisions: Mapping[int, int | None]) -> list[str]:
     newcomers = list(
-        Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
-        .exclude(pk__in=decisions)
-        .select_related("student")
-        .order_by("pk")
+        _pool_applications(call).exclude(pk__in=decisions).select_related("student").order_by("pk")
     )
     if not newcomers:
         return []
@@ -247,14 +226,6 @@ def _over_allocation(call: Call, placed: Mapping[int, Choice]) -> list[str]:
         over_allocation_reason(seats[pk], students)
         for pk, students in over_allocated(refs, available).items()
     ]
-
-
-def over_allocation_reason(seats: SeatCount, students: int) -> str:
-    return _("%(agreement)s: more students than seats left (%(students)s for %(seats)s).") % {
-        "agreement": seats.agreement,
-        "students": students,
-        "seats": seats.available,
-    }
 
 
 # --- ranking scores ----------------------------------------------------------------------
