@@ -108,11 +108,20 @@ def activity_create(*, actor: User, plan: MobilityPlan, fields: dict) -> Activit
 
 @transaction.atomic
 def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activity:
+    """Change an activity of the student's plan. Once an application past the draft stage
+    names it, what and where the stay is (DESTINATION_FIELDS) no longer changes: reviewers
+    decided, and a nomination holds a seat, on that destination."""
     _ensure_owner(actor, activity.plan)
-    validated_before = _validated_facts(activity)
+    # Compare with the row as stored: the edit form has already written into `activity`.
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    validated_before = _validated_facts(stored)
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, fields.get(name))
     normalise_activity(activity)
+    if _destination(activity) != _destination(stored):
+        blockers = activity_blockers(stored)
+        if blockers:
+            raise ServiceError(*(_destination_frozen_reason(app) for app in blockers))
     if _validated_facts(activity) != validated_before:
         # The DFI and the DRI validated a stay as it was; a different stay asks again.
         activity.approved_by_dfi = activity.approved_by_dri = False
@@ -127,6 +136,21 @@ VALIDATED_FACTS = ("kind", "start", "end", "country", "partner_id", "host_name",
 
 def _validated_facts(activity: Activity) -> tuple:
     return tuple(str(getattr(activity, name)) for name in VALIDATED_FACTS)
+
+
+# What and where a stay is: what an application past the draft stage was decided on.
+DESTINATION_FIELDS = ("kind", "partner_id", "host_name", "country")
+
+
+def _destination(activity: Activity) -> tuple:
+    return tuple(str(getattr(activity, name) or "") for name in DESTINATION_FIELDS)
+
+
+def _destination_frozen_reason(application: Application) -> str:
+    return _(
+        "Your application to %(call)s is %(state)s and names this activity: its kind, host "
+        "institution and country can no longer change."
+    ) % {"call": application.call, "state": application.get_state_display().lower()}
 
 
 def normalise_activity(activity: Activity) -> None:
@@ -155,6 +179,7 @@ def activity_blockers(activity: Activity) -> list[Application]:
     return list(
         Application.objects.filter(choices__activity=activity)
         .exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+        .select_related("call")
         .distinct()
     )
 

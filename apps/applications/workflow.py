@@ -1,5 +1,7 @@
 """The application workflow: which state may follow which, and the audited move itself."""
 
+from copy import copy
+
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -22,12 +24,24 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     S.IN_MOBILITY: frozenset({S.ACCEPTED}),
     S.RETURNED: frozenset({S.IN_MOBILITY}),
     S.COMPLETED: frozenset({S.RETURNED}),
-    S.WITHDRAWN: frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED}),
+    # A student may drop out until they leave: a nominated or accepted one gives the seat up.
+    S.WITHDRAWN: frozenset(
+        {
+            S.DRAFT,
+            S.SUBMITTED,
+            S.UNDER_REVIEW,
+            S.CHANGES_REQUESTED,
+            S.NOMINATED,
+            S.ACCEPTED,
+        }
+    ),
 }
 
 # States in which the student edits choices, motivation and documents.
 EDITABLE_STATES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 WITHDRAWABLE_STATES = ALLOWED_FROM[S.WITHDRAWN]
+# The withdrawable states in which the student holds a seat: withdrawing gives it up.
+SEAT_GIVEN_UP_BY_WITHDRAWAL = frozenset({S.NOMINATED, S.ACCEPTED})
 # States a reviewer decides on.
 IN_REVIEW_STATES = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
 
@@ -40,11 +54,43 @@ class StaleDossier(ServiceError):
     """Someone changed the application since the person deciding last saw it."""
 
 
+# The attribute of an application (a copy, see `as_seen`) that carries the id of the latest
+# Transition the person deciding saw.
+_SEEN_TRANSITION = "seen_transition_id"
+
+
+def last_transition_id(application: Application) -> int | None:
+    """The id of the application's latest audit row, read from the database (None before its
+    first move). Every change of state writes one, so it changes with every transition, even
+    one that comes back to the same state."""
+    return (
+        Transition.objects.filter(application_id=application.pk)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def as_seen(application: Application, *, state: str, transition_id: int | None) -> Application:
+    """A copy of `application` that says what the person deciding saw of it: its state and the
+    id of its latest Transition then (None: it had none). `lock_as_seen` compares both."""
+    seen = copy(application)
+    seen.state = state
+    setattr(seen, _SEEN_TRANSITION, transition_id)
+    return seen
+
+
 def lock_as_seen(application: Application) -> Application:
-    """Lock the row; refuse when its state is no longer the one the caller acted on (the
-    state `application` carries), so of two simultaneous decisions exactly one applies."""
+    """Lock the row; refuse when it changed since the caller saw it, so that a decision never
+    applies to a dossier its author did not see, and of two simultaneous decisions exactly one
+    applies. The caller saw the state `application` carries and, when it comes from `as_seen`
+    (the dossier page's forms), the latest Transition then: a move since, even one back to the
+    same state (changes requested, then submitted again), is refused too."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.state != application.state:
+    changed = locked.state != application.state
+    if not changed and hasattr(application, _SEEN_TRANSITION):
+        changed = getattr(application, _SEEN_TRANSITION) != last_transition_id(locked)
+    if changed:
         raise StaleDossier(
             _("This dossier changed since you opened it: it is now %(state)s. Reload it.")
             % {"state": locked.get_state_display().lower()}

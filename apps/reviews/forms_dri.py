@@ -1,5 +1,7 @@
 """The DRI's decision forms on a dossier, and the internal comment form."""
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,15 +13,25 @@ S = ApplicationState
 
 
 class DecisionForm(BootstrapForm):
-    """A decision on one application. It carries the state the reviewer saw, so that a
-    refusal can tell them the dossier moved on in the meantime."""
+    """A decision on one application. It carries what the reviewer saw: the state, and the id
+    of the latest Transition (empty when there was none), which changes with every move, so
+    that a decision on a dossier that changed since is refused (workflow.lock_as_seen)."""
 
     seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_transition = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, application: Application, **kwargs):
         self.application = application
-        kwargs.setdefault("initial", {})["seen_state"] = application.state
+        initial = kwargs.setdefault("initial", {})
+        initial["seen_state"] = application.state
+        # Read when the form is shown, from the history the page prefetched: no query.
+        initial["seen_transition"] = partial(seen_transition_id, application)
         super().__init__(*args, **kwargs)
+
+
+def seen_transition_id(application: Application) -> int | None:
+    """The id of the latest Transition of the application as the page shows it."""
+    return max((transition.pk for transition in application.history.all()), default=None)
 
 
 class RequestChangesForm(DecisionForm):

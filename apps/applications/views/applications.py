@@ -15,6 +15,7 @@ from ..access import application_for
 from ..application_forms import ApplicationForm, DocumentUploadForm, WithdrawForm
 from ..models import Application
 from ..services import ServiceError
+from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
 
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
 
@@ -171,6 +172,17 @@ def application_withdraw(request, pk: int):
     return render(
         request,
         "applications/withdraw_confirm.html",
-        {"application": application, "form": form},
+        {
+            "application": application,
+            "form": form,
+            "seat_given_up": _seat_given_up(application),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _seat_given_up(application: Application) -> str | None:
+    """Where the student holds a seat that withdrawing gives up (None: they hold none)."""
+    if application.state not in SEAT_GIVEN_UP_BY_WITHDRAWAL or not application.nominated_choice:
+        return None
+    return application.nominated_choice.destination

@@ -114,9 +114,16 @@ def activity_edit(request, pk: int):
     plan = activity.plan
     form = ActivityForm(request.POST or None, instance=activity, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.activity_update(actor=request.user, activity=activity, fields=form.cleaned_data)
-        messages.success(request, _("Activity saved; the plan is checked below."))
-        return redirect("applications:plan")
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, fields=form.cleaned_data
+            )
+        except ServiceError as error:
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, _("Activity saved; the plan is checked below."))
+            return redirect("applications:plan")
     return _activity_form_page(request, plan, form, activity)
 
 

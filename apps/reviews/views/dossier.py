@@ -1,8 +1,6 @@
 """The staff dossier page (DFI read-only) and the DRI's decisions on it, each a POST that calls
 its service and comes back to the page."""
 
-from copy import copy
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -22,7 +20,7 @@ from apps.applications.selectors import (
     snapshot_result,
 )
 from apps.applications.services import required_documents
-from apps.applications.workflow import StaleDossier
+from apps.applications.workflow import StaleDossier, as_seen
 from mobility_portal.page_cache import keep_page
 
 from ..forms_dri import (
@@ -98,9 +96,13 @@ class DecisionView(CapabilityRequiredMixin, View):
         application = dossier_for(request.user, pk)
         form = decision_form(self.name, application, request.POST, request.FILES)
         if form.is_valid():
-            # Decide on the dossier as the reviewer saw it: a change since then is a 409.
-            seen = copy(application)
-            seen.state = form.cleaned_data.get("seen_state") or application.state
+            # Decide on the dossier as the reviewer saw it (its state and latest transition):
+            # a change since then is a 409 with the page as it now stands.
+            seen = as_seen(
+                application,
+                state=form.cleaned_data["seen_state"] or application.state,
+                transition_id=form.cleaned_data["seen_transition"],
+            )
             try:
                 success = self.decide(request.user, seen, form)
             except StaleDossier as stale:

@@ -17,6 +17,7 @@ from apps.applications.models import (
     Choice,
     MobilityPlan,
 )
+from apps.applications.workflow import last_transition_id
 from mobility_portal.caching import everything_changed
 from tests.applications.factories import PDF_BYTES, complete_application, login
 from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
@@ -54,8 +55,13 @@ def decision_url(name: str, application: Application) -> str:
 
 
 def seen(application: Application, prefix: str, **fields) -> dict[str, object]:
-    """POST data of a decision form as the dossier page shows it (prefixed names)."""
-    data = {f"{prefix}-seen_state": application.state}
+    """POST data of a decision form as the dossier page shows it now (prefixed names): with
+    the state and the latest transition the reviewer sees."""
+    seen_transition = last_transition_id(application)
+    data = {
+        f"{prefix}-seen_state": application.state,
+        f"{prefix}-seen_transition": "" if seen_transition is None else seen_transition,
+    }
     data.update({f"{prefix}-{name}": value for name, value in fields.items()})
     return data
 
