@@ -506,6 +506,24 @@ def line_key(line: CourseLine | dict) -> tuple:
     )
 
 
+# An application in these states has put its study activities' course plans before the advisor.
+COURSE_PLANS_SENT_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.UNDER_REVIEW,
+    ApplicationState.CHANGES_REQUESTED,
+    ApplicationState.NOMINATED,
+    ApplicationState.ACCEPTED,
+    ApplicationState.IN_MOBILITY,
+    ApplicationState.RETURNED,
+)
+
+
+def _chosen_by_a_submitted_application(activity: Activity) -> bool:
+    return Choice.objects.filter(
+        activity=activity, application__state__in=COURSE_PLANS_SENT_STATES
+    ).exists()
+
+
 def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
     """Put a draft with lines before the advisor; anything else stays as it is."""
     if course_plan.status == CoursePlanStatus.DRAFT and course_plan.lines.exists():
@@ -605,6 +623,9 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     if current.status == CoursePlanStatus.DRAFT:
         current.lines.all().delete()
         CourseLine.objects.bulk_create(CourseLine(course_plan=current, **line) for line in lines)
+        if _chosen_by_a_submitted_application(activity):
+            # Submitted before it had lines: the advisor gets it as soon as it has some.
+            course_plan_send(current)
         return current
     previous_lines = {line_key(line): line for line in current_lines}
     new_version = CoursePlan.objects.create(

@@ -65,3 +65,27 @@ def test_a_new_version_with_nothing_to_decide_settles_at_once(student, advisor):
     second = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES[:1])
     assert second.status == CoursePlanStatus.APPROVED
     assert CoursePlan.objects.filter(activity=activity).count() == 2
+
+
+@pytest.mark.django_db
+def test_lines_written_after_the_application_was_submitted_go_to_the_advisor(student, advisor):
+    from tests.applications.factories import complete_application
+
+    application = complete_application(student)
+    services.application_submit(actor=student, application=application)
+    activity = application.choices.get(rank=1).activity
+    CoursePlan.objects.filter(activity=activity).delete()  # submitted before any course plan
+    course_plan = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
+    course_plan.refresh_from_db()
+    assert course_plan.status == CoursePlanStatus.PENDING
+    assert course_plan.sent_at is not None
+    assert Notification.objects.filter(event="course_plan_to_review", email=advisor.email).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_application_keeps_its_course_plan_a_draft(student):
+    from tests.applications.factories import complete_application
+
+    activity = complete_application(student).choices.get(rank=1).activity
+    course_plan = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
+    assert course_plan.status == CoursePlanStatus.DRAFT
