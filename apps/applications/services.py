@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -235,15 +236,20 @@ def _ensure_editable(actor: User, application: Application) -> None:
         )
 
 
+def _long_date(day: date) -> str:
+    """A date in a message, as the reader's language writes it ("26 novembre 2026")."""
+    return date_format(day, "DATE_FORMAT")
+
+
 @transaction.atomic
 def application_start(*, actor: User, call: Call, today: date | None = None) -> Application:
     today = today or timezone.localdate()
     plan_for_student(actor)
     if not call.is_open_on(today):
-        raise ServiceError(
-            _("This call is open from %(opens)s to %(closes)s.")
-            % {"opens": call.opens_on, "closes": call.closes_on}
-        )
+        dates = {"opens": _long_date(call.opens_on), "closes": _long_date(call.closes_on)}
+        if today > call.closes_on:
+            raise ServiceError(_("This call closed on %(closes)s.") % dates)
+        raise ServiceError(_("This call opens on %(opens)s and closes on %(closes)s.") % dates)
     if Application.objects.filter(student=actor, call=call).exists():
         raise _already_applied()
     try:
@@ -400,7 +406,7 @@ def submission_readiness(
     problems: list[str] = []
     if not application.call.is_open_on(today):
         problems.append(
-            _("The call closed on %(closes)s.") % {"closes": application.call.closes_on}
+            _("The call closed on %(closes)s.") % {"closes": _long_date(application.call.closes_on)}
         )
     choices = list(application.choices.all())
     if not choices:

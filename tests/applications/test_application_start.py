@@ -1,8 +1,9 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.applications.models import Application, ApplicationState
 from tests.applications.factories import ApplicationFactory, login, messages_of
@@ -35,10 +36,14 @@ def test_closed_call_is_refused_with_its_dates(client, student):
     closed = CallFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     response = login(client, student).post(start_url(closed))
     assert response.url == reverse("applications:application_list")
-    assert messages_of(response) == [
-        f"This call is open from {closed.opens_on} to {closed.closes_on}."
-    ]
+    assert messages_of(response) == [f"This call closed on {date_format(closed.closes_on)}."]
     assert not Application.objects.exists()
+
+
+def test_a_call_not_open_yet_says_when_it_opens(client, student):
+    later = CallFactory(opens_on=date(2031, 3, 1), closes_on=date(2031, 4, 15), academic_year=2031)
+    response = login(client, student).post(start_url(later), HTTP_ACCEPT_LANGUAGE="fr")
+    assert messages_of(response) == ["Cet appel ouvre le 1 mars 2031 et ferme le 15 avril 2031."]
 
 
 def test_second_application_to_the_same_call_is_refused(client, student, call):

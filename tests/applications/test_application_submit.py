@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from apps.applications import services
 from apps.applications.checking import plan_result
@@ -101,7 +102,8 @@ def test_closed_call_is_refused(client, student):
     closed = CallFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     application = complete_application(student, call=closed)
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response) == [NOT_SUBMITTED, f"The call closed on {closed.closes_on}."]
+    closes = date_format(closed.closes_on)
+    assert messages_of(response) == [NOT_SUBMITTED, f"The call closed on {closes}."]
     assert_still_draft(application)
 
 
