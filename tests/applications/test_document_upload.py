@@ -125,3 +125,17 @@ def test_anonymous_is_sent_to_login(client, application):
     response = client.post(upload_url(application), {"kind": "cv", "file": pdf()})
     assert response.url.startswith(reverse("login"))
     assert not Document.objects.exists()
+
+
+def test_a_refused_upload_is_announced_and_the_language_switch_stays_on_the_page(
+    client, student, application
+):
+    response = login(client, student).post(
+        upload_url(application),
+        {"kind": "transcript", "file": pdf("scan.pdf", PNG_BYTES)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    content = response.content.decode()
+    assert '<div class="alert alert-danger" role="alert">The document was not uploaded.' in content
+    detail = reverse("applications:application_detail", args=[application.pk])
+    assert f'<input type="hidden" name="next" value="{detail}">' in content

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -80,6 +81,8 @@ def render_application_page(request, application: Application, upload_form=None,
         "missing": [],
         "still_to_complete": [],
         "snapshot": selectors.snapshot_result(application.snapshot),
+        # Re-rendered after a refused upload (a POST-only address): where the page lives.
+        "page_path": reverse("applications:application_detail", args=[application.pk]),
     }
     if editable:
         readiness = services.submission_readiness(application, timezone.localdate())

@@ -4,6 +4,7 @@ its service and comes back to the page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -63,6 +64,8 @@ def render_dossier(
         "comment_form": comment_form or InternalCommentForm(prefix="comment"),
         "is_reviewer": is_reviewer,
         "decisions": decision_forms(application, bound or {}) if is_reviewer else {},
+        # Re-rendered after a refused decision (a POST-only address): where the page lives.
+        "page_path": reverse("reviews:dossier", args=[application.pk]),
     }
     return render(request, "reviews/dossier.html", context, status=status)
 

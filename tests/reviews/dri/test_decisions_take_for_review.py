@@ -65,6 +65,10 @@ def test_a_colleague_was_faster_the_dossier_changed(client, dri, student):
     [message] = messages_of(response)
     assert message.startswith("This dossier changed since you opened it: it is now under review.")
     assert application.history.count() == 1
+    # The page came back at the decision's POST-only address: the language switch goes to
+    # the dossier's own.
+    dossier = reverse("reviews:dossier", args=[application.pk])
+    assert f'<input type="hidden" name="next" value="{dossier}">' in response.content.decode()
 
 
 def test_a_decision_still_allowed_from_the_new_state_is_refused_too(client, dri, student):
