@@ -78,8 +78,9 @@ class ScoresImportForm(forms.Form):
     file = forms.FileField(
         label=_("Scores file (CSV)"),
         help_text=_(
-            "One line per student: student_number,score — for example S000123,14.5 "
-            "(a first line student_number,score is allowed). UTF-8 text, at most 1 MB."
+            "One line per student: student_number,score — for example 22400102,14.5, or "
+            "22400102;14,5 as French spreadsheets save it (a first line student_number,score "
+            "is allowed). UTF-8 text, at most 1 MB."
         ),
     )
 

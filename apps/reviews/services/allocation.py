@@ -253,7 +253,7 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
 
 def _score_lines(text: str) -> list[tuple[int, list[str]]]:
     """The non-blank CSV rows, stripped, each with its line number; without the header."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=_separator(text))
     try:
         lines = [
             (reader.line_num, [cell.strip() for cell in row])
@@ -267,6 +267,13 @@ def _score_lines(text: str) -> list[tuple[int, list[str]]]:
     if lines and [cell.lower() for cell in lines[0][1]] == list(SCORE_COLUMNS):
         return lines[1:]
     return lines
+
+
+def _separator(text: str) -> str:
+    """French spreadsheets write "22400102;12,5": semicolons between fields when the decimal
+    mark is a comma. The first line with content tells which."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first else ","
 
 
 def _applications_by_student_number(call: Call, numbers: set[str]) -> dict[str, Application]:
@@ -329,7 +336,7 @@ def _parse_score(text: str) -> tuple[Decimal | None, str]:
     if not text:
         return None, _("missing")
     try:
-        score = Decimal(text)
+        score = Decimal(text.replace(",", "."))  # a decimal comma, from a ";"-separated file
     except InvalidOperation:
         score = None
     if score is None or not score.is_finite():

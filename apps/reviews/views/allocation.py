@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application, Choice
+from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.workflow import IN_REVIEW_STATES
 from apps.programmes.models import Call
 
@@ -330,6 +330,16 @@ def allocation_review(request, call_pk: int):
     return render(request, "reviews/allocation_review.html", {"call": call, "board": checked})
 
 
+def _already_confirmed(applications: list[Application], decisions: dict[int, int | None]) -> bool:
+    """Whether every student the decisions place is already nominated to that very choice."""
+    placed = {pk: choice for pk, choice in decisions.items() if choice is not None}
+    by_pk = {application.pk: application for application in applications}
+    return bool(placed) and all(
+        by_pk[pk].state == ApplicationState.NOMINATED and by_pk[pk].nominated_choice_id == choice
+        for pk, choice in placed.items()
+    )
+
+
 @reviewer_only
 @require_POST
 def allocation_confirm(request, call_pk: int):
@@ -348,6 +358,12 @@ def allocation_confirm(request, call_pk: int):
     }
     labels = destination_labels(posted_choices, agreements)
     form = DecisionsForm(request.POST, applications=applications, labels=labels)
+    if form.is_valid() and _already_confirmed(applications, form.decisions()):
+        # The same confirmation sent again (a double click, the Back button): it was done.
+        messages.info(
+            request, _("This allocation is already confirmed: its students are nominated.")
+        )
+        return redirect("reviews:allocation_detail", call.pk)
     if form.is_valid():
         try:
             nominated = services.allocation_confirm(

@@ -152,6 +152,9 @@ def export_row(application: Application) -> list[str]:
     ]
 
 
+SCORE_COLUMN = 9
+
+
 def export_header() -> list[str]:
     return [
         _("Student number"),
@@ -176,11 +179,17 @@ class _Echo:
 
 def export_lines(applications, language: str) -> Iterator[str]:
     """The lines, in `language`: a streamed body is written after the view has returned."""
-    writer = csv.writer(_Echo())
+    # What spreadsheets expect in each language: French Excel splits on ";" and reads "14,5";
+    # the byte-order mark tells every Excel the file is UTF-8.
+    french = language.startswith("fr")
+    writer = csv.writer(_Echo(), delimiter=";" if french else ",")
     with override(language):
-        yield writer.writerow(export_header())
+        yield "\ufeff" + writer.writerow(export_header())
         for application in applications.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-            yield writer.writerow(export_row(application))
+            row = export_row(application)
+            if french:
+                row[SCORE_COLUMN] = row[SCORE_COLUMN].replace(".", ",")
+            yield writer.writerow(row)
 
 
 @staff_only

@@ -49,6 +49,18 @@ def test_confirming_nominates_the_placed_students(client, dri, call, world):
     ].choices.get(rank=2)
 
 
+def test_the_same_confirmation_sent_twice_says_it_is_done(client, dri, call, world):
+    first = login(client, dri).post(confirm_url(call), proposal_post(world))
+    assert messages_of(first) == ["2 students nominated."]
+    client.get(first.url)  # the allocation page shows, and so consumes, that message
+    again = client.post(confirm_url(call), proposal_post(world))
+    assert again.url == detail_url(call)
+    assert messages_of(again) == [
+        "This allocation is already confirmed: its students are nominated."
+    ]
+    assert Transition.objects.filter(to_state=S.NOMINATED).count() == 2
+
+
 def test_a_withdrawal_since_the_review_nominates_nobody(client, dri, call, world):
     middle = world["middle"]
     student_services.application_withdraw(actor=middle.student, application=middle)

@@ -100,6 +100,12 @@ def test_a_student_who_applied_to_another_call_only_is_refused(call, students, d
     ]
 
 
+def test_a_french_spreadsheets_semicolons_and_decimal_commas_are_read(call, students, dri):
+    text = "student_number;score\nS1;12,5\nS2;15\n\nS3;9,25\n"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 3
+    assert scores(*students) == [Decimal("12.5"), Decimal(15), Decimal("9.25")]
+
+
 def test_a_line_the_csv_module_cannot_read_is_named(call, students, dri):
     text = "S1,15\nS2," + "9" * 200_000 + "\nS3,10\n"
     with pytest.raises(ServiceError) as refused:

@@ -27,10 +27,11 @@ HEADER = [
 ]
 
 
-def exported(response) -> list[list[str]]:
+def exported(response, delimiter: str = ",") -> list[list[str]]:
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(body)))
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())  # Excel reads UTF-8 only with the mark
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_export_has_exactly_the_filtered_rows_of_every_page(client, dri):
@@ -69,6 +70,15 @@ def test_export_columns(client, dri, student):
         "no",
         "14.500",
     ]
+
+
+def test_in_french_the_file_is_as_french_spreadsheets_read_it(client, dri, student):
+    application = submitted(student)
+    in_state(application, S.UNDER_REVIEW, ranking_score="14.500")
+    response = login(client, dri).get(EXPORT, HTTP_ACCEPT_LANGUAGE="fr")
+    header, line = exported(response, delimiter=";")
+    assert header[0] == "Numéro d'étudiant"
+    assert line[-1] == "14,500"
 
 
 def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(client, dri, student):
