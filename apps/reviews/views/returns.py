@@ -175,6 +175,9 @@ def return_recognition(request, pk: int):
     """GET: the credits obtained against the approved course plan; POST: confirm them."""
     course_plan = advised_course_plan(request.user, pk)
     if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Tick the box to confirm: the recognition cannot be undone."))
+            return redirect("reviews:return_recognition", course_plan.pk)
         try:
             course_plan_confirm_recognition(actor=request.user, course_plan=course_plan)
         except ServiceError as error:

@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from apps.applications.errors import ServiceError
-from apps.applications.models import ApplicationState, CourseLine, CoursePlanStatus, Transition
+from apps.applications.models import (
+    ApplicationState,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    Transition,
+)
 from apps.reviews.services.returns import course_plan_confirm_recognition
 from tests.applications.factories import login, messages_of
 from tests.reviews.advisor.builders import (
@@ -123,7 +129,7 @@ def test_page_shows_missing_credits_and_the_transcript(client, student, advisor)
 
 def test_advisor_confirms_from_the_page(client, student, advisor):
     application, course_plan = ready(student, advisor)
-    response = login(client, advisor).post(recognition_url(course_plan))
+    response = login(client, advisor).post(recognition_url(course_plan), {"confirm": "on"})
     assert response.url == recognition_url(course_plan)
     assert messages_of(response) == ["Recognition confirmed: the student's dossier is completed."]
     application.refresh_from_db()
@@ -133,7 +139,7 @@ def test_advisor_confirms_from_the_page(client, student, advisor):
 
 def test_a_refusal_is_explained_on_the_page(client, student, advisor):
     application, course_plan = ready(student, advisor, state=ApplicationState.IN_MOBILITY)
-    response = login(client, advisor).post(recognition_url(course_plan))
+    response = login(client, advisor).post(recognition_url(course_plan), {"confirm": "on"})
     assert messages_of(response) == [
         "The recognition is not confirmed:",
         "The student is still in mobility: the international relations office records their "
@@ -141,6 +147,24 @@ def test_a_refusal_is_explained_on_the_page(client, student, advisor):
     ]
     application.refresh_from_db()
     assert application.state == ApplicationState.IN_MOBILITY
+
+
+def test_confirming_needs_the_box_ticked(client, student, advisor):
+    application, course_plan = ready(student, advisor)
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert 'name="confirm" id="confirm-recognition" required' in page
+    response = client.post(recognition_url(course_plan))
+    assert messages_of(response) == ["Tick the box to confirm: the recognition cannot be undone."]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+
+
+def test_no_confirm_button_until_the_course_plan_is_approved(client, student, advisor):
+    _application, course_plan = ready(student, advisor)
+    CoursePlan.objects.filter(pk=course_plan.pk).update(status=CoursePlanStatus.CHANGES_REQUESTED)
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert "Confirm the recognition and complete the dossier" not in page
+    assert "Only an approved course plan can be recognised" in page
 
 
 def test_another_advisor_finds_nothing(client, student, advisor, other_advisor):
