@@ -54,6 +54,11 @@ APPLICATION_DECISION = Event(
     _("Your application to %(call)s: %(state)s"),
     "application_decision",
 )
+SEAT_GIVEN_UP = Event(
+    "seat_given_up",
+    _("%(student)s withdrew after being nominated (%(call)s): a seat is free"),
+    "seat_given_up",
+)
 COURSE_PLAN_TO_REVIEW = Event(
     "course_plan_to_review",
     _("Course plan to review: %(student)s, version %(version)s"),
@@ -90,6 +95,7 @@ EVENTS = {
     for event in (
         APPLICATION_SUBMITTED,
         APPLICATION_DECISION,
+        SEAT_GIVEN_UP,
         COURSE_PLAN_TO_REVIEW,
         COURSE_PLAN_DECIDED,
         VALIDATION_REQUESTED,
@@ -107,10 +113,14 @@ def users_with_role(role: str, **filters) -> list[Recipient]:
     return [Recipient.of(user) for user in users]
 
 
+def dri_mailbox() -> list[Recipient]:
+    """The DRI's shared address (a setting), when there is one."""
+    return [Recipient.mailbox(settings.DRI_MAILBOX)] if settings.DRI_MAILBOX else []
+
+
 def dri_for_submissions() -> list[Recipient]:
-    """The DRI mailbox (a setting) and every DRI user who opted in."""
-    recipients = [Recipient.mailbox(settings.DRI_MAILBOX)] if settings.DRI_MAILBOX else []
-    return recipients + users_with_role(Role.DRI, notify_new_applications=True)
+    """The DRI mailbox and every DRI user who opted in."""
+    return dri_mailbox() + users_with_role(Role.DRI, notify_new_applications=True)
 
 
 def advisor_of(student: User) -> list[Recipient]:
@@ -136,6 +146,18 @@ def announce_transition(transition: Transition) -> None:
             APPLICATION_SUBMITTED,
             key=f"transition:{transition.pk}",
             recipients=dri_for_submissions(),
+            context=context,
+            link=reverse("reviews:dossier", args=[application.pk]),
+        )
+    elif transition.to_state == ApplicationState.WITHDRAWN and transition.from_state in (
+        ApplicationState.NOMINATED,
+        ApplicationState.ACCEPTED,
+    ):
+        # The seat goes back to the allocation: the whole office hears of it.
+        queue(
+            SEAT_GIVEN_UP,
+            key=f"transition:{transition.pk}",
+            recipients=dri_mailbox() + users_with_role(Role.DRI),
             context=context,
             link=reverse("reviews:dossier", args=[application.pk]),
         )

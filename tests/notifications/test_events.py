@@ -151,3 +151,26 @@ def test_a_deactivated_user_gets_no_notification_at_all(application, student, dr
     assert not Notification.objects.filter(recipient=student).exists()
     events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
     assert addresses("application_submitted") == {"dri-box@school.example"}
+
+
+@pytest.mark.django_db
+def test_a_nominated_student_withdrawing_tells_the_whole_office(student, dri, settings):
+    from apps.applications.services import application_withdraw
+    from tests.reviews.dri.builders import nominated
+
+    settings.DRI_MAILBOX = "dri@school.example"
+    busy = UserFactory(role="dri", email="busy@school.example", notify_new_applications=False)
+    application = nominated(student)
+    application_withdraw(actor=student, application=application)
+    assert addresses("seat_given_up") == {"dri@school.example", dri.email, busy.email}
+    subject = Notification.objects.filter(event="seat_given_up").first().subject
+    assert str(student) in subject
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_draft_tells_nobody(student, dri):
+    from apps.applications.services import application_withdraw
+    from tests.applications.factories import complete_application
+
+    application_withdraw(actor=student, application=complete_application(student))
+    assert not Notification.objects.filter(event="seat_given_up").exists()
