@@ -38,7 +38,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.LANGUAGE_CODE,
     )
     notify_new_applications = models.BooleanField(
-        _("e-mail me every submitted application"),
+        _("tell me of every submitted application (by e-mail and on my notifications page)"),
         default=False,
         help_text=_("For the international relations office."),
     )

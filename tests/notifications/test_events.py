@@ -174,3 +174,12 @@ def test_withdrawing_a_draft_tells_nobody(student, dri):
 
     application_withdraw(actor=student, application=complete_application(student))
     assert not Notification.objects.filter(event="seat_given_up").exists()
+
+
+@pytest.mark.django_db
+def test_the_submissions_option_says_it_also_feeds_the_notifications_page(client, dri):
+    client.force_login(dri)
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "tell me of every submitted application (by e-mail and on my notifications page)" in (
+        page.content.decode().lower()
+    )
