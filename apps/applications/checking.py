@@ -1,11 +1,12 @@
 """Running the rules engine on stored plans: the live check, the submit guard and the recheck
 all go through `plan_result`."""
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from apps.rules import CheckResult, Finding, InvalidPlan, check_json
 
@@ -71,12 +72,50 @@ def arrange(result: CheckResult) -> PlanCheck:
 def plan_result(
     plan: MobilityPlan, activities: Iterable[Activity], lang: str | None = None
 ) -> PlanCheck:
+    activities = list(activities)
+    lang = lang or engine_language()
     document = plan_document(plan, plan.student.student_profile, activities)
     try:
-        result = check_json(document, lang or engine_language())
+        result = check_json(document, lang)
     except InvalidPlan as invalid:
         return PlanCheck(result=None, problems=tuple(str(problem) for problem in invalid.problems))
-    return arrange(result)
+    return arrange(with_activities_named(result, activities, lang))
+
+
+# "overlaps activity 9 (…)": the engine names the other activity by its id, which in the portal
+# is a database key the student has never seen.
+OTHER_ACTIVITY = re.compile(r"(activity|l'activité) (?P<id>\S+) \(")
+
+
+def with_activities_named(
+    result: CheckResult, activities: Iterable[Activity], lang: str
+) -> CheckResult:
+    """The findings with the activities they mention named as the student knows them, in the
+    findings' language."""
+    if not any(finding.rule == "OVERLAP" for finding in result.findings):
+        return result  # most plans: no names needed, no partner to load
+    with override(lang):
+        names = {
+            activity.engine_id: " — ".join(
+                part for part in (str(activity.get_kind_display()), activity.host_display) if part
+            )
+            for activity in activities
+        }
+
+    def named(match: re.Match) -> str:
+        name = names.get(match["id"])
+        if not name:
+            return match[0]
+        quoted = f"“{name}”" if match[1] == "activity" else f"« {name} »"
+        return f"{match[1]} {quoted} ("
+
+    findings = tuple(
+        replace(finding, message=OTHER_ACTIVITY.sub(named, finding.message))
+        if finding.rule == "OVERLAP"
+        else finding
+        for finding in result.findings
+    )
+    return replace(result, findings=findings)
 
 
 VERDICT_FIELDS = ["compliant", "error_count", "qualifying_days", "checked_at"]

@@ -56,3 +56,23 @@ def test_live_check_cannot_peek_at_another_students_activity(client, student, ot
     client.force_login(other_student)
     data = {**activity_post_data(), "activity_id": str(activity.pk)}
     assert client.post(reverse(LIVE), data).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "overlaps activity “One semester of exchange — KTH”"),
+        ("fr", "chevauche l'activité « "),
+    ],
+)
+def test_an_overlap_names_the_other_activity_as_the_student_knows_it(
+    client, student, language, named
+):
+    saved = add_activity(student, host_name="KTH")
+    client.force_login(student)
+    overlapping = activity_post_data(kind="master", ects=60, end="2028-10-31")
+    response = client.post(reverse(LIVE), overlapping, HTTP_ACCEPT_LANGUAGE=language)
+    [overlap] = [f for f in response.context["check"].by_activity["new"] if f.rule == "OVERLAP"]
+    assert named in overlap.message
+    assert f" {saved.pk} (" not in overlap.message
