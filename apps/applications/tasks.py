@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from apps.accounts.roles import Capability, user_can
 
 from .checking import recheck_plans
 from .errors import ServiceError
-from .models import MobilityPlan, PlanRecheck, PlanRecheckStatus
+from .models import Activity, MobilityPlan, PlanRecheck, PlanRecheckStatus
 
 RECHECK_CHUNK = 500
 # A run whose progress has not moved for this long lost its worker: it no longer blocks.
@@ -60,7 +60,7 @@ def plan_recheck_run(*, recheck_id: int) -> None:
     ):
         return
     plans = MobilityPlan.objects.select_related("student__student_profile").prefetch_related(
-        "activities"
+        Prefetch("activities", queryset=Activity.objects.select_related("partner"))
     )
     run = PlanRecheck.objects.filter(pk=recheck_id)
     try:

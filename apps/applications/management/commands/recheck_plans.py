@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Prefetch
 
 from apps.applications.checking import recheck_plans
-from apps.applications.models import MobilityPlan
+from apps.applications.models import Activity, MobilityPlan
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         plans = MobilityPlan.objects.select_related("student__student_profile").prefetch_related(
-            "activities"
+            Prefetch("activities", queryset=Activity.objects.select_related("partner"))
         )
         checked = compliant = invalid = 0
         for plan, check in recheck_plans(plans.iterator(chunk_size=500)):
