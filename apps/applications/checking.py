@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.translation import get_language, override
+from django_countries import countries
 
 from apps.rules import CheckResult, Finding, InvalidPlan, check_json
 
@@ -79,7 +80,7 @@ def plan_result(
         result = check_json(document, lang)
     except InvalidPlan as invalid:
         return PlanCheck(result=None, problems=tuple(str(problem) for problem in invalid.problems))
-    return arrange(with_activities_named(result, activities, lang))
+    return arrange(with_countries_named(with_activities_named(result, activities, lang), lang))
 
 
 # "overlaps activity 9 (…)": the engine names the other activity by its id, which in the portal
@@ -112,6 +113,31 @@ def with_activities_named(
     findings = tuple(
         replace(finding, message=OTHER_ACTIVITY.sub(named, finding.message))
         if finding.rule == "OVERLAP"
+        else finding
+        for finding in result.findings
+    )
+    return replace(result, findings=findings)
+
+
+# "takes place in AR, not in the host country BR": ISO codes, from the engine's contract output.
+COUNTRY_CODE = re.compile(r"\b[A-Z]{2}\b")
+
+
+def with_countries_named(result: CheckResult, lang: str) -> CheckResult:
+    """The findings with the countries they mention by their names, in the findings' language."""
+    if not any(finding.rule == "DD_INTERNSHIP_COUNTRY" for finding in result.findings):
+        return result
+
+    def named(match: re.Match) -> str:
+        with override(lang):
+            name = str(countries.name(match[0]))
+        if not name:
+            return match[0]
+        return name if lang == "en" else f"« {name} »"
+
+    findings = tuple(
+        replace(finding, message=COUNTRY_CODE.sub(named, finding.message))
+        if finding.rule == "DD_INTERNSHIP_COUNTRY"
         else finding
         for finding in result.findings
     )

@@ -76,3 +76,38 @@ def test_an_overlap_names_the_other_activity_as_the_student_knows_it(
     [overlap] = [f for f in response.context["check"].by_activity["new"] if f.rule == "OVERLAP"]
     assert named in overlap.message
     assert f" {saved.pk} (" not in overlap.message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "takes place in Argentina, not in the host country Germany."),
+        ("fr", "dans le pays « Argentine » et non dans le pays d'accueil « Allemagne »."),
+    ],
+)
+def test_countries_in_findings_are_named_not_coded(student, language, said):
+    from datetime import date
+
+    from apps.applications.checking import plan_result
+    from apps.applications.models import MobilityPlan
+
+    add_activity(
+        student,
+        kind="double_degree",
+        start=date(2027, 9, 1),
+        end=date(2029, 2, 28),
+        ects=120,
+        internship_start=date(2028, 9, 1),
+        internship_end=date(2029, 2, 28),
+        internship_country="AR",
+    )
+    plan = MobilityPlan.objects.get(student=student)
+    check = plan_result(plan, plan.activities.select_related("partner"), language)
+    [message] = [
+        f.message
+        for fs in check.by_activity.values()
+        for f in fs
+        if f.rule == "DD_INTERNSHIP_COUNTRY"
+    ]
+    assert said in message
