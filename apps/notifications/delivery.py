@@ -72,9 +72,14 @@ def due_ids(limit: int = 500) -> list[int]:
     queued longer ago than the lease), after giving back rows a dead worker had claimed."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
-    Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now
+    abandoned = Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
+    # A row whose every attempt ended with its worker dying (one that crashes the worker, say)
+    # fails for good like any other, instead of being tried again every few minutes forever.
+    abandoned.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        status=DeliveryStatus.FAILED,
+        last_error="The worker stopped while sending, on every attempt.",
     )
+    abandoned.update(status=DeliveryStatus.PENDING, next_attempt_at=now)
     lease_start = now - timedelta(seconds=settings.NOTIFICATION_QUEUE_LEASE_SECONDS)
     return list(
         Notification.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
@@ -96,8 +101,11 @@ def relay_pending() -> int:
     relayed = 0
     for _ in range(RELAY_MAX_PAGES):
         ids = due_ids(limit=RELAY_PAGE)
-        relayed += dispatch(ids)
-        if len(ids) < RELAY_PAGE:
+        handed = dispatch(ids)
+        relayed += handed
+        # A short page is the last one; rows not handed over (the broker is down) would come
+        # back on the next page too: the next run tries again.
+        if len(ids) < RELAY_PAGE or handed < len(ids):
             break
     return relayed
 

@@ -109,6 +109,28 @@ def test_relay_returns_due_rows_and_reclaims_rows_of_dead_workers(pending, setti
     assert delivery.due_ids() == [pending.pk]
 
 
+def test_a_row_whose_worker_died_on_every_attempt_fails_for_good(pending, settings):
+    settings.NOTIFICATION_STALE_SECONDS = 600
+    settings.NOTIFICATION_MAX_ATTEMPTS = 5
+    Notification.objects.filter(pk=pending.pk).update(
+        status=DeliveryStatus.SENDING,
+        claimed_at=timezone.now() - timedelta(seconds=601),
+        attempts=5,
+    )
+    assert delivery.due_ids() == []
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.FAILED
+    assert "worker stopped" in pending.last_error
+
+
+def test_the_relay_stops_at_the_first_page_the_broker_does_not_take(monkeypatch):
+    pages = []
+    monkeypatch.setattr(delivery, "due_ids", lambda limit: list(range(limit)))
+    monkeypatch.setattr(delivery, "dispatch", lambda ids: pages.append(ids) or 0)
+    assert delivery.relay_pending() == 0
+    assert len(pages) == 1
+
+
 def test_a_claimed_row_cannot_be_claimed_again(pending):
     assert delivery.claim(pending.pk) is not None
     assert delivery.claim(pending.pk) is None
