@@ -24,7 +24,7 @@ def claim(pk: int) -> Notification | None:
     ).update(
         status=DeliveryStatus.SENDING, claimed_at=now, queued_at=None, attempts=F("attempts") + 1
     )
-    return Notification.objects.get(pk=pk) if taken else None
+    return Notification.objects.select_related("recipient").get(pk=pk) if taken else None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -35,6 +35,12 @@ def deliver(pk: int) -> str:
     notification = claim(pk)
     if notification is None:
         return "skipped"
+    if notification.recipient_id and not notification.recipient.is_active:
+        # Deactivated since the row was written (a retry, a broker outage): nothing goes out.
+        Notification.objects.filter(pk=pk).update(
+            status=DeliveryStatus.FAILED, last_error="The recipient's account is deactivated."
+        )
+        return "failed"
     try:
         message = render_message(notification)
         email = EmailMultiAlternatives(

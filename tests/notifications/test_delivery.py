@@ -131,6 +131,16 @@ def test_the_relay_stops_at_the_first_page_the_broker_does_not_take(monkeypatch)
     assert len(pages) == 1
 
 
+def test_a_recipient_deactivated_after_the_row_was_written_gets_nothing(pending, mailoutbox):
+    assert pending.recipient is not None
+    type(pending.recipient).objects.filter(pk=pending.recipient_id).update(is_active=False)
+    assert delivery.deliver(pending.pk) == "failed"
+    assert mailoutbox == []
+    pending.refresh_from_db()
+    assert pending.status == DeliveryStatus.FAILED
+    assert pending.last_error == "The recipient's account is deactivated."
+
+
 def test_a_claimed_row_cannot_be_claimed_again(pending):
     assert delivery.claim(pending.pk) is not None
     assert delivery.claim(pending.pk) is None
