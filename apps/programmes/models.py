@@ -136,6 +136,11 @@ class Agreement(models.Model):
         return f"{first} … {self.last_year}–{self.last_year + 1}"
 
 
+def academic_year_label(academic_year: int) -> str:
+    """An academic year as people write it: 2027–2028."""
+    return f"{academic_year}–{academic_year + 1}"
+
+
 class Call(models.Model):
     """A call for applications for one academic year, open between two dates (both included)."""
 
@@ -161,7 +166,7 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.academic_year}–{self.academic_year + 1})"
+        return f"{self.name} ({academic_year_label(self.academic_year)})"
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

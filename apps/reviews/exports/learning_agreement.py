@@ -27,6 +27,7 @@ from apps.applications.models import (
     LineDecision,
     Transition,
 )
+from apps.programmes.models import academic_year_label
 
 DEFAULT_SCHOOL_NAME = "École d'ingénieurs"
 DEFAULT_SCHOOL_HEI_ID = "school.example"
@@ -151,7 +152,7 @@ class LearningAgreement:
 
     @property
     def academic_year_label(self) -> str:
-        return f"{self.academic_year}–{self.academic_year + 1}"
+        return academic_year_label(self.academic_year)
 
 
 def school() -> Institution:

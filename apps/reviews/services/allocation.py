@@ -25,10 +25,9 @@ from apps.applications.workflow import IN_REVIEW_STATES
 from apps.programmes.models import Call
 
 from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
-from .decisions import (
+from .decisions import application_nominate, application_set_ranking_score
+from .seats import (
     SeatCount,
-    application_nominate,
-    application_set_ranking_score,
     held_elsewhere,
     lock_students_year,
     over_allocation_reason,
