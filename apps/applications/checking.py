@@ -2,7 +2,7 @@
 all go through `plan_result`."""
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
@@ -86,6 +86,21 @@ def plan_result(
 # "overlaps activity 9 (…)": the engine names the other activity by its id, which in the portal
 # is a database key the student has never seen.
 OTHER_ACTIVITY = re.compile(r"(activity|l'activité) (?P<id>\S+) \(")
+# "takes place in AR, not in the host country BR": ISO codes, from the engine's contract output.
+COUNTRY_CODE = re.compile(r"\b[A-Z]{2}\b")
+
+
+def _reworded(
+    result: CheckResult, rule: str, pattern: re.Pattern, words: Callable[[re.Match], str]
+) -> CheckResult:
+    """The result with what `pattern` matches in `rule`'s messages put in `words`."""
+    findings = tuple(
+        replace(finding, message=pattern.sub(words, finding.message))
+        if finding.rule == rule
+        else finding
+        for finding in result.findings
+    )
+    return replace(result, findings=findings)
 
 
 def with_activities_named(
@@ -110,17 +125,7 @@ def with_activities_named(
         quoted = f"“{name}”" if match[1] == "activity" else f"« {name} »"
         return f"{match[1]} {quoted} ("
 
-    findings = tuple(
-        replace(finding, message=OTHER_ACTIVITY.sub(named, finding.message))
-        if finding.rule == "OVERLAP"
-        else finding
-        for finding in result.findings
-    )
-    return replace(result, findings=findings)
-
-
-# "takes place in AR, not in the host country BR": ISO codes, from the engine's contract output.
-COUNTRY_CODE = re.compile(r"\b[A-Z]{2}\b")
+    return _reworded(result, "OVERLAP", OTHER_ACTIVITY, named)
 
 
 def with_countries_named(result: CheckResult, lang: str) -> CheckResult:
@@ -129,19 +134,13 @@ def with_countries_named(result: CheckResult, lang: str) -> CheckResult:
         return result
 
     def named(match: re.Match) -> str:
-        with override(lang):
-            name = str(countries.name(match[0]))
+        name = str(countries.name(match[0]))
         if not name:
             return match[0]
         return name if lang == "en" else f"« {name} »"
 
-    findings = tuple(
-        replace(finding, message=COUNTRY_CODE.sub(named, finding.message))
-        if finding.rule == "DD_INTERNSHIP_COUNTRY"
-        else finding
-        for finding in result.findings
-    )
-    return replace(result, findings=findings)
+    with override(lang):
+        return _reworded(result, "DD_INTERNSHIP_COUNTRY", COUNTRY_CODE, named)
 
 
 VERDICT_FIELDS = ["compliant", "error_count", "qualifying_days", "checked_at"]
