@@ -132,7 +132,7 @@ def _destination(choice: Choice) -> str:
     return f"{choice.rank}: {choice.destination_name}"
 
 
-def export_row(application: Application) -> list[str]:
+def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
     choices = list(application.choices.all())
     nominated = next((c for c in choices if c.pk == application.nominated_choice_id), None)
     profile = getattr(application.student, "student_profile", None)
@@ -148,11 +148,10 @@ def export_row(application: Application) -> list[str]:
         _cell("; ".join(_destination(choice) for choice in choices)),
         _cell(nominated.destination_name if nominated else ""),
         _("yes") if application.snapshot_has_errors else _("no"),
-        "" if application.ranking_score is None else str(application.ranking_score),
+        ""
+        if application.ranking_score is None
+        else str(application.ranking_score).replace(".", decimal_mark),
     ]
-
-
-SCORE_COLUMN = 9
 
 
 def export_header() -> list[str]:
@@ -186,10 +185,7 @@ def export_lines(applications, language: str) -> Iterator[str]:
     with override(language):
         yield "\ufeff" + writer.writerow(export_header())
         for application in applications.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-            row = export_row(application)
-            if french:
-                row[SCORE_COLUMN] = row[SCORE_COLUMN].replace(".", ",")
-            yield writer.writerow(row)
+            yield writer.writerow(export_row(application, decimal_mark="," if french else "."))
 
 
 @staff_only
