@@ -31,6 +31,16 @@ def empty_cache():
 
 
 @pytest.fixture
+def english():
+    """Services' messages read in English (the site's default language is French): for
+    `pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def pages_rendered_each_time(settings):
     """For query counts that pin what rendering a page costs: no session page cache
     (mobility_portal/page_cache.py, whose own cost is pinned in tests/test_page_cache.py)."""

@@ -4,7 +4,6 @@ uploaded it, and the office's uploads for other students never count against the
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
-from django.utils import translation
 
 from apps.applications import services
 from apps.applications.errors import ServiceError
@@ -17,16 +16,12 @@ PDF_SIZE = len(PDF_BYTES)
 SCANNED_LETTER = PDF_BYTES + b"% scanned page\n" * 100  # larger than a student's dossier
 S = ApplicationState
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def leave_room_for(settings, student, extra_bytes: int) -> None:

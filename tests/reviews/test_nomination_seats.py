@@ -2,7 +2,6 @@
 for the academic year, counted as the seat allocation counts them."""
 
 import pytest
-from django.utils import translation
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, Transition
@@ -14,14 +13,7 @@ from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import S, holding_seat, waiting
 from tests.reviews.dri.builders import decision_url, dossier_url, post_as, seen, state_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Services' messages read in English here (the site's default language is French)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

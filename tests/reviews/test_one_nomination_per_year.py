@@ -3,7 +3,6 @@ that year they applied to: the allocation leaves out a student who already holds
 neither its confirmation nor a nomination from the dossier page gives a second."""
 
 import pytest
-from django.utils import translation
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, Transition
@@ -17,14 +16,7 @@ from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import S, holding_seat, waiting
 from tests.reviews.dri.builders import in_state, state_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Services' messages read in English here (the site's default language is French)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
