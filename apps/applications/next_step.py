@@ -26,7 +26,6 @@ class ApplicationSummary:
     pk: int
     call_name: str
     state: str  # an ApplicationState value
-    call_is_open: bool = True
     destination: str = ""
 
 
@@ -114,16 +113,10 @@ def _complete_draft(draft: DraftSummary) -> NextStep:
 
 
 def _changes_requested(application: ApplicationSummary) -> NextStep:
-    if application.call_is_open:
-        text = _(
-            "The international relations office asks for changes to your application to "
-            "“%(call)s”: read its request, make the changes, then submit it again."
-        )
-    else:
-        text = _(
-            "The international relations office asked for changes to your application to "
-            "“%(call)s”, but the call has closed: contact the office."
-        )
+    text = _(
+        "The international relations office asks for changes to your application to "
+        "“%(call)s”: read its request, make the changes, then submit it again."
+    )
     return NextStep(
         text % {"call": application.call_name},
         "applications:application_detail",

@@ -402,9 +402,11 @@ class Readiness:
 def submission_readiness(
     application: Application, today: date, check: PlanCheck | None = None
 ) -> Readiness:
-    """`check` is the student's current plan check when the caller already ran it."""
+    """`check` is the student's current plan check when the caller already ran it. The call's
+    dates bind a first submission only: an application the office sent back for changes (most
+    often while it reviews, after the call has closed) can be submitted again at any time."""
     problems: list[str] = []
-    if not application.call.is_open_on(today):
+    if application.state == ApplicationState.DRAFT and not application.call.is_open_on(today):
         problems.append(
             _("The call closed on %(closes)s.") % {"closes": _long_date(application.call.closes_on)}
         )

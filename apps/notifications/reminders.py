@@ -1,7 +1,7 @@
 """Deadline reminders: a student whose application waits to be submitted (a draft, or one sent
-back for changes: neither can be submitted once the call has closed) hears 7 days and 1 day
-before the call closes. A run that did not happen is caught up by the next one; each
-reminder's key makes it at most once per deadline, however often the runs come."""
+back for changes before the call closes) hears 7 days and 1 day before the call closes. A run
+that did not happen is caught up by the next one; each reminder's key makes it at most once per
+deadline, however often the runs come."""
 
 from datetime import date, timedelta
 

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from apps.applications import services
 from apps.applications.checking import plan_result
 from apps.applications.models import ApplicationState, Transition
+from apps.reviews.services.decisions import application_request_changes
 from tests.applications.factories import (
     ApplicationFactory,
     complete_application,
@@ -105,6 +106,54 @@ def test_closed_call_is_refused(client, student):
     closes = date_format(closed.closes_on)
     assert messages_of(response) == [NOT_SUBMITTED, f"The call closed on {closes}."]
     assert_still_draft(application)
+
+
+def _sent_back_after_the_call_closed(student, dri):
+    """A complete application submitted while its call was open, then sent back for changes
+    once the call had closed (the office reviews after the deadline)."""
+    today = timezone.localdate()
+    call = CallFactory(opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=1))
+    application = services.application_submit(
+        actor=student, application=complete_application(student, call=call)
+    )
+    call.closes_on = today - timedelta(days=1)
+    call.save()
+    return application_request_changes(actor=dri, application=application, message="Sign the CV.")
+
+
+def test_an_application_sent_back_after_the_call_closed_can_be_submitted_again(
+    client, student, dri
+):
+    application = _sent_back_after_the_call_closed(student, dri)
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [
+        "Your application is submitted. The international relations office will review it."
+    ]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert list(application.history.values_list("from_state", "to_state")) == [
+        (ApplicationState.DRAFT, ApplicationState.SUBMITTED),
+        (ApplicationState.SUBMITTED, ApplicationState.CHANGES_REQUESTED),
+        (ApplicationState.CHANGES_REQUESTED, ApplicationState.SUBMITTED),
+    ]
+
+
+def test_the_application_page_does_not_call_a_resubmission_late(client, student, dri):
+    application = _sent_back_after_the_call_closed(student, dri)
+    page = login(client, student).get(
+        reverse("applications:application_detail", args=[application.pk])
+    )
+    assert "The call closed" not in page.content.decode()
+
+
+def test_a_resubmission_still_needs_what_a_submission_needs(client, student, dri):
+    application = _sent_back_after_the_call_closed(student, dri)
+    application.documents.all().delete()
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response)[0] == NOT_SUBMITTED
+    assert any(message.startswith("Missing document") for message in messages_of(response))
+    application.refresh_from_db()
+    assert application.state == ApplicationState.CHANGES_REQUESTED
 
 
 def test_submitting_twice_is_refused(client, student):

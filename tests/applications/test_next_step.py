@@ -76,13 +76,6 @@ def test_changes_asked_for_come_before_anything_else_but_the_plan():
     assert (step.url_name, step.url_args) == ("applications:application_detail", (3,))
 
 
-def test_changes_asked_for_after_the_call_closed_point_to_the_office():
-    current = ApplicationSummary(
-        pk=3, call_name="Call 2027", state="changes_requested", call_is_open=False
-    )
-    assert "contact the office" in next_step(Situation(**READY, current=current)).text
-
-
 @pytest.mark.parametrize(
     ("state", "says"),
     [

@@ -33,7 +33,7 @@ def student_dashboard(request):
         open_call_without_application=next(
             (str(row.call) for row in calls if row.is_open and row.application is None), None
         ),
-        current=_current_application(applications, today),
+        current=_current_application(applications),
     )
     return render(
         request,
@@ -79,7 +79,7 @@ FOLLOWED_STATES = (
 )
 
 
-def _current_application(applications: list[Application], today: date) -> ApplicationSummary | None:
+def _current_application(applications: list[Application]) -> ApplicationSummary | None:
     for state in FOLLOWED_STATES:
         for application in applications:
             if application.state == state:
@@ -88,7 +88,6 @@ def _current_application(applications: list[Application], today: date) -> Applic
                     pk=application.pk,
                     call_name=str(application.call),
                     state=str(state),
-                    call_is_open=application.call.is_open_on(today),
                     destination=choice.destination if choice else "",
                 )
     return None
