@@ -1,7 +1,8 @@
-"""Deadline reminders: a student whose application waits to be submitted (a draft, or one sent
-back for changes before the call closes) hears 7 days and 1 day before the call closes. A run
-that did not happen is caught up by the next one; each reminder's key makes it at most once per
-deadline, however often the runs come."""
+"""Deadline reminders: a student whose draft application waits to be submitted hears 7 days and
+1 day before the call closes. An application sent back for changes is not bound by the deadline
+(services.submission_readiness): its student heard of the request itself. A run that did not
+happen is caught up by the next one; each reminder's key makes it at most once per deadline,
+however often the runs come."""
 
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from .events import CALL_CLOSING, announce_call_closing
 from .models import Notification
 
 REMINDER_DAYS = (7, 1)
-AWAITING_SUBMISSION = (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
+AWAITING_SUBMISSION = (ApplicationState.DRAFT,)
 
 
 def reminder_due(days_left: int) -> int:

@@ -101,11 +101,15 @@ def test_a_moved_deadline_gets_its_own_reminders_and_a_restored_one_none_again(s
 
 
 @pytest.mark.django_db
-def test_an_application_sent_back_for_changes_is_reminded_too(student, other_student):
+def test_only_drafts_are_reminded(student, other_student):
+    """An application sent back for changes can be submitted again after the deadline: telling
+    its student that it cannot would be false."""
     today = timezone.localdate()
     call = CallFactory(closes_on=today + timedelta(days=1))
-    Application.objects.create(student=student, call=call, state=ApplicationState.CHANGES_REQUESTED)
-    Application.objects.create(student=other_student, call=call, state=ApplicationState.REFUSED)
+    Application.objects.create(student=student, call=call, state=ApplicationState.DRAFT)
+    Application.objects.create(
+        student=other_student, call=call, state=ApplicationState.CHANGES_REQUESTED
+    )
     assert remind_closing_calls(today) == 1
     assert list(Notification.objects.values_list("email", flat=True)) == [student.email]
 
