@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.programmes.models import Partner
 from apps.rules import InvalidPlan, parse_plan
+from mobility_portal.collation import by_name
 
 from .checking import engine_language
 from .models import STUDY_KINDS, Activity, ActivityKind, MobilityPlan
@@ -39,7 +40,7 @@ class ActivityForm(forms.ModelForm):
     form refuses exactly what the regulations contract calls invalid input."""
 
     partner = forms.ModelChoiceField(
-        queryset=Partner.objects.order_by("name"),
+        queryset=Partner.objects.order_by(by_name()),
         required=False,
         label=_("Partner institution"),
         help_text=_("Leave empty for a host outside partnerships, and name it below."),

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_object
 from apps.accounts.models import StudentProfile, User
 from apps.programmes.models import Agreement, Call
 from apps.rules.versions import VERSIONS
+from mobility_portal.collation import by_name
 
 from .access import visible_applications
 from .checking import engine_language
@@ -92,7 +93,7 @@ def agreements_in_force(academic_year: int) -> QuerySet[Agreement]:
         Agreement.objects.select_related("partner")
         .filter(first_year__lte=academic_year)
         .filter(Q(last_year__isnull=True) | Q(last_year__gte=academic_year))
-        .order_by("partner__name")
+        .order_by(by_name("partner__name"))
     )
 
 

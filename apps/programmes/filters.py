@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from mobility_portal.collation import by_name, sorted_choices
 from mobility_portal.widgets import use_fast_selects
 
 from .models import AgreementKind, Language, Partner, StudyField
@@ -11,7 +12,12 @@ from .models import AgreementKind, Language, Partner, StudyField
 def partner_countries() -> list[tuple[str, str]]:
     """Only the countries where the school has partners, by localized name."""
     codes = Partner.objects.order_by().values_list("country", flat=True).distinct()
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, countries.name(code)) for code in codes)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages of instruction by code, named and sorted in the reader's language."""
+    return sorted_choices((language.code, str(language)) for language in Language.objects.all())
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -26,17 +32,16 @@ class PartnerFilter(django_filters.FilterSet):
         empty_label=_("All"),
         distinct=True,
     )
-    language = django_filters.ModelChoiceFilter(
-        field_name="languages",
-        queryset=Language.objects.all(),
-        to_field_name="code",
+    language = django_filters.ChoiceFilter(
+        field_name="languages__code",
+        choices=language_choices,
         label=_("Language of instruction"),
         empty_label=_("All"),
         distinct=True,
     )
     field = django_filters.ModelChoiceFilter(
         field_name="fields",
-        queryset=StudyField.objects.all(),
+        queryset=StudyField.objects.order_by(by_name()),
         to_field_name="slug",
         label=_("Field of study"),
         empty_label=_("All"),

@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import override
 from django_countries import countries
 
+from .languages import language_name
 from .models import Agreement, AgreementKind, Language, Partner, StudyField
 
 if TYPE_CHECKING:
@@ -52,40 +54,6 @@ AGREEMENT_COLUMNS = (
     "notes",
 )
 LIST_SEPARATOR = ";"
-
-# Names given to Language rows the import has to create; other codes are named by their code.
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "ca": "Catalan",
-    "cs": "Czech",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "es": "Spanish",
-    "et": "Estonian",
-    "fi": "Finnish",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "hu": "Hungarian",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sk": "Slovak",
-    "sl": "Slovenian",
-    "sv": "Swedish",
-    "tr": "Turkish",
-    "zh": "Chinese",
-}
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 YEAR = re.compile(r"\d{4}")
@@ -525,9 +493,11 @@ def _replace(relation, objects: list) -> bool:
 
 
 def _language(code: str) -> Language:
-    language, _ = Language.objects.get_or_create(
-        code=code, defaults={"name": LANGUAGE_NAMES.get(code, code.upper())}
-    )
+    """The language of `code`, created under its English name (or its code) if new: pages name
+    it in the reader's language (Language.__str__)."""
+    with override("en"):
+        name = language_name(code) or code.upper()
+    language, _ = Language.objects.get_or_create(code=code, defaults={"name": name})
     return language
 
 

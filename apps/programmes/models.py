@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .languages import language_name
+
 
 class Language(models.Model):
     """A language of instruction, by ISO 639-1 code."""
@@ -18,7 +20,7 @@ class Language(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return language_name(self.code) or self.name
 
 
 class StudyField(models.Model):

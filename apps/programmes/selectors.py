@@ -1,5 +1,7 @@
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from mobility_portal.collation import by_name
+
 from .models import Agreement, AgreementKind, Partner
 
 
@@ -9,7 +11,7 @@ def catalogue_partners() -> QuerySet[Partner]:
         "languages",
         "fields",
         Prefetch("agreements", queryset=Agreement.objects.order_by("kind")),
-    ).order_by("name")
+    ).order_by(by_name())
 
 
 def partner_detail(pk: int) -> QuerySet[Partner]:

@@ -33,6 +33,7 @@ from apps.applications.models import (
 )
 from apps.programmes.models import Agreement, Call, Partner
 from mobility_portal.caching import memoize
+from mobility_portal.collation import by_name, collation_key, sorted_choices
 
 S = ApplicationState
 
@@ -155,7 +156,7 @@ def destination_countries() -> list[tuple[str, str]]:
         .values_list("destination", flat=True)
         .distinct()
     )
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+    return sorted_choices((code, countries.name(code)) for code in codes)
 
 
 @memoize(Call)
@@ -167,7 +168,7 @@ def academic_years() -> list[int]:
 
 @memoize(Partner)
 def partner_menu() -> list[tuple[int, str]]:
-    return list(Partner.objects.order_by("name", "pk").values_list("pk", "name"))
+    return list(Partner.objects.order_by(by_name(), "pk").values_list("pk", "name"))
 
 
 @memoize(Call)
@@ -221,7 +222,7 @@ def counts_by_country(year: int) -> list[CountRow]:
         .annotate(count=Count("application", distinct=True))
     )
     lines = [CountRow(code, countries.name(code), count) for code, count in rows]
-    return sorted(lines, key=lambda line: (-line.count, line.label))
+    return sorted(lines, key=lambda line: (-line.count, collation_key(line.label)))
 
 
 @memoize(Choice, Application, Activity, Call, per_language=True)
