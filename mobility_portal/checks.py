@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -59,3 +59,33 @@ def email_delivery(app_configs, **kwargs) -> list[Warning]:
             )
         )
     return warnings
+
+
+@register(Tags.database)
+def name_collation(app_configs, databases=None, **kwargs) -> list[Error]:
+    """Lists of names are sorted with ICU's collation (mobility_portal/collation.py): a
+    PostgreSQL built without ICU would fail every catalogue page. Run by `migrate` and by
+    `check --database default`."""
+    from django.db import connections
+
+    from .collation import NAME_COLLATION
+
+    errors = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [NAME_COLLATION])
+            found = cursor.fetchone()
+        if not found:
+            errors.append(
+                Error(
+                    f"The PostgreSQL server of the database '{alias}' has no collation "
+                    f"'{NAME_COLLATION}': lists of names cannot be sorted.",
+                    hint="Use a PostgreSQL built with ICU support (Debian's and the official "
+                    "images are).",
+                    id="mobility.E001",
+                )
+            )
+    return errors

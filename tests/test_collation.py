@@ -134,3 +134,27 @@ def test_the_language_filter_still_selects_by_code(languages):
     AgreementFactory(partner=PartnerFactory(name="TU Berlin"))
     found = PartnerFilter({"language": "sv"}, queryset=catalogue_partners()).qs
     assert [partner.name for partner in found] == ["KTH"]
+
+
+@pytest.mark.django_db
+def test_the_database_check_finds_the_collation_where_it_is_needed():
+    from mobility_portal.checks import name_collation
+
+    assert name_collation(None, databases=["default"]) == []
+    assert name_collation(None) == []  # checks run without databases: nothing to ask
+
+
+@pytest.mark.django_db
+def test_the_database_check_reports_a_server_without_it(monkeypatch):
+    from django.db import connection
+
+    from mobility_portal import collation
+    from mobility_portal.checks import name_collation
+
+    monkeypatch.setattr(collation, "NAME_COLLATION", "no-such-collation")
+    errors = name_collation(None, databases=["default"])
+    if connection.vendor == "postgresql":
+        assert [error.id for error in errors] == ["mobility.E001"]
+        assert "no collation 'no-such-collation'" in errors[0].msg
+    else:  # SQLite registers the collation itself on each connection
+        assert errors == []
