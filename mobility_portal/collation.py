@@ -32,9 +32,14 @@ def sorted_choices(choices: Iterable[tuple[Value, str]]) -> list[tuple[Value, st
     return sorted(choices, key=lambda choice: collation_key(choice[1]))
 
 
+def collated(field: str) -> Collate:
+    """`field` compared as a reader compares names, for an ordering of one's own."""
+    return Collate(F(field), NAME_COLLATION)
+
+
 def by_name(field: str = "name") -> OrderBy:
     """Order by `field` as a reader sorts names."""
-    return Collate(F(field), NAME_COLLATION).asc()
+    return collated(field).asc()
 
 
 def _compare(left: str, right: str) -> int:

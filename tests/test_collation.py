@@ -158,3 +158,17 @@ def test_the_database_check_reports_a_server_without_it(monkeypatch):
         assert "no collation 'no-such-collation'" in errors[0].msg
     else:  # SQLite registers the collation itself on each connection
         assert errors == []
+
+
+@pytest.mark.parametrize(("sort", "order"), [("name", [0, 1, 2]), ("-name", [2, 1, 0])])
+def test_the_queue_sorts_students_by_name_as_a_reader_does(client, dri, sort, order):
+    from apps.applications.models import ApplicationState
+    from tests.applications.factories import ApplicationFactory, login
+    from tests.factories import StudentProfileFactory
+
+    names = ["Durand", "émile", "Zola"]
+    for name in reversed(names):
+        student = StudentProfileFactory(user__last_name=name).user
+        ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
+    page = login(client, dri).get(reverse("reviews:queue"), {"sort": sort}).context["page"]
+    assert [row.student.last_name for row in page.object_list] == [names[i] for i in order]

@@ -33,7 +33,7 @@ from apps.applications.models import (
 )
 from apps.programmes.models import Agreement, Call, Partner
 from mobility_portal.caching import memoize
-from mobility_portal.collation import by_name, collation_key, sorted_choices
+from mobility_portal.collation import by_name, collated, collation_key, sorted_choices
 
 S = ApplicationState
 
@@ -62,7 +62,7 @@ def state_order() -> Case:
 def _sort_expressions(key: str) -> tuple[Combinable, ...]:
     return {
         "submitted": (F("submitted_at"),),
-        "name": (F("student__last_name"), F("student__first_name")),
+        "name": (collated("student__last_name"), collated("student__first_name")),
         "state": (state_order(),),
         "score": (F("ranking_score"),),
     }[key]

@@ -1,0 +1,75 @@
+"""What a DRI queue page lists, kept for every officer until a table it reads changes.
+
+With tens of thousands of applications, the per-state counts and the page's rows cost two
+queries over every application the filters select (25 ms at 30,000 students for some filters),
+whatever the page shows. Both depend only on the filters, not on who asks (every officer who
+sees the queue sees every application), so they are memoized (mobility_portal/caching.py) by the
+filters' query string: the counts, and the ids of each page's rows. The rows themselves are then
+read by id, in one cheap query. Any write to a table below makes the next request compute them
+again. A free-text search is not kept: there is no end to them.
+"""
+
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+
+from apps.accounts.models import StudentProfile
+from apps.applications.models import Activity, Application, Choice, CoursePlan
+from apps.programmes.models import Agreement, Call, Partner
+from mobility_portal.caching import canonical_query, memoize
+
+from .filters import QueueFilter
+from .selectors_queue import CountRow, queue_applications, state_counts
+
+# Every table a filter, a sort or a count of the queue reads (tests/reviews/dri/
+# test_queue_results.py checks this list against the statements they run).
+QUEUE_TABLES = (
+    Application,
+    Call,
+    Choice,
+    Activity,
+    Agreement,
+    Partner,
+    CoursePlan,
+    get_user_model(),
+    StudentProfile,
+)
+
+
+def queue_filter(query: str) -> QueueFilter:
+    return QueueFilter(QueryDict(query), queryset=queue_applications())
+
+
+def _counts(query: str) -> list[CountRow]:
+    return state_counts(queue_filter(query).counted_queryset())
+
+
+def _page_ids(query: str, offset: int, size: int) -> list[int]:
+    rows = queue_filter(query).qs.values_list("pk", flat=True)
+    return list(rows[offset : offset + size])
+
+
+_kept_counts = memoize(*QUEUE_TABLES, per_language=True)(_counts)
+_kept_page_ids = memoize(*QUEUE_TABLES)(_page_ids)
+
+
+def filters_query(params: QueryDict) -> str:
+    """The query string of the queue's filters and sort alone, in a canonical order."""
+    return canonical_query(params, only=QueueFilter.base_filters)
+
+
+def _is_kept(query: str) -> bool:
+    return not QueryDict(query).get("q", "").strip()
+
+
+def queue_counts(query: str) -> list[CountRow]:
+    """How many applications each state holds under every filter of `query` but the state."""
+    return (_kept_counts if _is_kept(query) else _counts)(query)
+
+
+def queue_rows(query: str, offset: int, size: int) -> list[Application]:
+    """The rows `offset` to `offset + size` of the queue `query` selects and sorts, with what
+    a row shows: two queries (the rows, their choices) once the ids are known."""
+    ids = (_kept_page_ids if _is_kept(query) else _page_ids)(query, offset, size)
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows = queue_applications().filter(pk__in=ids).order_by()
+    return sorted(rows, key=lambda application: position[application.pk])
