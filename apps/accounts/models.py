@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mobility_portal.collation import collated
 
 from .roles import Role
 
@@ -57,8 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["last_name", "first_name", "email"]
         indexes = [
             models.Index(fields=["role"]),
-            # The staff queue sorted by student name reads users in this order.
-            models.Index(fields=["last_name", "first_name", "id"], name="user_name_order_idx"),
+            # The staff queue sorted by student name reads users in this order, names compared
+            # as a reader compares them (mobility_portal/collation.py).
+            models.Index(
+                collated("last_name"),
+                collated("first_name"),
+                F("id"),
+                name="user_name_collated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -53,3 +53,22 @@ def test_the_student_search_has_trigram_indexes_on_postgresql(db):
         "user_email_trgm",
         "profile_number_trgm",
     }
+
+
+def test_the_name_sort_reads_the_collated_index_on_postgresql(db):
+    """Sorted by student name, the first page is read in the index's order, not by sorting
+    every application: the index compares names with the same collation as the sort."""
+    from django.db import connection
+    from django.http import QueryDict
+
+    from apps.reviews.filters import QueueFilter
+    from apps.reviews.selectors_queue import queue_applications
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    bulk_applications(2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    rows = QueueFilter(QueryDict("sort=name"), queryset=queue_applications()).qs
+    plan = rows.values_list("pk", flat=True)[:50].explain()
+    assert "user_name_collated_idx" in plan
