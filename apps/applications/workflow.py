@@ -17,7 +17,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     S.SUBMITTED: frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
     S.UNDER_REVIEW: frozenset({S.SUBMITTED}),
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
-    S.NOMINATED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
+    # After a host's refusal the office may nominate the student to another of their choices.
+    S.NOMINATED: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.HOST_REFUSED}),
     S.REFUSED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
     S.ACCEPTED: frozenset({S.NOMINATED}),
     S.HOST_REFUSED: frozenset({S.NOMINATED}),

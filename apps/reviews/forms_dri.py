@@ -58,9 +58,15 @@ class NominateForm(DecisionForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
-        self.fields["choice"].queryset = application.choices.select_related(
-            "activity", "agreement__partner"
-        )
+        choices = application.choices.select_related("activity", "agreement__partner")
+        if application.state == S.HOST_REFUSED:
+            choices = choices.exclude(pk=application.nominated_choice_id)
+            self.fields["choice"].label = _("Nominate the student to another destination")
+            self.fields["choice"].help_text = _(
+                "The host refused the student. Seats permitting, another of their choices can "
+                "take them."
+            )
+        self.fields["choice"].queryset = choices
 
 
 class RefuseForm(DecisionForm):

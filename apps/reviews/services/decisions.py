@@ -86,11 +86,16 @@ def application_nominate(
 ) -> Application:
     """Nominate the student to `choice`, one of the application's choices, if its agreement
     has a seat left for the call's academic year and the student holds no other nomination
-    that year. Locks the agreement, then the student's applications of the year, in the
-    order the seat allocation's confirmation takes them."""
+    that year; after a host's refusal, to another choice than the refused one. Locks the
+    agreement, then the student's applications of the year, in the order the seat
+    allocation's confirmation takes them."""
     _ensure_reviewer(actor)
     if choice.application_id != application.pk:
         raise ServiceError(_("This destination is not one of the application's choices."))
+    if application.state == S.HOST_REFUSED and choice.pk == application.nominated_choice_id:
+        raise ServiceError(
+            _("This host refused the student: nominate them to another of their choices.")
+        )
     call = application.call
     seats = None
     if choice.agreement_id is not None:

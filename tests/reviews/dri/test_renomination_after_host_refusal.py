@@ -1,0 +1,124 @@
+"""After a host refuses the student, the office may nominate them to another of their choices,
+seats permitting; never again to the host that refused."""
+
+import pytest
+
+from apps.applications.errors import ServiceError
+from apps.applications.models import ApplicationState
+from apps.notifications.models import Notification
+from apps.reviews.exports.learning_agreement import _host_signatures
+from apps.reviews.services.decisions import (
+    application_nominate,
+    application_record_host_decision,
+)
+from tests.applications.factories import ChoiceFactory, login, messages_of
+from tests.factories import AgreementFactory
+from tests.reviews.dri.builders import (
+    decision_url,
+    dossier_url,
+    pdf_upload,
+    post_as,
+    seen,
+    state_of,
+    submitted,
+)
+
+S = ApplicationState
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def refused_by_host(dri, student):
+    """Nominated to the first choice through the decisions, then refused by that host; a
+    second choice is still open."""
+    application = submitted(student)
+    ChoiceFactory(application=application, rank=2)
+    first = application.choices.get(rank=1)
+    application = application_nominate(actor=dri, application=application, choice=first)
+    return application_record_host_decision(
+        actor=dri, application=application, accepted=False, letter=pdf_upload()
+    )
+
+
+def test_the_office_nominates_to_another_choice(dri, refused_by_host):
+    second = refused_by_host.choices.get(rank=2)
+    application = application_nominate(actor=dri, application=refused_by_host, choice=second)
+    assert (application.state, application.nominated_choice) == (S.NOMINATED, second)
+    assert list(application.history.values_list("from_state", "to_state")) == [
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.NOMINATED),
+        (S.NOMINATED, S.HOST_REFUSED),
+        (S.HOST_REFUSED, S.NOMINATED),
+    ]
+    renominated = application.history.last()
+    told = Notification.objects.filter(recipient=application.student)
+    assert told.filter(key__contains=f":transition:{renominated.pk}:").count() == 1
+
+
+def test_never_again_to_the_host_that_refused(dri, refused_by_host):
+    first = refused_by_host.choices.get(rank=1)
+    with pytest.raises(ServiceError, match="This host refused the student"):
+        application_nominate(actor=dri, application=refused_by_host, choice=first)
+    assert state_of(refused_by_host) == S.HOST_REFUSED
+
+
+def test_the_other_destination_needs_a_seat(dri, refused_by_host, other_student, english):
+    full = AgreementFactory(seats_per_year=1)
+    second = refused_by_host.choices.get(rank=2)
+    second.agreement = full
+    second.activity.partner = full.partner
+    second.activity.save()
+    second.save()
+    rival = submitted(other_student)
+    rival_choice = ChoiceFactory(application=rival, rank=2, agreement=full)
+    application_nominate(actor=dri, application=rival, choice=rival_choice)
+    with pytest.raises(ServiceError, match="no seat left"):
+        application_nominate(actor=dri, application=refused_by_host, choice=second)
+    assert state_of(refused_by_host) == S.HOST_REFUSED
+
+
+def test_the_dossier_offers_only_the_other_choices(client, dri, refused_by_host):
+    response = login(client, dri).get(dossier_url(refused_by_host))
+    form = response.context["decisions"]["nominate"]
+    offered = list(form.fields["choice"].queryset)
+    assert offered == [refused_by_host.choices.get(rank=2)]
+    assert "Nominate the student to another destination" in response.content.decode()
+
+
+def test_the_decision_through_the_page(client, dri, refused_by_host):
+    second = refused_by_host.choices.get(rank=2)
+    response = post_as(
+        client,
+        dri,
+        decision_url("nominate", refused_by_host),
+        seen(refused_by_host, "nominate", choice=second.pk, comment=""),
+    )
+    assert response.status_code == 302
+    assert state_of(refused_by_host) == S.NOMINATED
+    assert messages_of(response)
+
+
+def test_the_refused_host_cannot_be_posted_either(client, dri, refused_by_host):
+    first = refused_by_host.choices.get(rank=1)
+    response = post_as(
+        client,
+        dri,
+        decision_url("nominate", refused_by_host),
+        seen(refused_by_host, "nominate", choice=first.pk, comment=""),
+    )
+    # The form offers only the other choices: the refused one is not a valid answer.
+    assert response.status_code == 400
+    assert response.context["decisions"]["nominate"].errors["choice"]
+    assert state_of(refused_by_host) == S.HOST_REFUSED
+
+
+def test_the_learning_agreement_is_signed_by_the_new_nomination_only(dri, refused_by_host):
+    second = refused_by_host.choices.get(rank=2)
+    application = application_nominate(actor=dri, application=refused_by_host, choice=second)
+    nomination, acceptance = _host_signatures(application)
+    assert nomination.at == application.history.last().at
+    assert acceptance is None
