@@ -153,6 +153,10 @@ def _follow_up(application: ApplicationSummary) -> NextStep | None:
             "Welcome back. Your study advisor now records the credits you obtained at "
             "%(destination)s and confirms their recognition."
         ),
+        "host_refused": _(
+            "%(destination)s did not accept you. The international relations office may "
+            "nominate you to another of your choices if it has a seat left: you will be told."
+        ),
     }
     if application.state not in texts:
         return None

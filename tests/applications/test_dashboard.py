@@ -122,6 +122,17 @@ def test_a_nomination_names_the_destination(client, student):
     assert f"You are nominated to {choice.destination}" in step.text
 
 
+def test_a_host_refusal_says_another_nomination_may_follow(client, student):
+    application = complete_application(student)
+    choice = application.choices.get(rank=1)
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        state=ApplicationState.HOST_REFUSED, nominated_choice=choice
+    )
+    step = dashboard(client, student).context["step"]
+    assert step.text.startswith(f"{choice.destination} did not accept you")
+    assert "nominate you to another of your choices" in step.text
+
+
 def test_upcoming_calls_are_listed_with_their_dates(client, student):
     today = timezone.localdate()
     CallFactory(name="Past", opens_on=today - timedelta(days=60), closes_on=today - timedelta(1))

@@ -84,6 +84,7 @@ def test_changes_asked_for_come_before_anything_else_but_the_plan():
         ("accepted", "KTH has accepted you"),
         ("in_mobility", "Have a good stay at KTH"),
         ("returned", "credits you obtained at KTH"),
+        ("host_refused", "KTH did not accept you. The international relations office may nominate"),
     ],
 )
 def test_each_state_past_the_draft_says_where_the_student_stands(state, says):
@@ -93,7 +94,7 @@ def test_each_state_past_the_draft_says_where_the_student_stands(state, says):
     assert step.url_args == (3,)
 
 
-@pytest.mark.parametrize("state", ["refused", "host_refused", "withdrawn", "completed"])
+@pytest.mark.parametrize("state", ["refused", "withdrawn", "completed"])
 def test_a_closed_application_leaves_the_usual_advice(state):
     current = ApplicationSummary(pk=3, call_name="Call 2027", state=state)
     step = next_step(Situation(**READY, current=current, open_call_without_application="Next"))

@@ -76,6 +76,7 @@ FOLLOWED_STATES = (
     ApplicationState.RETURNED,
     ApplicationState.UNDER_REVIEW,
     ApplicationState.SUBMITTED,
+    ApplicationState.HOST_REFUSED,
 )
 
 
