@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.applications.models import Activity, CoursePlanStatus, LineDecision
 from apps.applications.services import course_plan_replace_lines
@@ -182,7 +183,8 @@ def test_a_course_removed_after_the_host_signed_is_a_proposal(
     assert components(proposal, "components-studied") == [("deleted", "Robotics Lab", "5")]
     assert proposal.find("la:receiving-hei-signature", NS) is None
     signed = proposal.findtext("la:sending-hei-signature/la:timestamp", "", NS)
-    assert signed[:10] == second.decided_at.date().isoformat()
+    # The timestamp is written in the school's time zone, a day ahead of UTC late at night.
+    assert signed[:10] == timezone.localtime(second.decided_at).date().isoformat()
 
 
 def test_changes_the_host_accepted_with_are_approved_changes(
