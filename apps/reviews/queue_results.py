@@ -9,13 +9,15 @@ read by id, in one cheap query. Any write to a table below makes the next reques
 again. A free-text search is not kept: there is no end to them.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
 from apps.accounts.models import StudentProfile
 from apps.applications.models import Activity, Application, Choice, CoursePlan
 from apps.programmes.models import Agreement, Call, Partner
-from mobility_portal.caching import canonical_query, memoize
+from mobility_portal.caching import memoize
 
 from .filters import QueueFilter
 from .selectors_queue import CountRow, queue_applications, state_counts
@@ -52,9 +54,20 @@ _kept_counts = memoize(*QUEUE_TABLES, per_language=True)(_counts)
 _kept_page_ids = memoize(*QUEUE_TABLES)(_page_ids)
 
 
-def filters_query(params: QueryDict) -> str:
-    """The query string of the queue's filters and sort alone, in a canonical order."""
-    return canonical_query(params, only=QueueFilter.base_filters)
+def filters_query(queue_filter: QueueFilter) -> str:
+    """The filters and the sort as the page applies them, as a canonical query string: each
+    one's value as its form field reads it (the last given), invalid ones left out as the
+    filter leaves them out. So a repeated parameter cannot select other rows than the page
+    shows, and junk values do not each keep their own copy of the counts."""
+    form = queue_filter.form
+    form.is_valid()
+    data = queue_filter.data
+    pairs = (
+        (name, data.get(name))
+        for name in queue_filter.base_filters
+        if name in data and name not in form.errors and data.get(name, "") != ""
+    )
+    return urlencode(sorted(pairs))
 
 
 def _is_kept(query: str) -> bool:

@@ -102,9 +102,8 @@ def rows_count(counts: list[CountRow], state: str) -> int:
 @staff_only
 @keep_page
 def queue(request):
-    query = filters_query(request.GET)
     queue_filter = QueueFilter(request.GET, queryset=queue_applications())
-    queue_filter.form.is_valid()  # the state chosen, and the errors shown
+    query = filters_query(queue_filter)  # also validates the form: the state chosen, the errors
     counts = queue_counts(query)
     current_state = queue_filter.form.cleaned_data.get("state", "")
     paginator = Paginator(queue_filter.qs, QUEUE_PAGE_SIZE)
