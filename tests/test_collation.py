@@ -173,3 +173,18 @@ def test_the_queue_sorts_students_by_name_as_a_reader_does(client, dri, sort, or
         ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
     page = login(client, dri).get(reverse("reviews:queue"), {"sort": sort}).context["page"]
     assert [row.student.last_name for row in page.object_list] == [names[i] for i in order]
+
+
+@pytest.mark.django_db
+def test_no_sqlite_index_needs_the_portals_collation():
+    """Other tools than the portal (the sqlite3 shell, dbshell) open the development database
+    without the collation: no index of it may use one."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE %s", ["%COLLATE%"]
+        )
+        assert cursor.fetchall() == []
