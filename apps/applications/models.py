@@ -252,6 +252,8 @@ class Choice(models.Model):
         related_name="choices",
         verbose_name=_("agreement"),
     )
+    # Set when the host of this destination refused the student: never nominated there again.
+    host_refused_at = models.DateTimeField(_("refused by the host"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("choice")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from apps.accounts.models import StudentProfile, User
 from apps.programmes.models import Agreement, Call
@@ -60,12 +60,15 @@ def study_activities(plan: MobilityPlan) -> list[Activity]:
 
 
 def own_applications(student: User) -> QuerySet[Application]:
+    """With `has_choice_left`: a choice whose host has not refused the student."""
+    left = Choice.objects.filter(application=OuterRef("pk"), host_refused_at__isnull=True)
     return (
         visible_applications(student)
         .filter(student=student)
         .select_related(
             "call", "nominated_choice__activity", "nominated_choice__agreement__partner"
         )
+        .annotate(has_choice_left=Exists(left))
     )
 
 

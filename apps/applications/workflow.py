@@ -25,7 +25,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     S.IN_MOBILITY: frozenset({S.ACCEPTED}),
     S.RETURNED: frozenset({S.IN_MOBILITY}),
     S.COMPLETED: frozenset({S.RETURNED}),
-    # A student may drop out until they leave: a nominated or accepted one gives the seat up.
+    # A student may drop out until they leave: a nominated or accepted one gives the seat up;
+    # one refused by their host may still be nominated elsewhere, so may withdraw too.
     S.WITHDRAWN: frozenset(
         {
             S.DRAFT,
@@ -34,6 +35,7 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
             S.CHANGES_REQUESTED,
             S.NOMINATED,
             S.ACCEPTED,
+            S.HOST_REFUSED,
         }
     ),
 }

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -136,6 +138,15 @@ class Agreement(models.Model):
         if self.last_year == self.first_year:
             return first
         return f"{first} … {self.last_year}–{self.last_year + 1}"
+
+
+# Months before August end an academic year; a semester may start in late August.
+FIRST_MONTH_OF_ACADEMIC_YEAR = 8
+
+
+def academic_year_of(day: date) -> int:
+    """The academic year (its first calendar year) `day` falls in: 2027 for 1 March 2028."""
+    return day.year if day.month >= FIRST_MONTH_OF_ACADEMIC_YEAR else day.year - 1
 
 
 def academic_year_label(academic_year: int) -> str:

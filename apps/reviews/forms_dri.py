@@ -60,7 +60,7 @@ class NominateForm(DecisionForm):
         super().__init__(*args, application=application, **kwargs)
         choices = application.choices.select_related("activity", "agreement__partner")
         if application.state == S.HOST_REFUSED:
-            choices = choices.exclude(pk=application.nominated_choice_id)
+            choices = choices.filter(host_refused_at__isnull=True)
             self.fields["choice"].label = _("Nominate the student to another destination")
             self.fields["choice"].help_text = _(
                 "The host refused the student. Seats permitting, another of their choices can "

@@ -133,6 +133,23 @@ def test_the_nominated_destination_is_named(client, student, state, says):
     assert says.format(destination=choice.destination) in step.text
 
 
+@pytest.mark.parametrize("why", ["past year", "no choice left"])
+def test_a_host_refusal_that_nothing_can_follow_leaves_the_usual_advice(client, student, why):
+    today = timezone.localdate()
+    past = CallFactory(academic_year=today.year - 3) if why == "past year" else None
+    application = complete_application(student, **({"call": past} if past else {}))
+    choice = application.choices.get(rank=1)
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        state=ApplicationState.HOST_REFUSED, nominated_choice=choice
+    )
+    if why == "no choice left":
+        application.choices.update(host_refused_at=timezone.now())
+    open_call = CallFactory(opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9))
+    step = dashboard(client, student).context["step"]
+    assert "did not accept you" not in step.text
+    assert f"“{open_call}” is open" in step.text
+
+
 def test_upcoming_calls_are_listed_with_their_dates(client, student):
     today = timezone.localdate()
     CallFactory(name="Past", opens_on=today - timedelta(days=60), closes_on=today - timedelta(1))

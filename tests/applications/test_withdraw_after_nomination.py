@@ -81,9 +81,7 @@ def test_a_submitted_application_holds_no_seat_to_give_up(client, student):
     assert "gives up your seat" not in confirmation
 
 
-@pytest.mark.parametrize(
-    "state", [S.IN_MOBILITY, S.RETURNED, S.COMPLETED, S.HOST_REFUSED, S.REFUSED]
-)
+@pytest.mark.parametrize("state", [S.IN_MOBILITY, S.RETURNED, S.COMPLETED, S.REFUSED])
 def test_not_once_in_mobility_or_closed(client, student, state):
     application = holding(student, state)
     assert state not in WITHDRAWABLE_STATES

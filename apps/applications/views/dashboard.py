@@ -5,6 +5,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
+from apps.programmes.models import academic_year_of
 from mobility_portal.page_cache import keep_page
 
 from .. import selectors, services
@@ -33,7 +34,7 @@ def student_dashboard(request):
         open_call_without_application=next(
             (str(row.call) for row in calls if row.is_open and row.application is None), None
         ),
-        current=_current_application(applications),
+        current=_current_application(applications, today),
     )
     return render(
         request,
@@ -80,10 +81,18 @@ FOLLOWED_STATES = (
 )
 
 
-def _current_application(applications: list[Application]) -> ApplicationSummary | None:
+def _still_followed(application: Application, today: date) -> bool:
+    """A host's refusal is followed while the office may still nominate the student elsewhere:
+    a choice is left, and the call's academic year has not passed."""
+    if application.state != ApplicationState.HOST_REFUSED:
+        return True
+    return application.has_choice_left and application.call.academic_year >= academic_year_of(today)
+
+
+def _current_application(applications: list[Application], today: date) -> ApplicationSummary | None:
     for state in FOLLOWED_STATES:
         for application in applications:
-            if application.state == state:
+            if application.state == state and _still_followed(application, today):
                 choice = application.nominated_choice
                 return ApplicationSummary(
                     pk=application.pk,

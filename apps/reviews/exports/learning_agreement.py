@@ -27,7 +27,7 @@ from apps.applications.models import (
     LineDecision,
     Transition,
 )
-from apps.programmes.models import academic_year_label
+from apps.programmes.models import academic_year_label, academic_year_of
 
 DEFAULT_SCHOOL_NAME = "École d'ingénieurs"
 DEFAULT_SCHOOL_HEI_ID = "school.example"
@@ -262,16 +262,6 @@ def _host_signatures(application: Application) -> tuple[Signature | None, Signat
 
 def _signature(transition: Transition) -> Signature:
     return Signature(person=Person.of(transition.actor), at=transition.at)
-
-
-# Months before August end an academic year; a semester may start in late August.
-FIRST_MONTH_OF_ACADEMIC_YEAR = 8
-
-
-def academic_year_of(start: date) -> int:
-    """The academic year (its first calendar year) the mobility starting on `start` belongs
-    to: the host's year, not the year of the call the student applied through."""
-    return start.year if start.month >= FIRST_MONTH_OF_ACADEMIC_YEAR else start.year - 1
 
 
 def _version(course_plan: CoursePlan, student: Person) -> Version:

@@ -6,6 +6,7 @@ academic year, or when the student already holds a nomination that year through 
 application, counted as the seat allocation counts (`services.seats`)."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -92,7 +93,7 @@ def application_nominate(
     _ensure_reviewer(actor)
     if choice.application_id != application.pk:
         raise ServiceError(_("This destination is not one of the application's choices."))
-    if application.state == S.HOST_REFUSED and choice.pk == application.nominated_choice_id:
+    if choice.host_refused_at is not None:
         raise ServiceError(
             _("This host refused the student: nominate them to another of their choices.")
         )
@@ -138,6 +139,11 @@ def application_record_host_decision(
         to_state=S.ACCEPTED if accepted else S.HOST_REFUSED,
         comment=comment,
     )
+    if not accepted:
+        # Marked on the choice: the office may nominate the student elsewhere, never there.
+        Choice.objects.filter(pk=application.nominated_choice_id).update(
+            host_refused_at=timezone.now()
+        )
     document_store(
         application=application, kind=DocumentKind.HOST_LETTER, upload=letter, actor=actor
     )

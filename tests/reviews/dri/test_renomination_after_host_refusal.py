@@ -2,11 +2,13 @@
 seats permitting; never again to the host that refused."""
 
 import pytest
+from django.urls import reverse
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState
 from apps.notifications.models import Notification
 from apps.reviews.exports.learning_agreement import _host_signatures
+from apps.reviews.forms_dri import NominateForm
 from apps.reviews.services.decisions import (
     application_nominate,
     application_record_host_decision,
@@ -59,7 +61,7 @@ def test_the_office_nominates_to_another_choice(dri, refused_by_host):
     assert told.filter(key__contains=f":transition:{renominated.pk}:").count() == 1
 
 
-def test_never_again_to_the_host_that_refused(dri, refused_by_host):
+def test_never_again_to_the_host_that_refused(dri, refused_by_host, english):
     first = refused_by_host.choices.get(rank=1)
     with pytest.raises(ServiceError, match="This host refused the student"):
         application_nominate(actor=dri, application=refused_by_host, choice=first)
@@ -122,3 +124,39 @@ def test_the_learning_agreement_is_signed_by_the_new_nomination_only(dri, refuse
     nomination, acceptance = _host_signatures(application)
     assert nomination.at == application.history.last().at
     assert acceptance is None
+
+
+def refuse(dri, application):
+    return application_record_host_decision(
+        actor=dri, application=application, accepted=False, letter=pdf_upload()
+    )
+
+
+def test_every_host_that_refused_is_remembered(dri, refused_by_host, english):
+    """A refused, then B refused: only C may still take the student."""
+    third = ChoiceFactory(application=refused_by_host, rank=3)
+    first, second = (refused_by_host.choices.get(rank=rank) for rank in (1, 2))
+    application = application_nominate(actor=dri, application=refused_by_host, choice=second)
+    application = refuse(dri, application)
+    assert first.__class__.objects.filter(host_refused_at__isnull=False).count() == 2
+    offered = NominateForm(application=application).fields["choice"].queryset
+    assert list(offered) == [third]
+    with pytest.raises(ServiceError, match="This host refused the student"):
+        application_nominate(actor=dri, application=application, choice=first)
+    assert application_nominate(actor=dri, application=application, choice=third).state == (
+        S.NOMINATED
+    )
+
+
+def test_a_student_refused_by_their_host_may_withdraw(client, student, refused_by_host, english):
+    """They hold no seat: withdrawing gives none up, and the office is not told of one."""
+    from apps.applications import services
+
+    page = login(client, student).get(
+        reverse("applications:application_withdraw", args=[refused_by_host.pk])
+    )
+    assert page.status_code == 200
+    assert "gives up your seat" not in page.content.decode()
+    services.application_withdraw(actor=student, application=refused_by_host)
+    assert state_of(refused_by_host) == S.WITHDRAWN
+    assert not Notification.objects.filter(event="seat_given_up").exists()
