@@ -306,9 +306,15 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        ordering = ["kind"]
+        ordering = ["kind", "uploaded_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")
+            # One of each kind, but every host's letter is kept: a student refused by one host
+            # may be nominated to another, and the first letter stays on record.
+            models.UniqueConstraint(
+                fields=["application", "kind"],
+                condition=~models.Q(kind="host_letter"),
+                name="one_document_per_kind",
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from .models import (
     ApplicationState,
     CoursePlan,
     Document,
+    DocumentKind,
     MobilityPlan,
     Transition,
 )
@@ -144,6 +145,10 @@ MISSING_FILES = "missing-files.txt"
 
 
 def archive_name(document: Document) -> str:
+    """One name per document: the kind says which, and host letters (a dossier may hold
+    several) also carry their number."""
+    if document.kind == DocumentKind.HOST_LETTER:
+        return f"documents/{document.application_id}-{document.kind}-{document.pk}.pdf"
     return f"documents/{document.application_id}-{document.kind}.pdf"
 
 

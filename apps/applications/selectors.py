@@ -142,17 +142,21 @@ class DocumentRow:
 
 
 def document_rows(application: Application, required_kinds: list[str]) -> list[DocumentRow]:
-    """The required documents first, uploaded or not, then any other uploaded document."""
-    uploaded = {document.kind: document for document in application.documents.all()}
+    """The required documents first, uploaded or not, then any other uploaded document (one
+    row each: a dossier may hold several host letters)."""
+    uploaded: dict[str, list[Document]] = {}
+    for document in application.documents.all():
+        uploaded.setdefault(document.kind, []).append(document)
     kinds = [*required_kinds, *(kind for kind in uploaded if kind not in required_kinds)]
     return [
         DocumentRow(
             kind=kind,
             label=DocumentKind(kind).label,
-            document=uploaded.get(kind),
+            document=document,
             required=kind in required_kinds,
         )
         for kind in kinds
+        for document in uploaded.get(kind) or [None]
     ]
 
 

@@ -364,11 +364,16 @@ def check_upload_quota(*, actor: User, application: Application, extra_bytes: in
         )
 
 
-def document_store(*, application: Application, kind: str, upload, actor: User) -> Document:
+def document_store(
+    *, application: Application, kind: str, upload, actor: User, replace: bool = True
+) -> Document:
     """Keep a checked PDF as the application's document of this kind, replacing any earlier
-    one (its file is removed once the transaction commits). Callers check permissions."""
+    one (its file is removed once the transaction commits), or beside it when not `replace`
+    (the host letters). Callers check permissions."""
     validate_pdf(upload)
-    previous = Document.objects.filter(application=application, kind=kind).first()
+    previous = (
+        Document.objects.filter(application=application, kind=kind).first() if replace else None
+    )
     check_upload_quota(
         actor=actor,
         application=application,

@@ -15,6 +15,7 @@ from apps.applications.models import (
     ApplicationState,
     CoursePlanStatus,
     Document,
+    DocumentKind,
     Transition,
 )
 from apps.applications.privacy import anonymise_student
@@ -70,6 +71,28 @@ def test_student_downloads_everything_as_json_and_files(client, student, dossier
     in_zip = data["applications"][0]["documents"][0]["in_zip"]
     assert archive.read(in_zip) == PDF
     assert "Call her mother" not in json.dumps(data)
+
+
+@pytest.mark.django_db
+def test_two_host_letters_are_two_files_in_the_export(client, student, dri, dossier):
+    for name, content in (("refusal.pdf", PDF), ("acceptance.pdf", PDF + b"%second")):
+        letter = Document(
+            application=dossier,
+            kind=DocumentKind.HOST_LETTER,
+            original_name=name,
+            size=len(content),
+            uploaded_by=dri,
+        )
+        letter.file.save("x.pdf", ContentFile(content), save=False)
+        letter.save()
+    client.force_login(student)
+    response = client.post(reverse("applications:privacy_export"))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    listed = json.loads(archive.read("data.json"))["applications"][0]["documents"]
+    names = {document["file"]: document["in_zip"] for document in listed}
+    assert len(set(names.values())) == 3
+    assert archive.read(names["refusal.pdf"]) == PDF
+    assert archive.read(names["acceptance.pdf"]) == PDF + b"%second"
 
 
 @pytest.mark.django_db

@@ -145,7 +145,11 @@ def application_record_host_decision(
             host_refused_at=timezone.now()
         )
     document_store(
-        application=application, kind=DocumentKind.HOST_LETTER, upload=letter, actor=actor
+        application=application,
+        kind=DocumentKind.HOST_LETTER,
+        upload=letter,
+        actor=actor,
+        replace=False,
     )
     return application
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from apps.applications.errors import ServiceError
-from apps.applications.models import ApplicationState
+from apps.applications.models import ApplicationState, Document, DocumentKind
 from apps.notifications.models import Notification
 from apps.reviews.exports.learning_agreement import _host_signatures
 from apps.reviews.forms_dri import NominateForm
@@ -160,3 +160,33 @@ def test_a_student_refused_by_their_host_may_withdraw(client, student, refused_b
     services.application_withdraw(actor=student, application=refused_by_host)
     assert state_of(refused_by_host) == S.WITHDRAWN
     assert not Notification.objects.filter(event="seat_given_up").exists()
+
+
+def test_every_hosts_letter_stays_in_the_dossier(client, dri, refused_by_host):
+    """The first host's refusal letter is not replaced by the second host's answer."""
+    second = refused_by_host.choices.get(rank=2)
+    application = application_nominate(actor=dri, application=refused_by_host, choice=second)
+    application_record_host_decision(
+        actor=dri, application=application, accepted=True, letter=pdf_upload("acceptance.pdf")
+    )
+    letters = Document.objects.filter(application=application, kind=DocumentKind.HOST_LETTER)
+    assert [letter.original_name for letter in letters] == ["letter.pdf", "acceptance.pdf"]
+    assert all(letter.file.storage.exists(letter.file.name) for letter in letters)
+    page = login(client, dri).get(dossier_url(application)).content.decode()
+    for letter in letters:
+        assert reverse("applications:document_download", args=[letter.pk]) in page
+
+
+def test_other_kinds_stay_one_per_application(refused_by_host):
+    from django.db import IntegrityError, transaction
+
+    cv = Document.objects.get(application=refused_by_host, kind=DocumentKind.CV)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Document.objects.create(
+            application=refused_by_host,
+            kind=DocumentKind.CV,
+            file=cv.file.name,
+            original_name="again.pdf",
+            size=1,
+            uploaded_by=cv.uploaded_by,
+        )
