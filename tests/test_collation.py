@@ -188,3 +188,16 @@ def test_no_sqlite_index_needs_the_portals_collation():
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE %s", ["%COLLATE%"]
         )
         assert cursor.fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "listed"), [("fr", "Anglais, Tchèque"), ("en", "Czech, English")]
+)
+def test_a_partners_languages_are_listed_in_the_readers_order(client, db, language, listed):
+    partner = PartnerFactory(name="ČVUT")
+    AgreementFactory(partner=partner)
+    for code, name in (("cs", "Czech"), ("en", "English")):
+        partner.languages.add(LanguageFactory(code=code, name=name))
+    for url in (reverse("programmes:catalogue"), partner.get_absolute_url()):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert listed in page

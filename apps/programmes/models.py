@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from mobility_portal.collation import collation_key
+
 from .languages import language_name
 
 
@@ -74,6 +76,11 @@ class Partner(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:partner_detail", args=[self.pk])
+
+    def languages_by_name(self) -> list[Language]:
+        """The languages of instruction (prefetched by the catalogue), named and sorted in
+        the reader's language."""
+        return sorted(self.languages.all(), key=lambda language: collation_key(str(language)))
 
 
 class AgreementKind(models.TextChoices):
