@@ -68,14 +68,20 @@ def _sort_expressions(key: str) -> tuple[Combinable, ...]:
     }[key]
 
 
+# Sort keys whose column may be empty (NULL). The others are ordered without NULLS LAST, which
+# lets PostgreSQL read the name index backwards for the reverse order.
+NULLABLE_SORT_KEYS = frozenset({"submitted", "score"})
+
+
 def sorted_queue(queryset: QuerySet[Application], sort: str) -> QuerySet[Application]:
     """Order by one of SORT_KEYS, "-" first for the reverse; empty values always last."""
     descending = sort.startswith("-")
-    expressions = _sort_expressions(sort.removeprefix("-"))
+    key = sort.removeprefix("-")
+    nulls = {"nulls_last": True} if key in NULLABLE_SORT_KEYS else {}
     return queryset.order_by(
         *(
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-            for expression in expressions
+            expression.desc(**nulls) if descending else expression.asc(**nulls)
+            for expression in _sort_expressions(key)
         ),
         "pk",
     )

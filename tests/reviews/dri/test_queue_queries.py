@@ -69,6 +69,7 @@ def test_the_name_sort_reads_the_collated_index_on_postgresql(db):
     bulk_applications(2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    rows = QueueFilter(QueryDict("sort=name"), queryset=queue_applications()).qs
-    plan = rows.values_list("pk", flat=True)[:50].explain()
-    assert "user_name_collated_idx" in plan
+    for sort in ("name", "-name"):
+        rows = QueueFilter(QueryDict(f"sort={sort}"), queryset=queue_applications()).qs
+        plan = rows.values_list("pk", flat=True)[:50].explain()
+        assert "user_name_collated_idx" in plan, sort
