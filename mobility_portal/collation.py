@@ -9,7 +9,8 @@ collation_key() directly.
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import TypeVar
 
 from django.db.backends.signals import connection_created
@@ -17,6 +18,7 @@ from django.db.models import F, OrderBy
 from django.db.models.functions import Collate
 
 NAME_COLLATION = "und-x-icu"
+Item = TypeVar("Item")
 Value = TypeVar("Value")
 
 
@@ -27,9 +29,14 @@ def collation_key(text: str) -> tuple[str, str]:
     return base.casefold(), text
 
 
+def sorted_by_name(items: Iterable[Item], name: Callable[[Item], str] = str) -> list[Item]:
+    """`items` in the order of their `name`, as a reader sorts names."""
+    return sorted(items, key=lambda item: collation_key(name(item)))
+
+
 def sorted_choices(choices: Iterable[tuple[Value, str]]) -> list[tuple[Value, str]]:
     """(value, label) pairs, by label."""
-    return sorted(choices, key=lambda choice: collation_key(choice[1]))
+    return sorted_by_name(choices, name=itemgetter(1))
 
 
 def collated(field: str) -> Collate:

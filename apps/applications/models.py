@@ -282,6 +282,11 @@ class DocumentKind(models.TextChoices):
     HOST_TRANSCRIPT = "host_transcript", _("Transcript of records from the host")
 
 
+# Kinds of which an application keeps every upload: one host letter per host's decision (a
+# student refused by one host may be nominated to another). Every other kind is replaced.
+KINDS_KEPT_SIDE_BY_SIDE = frozenset({DocumentKind.HOST_LETTER})
+
+
 def document_path(instance: "Document", filename: str) -> str:
     """Generated names only: the student's file name is kept in the row, never on disk."""
     return f"documents/{uuid.uuid4().hex}.pdf"
@@ -308,8 +313,7 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         ordering = ["kind", "uploaded_at", "id"]
         constraints = [
-            # One of each kind, but every host's letter is kept: a student refused by one host
-            # may be nominated to another, and the first letter stays on record.
+            # One of each kind but those in KINDS_KEPT_SIDE_BY_SIDE.
             models.UniqueConstraint(
                 fields=["application", "kind"],
                 condition=~models.Q(kind="host_letter"),

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 
 from .models import (
+    KINDS_KEPT_SIDE_BY_SIDE,
     Activity,
     Application,
     ApplicationState,
     CoursePlan,
     Document,
-    DocumentKind,
     MobilityPlan,
     Transition,
 )
@@ -145,9 +145,9 @@ MISSING_FILES = "missing-files.txt"
 
 
 def archive_name(document: Document) -> str:
-    """One name per document: the kind says which, and host letters (a dossier may hold
-    several) also carry their number."""
-    if document.kind == DocumentKind.HOST_LETTER:
+    """One name per document: the kind says which, and the kinds an application may hold
+    several of also carry the document's number."""
+    if document.kind in KINDS_KEPT_SIDE_BY_SIDE:
         return f"documents/{document.application_id}-{document.kind}-{document.pk}.pdf"
     return f"documents/{document.application_id}-{document.kind}.pdf"
 

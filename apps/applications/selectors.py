@@ -60,16 +60,20 @@ def study_activities(plan: MobilityPlan) -> list[Activity]:
 
 
 def own_applications(student: User) -> QuerySet[Application]:
-    """With `has_choice_left`: a choice whose host has not refused the student."""
-    left = Choice.objects.filter(application=OuterRef("pk"), host_refused_at__isnull=True)
     return (
         visible_applications(student)
         .filter(student=student)
         .select_related(
             "call", "nominated_choice__activity", "nominated_choice__agreement__partner"
         )
-        .annotate(has_choice_left=Exists(left))
     )
+
+
+def dashboard_applications(student: User) -> QuerySet[Application]:
+    """The student's applications with `has_choice_left`: a choice whose host has not refused
+    the student (the dashboard follows a host's refusal while one is left)."""
+    left = Choice.objects.filter(application=OuterRef("pk"), host_refused_at__isnull=True)
+    return own_applications(student).annotate(has_choice_left=Exists(left))
 
 
 @dataclass(frozen=True)

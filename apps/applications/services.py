@@ -23,6 +23,7 @@ from .checking import PlanCheck, plan_result, record_check
 from .errors import ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
+    KINDS_KEPT_SIDE_BY_SIDE,
     Activity,
     ActivityKind,
     Application,
@@ -364,15 +365,15 @@ def check_upload_quota(*, actor: User, application: Application, extra_bytes: in
         )
 
 
-def document_store(
-    *, application: Application, kind: str, upload, actor: User, replace: bool = True
-) -> Document:
+def document_store(*, application: Application, kind: str, upload, actor: User) -> Document:
     """Keep a checked PDF as the application's document of this kind, replacing any earlier
-    one (its file is removed once the transaction commits), or beside it when not `replace`
-    (the host letters). Callers check permissions."""
+    one (its file is removed once the transaction commits), or beside it for the kinds kept
+    side by side (host letters). Callers check permissions."""
     validate_pdf(upload)
     previous = (
-        Document.objects.filter(application=application, kind=kind).first() if replace else None
+        None
+        if kind in KINDS_KEPT_SIDE_BY_SIDE
+        else Document.objects.filter(application=application, kind=kind).first()
     )
     check_upload_quota(
         actor=actor,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from mobility_portal.collation import collation_key
+from mobility_portal.collation import sorted_by_name
 
 from .languages import language_name
 
@@ -80,7 +80,7 @@ class Partner(models.Model):
     def languages_by_name(self) -> list[Language]:
         """The languages of instruction (prefetched by the catalogue), named and sorted in
         the reader's language."""
-        return sorted(self.languages.all(), key=lambda language: collation_key(str(language)))
+        return sorted_by_name(self.languages.all())
 
 
 class AgreementKind(models.TextChoices):

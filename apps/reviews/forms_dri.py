@@ -58,15 +58,16 @@ class NominateForm(DecisionForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
-        choices = application.choices.select_related("activity", "agreement__partner")
+        # Never a host that refused the student, as the service refuses it.
+        self.fields["choice"].queryset = application.choices.filter(
+            host_refused_at__isnull=True
+        ).select_related("activity", "agreement__partner")
         if application.state == S.HOST_REFUSED:
-            choices = choices.filter(host_refused_at__isnull=True)
             self.fields["choice"].label = _("Nominate the student to another destination")
             self.fields["choice"].help_text = _(
                 "The host refused the student. Seats permitting, another of their choices can "
                 "take them."
             )
-        self.fields["choice"].queryset = choices
 
 
 class RefuseForm(DecisionForm):

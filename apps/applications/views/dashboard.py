@@ -24,7 +24,7 @@ def student_dashboard(request):
     plan = selectors.plan_of(student) if profile else None
     activities = selectors.plan_activities(plan) if plan else []
     check = plan_result(plan, activities) if plan else None
-    applications = list(selectors.own_applications(student))
+    applications = list(selectors.dashboard_applications(student))
     calls = selectors.call_rows(applications, today)
     situation = Situation(
         has_profile=profile is not None,

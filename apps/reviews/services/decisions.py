@@ -145,11 +145,7 @@ def application_record_host_decision(
             host_refused_at=timezone.now()
         )
     document_store(
-        application=application,
-        kind=DocumentKind.HOST_LETTER,
-        upload=letter,
-        actor=actor,
-        replace=False,
+        application=application, kind=DocumentKind.HOST_LETTER, upload=letter, actor=actor
     )
     return application
 
