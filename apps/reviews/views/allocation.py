@@ -20,7 +20,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.workflow import IN_REVIEW_STATES
 from apps.programmes.models import Call
-from mobility_portal.collation import collation_key
+from mobility_portal.collation import sorted_by_name
 
 from ..allocation import ChoiceRef, Outcome, Step, over_allocated, seats_taken
 from ..forms_allocation import (
@@ -239,7 +239,7 @@ def seat_rows(proposal: Proposal, given: Mapping[int, int]) -> list[SeatRow]:
         )
         for pk, count in proposal.seats.items()
     ]
-    return sorted(rows, key=lambda row: collation_key(row.label))
+    return sorted_by_name(rows, name=lambda row: row.label)
 
 
 def render_allocation_page(
