@@ -618,11 +618,10 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     _ensure_owner(actor, activity.plan)
     if not activity.is_study:
         raise ServiceError(_("Only study stays have a course plan."))
-    course_plan_for(activity)
     # Every version is locked: the recognition may be confirmed on one older than the latest.
     versions = list(
         CoursePlan.objects.select_for_update().filter(activity=activity).order_by("-version")
-    )
+    ) or [CoursePlan.objects.create(activity=activity, version=1)]
     if any(version.recognition_confirmed_at is not None for version in versions):
         raise ServiceError(
             _(

@@ -139,6 +139,9 @@ def validators() -> list[Recipient]:
 
 def announce_transition(transition: Transition) -> None:
     """Called for every audited state change (applications.workflow.move)."""
+    # Imported here: the workflow imports this module when it loads.
+    from apps.applications.workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
+
     application = transition.application
     context = {"application": application.pk, "transition": transition.pk}
     if transition.to_state == ApplicationState.SUBMITTED:
@@ -149,9 +152,9 @@ def announce_transition(transition: Transition) -> None:
             context=context,
             link=reverse("reviews:dossier", args=[application.pk]),
         )
-    elif transition.to_state == ApplicationState.WITHDRAWN and transition.from_state in (
-        ApplicationState.NOMINATED,
-        ApplicationState.ACCEPTED,
+    elif (
+        transition.to_state == ApplicationState.WITHDRAWN
+        and transition.from_state in SEAT_GIVEN_UP_BY_WITHDRAWAL
     ):
         # The seat goes back to the allocation: the whole office hears of it.
         queue(

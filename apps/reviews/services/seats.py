@@ -36,10 +36,10 @@ def seat_counts(
     """Seats per agreement for the call's academic year, by agreement id: two queries.
     `lock` holds the agreements' rows (taken in id order) until the transaction ends, so two
     nominations cannot give the same seat."""
-    query = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids)
+    query = Agreement.objects.select_related("partner").filter(pk__in=agreement_ids).order_by("pk")
     if lock:
-        query = query.select_for_update(of=("self",)).order_by("pk")
-    agreements = sorted(query, key=lambda agreement: agreement.pk)  # locked before counting
+        query = query.select_for_update(of=("self",))
+    agreements = list(query)  # locked before counting
     taken = dict(
         Application.objects.filter(
             call__academic_year=call.academic_year,
