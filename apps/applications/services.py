@@ -251,10 +251,9 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
         if today > call.closes_on:
             raise ServiceError(_("This call closed on %(closes)s.") % dates)
         raise ServiceError(_("This call opens on %(opens)s and closes on %(closes)s.") % dates)
-    if Application.objects.filter(student=actor, call=call).exists():
-        raise _already_applied()
     try:
-        # A double click can insert the same application between the check and here.
+        # The unique constraint on (student, call) refuses a second application, a double
+        # click's included; the savepoint keeps an enclosing transaction usable.
         with transaction.atomic():
             return Application.objects.create(student=actor, call=call)
     except IntegrityError:

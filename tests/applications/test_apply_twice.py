@@ -1,5 +1,5 @@
-"""A double click on "apply": the other request inserts the application between this one's
-check and its insert. This one is refused like any second application, never a 500.
+"""A double click on "apply": the other request inserts the application just before this one
+does. This one is refused like any second application, never a 500.
 
 Both requests share the test's connection here, so the other click's row is rolled back with
 the refused request's transaction: the tests look at the refusal, not at the rows left."""
@@ -26,28 +26,26 @@ def call(db):
 
 
 @contextmanager
-def other_click_applies_right_after_the_check(student, call):
-    """Run the other request's insert as soon as the service has looked for an application."""
+def other_click_applies_first(student, call):
+    """Run the other request's insert just before the service inserts its application."""
     inserted = False
 
     def interleave(execute, sql, params, many, context):
         nonlocal inserted
-        result = execute(sql, params, many, context)
-        looked_up = '"applications_application"' in sql and '"call_id"' in sql
-        if not inserted and sql.startswith("SELECT") and looked_up:
+        if not inserted and sql.startswith('INSERT INTO "applications_application"'):
             inserted = True
             Application.objects.create(student=student, call=call)
-        return result
+        return execute(sql, params, many, context)
 
     with connection.execute_wrapper(interleave):
         yield
-    assert inserted, "the service never looked for an existing application"
+    assert inserted, "the service never inserted an application"
 
 
 def test_service_turns_the_race_into_the_usual_refusal(student, call):
     with (
         translation.override("en"),
-        other_click_applies_right_after_the_check(student, call),
+        other_click_applies_first(student, call),
         pytest.raises(ServiceError) as refused,
     ):
         services.application_start(actor=student, call=call)
@@ -56,7 +54,7 @@ def test_service_turns_the_race_into_the_usual_refusal(student, call):
 
 def test_the_second_click_is_told_the_application_exists(client, student, call):
     login(client, student)
-    with other_click_applies_right_after_the_check(student, call):
+    with other_click_applies_first(student, call):
         response = client.post(reverse("applications:application_start", args=[call.pk]))
     assert response.url == reverse("applications:application_list")
     assert messages_of(response) == [ALREADY]
