@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +73,28 @@ def _decode(source: str | bytes | bytearray, lang: str) -> object:
         except UnicodeDecodeError:
             raise InvalidPlan([Problem(ROOT, render(Text("not_utf8"), lang))]) from None
     try:
-        return json.loads(source, parse_constant=_reject_constant)
+        return json.loads(
+            source, parse_constant=_reject_constant, parse_float=_number, parse_int=_number
+        )
     except json.JSONDecodeError as error:
         text = Text("not_json_at", {"line": error.lineno, "column": error.colno})
         raise InvalidPlan([Problem(ROOT, render(text, lang))]) from None
     except (ValueError, RecursionError):  # NaN, an integer of thousands of digits, deep nesting
         raise InvalidPlan([Problem(ROOT, render(Text("not_json"), lang))]) from None
+
+
+_MAX_DIGITS = 4_000  # under Python's limit for printing an int (4,300 digits)
+
+
+def _number(literal: str) -> int | Decimal:
+    """A JSON number exactly as written: a whole one (30, 30.0, 3e1) as an int, any other as a
+    Decimal, which the schema's integers refuse. A float would round 29.999999999999999999 up
+    to 30 and -1e-400 to zero, and Python's int() refuses thousands of digits."""
+    value = Decimal(literal)
+    # Beyond a few thousand digits no count is meant: kept as a Decimal, refused as such.
+    if value.adjusted() < _MAX_DIGITS and value == value.to_integral_value(ROUND_FLOOR):
+        return int(value)
+    return value
 
 
 def _reject_constant(name: str) -> object:

@@ -148,11 +148,15 @@ def test_an_unknown_option_value_is_refused(plan_file):
         call_command("check_plan", plan_file(COMPLIANT), "--lang", "de")
 
 
-def test_manage_py_as_a_subprocess(tmp_path):
+@pytest.mark.parametrize("encoding", [None, "latin-1", "ascii"])
+def test_manage_py_as_a_subprocess(tmp_path, encoding):
+    """Whatever the terminal's encoding, the output is UTF-8 and the status the verdict's."""
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(NOT_COMPLIANT))
     environment = dict(os.environ)
     environment.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own default
+    if encoding:
+        environment["PYTHONIOENCODING"] = encoding
 
     def manage(*arguments: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
         return subprocess.run(

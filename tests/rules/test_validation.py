@@ -184,7 +184,6 @@ def test_a_document_that_is_not_an_object(source):
         ("{'student': 1}", "plan: not valid JSON (line 1, column 2)"),
         ('{"student": NaN}', "plan: not valid JSON"),
         ('{"student": Infinity}', "plan: not valid JSON"),
-        ("9" * 5000, "plan: not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "plan: not valid JSON"),
         (b"\xff\xfe{}", "plan: not UTF-8 text"),
         (b"\xc3(", "plan: not UTF-8 text"),
@@ -194,11 +193,32 @@ def test_input_that_is_not_json(source, expected):
     assert problems(source) == [expected]
 
 
-def test_huge_numbers_are_just_wrong_values():
-    document = json.dumps(with_activity(ects=0)).replace('"ects": 0', '"ects": 1e400')
-    assert problems(document) == ["activities[0].ects: must be a whole number"]
-    document = json.dumps(with_activity(ects=0)).replace('"ects": 0', '"ects": ' + "9" * 4000)
-    parse_plan(document)
+def with_ects(literal: str) -> str:
+    return json.dumps(with_activity(ects=0)).replace('"ects": 0', '"ects": ' + literal)
+
+
+def test_numbers_are_read_as_written_not_as_floats():
+    # A float would round the first to 30 and the second to -0.0, both whole.
+    assert problems(with_ects("29.999999999999999999")) == [
+        "activities[0].ects: must be a whole number"
+    ]
+    assert problems(with_ects("-1e-400")) == [
+        "activities[0].ects: must be a whole number",
+        "activities[0].ects: must be 0 or more",
+    ]
+    assert problems(with_ects("0.5")) == ["activities[0].ects: must be a whole number"]
+
+
+@pytest.mark.parametrize("literal", ["30", "30.0", "3e1", "3.0E+1"])
+def test_a_whole_number_however_written_is_a_whole_number(literal):
+    assert parse_plan(with_ects(literal)).activities[0].ects == 30
+
+
+def test_huge_numbers_are_read_whole_or_refused_as_values():
+    assert parse_plan(with_ects("1e400")).activities[0].ects == 10**400
+    assert parse_plan(with_ects("9" * 4000)).activities[0].ects == int("9" * 4000)
+    assert problems(with_ects("9" * 5000)) == ["activities[0].ects: must be a whole number"]
+    assert problems("9" * 5000) != ["plan: not valid JSON"]  # it is JSON, not a plan
 
 
 def test_an_id_that_no_output_could_print():

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self, *args: object, file: str, lang: str, output_format: str, **options: object
     ) -> None:
         self.stderr.style_func = None  # problems are plain lines, without error colouring
+        _write_utf8()
         try:
             source = _read_standard_input() if file == "-" else _read_file(file)
         except OSError as error:
@@ -54,6 +55,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text_report(result, lang))
         sys.exit(COMPLIANT if result.compliant else NOT_COMPLIANT)
+
+
+def _write_utf8() -> None:
+    """Output in UTF-8 whatever the locale says (LANG=C, PYTHONIOENCODING=latin-1): a message
+    that cannot be encoded would crash with status 1, which reads as "not compliant"."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
 
 def _read_file(path: str) -> bytes:
