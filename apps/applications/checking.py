@@ -42,6 +42,15 @@ class PlanCheck:
             return len(self.problems)
         return sum(1 for finding in self.result.findings if finding.severity == "error")
 
+    @property
+    def activity_errors(self) -> list[Finding]:
+        return [
+            finding
+            for findings in self.by_activity.values()
+            for finding in findings
+            if finding.severity == "error"
+        ]
+
     def errors_for(self, activity_ids: Iterable[str]) -> list[Finding]:
         wanted = set(activity_ids)
         return [

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from mobility_portal.collation import by_name
 from .checking import engine_language
 from .models import STUDY_KINDS, Activity, ActivityKind, MobilityPlan
 from .plan_format import plan_document
-from .services import ACTIVITY_FIELDS, normalise_activity
+from .services import ACTIVITY_FIELDS, edited_activity, normalise_activity
 
 # Engine field paths of a one-activity plan, and the form field each problem belongs to.
 ENGINE_FIELDS = {
@@ -59,6 +61,8 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, plan: MobilityPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # The activity as stored: validating the form writes the edit into the instance.
+        self.stored = copy.copy(self.instance) if self.instance.pk else None
         self.fields["country"].required = False
         self.fields["country"].help_text = _("Taken from the partner when you choose one.")
 
@@ -93,7 +97,9 @@ class ActivityForm(forms.ModelForm):
         for name in ACTIVITY_FIELDS:
             setattr(activity, name, self.cleaned_data.get(name))
         normalise_activity(activity)
-        return activity
+        if self.stored is None:
+            return activity
+        return edited_activity(self.stored, activity)
 
     def _engine_validation(self, data) -> None:
         profile = self.plan.student.student_profile

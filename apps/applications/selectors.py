@@ -1,5 +1,7 @@
 """Read-only queries for the student's pages, each in a fixed number of queries."""
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -39,6 +41,12 @@ def student_profile(student: User) -> StudentProfile | None:
 
 def plan_activities(plan: MobilityPlan) -> list[Activity]:
     return list(plan.activities.select_related("partner"))
+
+
+def in_plan_order(activities: Iterable[Activity]) -> list[Activity]:
+    """The order the plan stores them in (start, then id; an unsaved one last of its day), on
+    which the engine's findings depend: an overlap names the later activity of the two."""
+    return sorted(activities, key=lambda activity: (activity.start, activity.pk or math.inf))
 
 
 def plan_of(student: User) -> MobilityPlan | None:

@@ -116,6 +116,9 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     _ensure_owner(actor, activity.plan)
     # Compare with the row as stored: the edit form has already written into `activity`.
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    over = mobility_over_reasons(stored)
+    if over:
+        raise ServiceError(*over)
     validated_before = _validated_facts(stored)
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, fields.get(name))
@@ -125,9 +128,7 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
         if blockers:
             raise ServiceError(*(_destination_frozen_reason(app) for app in blockers))
     if _validated_facts(activity) != validated_before:
-        # The DFI and the DRI validated a stay as it was; a different stay asks again.
-        activity.approved_by_dfi = activity.approved_by_dri = False
-        activity.validation_requested_at = None
+        _forget_validation(activity)
     activity.save()
     plan_recheck(activity.plan)
     return activity
@@ -138,6 +139,23 @@ VALIDATED_FACTS = ("kind", "start", "end", "country", "partner_id", "host_name",
 
 def _validated_facts(activity: Activity) -> tuple:
     return tuple(str(getattr(activity, name)) for name in VALIDATED_FACTS)
+
+
+def _forget_validation(activity: Activity) -> None:
+    # The DFI and the DRI validated a stay as it was; a different stay asks again.
+    activity.approved_by_dfi = activity.approved_by_dri = False
+    activity.validation_requested_at = None
+
+
+def edited_activity(stored: Activity, activity: Activity) -> Activity:
+    """`activity`, the edit of `stored`, with the validations `stored` had while it is the same
+    stay: what saving it keeps, and so what the live check must look at."""
+    activity.approved_by_dfi = stored.approved_by_dfi
+    activity.approved_by_dri = stored.approved_by_dri
+    activity.validation_requested_at = stored.validation_requested_at
+    if _validated_facts(activity) != _validated_facts(stored):
+        _forget_validation(activity)
+    return activity
 
 
 # What and where a stay is: what an application past the draft stage was decided on.
@@ -153,6 +171,45 @@ def _destination_frozen_reason(application: Application) -> str:
         "Your application to %(call)s is %(state)s and names this activity: its kind, host "
         "institution and country can no longer change."
     ) % {"call": application.call, "state": application.get_state_display().lower()}
+
+
+def activity_follow_nomination(choice: Choice) -> None:
+    """The plan's activity becomes the stay the student is nominated to. A choice ranks a
+    destination for one activity of the plan, any partner of its kind: nominated elsewhere than
+    the host the activity named, the plan, its check, its timeline and the course plan's page
+    would otherwise go on naming a host the student is not going to. A choice outside
+    partnerships is the activity's own host: nothing changes."""
+    if choice.agreement_id is None:
+        return
+    activity = choice.activity
+    partner = choice.agreement.partner
+    if activity.partner_id == partner.pk:
+        return
+    activity.partner = partner
+    normalise_activity(activity)
+    activity.save(update_fields=["partner", "country", "host_name"])
+    plan_recheck(activity.plan)
+
+
+# The mobility happened: its dates, ECTS and host are the record its credits were recognised on.
+MOBILITY_OVER = (ApplicationState.RETURNED, ApplicationState.COMPLETED)
+
+
+def mobility_over_reasons(activity: Activity) -> list[str]:
+    """Why the activity no longer changes: the mobilities to it that are over (none: it may)."""
+    over = (
+        Application.objects.filter(nominated_choice__activity=activity, state__in=MOBILITY_OVER)
+        .select_related("call")
+        .order_by("pk")
+    )
+    return [
+        _(
+            "Your mobility of %(call)s is over (%(state)s): this activity is its record and can "
+            "no longer change."
+        )
+        % {"call": application.call, "state": application.get_state_display().lower()}
+        for application in over
+    ]
 
 
 def normalise_activity(activity: Activity) -> None:
@@ -183,6 +240,46 @@ def activity_blockers(activity: Activity) -> list[Application]:
         .exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
         .select_related("call")
         .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class ActivityRemoval:
+    """What removing an activity would do: refused while `blockers` name it; otherwise the
+    choices of `losing` (drafts, withdrawn applications) and its course plan versions go too."""
+
+    blockers: list[Application]
+    losing: list[Application]
+    course_plan_versions: int
+
+    @property
+    def withdrawable(self) -> list[Application]:
+        return [
+            application for application in self.blockers if application.state in WITHDRAWABLE_STATES
+        ]
+
+    @property
+    def kept(self) -> list[Application]:
+        return [
+            application
+            for application in self.blockers
+            if application.state not in WITHDRAWABLE_STATES
+        ]
+
+
+def activity_removal(activity: Activity) -> ActivityRemoval:
+    blockers = activity_blockers(activity)
+    losing = (
+        Application.objects.filter(choices__activity=activity)
+        .exclude(pk__in=[application.pk for application in blockers])
+        .select_related("call")
+        .distinct()
+        .order_by("pk")
+    )
+    return ActivityRemoval(
+        blockers=blockers,
+        losing=list(losing),
+        course_plan_versions=activity.course_plans.count(),
     )
 
 
@@ -425,8 +522,9 @@ def submission_readiness(
         check = plan_result(plan, plan.activities.select_related("partner"))
     if not check.valid:
         problems.extend(check.problems)
-    for finding in check.errors_for(choice.activity.engine_id for choice in choices):
-        problems.append(finding.message)
+    # Any activity's error, not only the chosen ones': "no submission while the plan has an
+    # error". The plan's overall goals (time abroad still to plan) do not block it.
+    problems.extend(finding.message for finding in check.activity_errors)
     present = {document.kind for document in application.documents.all()}
     for kind in required_documents(application):
         if kind not in present:

@@ -98,6 +98,33 @@ def test_error_finding_on_a_chosen_activity_is_refused(client, student):
     assert_still_draft(application)
 
 
+def test_an_error_on_another_activity_of_the_plan_is_refused_too(client, student):
+    """ "No submission while the plan has an error": an internship overlapping the chosen
+    semester carries the OVERLAP error (it starts later), the semester none."""
+    from tests.applications.plan_helpers import add_activity
+
+    application = complete_application(student)
+    semester = application.choices.get().activity
+    internship = add_activity(
+        student,
+        kind="engineering_internship",
+        host_name="Bosch",
+        country="DE",
+        ects=None,
+        start=semester.end - timedelta(days=30),
+        end=semester.end + timedelta(days=120),
+    )
+    plan = application.student.mobility_plan
+    with translation.override("en"):
+        check = plan_result(plan, plan.activities.all())
+    assert check.errors_for([semester.engine_id]) == []
+    [overlap] = check.errors_for([internship.engine_id])
+    assert overlap.rule == "OVERLAP"
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [NOT_SUBMITTED, overlap.message]
+    assert_still_draft(application)
+
+
 def test_closed_call_is_refused(client, student):
     today = timezone.localdate()
     closed = CallFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))

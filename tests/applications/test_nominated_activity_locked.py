@@ -10,7 +10,7 @@ from django.utils import translation
 from apps.applications import services
 from apps.applications.errors import ServiceError
 from apps.applications.models import Activity, ActivityKind, ApplicationState
-from tests.applications.factories import complete_application, login
+from tests.applications.factories import complete_application, login, messages_of
 from tests.applications.plan_helpers import activity_post_data, add_activity
 from tests.factories import PartnerFactory
 from tests.reviews.dri.builders import in_state, submitted
@@ -185,3 +185,49 @@ def test_the_edit_page_compares_with_the_stored_stay(client, student):
     after = stored(stay)
     assert after.country == "JP"
     assert not after.approved_by_dfi and not after.approved_by_dri
+
+
+OVER = (
+    "Your mobility of {call} is over ({state}): this activity is its record and can no longer "
+    "change."
+)
+
+
+@pytest.mark.parametrize("state", [S.RETURNED, S.COMPLETED])
+def test_a_mobility_that_is_over_no_longer_changes_at_all(student, state):
+    """Its dates and credits are those the learning agreement and the recognition stand on."""
+    application = named_by(student, state)
+    activity = application.choices.get().activity
+    before = stored(activity)
+    with pytest.raises(ServiceError) as refused:
+        services.activity_update(
+            actor=student,
+            activity=activity,
+            fields=fields_of(activity, start=date(2027, 9, 1), end=date(2027, 9, 10), ects=40),
+        )
+    assert refused.value.reasons == [
+        OVER.format(call=application.call, state=application.get_state_display().lower())
+    ]
+    after = stored(activity)
+    assert (after.start, after.end, after.ects) == (before.start, before.end, before.ects)
+
+
+def test_the_edit_page_of_a_mobility_that_is_over_sends_back_to_the_plan(client, student):
+    application = named_by(student, S.COMPLETED)
+    activity = application.choices.get().activity
+    login(client, student)
+    url = reverse("applications:activity_edit", args=[activity.pk])
+    for response in (client.get(url), client.post(url, activity_post_data(ects=40))):
+        assert response.url == reverse("applications:plan")
+        # The GET's message is still waiting when the POST comes: each says the same.
+        assert set(messages_of(response)) == {OVER.format(call=application.call, state="completed")}
+    assert stored(activity).ects != 40
+
+
+def test_an_activity_only_chosen_second_by_a_completed_application_still_changes(student):
+    """What is over is the mobility the student was nominated to, not their other choices."""
+    application = named_by(student, S.COMPLETED)
+    other = add_activity(student, start=date(2029, 9, 1), end=date(2030, 1, 31))
+    application.choices.create(rank=2, activity=other)
+    services.activity_update(actor=student, activity=other, fields=fields_of(other, ects=31))
+    assert stored(other).ects == 31

@@ -3,8 +3,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from apps.applications.models import Activity
+from apps.applications.models import Activity, Application, ApplicationState, Choice
+from tests.applications.factories import CoursePlanFactory, login
 from tests.applications.plan_helpers import activity_post_data, add_activity
+from tests.factories import CallFactory
 
 
 @pytest.mark.django_db
@@ -156,3 +158,51 @@ def test_plan_page_query_count_is_flat(client, student, django_assert_max_num_qu
     with django_assert_max_num_queries(10):
         response = client.get(reverse("applications:plan"))
     assert len(response.context["activities"]) == 20
+
+
+def _delete_page(client, activity):
+    return client.get(reverse("applications:activity_delete", args=[activity.pk]))
+
+
+@pytest.mark.django_db
+def test_delete_page_names_what_the_removal_takes_from_drafts_and_withdrawn_applications(
+    client, student
+):
+    activity = add_activity(student)
+    draft = Application.objects.create(student=student, call=CallFactory(name="Draft call"))
+    withdrawn = Application.objects.create(
+        student=student, call=CallFactory(name="Gone call"), state=ApplicationState.WITHDRAWN
+    )
+    for application in (draft, withdrawn):
+        Choice.objects.create(application=application, rank=1, activity=activity)
+    CoursePlanFactory(activity=activity, version=1)
+    CoursePlanFactory(activity=activity, version=2)
+    page = _delete_page(login(client, student), activity).content.decode()
+    assert "that destination will be removed from them, for good" in page
+    assert f"{draft}</a> (draft)" in page
+    assert f"{withdrawn}</a> (withdrawn)" in page
+    assert "Its course plan, 2 versions with the study advisor's decisions" in page
+    assert "draft applications" not in page  # the old count called them all drafts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "advice"),
+    [
+        (ApplicationState.SUBMITTED, "Withdraw that application first"),
+        (ApplicationState.COMPLETED, "can no longer be withdrawn, so it stays in your plan"),
+        (ApplicationState.REFUSED, "can no longer be withdrawn, so it stays in your plan"),
+    ],
+)
+def test_delete_page_gives_advice_the_state_allows(client, student, state, advice):
+    activity = add_activity(student)
+    application = Application.objects.create(student=student, call=CallFactory(), state=state)
+    Choice.objects.create(application=application, rank=1, activity=activity)
+    page = _delete_page(login(client, student), activity).content.decode()
+    assert advice in page
+    other = {
+        "Withdraw that application first": "stays in your plan",
+        "can no longer be withdrawn, so it stays in your plan": "Withdraw that application",
+    }[advice]
+    assert other not in page
+    assert 'type="submit">Remove' not in page

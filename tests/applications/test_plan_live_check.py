@@ -1,6 +1,10 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
+from apps.applications import services
+from apps.applications.checking import plan_result
 from apps.applications.models import Activity
 from tests.applications.plan_helpers import activity_post_data, add_activity
 
@@ -111,3 +115,61 @@ def test_countries_in_findings_are_named_not_coded(student, language, said):
         if f.rule == "DD_INTERNSHIP_COUNTRY"
     ]
     assert said in message
+
+
+def findings(check) -> list[tuple[str, str | None]]:
+    return sorted((finding.rule, finding.activity) for finding in check.result.findings)
+
+
+FH_INTERNSHIP = {"kind": "fh_internship", "country": "DE", "host_name": "Lab", "ects": None}
+
+
+@pytest.mark.django_db
+def test_live_check_of_an_unchanged_edit_names_the_overlap_as_the_saved_check(client, student):
+    """Two activities starting the same day: the saved plan's overlap names the one listed
+    later (the higher id); the live check of the first one, unchanged, must say the same."""
+    first = add_activity(student, **FH_INTERNSHIP, start=date(2026, 7, 1), end=date(2026, 7, 31))
+    add_activity(student, **FH_INTERNSHIP, start=date(2026, 7, 1), end=date(2026, 8, 15))
+    plan = services.plan_for_student(student)
+    saved = plan_result(plan, plan.activities.all())
+    client.force_login(student)
+    data = activity_post_data(**FH_INTERNSHIP, start="2026-07-01", end="2026-07-31")
+    data = {name: value for name, value in data.items() if value != ""}
+    response = client.post(reverse(LIVE), {**data, "activity_id": str(first.pk)})
+    assert findings(response.context["check"]) == findings(saved)
+
+
+SUMMER_STAY = {
+    "kind": "summer_stay",
+    "country": "CA",
+    "host_name": "Lab",
+    "summer_type": "lab_internship",
+    "ects": None,
+}
+
+
+@pytest.mark.django_db
+def test_live_check_of_a_validated_summer_stay_keeps_its_validations(client, student):
+    stay = add_activity(student, **SUMMER_STAY, start=date(2026, 7, 1), end=date(2026, 8, 31))
+    Activity.objects.filter(pk=stay.pk).update(approved_by_dfi=True, approved_by_dri=True)
+    plan = services.plan_for_student(student)
+    saved = plan_result(plan, plan.activities.all())
+    client.force_login(student)
+    unchanged = {
+        **{name: value for name, value in SUMMER_STAY.items() if value},
+        "start": "2026-07-01",
+        "end": "2026-08-31",
+    }
+    live = client.post(reverse(LIVE), {**unchanged, "activity_id": str(stay.pk)}).context["check"]
+    assert live.result.qualifying_days == saved.result.qualifying_days > 0
+    assert findings(live) == findings(saved)
+    assert "SUMMER_APPROVAL" not in [rule for rule, _activity in findings(live)]
+
+    # Another stay (other dates) asks the DFI and the DRI again: the live check says so too,
+    # as saving it would.
+    moved = {**unchanged, "end": "2026-08-30", "activity_id": str(stay.pk)}
+    live = client.post(reverse(LIVE), moved).context["check"]
+    assert "SUMMER_APPROVAL" in [rule for rule, _activity in findings(live)]
+    client.post(reverse("applications:activity_edit", args=[stay.pk]), unchanged)
+    stay.refresh_from_db()
+    assert stay.approved_by_dfi and stay.approved_by_dri

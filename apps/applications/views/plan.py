@@ -17,7 +17,7 @@ from .. import services
 from ..access import own_activity
 from ..checking import plan_result
 from ..forms import ActivityForm, StudentFactsForm
-from ..selectors import plan_activities
+from ..selectors import in_plan_order, plan_activities
 from ..services import ServiceError
 from ..timeline import build_timeline
 
@@ -111,6 +111,11 @@ def activity_add(request):
 @student_only
 def activity_edit(request, pk: int):
     activity = own_activity(request.user, pk)
+    frozen = services.mobility_over_reasons(activity)
+    if frozen:
+        for reason in frozen:
+            messages.info(request, reason)
+        return redirect("applications:plan")
     plan = activity.plan
     form = ActivityForm(request.POST or None, instance=activity, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +135,6 @@ def activity_edit(request, pk: int):
 @student_only
 def activity_delete(request, pk: int):
     activity = own_activity(request.user, pk)
-    blockers = services.activity_blockers(activity)
     if request.method == "POST":
         try:
             services.activity_delete(actor=request.user, activity=activity)
@@ -143,7 +147,7 @@ def activity_delete(request, pk: int):
     return render(
         request,
         "applications/plan_activity_delete.html",
-        {"activity": activity, "blockers": blockers, "draft_choices": activity.choices.count()},
+        {"activity": activity, "removal": services.activity_removal(activity)},
     )
 
 
@@ -162,7 +166,7 @@ def plan_live_check(request):
     if form.is_valid():
         draft = form.draft_activity()
         others = [a for a in plan_activities(plan) if instance is None or a.pk != instance.pk]
-        check = plan_result(plan, [*others, draft])
+        check = plan_result(plan, in_plan_order([*others, draft]))
         context.update(
             check=check, draft_id=draft.engine_id, others={a.engine_id: a for a in others}
         )

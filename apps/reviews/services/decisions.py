@@ -18,7 +18,7 @@ from apps.applications.models import (
     Choice,
     DocumentKind,
 )
-from apps.applications.services import document_store
+from apps.applications.services import activity_follow_nomination, document_store
 from apps.applications.workflow import can_move, lock_as_seen, move
 from apps.programmes.models import Call
 
@@ -108,6 +108,7 @@ def application_nominate(
         if reasons:
             raise ServiceError(*reasons)
     application.nominated_choice = choice
+    activity_follow_nomination(choice)
     move(
         application,
         actor=actor,

@@ -7,7 +7,8 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState
 from apps.applications.workflow import TransitionRefused
 from apps.reviews.services.decisions import application_nominate
-from tests.applications.factories import ChoiceFactory, messages_of
+from tests.applications.factories import ChoiceFactory, login, messages_of
+from tests.factories import AgreementFactory, PartnerFactory
 from tests.reviews.dri.builders import (
     decision_url,
     dossier_url,
@@ -119,3 +120,33 @@ def test_anonymous_is_sent_to_login(client, student):
     response = post_as(client, None, url, data(application, application.choices.get()))
     assert response.url.startswith(reverse("login"))
     assert state_of(application) == S.SUBMITTED
+
+
+def test_the_plan_follows_the_nomination_to_another_partner(client, dri, student):
+    """A choice ranks any partner of the activity's kind: once nominated there, the plan's
+    activity names that host and its country, for the plan's check, its timeline and the
+    course plan, instead of the host the student first wrote down."""
+    application = submitted(student)
+    semester = application.choices.get().activity
+    aalto = PartnerFactory(name="Aalto University", country="FI")
+    second = ChoiceFactory(
+        application=application,
+        rank=2,
+        activity=semester,
+        agreement=AgreementFactory(partner=aalto),
+    )
+    application_nominate(actor=dri, application=application, choice=second)
+    semester.refresh_from_db()
+    assert (semester.partner, semester.country, semester.host_name) == (aalto, "FI", "")
+    plan_page = login(client, student).get(reverse("applications:plan")).content.decode()
+    assert "Aalto University" in plan_page
+
+
+def test_a_choice_outside_partnerships_leaves_the_activity_as_it_is(dri, student):
+    application = submitted(student)
+    semester = application.choices.get().activity
+    before = (semester.partner_id, semester.country, semester.host_name)
+    own_host = ChoiceFactory(application=application, rank=2, activity=semester, agreement=None)
+    application_nominate(actor=dri, application=application, choice=own_host)
+    semester.refresh_from_db()
+    assert (semester.partner_id, semester.country, semester.host_name) == before
