@@ -138,4 +138,46 @@ def test_postgresql_prepares_the_statements_a_connection_repeats():
     assert database_options(DATABASE_URL=url, PREPARED_STATEMENTS="false") == (
         "{'server_side_binding': True, 'prepare_threshold': None}"
     )
-    assert database_options(DATABASE_URL="sqlite:///db.sqlite3") in ("None", "{}")
+
+
+TWO_WRITERS = """
+import threading, time
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE IF NOT EXISTS counter (n INTEGER)")
+connection.close()
+failures = []
+both_read = threading.Barrier(2, timeout=5)
+
+def read_then_write():
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM counter")
+                try:
+                    both_read.wait()
+                except threading.BrokenBarrierError:
+                    pass  # the other is waiting for this one's lock: as it should
+                time.sleep(0.1)
+                cursor.execute("INSERT INTO counter VALUES (1)")
+    except Exception as error:
+        failures.append(repr(error))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=read_then_write) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(failures or "both wrote")
+"""
+
+
+def test_sqlite_makes_concurrent_writers_wait_instead_of_failing(tmp_path):
+    """Two decisions at once (each reads the dossier, then writes) gave "database is locked",
+    a 500, on the default SQLite set-up: the second now waits for the first."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = run_manage("shell", "-c", TWO_WRITERS, DATABASE_URL=url)
+    assert result.stdout.splitlines()[-1] == "both wrote", result.stderr

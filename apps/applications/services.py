@@ -440,23 +440,19 @@ def document_upload(*, actor: User, application: Application, kind: str, upload)
 
 def check_upload_quota(*, actor: User, application: Application, extra_bytes: int) -> None:
     """The quota is the student's: it counts every document of their applications, whoever
-    uploaded it, so that the office's uploads for many students never block the office."""
+    uploaded it, and it limits what the student uploads. The office's uploads (a host's
+    letter) are never refused by it: the student could not make room in a submitted dossier,
+    and the dossier would be stuck."""
     student_id = application.student_id
+    if actor.pk != student_id:
+        return
     documents = Document.objects.filter(application__student_id=student_id)
     used = documents.aggregate(total=Sum("size"))["total"] or 0
     quota = settings.UPLOAD_QUOTA_BYTES
     if used + extra_bytes > quota:
         sizes = {"quota": filesizeformat(quota), "used": filesizeformat(used)}
-        if actor.pk == student_id:
-            raise ServiceError(
-                _("This file would take you past your upload quota of %(quota)s (%(used)s used).")
-                % sizes
-            )
         raise ServiceError(
-            _(
-                "This file would take the student past their upload quota of %(quota)s "
-                "(%(used)s used)."
-            )
+            _("This file would take you past your upload quota of %(quota)s (%(used)s used).")
             % sizes
         )
 

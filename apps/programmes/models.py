@@ -137,6 +137,11 @@ class Agreement(models.Model):
                 {"last_year": _("The last year cannot come before the first year.")}
             )
 
+    def in_force_in(self, academic_year: int) -> bool:
+        return self.first_year <= academic_year and (
+            self.last_year is None or academic_year <= self.last_year
+        )
+
     @property
     def years_display(self) -> str:
         first = f"{self.first_year}–{self.first_year + 1}"

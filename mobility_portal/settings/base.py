@@ -105,6 +105,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Prepared from a connection's third run of the statement; Django's default is never.
         prepare_threshold=2 if env.bool("PREPARED_STATEMENTS", default=True) else None,
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two requests that read, then write in one transaction (a decision locks the dossier
+    # first) would each hold a read lock and wait for the other's: "database is locked" at
+    # once, a 500. IMMEDIATE takes the write lock when the transaction begins, and the timeout
+    # lets the second one wait for it; WAL lets pages be read meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

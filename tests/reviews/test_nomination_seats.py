@@ -11,7 +11,7 @@ from apps.reviews.services.decisions import application_nominate
 from tests.applications.factories import messages_of
 from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import S, holding_seat, waiting
-from tests.reviews.dri.builders import decision_url, dossier_url, post_as, seen, state_of
+from tests.reviews.dri.builders import decision_url, post_as, seen, state_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -120,9 +120,32 @@ def test_the_dossier_page_reports_the_refusal(client, call, dri):
     holding_seat(call, agreement)
     application = waiting(call, [agreement])
     data = seen(application, "nominate", choice=application.choices.get().pk, comment="")
+    data["nominate-comment"] = "Welcome to the exchange"
     response = post_as(client, dri, decision_url("nominate", application), data)
-    assert response.url == dossier_url(application)
+    # The page again, with the refusal and the form as the reviewer filled it in.
+    assert response.status_code == 400
     assert messages_of(response) == [
         f"{agreement} has no seat left in 2027–2028: its 1 seat is taken."
     ]
+    assert response.context["decisions"]["nominate"]["comment"].value() == "Welcome to the exchange"
     assert state_of(application) == S.SUBMITTED
+
+
+@pytest.mark.parametrize(("first_year", "last_year"), [(2024, 2026), (2028, None)])
+def test_an_agreement_not_in_force_that_year_has_no_seat(call, dri, first_year, last_year):
+    """The catalogue only offers agreements in force; the office cannot nominate to one
+    that has ended, or not begun, either."""
+    agreement = AgreementFactory(seats_per_year=4, first_year=first_year, last_year=last_year)
+    application = waiting(call, [agreement])
+    assert seat_counts(call, [agreement.pk])[agreement.pk].available == 0
+    with pytest.raises(ServiceError) as refused:
+        nominate(dri, application)
+    assert refused.value.reasons == [
+        f"{agreement} is not in force in 2027–2028 ({agreement.years_display})."
+    ]
+    assert state_of(application) == S.SUBMITTED
+
+
+def test_an_agreement_in_force_until_the_call_s_year_still_has_its_seats(call, dri):
+    agreement = AgreementFactory(seats_per_year=1, first_year=2027, last_year=2027)
+    assert nominate(dri, waiting(call, [agreement])).state == S.NOMINATED

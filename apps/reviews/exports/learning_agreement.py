@@ -179,6 +179,9 @@ def learning_agreement_for(
     if not choices or not choices[0].activity.is_study:
         raise Http404
     course_plans = CoursePlan.objects.filter(activity_id=activity_pk)
+    if user.pk != application.student_id:
+        # A version the student has not sent yet is theirs alone, as on the advisor's pages.
+        course_plans = course_plans.exclude(status=CoursePlanStatus.DRAFT)
     if version is not None:
         course_plans = course_plans.filter(version__lte=version)
     course_plans = list(

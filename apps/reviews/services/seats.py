@@ -22,8 +22,9 @@ SEAT_HOLDING_STATES = (S.NOMINATED, S.ACCEPTED, S.IN_MOBILITY, S.RETURNED, S.COM
 @dataclass(frozen=True)
 class SeatCount:
     agreement: Agreement
-    per_year: int
+    per_year: int  # none when the agreement is not in force that year
     taken_earlier: int  # by nominations in calls of the same academic year
+    in_force: bool = True
 
     @property
     def available(self) -> int:
@@ -50,10 +51,17 @@ def seat_counts(
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return {
-        agreement.pk: SeatCount(agreement, agreement.seats_per_year, taken.get(agreement.pk, 0))
-        for agreement in agreements
-    }
+    return {agreement.pk: _count(agreement, call, taken) for agreement in agreements}
+
+
+def _count(agreement: Agreement, call: Call, taken: dict[int, int]) -> SeatCount:
+    in_force = agreement.in_force_in(call.academic_year)
+    return SeatCount(
+        agreement,
+        agreement.seats_per_year if in_force else 0,
+        taken.get(agreement.pk, 0),
+        in_force=in_force,
+    )
 
 
 def over_allocation_reason(seats: SeatCount, students: int) -> str:
@@ -66,6 +74,11 @@ def over_allocation_reason(seats: SeatCount, students: int) -> str:
 
 def no_seat_reason(seats: SeatCount, academic_year: int) -> str:
     values = {"agreement": seats.agreement, "year": academic_year_label(academic_year)}
+    if not seats.in_force:
+        return _("%(agreement)s is not in force in %(year)s (%(years)s).") % {
+            **values,
+            "years": seats.agreement.years_display,
+        }
     if seats.per_year == 0:
         return _("%(agreement)s has no seat in %(year)s.") % values
     return ngettext(

@@ -89,6 +89,7 @@ class SeatRow:
     taken_earlier: int
     available: int
     given: int
+    in_force: bool = True
 
     @property
     def left(self) -> int:
@@ -135,6 +136,10 @@ def step_words(step: Step, proposal: Proposal, labels: Mapping[int, str]) -> str
             "choice %(rank)s (%(destination)s) full after %(count)s better-ranked students",
             step.taken_before,
         ) % {**values, "count": step.taken_before}
+    if not seats.in_force:
+        return _("choice %(rank)s (%(destination)s): the agreement is not in force this year") % (
+            values
+        )
     if seats.per_year == 0:
         return _("choice %(rank)s (%(destination)s): no seat this year") % values
     return ngettext(
@@ -236,6 +241,7 @@ def seat_rows(proposal: Proposal, given: Mapping[int, int]) -> list[SeatRow]:
             taken_earlier=count.taken_earlier,
             available=count.available,
             given=given.get(pk, 0),
+            in_force=count.in_force,
         )
         for pk, count in proposal.seats.items()
     ]

@@ -112,7 +112,11 @@ class DecisionView(CapabilityRequiredMixin, View):
                 messages.warning(request, stale.reasons[0])
                 return render_dossier(request, dossier_for(request.user, pk), status=409)
             except ServiceError as error:
+                # Shown again with what the reviewer wrote (a file must be chosen again).
                 _report_refusal(request, error)
+                return render_dossier(
+                    request, dossier_for(request.user, pk), bound={self.name: form}, status=400
+                )
             except ValidationError as invalid:
                 form.add_error(self.upload_field, invalid)
             else:

@@ -142,3 +142,18 @@ def test_other_roles_get_403(client, request, call, persona):
 
 def test_anonymous_is_sent_to_login(client, call):
     assert client.get(detail_url(call)).url.startswith(reverse("login"))
+
+
+def test_an_agreement_not_in_force_gives_no_seat_and_says_why(client, dri, call):
+    ended = AgreementFactory(partner__name="Ended", seats_per_year=3, last_year=2026)
+    student = waiting(call, [ended])
+    response = login(client, dri).get(detail_url(call))
+    [row] = response.context["board"].rows
+    assert row.application == student
+    assert row.reasons == [
+        "choice 1 (Ended — Semester or year exchange): the agreement is not in force this year",
+        "no seat left in any choice: unplaced",
+    ]
+    [seats] = response.context["board"].seats
+    assert (seats.in_force, seats.available) == (False, 0)
+    assert "not in force this year" in text_of(response)

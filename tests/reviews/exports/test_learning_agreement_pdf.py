@@ -119,3 +119,27 @@ def test_query_count_is_flat(client, student, agreement, django_assert_max_num_q
         response = client.get(pdf_url(application, activity))
 
     assert "Quantum Computing" in pdf_text(response)
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri"])
+def test_a_version_the_student_has_not_sent_stays_theirs(
+    client, request, student, agreement, persona
+):
+    """Drafts stay private, as the advisor's pages promise: others get the latest version
+    sent, and the draft's own address is a 404."""
+    from apps.applications.models import CoursePlanStatus
+
+    application, activity = agreement
+    draft = version(
+        activity,
+        3,
+        courses=[{"code": "SECRET1", "title": "Unsent Idea", "ects": 5, "semester": "Spring"}],
+    )
+    type(draft).objects.filter(pk=draft.pk).update(status=CoursePlanStatus.DRAFT, sent_at=None)
+    reader = login(client, request.getfixturevalue(persona))
+    latest = reader.get(pdf_url(*agreement))
+    assert "-v2.pdf" in latest["Content-Disposition"]
+    assert "Unsent Idea" not in pdf_text(latest)
+    assert reader.get(pdf_url(*agreement, number=3)).status_code == 404
+    own = login(client, student).get(pdf_url(*agreement))
+    assert "Unsent Idea" in pdf_text(own)
