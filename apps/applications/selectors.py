@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from apps.accounts.models import StudentProfile, User
-from apps.programmes.models import Agreement, Call
+from apps.programmes.models import Agreement, Call, academic_year_of
 from apps.rules.versions import VERSIONS
 from mobility_portal.collation import by_name
 
@@ -57,11 +57,17 @@ def plan_of(student: User) -> MobilityPlan | None:
     )
 
 
-def study_activities(plan: MobilityPlan) -> list[Activity]:
-    """The activities a student applies for through a call."""
-    return list(
-        plan.activities.select_related("partner").filter(kind__in=AGREEMENT_KIND_FOR_ACTIVITY)
+def study_activities(plan: MobilityPlan, *, academic_year: int | None = None) -> list[Activity]:
+    """The activities a student applies for through a call (of `academic_year`: those
+    starting in it)."""
+    activities = plan.activities.select_related("partner").filter(
+        kind__in=AGREEMENT_KIND_FOR_ACTIVITY
     )
+    return [
+        activity
+        for activity in activities
+        if academic_year is None or academic_year_of(activity.start) == academic_year
+    ]
 
 
 # --- calls and applications --------------------------------------------------------------

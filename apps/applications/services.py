@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from apps.accounts.models import User
 from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
-from apps.programmes.models import Agreement, Call
+from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
 
 from .checking import PlanCheck, plan_result, record_check
@@ -367,16 +367,17 @@ class ChoiceInput:
     agreement: Agreement | None
 
 
-def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, max_choices: int) -> list[str]:
+def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, call: Call) -> list[str]:
     problems = []
-    if len(choices) > max_choices:
-        problems.append(_("At most %(count)s choices.") % {"count": max_choices})
+    if len(choices) > call.max_choices:
+        problems.append(_("At most %(count)s choices.") % {"count": call.max_choices})
     seen = set()
     for rank, choice in enumerate(choices, start=1):
         activity = choice.activity
         if activity.plan_id != plan.pk:
             problems.append(_("Choice %(rank)s is not an activity of your plan.") % {"rank": rank})
             continue
+        problems.extend(_other_year_problems(rank, activity, call))
         expected_kind = AGREEMENT_KIND_FOR_ACTIVITY.get(activity.kind)
         if expected_kind is None:
             problems.append(
@@ -400,6 +401,25 @@ def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, max_choices:
     return problems
 
 
+def _other_year_problems(rank: int, activity: Activity, call: Call) -> list[str]:
+    """A call is for one academic year: a stay starting in another is applied for in its own
+    year's call (seats are counted per academic year)."""
+    year = academic_year_of(activity.start)
+    if year == call.academic_year:
+        return []
+    return [
+        _(
+            "Choice %(rank)s: this stay starts in %(year)s, and the call is for %(call_year)s. "
+            "Apply for it through a call of its own academic year."
+        )
+        % {
+            "rank": rank,
+            "year": academic_year_label(year),
+            "call_year": academic_year_label(call.academic_year),
+        }
+    ]
+
+
 @transaction.atomic
 def application_update(
     *, actor: User, application: Application, motivation: str, choices: list[ChoiceInput]
@@ -407,7 +427,7 @@ def application_update(
     application = _locked(application)
     _ensure_editable(actor, application)
     plan = plan_for_student(actor)
-    problems = choice_problems(choices, plan, application.call.max_choices)
+    problems = choice_problems(choices, plan, application.call)
     if problems:
         raise ServiceError(*problems)
     application.motivation = motivation.strip()
@@ -511,6 +531,8 @@ def submission_readiness(
     choices = list(application.choices.all())
     if not choices:
         problems.append(_("Choose at least one destination."))
+    for choice in choices:  # its dates may have moved since it was chosen
+        problems.extend(_other_year_problems(choice.rank, choice.activity, application.call))
     if not application.motivation.strip():
         problems.append(_("Write your motivation."))
     if check is None:

@@ -17,7 +17,7 @@ from apps.applications.models import (
     DocumentKind,
     MobilityPlan,
 )
-from apps.programmes.models import AgreementKind
+from apps.programmes.models import AgreementKind, academic_year_of
 from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -129,12 +129,27 @@ def semester_for(student: User, **fields) -> Activity:
 
 
 def draft_with_choice(student: User, *, call=None, **activity_fields) -> Application:
-    """A draft with motivation and one exchange choice, no document yet."""
-    application = ApplicationFactory(student=student, **({"call": call} if call else {}))
-    ChoiceFactory(
-        application=application, rank=1, activity=semester_for(student, **activity_fields)
-    )
+    """A draft with motivation and one exchange choice, no document yet. The semester starts
+    in the call's academic year (when the call is given and no start is); without a call, the
+    call is for the semester's academic year."""
+    if call is not None and "start" not in activity_fields:
+        activity_fields["start"] = free_start_in(student, call.academic_year)
+    activity = semester_for(student, **activity_fields)
+    call = call or CallFactory(academic_year=academic_year_of(activity.start))
+    application = ApplicationFactory(student=student, call=call)
+    ChoiceFactory(application=application, rank=1, activity=activity)
     return application
+
+
+def free_start_in(student: User, academic_year: int) -> date:
+    """A start in `academic_year` after the student's activities of that year, so that a
+    150-day semester from there overlaps none of them."""
+    taken = [
+        activity.end
+        for activity in Activity.objects.filter(plan__student=student)
+        if academic_year_of(activity.start) == academic_year
+    ]
+    return max(taken, default=date(academic_year, 9, 1) - timedelta(days=1)) + timedelta(days=1)
 
 
 def complete_application(student: User, *, call=None, **activity_fields) -> Application:

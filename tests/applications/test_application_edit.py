@@ -1,6 +1,10 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from apps.applications import services
 from apps.applications.models import ActivityKind, ApplicationState, Choice
 from apps.programmes.models import AgreementKind
 from tests.applications.factories import (
@@ -33,8 +37,10 @@ def world(student):
     application = ApplicationFactory(student=student, motivation="")
     return {
         "application": application,
-        "semester": semester_for(student, host_name="Free University"),
-        "master": semester_for(student, kind=ActivityKind.MASTER, ects=90, host_name="ETH"),
+        "semester": semester_for(student, host_name="Free University", start=date(2027, 9, 1)),
+        "master": semester_for(
+            student, kind=ActivityKind.MASTER, ects=90, host_name="ETH", start=date(2028, 2, 1)
+        ),
         "kth": AgreementFactory(partner__name="KTH", kind=AgreementKind.EXCHANGE),
         "kth_master": AgreementFactory(partner__name="KTH", kind=AgreementKind.MASTER),
         "expired": AgreementFactory(
@@ -67,7 +73,9 @@ def test_form_groups_destinations_by_study_activity(client, student, world):
 
 
 def test_double_degree_has_no_outside_option(client, student, world):
-    degree = semester_for(student, kind=ActivityKind.DOUBLE_DEGREE, ects=120, host_name="TU")
+    degree = semester_for(
+        student, kind=ActivityKind.DOUBLE_DEGREE, ects=120, host_name="TU", start=date(2028, 6, 1)
+    )
     form = login(client, student).get(edit_url(world["application"])).context["form"]
     assert value(degree) not in form.options
 
@@ -158,3 +166,38 @@ def test_who_may_see_may_not_change(client, request, persona, world):
 def test_anonymous_is_sent_to_login(client, world):
     response = client.get(edit_url(world["application"]))
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_stay_of_another_academic_year_is_not_offered_nor_accepted(client, student, world):
+    """Seats are counted per academic year: a stay starting in 2028–2029 is applied for in a
+    call of that year, not in this 2027–2028 one."""
+    later = semester_for(student, host_name="Later University", start=date(2028, 9, 1))
+    login(client, student)
+    form = client.get(edit_url(world["application"])).context["form"]
+    assert value(later, world["kth"]) not in form.options
+    with translation.override("en"):
+        refused = services.choice_problems(
+            [services.ChoiceInput(later, world["kth"])],
+            student.mobility_plan,
+            world["application"].call,
+        )
+    assert refused == [
+        "Choice 1: this stay starts in 2028–2029, and the call is for 2027–2028. Apply for it "
+        "through a call of its own academic year."
+    ]
+
+
+def test_a_chosen_stay_moved_to_another_year_blocks_the_submission(student):
+    from django.utils import timezone
+
+    from tests.applications.factories import complete_application
+
+    application = complete_application(student)
+    activity = application.choices.get().activity
+    type(activity).objects.filter(pk=activity.pk).update(
+        start=date(application.call.academic_year + 1, 9, 1),
+        end=date(application.call.academic_year + 2, 1, 31),
+    )
+    with translation.override("en"):
+        problems = services.submission_readiness(application, timezone.localdate()).problems
+    assert any(problem.startswith("Choice 1: this stay starts in") for problem in problems)

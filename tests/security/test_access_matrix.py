@@ -242,6 +242,10 @@ DRI_ADMIN_APPS = frozenset({"programmes"})
 NO_ADD_MODELS = frozenset(
     {"notifications.notification", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 )
+# Shown, never changed: the portal's services keep their rules and history.
+READ_ONLY_MODELS = frozenset(
+    {"applications.application", "applications.mobilityplan", "applications.courseplan"}
+)
 # Who is turned away from the admin to its login page: everyone but the DRI and admins.
 NOT_ADMIN_STAFF = {persona: ADMIN_LOGIN for persona in PERSONAS if persona not in (DRI, ADMIN)}
 ADMIN_STAFF = expect(OK, **NOT_ADMIN_STAFF)
@@ -268,12 +272,15 @@ def model_admin_routes(app_label: str, model_name: str) -> dict[str, Route]:
     prefix = f"admin:{app_label}_{model_name}"
     on_object = admin_object(label)
     allowed = admin_model_expect(app_label)
-    add = admin_model_expect(app_label, admin_outcome=FORBIDDEN if label in NO_ADD_MODELS else OK)
+    read_only = label in READ_ONLY_MODELS
+    no_add = label in NO_ADD_MODELS or read_only
+    add = admin_model_expect(app_label, admin_outcome=FORBIDDEN if no_add else OK)
+    changed = admin_model_expect(app_label, admin_outcome=FORBIDDEN) if read_only else allowed
     return {
         f"{prefix}_changelist": both(allowed),
         f"{prefix}_add": both(add),
-        f"{prefix}_change": both(allowed, kwargs=on_object),
-        f"{prefix}_delete": both(allowed, kwargs=on_object),
+        f"{prefix}_change": Route(get=allowed, post=changed, kwargs=on_object),
+        f"{prefix}_delete": both(changed, kwargs=on_object),
         f"{prefix}_history": Route(get=allowed, kwargs=on_object),
         # The old object address only redirects to the change page, which checks.
         f"admin/{app_label}/{model_name}/<path:object_id>/": Route(

@@ -109,7 +109,7 @@ def application_edit(request, pk: int):
     form = ApplicationForm(
         request.POST or None,
         application=application,
-        activities=selectors.study_activities(plan),
+        activities=selectors.study_activities(plan, academic_year=application.call.academic_year),
         agreements=selectors.agreements_in_force(application.call.academic_year),
     )
     if request.method == "POST" and form.is_valid():

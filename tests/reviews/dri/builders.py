@@ -25,10 +25,10 @@ from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
 S = ApplicationState
 
 
-def submitted(student: User | None = None, **activity_fields) -> Application:
+def submitted(student: User | None = None, *, call=None, **activity_fields) -> Application:
     """An application the student really submitted: with its snapshot and history."""
     student = student or StudentProfileFactory().user
-    application = complete_application(student, **activity_fields)
+    application = complete_application(student, call=call, **activity_fields)
     services.application_submit(actor=student, application=application)
     application.refresh_from_db()
     return application

@@ -75,7 +75,7 @@ def test_the_other_destination_needs_a_seat(dri, refused_by_host, other_student,
     second.activity.partner = full.partner
     second.activity.save()
     second.save()
-    rival = submitted(other_student)
+    rival = submitted(other_student, call=refused_by_host.call)  # the same academic year
     rival_choice = ChoiceFactory(application=rival, rank=2, agreement=full)
     application_nominate(actor=dri, application=rival, choice=rival_choice)
     with pytest.raises(ServiceError, match="no seat left"):
