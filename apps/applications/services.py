@@ -748,6 +748,14 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     current_lines = list(current.lines.all())
     if course_plan_unchanged(current_lines, lines):
         return current
+    if not lines and current.status != CoursePlanStatus.DRAFT:
+        # The advisor would get a version with nothing to approve, which never settles.
+        raise ServiceError(
+            _(
+                "Your advisor has this course plan: a new version needs at least one course. "
+                "To leave this stay, change your plan or withdraw the application."
+            )
+        )
     if current.status == CoursePlanStatus.DRAFT:
         current.lines.all().delete()
         CourseLine.objects.bulk_create(CourseLine(course_plan=current, **line) for line in lines)

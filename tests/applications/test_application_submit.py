@@ -218,3 +218,21 @@ def test_anonymous_is_sent_to_login(client, student):
     application = complete_application(student)
     assert client.post(submit_url(application)).url.startswith(reverse("login"))
     assert_still_draft(application)
+
+
+def test_the_office_s_request_for_changes_heads_the_application_page(client, student, dri):
+    from tests.reviews.dri.builders import in_state, submitted
+
+    application = in_state(submitted(student), ApplicationState.UNDER_REVIEW)
+    application_request_changes(
+        actor=dri, application=application, message="Add your <b>B2</b> certificate."
+    )
+    url = reverse("applications:application_detail", args=[application.pk])
+    page = login(client, student).get(url).content.decode()
+    asked = page[
+        page.index('id="changes-asked"') : page.index("</div>", page.index("changes-asked"))
+    ]
+    assert "The international relations office asks for changes" in asked
+    assert "Add your &lt;b&gt;B2&lt;/b&gt; certificate." in asked
+    services.application_submit(actor=student, application=application)
+    assert 'id="changes-asked"' not in client.get(url).content.decode()

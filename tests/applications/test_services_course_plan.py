@@ -89,3 +89,24 @@ def test_a_draft_application_keeps_its_course_plan_a_draft(student):
     activity = complete_application(student).choices.get(rank=1).activity
     course_plan = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
     assert course_plan.status == CoursePlanStatus.DRAFT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decision", [LineDecision.PENDING, LineDecision.APPROVED])
+def test_a_sent_course_plan_cannot_become_an_empty_version(student, advisor, english, decision):
+    """The advisor would be sent a version with nothing to approve, which never settles."""
+    from apps.applications.errors import ServiceError
+
+    activity, sent = sent_and_decided(student, advisor, [decision] * 2)
+    with pytest.raises(ServiceError) as refused:
+        services.course_plan_replace_lines(actor=student, activity=activity, lines=[])
+    assert refused.value.reasons[0].startswith("Your advisor has this course plan")
+    assert list(CoursePlan.objects.filter(activity=activity)) == [sent]
+
+
+@pytest.mark.django_db
+def test_a_draft_may_be_emptied(student):
+    activity = add_activity(student)
+    services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
+    emptied = services.course_plan_replace_lines(actor=student, activity=activity, lines=[])
+    assert emptied.status == CoursePlanStatus.DRAFT and not emptied.lines.exists()

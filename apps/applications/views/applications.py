@@ -14,7 +14,7 @@ from apps.programmes.models import Call
 from .. import selectors, services
 from ..access import application_for
 from ..application_forms import ApplicationForm, DocumentUploadForm, WithdrawForm
-from ..models import Application
+from ..models import Application, ApplicationState, Transition
 from ..services import ServiceError
 from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
 
@@ -62,6 +62,19 @@ def application_detail(request, pk: int):
     return render_application_page(request, application_for(request.user, pk))
 
 
+def _changes_asked(application: Application) -> Transition | None:
+    """The office's request, while the application waits for the changes it asks for (from
+    the history the page prefetched)."""
+    if application.state != ApplicationState.CHANGES_REQUESTED:
+        return None
+    requests = [
+        transition
+        for transition in application.history.all()
+        if transition.to_state == ApplicationState.CHANGES_REQUESTED
+    ]
+    return requests[-1] if requests else None
+
+
 def render_application_page(request, application: Application, upload_form=None, status=200):
     """The dossier page; the upload view re-renders it with its bound form on a refusal."""
     selectors.load_application_page(application)
@@ -81,6 +94,7 @@ def render_application_page(request, application: Application, upload_form=None,
         "missing": [],
         "still_to_complete": [],
         "snapshot": selectors.snapshot_result(application.snapshot),
+        "changes_asked": _changes_asked(application),
         # Re-rendered after a refused upload (a POST-only address): where the page lives.
         "page_path": reverse("applications:application_detail", args=[application.pk]),
     }

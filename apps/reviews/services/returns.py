@@ -71,6 +71,14 @@ def course_plan_record_ects(
         raise ServiceError(_("Some courses are not part of your approved course plan."))
     if any(value is not None and value < 0 for value in ects_obtained.values()):
         raise ServiceError(_("Credits obtained cannot be negative."))
+    beyond = [
+        _("%(code)s %(title)s: at most its %(ects)s ECTS can be obtained.")
+        % {"code": lines[pk].code, "title": lines[pk].title, "ects": lines[pk].ects}
+        for pk, value in ects_obtained.items()
+        if value is not None and value > lines[pk].ects
+    ]
+    if beyond:
+        raise ServiceError(*beyond)
     for pk, value in ects_obtained.items():
         lines[pk].ects_obtained = value
     CourseLine.objects.bulk_update([lines[pk] for pk in ects_obtained], ["ects_obtained"])

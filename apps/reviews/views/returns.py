@@ -69,6 +69,7 @@ class ObtainedEctsForm(forms.Form):
                 % {"code": line.code, "title": line.title},
                 required=False,
                 min_value=Decimal(0),
+                max_value=line.ects,  # a course grants at most its own credits
                 max_digits=4,
                 decimal_places=1,
                 initial=line.ects_obtained,

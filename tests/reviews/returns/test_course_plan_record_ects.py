@@ -40,7 +40,7 @@ def test_owner_saves_the_credits_and_may_leave_some_for_later(client, student, a
     assert page.context["credits"].missing == Decimal("1.5")
 
 
-@pytest.mark.parametrize("value", ["-1", "many", "123.45"])
+@pytest.mark.parametrize("value", ["-1", "many", "123.45", "50"])
 def test_bad_value_is_a_form_error_and_nothing_is_saved(client, student, advisor, value):
     application, course_plan = dossier_abroad(student, advisor)
     response = login(client, student).post(
@@ -118,6 +118,23 @@ def test_service_refuses_negative_credits(student, advisor):
         course_plan_record_ects(
             actor=student, application=application, ects_obtained={line.pk: Decimal(-1)}
         )
+
+
+def test_service_refuses_more_credits_than_the_course_grants(student, advisor, english):
+    application, course_plan = dossier_abroad(student, advisor)
+    line = course_plan.lines.first()
+    with pytest.raises(ServiceError) as refused:
+        course_plan_record_ects(
+            actor=student, application=application, ects_obtained={line.pk: line.ects + 1}
+        )
+    assert refused.value.reasons == [
+        f"{line.code} {line.title}: at most its {line.ects} ECTS can be obtained."
+    ]
+    line.refresh_from_db()
+    assert line.ects_obtained is None
+    course_plan_record_ects(
+        actor=student, application=application, ects_obtained={line.pk: line.ects}
+    )
 
 
 def test_service_refuses_once_the_recognition_is_confirmed(student, advisor):
