@@ -87,6 +87,7 @@ class ApplicationForm(forms.Form):
     motivation = forms.CharField(
         label=_("Motivation"),
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Why these destinations, and what you expect from them."),
     )

@@ -1,6 +1,7 @@
 import copy
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.programmes.models import Partner
@@ -37,6 +38,20 @@ class DateInput(forms.DateInput):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+# Two years of a double degree are 120 ECTS: beyond this no stay is meant (a typing slip).
+MAX_ECTS = 300
+PLAN_YEARS = (2000, 2100)
+DATE_FIELDS = ("start", "end", "internship_start", "internship_end")
+
+
+def within_plan_years(value) -> None:
+    first, last = PLAN_YEARS
+    if value is not None and not first <= value.year <= last:
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s.") % {"first": first, "last": last}
+        )
+
+
 class ActivityForm(forms.ModelForm):
     """An activity of the student's plan; the engine's own validation runs in `clean`, so the
     form refuses exactly what the regulations contract calls invalid input."""
@@ -65,6 +80,12 @@ class ActivityForm(forms.ModelForm):
         self.stored = copy.copy(self.instance) if self.instance.pk else None
         self.fields["country"].required = False
         self.fields["country"].help_text = _("Taken from the partner when you choose one.")
+        for name in ("ects", "ects_project"):
+            self.fields[name].max_value = MAX_ECTS
+            self.fields[name].validators.append(MaxValueValidator(MAX_ECTS))
+            self.fields[name].widget.attrs["max"] = MAX_ECTS
+        for name in DATE_FIELDS:
+            self.fields[name].validators.append(within_plan_years)
 
     def clean(self):
         data = super().clean()

@@ -81,6 +81,20 @@ def test_course_plan_totals_per_chosen_study_activity(client, student):
     assert "12 of 30 ECTS" in response.content.decode()
 
 
+def test_the_ewp_export_is_offered_once_the_student_is_nominated_to_the_stay(client, student):
+    """An EWP mobility starts with a nomination: before it the button only led to a refusal."""
+    application = draft_with_choice(student)
+    choice = application.choices.get()
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=choice.activity), ects=12)
+    ewp = reverse("reviews:learning_agreement_ewp", args=[application.pk, choice.activity.pk])
+    login(client, student)
+    assert ewp not in client.get(detail_url(application)).content.decode()
+    type(application).objects.filter(pk=application.pk).update(
+        state=ApplicationState.NOMINATED, nominated_choice=choice
+    )
+    assert ewp in client.get(detail_url(application)).content.decode()
+
+
 def test_submitted_application_shows_its_frozen_findings_and_history(client, student):
     application = complete_application(student)
     services.application_submit(actor=student, application=application)

@@ -201,3 +201,14 @@ def test_a_chosen_stay_moved_to_another_year_blocks_the_submission(student):
     with translation.override("en"):
         problems = services.submission_readiness(application, timezone.localdate()).problems
     assert any(problem.startswith("Choice 1: this stay starts in") for problem in problems)
+
+
+def test_a_motivation_of_a_whole_book_is_refused_and_the_old_one_kept(client, student, world):
+    application = world["application"]
+    application.motivation = "Robots."
+    application.save()
+    response = login(client, student).post(edit_url(application), post_data("x" * 10_001))
+    assert response.status_code == 400
+    assert "motivation" in response.context["form"].errors
+    application.refresh_from_db()
+    assert application.motivation == "Robots."

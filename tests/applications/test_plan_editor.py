@@ -206,3 +206,21 @@ def test_delete_page_gives_advice_the_state_allows(client, student, state, advic
     }[advice]
     assert other not in page
     assert 'type="submit">Remove' not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ects": "301"}, "ects"),
+        ({"ects": "9223372036854775807"}, "ects"),
+        ({"start": "0001-01-01"}, "start"),
+        ({"end": "9999-12-31"}, "end"),
+    ],
+)
+def test_absurd_figures_are_refused_and_nothing_is_saved(client, student, english, changes, field):
+    login(client, student)
+    response = client.post(reverse("applications:activity_add"), activity_post_data(**changes))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Activity.objects.filter(plan__student=student).exists()
