@@ -20,6 +20,7 @@ from .models import (
     Activity,
     ActivityKind,
     Application,
+    ApplicationState,
     Choice,
     CourseLine,
     CoursePlan,
@@ -97,6 +98,17 @@ class CallRow:
     call: Call
     application: Application | None
     is_open: bool
+
+    @property
+    def can_start_again(self) -> bool:
+        """A draft withdrawn before it was submitted, while the call is open."""
+        application = self.application
+        return (
+            self.is_open
+            and application is not None
+            and application.state == ApplicationState.WITHDRAWN
+            and application.submitted_at is None
+        )
 
 
 def call_rows(applications: list[Application], today: date) -> list[CallRow]:

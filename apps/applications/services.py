@@ -354,7 +354,25 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
         with transaction.atomic():
             return Application.objects.create(student=actor, call=call)
     except IntegrityError:
-        raise _already_applied() from None
+        return _start_again(actor, call)
+
+
+def _start_again(actor: User, call: Call) -> Application:
+    """The student's application to this call exists: a draft they withdrew before ever
+    submitting it becomes their draft again, with its choices, motivation and documents (the
+    office never saw it); any other is the one application of the call."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().filter(student=actor, call=call).first()
+        )
+        if (
+            application is None
+            or application.state != ApplicationState.WITHDRAWN
+            or application.submitted_at is not None
+        ):
+            raise _already_applied()
+        move(application, actor=actor, to_state=ApplicationState.DRAFT)
+        return application
 
 
 def _already_applied() -> ServiceError:

@@ -14,6 +14,8 @@ S = ApplicationState
 
 # Target state -> the states it may be reached from. The one table of the workflow.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
+    # A draft withdrawn before it was ever submitted may be started again (application_start).
+    S.DRAFT: frozenset({S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
     S.UNDER_REVIEW: frozenset({S.SUBMITTED}),
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),

@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from apps.applications import services
+from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState, Transition
-from tests.applications.factories import complete_application, login, messages_of
+from tests.applications.factories import complete_application, draft_with_choice, login, messages_of
+from tests.reviews.dri import builders
 
 
 def withdraw_url(application):
@@ -88,3 +90,43 @@ def test_who_may_see_may_not_withdraw(client, request, persona, submitted):
 
 def test_anonymous_is_sent_to_login(client, submitted):
     assert client.post(withdraw_url(submitted)).url.startswith(reverse("login"))
+
+
+def test_a_draft_withdrawn_before_submission_can_be_started_again(client, student, english):
+    """Withdrawing a draft read as "cancel it": applying again gives it back, with its
+    history, instead of "you already have an application for this call" for good."""
+
+    draft = draft_with_choice(student)
+    draft.motivation = "Robots."
+    draft.save()
+    login(client, student)
+    confirm = client.get(reverse("applications:application_withdraw", args=[draft.pk]))
+    assert "applying to it again gives you this draft back" in confirm.content.decode()
+    services.application_withdraw(actor=student, application=draft)
+    calls = client.get(reverse("applications:application_list")).content.decode()
+    assert "Start this draft again" in calls
+    response = client.post(reverse("applications:application_start", args=[draft.call.pk]))
+    assert response.url == reverse("applications:application_edit", args=[draft.pk])
+    draft.refresh_from_db()
+    assert (draft.state, draft.motivation, draft.choices.count()) == (
+        ApplicationState.DRAFT,
+        "Robots.",
+        1,
+    )
+    assert [(t.from_state, t.to_state) for t in draft.history.all()] == [
+        (ApplicationState.DRAFT, ApplicationState.WITHDRAWN),
+        (ApplicationState.WITHDRAWN, ApplicationState.DRAFT),
+    ]
+
+
+def test_an_application_withdrawn_after_submission_stays_withdrawn(client, student, english):
+    application = builders.submitted(student)
+    login(client, student)
+    confirm = client.get(reverse("applications:application_withdraw", args=[application.pk]))
+    assert "you cannot apply to this call again" in confirm.content.decode()
+    services.application_withdraw(actor=student, application=application)
+    with pytest.raises(ServiceError) as refused:
+        services.application_start(actor=student, call=application.call)
+    assert refused.value.reasons == ["You already have an application for this call."]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.WITHDRAWN
