@@ -21,7 +21,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
     # After a host's refusal the office may nominate the student to another of their choices.
     S.NOMINATED: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.HOST_REFUSED}),
-    S.REFUSED: frozenset({S.SUBMITTED, S.UNDER_REVIEW}),
+    # Also while waiting for changes: a student who never answers is not left open for ever.
+    S.REFUSED: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED}),
     S.ACCEPTED: frozenset({S.NOMINATED}),
     S.HOST_REFUSED: frozenset({S.NOMINATED}),
     S.IN_MOBILITY: frozenset({S.ACCEPTED}),

@@ -157,5 +157,12 @@ def decision_forms(
     return {
         name: bound.get(name) or decision_form(name, application)
         for name, (_form_class, target) in DECISIONS.items()
-        if target is None or can_move(application, target)
+        if (target is None or can_move(application, target))
+        and (name != "nominate" or _nominable(application))
     }
+
+
+def _nominable(application: Application) -> bool:
+    """Whether a choice is left that no host refused (from the choices the page prefetched):
+    otherwise the nomination form would be a required menu without any option."""
+    return any(choice.host_refused_at is None for choice in application.choices.all())

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -79,6 +80,20 @@ def _pool_applications(call: Call) -> QuerySet[Application]:
     return Application.objects.filter(call=call, state__in=IN_REVIEW_STATES).exclude(
         held_elsewhere(call.academic_year)
     )
+
+
+def pool_size() -> Coalesce:
+    """How many applications each call's allocation ranks, as `_pool_applications` selects
+    them (for `Call` querysets): the allocations' list and each allocation agree."""
+    pool = (
+        Application.objects.filter(call=OuterRef("pk"), state__in=IN_REVIEW_STATES)
+        .exclude(held_elsewhere(OuterRef("call__academic_year")))
+        .order_by()
+        .values("call")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(pool), 0)
 
 
 def allocation_proposal(call: Call) -> Proposal:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.forms import BoundField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
@@ -18,7 +18,6 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState, Choice
-from apps.applications.workflow import IN_REVIEW_STATES
 from apps.programmes.models import Call
 from mobility_portal.collation import sorted_by_name
 
@@ -276,8 +275,7 @@ def render_allocation_page(
 
 @reviewer_only
 def allocation_index(request):
-    in_pool = Q(applications__state__in=IN_REVIEW_STATES)
-    calls = Call.objects.annotate(pool=Count("applications", filter=in_pool)).order_by(
+    calls = Call.objects.annotate(pool=services.pool_size()).order_by(
         "-academic_year", "-closes_on", "pk"
     )
     page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.applications.factories import login
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import S, detail_url, waiting
+from tests.reviews.allocation.builders import S, detail_url, holding_seat, waiting
 
 INDEX = reverse("reviews:allocation_index")
 
@@ -45,3 +45,23 @@ def test_other_roles_get_403(client, request, persona):
 
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(INDEX).url.startswith(reverse("login"))
+
+
+def test_the_count_leaves_out_students_nominated_elsewhere_that_year_as_the_allocation_does(
+    client, dri
+):
+    """A student already nominated through another call of the year is not ranked again: the
+    list said "1 application" where the call's allocation ranked none."""
+    from apps.applications.models import Application
+
+    call = CallFactory(name="Round 2", academic_year=2027)
+    agreement = AgreementFactory()
+    holder = holding_seat(CallFactory(name="Round 1", academic_year=2027), agreement)
+    waiting(call, [agreement], student=holder.student)
+    other_year = holding_seat(CallFactory(name="Next year", academic_year=2028), agreement)
+    waiting(call, [agreement], student=other_year.student)
+    login(client, dri)
+    rows = {row.pk: row.pool for row in client.get(INDEX).context["page"].object_list}
+    ranked = client.get(detail_url(call)).context["board"].rows
+    assert rows[call.pk] == len(ranked) == 1
+    assert Application.objects.filter(call=call).count() == 2

@@ -27,7 +27,8 @@ def data(application, reason=REASON, confirm="on"):
     return seen(application, "refuse", reason=reason, confirm=confirm)
 
 
-@pytest.mark.parametrize("from_state", [S.SUBMITTED, S.UNDER_REVIEW])
+# Changes requested too: a student who never answers is not left open for ever.
+@pytest.mark.parametrize("from_state", [S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED])
 def test_service_refuses_with_the_reason(dri, student, from_state):
     application = in_state(submitted(student), from_state)
     application = application_refuse(actor=dri, application=application, reason=REASON)
@@ -106,3 +107,11 @@ def test_anonymous_is_sent_to_login(client, student):
     response = post_as(client, None, decision_url("refuse", application), data(application))
     assert response.url.startswith(reverse("login"))
     assert state_of(application) == S.SUBMITTED
+
+
+def test_the_dossier_waiting_for_changes_offers_the_refusal(client, dri, student):
+    from tests.applications.factories import login
+
+    application = in_state(submitted(student), S.CHANGES_REQUESTED)
+    decisions = login(client, dri).get(dossier_url(application)).context["decisions"]
+    assert "refuse" in decisions

@@ -190,3 +190,14 @@ def test_other_kinds_stay_one_per_application(refused_by_host):
             size=1,
             uploaded_by=cv.uploaded_by,
         )
+
+
+def test_no_nomination_form_once_every_host_refused(client, dri, refused_by_host):
+    """With no choice left, the form would be a required menu without any option."""
+    second = refused_by_host.choices.get(rank=2)
+    application = application_nominate(actor=dri, application=refused_by_host, choice=second)
+    application = application_record_host_decision(
+        actor=dri, application=application, accepted=False, letter=pdf_upload()
+    )
+    decisions = login(client, dri).get(dossier_url(application)).context["decisions"]
+    assert "nominate" not in decisions
