@@ -14,4 +14,9 @@ urlpatterns = [
         name="learning_agreement_version_pdf",
     ),
     path(f"{AGREEMENT}.xml", exports.learning_agreement_ewp, name="learning_agreement_ewp"),
+    path(
+        f"{AGREEMENT}.json",
+        exports.learning_agreement_ewp_json,
+        name="learning_agreement_ewp_json",
+    ),
 ]

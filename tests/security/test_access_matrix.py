@@ -226,6 +226,7 @@ PORTAL_ROUTES: dict[str, Route] = {
         get=DOSSIER_READERS, kwargs=lambda world: {**learning_agreement(world), "version": 1}
     ),
     "reviews:learning_agreement_ewp": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
+    "reviews:learning_agreement_ewp_json": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
     # in-portal notifications
     "notifications:list": Route(get=SIGNED_IN),
     "notifications:open": post_route(RECIPIENT, kwargs=pk("notification")),

@@ -27,6 +27,7 @@ means; content is in English, as EWP recommends):
 """
 
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -135,6 +136,14 @@ def load_schema() -> xmlschema.XMLSchema:
     """The official schema, read from the local copy only: remote locations are blocked (the
     XML namespace it imports from w3.org is built into xmlschema)."""
     return xmlschema.XMLSchema(str(SCHEMA_PATH), allow="local")
+
+
+def learning_agreement_json(agreement: LearningAgreement) -> bytes:
+    """The same EWP document as JSON, element for element (xmlschema's default mapping:
+    attributes prefixed with @, repeatable elements as lists, values typed by the schema),
+    for systems that read JSON; decoding it validates it against the schema again."""
+    data = load_schema().to_dict(learning_agreement_xml(agreement), decimal_type=str)
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
 def learning_agreement_xml(agreement: LearningAgreement) -> bytes:

@@ -1,5 +1,6 @@
-"""Downloads of a learning agreement: printable PDF and Erasmus Without Paper XML, for anyone
-who may see the application (the student, their advisor, staff); 404 for everyone else."""
+"""Downloads of a learning agreement: printable PDF, Erasmus Without Paper XML and the same
+document as JSON, for anyone who may see the application (the student, their advisor, staff);
+404 for everyone else."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -8,7 +9,7 @@ from django.utils.http import content_disposition_header
 
 from apps.applications.errors import ServiceError
 
-from ..exports.ewp import learning_agreement_xml
+from ..exports.ewp import learning_agreement_json, learning_agreement_xml
 from ..exports.learning_agreement import LearningAgreement, learning_agreement_for
 from ..exports.pdf import learning_agreement_pdf as render_pdf
 
@@ -31,6 +32,15 @@ def learning_agreement_ewp(request, pk: int, activity_pk: int):
     except ServiceError as refusal:
         return _refused(request, pk, refusal)
     return _attachment(xml, "application/xml", _file_name(agreement, "xml"))
+
+
+def learning_agreement_ewp_json(request, pk: int, activity_pk: int):
+    agreement = learning_agreement_for(request.user, application_pk=pk, activity_pk=activity_pk)
+    try:
+        document = learning_agreement_json(agreement)
+    except ServiceError as refusal:
+        return _refused(request, pk, refusal)
+    return _attachment(document, "application/json", _file_name(agreement, "json"))
 
 
 def _refused(request, application_pk: int, refusal: ServiceError):

@@ -338,3 +338,36 @@ def test_query_count_is_flat(
         response = client.get(ewp_url(application, activity))
 
     load_schema().validate(ET.fromstring(response.content))
+
+
+def json_url(application, activity):
+    return reverse("reviews:learning_agreement_ewp_json", args=[application.pk, activity.pk])
+
+
+def test_the_same_document_as_json(client, student, nominated):
+    """Element for element the XML export: the JSON decodes back to a valid EWP document."""
+    import json
+
+    la = export(client, student, *nominated)
+    response = client.get(json_url(*nominated))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".json" in response["Content-Disposition"]
+    document = json.loads(response.content)
+    [exported] = document["la"]
+    assert exported["omobility-id"] == la.findtext("la:omobility-id", "", NS)
+    assert exported["student"]["family-name"] == student.last_name
+    proposal = exported["changes-proposal"]["components-studied"]["component"]
+    assert [component["title"] for component in proposal] == texts(
+        la, "la:changes-proposal/la:components-studied/la:component/la:title"
+    )
+    assert load_schema().is_valid(load_schema().encode(document))
+
+
+def test_json_is_refused_like_the_xml(client, student, other_student):
+    application, activity = application_to(student, host())
+    version(activity, 1)
+    response = login(client, student).get(json_url(application, activity))
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert login(client, other_student).get(json_url(application, activity)).status_code == 404
