@@ -321,6 +321,11 @@ class ValidationState:
         return awaiting_bodies(self.activity, self.validations)
 
     @property
+    def last_decision_id(self) -> int | None:
+        """What a decision page shows it was taken on: any later decision makes it stale."""
+        return max((validation.pk for validation in self.validations), default=None)
+
+    @property
     def can_request(self) -> bool:
         return (
             needs_validation(self.activity)

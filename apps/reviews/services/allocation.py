@@ -260,7 +260,7 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
     with transaction.atomic():
         for number, score in scores.items():
             application_set_ranking_score(
-                actor=actor, application=applications[number], score=score
+                actor=actor, application=applications[number], score=score, imported=True
             )
     return len(scores)
 

@@ -7,6 +7,7 @@ application, counted as the seat allocation counts (`services.seats`)."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -166,11 +167,29 @@ def application_mark_returned(*, actor: User, application: Application) -> Appli
 
 
 @transaction.atomic
-def application_set_ranking_score(*, actor: User, application: Application, score) -> Application:
+def application_set_ranking_score(
+    *, actor: User, application: Application, score, imported: bool = False
+) -> Application:
+    """Set the score the seat allocation ranks by. A change is kept in the dossier's internal
+    comments, with who and when: the score decides who gets a seat."""
     application = _reviewer_lock(actor, application)
+    before = application.ranking_score
+    if score == before:
+        return application
     application.ranking_score = score
     application.save(update_fields=["ranking_score"])
+    values = {"before": _score_words(before), "after": _score_words(score)}
+    text = (
+        _("Ranking score imported: %(before)s → %(after)s.")
+        if imported
+        else _("Ranking score changed: %(before)s → %(after)s.")
+    )
+    InternalComment.objects.create(application=application, author=actor, text=text % values)
     return application
+
+
+def _score_words(score) -> str:
+    return _("none") if score is None else number_format(score)
 
 
 def internal_comment_add(*, actor: User, application: Application, text: str) -> InternalComment:

@@ -65,11 +65,24 @@ def validation_body(actor: User, chosen: str | None = None) -> str:
     return chosen
 
 
+# Passed as `seen_decision` by callers that show no page (commands, tests): no staleness check.
+UNSEEN = -1
+
+
 @transaction.atomic
 def activity_validate(
-    *, actor: User, activity: Activity, approved: bool, comment: str, body: str | None = None
+    *,
+    actor: User,
+    activity: Activity,
+    approved: bool,
+    comment: str,
+    body: str | None = None,
+    seen_decision: int | None = UNSEEN,
 ) -> ActivityValidation:
-    """Record a body's decision (an audit row), set its flag and check the plan again."""
+    """Record a body's decision (an audit row), set its flag and check the plan again.
+    `seen_decision` is the latest decision the page showed (None: none): a decision taken
+    since (the same decision sent twice, or a colleague's in another tab) refuses this one,
+    which would otherwise repeat it or silently reverse it."""
     if not user_can(actor, Capability.VALIDATE_SUMMER_PROJECTS):
         raise ServiceError(
             _("Only the DFI and the DRI validate summer stays and internships abroad.")
@@ -80,6 +93,15 @@ def activity_validate(
         raise ServiceError(_("Only summer stays and internships abroad are validated here."))
     if activity.validation_requested_at is None:
         raise ServiceError(_("The student has not asked for this validation."))
+    if seen_decision != UNSEEN:
+        latest = activity.validations.order_by("-pk").values_list("pk", flat=True).first()
+        if latest != seen_decision:
+            raise ServiceError(
+                _(
+                    "A decision was recorded on this activity since you opened the page: read "
+                    "it below, and decide again only if you still wish to."
+                )
+            )
     comment = comment.strip()
     if not approved and not comment:
         raise ServiceError(_("Give the reason for the refusal: the student reads it."))

@@ -59,6 +59,8 @@ class ValidationDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Required when you refuse."),
     )
+    # The latest decision the page showed (empty: none), so that a later one is not overruled.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, choose_body: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,8 +105,11 @@ def validation_queue_page(request):
 def validation_detail(request, pk: int):
     """GET: the request and every decision so far; POST: the actor's body decides."""
     activity = validation_activity(pk)
+    state = validation_state(activity)
     choose_body = request.user.role not in BODY_OF_ROLE
-    form = ValidationDecisionForm(request.POST or None, choose_body=choose_body)
+    form = ValidationDecisionForm(
+        request.POST or None, choose_body=choose_body, initial={"seen": state.last_decision_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activity_validate(
@@ -113,6 +118,7 @@ def validation_detail(request, pk: int):
                 approved=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
                 body=form.cleaned_data.get("body"),
+                seen_decision=form.cleaned_data["seen"],
             )
         except ServiceError as error:
             report_refusal(request, error)
@@ -123,7 +129,7 @@ def validation_detail(request, pk: int):
         request,
         "reviews/validation_detail.html",
         {
-            "state": validation_state(activity),
+            "state": state,
             "activity": activity,
             "student": activity.plan.student,
             "form": form,

@@ -78,3 +78,20 @@ def test_anonymous_is_sent_to_login(client, student):
     response = post_as(client, None, url, seen(application, "score", score="3"))
     assert response.url.startswith(reverse("login"))
     assert score_of(application) is None
+
+
+def test_every_change_of_score_is_kept_with_who_and_when(dri, student, english):
+    """The score decides who gets a seat: its changes are in the dossier's internal comments."""
+    application = submitted(student)
+    application_set_ranking_score(actor=dri, application=application, score=Decimal("15.5"))
+    application_set_ranking_score(actor=dri, application=application, score=Decimal("15.500"))
+    application_set_ranking_score(actor=dri, application=application, score=None)
+    application_set_ranking_score(
+        actor=dri, application=application, score=Decimal("12"), imported=True
+    )
+    comments = list(application.internal_comments.order_by("created_at", "id"))
+    assert [(comment.author, comment.text) for comment in comments] == [
+        (dri, "Ranking score changed: none → 15.5."),
+        (dri, "Ranking score changed: 15.500 → none."),
+        (dri, "Ranking score imported: none → 12."),
+    ]

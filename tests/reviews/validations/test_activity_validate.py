@@ -167,3 +167,28 @@ def test_detail_queries_stay_flat(client, dfi, dri, stay, django_assert_max_num_
     with django_assert_max_num_queries(DETAIL_MAX_QUERIES):
         response = client.get(detail_url(stay))
     assert len(response.context["state"].validations) == 30
+
+
+def test_the_same_decision_sent_twice_is_recorded_once(client, dfi, stay, english):
+    login(client, dfi)
+    page = client.get(detail_url(stay))
+    seen = page.context["form"]["seen"].value()
+    assert seen is None  # no decision yet
+    first = client.post(detail_url(stay), {"decision": "approve", "seen": ""})
+    again = client.post(detail_url(stay), {"decision": "approve", "seen": ""})
+    assert messages_of(first) == ["Decision recorded; the student's plan is checked again."]
+    assert messages_of(again)[-1].startswith("A decision was recorded on this activity since")
+    assert ActivityValidation.objects.filter(activity=stay).count() == 1
+    assert Notification.objects.filter(event="activity_validated").count() == 1
+
+
+def test_a_stale_tab_does_not_silently_reverse_a_decision(client, dfi, stay, english):
+    login(client, dfi)
+    stale = client.get(detail_url(stay)).context["form"]["seen"].value()
+    activity_validate(actor=dfi, activity=stay, approved=True, comment="")
+    client.post(detail_url(stay), {"decision": "refuse", "comment": "No.", "seen": stale or ""})
+    assert flags(stay) == (True, False)
+    # From the page as it now stands, the body may change its mind deliberately.
+    fresh = client.get(detail_url(stay)).context["form"]["seen"].value()
+    client.post(detail_url(stay), {"decision": "refuse", "comment": "No.", "seen": fresh})
+    assert flags(stay) == (False, False)
