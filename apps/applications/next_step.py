@@ -30,6 +30,15 @@ class ApplicationSummary:
 
 
 @dataclass(frozen=True)
+class RejectedCourses:
+    """A course plan whose latest version has lines the study advisor rejected."""
+
+    activity_pk: int
+    host: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Situation:
     has_profile: bool
     activity_count: int = 0
@@ -37,6 +46,7 @@ class Situation:
     draft: DraftSummary | None = None
     open_call_without_application: str | None = None
     current: ApplicationSummary | None = None
+    rejected_courses: RejectedCourses | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ def next_step(situation: Situation) -> NextStep:
         )
     if situation.current is not None and situation.current.state == "changes_requested":
         return _changes_requested(situation.current)
+    if situation.rejected_courses is not None:
+        return _rejected_courses(situation.rejected_courses)
     if situation.draft is not None:
         return _complete_draft(situation.draft)
     if situation.current is not None and (step := _follow_up(situation.current)) is not None:
@@ -122,6 +134,22 @@ def _changes_requested(application: ApplicationSummary) -> NextStep:
         "applications:application_detail",
         (application.pk,),
         link_text=_("Open my application"),
+    )
+
+
+def _rejected_courses(rejected: RejectedCourses) -> NextStep:
+    text = ngettext(
+        "Your study advisor rejected %(count)d course of your course plan for %(host)s: "
+        "read why, change it and save the course plan again.",
+        "Your study advisor rejected %(count)d courses of your course plan for %(host)s: "
+        "read why, change them and save the course plan again.",
+        rejected.count,
+    )
+    return NextStep(
+        text % {"count": rejected.count, "host": rejected.host},
+        "applications:course_plan_edit",
+        (rejected.activity_pk,),
+        link_text=_("Open my course plan"),
     )
 
 

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 
 from apps.accounts.models import StudentProfile, User
 from apps.programmes.models import Agreement, Call, academic_year_of
@@ -24,12 +33,14 @@ from .models import (
     Choice,
     CourseLine,
     CoursePlan,
+    CoursePlanStatus,
     Document,
     DocumentKind,
     LineDecision,
     MobilityPlan,
     Transition,
 )
+from .next_step import RejectedCourses
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -266,3 +277,28 @@ def snapshot_result(snapshot: dict | None) -> dict | None:
         {**finding, "host": hosts.get(finding["activity"])} for finding in result["findings"]
     ]
     return {**result, "findings": findings}
+
+
+def rejected_courses(student: User) -> RejectedCourses | None:
+    """The student's first course plan whose latest version has rejected lines: one query."""
+    later = CoursePlan.objects.filter(
+        activity=OuterRef("activity"), version__gt=OuterRef("version")
+    )
+    rejected = Count("lines", filter=Q(lines__decision=LineDecision.REJECTED))
+    course_plan = (
+        CoursePlan.objects.filter(
+            activity__plan__student=student, status=CoursePlanStatus.CHANGES_REQUESTED
+        )
+        .exclude(Exists(later))
+        .select_related("activity__partner")
+        .annotate(rejected=rejected)
+        .order_by("activity__start", "activity_id")
+        .first()
+    )
+    if course_plan is None:
+        return None
+    return RejectedCourses(
+        activity_pk=course_plan.activity_id,
+        host=course_plan.activity.host_display,
+        count=course_plan.rejected,
+    )

@@ -105,3 +105,19 @@ def test_nothing_to_do_says_so():
     step = next_step(Situation(**READY))
     assert "No call for applications is open" in step.text
     assert step.url is None
+
+
+def test_courses_the_advisor_rejected_come_before_a_draft_or_a_follow_up():
+    from apps.applications.next_step import RejectedCourses
+
+    rejected = RejectedCourses(activity_pk=5, host="TU Berlin", count=2)
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state="nominated", destination="X")
+    draft = DraftSummary(pk=7, call_name="Other call")
+    step = next_step(Situation(**READY, rejected_courses=rejected, current=current, draft=draft))
+    assert step.text == (
+        "Your study advisor rejected 2 courses of your course plan for TU Berlin: read why, "
+        "change them and save the course plan again."
+    )
+    assert (step.url_name, step.url_args) == ("applications:course_plan_edit", (5,))
+    one = RejectedCourses(activity_pk=5, host="TU Berlin", count=1)
+    assert "rejected 1 course of" in next_step(Situation(**READY, rejected_courses=one)).text

@@ -110,3 +110,32 @@ def test_a_draft_may_be_emptied(student):
     services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
     emptied = services.course_plan_replace_lines(actor=student, activity=activity, lines=[])
     assert emptied.status == CoursePlanStatus.DRAFT and not emptied.lines.exists()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_sends_the_student_to_the_courses_their_advisor_rejected(
+    client, student, advisor, english
+):
+    from django.urls import reverse
+
+    from apps.applications.selectors import rejected_courses
+    from tests.applications.factories import login
+
+    activity, course_plan = sent_and_decided(
+        student, advisor, [LineDecision.APPROVED, LineDecision.REJECTED]
+    )
+    assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+    services.plan_update_student_facts(  # a plan without errors, which would come first
+        actor=student,
+        plan=activity.plan,
+        engineering_internship_validated=True,
+        full_year_internship_before_departure=False,
+    )
+    step = login(client, student).get(reverse("applications:dashboard")).context["step"]
+    assert step.url == reverse("applications:course_plan_edit", args=[activity.pk])
+    assert "rejected 1 course of your course plan" in step.text
+    # Once a new version is saved, the latest version no longer has rejected lines.
+    services.course_plan_replace_lines(
+        actor=student, activity=activity, lines=[LINES[0], {**LINES[1], "code": "IN103"}]
+    )
+    assert rejected_courses(student) is None

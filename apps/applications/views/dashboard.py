@@ -35,6 +35,7 @@ def student_dashboard(request):
             (str(row.call) for row in calls if row.is_open and row.application is None), None
         ),
         current=_current_application(applications, today),
+        rejected_courses=selectors.rejected_courses(student) if plan else None,
     )
     return render(
         request,
