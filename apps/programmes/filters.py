@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from mobility_portal.collation import by_name, sorted_choices
+from mobility_portal.search import fold
 from mobility_portal.widgets import use_fast_selects
 
 from .models import AgreementKind, Language, Partner, StudyField
@@ -65,6 +66,9 @@ class PartnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        folded = fold(value)  # "ecole" finds "École"
         return queryset.filter(
-            Q(name__icontains=value) | Q(city__icontains=value) | Q(fields__name__icontains=value)
+            Q(name__fold__contains=folded)
+            | Q(city__fold__contains=folded)
+            | Q(fields__name__fold__contains=folded)
         ).distinct()

@@ -24,6 +24,8 @@ from django.utils.text import slugify
 from django.utils.translation import override
 from django_countries import countries
 
+from mobility_portal.search import fold
+
 from .languages import language_name
 from .models import Agreement, AgreementKind, Language, Partner, StudyField
 
@@ -442,7 +444,7 @@ def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
         "hei_id": record.hei_id,
     }
     partner = (
-        Partner.objects.filter(name__iexact=record.name, country=record.country)
+        Partner.objects.filter(name__fold=fold(record.name), country=record.country)
         .order_by("pk")
         .first()
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import StudentProfile, User
 from apps.applications.models import STUDY_KINDS, ActivityKind, Application
+from mobility_portal.search import fold
 from mobility_portal.widgets import use_fast_selects
 
 from .selectors_queue import (
@@ -129,9 +130,10 @@ class QueueFilter(django_filters.FilterSet):
         is two small subqueries (users, profiles), which trigram indexes serve on PostgreSQL
         (accounts migration 0004), rather than one condition over the joined tables."""
         for word in value.split():
+            folded = fold(word)  # "lea" finds "Léa", "LÉA" too
             users = User.objects.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
+                Q(first_name__fold__contains=folded)
+                | Q(last_name__fold__contains=folded)
                 | Q(email__icontains=word)
             ).values("pk")
             profiles = StudentProfile.objects.filter(student_number__icontains=word)

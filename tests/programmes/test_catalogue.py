@@ -57,6 +57,23 @@ def test_filters(client, catalogue, query, expected):
     assert partner_names(response) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ecole", ["École de technologie supérieure"]),
+        ("SUPÉRIEURE", ["École de technologie supérieure"]),
+        ("montreal", ["École de technologie supérieure"]),
+        ("sao paulo", ["Universidade de São Paulo"]),
+    ],
+)
+def test_search_as_people_type_without_accents_or_in_capitals(client, db, typed, expected):
+    PartnerFactory(name="École de technologie supérieure", country="CA", city="Montréal")
+    PartnerFactory(name="Universidade de São Paulo", country="BR", city="São Paulo")
+    PartnerFactory(name="Unicamp", country="BR", city="Campinas")
+    response = client.get(reverse("programmes:catalogue"), {"q": typed})
+    assert partner_names(response) == expected
+
+
 def test_unknown_filter_value_shows_error_not_crash(client, catalogue):
     response = client.get(reverse("programmes:catalogue"), {"country": "XX", "kind": "nope"})
     assert response.status_code == 200

@@ -138,6 +138,21 @@ def test_existing_partner_is_matched_case_insensitively_and_its_lists_replaced()
     assert Agreement.objects.filter(pk=untouched.pk, seats_per_year=1).exists()
 
 
+def test_a_partner_written_in_capitals_without_accents_is_the_same_partner(tmp_path):
+    """ "TECHNISCHE UNIVERSITAT BERLIN" is the partner already there, not a duplicate."""
+    partner = PartnerFactory(name="Technische Universität Berlin", country="DE", city="")
+    capitals = SAMPLE.read_text().replace(
+        "Technische Universität Berlin", "TECHNISCHE UNIVERSITAT BERLIN"
+    )
+    assert "TECHNISCHE UNIVERSITAT BERLIN" in capitals
+    path = tmp_path / "partners.csv"
+    path.write_text(capitals)
+    run_import(path)
+    assert Partner.objects.filter(country="DE", name__fold__contains="berlin").count() == 1
+    partner.refresh_from_db()
+    assert partner.city == "Berlin"
+
+
 @pytest.mark.parametrize(
     ("bad_row", "problem"),
     [

@@ -219,3 +219,10 @@ def test_a_bad_filter_value_is_a_form_error_not_a_crash(client, dri):
     assert rows(response) == [waiting]  # the invalid filters select nothing out
     assert response.context["page"].paginator.count == 1  # and the count agrees
     assert "invalid-feedback" in response.content.decode()
+
+
+@pytest.mark.parametrize("search", ["lea", "LÉA", "Lea Hel", "helene"], ids=str)
+def test_a_name_is_found_whatever_the_accents_and_case_typed(client, dri, search):
+    found = applicant(first_name="Léa", last_name="Hélène")
+    applicant(first_name="Grace", last_name="Hopper")
+    assert listed(client, dri, q=search) == [found]
