@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +90,22 @@ def _number(literal: str) -> int | Decimal:
     """A JSON number exactly as written: a whole one (30, 30.0, 3e1) as an int, any other as a
     Decimal, which the schema's integers refuse. A float would round 29.999999999999999999 up
     to 30 and -1e-400 to zero, and Python's int() refuses thousands of digits."""
-    value = Decimal(literal)
+    try:
+        value = Decimal(literal)
+    except InvalidOperation:  # an exponent past what a Decimal holds: 1e999999999999999999999
+        return _beyond_decimal(literal)
     # Beyond a few thousand digits no count is meant: kept as a Decimal, refused as such.
     if value.adjusted() < _MAX_DIGITS and value == value.to_integral_value(ROUND_FLOOR):
         return int(value)
     return value
+
+
+def _beyond_decimal(literal: str) -> Decimal:
+    """A stand-in the schema refuses as the number would be: infinitely large, or a fraction
+    (a negative exponent) that is not whole; with its sign, so that "-1e-…" is below 0 too."""
+    mantissa, _e, exponent = literal.lower().partition("e")
+    sign = "-" if mantissa.startswith("-") else ""
+    return Decimal(f"{sign}0.1") if exponent.startswith("-") else Decimal(f"{sign}Infinity")
 
 
 def _reject_constant(name: str) -> object:
@@ -253,11 +264,19 @@ def _is_unicode(text: str) -> bool:
 
 def _shown(value: object) -> str:
     """A value quoted as JSON in ASCII, so that any input prints on one short line."""
-    shown = json.dumps(value, default=str)
+    dumped = json.dumps(value, default=_number_as_written)
+    shown = dumped.replace('"\\u0000', "").replace('\\u0000"', "")
     return shown if len(shown) <= _LONGEST_SHOWN else f"{shown[: _LONGEST_SHOWN - 3]}..."
 
 
 _LONGEST_SHOWN = 60
+
+
+_MARK = "\x00"  # around a Decimal's digits, so that they lose their quotes once dumped
+
+
+def _number_as_written(value: object) -> str:
+    return f"{_MARK}{value}{_MARK}" if isinstance(value, Decimal) else str(value)
 
 
 def _value_at(data: Any, path: PathParts) -> Any:

@@ -370,3 +370,24 @@ def test_country_codes_are_the_officially_assigned_ones():
     assert len(COUNTRY_CODES) == 249
     assert {"FR", "DE", "GB", "US", "JP", "BQ", "SS"} <= COUNTRY_CODES
     assert not {"XK", "EU", "UK", "EL", "ZZ"} & COUNTRY_CODES
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ("1e999999999999999999999", ["activities[0].ects: must be a whole number"]),
+        ("1e-99999999999999999999", ["activities[0].ects: must be a whole number"]),
+        (
+            "-1e999999999999999999999",
+            ["activities[0].ects: must be a whole number", "activities[0].ects: must be 0 or more"],
+        ),
+    ],
+)
+def test_exponents_past_any_decimal_are_wrong_values_not_a_crash(literal, expected):
+    assert problems(with_ects(literal)) == expected
+
+
+def test_a_number_where_a_word_is_expected_is_shown_as_written():
+    document = json.dumps(with_activity()).replace('"exchange_semester"', "2.5")
+    [problem] = [p for p in problems(document) if p.startswith("activities[0].kind")]
+    assert "2.5" in problem and '"2.5"' not in problem
