@@ -19,13 +19,15 @@ from django.db.backends.signals import connection_created
 
 from .collation import NAME_COLLATION
 
-ACCENTED = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįłñńňòóôõöøōőřśšşťùúûüūůűųýÿźżž"
+ACCENTED = "àáâãäåāăąçćčďđèéêëēėęěğìíîïīįıłñńňòóôõöøōőřśšşșťțùúûüūůűųýÿźżž"
 # Letters NFD does not split into a base letter and an accent.
-_UNSPLIT = {"ø": "o", "ł": "l", "đ": "d"}
+_UNSPLIT = {"ø": "o", "ł": "l", "đ": "d", "ı": "i"}
 PLAIN = "".join(
     _UNSPLIT.get(letter) or unicodedata.normalize("NFD", letter)[0] for letter in ACCENTED
 )
-_TABLE = str.maketrans(ACCENTED, PLAIN)
+# Lowering "İ" (Istanbul) gives "i" and a combining dot above: the dot is dropped.
+DROPPED = "\u0307"
+_TABLE = str.maketrans(ACCENTED, PLAIN, DROPPED)
 SQLITE_FUNCTION = "mobility_fold"
 
 
@@ -56,7 +58,8 @@ class Fold(models.Transform):
 def postgresql_fold_sql(column: str) -> str:
     """The transform's SQL for a column of the row, as an index on it must be written."""
     lowered = f'lower(({column}) COLLATE "{NAME_COLLATION}")'
-    return f"translate({lowered}, {_sql_literal(ACCENTED)}, {_sql_literal(PLAIN)})"
+    # translate() drops the letters of its second argument that the third one lacks.
+    return f"translate({lowered}, {_sql_literal(ACCENTED + DROPPED)}, {_sql_literal(PLAIN)})"
 
 
 def _add_sqlite_function(sender, connection, **_kwargs) -> None:

@@ -15,12 +15,17 @@ NAMES = [
     "Technická univerzita v Liberci",
     "Université de Montréal",
     "Norges teknisk-naturvitenskapelige universitet Ålesund Ø",
+    "Boğaziçi Üniversitesi",
+    "İstanbul Teknik Üniversitesi",
+    "Universitatea Politehnica Timișoara",
+    "Universitatea Transilvania din Brașov",
 ]
 
 
 def test_fold_lowers_and_takes_accents_off():
     assert fold("École FÉDÉRALE") == "ecole federale"
     assert fold("São Paulo, Łódź, Ørsted") == "sao paulo, lodz, orsted"
+    assert fold("Boğaziçi, İstanbul, Timișoara, Brașov") == "bogazici, istanbul, timisoara, brasov"
     assert PLAIN.isascii() and len(PLAIN) == len(ACCENTED)
 
 

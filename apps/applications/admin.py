@@ -1,7 +1,11 @@
 """Read-only views of the students' plans and applications. Every change to them goes through
 the portal's services, which check the rules, seats and states and keep the history: an edit
 here would bypass all of that (a nomination to another student's choice, with no seat counted
-and no history row)."""
+and no history row).
+
+Deleting is refused too, and so is deleting what would take them along (a user, a call or a
+partner with dossiers): a dossier's history is kept. Personal data leaves through
+`manage.py anonymise_dossiers` once the retention period is over."""
 
 from django.contrib import admin
 

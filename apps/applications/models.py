@@ -232,6 +232,12 @@ class Application(models.Model):
             % {"student": self.student, "call": self.call}
         )
 
+    @property
+    def restartable(self) -> bool:
+        """Withdrawn before it was ever submitted: the student may take it up again as their
+        draft while the call is open (the office never saw it)."""
+        return self.state == ApplicationState.WITHDRAWN and self.submitted_at is None
+
 
 class Choice(models.Model):
     """A ranked destination: an agreement for one of the plan's study activities, or that

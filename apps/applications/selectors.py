@@ -29,7 +29,6 @@ from .models import (
     Activity,
     ActivityKind,
     Application,
-    ApplicationState,
     Choice,
     CourseLine,
     CoursePlan,
@@ -41,6 +40,7 @@ from .models import (
     Transition,
 )
 from .next_step import RejectedCourses
+from .workflow import COURSE_PLANS_SENT_STATES
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -113,13 +113,7 @@ class CallRow:
     @property
     def can_start_again(self) -> bool:
         """A draft withdrawn before it was submitted, while the call is open."""
-        application = self.application
-        return (
-            self.is_open
-            and application is not None
-            and application.state == ApplicationState.WITHDRAWN
-            and application.submitted_at is None
-        )
+        return self.is_open and self.application is not None and self.application.restartable
 
 
 def call_rows(applications: list[Application], today: date) -> list[CallRow]:
@@ -135,8 +129,7 @@ def call_rows(applications: list[Application], today: date) -> list[CallRow]:
 def agreements_in_force(academic_year: int) -> QuerySet[Agreement]:
     return (
         Agreement.objects.select_related("partner")
-        .filter(first_year__lte=academic_year)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=academic_year))
+        .filter(Agreement.in_force_q(academic_year))
         .order_by(by_name("partner__name"))
     )
 
@@ -245,12 +238,21 @@ def course_total(activity: Activity, lines: list[CourseLine]) -> CourseTotal:
     )
 
 
-def course_totals(activities: list[Activity]) -> list[CourseTotal]:
-    """ECTS of each activity's latest course plan, in one query whatever the number of rows.
-    The activities must come with their plan (select_related)."""
+def readable_course_plans(
+    course_plans: QuerySet[CoursePlan], *, by_student: bool
+) -> QuerySet[CoursePlan]:
+    """The versions a reader sees: a version the student has not sent yet is theirs alone."""
+    return course_plans if by_student else course_plans.exclude(status=CoursePlanStatus.DRAFT)
+
+
+def course_totals(activities: list[Activity], *, by_student: bool = True) -> list[CourseTotal]:
+    """ECTS of each activity's latest course plan (as the reader sees it: `by_student` or
+    not), in one query whatever the number of rows. The activities must come with their plan
+    (select_related)."""
     totals: dict[int, Decimal] = {}
+    visible = readable_course_plans(CoursePlan.objects.all(), by_student=by_student)
     rows = (
-        CoursePlan.objects.filter(activity__in=activities)
+        visible.filter(activity__in=activities)
         .annotate(total=Sum("lines__ects", filter=~Q(lines__decision=LineDecision.REJECTED)))
         .order_by("activity_id", "-version")
         .values_list("activity_id", "total")
@@ -285,10 +287,15 @@ def rejected_courses(student: User) -> RejectedCourses | None:
         activity=OuterRef("activity"), version__gt=OuterRef("version")
     )
     rejected = Count("lines", filter=Q(lines__decision=LineDecision.REJECTED))
+    # Only a stay a live application still names: the others' course plans no longer matter.
+    live = Choice.objects.filter(
+        activity=OuterRef("activity"), application__state__in=COURSE_PLANS_SENT_STATES
+    )
     course_plan = (
         CoursePlan.objects.filter(
             activity__plan__student=student, status=CoursePlanStatus.CHANGES_REQUESTED
         )
+        .filter(Exists(live))
         .exclude(Exists(later))
         .select_related("activity__partner")
         .annotate(rejected=rejected)

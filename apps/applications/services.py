@@ -39,7 +39,7 @@ from .models import (
 )
 from .plan_format import plan_document
 from .uploads import validate_pdf
-from .workflow import EDITABLE_STATES, WITHDRAWABLE_STATES, move
+from .workflow import COURSE_PLANS_SENT_STATES, EDITABLE_STATES, WITHDRAWABLE_STATES, move
 
 # Documents an application must carry, by the kind of the activities it applies for.
 BASE_DOCUMENTS = (DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.LANGUAGE_CERTIFICATE)
@@ -127,6 +127,15 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
         blockers = activity_blockers(stored)
         if blockers:
             raise ServiceError(*(_destination_frozen_reason(app) for app in blockers))
+    if academic_year_of(activity.start) != academic_year_of(stored.start):
+        # Its seat, or its place in the review, is counted in the call's academic year.
+        other_year = [
+            application
+            for application in activity_blockers(stored)
+            if academic_year_of(activity.start) != application.call.academic_year
+        ]
+        if other_year:
+            raise ServiceError(*(_year_frozen_reason(app) for app in other_year))
     if _validated_facts(activity) != validated_before:
         _forget_validation(activity)
     activity.save()
@@ -210,6 +219,17 @@ def mobility_over_reasons(activity: Activity) -> list[str]:
         % {"call": application.call, "state": application.get_state_display().lower()}
         for application in over
     ]
+
+
+def _year_frozen_reason(application: Application) -> str:
+    return _(
+        "Your application to %(call)s is %(state)s and names this activity: it must start in "
+        "%(year)s, the call's academic year."
+    ) % {
+        "call": application.call,
+        "state": application.get_state_display().lower(),
+        "year": academic_year_label(application.call.academic_year),
+    }
 
 
 def normalise_activity(activity: Activity) -> None:
@@ -365,11 +385,7 @@ def _start_again(actor: User, call: Call) -> Application:
         application = (
             Application.objects.select_for_update().filter(student=actor, call=call).first()
         )
-        if (
-            application is None
-            or application.state != ApplicationState.WITHDRAWN
-            or application.submitted_at is not None
-        ):
+        if application is None or not application.restartable:
             raise _already_applied()
         move(application, actor=actor, to_state=ApplicationState.DRAFT)
         return application
@@ -477,14 +493,16 @@ def document_upload(*, actor: User, application: Application, kind: str, upload)
 
 
 def check_upload_quota(*, actor: User, application: Application, extra_bytes: int) -> None:
-    """The quota is the student's: it counts every document of their applications, whoever
-    uploaded it, and it limits what the student uploads. The office's uploads (a host's
-    letter) are never refused by it: the student could not make room in a submitted dossier,
-    and the dossier would be stuck."""
+    """The quota limits what the student uploads, over all their applications. The office's
+    uploads (a host's letter) neither are refused by it nor count in it: the student cannot
+    remove them, and could no longer upload what their dossier still needs (the transcript
+    on return) once an office's large scan filled their quota."""
     student_id = application.student_id
     if actor.pk != student_id:
         return
-    documents = Document.objects.filter(application__student_id=student_id)
+    documents = Document.objects.filter(
+        application__student_id=student_id, uploaded_by_id=student_id
+    )
     used = documents.aggregate(total=Sum("size"))["total"] or 0
     quota = settings.UPLOAD_QUOTA_BYTES
     if used + extra_bytes > quota:
@@ -560,12 +578,32 @@ def submission_readiness(
         problems.extend(check.problems)
     # Any activity's error, not only the chosen ones': "no submission while the plan has an
     # error". The plan's overall goals (time abroad still to plan) do not block it.
-    problems.extend(finding.message for finding in check.activity_errors)
+    problems.extend(_activity_errors(application, choices, check))
     present = {document.kind for document in application.documents.all()}
     for kind in required_documents(application):
         if kind not in present:
             problems.append(_("Missing document: %(kind)s.") % {"kind": DocumentKind(kind).label})
     return Readiness(problems=problems, still_to_complete=check.plan_findings)
+
+
+def _activity_errors(
+    application: Application, choices: list[Choice], check: PlanCheck
+) -> list[str]:
+    """Each activity error, named by the stay it is about (the student may not think of a
+    stay they did not choose); the plan's activities are read only when one is needed."""
+    errors = check.activity_errors
+    if not errors:
+        return []
+    stays = {choice.activity.engine_id: choice.activity for choice in choices}
+    if any(finding.activity not in stays for finding in errors):
+        plan = plan_for_student(application.student)
+        stays.update((activity.engine_id, activity) for activity in plan.activities.all())
+    return [
+        _("%(stay)s: %(problem)s") % {"stay": stays[finding.activity], "problem": finding.message}
+        if finding.activity in stays
+        else finding.message
+        for finding in errors
+    ]
 
 
 @transaction.atomic
@@ -651,18 +689,6 @@ def line_key(line: CourseLine | dict) -> tuple:
         str(Decimal(get(name)).normalize()) if name == "ects" else str(get(name)).strip().lower()
         for name in LINE_CONTENT
     )
-
-
-# An application in these states has put its study activities' course plans before the advisor.
-COURSE_PLANS_SENT_STATES = (
-    ApplicationState.SUBMITTED,
-    ApplicationState.UNDER_REVIEW,
-    ApplicationState.CHANGES_REQUESTED,
-    ApplicationState.NOMINATED,
-    ApplicationState.ACCEPTED,
-    ApplicationState.IN_MOBILITY,
-    ApplicationState.RETURNED,
-)
 
 
 def _chosen_by_a_submitted_application(activity: Activity) -> bool:

@@ -43,6 +43,16 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     ),
 }
 
+# An application in these states has put its study activities' course plans before the advisor.
+COURSE_PLANS_SENT_STATES = (
+    S.SUBMITTED,
+    S.UNDER_REVIEW,
+    S.CHANGES_REQUESTED,
+    S.NOMINATED,
+    S.ACCEPTED,
+    S.IN_MOBILITY,
+    S.RETURNED,
+)
 # States in which the student edits choices, motivation and documents.
 EDITABLE_STATES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 WITHDRAWABLE_STATES = ALLOWED_FROM[S.WITHDRAWN]

@@ -244,7 +244,7 @@ class _PartnerCollector:
         self.problems.extend(row_problems)
 
     def _partner(self, name: str, country: str) -> PartnerRecord:
-        key = (name.casefold(), country)
+        key = (fold(name), country)  # as partners are matched in the database
         if key not in self._partners:
             self._partners[key] = PartnerRecord(name=name, country=country)
         return self._partners[key]
@@ -256,7 +256,7 @@ class _PartnerCollector:
         for column, value in values.items():
             if not value:
                 continue
-            key = (partner.name.casefold(), partner.country, column)
+            key = (fold(partner.name), partner.country, column)
             current = getattr(partner, column)
             if not current:
                 setattr(partner, column, value)
@@ -268,7 +268,7 @@ class _PartnerCollector:
     def _add_agreement(
         self, problems: _RowProblems, partner: PartnerRecord, agreement: AgreementRecord
     ) -> None:
-        key = (partner.name.casefold(), partner.country, agreement.kind)
+        key = (fold(partner.name), partner.country, agreement.kind)
         if key in self._agreement_lines:
             problems.add(
                 "agreement_kind",
@@ -452,6 +452,7 @@ def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
         partner = Partner.objects.create(**values)
         outcome = Outcome.CREATED
     else:
+        values["name"] = _spelling(partner.name, record.name)
         outcome = Outcome.UPDATED if _update(partner, values) else Outcome.UNCHANGED
     languages = [_language(code) for code in record.languages]
     fields = [_study_field(name) for name in record.fields]
@@ -459,6 +460,13 @@ def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
     if m2m_changed and outcome is Outcome.UNCHANGED:
         outcome = Outcome.UPDATED
     return partner, outcome
+
+
+def _spelling(stored: str, written: str) -> str:
+    """The file's spelling of the partner's name, unless it would take accents off the one
+    stored (a file typed without them: "UNIVERSITAT" for "Universität")."""
+    accents = sum(not letter.isascii() for letter in stored)
+    return stored if sum(not letter.isascii() for letter in written) < accents else written
 
 
 def _save_agreement(partner: Partner, record: AgreementRecord) -> Outcome:

@@ -142,6 +142,13 @@ class Agreement(models.Model):
             self.last_year is None or academic_year <= self.last_year
         )
 
+    @staticmethod
+    def in_force_q(academic_year: int) -> models.Q:
+        """`in_force_in` as a query condition."""
+        return models.Q(first_year__lte=academic_year) & (
+            models.Q(last_year__isnull=True) | models.Q(last_year__gte=academic_year)
+        )
+
     @property
     def years_display(self) -> str:
         first = f"{self.first_year}–{self.first_year + 1}"

@@ -49,3 +49,16 @@ def test_a_course_plan_is_read_only_in_the_admin(client, admin_user):
     assert client.post(url, {"version": "7"}).status_code == 403
     course_plan.refresh_from_db()
     assert course_plan.version != 7
+
+
+def test_a_user_with_dossiers_is_not_deleted_with_them(client, admin_user, student):
+    """Deleting the student would take their applications and history along: refused, the
+    page saying what stands in the way (anonymise_dossiers is the way personal data goes)."""
+    nominated(student)
+    login(client, admin_user)
+    url = reverse("admin:accounts_user_delete", args=[student.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "application" in page.content.decode().lower()
+    client.post(url, {"post": "yes"})
+    assert Application.objects.filter(student=student).exists()

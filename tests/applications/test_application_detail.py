@@ -165,3 +165,20 @@ def test_detail_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(DETAIL_MAX_QUERIES):
         many = detail_queries(client, many_application)
     assert many == few
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri"])
+def test_a_course_plan_the_student_has_not_sent_is_not_shown_to_others(
+    client, request, student, persona
+):
+    """Its total and its learning agreement link stay the student's: the link gave others
+    a 404 and the total told them of a draft."""
+    application = draft_with_choice(student)
+    activity = application.choices.get().activity
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=activity, status="draft"), ects=12)
+    pdf = reverse("reviews:learning_agreement_pdf", args=[application.pk, activity.pk])
+    own = login(client, student).get(detail_url(application))
+    assert own.context["course_totals"][0].total == 12 and pdf in own.content.decode()
+    other = login(client, request.getfixturevalue(persona)).get(detail_url(application))
+    assert other.context["course_totals"][0].total == 0
+    assert pdf not in other.content.decode()

@@ -94,7 +94,9 @@ def test_error_finding_on_a_chosen_activity_is_refused(client, student):
         )
     assert finding.rule == "SEMESTER_ECTS"
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response) == [NOT_SUBMITTED, finding.message]
+    with translation.override("en"):
+        stay = str(application.choices.get().activity)
+    assert messages_of(response) == [NOT_SUBMITTED, f"{stay}: {finding.message}"]
     assert_still_draft(application)
 
 
@@ -121,7 +123,10 @@ def test_an_error_on_another_activity_of_the_plan_is_refused_too(client, student
     [overlap] = check.errors_for([internship.engine_id])
     assert overlap.rule == "OVERLAP"
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response) == [NOT_SUBMITTED, overlap.message]
+    # Named by its stay: the student did not choose it for this application.
+    with translation.override("en"):
+        stay = str(internship)
+    assert messages_of(response) == [NOT_SUBMITTED, f"{stay}: {overlap.message}"]
     assert_still_draft(application)
 
 

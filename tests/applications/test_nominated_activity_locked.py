@@ -231,3 +231,27 @@ def test_an_activity_only_chosen_second_by_a_completed_application_still_changes
     application.choices.create(rank=2, activity=other)
     services.activity_update(actor=student, activity=other, fields=fields_of(other, ects=31))
     assert stored(other).ects == 31
+
+
+def test_a_named_stay_cannot_move_to_another_academic_year(student):
+    """Its seat (or its place in the review) is counted in the call's academic year."""
+    application = named_by(student, S.NOMINATED)
+    activity = application.choices.get().activity
+    year = application.call.academic_year
+    with pytest.raises(ServiceError) as refused:
+        services.activity_update(
+            actor=student,
+            activity=activity,
+            fields=fields_of(activity, start=date(year + 1, 9, 1), end=date(year + 2, 1, 31)),
+        )
+    assert refused.value.reasons == [
+        f"Your application to {application.call} is nominated and names this activity: it "
+        f"must start in {year}–{year + 1}, the call's academic year."
+    ]
+    # Within the year, the dates still move.
+    services.activity_update(
+        actor=student,
+        activity=activity,
+        fields=fields_of(activity, start=date(year, 9, 15), end=date(year + 1, 2, 15)),
+    )
+    assert stored(activity).start == date(year, 9, 15)

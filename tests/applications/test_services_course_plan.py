@@ -125,6 +125,7 @@ def test_the_dashboard_sends_the_student_to_the_courses_their_advisor_rejected(
         student, advisor, [LineDecision.APPROVED, LineDecision.REJECTED]
     )
     assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+    named_by_a_submitted_application(student, activity)
     services.plan_update_student_facts(  # a plan without errors, which would come first
         actor=student,
         plan=activity.plan,
@@ -138,4 +139,28 @@ def test_the_dashboard_sends_the_student_to_the_courses_their_advisor_rejected(
     services.course_plan_replace_lines(
         actor=student, activity=activity, lines=[LINES[0], {**LINES[1], "code": "IN103"}]
     )
+    assert rejected_courses(student) is None
+
+
+def named_by_a_submitted_application(student, activity):
+    from apps.applications.models import ApplicationState, Choice
+    from tests.factories import CallFactory
+
+    application = services.application_start(actor=student, call=CallFactory())
+    Choice.objects.create(application=application, rank=1, activity=activity)
+    type(application).objects.filter(pk=application.pk).update(state=ApplicationState.SUBMITTED)
+    return application
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_stay_s_rejected_courses_ask_nothing_more(student, advisor):
+    from apps.applications.models import ApplicationState
+    from apps.applications.selectors import rejected_courses
+
+    activity, _course_plan = sent_and_decided(
+        student, advisor, [LineDecision.APPROVED, LineDecision.REJECTED]
+    )
+    application = named_by_a_submitted_application(student, activity)
+    assert rejected_courses(student).activity_pk == activity.pk
+    type(application).objects.filter(pk=application.pk).update(state=ApplicationState.WITHDRAWN)
     assert rejected_courses(student) is None

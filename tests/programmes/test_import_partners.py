@@ -150,7 +150,28 @@ def test_a_partner_written_in_capitals_without_accents_is_the_same_partner(tmp_p
     run_import(path)
     assert Partner.objects.filter(country="DE", name__fold__contains="berlin").count() == 1
     partner.refresh_from_db()
-    assert partner.city == "Berlin"
+    # The accents are kept: the file only lacks them.
+    assert (partner.name, partner.city) == ("Technische Universität Berlin", "Berlin")
+
+
+def test_both_spellings_in_one_file_are_one_partner(tmp_path):
+    """Rows are grouped as partners are matched: a second agreement of the same kind under
+    the other spelling is the duplicate it is, not a silent overwrite."""
+    path = tmp_path / "partners.csv"
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "Technische Universität Berlin,DE,Berlin,,,de,,exchange,3,2024,,,",
+                "TECHNISCHE UNIVERSITAT BERLIN,DE,Berlin,,,de,,exchange,5,2024,,,",
+            ]
+        )
+        + "\n"
+    )
+    status, errors = run_failing_import(path)
+    assert status != 0
+    assert "duplicate agreement 'exchange'" in errors
+    assert not Partner.objects.exists()
 
 
 @pytest.mark.parametrize(

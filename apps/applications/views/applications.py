@@ -88,7 +88,9 @@ def render_application_page(request, application: Application, upload_form=None,
         "can_change": is_owner and editable,
         "can_withdraw": is_owner and application.state in services.WITHDRAWABLE_STATES,
         "documents": documents,
-        "course_totals": selectors.course_totals(selectors.chosen_study_activities(application)),
+        "course_totals": selectors.course_totals(
+            selectors.chosen_study_activities(application), by_student=is_owner
+        ),
         "upload_form": upload_form
         or DocumentUploadForm(initial={"kind": _first_missing(documents)}),
         "missing": [],

@@ -27,6 +27,7 @@ from apps.applications.models import (
     LineDecision,
     Transition,
 )
+from apps.applications.selectors import readable_course_plans
 from apps.programmes.models import academic_year_label, academic_year_of
 
 DEFAULT_SCHOOL_NAME = "École d'ingénieurs"
@@ -178,10 +179,10 @@ def learning_agreement_for(
     )
     if not choices or not choices[0].activity.is_study:
         raise Http404
-    course_plans = CoursePlan.objects.filter(activity_id=activity_pk)
-    if user.pk != application.student_id:
-        # A version the student has not sent yet is theirs alone, as on the advisor's pages.
-        course_plans = course_plans.exclude(status=CoursePlanStatus.DRAFT)
+    course_plans = readable_course_plans(
+        CoursePlan.objects.filter(activity_id=activity_pk),
+        by_student=user.pk == application.student_id,
+    )
     if version is not None:
         course_plans = course_plans.filter(version__lte=version)
     course_plans = list(

@@ -76,18 +76,23 @@ def allocation_pool(call: Call) -> QuerySet[Application]:
     )
 
 
-def _pool_applications(call: Call) -> QuerySet[Application]:
+def _in_pool(call, academic_year) -> QuerySet[Application]:
+    """The applications a call's allocation ranks: in review, their student holding no seat
+    of that academic year elsewhere. `call` and `academic_year` are values or references."""
     return Application.objects.filter(call=call, state__in=IN_REVIEW_STATES).exclude(
-        held_elsewhere(call.academic_year)
+        held_elsewhere(academic_year)
     )
 
 
+def _pool_applications(call: Call) -> QuerySet[Application]:
+    return _in_pool(call, call.academic_year)
+
+
 def pool_size() -> Coalesce:
-    """How many applications each call's allocation ranks, as `_pool_applications` selects
-    them (for `Call` querysets): the allocations' list and each allocation agree."""
+    """How many applications each call's allocation ranks (for `Call` querysets): the
+    allocations' list and each allocation count alike."""
     pool = (
-        Application.objects.filter(call=OuterRef("pk"), state__in=IN_REVIEW_STATES)
-        .exclude(held_elsewhere(OuterRef("call__academic_year")))
+        _in_pool(OuterRef("pk"), OuterRef("call__academic_year"))
         .order_by()
         .values("call")
         .annotate(count=Count("pk"))
