@@ -119,8 +119,10 @@ def dri_mailbox() -> list[Recipient]:
 
 
 def dri_for_submissions() -> list[Recipient]:
-    """The DRI mailbox and every DRI user who opted in."""
-    return dri_mailbox() + users_with_role(Role.DRI, notify_new_applications=True)
+    """The DRI mailbox and every DRI user who opted in; with neither (a fresh installation, no
+    DRI_MAILBOX), every DRI user: a submission is never announced to nobody."""
+    chosen = dri_mailbox() + users_with_role(Role.DRI, notify_new_applications=True)
+    return chosen or users_with_role(Role.DRI)
 
 
 def advisor_of(student: User) -> list[Recipient]:

@@ -49,10 +49,17 @@ def test_submission_reaches_the_dri_mailbox_and_opted_in_dri_users(application, 
 
 
 @pytest.mark.django_db
-def test_submission_without_mailbox_or_opt_in_reaches_nobody(application, student, settings):
+def test_submission_without_mailbox_or_opt_in_reaches_every_dri_user(
+    application, student, settings
+):
+    """A fresh installation (no DRI_MAILBOX, nobody opted in yet) told nobody at all."""
     settings.DRI_MAILBOX = ""
+    UserFactory(email="one@school.example", role="dri", notify_new_applications=False)
+    UserFactory(email="two@school.example", role="dri", notify_new_applications=False)
+    UserFactory(email="gone@school.example", role="dri", is_active=False)
+    UserFactory(email="dfi@school.example", role="dfi")
     events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
-    assert Notification.objects.count() == 0
+    assert addresses("application_submitted") == {"one@school.example", "two@school.example"}
 
 
 @pytest.mark.django_db
