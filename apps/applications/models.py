@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -483,6 +485,10 @@ class ActivityValidation(models.Model):
         return f"{self.body} {'✓' if self.approved else '✗'} {self.activity_id}"
 
 
+# A run whose progress has not moved for this long lost its worker: it no longer blocks.
+RECHECK_STALE_AFTER = timedelta(minutes=10)
+
+
 class PlanRecheckStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -513,7 +519,7 @@ class PlanRecheck(models.Model):
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    # Moves at each chunk: a run whose worker died stops moving (see tasks.STALE_AFTER).
+    # Moves at each chunk: a run whose worker died stops moving (see RECHECK_STALE_AFTER).
     updated_at = models.DateTimeField(_("last progress"), auto_now=True)
 
     class Meta:
@@ -527,6 +533,16 @@ class PlanRecheck(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (PlanRecheckStatus.QUEUED, PlanRecheckStatus.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running, but without progress for RECHECK_STALE_AFTER: its worker died
+        (or never got it); another run may be started."""
+        return self.is_active and self.updated_at < timezone.now() - RECHECK_STALE_AFTER
+
+    @property
+    def is_moving(self) -> bool:
+        return self.is_active and not self.is_stalled
 
     @property
     def with_errors(self) -> int:

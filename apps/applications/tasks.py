@@ -6,7 +6,7 @@ through `checking.recheck_plans` in one transaction that ends with one progress 
 page shows how far it got. Without a broker (the embedded default) the task runs in the request.
 """
 
-from datetime import timedelta
+import logging
 
 from celery import shared_task
 from django.db import transaction
@@ -22,9 +22,8 @@ from .errors import ServiceError
 from .models import Activity, MobilityPlan, PlanRecheck, PlanRecheckStatus
 
 RECHECK_CHUNK = 500
-# A run whose progress has not moved for this long lost its worker: it no longer blocks.
-STALE_AFTER = timedelta(minutes=10)
 ACTIVE = (PlanRecheckStatus.QUEUED, PlanRecheckStatus.RUNNING)
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -36,7 +35,7 @@ def plan_recheck_start(*, actor: User) -> PlanRecheck:
     # Locking the latest run makes two simultaneous starts queue one after the other.
     latest = PlanRecheck.objects.select_for_update().order_by("-pk").first()
     if latest is not None and latest.is_active:
-        if latest.updated_at > timezone.now() - STALE_AFTER:
+        if latest.is_moving:
             raise ServiceError(
                 _("A re-check of every plan is already running: %(checked)s of %(total)s done.")
                 % {"checked": latest.checked, "total": latest.total}
@@ -45,8 +44,20 @@ def plan_recheck_start(*, actor: User) -> PlanRecheck:
         latest.finished_at = timezone.now()
         latest.save(update_fields=["status", "finished_at", "updated_at"])
     recheck = PlanRecheck.objects.create(started_by=actor)
-    transaction.on_commit(lambda: recheck_all_plans.delay(recheck.pk))
+    transaction.on_commit(lambda: _hand_over(recheck.pk))
     return recheck
+
+
+def _hand_over(recheck_id: int) -> None:
+    """Give the run to the workers; a broker that cannot take it fails the run at once, which
+    the page says, instead of a run queued for ever (and a 500)."""
+    try:
+        recheck_all_plans.delay(recheck_id)
+    except Exception as error:  # kombu raises several kinds when the broker is away
+        logger.warning("plan re-check %s not handed to the workers: %s", recheck_id, error)
+        PlanRecheck.objects.filter(pk=recheck_id, status=PlanRecheckStatus.QUEUED).update(
+            status=PlanRecheckStatus.FAILED, finished_at=timezone.now(), updated_at=timezone.now()
+        )
 
 
 def plan_recheck_run(*, recheck_id: int) -> None:

@@ -73,19 +73,24 @@ def queue(
 
 
 def dispatch(ids: list[int]) -> int:
-    """Hand rows to the workers and mark them queued, so the relay leaves them alone for a
-    lease; on a broker failure the rest stay unmarked for the relay. Returns how many went."""
+    """Hand rows to the workers, marked queued first so that the relay leaves them alone for
+    a lease; on a broker failure the rest are unmarked again, for the relay. Marked before,
+    not after: a worker that runs in this process (no broker) clears the mark when it claims
+    a row, and a failed attempt then waits for its back-off, not for the lease. Returns how
+    many went."""
     from .tasks import deliver
 
-    queued = []
+    now = timezone.now()
+    Notification.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(queued_at=now)
+    handed = 0
     for pk in ids:
         try:
             deliver.delay(pk)
         except Exception as error:  # kombu raises several kinds when the broker is away
             logger.warning("notification %s left for the relay: %s", pk, error)
+            Notification.objects.filter(pk__in=ids[handed:], queued_at=now).update(
+                queued_at=None
+            )
             break
-        queued.append(pk)
-    Notification.objects.filter(pk__in=queued, status=DeliveryStatus.PENDING).update(
-        queued_at=timezone.now()
-    )
-    return len(queued)
+        handed += 1
+    return handed

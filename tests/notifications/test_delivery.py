@@ -188,3 +188,58 @@ def test_relay_pages_through_a_backlog(db, student, settings, monkeypatch):
     assert tasks.relay_pending() == 7
     assert sorted(handed) == sorted(Notification.objects.values_list("pk", flat=True))
     assert tasks.relay_pending() == 0
+
+
+def test_an_attempt_failed_in_this_process_waits_for_its_back_off_not_the_lease(
+    pending, settings, monkeypatch
+):
+    """Without a broker the worker is this process: dispatch marked the row queued after the
+    failed attempt, so its first retry waited for the lease (12 minutes) instead of a minute."""
+    from apps.notifications import tasks
+    from apps.notifications.outbox import dispatch
+
+    settings.NOTIFICATION_QUEUE_LEASE_SECONDS = 3600
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 60
+
+    def send_now_and_fail(pk):
+        notification = delivery.claim(pk)
+        delivery.record_failure(notification, SmtpRefuses("connection refused"))
+
+    monkeypatch.setattr(tasks.deliver, "delay", send_now_and_fail)
+    assert dispatch([pending.pk]) == 1
+    pending.refresh_from_db()
+    assert (pending.status, pending.queued_at) == (DeliveryStatus.PENDING, None)
+    Notification.objects.filter(pk=pending.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)  # the back-off is over
+    )
+    assert delivery.due_ids() == [pending.pk]
+
+
+def test_rows_the_broker_did_not_take_are_left_for_the_relay(db, student, monkeypatch):
+    from apps.notifications import tasks
+    from apps.notifications.outbox import dispatch
+
+    call = CallFactory()
+    ids = [
+        queue(
+            CALL_CLOSING,
+            key=f"k{n}",
+            recipients=[Recipient.of(student)],
+            context={"call": call.pk, "days": 7},
+            link="/",
+        )[0]
+        for n in range(3)
+    ]
+    taken = []
+
+    def broker_takes_one(pk):
+        if taken:
+            raise ConnectionError("broker away")
+        taken.append(pk)
+
+    monkeypatch.setattr(tasks.deliver, "delay", broker_takes_one)
+    Notification.objects.update(queued_at=None)
+    assert dispatch(ids) == 1
+    marked = dict(Notification.objects.values_list("pk", "queued_at"))
+    assert marked[ids[0]] is not None
+    assert marked[ids[1]] is None and marked[ids[2]] is None

@@ -48,3 +48,47 @@ def test_others_are_refused(client, request, persona):
 def test_anonymous_is_sent_to_login(client):
     assert client.post(START).url.startswith(reverse("login"))
     assert not PlanRecheck.objects.exists()
+
+
+def test_a_broker_that_cannot_take_the_run_fails_it_and_says_so(
+    client, dri, monkeypatch, django_capture_on_commit_callbacks
+):
+    """It was a 500, and a run queued for ever that kept the button disabled."""
+    from kombu.exceptions import OperationalError
+
+    from apps.applications import tasks
+
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.recheck_all_plans, "delay", refuse)
+    login(client, dri)
+    # The callbacks run inside the request, as when no test transaction wraps it.
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda callback, using=None, robust=False: callback()
+    )
+    response = client.post(START)
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "The background workers could not be reached: the re-check did not start. Try again "
+        "later, or ask IT to look at the task queue."
+    ]
+    run = PlanRecheck.objects.get()
+    assert run.status == PlanRecheckStatus.FAILED
+    page = client.get(reverse("reviews:operations")).content.decode()
+    assert 'type="submit" disabled' not in page
+
+
+def test_a_stalled_run_is_said_to_be_stalled_and_another_may_start(client, dri):
+    from datetime import timedelta
+
+    from tests.scale.recheck_helpers import run_in
+
+    run_in(PlanRecheckStatus.RUNNING, started_by=dri, idle=timedelta(hours=3))
+    login(client, dri)
+    page = client.get(reverse("reviews:operations")).content.decode()
+    assert "No progress since" in page
+    assert 'hx-trigger="every 2s"' not in page
+    assert 'type="submit" disabled' not in page
+    client.post(START)
+    assert PlanRecheck.objects.count() == 2

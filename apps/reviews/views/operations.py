@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
-from apps.applications.models import MobilityPlan, PlanRecheck
+from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from apps.applications.tasks import plan_recheck_start
 from apps.applications.views.applications import report_refusal
 
@@ -64,9 +64,21 @@ def operations(request):
 @require_POST
 def recheck_start(request):
     try:
-        plan_recheck_start(actor=request.user)
+        recheck = plan_recheck_start(actor=request.user)
     except ServiceError as error:
         report_refusal(request, error)
+        return redirect("reviews:operations")
+    recheck.refresh_from_db()  # handed over when the service's transaction committed
+    if recheck.status == PlanRecheckStatus.FAILED:
+        messages.error(
+            request,
+            _(
+                "The background workers could not be reached: the re-check did not start. Try "
+                "again later, or ask IT to look at the task queue."
+            ),
+        )
+    elif recheck.status == PlanRecheckStatus.DONE:  # no broker: it ran in this request
+        messages.success(request, _("Every plan has been checked again; the result is below."))
     else:
         messages.success(request, _("Every plan is being checked again; progress is shown below."))
     return redirect("reviews:operations")
