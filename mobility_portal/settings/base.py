@@ -123,11 +123,16 @@ AUTHENTICATION_BACKENDS = [
     "apps.accounts.backends.RoleBackend",
 ]
 
-# Brute force: 5 failed logins on one account, or from one address, lock it for 15 minutes
-# (a 429 page).
+# Brute force: 5 failed logins on one account, from wherever they come, lock that account for
+# 15 minutes (a 429 page). Only the account: behind a load balancer every client has its
+# address, and a lock by address would shut the whole school out after anyone's five typos.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# The login form's field, normalised as RoleBackend reads it (without these, axes looked for
+# an "email" field, counted every failure under no account and locked everybody out at once).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "apps.accounts.throttle.login_name"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True

@@ -37,6 +37,36 @@ def test_five_failures_lock_the_account_with_a_429_page(client, student, passwor
 
 
 @pytest.mark.django_db
+def test_failures_from_many_addresses_still_lock_the_account(client, student, password):
+    """Counted by account, however the address is typed: axes looked for an "email" field,
+    counted every failure under no account, and never locked the one attacked."""
+    spellings = [student.email, student.email.upper(), f"  {student.email} "]
+    for attempt in range(5):
+        client.post(
+            reverse("login"),
+            {"username": spellings[attempt % 3], "password": "wrong-password-x"},
+            REMOTE_ADDR=f"198.51.100.{attempt + 1}",
+        )
+    from_elsewhere = client.post(
+        reverse("login"),
+        {"username": student.email, "password": password},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert from_elsewhere.status_code == 429
+
+
+@pytest.mark.django_db
+def test_one_account_s_failures_do_not_lock_anyone_else_out(client, student, dri, password):
+    """Behind a load balancer everyone shares one address: another account, from the same
+    address, still signs in."""
+    for _ in range(5):
+        fail_login(client, student.email)
+    assert fail_login(client, student.email).status_code == 429
+    other = client.post(reverse("login"), {"username": dri.email, "password": password})
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
 def test_lock_ends_after_fifteen_minutes(client, student, password):
     from axes.models import AccessAttempt
 

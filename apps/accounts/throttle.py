@@ -1,0 +1,10 @@
+"""Which account a login attempt is for, as django-axes counts failures (AXES_USERNAME_CALLABLE):
+the e-mail typed in the login form's `username` field, as RoleBackend reads it (trimmed,
+any case), so that "LEA@…" and " lea@… " count against the same account."""
+
+
+def login_name(request, credentials: dict | None) -> str | None:
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username")
+    return typed.strip().lower() if isinstance(typed, str) and typed.strip() else None
