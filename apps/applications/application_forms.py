@@ -1,5 +1,6 @@
 """Forms of the application pages: choices and motivation, documents, withdrawal, course plan."""
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -179,6 +180,18 @@ class CourseLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ects"].widget.attrs["min"] = 0
+
+    def clean(self):
+        data = super().clean()
+        # Control characters a copy from a word processor brings (a vertical tab): invisible,
+        # and no XML can hold them (the EWP export).
+        for name in ("code", "title", "semester", "home_requirement"):
+            if isinstance(data.get(name), str):
+                data[name] = CONTROL_CHARACTERS.sub("", data[name])
+        return data
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class BaseCourseLineFormSet(forms.BaseFormSet):

@@ -88,9 +88,7 @@ def dispatch(ids: list[int]) -> int:
             deliver.delay(pk)
         except Exception as error:  # kombu raises several kinds when the broker is away
             logger.warning("notification %s left for the relay: %s", pk, error)
-            Notification.objects.filter(pk__in=ids[handed:], queued_at=now).update(
-                queued_at=None
-            )
+            Notification.objects.filter(pk__in=ids[handed:], queued_at=now).update(queued_at=None)
             break
         handed += 1
     return handed

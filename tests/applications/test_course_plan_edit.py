@@ -187,3 +187,27 @@ def test_the_application_page_total_leaves_rejected_courses_out(student, semeste
     [total] = course_totals([semester])
     assert total.total == Decimal(24)
     assert not total.reached
+
+
+def test_control_characters_pasted_into_a_course_line_are_left_out():
+    from apps.applications.application_forms import CourseLineForm
+
+    form = CourseLineForm(
+        {
+            "code": "CS\x0b101",
+            "title": "Robotics\x1b Lab",
+            "ects": "5",
+            "semester": "Fall\x0c",
+            "home_requirement": "Electives",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert (
+        form.cleaned_data["code"],
+        form.cleaned_data["title"],
+        form.cleaned_data["semester"],
+    ) == (
+        "CS101",
+        "Robotics Lab",
+        "Fall",
+    )

@@ -50,3 +50,18 @@ def test_anonymous_is_sent_to_login(client, document):
     response = client.get(download_url(document))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("uploaded_as", "saved_as"),
+    [("cv.html", "cv.html.pdf"), ("CV.PDF", "CV.pdf"), ("transcript", "transcript.pdf")],
+)
+def test_a_download_always_ends_in_pdf(client, dri, student, uploaded_as, saved_as):
+    """Every document is a checked PDF: a name ending in .html would open as a web page."""
+    from urllib.parse import quote
+
+    document = DocumentFactory(application=draft_with_choice(student), original_name=uploaded_as)
+    response = login(client, dri).get(download_url(document))
+    disposition = response["Content-Disposition"]
+    assert f'filename="{saved_as}"' in disposition or quote(saved_as) in disposition
+    assert uploaded_as == saved_as or f'filename="{uploaded_as}"' not in disposition

@@ -1,6 +1,8 @@
 """Documents of an application: upload (the student, while the dossier is a draft) and
 download (anyone who may see the dossier), always as an attachment."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -48,6 +50,13 @@ def document_download(request, pk: int):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=document.original_name,
+        filename=pdf_file_name(document.original_name),
         content_type="application/pdf",
     )
+
+
+def pdf_file_name(original: str) -> str:
+    """The uploaded name, ending in .pdf whatever the student called it: every document is a
+    checked PDF, and "cv.html" saved on an officer's computer would open as a web page."""
+    stem = PurePath(original).stem if original.lower().endswith(".pdf") else original
+    return f"{stem.strip() or 'document'}.pdf"

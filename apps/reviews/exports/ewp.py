@@ -450,7 +450,12 @@ def _timestamp(at: datetime) -> str:
     return timezone.localtime(at).replace(microsecond=0).isoformat()
 
 
+# Characters XML 1.0 cannot hold at all (C0 controls but tab, line feed and carriage return),
+# which a pasted course title may carry: left out, or the document would not be XML.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
-    element.text = text
+    element.text = None if text is None else NOT_XML.sub("", text)
     return element

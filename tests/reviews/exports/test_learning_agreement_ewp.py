@@ -371,3 +371,21 @@ def test_json_is_refused_like_the_xml(client, student, other_student):
     response = login(client, student).get(json_url(application, activity))
     assert response.url == reverse("applications:application_detail", args=[application.pk])
     assert login(client, other_student).get(json_url(application, activity)).status_code == 404
+
+
+def test_a_control_character_in_a_title_leaves_valid_xml_and_json(
+    client, student, advisor, nominated
+):
+    """A vertical tab pasted from a word processor made the XML ill-formed and the JSON a 500."""
+    application, activity = nominated
+    version(
+        activity,
+        2,
+        advisor=advisor,
+        decided=days_ago(5),
+        sent=days_ago(6),
+        courses=[{"code": "CS\x0b1", "title": "Robotics\x1b Lab", "ects": 5, "semester": "Fall"}],
+    )
+    la = export(client, student, application, activity)
+    assert "Robotics Lab" in texts(la, ".//la:component/la:title")
+    assert client.get(json_url(application, activity)).status_code == 200
