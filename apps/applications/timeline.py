@@ -22,15 +22,16 @@ LANE_TOP = 56
 LANE_HEIGHT = 30
 LANE_GAP = 6
 
-# Colour per kind, chosen to stay distinguishable for the common colour-vision deficiencies.
+# Colour per kind, chosen to stay distinguishable for the common colour-vision deficiencies;
+# the dark ones carry white labels at 4.5:1 or more (WCAG AA), the light ones dark labels.
 KIND_COLOURS = {
     ActivityKind.DOUBLE_DEGREE: "#1f4e99",
-    ActivityKind.MASTER: "#3a78c9",
+    ActivityKind.MASTER: "#2b62a8",
     ActivityKind.EXCHANGE_SEMESTER: "#6aa6e8",
-    ActivityKind.EXCHANGE_YEAR: "#2f8fb0",
+    ActivityKind.EXCHANGE_YEAR: "#1f6f8b",
     ActivityKind.FH_INTERNSHIP: "#b35900",
     ActivityKind.SUMMER_STAY: "#e69f00",
-    ActivityKind.ENGINEERING_INTERNSHIP: "#5e8c31",
+    ActivityKind.ENGINEERING_INTERNSHIP: "#4a7326",
     ActivityKind.FREE_INTERNSHIP: "#8fbf5a",
 }
 HOME_COLOUR = "#adb5bd"

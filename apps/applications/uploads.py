@@ -12,8 +12,9 @@ def validate_pdf(upload) -> None:
     """Raise ValidationError unless `upload` is a PDF (by its first bytes) within the limit."""
     limit = settings.MAX_UPLOAD_SIZE
     if upload.size > limit:
+        # "10.0 MB; the limit is 10.0 MB" read as a mistake for a file a few bytes over.
         raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s.")
+            _("The file is larger than the limit of %(limit)s (%(size)s).")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
         )

@@ -69,7 +69,7 @@ def test_file_over_the_limit_is_refused(client, student, application, settings):
     )
     assert response.status_code == 400
     [error] = response.context["upload_form"].errors["file"]
-    assert error.startswith("The file is 11.0") and "the limit is 10.0" in error
+    assert error == "The file is larger than the limit of 10.0\xa0MB (11.0\xa0MB)."
     assert not Document.objects.exists()
 
 
@@ -139,3 +139,13 @@ def test_a_refused_upload_is_announced_and_the_language_switch_stays_on_the_page
     assert '<div class="alert alert-danger" role="alert">The document was not uploaded.' in content
     detail = reverse("applications:application_detail", args=[application.pk])
     assert f'<input type="hidden" name="next" value="{detail}">' in content
+
+
+def test_a_file_a_few_bytes_over_the_limit_is_said_to_be_larger(client, student, application):
+    """Both sizes round to 10.0 MB: the message must not read as if they were equal."""
+    just_over = PDF_BYTES + b"0" * (10 * 1024 * 1024 + 5 - len(PDF_BYTES))
+    response = login(client, student).post(
+        upload_url(application), {"kind": "cv", "file": pdf("big.pdf", just_over)}
+    )
+    [error] = response.context["upload_form"].errors["file"]
+    assert error.startswith("The file is larger than the limit of 10.0")

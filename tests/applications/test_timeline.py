@@ -48,3 +48,32 @@ def test_timeline_in_french(client, student):
     client.force_login(student)
     svg = client.get(reverse("applications:plan_timeline")).content.decode()
     assert "Été" in svg
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted([_luminance(first), _luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_bar_s_label_is_readable():
+    """WCAG AA for the 12 px labels: 4.5:1, white on the dark bars, dark on the light ones
+    (three bars had 3.7 to 4.46)."""
+    from apps.applications.timeline import HOME_COLOUR, KIND_COLOURS, LIGHT_COLOURS
+
+    for colour in [*KIND_COLOURS.values(), HOME_COLOUR]:
+        text = "#212529" if colour in LIGHT_COLOURS else "#ffffff"
+        assert _contrast(colour, text) >= 4.5, colour
+
+
+def test_the_focus_outline_and_the_navigation_are_readable():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css").read_text()
+    assert "outline: 3px solid #a04f00" in css and _contrast("#a04f00", "#ffffff") >= 3
+    assert "background-color: #0a58ca" in css and _contrast("#0a58ca", "#ffffff") >= 4.5
