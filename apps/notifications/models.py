@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,9 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8)
     context = models.JSONField(_("context"), default=dict)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # The subject in each of the portal's languages, for the in-portal list, which follows the
+    # reader's language of the moment; `subject` is the e-mail's, in the recipient's language.
+    subjects = models.JSONField(_("subject in each language"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -58,3 +62,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email} ({self.status})"
+
+    @property
+    def subject_now(self) -> str:
+        """The subject in the active language (rows written before `subjects`: as stored)."""
+        language = (get_language() or "").split("-")[0]
+        return self.subjects.get(language) or self.subject

@@ -39,7 +39,7 @@ def queue(
 ) -> list[int]:
     """One pending row per distinct address; the same key twice writes nothing twice. A
     deactivated user gets no row at all, neither e-mail nor in-portal entry."""
-    from .rendering import subject_in
+    from .rendering import subject_in, subjects_in_every_language
 
     rows, seen, subjects = [], set(), {}
     for recipient in recipients:
@@ -48,6 +48,8 @@ def queue(
         if recipient.user is not None and not recipient.user.is_active:
             continue
         seen.add(recipient.email)
+        if not subjects:
+            subjects = subjects_in_every_language(event, context)
         if recipient.language not in subjects:
             subjects[recipient.language] = subject_in(event, context, recipient.language)
         rows.append(
@@ -59,6 +61,7 @@ def queue(
                 language=recipient.language,
                 context=context,
                 subject=subjects[recipient.language][:300],
+                subjects={code: text[:300] for code, text in subjects.items()},
                 link=link,
             )
         )

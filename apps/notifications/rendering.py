@@ -110,6 +110,10 @@ def render_message(notification: Notification, language: str | None = None) -> M
     return Message(subject=subject, text=text, html=html)
 
 
+def subjects_in_every_language(event: Event, context: dict) -> dict[str, str]:
+    return {code: subject_in(event, context, code) for code, _name in settings.LANGUAGES}
+
+
 def subject_in(event: Event, context: dict, language: str) -> str:
     """The subject line in `language`, kept on the row for the in-portal list."""
     with translation.override(language):

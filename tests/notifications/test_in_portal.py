@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.notifications.events import CALL_CLOSING
 from apps.notifications.models import Notification
@@ -104,3 +105,27 @@ def test_bad_preferences_change_nothing(client, dri):
     client.post(reverse("notifications:preferences"), {"language": "xx"})
     dri.refresh_from_db()
     assert dri.language == "fr"
+
+
+@pytest.mark.django_db
+def test_the_list_speaks_the_reader_s_language_of_the_moment(client, student):
+    """The e-mail went out in French; the list follows the interface the student reads now."""
+    student.language = "fr"
+    student.save()
+    notification = notify(student)
+    call = CallFactory._meta.model.objects.get(pk=notification.context["call"])
+    assert notification.subject == f"L'appel {call} ferme dans 7 jours"
+    client.force_login(student)
+    english = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert f"The call {call} closes in 7 days" in english.content.decode()
+    french = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert escape(notification.subject) in french.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_row_written_before_the_subjects_were_kept_shows_its_own(client, student):
+    notification = notify(student)
+    Notification.objects.filter(pk=notification.pk).update(subjects={}, subject="Old subject")
+    client.force_login(student)
+    page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Old subject" in page.content.decode()
