@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from .roles import STAFF_ROLES
 
@@ -26,3 +27,18 @@ class StaffIdleTimeoutMiddleware:
                 request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
                 request.session[SLID_AT] = now
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """A page shown to a signed-in person is theirs: no browser or proxy keeps it (after a
+    logout on a shared computer, Back would show the dossier again). Responses that say how
+    they may be kept already (a download, never_cache) are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import EmailAuthenticationForm
+from .forms import EmailAuthenticationForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
 
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
@@ -78,6 +79,7 @@ def kept_query(params: QueryDict) -> str | None:
 
 
 @login_not_required
+@require_safe
 @keep_page
 def catalogue(request):
     query = kept_query(request.GET)
@@ -89,12 +91,14 @@ def catalogue(request):
 
 
 @login_not_required
+@require_safe
 def partner(request, pk: int):
     found = get_object_or_404(partner_detail(pk))
     return render(request, "programmes/partner_detail.html", {"partner": found})
 
 
 @login_not_required
+@require_safe
 def programmes(request):
     return render(
         request,

@@ -58,3 +58,12 @@ def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(clie
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_reset_is_mailed_once_per_address_in_five_minutes(client, student, mailoutbox):
+    """The form answered every request with a mail: anyone could fill a person's mailbox."""
+    for typed in (student.email, student.email.upper(), student.email):
+        response = client.post(reverse("password_reset"), {"email": typed})
+        assert response.status_code == 302  # the same answer every time
+    assert len(mailoutbox) == 1

@@ -132,3 +132,38 @@ def test_a_staff_session_is_written_at_most_once_a_minute(client, dri, monkeypat
     clock[0] += 31
     client.get(reverse("notifications:list"))
     assert Session.objects.get().expire_date > first_expiry
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["applications:dashboard", "applications:application_list", "notifications:list"]
+)
+def test_a_signed_in_person_s_pages_are_not_kept_by_the_browser(client, student, url_name):
+    client.force_login(student)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_public_page_may_still_be_kept(client):
+    response = client.get(reverse("programmes:catalogue"))
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "url_name"),
+    [
+        ("dri", "reviews:queue"),
+        ("dri", "reviews:queue_export"),
+        ("dri", "reviews:reporting"),
+        ("student", "applications:dashboard"),
+        ("student", "programmes:catalogue"),
+        ("student", "programmes:programmes"),
+    ],
+)
+def test_pages_that_only_show_refuse_a_post(client, request, persona, url_name):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(url_name)).status_code == 200
+    assert client.post(reverse(url_name)).status_code == 405

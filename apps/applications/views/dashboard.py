@@ -4,6 +4,7 @@ from datetime import date
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from apps.programmes.models import academic_year_of
 from mobility_portal.page_cache import keep_page
@@ -16,6 +17,7 @@ from .applications import student_only
 
 
 @student_only
+@require_safe
 @keep_page
 def student_dashboard(request):
     today = timezone.localdate()

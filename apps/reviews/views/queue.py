@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
@@ -100,6 +101,7 @@ def rows_count(counts: list[CountRow], state: str) -> int:
 
 
 @staff_only
+@require_safe
 @keep_page
 def queue(request):
     queue_filter = QueueFilter(request.GET, queryset=queue_applications())
@@ -192,6 +194,7 @@ def export_lines(applications, language: str) -> Iterator[str]:
 
 
 @staff_only
+@require_safe
 def queue_export(request):
     """Every row the queue's filters select (all pages), as CSV."""
     queue_filter = QueueFilter(request.GET, queryset=queue_applications())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
@@ -90,6 +91,7 @@ def sections_html(year: int) -> str:
 
 
 @capability_required(Capability.SEE_ALL_DOSSIERS)
+@require_safe
 @keep_page
 def reporting(request):
     years = academic_years()
