@@ -109,11 +109,20 @@ def relay_pending() -> int:
         ids = due_ids(limit=RELAY_PAGE)
         handed = dispatch(ids)
         relayed += handed
-        # A short page is the last one; rows not handed over (the broker is down) would come
-        # back on the next page too: the next run tries again.
-        if len(ids) < RELAY_PAGE or handed < len(ids):
+        if handed < len(ids):
+            # The broker is down: the rest waits for the next run, which must not look done.
+            raise RelayIncomplete(handed=relayed, left=len(ids) - handed)
+        if len(ids) < RELAY_PAGE:  # a short page is the last one
             break
     return relayed
+
+
+class RelayIncomplete(Exception):
+    def __init__(self, *, handed: int, left: int):
+        super().__init__(
+            f"{left} due notification(s) not handed over (the broker did not take them; the "
+            f"next run tries again), {handed} handed over"
+        )
 
 
 def requeue(queryset) -> int:

@@ -84,3 +84,20 @@ def test_a_failure_is_one_line_and_a_non_zero_exit(monkeypatch, capsys, name, mo
     assert captured.out == ""
     assert captured.err.count("\n") == 1
     assert "DatabaseError: no such table: notifications_notification" in captured.err
+
+
+@pytest.mark.django_db
+def test_the_relay_command_fails_when_the_broker_takes_nothing(student, monkeypatch):
+    """It printed "0 pending notifications handed over" and exited 0 with rows waiting."""
+    from django.core.management.base import CommandError
+
+    queue(
+        CALL_CLOSING,
+        key="waiting",
+        recipients=[Recipient.of(student)],
+        context={"call": CallFactory().pk, "days": 7},
+        link="/",
+    )
+    monkeypatch.setattr(delivery, "dispatch", lambda ids: 0)
+    with pytest.raises(CommandError, match="not handed over"):
+        call_command("send_pending_notifications", stdout=StringIO())
