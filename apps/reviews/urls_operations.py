@@ -8,5 +8,10 @@ urlpatterns = [
     path("", operations.operations, name="operations"),
     path("recheck/", operations.recheck_start, name="operations_recheck"),
     path("recheck/progress/", operations.recheck_progress, name="operations_progress"),
+    path(
+        "emails/send-again/",
+        operations.notifications_send_again,
+        name="operations_send_again",
+    ),
     path("healthz", operations.healthz, name="healthz"),
 ]

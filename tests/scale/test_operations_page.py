@@ -44,3 +44,44 @@ def test_others_are_refused(client, request, persona):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(OPERATIONS).url.startswith(reverse("login"))
+
+
+def test_failed_e_mails_are_shown_and_sent_again(client, dri, student, settings, mailoutbox):
+    """Only the IT admin could see that a student was never told; the office now sees the
+    failures and sends them again once the mail server is back."""
+    from apps.notifications.events import CALL_CLOSING
+    from apps.notifications.models import DeliveryStatus, Notification
+    from apps.notifications.outbox import Recipient, queue
+    from tests.applications.factories import messages_of
+    from tests.factories import CallFactory
+
+    (pk,) = queue(
+        CALL_CLOSING,
+        key="lost",
+        recipients=[Recipient.of(student)],
+        context={"call": CallFactory().pk, "days": 7},
+        link="/",
+    )
+    Notification.objects.filter(pk=pk).update(
+        status=DeliveryStatus.FAILED, attempts=5, last_error="SMTPConnectError: refused"
+    )
+    login(client, dri)
+    page = client.get(OPERATIONS)
+    assert (page.context["outbox"].failed, page.context["outbox"].pending) == (1, 0)
+    content = page.content.decode()
+    assert student.email in content and "SMTPConnectError: refused" in content
+    response = client.post(reverse("reviews:operations_send_again"))
+    assert messages_of(response) == ["1 e-mail handed over again for delivery."]
+    notification = Notification.objects.get(pk=pk)
+    assert (notification.status, notification.attempts) in {
+        (DeliveryStatus.PENDING, 0),
+        (DeliveryStatus.SENT, 1),
+    }
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_only_the_office_sends_e_mails_again(client, request, persona):
+    response = login(client, request.getfixturevalue(persona)).post(
+        reverse("reviews:operations_send_again")
+    )
+    assert response.status_code == 403

@@ -43,8 +43,9 @@ DOSSIER_MAX_QUERIES = 13
 # Session and user, the bell; per-state counts (they give the paginator its count too), the
 # page's rows and their choices (measured: 6). The menus come from the shared cache.
 QUEUE_MAX_QUERIES = 6
-# Session and user, the plans' verdicts, the recent runs; the bell (measured: 5).
-OPERATIONS_MAX_QUERIES = 5
+# Session and user, the plans' verdicts, the recent runs, the outbox's figures and its latest
+# failures; the bell (measured: 7).
+OPERATIONS_MAX_QUERIES = 7
 
 pytestmark = pytest.mark.usefixtures("scale_world", "pages_rendered_each_time")
 

@@ -212,6 +212,7 @@ PORTAL_ROUTES: dict[str, Route] = {
     # operations: the re-check of every plan, and the health endpoint load balancers poll
     "reviews:operations": Route(get=REVIEWERS),
     "reviews:operations_recheck": post_route(REVIEWERS),
+    "reviews:operations_send_again": post_route(REVIEWERS),
     "reviews:operations_progress": Route(get=REVIEWERS),
     "reviews:healthz": Route(get=PUBLIC),
     # seat allocation

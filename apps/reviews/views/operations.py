@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,8 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from apps.applications.tasks import plan_recheck_start
 from apps.applications.views.applications import report_refusal
+from apps.notifications.selectors import outbox_health
+from apps.notifications.services import notifications_send_again as services_send_again
 
 RECENT_RUNS = 10
 
@@ -56,8 +59,33 @@ def operations(request):
     return render(
         request,
         "reviews/operations.html",
-        {"verdicts": plan_verdicts(), "runs": runs, "recheck": runs[0] if runs else None},
+        {
+            "verdicts": plan_verdicts(),
+            "runs": runs,
+            "recheck": runs[0] if runs else None,
+            "outbox": outbox_health(),
+        },
     )
+
+
+@reviewer_only
+@require_POST
+def notifications_send_again(request):
+    try:
+        count = services_send_again(actor=request.user)
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d e-mail handed over again for delivery.",
+                "%(count)d e-mails handed over again for delivery.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("reviews:operations")
 
 
 @reviewer_only
