@@ -26,21 +26,22 @@ def learning_agreement_pdf(request, pk: int, activity_pk: int, version: int | No
 
 
 def learning_agreement_ewp(request, pk: int, activity_pk: int):
-    agreement = learning_agreement_for(request.user, application_pk=pk, activity_pk=activity_pk)
-    try:
-        xml = learning_agreement_xml(agreement)
-    except ServiceError as refusal:
-        return _refused(request, pk, refusal)
-    return _attachment(xml, "application/xml", _file_name(agreement, "xml"))
+    return _ewp_document(request, pk, activity_pk, learning_agreement_xml, "application/xml", "xml")
 
 
 def learning_agreement_ewp_json(request, pk: int, activity_pk: int):
+    return _ewp_document(
+        request, pk, activity_pk, learning_agreement_json, "application/json", "json"
+    )
+
+
+def _ewp_document(request, pk, activity_pk, render_document, content_type, extension):
     agreement = learning_agreement_for(request.user, application_pk=pk, activity_pk=activity_pk)
     try:
-        document = learning_agreement_json(agreement)
+        document = render_document(agreement)
     except ServiceError as refusal:
         return _refused(request, pk, refusal)
-    return _attachment(document, "application/json", _file_name(agreement, "json"))
+    return _attachment(document, content_type, _file_name(agreement, extension))
 
 
 def _refused(request, application_pk: int, refusal: ServiceError):
