@@ -4,11 +4,12 @@ Services announce events inside their transaction; `outbox.queue` writes one row
 recipient there, and the rows are delivered after commit (see tasks.py)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
@@ -38,9 +39,9 @@ DECISION_STATES = frozenset(
 @dataclass(frozen=True)
 class Event:
     name: str
-    # Lazy translation, formatted with `%` and the event's subject values, never str() first:
-    # a plural subject takes its form from one of those values.
-    subject: str
+    # Lazy translation (or an object that formats like one), formatted with `%` and the event's
+    # subject values, never str() first: a plural subject takes its form from one of them.
+    subject: Any
     template: str  # emails/<template>.txt and .html
 
 
@@ -79,16 +80,26 @@ ACTIVITY_VALIDATED = Event(
     _("%(body)s decision on your %(kind)s"),
     "activity_validated",
 )
-CALL_CLOSING = Event(
-    "call_closing",
-    # The singular or plural form is chosen by the `days` value the subject is formatted with.
-    ngettext_lazy(
-        "The call %(call)s closes in %(days)d day",
-        "The call %(call)s closes in %(days)d days",
-        "days",
-    ),
-    "call_closing",
-)
+
+
+class ClosingSubject:
+    """The reminder's subject, formatted like the others' (`subject % values`): "closes today"
+    on the closing day, else the singular or plural form its `days` value asks for."""
+
+    def __mod__(self, values: dict) -> str:
+        if values["days"] == 0:
+            return _("The call %(call)s closes today") % values
+        return (
+            ngettext(
+                "The call %(call)s closes in %(days)d day",
+                "The call %(call)s closes in %(days)d days",
+                values["days"],
+            )
+            % values
+        )
+
+
+CALL_CLOSING = Event("call_closing", ClosingSubject(), "call_closing")
 
 EVENTS = {
     event.name: event

@@ -11,7 +11,7 @@ from tests.factories import CallFactory
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("days", "expected"), [(7, 1), (1, 1), (8, 0), (0, 0)])
+@pytest.mark.parametrize(("days", "expected"), [(7, 1), (1, 1), (8, 0), (0, 1), (-1, 0)])
 def test_students_with_a_draft_hear_7_and_1_days_before(student, other_student, days, expected):
     today = timezone.localdate()
     call = CallFactory(closes_on=today + timedelta(days=days))
@@ -46,7 +46,8 @@ def reminders_written() -> list[tuple[str, int]]:
         (6, [("7d", 6)]),
         (2, [("7d", 2)]),
         (1, [("1d", 1)]),
-        (0, []),
+        (0, [("1d", 0)]),  # the eve's run was missed: the call is open until tonight
+        (-1, []),
     ],
 )
 def test_the_due_reminder_is_the_closest_one_not_yet_past(student, days_left, expected):
@@ -124,3 +125,22 @@ def test_a_deactivated_student_is_not_reminded(student):
     student.save()
     assert remind_closing_calls(today) == 0
     assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_missed_eve_is_caught_up_on_the_closing_day_saying_today(student, mailoutbox):
+    from apps.notifications.delivery import deliver
+
+    student.language = "en"
+    student.save()
+    closes_on = timezone.localdate() + timedelta(days=10)
+    call = CallFactory(closes_on=closes_on)
+    Application.objects.create(student=student, call=call)
+    remind_closing_calls(closes_on - timedelta(days=7))
+    assert remind_closing_calls(closes_on) == 1
+    assert remind_closing_calls(closes_on) == 0
+    assert reminders_written() == [("7d", 7), ("1d", 0)]
+    today = Notification.objects.get(key__contains=":1d:")
+    assert today.subject == f"The call {call} closes today"
+    deliver(today.pk)
+    assert "and the call closes today." in mailoutbox[-1].body
