@@ -44,3 +44,14 @@ def test_a_name_is_found_however_its_accents_and_case_are_typed(typed):
     PartnerFactory(name="Zurich University")
     found = Partner.objects.filter(name__fold__contains=fold(typed))
     assert list(found) == [epfl]
+
+
+def test_the_latest_index_migration_builds_what_the_search_writes():
+    """The trigram indexes serve only their own expression: a change of the tables here needs
+    a migration that builds the indexes again (copy its SQL into a new migration)."""
+    import importlib
+
+    built = importlib.import_module("apps.accounts.migrations.0007_student_search_folded")
+    from mobility_portal.search import postgresql_fold_sql
+
+    assert built.postgresql_fold_sql("first_name") == postgresql_fold_sql("first_name")

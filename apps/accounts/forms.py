@@ -29,6 +29,10 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         key = f"password-reset-sent:{email.strip().lower()}"
-        if not cache.add(key, True, timeout=PASSWORD_RESET_INTERVAL_SECONDS):
+        try:
+            first = cache.add(key, True, timeout=PASSWORD_RESET_INTERVAL_SECONDS)
+        except Exception:  # the cache is away: a reset still goes out, unthrottled
+            first = True
+        if not first:
             return iter(())
         return super().get_users(email)

@@ -3,10 +3,12 @@ commit. A broker that is down loses nothing: the rows stay pending for the relay
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import DeliveryStatus, Notification
@@ -84,7 +86,13 @@ def dispatch(ids: list[int]) -> int:
     from .tasks import deliver
 
     now = timezone.now()
-    Notification.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(queued_at=now)
+    # Only rows no other hand-over holds under its lease: unmarking one of those on a broker
+    # failure would make it due again while it waits in the broker.
+    lease_start = now - timedelta(seconds=settings.NOTIFICATION_QUEUE_LEASE_SECONDS)
+    free = Q(queued_at__isnull=True) | Q(queued_at__lt=lease_start)
+    Notification.objects.filter(free, pk__in=ids, status=DeliveryStatus.PENDING).update(
+        queued_at=now
+    )
     handed = 0
     for pk in ids:
         try:

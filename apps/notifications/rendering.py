@@ -111,7 +111,13 @@ def render_message(notification: Notification, language: str | None = None) -> M
 
 
 def subjects_in_every_language(event: Event, context: dict) -> dict[str, str]:
-    return {code: subject_in(event, context, code) for code, _name in settings.LANGUAGES}
+    """The subject line in each of the portal's languages, its objects loaded once."""
+    objects = objects_of(context)
+    subjects = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            subjects[code] = subject_line(event, objects)
+    return subjects
 
 
 def subject_in(event: Event, context: dict, language: str) -> str:

@@ -100,10 +100,12 @@ def _number(literal: str) -> int | Decimal:
     return value
 
 
-def _beyond_decimal(literal: str) -> Decimal:
+def _beyond_decimal(literal: str) -> int | Decimal:
     """A stand-in the schema refuses as the number would be: infinitely large, or a fraction
     (a negative exponent) that is not whole; with its sign, so that "-1e-…" is below 0 too."""
     mantissa, _e, exponent = literal.lower().partition("e")
+    if not mantissa.strip("-+0."):  # 0e999999999999999999999 is zero, whatever its exponent
+        return 0
     sign = "-" if mantissa.startswith("-") else ""
     return Decimal(f"{sign}0.1") if exponent.startswith("-") else Decimal(f"{sign}Infinity")
 

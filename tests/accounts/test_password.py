@@ -67,3 +67,16 @@ def test_a_reset_is_mailed_once_per_address_in_five_minutes(client, student, mai
         response = client.post(reverse("password_reset"), {"email": typed})
         assert response.status_code == 302  # the same answer every time
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_reset_still_goes_out_when_the_cache_is_away(client, student, mailoutbox, monkeypatch):
+    from apps.accounts import forms
+
+    def cache_away(*_args, **_kwargs):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(forms.cache, "add", cache_away)
+    response = client.post(reverse("password_reset"), {"email": student.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1

@@ -244,3 +244,32 @@ def test_rows_the_broker_did_not_take_are_left_for_the_relay(db, student, monkey
     marked = dict(Notification.objects.values_list("pk", "queued_at"))
     assert marked[ids[0]] is not None
     assert marked[ids[1]] is None and marked[ids[2]] is None
+
+
+def test_a_refused_hand_over_leaves_a_row_another_one_holds(pending, settings, monkeypatch):
+    """The row already waits in the broker under another hand-over's lease: a later failed
+    hand-over must not make it due again."""
+    from apps.notifications import tasks
+    from apps.notifications.outbox import dispatch
+
+    settings.NOTIFICATION_QUEUE_LEASE_SECONDS = 3600
+    monkeypatch.setattr(tasks.deliver, "delay", lambda pk: None)
+    assert dispatch([pending.pk]) == 1
+
+    def broker_away(pk):
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr(tasks.deliver, "delay", broker_away)
+    assert dispatch([pending.pk]) == 0
+    assert pending.pk not in delivery.due_ids()
+
+
+def test_the_subjects_in_every_language_load_their_objects_once(
+    db, student, django_assert_num_queries
+):
+    from apps.notifications.rendering import subjects_in_every_language
+
+    call = CallFactory()
+    with django_assert_num_queries(1):
+        subjects = subjects_in_every_language(CALL_CLOSING, {"call": call.pk, "days": 7})
+    assert set(subjects) == {"fr", "en"}

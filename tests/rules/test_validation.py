@@ -387,6 +387,11 @@ def test_exponents_past_any_decimal_are_wrong_values_not_a_crash(literal, expect
     assert problems(with_ects(literal)) == expected
 
 
+@pytest.mark.parametrize("literal", ["0e999999999999999999999", "-0.0e-99999999999999999999"])
+def test_zero_is_zero_whatever_its_exponent(literal):
+    assert parse_plan(with_ects(literal)).activities[0].ects == 0
+
+
 def test_a_number_where_a_word_is_expected_is_shown_as_written():
     document = json.dumps(with_activity()).replace('"exchange_semester"', "2.5")
     [problem] = [p for p in problems(document) if p.startswith("activities[0].kind")]
