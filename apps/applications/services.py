@@ -123,19 +123,19 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, fields.get(name))
     normalise_activity(activity)
-    if _destination(activity) != _destination(stored):
-        blockers = activity_blockers(stored)
-        if blockers:
-            raise ServiceError(*(_destination_frozen_reason(app) for app in blockers))
-    if academic_year_of(activity.start) != academic_year_of(stored.start):
-        # Its seat, or its place in the review, is counted in the call's academic year.
-        other_year = [
-            application
-            for application in activity_blockers(stored)
-            if academic_year_of(activity.start) != application.call.academic_year
-        ]
-        if other_year:
-            raise ServiceError(*(_year_frozen_reason(app) for app in other_year))
+    moved_destination = _destination(activity) != _destination(stored)
+    moved_year = academic_year_of(activity.start) != academic_year_of(stored.start)
+    blockers = activity_blockers(stored) if moved_destination or moved_year else []
+    if moved_destination and blockers:
+        raise ServiceError(*(_destination_frozen_reason(app) for app in blockers))
+    # Its seat, or its place in the review, is counted in the call's academic year.
+    other_year = [
+        application
+        for application in blockers
+        if moved_year and academic_year_of(activity.start) != application.call.academic_year
+    ]
+    if other_year:
+        raise ServiceError(*(_year_frozen_reason(app) for app in other_year))
     if _validated_facts(activity) != validated_before:
         _forget_validation(activity)
     activity.save()

@@ -20,13 +20,11 @@ class OutboxHealth:
 
 def outbox_health() -> OutboxHealth:
     """Two queries, whatever the number of rows."""
+    waiting = Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
     figures = Notification.objects.aggregate(
-        pending=Count("pk", filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+        pending=Count("pk", filter=waiting),
         failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-        oldest_pending=Min(
-            "created_at",
-            filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
-        ),
+        oldest_pending=Min("created_at", filter=waiting),
     )
     failures = list(
         Notification.objects.filter(status=DeliveryStatus.FAILED).order_by("-created_at", "-pk")[
