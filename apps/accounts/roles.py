@@ -23,6 +23,7 @@ class Capability(StrEnum):
     VALIDATE_SUMMER_PROJECTS = "validate_summer_projects"
     APPROVE_COURSE_PLANS = "approve_course_plans"
     BUILD_OWN_PLAN = "build_own_plan"
+    PUBLISH_REGULATIONS = "publish_regulations"
 
 
 # What a person is rather than what staff may do: a superuser or an admin does not get these.
@@ -38,6 +39,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SEE_ALL_DOSSIERS,
             Capability.REVIEW_APPLICATIONS,
             Capability.VALIDATE_SUMMER_PROJECTS,
+            Capability.PUBLISH_REGULATIONS,
         }
     ),
     Role.DFI: frozenset({Capability.SEE_ALL_DOSSIERS, Capability.VALIDATE_SUMMER_PROJECTS}),

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django_countries import countries
 
-from apps.rules import CheckResult, Finding, InvalidPlan, check_json
+from apps.rules import CheckResult, Finding, InvalidPlan, Regulations, check_json
+from apps.rules.published import regulations_for
 
 from .models import Activity, MobilityPlan
 from .plan_format import plan_document
@@ -80,13 +81,16 @@ def arrange(result: CheckResult) -> PlanCheck:
 
 
 def plan_result(
-    plan: MobilityPlan, activities: Iterable[Activity], lang: str | None = None
+    plan: MobilityPlan,
+    activities: Iterable[Activity],
+    lang: str | None = None,
+    regulations: Regulations | None = None,
 ) -> PlanCheck:
     activities = list(activities)
     lang = lang or engine_language()
     document = plan_document(plan, plan.student.student_profile, activities)
     try:
-        result = check_json(document, lang)
+        result = check_json(document, lang, regulations or regulations_for(plan.regulation))
     except InvalidPlan as invalid:
         return PlanCheck(result=None, problems=tuple(str(problem) for problem in invalid.problems))
     return arrange(with_countries_named(with_activities_named(result, activities, lang), lang))
@@ -169,13 +173,15 @@ def record_check(plan: MobilityPlan, check: PlanCheck) -> None:
     plan.save(update_fields=VERDICT_FIELDS)
 
 
-def recheck_plans(plans: Iterable[MobilityPlan]) -> Iterator[tuple[MobilityPlan, PlanCheck]]:
+def recheck_plans(
+    plans: Iterable[MobilityPlan], regulations: Regulations
+) -> Iterator[tuple[MobilityPlan, PlanCheck]]:
     """Re-check stored plans (after a regulation change): the same check as on every edit. The
     verdicts are written VERDICT_BATCH plans per statement (one UPDATE per plan took two thirds
     of the time); each plan is handed on once its verdict is written."""
     batch: list[tuple[MobilityPlan, PlanCheck]] = []
     for plan in plans:
-        check = plan_result(plan, plan.activities.all())
+        check = plan_result(plan, plan.activities.all(), regulations=regulations)
         _set_verdict(plan, check)
         batch.append((plan, check))
         if len(batch) == VERDICT_BATCH:

@@ -19,7 +19,7 @@ from django.db.models import (
 
 from apps.accounts.models import StudentProfile, User
 from apps.programmes.models import Agreement, Call, academic_year_of
-from apps.rules.versions import VERSIONS
+from apps.rules.published import version_named
 from mobility_portal.collation import by_name
 
 from .access import visible_applications
@@ -208,7 +208,7 @@ def course_lines(course_plan: CoursePlan | None) -> list[CourseLine]:
 def required_course_ects(activity: Activity) -> int | None:
     """The ECTS a course plan should reach: the regulation's minimum for an exchange, the
     planned ECTS for a double degree or a master."""
-    version = VERSIONS[activity.plan.regulation]
+    version = version_named(activity.plan.regulation)
     if activity.kind == ActivityKind.EXCHANGE_SEMESTER:
         return version.semester_minimum_ects
     if activity.kind == ActivityKind.EXCHANGE_YEAR:

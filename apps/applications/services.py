@@ -18,6 +18,7 @@ from apps.accounts.models import User
 from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
+from apps.rules.published import current_regulations
 
 from .checking import PlanCheck, plan_result, record_check
 from .errors import ServiceError
@@ -84,9 +85,16 @@ ACTIVITY_FIELDS = (
 def plan_for_student(student: User) -> MobilityPlan:
     if not hasattr(student, "student_profile"):
         raise ServiceError(_("Your student profile is not set up yet; the DRI completes it."))
-    plan, _created = MobilityPlan.objects.get_or_create(student=student)
+    plan, _created = MobilityPlan.objects.get_or_create(
+        student=student, defaults={"regulation": current_regulation_name}
+    )
     plan.student = student  # already loaded with their profile: no second query for either
     return plan
+
+
+def current_regulation_name() -> str:
+    """The version a new plan is checked under: called only when a plan is created."""
+    return current_regulations().current
 
 
 def plan_recheck(plan: MobilityPlan) -> None:

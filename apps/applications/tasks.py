@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
+from apps.rules.published import current_regulations
 
 from .checking import recheck_plans
 from .errors import ServiceError
@@ -74,12 +75,13 @@ def plan_recheck_run(*, recheck_id: int) -> None:
         Prefetch("activities", queryset=Activity.objects.select_related("partner"))
     )
     run = PlanRecheck.objects.filter(pk=recheck_id)
+    regulations = current_regulations()  # one set of versions for the whole run
     try:
         for offset in range(0, len(plan_ids), RECHECK_CHUNK):
             chunk = plan_ids[offset : offset + RECHECK_CHUNK]
             checked = compliant = invalid = 0
             with transaction.atomic():
-                for _plan, check in recheck_plans(plans.filter(pk__in=chunk)):
+                for _plan, check in recheck_plans(plans.filter(pk__in=chunk), regulations):
                     checked += 1
                     compliant += check.compliant
                     invalid += not check.valid

@@ -1,10 +1,10 @@
-"""The regulation figures the programmes page quotes, read from the rules engine's data."""
+"""The regulation figures the programmes page quotes: those of the current version."""
 
-from apps.rules.versions import DEFAULT_VERSION, VERSIONS
+from apps.rules.published import current_regulations
 
 
-def programme_figures(version_name: str = DEFAULT_VERSION) -> dict[str, int | str]:
-    version = VERSIONS[version_name]
+def programme_figures() -> dict[str, int | str]:
+    version = current_regulations().current_version
     return {
         "version": version.name,
         "fisea_weeks": version.fisea_minimum_weeks,

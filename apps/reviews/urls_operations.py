@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import operations
+from .views import operations, regulations
 
 urlpatterns = [
     path("", operations.operations, name="operations"),
@@ -13,5 +13,7 @@ urlpatterns = [
         operations.notifications_send_again,
         name="operations_send_again",
     ),
+    path("regulations/", regulations.regulations, name="regulations"),
+    path("regulations/publish/", regulations.regulation_publish, name="regulation_publish"),
     path("healthz", operations.healthz, name="healthz"),
 ]

@@ -7,16 +7,16 @@ from apps.rules.messages import check_language, reference, render
 from apps.rules.plan import CheckResult, Finding, Plan
 from apps.rules.rules import RULES, make_context
 from apps.rules.validation import InvalidPlan, Problem, parse_plan
-from apps.rules.versions import VERSIONS
+from apps.rules.versions import BUILT_IN, Regulations
 
 Key = TypeVar("Key")
 
 
-def check_plan(plan: Plan, lang: str = "fr") -> CheckResult:
+def check_plan(plan: Plan, lang: str = "fr", regulations: Regulations = BUILT_IN) -> CheckResult:
     """Findings of a valid plan, plan-level ones first, then each activity's in list order,
     each group in the order of the regulations' table; messages in `lang` ("fr" or "en")."""
     check_language(lang)
-    version = VERSIONS.get(plan.regulation)
+    version = regulations.versions.get(plan.regulation)
     if version is None:
         raise ValueError(f"unknown regulation version {plan.regulation!r}")
     context = make_context(plan, version)
@@ -46,23 +46,25 @@ def check_plan(plan: Plan, lang: str = "fr") -> CheckResult:
     )
 
 
-def check_json(source: object, lang: str = "fr") -> CheckResult:
+def check_json(
+    source: object, lang: str = "fr", regulations: Regulations = BUILT_IN
+) -> CheckResult:
     """Parse, validate and check JSON text (str or bytes) or decoded JSON data.
 
     Raises InvalidPlan listing every problem of invalid input.
     """
-    return check_plan(parse_plan(source, lang), lang)
+    return check_plan(parse_plan(source, lang, regulations), lang, regulations)
 
 
 def check_many(
-    items: Iterable[tuple[Key, object]], lang: str = "fr"
+    items: Iterable[tuple[Key, object]], lang: str = "fr", regulations: Regulations = BUILT_IN
 ) -> Iterator[tuple[Key, CheckResult | list[Problem]]]:
     """Check many stored plans, keyed as given: each key with its result, or with the
     problems that make its plan invalid input (say, under a newer regulation version)."""
     for key, source in items:
         outcome: CheckResult | list[Problem]
         try:
-            outcome = check_json(source, lang)
+            outcome = check_json(source, lang, regulations)
         except InvalidPlan as invalid:
             outcome = invalid.problems
         yield key, outcome

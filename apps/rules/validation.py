@@ -21,7 +21,7 @@ from apps.rules.countries import COUNTRY_CODES
 from apps.rules.format_check import surely_valid
 from apps.rules.messages import Text, TypeName, check_language, render
 from apps.rules.plan import Activity, Internship, Plan, Student
-from apps.rules.versions import DEFAULT_VERSION, VERSIONS
+from apps.rules.versions import BUILT_IN, Regulations
 
 SCHEMA: dict[str, Any] = json.loads(
     Path(__file__).with_name("plan.schema.json").read_text(encoding="utf-8")
@@ -53,17 +53,17 @@ class InvalidPlan(ValueError):
         self.problems: list[Problem] = list(problems)
 
 
-def parse_plan(source: object, lang: str = "fr") -> Plan:
+def parse_plan(source: object, lang: str = "fr", regulations: Regulations = BUILT_IN) -> Plan:
     """A Plan from JSON text (str or bytes) or from already decoded JSON data.
 
     Raises InvalidPlan listing every problem in document order, messages in `lang`.
     """
     check_language(lang)
     data = _decode(source, lang) if isinstance(source, str | bytes | bytearray) else source
-    found = [*_schema_problems(data), *_semantic_problems(data)]
+    found = [*_schema_problems(data), *_semantic_problems(data, regulations)]
     if found:
         raise InvalidPlan(_sorted_problems(found, lang))
-    return _build_plan(data)  # type: ignore[arg-type]
+    return _build_plan(data, regulations)  # type: ignore[arg-type]
 
 
 def _decode(source: str | bytes | bytearray, lang: str) -> object:
@@ -190,12 +190,12 @@ def _schema_at(schema_path: Iterable[str | int]) -> Any:
     return node
 
 
-def _semantic_problems(data: object) -> Iterator[Found]:
+def _semantic_problems(data: object, regulations: Regulations) -> Iterator[Found]:
     if not isinstance(data, dict):
         return
     regulation = data.get("regulation")
-    if isinstance(regulation, str) and regulation and regulation not in VERSIONS:
-        figures = {"value": _shown(regulation), "known": ", ".join(VERSIONS)}
+    if isinstance(regulation, str) and regulation and regulation not in regulations.versions:
+        figures = {"value": _shown(regulation), "known": ", ".join(regulations.versions)}
         yield ("regulation",), Text("unknown_regulation", figures)
     activities = data.get("activities")
     if not isinstance(activities, list):
@@ -342,10 +342,10 @@ def _format_path(path: PathParts) -> str:
     return text or ROOT
 
 
-def _build_plan(data: dict[str, Any]) -> Plan:
+def _build_plan(data: dict[str, Any], regulations: Regulations) -> Plan:
     student = data["student"]
     return Plan(
-        regulation=data.get("regulation", DEFAULT_VERSION),
+        regulation=data.get("regulation", regulations.current),
         student=Student(
             track=student["track"],
             year=int(student["year"]),

@@ -1,6 +1,11 @@
-"""Regulation versions as data: a new year's regulations is a new entry, not a code change."""
+"""Regulation versions as data: a new year's regulations is a new entry, not a code change.
 
-from dataclasses import dataclass
+The versions below are built in; the portal adds those the DRI publishes (stored in the
+database, apps/rules/models.py) and hands the engine the whole set as `Regulations`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 
 
@@ -46,3 +51,41 @@ VERSIONS: MappingProxyType[str, RegulationVersion] = MappingProxyType(
     }
 )
 DEFAULT_VERSION = "2024"
+
+
+# Every figure of a version, in the order of the dataclass (all but its name).
+PARAMETERS: tuple[str, ...] = tuple(
+    field.name for field in fields(RegulationVersion) if field.name != "name"
+)
+
+
+@dataclass(frozen=True)
+class Regulations:
+    """The versions a check may name, and the one a plan that names none is checked under."""
+
+    versions: Mapping[str, RegulationVersion]
+    current: str
+
+    def __post_init__(self) -> None:
+        if self.current not in self.versions:
+            raise ValueError(f"the current regulation version {self.current!r} is not known")
+
+    @property
+    def current_version(self) -> RegulationVersion:
+        return self.versions[self.current]
+
+
+BUILT_IN = Regulations(VERSIONS, DEFAULT_VERSION)
+
+
+def with_published(published: Mapping[str, Mapping[str, int]], current: str) -> Regulations:
+    """The built-in versions and the published ones (name -> figures, each of PARAMETERS),
+    `current` among them. A built-in version cannot be replaced."""
+    versions = dict(VERSIONS)
+    for name, figures in published.items():
+        if name in VERSIONS:
+            raise ValueError(f"regulation version {name!r} is built in")
+        versions[name] = RegulationVersion(
+            name=name, **{parameter: int(figures[parameter]) for parameter in PARAMETERS}
+        )
+    return Regulations(MappingProxyType(versions), current)

@@ -9,6 +9,7 @@ from django.utils import translation
 from apps.applications import tasks
 from apps.applications.errors import ServiceError
 from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
+from apps.rules import BUILT_IN
 from tests.factories import StudentProfileFactory
 from tests.scale.recheck_helpers import active_run, run_in, stale_verdicts
 
@@ -66,9 +67,10 @@ def test_run_goes_chunk_by_chunk_and_records_each(
     stale_verdicts(student, other_student)
     monkeypatch.setattr(tasks, "RECHECK_CHUNK", 1)
     run = PlanRecheck.objects.create(started_by=dri)
-    # Ids, start; per chunk of one plan: its savepoint, the plans with their profiles, their
-    # activities, the verdict, the progress, the savepoint's release; done.
-    with django_assert_max_num_queries(2 + 2 * 6 + 1):
+    # Ids, start, the published regulation versions (once per run); per chunk of one plan: its
+    # savepoint, the plans with their profiles, their activities, the verdict, the progress,
+    # the savepoint's release; done.
+    with django_assert_max_num_queries(3 + 2 * 6 + 1):
         tasks.plan_recheck_run(recheck_id=run.pk)
     run.refresh_from_db()
     assert (run.status, run.total, run.checked, run.with_errors, run.invalid) == (
@@ -121,7 +123,7 @@ def test_a_task_delivered_twice_runs_once(dri, student):
 def test_a_failure_marks_the_run_failed(dri, student, monkeypatch):
     stale_verdicts(student)
 
-    def broken(plans):
+    def broken(plans, regulations):
         raise RuntimeError("engine down")
         yield  # a generator, like recheck_plans
 
@@ -143,7 +145,7 @@ def test_the_command_streams_plans_and_writes_each_batch_before_handing_it_on(
     stale_verdicts(student, other_student, third)
     monkeypatch.setattr(checking, "VERDICT_BATCH", 2)
     plans = MobilityPlan.objects.order_by("pk").prefetch_related("activities")
-    rechecked = checking.recheck_plans(plans.iterator(chunk_size=2))
+    rechecked = checking.recheck_plans(plans.iterator(chunk_size=2), BUILT_IN)
     first, _check = next(rechecked)
     assert MobilityPlan.objects.filter(checked_at__isnull=False).count() == 2
     assert MobilityPlan.objects.get(pk=first.pk).error_count == 2

@@ -27,6 +27,7 @@ from apps.applications.scale_data import (
 from apps.applications.services import REQUIRED_DOCUMENTS, course_plan_status_for, plan_snapshot
 from apps.notifications.models import Notification
 from apps.programmes.models import Call
+from apps.rules import BUILT_IN
 
 SCALE_STUDENTS = 1500
 S = ApplicationState
@@ -58,7 +59,7 @@ def test_cached_verdicts_are_the_engines(db):
     cached = {plan.pk: (plan.compliant, plan.error_count, plan.qualifying_days) for plan in plans}
     rechecked = {
         plan.pk: (plan.compliant, plan.error_count, plan.qualifying_days)
-        for plan, _check in recheck_plans(plans)
+        for plan, _check in recheck_plans(plans, BUILT_IN)
     }
     assert rechecked == cached
     assert {compliant for compliant, _errors, _days in cached.values()} == {True, False}

@@ -214,6 +214,9 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:operations_recheck": post_route(REVIEWERS),
     "reviews:operations_send_again": post_route(REVIEWERS),
     "reviews:operations_progress": Route(get=REVIEWERS),
+    # regulation versions: every staff member reads them, the DRI publishes one
+    "reviews:regulations": Route(get=STAFF),
+    "reviews:regulation_publish": both(REVIEWERS),
     "reviews:healthz": Route(get=PUBLIC),
     # seat allocation
     "reviews:allocation_index": Route(get=REVIEWERS),

@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 
 from apps.applications.checking import recheck_plans
 from apps.applications.models import Activity, MobilityPlan
+from apps.rules.published import current_regulations
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
             Prefetch("activities", queryset=Activity.objects.select_related("partner"))
         )
         checked = compliant = invalid = 0
-        for plan, check in recheck_plans(plans.iterator(chunk_size=500)):
+        for plan, check in recheck_plans(plans.iterator(chunk_size=500), current_regulations()):
             checked += 1
             compliant += check.compliant
             if not check.valid:

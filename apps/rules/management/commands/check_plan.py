@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from apps.rules import LANGUAGES, InvalidPlan, check_plan, parse_plan, text_report
 from apps.rules.messages import PROBLEMS
+from apps.rules.published import command_regulations
 
 COMPLIANT, NOT_COMPLIANT, INVALID_INPUT = 0, 1, 2
 
@@ -43,13 +44,14 @@ class Command(BaseCommand):
             reason = error.strerror or str(error)
             self.stderr.write(f"{file}: {PROBLEMS['unreadable'][lang].format(reason=reason)}")
             sys.exit(INVALID_INPUT)
+        regulations = command_regulations()
         try:
-            plan = parse_plan(source, lang)
+            plan = parse_plan(source, lang, regulations)
         except InvalidPlan as invalid:
             for problem in invalid.problems:
                 self.stderr.write(str(problem))
             sys.exit(INVALID_INPUT)
-        result = check_plan(plan, lang)
+        result = check_plan(plan, lang, regulations)
         if output_format == "json":
             self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:

@@ -1,0 +1,64 @@
+"""The form the DRI publishes a new regulation version with."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.rules.published import PARAMETER_LABELS
+from apps.rules.versions import PARAMETERS, RegulationVersion
+from mobility_portal.forms import BootstrapForm
+
+from .services.regulations import LIMITS, figure_problems, name_problem, unit_of
+
+
+def suggested_name(current: str) -> str:
+    """The next year's name after a year's (2024 -> 2025), else nothing to suggest."""
+    return str(int(current) + 1) if current.isdigit() and len(current) == 4 else ""
+
+
+class RegulationPublishForm(BootstrapForm):
+    name = forms.CharField(
+        label=_("Name of the new version"),
+        max_length=16,
+        help_text=_("Usually the year it applies from, for example 2025."),
+    )
+    note = forms.CharField(
+        label=_("What changes"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the version: which figures change and why."),
+    )
+
+    def __init__(self, *args, current: RegulationVersion, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": suggested_name(current.name),
+                **{parameter: getattr(current, parameter) for parameter in PARAMETERS},
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        problem = name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(parameter in cleaned for parameter in PARAMETERS):
+            for parameter, problem in figure_problems(cleaned).items():
+                self.add_error(parameter, problem)
+        return cleaned
+
+    @property
+    def figures(self) -> dict[str, int]:
+        return {parameter: self.cleaned_data[parameter] for parameter in PARAMETERS}
+
+
+# One field per figure of a version, in the order of the regulations' data.
+for _parameter in PARAMETERS:
+    RegulationPublishForm.base_fields[_parameter] = forms.IntegerField(
+        label=PARAMETER_LABELS[_parameter], min_value=1, max_value=LIMITS[unit_of(_parameter)]
+    )
