@@ -681,10 +681,18 @@ def application_withdraw(*, actor: User, application: Application, comment: str 
 
 def course_plan_for(activity: Activity) -> CoursePlan:
     """The latest version of the activity's course plan, created empty when there is none."""
+    _lock_course_plan_versions(activity)
     course_plan = activity.course_plans.order_by("-version").first()
     if course_plan is None:
         course_plan = CoursePlan.objects.create(activity=activity, version=1)
     return course_plan
+
+
+def _lock_course_plan_versions(activity: Activity) -> None:
+    """Lock the activity's row, so that of two saves of its course plan at once (a double
+    click, two tabs) the second waits and then sees the versions the first made: locking the
+    versions alone cannot hold back a version that does not exist yet, and both would make it."""
+    Activity.objects.select_for_update().only("pk").get(pk=activity.pk)
 
 
 LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
@@ -785,6 +793,7 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     _ensure_owner(actor, activity.plan)
     if not activity.is_study:
         raise ServiceError(_("Only study stays have a course plan."))
+    _lock_course_plan_versions(activity)
     # Every version is locked: the recognition may be confirmed on one older than the latest.
     versions = list(
         CoursePlan.objects.select_for_update().filter(activity=activity).order_by("-version")

@@ -1,15 +1,20 @@
-"""Two staff decisions on one dossier at the same moment: exactly one applies."""
+"""Two staff decisions on one dossier at the same moment: exactly one applies; a course plan
+saved twice at once is saved once."""
 
 import os
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from apps.applications.models import Application, ApplicationState, Transition
+from apps.applications import services
+from apps.applications.models import Activity, Application, ApplicationState, CoursePlan, Transition
 from apps.applications.workflow import StaleDossier
 from apps.reviews.services import decisions
+from tests.applications.factories import semester_for
 from tests.factories import UserFactory
+from tests.reviews.advisor.builders import sent_course_plan
 from tests.reviews.dri.builders import submitted
 
 pytestmark = pytest.mark.skipif(
@@ -74,3 +79,36 @@ def test_nominate_and_refuse_at_once_exactly_one_wins(student, attempt):
     assert application.state == decided.get().to_state
     if application.state == ApplicationState.REFUSED:
         assert application.nominated_choice is None
+
+
+COURSES = [
+    {
+        "code": "IN2010",
+        "title": "Distributed Systems",
+        "ects": Decimal(6),
+        "semester": "Fall",
+        "home_requirement": "Electives",
+    }
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sent", [False, True], ids=["first save", "new version"])
+def test_a_course_plan_saved_twice_at_once_is_saved_once(student, sent):
+    """A double click on the course plan's Save (or two tabs): the second save waits for the
+    first and finds the lines already saved, instead of making the same version again (a
+    server error on the unique version number)."""
+    activity = sent_course_plan(student).activity if sent else semester_for(student)
+    versions_before = CoursePlan.objects.filter(activity=activity).count()
+
+    def save():
+        services.course_plan_replace_lines(
+            actor=student, activity=Activity.objects.get(pk=activity.pk), lines=COURSES
+        )
+
+    assert race(save, save) == ["applied", "applied"]
+    course_plans = CoursePlan.objects.filter(activity=activity)
+    assert course_plans.count() == max(versions_before + sent, 1)
+    assert [line.code for line in course_plans.order_by("-version").first().lines.all()] == [
+        "IN2010"
+    ]
