@@ -129,6 +129,25 @@ def course_plan_confirm_recognition(*, actor: User, course_plan: CoursePlan) -> 
             _("Version %(version)s is the latest approved one: recognise that one.")
             % {"version": latest.version}
         )
+    awaiting = (
+        CoursePlan.objects.filter(
+            activity_id=course_plan.activity_id,
+            version__gt=course_plan.version,
+            status=CoursePlanStatus.PENDING,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if awaiting is not None:
+        # Confirming would close the course plan with this version still open: decided later,
+        # it would become the approved version of a completed dossier, never recognised.
+        raise ServiceError(
+            _(
+                "Version %(version)s of this course plan awaits your decision: decide on it "
+                "before you confirm the recognition."
+            )
+            % {"version": awaiting.version}
+        )
     problems = _recognition_problems(application, course_plan)
     if problems:
         raise ServiceError(*problems)

@@ -108,6 +108,26 @@ def test_an_older_approved_version_is_refused(student, advisor):
     assert newer.recognition_confirmed_at is None
 
 
+def test_a_newer_version_awaiting_the_advisor_is_decided_first(student, advisor):
+    """The student sent a new version after coming back: confirming the recognition of the
+    approved one would close the dossier with that version still open, and deciding it then
+    would make it the approved version of a completed dossier, never recognised."""
+    application, course_plan = ready(student, advisor)
+    newer = sent_course_plan(student, activity=course_plan.activity, version=2)
+    with pytest.raises(ServiceError, match="Version 2 of this course plan awaits your decision"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    application.refresh_from_db()
+    course_plan.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+    assert course_plan.recognition_confirmed_at is None
+    # Once the advisor decided on it, the recognition goes ahead on the latest approved one.
+    approve_all(newer, advisor)
+    record_all(newer, obtained=4)
+    course_plan_confirm_recognition(actor=advisor, course_plan=newer)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.COMPLETED
+
+
 def test_a_stay_the_student_never_left_for_is_refused(student, advisor):
     _application, course_plan = ready(student, advisor, state=ApplicationState.ACCEPTED)
     with pytest.raises(ServiceError, match="has not left"):
