@@ -135,9 +135,11 @@ def agreements_in_force(academic_year: int) -> QuerySet[Agreement]:
 
 
 def with_choices(application: Application) -> Application:
-    """Prefetch the choices and their activities, as `services.required_documents` reads them."""
+    """Prefetch the choices with their activities and agreements, as
+    `services.required_documents` and `services.submission_readiness` read them."""
     prefetch_related_objects(
-        [application], Prefetch("choices", queryset=Choice.objects.select_related("activity"))
+        [application],
+        Prefetch("choices", queryset=Choice.objects.select_related("activity", "agreement")),
     )
     return application
 

@@ -420,27 +420,31 @@ def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, call: Call) 
             problems.append(_("Choice %(rank)s is not an activity of your plan.") % {"rank": rank})
             continue
         problems.extend(_other_year_problems(rank, activity, call))
-        expected_kind = AGREEMENT_KIND_FOR_ACTIVITY.get(activity.kind)
-        if expected_kind is None:
-            problems.append(
-                _("Choice %(rank)s: only study stays are applied for through a call.")
-                % {"rank": rank}
-            )
-        elif choice.agreement is None and activity.kind == ActivityKind.DOUBLE_DEGREE:
-            problems.append(
-                _("Choice %(rank)s: a double degree exists only under an agreement.")
-                % {"rank": rank}
-            )
-        elif choice.agreement is not None and choice.agreement.kind != expected_kind:
-            problems.append(
-                _("Choice %(rank)s: this agreement is not for a %(kind)s.")
-                % {"rank": rank, "kind": activity.get_kind_display().lower()}
-            )
+        problems.extend(_kind_problems(rank, activity, choice.agreement))
         key = (activity.pk, choice.agreement.pk if choice.agreement else None)
         if key in seen:
             problems.append(_("Choice %(rank)s repeats an earlier choice.") % {"rank": rank})
         seen.add(key)
     return problems
+
+
+def _kind_problems(rank: int, activity: Activity, agreement: Agreement | None) -> list[str]:
+    """Whether the stay is one a call applies for, under an agreement of its kind."""
+    expected_kind = AGREEMENT_KIND_FOR_ACTIVITY.get(activity.kind)
+    if expected_kind is None:
+        return [
+            _("Choice %(rank)s: only study stays are applied for through a call.") % {"rank": rank}
+        ]
+    if agreement is None and activity.kind == ActivityKind.DOUBLE_DEGREE:
+        return [
+            _("Choice %(rank)s: a double degree exists only under an agreement.") % {"rank": rank}
+        ]
+    if agreement is not None and agreement.kind != expected_kind:
+        return [
+            _("Choice %(rank)s: this agreement is not for a %(kind)s.")
+            % {"rank": rank, "kind": activity.get_kind_display().lower()}
+        ]
+    return []
 
 
 def _other_year_problems(rank: int, activity: Activity, call: Call) -> list[str]:
@@ -575,8 +579,9 @@ def submission_readiness(
     choices = list(application.choices.all())
     if not choices:
         problems.append(_("Choose at least one destination."))
-    for choice in choices:  # its dates may have moved since it was chosen
+    for choice in choices:  # its dates, or its kind while a draft, may have moved since
         problems.extend(_other_year_problems(choice.rank, choice.activity, application.call))
+        problems.extend(_kind_problems(choice.rank, choice.activity, choice.agreement))
     if not application.motivation.strip():
         problems.append(_("Write your motivation."))
     if check is None:

@@ -130,6 +130,28 @@ def test_an_error_on_another_activity_of_the_plan_is_refused_too(client, student
     assert_still_draft(application)
 
 
+@pytest.mark.parametrize(
+    ("kind", "refusal"),
+    [
+        ("master", "Choice 1: this agreement is not for a master abroad."),
+        ("engineering_internship", "Choice 1: only study stays are applied for through a call."),
+    ],
+)
+def test_a_stay_whose_kind_changed_since_it_was_chosen_is_refused(client, student, kind, refusal):
+    """A draft's stay may still change kind; its choice, made under an exchange agreement,
+    is then checked again when the application is submitted, as when it was chosen."""
+    application = complete_application(student)
+    activity = application.choices.get().activity
+    fields = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
+    extra = {"ects": None} if kind == "engineering_internship" else {}
+    services.activity_update(
+        actor=student, activity=activity, fields={**fields, "kind": kind, **extra}
+    )
+    response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [NOT_SUBMITTED, refusal]
+    assert_still_draft(application)
+
+
 def test_closed_call_is_refused(client, student):
     today = timezone.localdate()
     closed = CallFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
