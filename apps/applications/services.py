@@ -127,7 +127,6 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     over = mobility_over_reasons(stored)
     if over:
         raise ServiceError(*over)
-    validated_before = _validated_facts(stored)
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, fields.get(name))
     normalise_activity(activity)
@@ -144,8 +143,9 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     ]
     if other_year:
         raise ServiceError(*(_year_frozen_reason(app) for app in other_year))
-    if _validated_facts(activity) != validated_before:
-        _forget_validation(activity)
+    # The validations as stored, not as the caller loaded them: a decision the DFI or the
+    # DRI took since (while the form was checked) is kept, or forgotten for a different stay.
+    edited_activity(stored, activity)
     activity.save()
     plan_recheck(activity.plan)
     return activity

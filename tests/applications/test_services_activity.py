@@ -118,3 +118,27 @@ def test_changing_a_validated_stay_asks_for_validation_again(student):
     stay.refresh_from_db()
     assert not stay.approved_by_dfi and not stay.approved_by_dri
     assert stay.validation_requested_at is None
+
+
+@pytest.mark.django_db
+def test_a_validation_decided_while_the_edit_was_checked_is_kept(student):
+    """The edit page loads the stay, checks the form, then saves: a body that validated the
+    stay in between is not overwritten by the flags the page loaded."""
+    from django.utils import timezone
+
+    stay = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="lab_internship",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    Activity.objects.filter(pk=stay.pk).update(validation_requested_at=timezone.now())
+    loaded = Activity.objects.select_related("plan", "partner").get(pk=stay.pk)
+    Activity.objects.filter(pk=stay.pk).update(approved_by_dfi=True)  # the DFI decides
+    fields = {name: getattr(loaded, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=loaded, fields={**fields, "ects": None})
+    stay.refresh_from_db()
+    assert stay.approved_by_dfi
+    assert stay.validation_requested_at is not None
