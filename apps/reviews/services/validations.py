@@ -65,6 +65,13 @@ def validation_body(actor: User, chosen: str | None = None) -> str:
     return chosen
 
 
+def request_stamp(activity: Activity) -> str:
+    """Which request of the student a page shows: a new request (after the stay changed, or
+    a refusal) has another."""
+    requested = activity.validation_requested_at
+    return requested.isoformat() if requested else ""
+
+
 # Passed as `seen_decision` by callers that show no page (commands, tests): no staleness check.
 UNSEEN = -1
 
@@ -78,11 +85,14 @@ def activity_validate(
     comment: str,
     body: str | None = None,
     seen_decision: int | None = UNSEEN,
+    seen_request: str = "",
 ) -> ActivityValidation:
     """Record a body's decision (an audit row), set its flag and check the plan again.
     `seen_decision` is the latest decision the page showed (None: none): a decision taken
     since (the same decision sent twice, or a colleague's in another tab) refuses this one,
-    which would otherwise repeat it or silently reverse it."""
+    which would otherwise repeat it or silently reverse it. `seen_request` is the request the
+    page showed (`request_stamp`; empty: no check): a request made since, for a stay the
+    student may have changed meanwhile, refuses it too."""
     if not user_can(actor, Capability.VALIDATE_SUMMER_PROJECTS):
         raise ServiceError(
             _("Only the DFI and the DRI validate summer stays and internships abroad.")
@@ -93,6 +103,13 @@ def activity_validate(
         raise ServiceError(_("Only summer stays and internships abroad are validated here."))
     if activity.validation_requested_at is None:
         raise ServiceError(_("The student has not asked for this validation."))
+    if seen_request and seen_request != request_stamp(activity):
+        raise ServiceError(
+            _(
+                "The student asked again since you opened the page, and may have changed the "
+                "stay: read it below, then decide."
+            )
+        )
     if seen_decision != UNSEEN:
         latest = activity.validations.order_by("-pk").values_list("pk", flat=True).first()
         if latest != seen_decision:

@@ -26,7 +26,12 @@ from ..selectors_advisor import (
     validation_queue,
     validation_state,
 )
-from ..services.validations import BODY_OF_ROLE, activity_request_validation, activity_validate
+from ..services.validations import (
+    BODY_OF_ROLE,
+    activity_request_validation,
+    activity_validate,
+    request_stamp,
+)
 
 validator_only = capability_required(Capability.VALIDATE_SUMMER_PROJECTS)
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
@@ -61,6 +66,8 @@ class ValidationDecisionForm(forms.Form):
     )
     # The latest decision the page showed (empty: none), so that a later one is not overruled.
     seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The request the page showed, so that a stay changed and asked for again is read first.
+    seen_request = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, choose_body: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +115,9 @@ def validation_detail(request, pk: int):
     state = validation_state(activity)
     choose_body = request.user.role not in BODY_OF_ROLE
     form = ValidationDecisionForm(
-        request.POST or None, choose_body=choose_body, initial={"seen": state.last_decision_id}
+        request.POST or None,
+        choose_body=choose_body,
+        initial={"seen": state.last_decision_id, "seen_request": request_stamp(activity)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,6 +128,7 @@ def validation_detail(request, pk: int):
                 comment=form.cleaned_data["comment"],
                 body=form.cleaned_data.get("body"),
                 seen_decision=form.cleaned_data["seen"],
+                seen_request=form.cleaned_data["seen_request"],
             )
         except ServiceError as error:
             report_refusal(request, error)

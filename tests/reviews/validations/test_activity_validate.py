@@ -192,3 +192,31 @@ def test_a_stale_tab_does_not_silently_reverse_a_decision(client, dfi, stay, eng
     fresh = client.get(detail_url(stay)).context["form"]["seen"].value()
     client.post(detail_url(stay), {"decision": "refuse", "comment": "No.", "seen": fresh})
     assert flags(stay) == (False, False)
+
+
+def test_a_stay_changed_and_asked_for_again_since_the_page_is_read_first(
+    client, dfi, student, stay, english
+):
+    """The DFI opened the request of a stay in Germany; the student moved it to Japan (which
+    forgets the request) and asked again: the DFI's decision, taken on Germany, is refused."""
+    from apps.applications import services
+    from apps.reviews.services.validations import activity_request_validation
+
+    login(client, dfi)
+    form = client.get(detail_url(stay)).context["form"]
+    stale = {name: form[name].value() or "" for name in ("seen", "seen_request")}
+    fields = {name: getattr(stay, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=stay, fields={**fields, "country": "JP"})
+    activity_request_validation(actor=student, activity=stay)
+    response = client.post(detail_url(stay), {"decision": "approve", **stale})
+    assert messages_of(response) == [
+        "The student asked again since you opened the page, and may have changed the stay: "
+        "read it below, then decide."
+    ]
+    assert not ActivityValidation.objects.filter(activity=stay).exists()
+    assert flags(stay) == (False, False)
+    # From the page as it now stands, the DFI decides on the stay in Japan.
+    form = client.get(detail_url(stay)).context["form"]
+    fresh = {name: form[name].value() or "" for name in ("seen", "seen_request")}
+    client.post(detail_url(stay), {"decision": "approve", **fresh})
+    assert flags(stay) == (True, False)
