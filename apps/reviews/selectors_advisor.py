@@ -2,6 +2,7 @@
 a fixed number of queries whatever the number of rows; the access helpers that find the one
 object a person may see (or answer 404) live here too."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from apps.applications.models import (
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
+    Document,
     LineDecision,
     ValidationBody,
 )
@@ -216,6 +218,14 @@ def missing_credits(course_plan: CoursePlan) -> MissingCredits:
             for line in course_plan.lines.all()
         ]
     )
+
+
+def credits_stamp(lines: Iterable[CourseLine], transcript: Document | None) -> str:
+    """What the advisor's recognition page shows of the student's return, in a few characters:
+    the credits entered per course and which transcript. Either changing changes it."""
+    entered = sorted((line.pk, str(line.ects_obtained)) for line in lines)
+    shown = repr((entered, transcript.pk if transcript else None))
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 # --- the return ----------------------------------------------------------------------------

@@ -22,7 +22,12 @@ from apps.applications.models import (
 from apps.applications.services import document_store
 from apps.applications.workflow import move
 
-from ..selectors_advisor import RETURN_STATES, nominated_activity, recognition_course_plan
+from ..selectors_advisor import (
+    RETURN_STATES,
+    credits_stamp,
+    nominated_activity,
+    recognition_course_plan,
+)
 from .course_plans import locked_course_plan_of_advisee
 
 S = ApplicationState
@@ -99,8 +104,13 @@ def _recognition_problems(application: Application, course_plan: CoursePlan) -> 
 
 
 @transaction.atomic
-def course_plan_confirm_recognition(*, actor: User, course_plan: CoursePlan) -> CoursePlan:
-    """The advisor recognises the credits obtained: the dossier becomes completed."""
+def course_plan_confirm_recognition(
+    *, actor: User, course_plan: CoursePlan, seen_credits: str = ""
+) -> CoursePlan:
+    """The advisor recognises the credits obtained: the dossier becomes completed.
+    `seen_credits` is the `credits_stamp` of the page the advisor confirmed from (empty: no
+    check): credits or a transcript the student changed since refuse the confirmation, which
+    would otherwise recognise what the advisor did not check."""
     course_plan = locked_course_plan_of_advisee(actor, course_plan.pk)
     if course_plan.recognition_confirmed_at is not None:
         raise ServiceError(_("The recognition of these credits is already confirmed."))
@@ -148,6 +158,15 @@ def course_plan_confirm_recognition(*, actor: User, course_plan: CoursePlan) -> 
             )
             % {"version": awaiting.version}
         )
+    if seen_credits:
+        transcript = application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).first()
+        if seen_credits != credits_stamp(course_plan.lines.all(), transcript):
+            raise ServiceError(
+                _(
+                    "The student changed the credits obtained or the transcript since you "
+                    "opened the page: check them again, then confirm."
+                )
+            )
     problems = _recognition_problems(application, course_plan)
     if problems:
         raise ServiceError(*problems)

@@ -24,6 +24,7 @@ from ..selectors_advisor import (
     RETURN_STATES,
     RETURN_VISIBLE_STATES,
     advised_course_plan,
+    credits_stamp,
     missing_credits,
     nominated_activity,
     recognition_course_plan,
@@ -180,7 +181,11 @@ def return_recognition(request, pk: int):
             messages.error(request, _("Tick the box to confirm: the recognition cannot be undone."))
             return redirect("reviews:return_recognition", course_plan.pk)
         try:
-            course_plan_confirm_recognition(actor=request.user, course_plan=course_plan)
+            course_plan_confirm_recognition(
+                actor=request.user,
+                course_plan=course_plan,
+                seen_credits=request.POST.get("seen_credits", ""),
+            )
         except ServiceError as error:
             messages.error(request, _("The recognition is not confirmed:"))
             report_refusal(request, error)
@@ -196,6 +201,7 @@ def return_recognition(request, pk: int):
             (d for d in application.documents.all() if d.kind == DocumentKind.HOST_TRANSCRIPT),
             None,
         )
+    credits = missing_credits(course_plan)
     return render(
         request,
         "reviews/return_recognition.html",
@@ -205,6 +211,7 @@ def return_recognition(request, pk: int):
             "student": course_plan.activity.plan.student,
             "application": application,
             "transcript": transcript,
-            "credits": missing_credits(course_plan),
+            "credits": credits,
+            "seen_credits": credits_stamp((row.line for row in credits.lines), transcript),
         },
     )

@@ -157,6 +157,35 @@ def test_advisor_confirms_from_the_page(client, student, advisor):
     assert "Recognition confirmed by" in client.get(response.url).content.decode()
 
 
+def test_credits_changed_since_the_page_are_checked_again(client, student, advisor):
+    """The advisor checked 4 ECTS per course against the transcript; the student then entered
+    6: the confirmation from the page they checked is refused, nothing is recognised."""
+    application, course_plan = ready(student, advisor)
+    page = login(client, advisor).get(recognition_url(course_plan))
+    seen = {"confirm": "on", "seen_credits": page.context["seen_credits"]}
+    assert f'name="seen_credits" value="{seen["seen_credits"]}"' in page.content.decode()
+    record_all(course_plan, obtained=6)
+    response = client.post(recognition_url(course_plan), seen)
+    assert messages_of(response) == [
+        "The recognition is not confirmed:",
+        "The student changed the credits obtained or the transcript since you opened the "
+        "page: check them again, then confirm.",
+    ]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+    # A new transcript is a change too; from the page as it now stands, the advisor confirms.
+    fresh = client.get(recognition_url(course_plan)).context["seen_credits"]
+    application.documents.all().delete()
+    with_transcript(application)
+    client.post(recognition_url(course_plan), {"confirm": "on", "seen_credits": fresh})
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+    fresh = client.get(recognition_url(course_plan)).context["seen_credits"]
+    client.post(recognition_url(course_plan), {"confirm": "on", "seen_credits": fresh})
+    application.refresh_from_db()
+    assert application.state == ApplicationState.COMPLETED
+
+
 def test_a_refusal_is_explained_on_the_page(client, student, advisor):
     application, course_plan = ready(student, advisor, state=ApplicationState.IN_MOBILITY)
     response = login(client, advisor).post(recognition_url(course_plan), {"confirm": "on"})
