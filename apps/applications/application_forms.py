@@ -170,6 +170,8 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why you withdraw, for the international relations office."),
     )
+    # The state the page showed, and so what it said withdrawing gives up (a seat or not).
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
 class CourseLineForm(forms.ModelForm):

@@ -669,13 +669,25 @@ def plan_snapshot(plan: MobilityPlan) -> dict:
 
 
 @transaction.atomic
-def application_withdraw(*, actor: User, application: Application, comment: str = "") -> None:
+def application_withdraw(
+    *, actor: User, application: Application, comment: str = "", seen_state: str = ""
+) -> None:
+    """`seen_state` is the state the confirmation page showed (empty: no check): a decision
+    taken since (a nomination, whose seat withdrawing gives up) is read before withdrawing."""
     application = _locked(application)
     if application.student_id != actor.pk:
         raise ServiceError(_("Only the student can withdraw their own application."))
     if application.state not in WITHDRAWABLE_STATES:
         raise ServiceError(
             _("This application is %(state)s: it can no longer be withdrawn.")
+            % {"state": application.get_state_display().lower()}
+        )
+    if seen_state and seen_state != application.state:
+        raise ServiceError(
+            _(
+                "Your application is now %(state)s: read what withdrawing it means now, then "
+                "confirm again."
+            )
             % {"state": application.get_state_display().lower()}
         )
     move(application, actor=actor, to_state=ApplicationState.WITHDRAWN, comment=comment)

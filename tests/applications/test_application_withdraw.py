@@ -130,3 +130,30 @@ def test_an_application_withdrawn_after_submission_stays_withdrawn(client, stude
     assert refused.value.reasons == ["You already have an application for this call."]
     application.refresh_from_db()
     assert application.state == ApplicationState.WITHDRAWN
+
+
+def test_a_nomination_since_the_confirmation_page_is_read_first(client, student, dri, english):
+    """The page said nothing of a seat (the application was submitted); the office nominated
+    the student meanwhile: withdrawing from that page would give up a seat unannounced."""
+    from apps.reviews.services.decisions import application_nominate
+
+    login(client, student)
+    submitted = complete_application(student)
+    services.application_submit(actor=student, application=submitted)
+    page = client.get(withdraw_url(submitted))
+    seen_state = page.context["form"]["seen_state"].value()
+    assert seen_state == ApplicationState.SUBMITTED
+    submitted.refresh_from_db()
+    application_nominate(actor=dri, application=submitted, choice=submitted.choices.get())
+    response = client.post(withdraw_url(submitted), {"comment": "", "seen_state": seen_state})
+    assert messages_of(response) == [
+        "Your application is now nominated: read what withdrawing it means now, then confirm again."
+    ]
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.NOMINATED
+    # The page now says which seat withdrawing gives up; from it, the student withdraws.
+    page = client.get(withdraw_url(submitted))
+    assert page.context["seat_given_up"]
+    client.post(withdraw_url(submitted), {"seen_state": page.context["form"]["seen_state"].value()})
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.WITHDRAWN

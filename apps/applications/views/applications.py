@@ -186,11 +186,14 @@ def application_withdraw(request, pk: int):
             % _state_words(application),
         )
         return redirect("applications:application_detail", application.pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST or None, initial={"seen_state": application.state})
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
-                actor=request.user, application=application, comment=form.cleaned_data["comment"]
+                actor=request.user,
+                application=application,
+                comment=form.cleaned_data["comment"],
+                seen_state=form.cleaned_data["seen_state"],
             )
         except ServiceError as error:
             report_refusal(request, error)
