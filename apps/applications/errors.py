@@ -4,3 +4,7 @@ class ServiceError(Exception):
     def __init__(self, *reasons: str):
         super().__init__("; ".join(reasons))
         self.reasons = list(reasons)
+
+
+class DuplicateActivity(ServiceError):
+    """The plan already holds this very activity: a second click on Add, or a second tab."""

@@ -21,7 +21,7 @@ from apps.rules import Finding
 from apps.rules.published import current_regulations
 
 from .checking import PlanCheck, plan_result, record_check
-from .errors import ServiceError
+from .errors import DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     KINDS_KEPT_SIDE_BY_SIDE,
@@ -101,6 +101,13 @@ def plan_recheck(plan: MobilityPlan) -> None:
     record_check(plan, plan_result(plan, plan.activities.all()))
 
 
+def _lock_plan_of(student_id: int) -> None:
+    """Holds the student's plan row until the transaction ends: adding, removing and submitting
+    activities of one plan happen one after the other (a double click, a second tab, a removal
+    while a draft naming the activity is submitted)."""
+    list(MobilityPlan.objects.select_for_update().filter(student_id=student_id).values("pk"))
+
+
 def _ensure_owner(actor: User, plan: MobilityPlan) -> None:
     if plan.student_id != actor.pk:
         raise ServiceError(_("Only the student can change their own plan."))
@@ -109,8 +116,12 @@ def _ensure_owner(actor: User, plan: MobilityPlan) -> None:
 @transaction.atomic
 def activity_create(*, actor: User, plan: MobilityPlan, fields: dict) -> Activity:
     _ensure_owner(actor, plan)
+    _lock_plan_of(plan.student_id)
     activity = Activity(plan=plan, **{name: fields.get(name) for name in ACTIVITY_FIELDS})
     normalise_activity(activity)
+    same = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    if plan.activities.filter(**same).exists():
+        raise DuplicateActivity(_("This activity is already in your plan."))
     activity.save()
     plan_recheck(plan)
     return activity
@@ -315,6 +326,7 @@ def activity_removal(activity: Activity) -> ActivityRemoval:
 def activity_delete(*, actor: User, activity: Activity) -> None:
     plan = activity.plan
     _ensure_owner(actor, plan)
+    _lock_plan_of(plan.student_id)
     if activity_blockers(activity):
         raise ServiceError(
             _("This activity is part of a submitted application: withdraw it first.")
@@ -625,6 +637,7 @@ def application_submit(
 ) -> Application:
     application = _locked(application)
     _ensure_editable(actor, application)
+    _lock_plan_of(application.student_id)  # no activity is removed while it is read
     problems = submission_readiness(application, today or timezone.localdate()).problems
     if problems:
         raise ServiceError(*problems)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.applications.models import Activity, Application, ApplicationState, Choice
-from tests.applications.factories import CoursePlanFactory, login
+from tests.applications.factories import CoursePlanFactory, login, messages_of
 from tests.applications.plan_helpers import activity_post_data, add_activity
 from tests.factories import CallFactory
 
@@ -224,3 +224,17 @@ def test_absurd_figures_are_refused_and_nothing_is_saved(client, student, englis
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not Activity.objects.filter(plan__student=student).exists()
+
+
+def test_add_clicked_twice_adds_the_activity_once(client, student):
+    """The second click lands on the plan with a word, not on a second copy of the stay
+    whose overlap the student would have to remove by hand."""
+    login(client, student)
+    first = client.post(reverse("applications:activity_add"), activity_post_data())
+    second = client.post(reverse("applications:activity_add"), activity_post_data())
+    assert first.status_code == second.status_code == 302
+    assert Activity.objects.filter(plan__student=student).count() == 1
+    assert messages_of(second)[-1] == "This activity is already in your plan."
+    other = client.post(reverse("applications:activity_add"), activity_post_data(ects=31))
+    assert other.status_code == 302
+    assert Activity.objects.filter(plan__student=student).count() == 2

@@ -9,10 +9,12 @@ import pytest
 from django.db import connection
 
 from apps.applications import services
+from apps.applications.errors import ServiceError
 from apps.applications.models import Activity, Application, ApplicationState, CoursePlan, Transition
 from apps.applications.workflow import StaleDossier
 from apps.reviews.services import decisions
-from tests.applications.factories import semester_for
+from tests.applications.factories import complete_application, semester_for
+from tests.applications.plan_helpers import SEMESTER
 from tests.factories import UserFactory
 from tests.reviews.advisor.builders import sent_course_plan
 from tests.reviews.dri.builders import submitted
@@ -36,6 +38,8 @@ def race(*decisions_to_take):
             outcomes[index] = "applied"
         except StaleDossier:
             outcomes[index] = "stale"
+        except ServiceError:
+            outcomes[index] = "refused"
         finally:
             connection.close()
 
@@ -112,3 +116,41 @@ def test_a_course_plan_saved_twice_at_once_is_saved_once(student, sent):
     assert [line.code for line in course_plans.order_by("-version").first().lines.all()] == [
         "IN2010"
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_added_twice_at_once_is_added_once(student):
+    """A double click on Add: the second waits for the first and finds the activity there."""
+    plan = services.plan_for_student(student)
+
+    def add():
+        services.activity_create(actor=student, plan=plan, fields=dict(SEMESTER))
+
+    assert sorted(race(add, add)) == ["applied", "refused"]
+    assert Activity.objects.filter(plan=plan).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_activity_removed_while_its_draft_is_submitted(student, attempt):
+    """Either the removal waits and is refused (the application is submitted with its
+    choice), or the submission waits and finds no choice: never a submitted application
+    without the stay it names."""
+    application = complete_application(student)
+    activity = application.choices.get().activity
+
+    outcomes = race(
+        lambda: services.application_submit(
+            actor=student, application=Application.objects.get(pk=application.pk)
+        ),
+        lambda: services.activity_delete(
+            actor=student, activity=Activity.objects.get(pk=activity.pk)
+        ),
+    )
+
+    assert sorted(outcomes) == ["applied", "refused"]
+    application.refresh_from_db()
+    if application.state == ApplicationState.SUBMITTED:
+        assert application.choices.filter(activity=activity).exists()
+    else:
+        assert not Activity.objects.filter(pk=activity.pk).exists()

@@ -16,6 +16,7 @@ from mobility_portal.parsing import whole_number
 from .. import services
 from ..access import own_activity
 from ..checking import plan_result
+from ..errors import DuplicateActivity
 from ..forms import ActivityForm, StudentFactsForm
 from ..selectors import in_plan_order, plan_activities
 from ..services import ServiceError
@@ -102,8 +103,12 @@ def activity_add(request):
         return redirect("home")
     form = ActivityForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.activity_create(actor=request.user, plan=plan, fields=form.cleaned_data)
-        messages.success(request, _("Activity added; the plan is checked below."))
+        try:
+            services.activity_create(actor=request.user, plan=plan, fields=form.cleaned_data)
+        except DuplicateActivity as duplicate:  # the first click added it
+            messages.info(request, duplicate.reasons[0])
+        else:
+            messages.success(request, _("Activity added; the plan is checked below."))
         return redirect("applications:plan")
     return _activity_form_page(request, plan, form)
 
