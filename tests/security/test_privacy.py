@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -178,3 +178,10 @@ def test_recent_or_open_dossiers_are_left_alone(student, dossier):
     call_command("anonymise_dossiers", "--years", "5", stdout=io.StringIO())
     student.refresh_from_db()
     assert student.is_active
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("years", ["0", "-3", "101", "10000"])
+def test_anonymise_refuses_a_number_of_years_out_of_range_in_one_line(years):
+    with pytest.raises(CommandError, match=r"^--years must be between 1 and 100\.$"):
+        call_command("anonymise_dossiers", "--years", years, stdout=io.StringIO())
