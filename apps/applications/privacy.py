@@ -39,6 +39,8 @@ FINAL_STATES = frozenset(
     }
 )
 REDACTED = "[redacted]"
+# The address an anonymised student is left with (".example" is reserved: nobody else has it).
+ANONYMISED_EMAIL_DOMAIN = "@invalid.example"
 
 
 def personal_data(student: User) -> dict:
@@ -184,10 +186,13 @@ class AnonymisationReport:
 
 
 def students_due_for_anonymisation(years: int) -> list[User]:
-    """Students whose every application is final and last moved more than `years` ago."""
+    """Students whose every application is final and last moved more than `years` ago, not
+    anonymised yet. A deactivated account counts too: IT deactivates students who left, and
+    their dossiers are due all the same."""
     cutoff = timezone.now() - timedelta(days=365 * years)
     candidates = (
-        User.objects.filter(applications__isnull=False, is_active=True)
+        User.objects.filter(applications__isnull=False)
+        .exclude(email__endswith=ANONYMISED_EMAIL_DOMAIN)
         .annotate(last_move=Max("applications__history__at"))
         .filter(last_move__lt=cutoff)
         .distinct()
@@ -203,7 +208,7 @@ def students_due_for_anonymisation(years: int) -> list[User]:
 def anonymise_student(student: User) -> int:
     """Remove what identifies the student; states, destinations, dates and the audit history
     stay for statistics, the history's free text redacted. Returns the documents removed."""
-    student.email = f"anonymised-{student.pk}@invalid.example"
+    student.email = f"anonymised-{student.pk}{ANONYMISED_EMAIL_DOMAIN}"
     student.first_name = student.last_name = ""
     student.is_active = False
     student.password = make_password(None)

@@ -185,3 +185,20 @@ def test_recent_or_open_dossiers_are_left_alone(student, dossier):
 def test_anonymise_refuses_a_number_of_years_out_of_range_in_one_line(years):
     with pytest.raises(CommandError, match=r"^--years must be between 1 and 100\.$"):
         call_command("anonymise_dossiers", "--years", years, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_deactivated_student_is_anonymised_too_and_only_once(student, dossier):
+    """IT deactivates the accounts of students who left: their old dossiers are due all the
+    same. An anonymised student is not counted again on the next run."""
+    student.is_active = False
+    student.save(update_fields=["is_active"])
+    Transition.objects.update(at=timezone.now() - timedelta(days=365 * 6))
+    out = io.StringIO()
+    call_command("anonymise_dossiers", "--years", "5", stdout=out)
+    student.refresh_from_db()
+    assert student.email.startswith("anonymised-") and student.last_name == ""
+    assert out.getvalue() == "1 students anonymised, 1 documents removed.\n"
+    out = io.StringIO()
+    call_command("anonymise_dossiers", "--years", "5", stdout=out)
+    assert out.getvalue() == "0 students anonymised, 0 documents removed.\n"
