@@ -161,6 +161,7 @@ def import_partners_csv(text: str) -> ImportReport:
 
 
 def parse_partners_csv(text: str) -> list[PartnerRecord]:
+    _refuse_nul(text)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _read_header(reader)
     collector = _PartnerCollector()
@@ -179,6 +180,17 @@ def parse_partners_csv(text: str) -> list[PartnerRecord]:
     if collector.problems:
         raise ImportFailed(collector.problems)
     return collector.records()
+
+
+def _refuse_nul(text: str) -> None:
+    """The csv module reads a NUL character as any other, and PostgreSQL refuses it in text:
+    such a file is refused whole, at the line of its first NUL (a UTF-16 file has one in
+    every character)."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise UnreadableFile(
+            [f"line {line}: file: contains a NUL character (save the file as CSV UTF-8)"]
+        )
 
 
 def _read_header(reader: CsvReader) -> list[str]:

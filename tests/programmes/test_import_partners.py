@@ -299,3 +299,18 @@ def test_utf8_with_byte_order_mark_is_accepted(tmp_path):
     with_bom.write_bytes(SAMPLE.read_bytes().replace(b"name,", "\ufeffname,".encode(), 1))
 
     assert run_import(with_bom).startswith("6 partners created")
+
+
+def test_a_nul_character_in_a_cell_exits_with_status_2_and_writes_nothing(tmp_path):
+    """PostgreSQL refuses NUL in text: the import stopped there with a traceback."""
+    path = tmp_path / "nul.csv"
+    path.write_bytes(f"{HEADER}\n{GOOD_ROW}\nTU\x00Berlin,DE,,,,,,,,,,,\n".encode())
+
+    exit_code, stderr = run_failing_import(path)
+
+    assert exit_code == 2
+    assert stderr.splitlines() == [
+        "line 3: file: contains a NUL character (save the file as CSV UTF-8)",
+        "Nothing imported: 1 problem(s).",
+    ]
+    assert not Partner.objects.exists()
