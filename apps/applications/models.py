@@ -240,6 +240,18 @@ class Application(models.Model):
         draft while the call is open (the office never saw it)."""
         return self.state == ApplicationState.WITHDRAWN and self.submitted_at is None
 
+    def submitted_host(self, activity: "Activity") -> tuple[str, str] | None:
+        """The host outside partnerships, and its country, that `activity` named when the
+        application was submitted (its snapshot); None when it named a partner then, or when
+        the snapshot does not say."""
+        snapshot = self.snapshot or {}
+        documents = (snapshot.get("plan") or {}).get("activities") or []
+        document = next((item for item in documents if item.get("id") == activity.engine_id), {})
+        host = (snapshot.get("hosts") or {}).get(activity.engine_id)
+        if not document or document.get("partner") or not host:
+            return None
+        return host, document["country"]
+
 
 class Choice(models.Model):
     """A ranked destination: an agreement for one of the plan's study activities, or that
@@ -278,6 +290,12 @@ class Choice(models.Model):
     def destination(self) -> str:
         if self.agreement_id:
             return str(self.agreement.partner)
+        if self.activity.partner_id is not None:
+            # A nomination to a partner moved the activity there (activity_follow_nomination):
+            # this choice still names the host the application was submitted with.
+            submitted = self.application.submitted_host(self.activity)
+            if submitted is not None:
+                return submitted[0]
         return self.activity.host_name
 
 

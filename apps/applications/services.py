@@ -206,14 +206,30 @@ def activity_follow_nomination(choice: Choice) -> None:
     destination for one activity of the plan, any partner of its kind: nominated elsewhere than
     the host the activity named, the plan, its check, its timeline and the course plan's page
     would otherwise go on naming a host the student is not going to. A choice outside
-    partnerships is the activity's own host: nothing changes."""
+    partnerships is the activity's own host: the one it named when the application was
+    submitted, should an earlier nomination (refused by that host) have moved it to a partner."""
     if choice.agreement_id is None:
+        _activity_back_to_own_host(choice)
         return
     activity = choice.activity
     partner = choice.agreement.partner
     if activity.partner_id == partner.pk:
         return
     activity.partner = partner
+    normalise_activity(activity)
+    activity.save(update_fields=["partner", "country", "host_name"])
+    plan_recheck(activity.plan)
+
+
+def _activity_back_to_own_host(choice: Choice) -> None:
+    activity = choice.activity
+    if activity.partner_id is None:
+        return
+    submitted = choice.application.submitted_host(activity)
+    if submitted is None:
+        return
+    activity.partner = None
+    activity.host_name, activity.country = submitted
     normalise_activity(activity)
     activity.save(update_fields=["partner", "country", "host_name"])
     plan_recheck(activity.plan)

@@ -4,8 +4,9 @@ seats permitting; never again to the host that refused."""
 import pytest
 from django.urls import reverse
 
+from apps.applications import services
 from apps.applications.errors import ServiceError
-from apps.applications.models import ApplicationState, Document, DocumentKind
+from apps.applications.models import Activity, ApplicationState, Choice, Document, DocumentKind
 from apps.notifications.models import Notification
 from apps.reviews.exports.learning_agreement import _host_signatures
 from apps.reviews.forms_dri import NominateForm
@@ -13,7 +14,12 @@ from apps.reviews.services.decisions import (
     application_nominate,
     application_record_host_decision,
 )
-from tests.applications.factories import ChoiceFactory, login, messages_of
+from tests.applications.factories import (
+    ChoiceFactory,
+    complete_application,
+    login,
+    messages_of,
+)
 from tests.factories import AgreementFactory
 from tests.reviews.dri.builders import (
     decision_url,
@@ -201,3 +207,35 @@ def test_no_nomination_form_once_every_host_refused(client, dri, refused_by_host
     )
     decisions = login(client, dri).get(dossier_url(application)).context["decisions"]
     assert "nominate" not in decisions
+
+
+def test_back_to_the_host_outside_partnerships_the_student_named(dri, student):
+    """The nomination to an agreement moved the plan's activity to that partner; once that host
+    refused, the office nominates the student to their own host outside partnerships, the
+    second choice for the same activity. The plan names that host again (it went on naming
+    the host that refused, in the host's country), and the choice kept its name throughout
+    (it was blank, on the dossier's nomination form too)."""
+    application = complete_application(student, host_name="University of Toronto", country="CA")
+    first = application.choices.get()
+    Choice.objects.create(application=application, rank=2, activity=first.activity)
+    services.application_submit(actor=student, application=application)
+    application.refresh_from_db()
+    application = application_nominate(actor=dri, application=application, choice=first)
+    outside = application.choices.get(rank=2)
+    assert outside.destination == "University of Toronto"
+    assert str(NominateForm(application=application).fields["choice"].queryset.get(rank=2)) == (
+        "2. University of Toronto"
+    )
+    application = application_record_host_decision(
+        actor=dri, application=application, accepted=False, letter=pdf_upload()
+    )
+
+    application = application_nominate(actor=dri, application=application, choice=outside)
+
+    activity = Activity.objects.get(pk=first.activity_id)
+    assert (activity.partner, activity.host_name, activity.country) == (
+        None,
+        "University of Toronto",
+        "CA",
+    )
+    assert application.history.last().comment == "University of Toronto"
