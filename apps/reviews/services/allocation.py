@@ -272,6 +272,9 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
 
 def _score_lines(text: str) -> list[tuple[int, list[str]]]:
     """The non-blank CSV rows, stripped, each with its line number; without the header."""
+    if "\x00" in text:  # read by the csv module as any character, refused by PostgreSQL
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ServiceError(_("line %(line)s: this is not CSV that can be read.") % {"line": line})
     reader = csv.reader(io.StringIO(text), delimiter=_separator(text))
     try:
         lines = [

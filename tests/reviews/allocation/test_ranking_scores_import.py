@@ -114,6 +114,14 @@ def test_a_line_the_csv_module_cannot_read_is_named(call, students, dri):
     assert scores(*students) == [None, None, None]
 
 
+def test_a_nul_character_is_named_not_a_server_error(call, students, dri):
+    """PostgreSQL refuses NUL in text: the upload was a 500 there."""
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text="S1,15\nS\x002,12\n")
+    assert refused.value.reasons == ["line 2: this is not CSV that can be read."]
+    assert scores(*students) == [None, None, None]
+
+
 @pytest.mark.parametrize("text", ["", "\n\n", "student_number,score\n"])
 def test_a_file_without_scores_is_refused(call, students, dri, text):
     with pytest.raises(ServiceError) as refused:
