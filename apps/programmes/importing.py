@@ -204,10 +204,16 @@ def _read_header(reader: CsvReader) -> list[str]:
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         problems.append(f"line 1: header: missing column(s): {', '.join(missing)}")
-    unknown = [column for column in header if column not in COLUMNS]
+    unknown = [column for column in header if column and column not in COLUMNS]
     if unknown:
         problems.append(f"line 1: header: unknown column(s): {', '.join(unknown)}")
-    repeated = sorted({column for column in header if header.count(column) > 1})
+    # A spreadsheet writes a separator after the last column once a cell beyond it was used.
+    problems.extend(
+        f"line 1: header: column {position} has no name (delete that column or name it)"
+        for position, column in enumerate(header, start=1)
+        if not column
+    )
+    repeated = sorted({column for column in header if column and header.count(column) > 1})
     if repeated:
         problems.append(f"line 1: header: repeated column(s): {', '.join(repeated)}")
     if problems:

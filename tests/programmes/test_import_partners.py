@@ -314,3 +314,19 @@ def test_a_nul_character_in_a_cell_exits_with_status_2_and_writes_nothing(tmp_pa
         "Nothing imported: 1 problem(s).",
     ]
     assert not Partner.objects.exists()
+
+
+def test_header_columns_without_a_name_are_named_by_their_position(tmp_path):
+    """A spreadsheet leaves separators after the last column: the problems read "unknown
+    column(s): " and "repeated column(s): " followed by nothing."""
+    path = tmp_path / "trailing.csv"
+    path.write_text(f"{HEADER},,\n{GOOD_ROW},,\n")
+
+    exit_code, stderr = run_failing_import(path)
+
+    assert exit_code == 2
+    assert stderr.splitlines() == [
+        "line 1: header: column 14 has no name (delete that column or name it)",
+        "line 1: header: column 15 has no name (delete that column or name it)",
+        "Nothing imported: 2 problem(s).",
+    ]
