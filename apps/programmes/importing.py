@@ -162,7 +162,7 @@ def import_partners_csv(text: str) -> ImportReport:
 
 def parse_partners_csv(text: str) -> list[PartnerRecord]:
     _refuse_nul(text)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     header = _read_header(reader)
     collector = _PartnerCollector()
     try:
@@ -180,6 +180,13 @@ def parse_partners_csv(text: str) -> list[PartnerRecord]:
     if collector.problems:
         raise ImportFailed(collector.problems)
     return collector.records()
+
+
+def _separator(text: str) -> str:
+    """Excel in a French locale saves CSV, "CSV UTF-8" included, with semicolons between the
+    cells. The header, which holds nothing but column names, tells which."""
+    header = next(iter(text.splitlines()), "")
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _refuse_nul(text: str) -> None:

@@ -1,5 +1,6 @@
 """`manage.py import_partners`: CSV import of partner institutions and agreements."""
 
+import csv
 import io
 from pathlib import Path
 
@@ -330,3 +331,16 @@ def test_header_columns_without_a_name_are_named_by_their_position(tmp_path):
         "line 1: header: column 15 has no name (delete that column or name it)",
         "Nothing imported: 2 problem(s).",
     ]
+
+
+def test_a_file_saved_by_a_french_spreadsheet_with_semicolons_is_read(tmp_path):
+    """Excel in French saves "CSV UTF-8" with ";" between cells: the header was one unknown
+    column, and every column missing."""
+    rows = list(csv.reader(SAMPLE.read_text(encoding="utf-8").splitlines()))
+    french = tmp_path / "partenaires.csv"
+    with french.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file, delimiter=";").writerows(rows)
+
+    assert run_import(french) == "6 partners created, 0 updated; 7 agreements created, 0 updated.\n"
+    # The same content as the comma-separated file: importing that one changes nothing.
+    assert run_import(SAMPLE) == "0 partners created, 0 updated; 0 agreements created, 0 updated.\n"
