@@ -600,10 +600,13 @@ def submission_readiness(
     dates bind a first submission only: an application the office sent back for changes (most
     often while it reviews, after the call has closed) can be submitted again at any time."""
     problems: list[str] = []
-    if application.state == ApplicationState.DRAFT and not application.call.is_open_on(today):
-        problems.append(
-            _("The call closed on %(closes)s.") % {"closes": _long_date(application.call.closes_on)}
-        )
+    call = application.call
+    if application.state == ApplicationState.DRAFT and not call.is_open_on(today):
+        dates = {"opens": _long_date(call.opens_on), "closes": _long_date(call.closes_on)}
+        if today > call.closes_on:
+            problems.append(_("The call closed on %(closes)s.") % dates)
+        else:  # the office moved its opening later, after this draft was started
+            problems.append(_("This call opens on %(opens)s and closes on %(closes)s.") % dates)
     choices = list(application.choices.all())
     if not choices:
         problems.append(_("Choose at least one destination."))

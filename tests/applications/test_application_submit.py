@@ -162,6 +162,23 @@ def test_closed_call_is_refused(client, student):
     assert_still_draft(application)
 
 
+def test_a_call_whose_opening_was_moved_later_is_not_said_closed(client, student):
+    """The office moved the opening of a call later, after the student had started their draft:
+    the refusal said the call "closed" on a day still to come."""
+    today = timezone.localdate()
+    call = CallFactory(opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=30))
+    application = complete_application(student, call=call)
+    type(call).objects.filter(pk=call.pk).update(opens_on=today + timedelta(days=7))
+    call.refresh_from_db()
+    response = login(client, student).post(submit_url(application))
+    opens, closes = date_format(call.opens_on), date_format(call.closes_on)
+    assert messages_of(response) == [
+        NOT_SUBMITTED,
+        f"This call opens on {opens} and closes on {closes}.",
+    ]
+    assert_still_draft(application)
+
+
 def _sent_back_after_the_call_closed(student, dri):
     """A complete application submitted while its call was open, then sent back for changes
     once the call had closed (the office reviews after the deadline)."""
