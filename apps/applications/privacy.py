@@ -19,8 +19,10 @@ from apps.accounts.models import User
 from .models import (
     KINDS_KEPT_SIDE_BY_SIDE,
     Activity,
+    ActivityValidation,
     Application,
     ApplicationState,
+    CourseLine,
     CoursePlan,
     Document,
     MobilityPlan,
@@ -226,6 +228,14 @@ def anonymise_student(student: User) -> int:
     from apps.reviews.models import InternalComment
 
     InternalComment.objects.filter(application__in=applications).update(text=REDACTED)
+    # What the advisor wrote on each course line, and the DFI and DRI on a stay they
+    # validated, was written to the student about them: free text too. Decisions stay.
+    CourseLine.objects.filter(course_plan__activity__plan__student=student).exclude(
+        decision_comment=""
+    ).update(decision_comment=REDACTED)
+    ActivityValidation.objects.filter(activity__plan__student=student).exclude(comment="").update(
+        comment=REDACTED
+    )
     documents = list(Document.objects.filter(application__in=applications))
     for document in documents:
         file = document.file

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.applications import services
 from apps.applications.models import (
+    ActivityValidation,
     Application,
     ApplicationState,
     CoursePlanStatus,
@@ -202,3 +203,27 @@ def test_a_deactivated_student_is_anonymised_too_and_only_once(student, dossier)
     out = io.StringIO()
     call_command("anonymise_dossiers", "--years", "5", stdout=out)
     assert out.getvalue() == "0 students anonymised, 0 documents removed.\n"
+
+
+@pytest.mark.django_db
+def test_anonymising_redacts_what_advisors_and_validators_wrote(student, dfi):
+    """The advisor's comment on a course line and a validation's comment address the student:
+    they stayed, written as they were, after anonymisation. The decisions stay."""
+    course_plan = sent_course_plan(student, lines=2)
+    first, second = course_plan.lines.all()
+    first.decision, first.decision_comment = "rejected", "Marie, take the French course instead"
+    first.save()
+    validation = ActivityValidation.objects.create(
+        activity=course_plan.activity,
+        body="DFI",
+        approved=True,
+        comment="Fine for Marie",
+        decided_by=dfi,
+    )
+    anonymise_student(student)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    validation.refresh_from_db()
+    assert (first.decision, first.decision_comment) == ("rejected", "[redacted]")
+    assert second.decision_comment == ""
+    assert (validation.approved, validation.comment) == (True, "[redacted]")

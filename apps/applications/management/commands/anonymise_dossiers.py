@@ -10,8 +10,8 @@ MAX_YEARS = 100
 class Command(BaseCommand):
     help = (
         "Anonymise students whose every application ended more than --years years ago: "
-        "identity, motivation, documents and free-text history go; states, destinations and "
-        "dates stay for statistics."
+        "identity, motivation, documents, comments and free-text history go; states, decisions, "
+        "destinations and dates stay for statistics."
     )
 
     def add_arguments(self, parser):
