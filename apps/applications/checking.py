@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from apps.rules import CheckResult, Finding, InvalidPlan, Regulations, check_json
@@ -181,13 +182,27 @@ def recheck_plans(
     of the time); each plan is handed on once its verdict is written."""
     batch: list[tuple[MobilityPlan, PlanCheck]] = []
     for plan in plans:
-        check = plan_result(plan, plan.activities.all(), regulations=regulations)
+        check = (
+            plan_result(plan, plan.activities.all(), regulations=regulations)
+            if hasattr(plan.student, "student_profile")
+            else _without_profile()
+        )
         _set_verdict(plan, check)
         batch.append((plan, check))
         if len(batch) == VERDICT_BATCH:
             yield from _written(batch)
             batch = []
     yield from _written(batch)
+
+
+def _without_profile() -> PlanCheck:
+    """The check of a plan whose student has no profile any more (deleted in the admin): the
+    track and year the regulations need are unknown. Invalid, rather than the whole re-check
+    stopped on it."""
+    return PlanCheck(
+        result=None,
+        problems=(_("This student has no profile (track and year): the plan cannot be checked."),),
+    )
 
 
 def _written(

@@ -3,7 +3,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from apps.applications.models import MobilityPlan
+from apps.accounts.models import StudentProfile
+from apps.applications.models import MobilityPlan, PlanRecheckStatus
+from apps.applications.tasks import plan_recheck_run, plan_recheck_start
 from tests.applications.plan_helpers import add_activity
 
 
@@ -28,3 +30,25 @@ def test_recheck_reports_plans_invalid_under_their_version(student):
     call_command("recheck_plans", stdout=out, stderr=err)
     assert "regulation" in err.getvalue()
     assert "1 invalid" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_plan_whose_student_lost_their_profile_is_invalid_not_the_end_of_the_run(
+    student, other_student, dri, english
+):
+    """A profile deleted in the admin made the command stop with a traceback, and the re-check
+    from the Operations page fail whole."""
+    add_activity(student, ects=30)
+    add_activity(other_student, ects=30)
+    StudentProfile.objects.filter(user=student).delete()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recheck_plans", stdout=out, stderr=err)
+    assert out.getvalue() == "2 plans checked: 0 compliant, 1 with errors, 1 invalid.\n"
+    assert err.getvalue() == (
+        f"plan {student.mobility_plan.pk} ({student}): This student has no profile (track and "
+        "year): the plan cannot be checked.\n"
+    )
+    recheck = plan_recheck_start(actor=dri)
+    plan_recheck_run(recheck_id=recheck.pk)
+    recheck.refresh_from_db()
+    assert (recheck.status, recheck.checked, recheck.invalid) == (PlanRecheckStatus.DONE, 2, 1)
