@@ -88,6 +88,18 @@ def _pool_applications(call: Call) -> QuerySet[Application]:
     return _in_pool(call, call.academic_year)
 
 
+def left_out_holding_a_seat(call: Call) -> list[Application]:
+    """The call's applications in review that its allocation leaves out, with their students:
+    each student already holds a seat of the academic year through another application. One
+    query."""
+    return list(
+        Application.objects.filter(call=call, state__in=IN_REVIEW_STATES)
+        .filter(held_elsewhere(call.academic_year))
+        .select_related("student")
+        .order_by("pk")
+    )
+
+
 def pool_size() -> Coalesce:
     """How many applications each call's allocation ranks (for `Call` querysets): the
     allocations' list and each allocation count alike."""

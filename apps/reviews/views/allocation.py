@@ -264,6 +264,7 @@ def render_allocation_page(
             "board": shown,
             "proposed_unplaced": proposed_unplaced,
             "proposed_placed_count": len(shown.rows) - len(proposed_unplaced),
+            "left_out": services.left_out_holding_a_seat(proposal.call),
             "scores_form": scores_form or ScoresImportForm(),
         },
         status=status,

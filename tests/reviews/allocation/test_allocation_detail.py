@@ -101,6 +101,26 @@ def test_each_student_has_a_labelled_list_of_their_choices_set_to_the_proposal(
     assert not Transition.objects.exists()
 
 
+def test_students_holding_a_seat_through_another_call_are_named_as_left_out(client, dri, call):
+    """They are not ranked, and the page said nothing of them: the queue showed one more
+    application of the call waiting than the allocation ranked."""
+    agreement = AgreementFactory(seats_per_year=3)
+    elsewhere = holding_seat(CallFactory(academic_year=2027), agreement)
+    left_out = waiting(call, [agreement], student=elsewhere.student)
+    ranked = waiting(call, [agreement])
+    response = login(client, dri).get(detail_url(call))
+    assert [row.application for row in response.context["board"].rows] == [ranked]
+    assert response.context["left_out"] == [left_out]
+    page = text_of(response)
+    assert (
+        "Left out of the allocation: these students already hold a seat this academic year "
+        "through another application."
+    ) in page
+    assert f'<a href="{reverse("reviews:dossier", args=[left_out.pk])}">{left_out.student}</a>' in (
+        page
+    )
+
+
 def test_a_call_without_applications_says_so(client, dri, call):
     response = login(client, dri).get(detail_url(call))
     assert "No submitted application waits for a seat in this call." in text_of(response)
@@ -124,8 +144,9 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
         )
     holding_seat(CallFactory(academic_year=2027), agreements[0])
     login(client, dri)
-    # Session, user, unread notifications, the session's save (3); the call, the proposal (4).
-    with django_assert_max_num_queries(11):
+    # Session, user, unread notifications, the session's save (3); the call, the proposal (4);
+    # the students left out as they hold a seat elsewhere (1).
+    with django_assert_max_num_queries(12):
         response = client.get(detail_url(call))
     assert len(response.context["board"].rows) == 40
 
