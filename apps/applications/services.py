@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from apps.accounts.models import User
 from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
@@ -610,6 +610,17 @@ def submission_readiness(
     choices = list(application.choices.all())
     if not choices:
         problems.append(_("Choose at least one destination."))
+    if len(choices) > call.max_choices:  # the office lowered it since the choices were saved
+        problems.append(
+            ngettext(
+                "This call now takes at most %(count)d choice: remove the extra ones before "
+                "submitting.",
+                "This call now takes at most %(count)d choices: remove the extra ones before "
+                "submitting.",
+                call.max_choices,
+            )
+            % {"count": call.max_choices}
+        )
     for choice in choices:  # its dates, or its kind while a draft, may have moved since
         problems.extend(_other_year_problems(choice.rank, choice.activity, application.call))
         problems.extend(_kind_problems(choice.rank, choice.activity, choice.agreement))

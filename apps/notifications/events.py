@@ -185,6 +185,18 @@ def announce_transition(transition: Transition) -> None:
             context=context,
             link=reverse("applications:application_detail", args=[application.pk]),
         )
+    if (
+        transition.to_state == ApplicationState.WITHDRAWN
+        and transition.actor_id != application.student_id
+    ):
+        # Recorded by the office on the student's behalf: the student reads it, and why.
+        queue(
+            APPLICATION_DECISION,
+            key=f"transition:{transition.pk}:student",
+            recipients=[Recipient.of(application.student)],
+            context=context,
+            link=reverse("applications:application_detail", args=[application.pk]),
+        )
 
 
 def announce_course_plan_sent(course_plan: CoursePlan) -> None:

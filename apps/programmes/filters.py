@@ -1,5 +1,6 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -7,7 +8,7 @@ from mobility_portal.collation import by_name, sorted_choices
 from mobility_portal.search import fold
 from mobility_portal.widgets import use_fast_selects
 
-from .models import AgreementKind, Language, Partner, StudyField
+from .models import Agreement, AgreementKind, Language, Partner, StudyField, academic_year_of
 
 
 def partner_countries() -> list[tuple[str, str]]:
@@ -27,11 +28,10 @@ class PartnerFilter(django_filters.FilterSet):
         choices=partner_countries, label=_("Country"), empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(
-        field_name="agreements__kind",
+        method="with_kind",
         choices=AgreementKind.choices,
         label=_("Programme"),
         empty_label=_("All"),
-        distinct=True,
     )
     language = django_filters.ChoiceFilter(
         field_name="languages__code",
@@ -61,6 +61,15 @@ class PartnerFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name, city or field")
         self.form.fields["q"].widget.input_type = "search"
         use_fast_selects(self.form)
+
+    def with_kind(self, queryset, name, value):
+        """Partners with an agreement of that kind that has not ended."""
+        agreements = Agreement.objects.filter(
+            Agreement.not_ended_q(academic_year_of(timezone.localdate())),
+            partner=OuterRef("pk"),
+            kind=value,
+        )
+        return queryset.filter(Exists(agreements))
 
     def search(self, queryset, name, value):
         value = value.strip()

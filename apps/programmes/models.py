@@ -149,6 +149,12 @@ class Agreement(models.Model):
             models.Q(last_year__isnull=True) | models.Q(last_year__gte=academic_year)
         )
 
+    @staticmethod
+    def not_ended_q(academic_year: int) -> models.Q:
+        """In force in `academic_year` or from a later one: what students can still apply
+        under (they apply a year ahead), leaving out agreements that have ended."""
+        return models.Q(last_year__isnull=True) | models.Q(last_year__gte=academic_year)
+
     @property
     def years_display(self) -> str:
         first = f"{self.first_year}–{self.first_year + 1}"

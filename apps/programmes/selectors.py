@@ -1,8 +1,9 @@
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from mobility_portal.collation import by_name
 
-from .models import Agreement, AgreementKind, Partner
+from .models import Agreement, AgreementKind, Partner, academic_year_of
 
 
 def catalogue_partners() -> QuerySet[Partner]:
@@ -19,12 +20,14 @@ def partner_detail(pk: int) -> QuerySet[Partner]:
 
 
 def catalogue_summary() -> dict:
-    """Figures for the staff home page: partners, countries, agreements and seats per kind."""
+    """Figures for the staff home page: partners, countries, and the agreements that have not
+    ended with their seats, per kind."""
+    not_ended = Agreement.not_ended_q(academic_year_of(timezone.localdate()))
     per_kind = {
         row["kind"]: row
-        for row in Agreement.objects.values("kind").annotate(
-            count=Count("id"), seats=Sum("seats_per_year")
-        )
+        for row in Agreement.objects.filter(not_ended)
+        .values("kind")
+        .annotate(count=Count("id"), seats=Sum("seats_per_year"))
     }
     kinds = [
         {

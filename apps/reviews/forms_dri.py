@@ -82,6 +82,21 @@ class RefuseForm(DecisionForm):
     )
 
 
+class WithdrawForStudentForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("How the student gave up"),
+        help_text=_("For example: their e-mail of 12 March. The student reads it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: the student gives up this application, and a seat they hold goes back "
+            "to the allocation."
+        ),
+    )
+
+
 class HostDecisionForm(DecisionForm):
     ACCEPTED = "accepted"
     REFUSED = "refused"
@@ -139,6 +154,7 @@ DECISIONS: dict[str, tuple[type[DecisionForm], str | None]] = {
     "refuse": (RefuseForm, S.REFUSED),
     "host_decision": (HostDecisionForm, S.ACCEPTED),
     "departed": (DecisionForm, S.IN_MOBILITY),
+    "withdraw": (WithdrawForStudentForm, S.WITHDRAWN),
     "returned": (DecisionForm, S.RETURNED),
     "score": (RankingScoreForm, None),
 }
@@ -159,6 +175,7 @@ def decision_forms(
         for name, (_form_class, target) in DECISIONS.items()
         if (target is None or can_move(application, target))
         and (name != "nominate" or _nominable(application))
+        and (name != "withdraw" or application.state != S.DRAFT)
     }
 
 

@@ -31,6 +31,11 @@ urlpatterns = [
         dossier.MarkReturned.as_view(),
         name="dossier_returned",
     ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        dossier.WithdrawForStudent.as_view(),
+        name="dossier_withdraw",
+    ),
     path("applications/<int:pk>/score/", dossier.SetRankingScore.as_view(), name="dossier_score"),
     path("applications/<int:pk>/comments/", dossier.comment_add, name="dossier_comment"),
     path("dashboard/", reporting.reporting, name="reporting"),

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import AgreementFactory, StudentProfileFactory
 
@@ -39,3 +40,19 @@ def test_staff_home_summarises_partnerships(client, dri):
     assert summary["partners"] == 2
     seats = {row["kind"]: row["seats"] for row in summary["kinds"]}
     assert seats == {"double_degree": 3, "master": 0, "exchange": 4}
+
+
+@pytest.mark.django_db
+def test_staff_home_leaves_ended_agreements_out(client, dri):
+    """An agreement that ended in 2020 is no partnership at a glance, nor its seats; one that
+    starts next year is (students apply a year ahead)."""
+    from apps.programmes.models import academic_year_of
+
+    this_year = academic_year_of(timezone.localdate())
+    AgreementFactory(kind="double_degree", seats_per_year=3, first_year=2018, last_year=2020)
+    AgreementFactory(kind="double_degree", seats_per_year=5, first_year=this_year + 1)
+    AgreementFactory(kind="exchange", seats_per_year=4, last_year=this_year)
+    client.force_login(dri)
+    kinds = {row["kind"]: row for row in client.get(reverse("home")).context["summary"]["kinds"]}
+    assert (kinds["double_degree"]["count"], kinds["double_degree"]["seats"]) == (1, 5)
+    assert (kinds["exchange"]["count"], kinds["exchange"]["seats"]) == (1, 4)

@@ -280,3 +280,19 @@ def test_the_office_s_request_for_changes_heads_the_application_page(client, stu
     assert "Add your &lt;b&gt;B2&lt;/b&gt; certificate." in asked
     services.application_submit(actor=student, application=application)
     assert 'id="changes-asked"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_more_choices_than_the_call_now_takes_are_refused(client, student):
+    """Saved while the call took three, submitted after the office lowered it to one."""
+    from tests.applications.factories import ChoiceFactory, semester_for
+
+    application = complete_application(student)
+    second = semester_for(student, start=application.choices.get().activity.end + timedelta(1))
+    ChoiceFactory(application=application, rank=2, activity=second)
+    type(application.call).objects.filter(pk=application.call_id).update(max_choices=1)
+    response = login(client, student).post(submit_url(application))
+    assert "This call now takes at most 1 choice: remove the extra ones before submitting." in (
+        messages_of(response)
+    )
+    assert_still_draft(application)

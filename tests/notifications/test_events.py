@@ -83,11 +83,24 @@ def test_every_decision_reaches_the_student_only(application, student, dri, stat
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "state",
-    [ApplicationState.UNDER_REVIEW, ApplicationState.WITHDRAWN, ApplicationState.IN_MOBILITY],
+    [ApplicationState.UNDER_REVIEW, ApplicationState.IN_MOBILITY],
 )
 def test_moves_that_ask_nothing_of_anyone_are_silent(application, dri, state):
     events.announce_transition(transition_to(application, state, dri))
     assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_student_withdrawing_a_submitted_application_tells_nobody(application, student):
+    events.announce_transition(transition_to(application, ApplicationState.WITHDRAWN, student))
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_the_office_records_reaches_the_student(application, student, dri):
+    events.announce_transition(transition_to(application, ApplicationState.WITHDRAWN, dri))
+    assert addresses("application_decision") == {student.email}
+    assert Notification.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -170,3 +170,17 @@ def test_free_text_searches_are_not_kept(client, catalogue):
     Partner.objects.bulk_create([Partner(name="Berlin School of Economics", country="DE")])
     listed = client.get(reverse("programmes:catalogue"), {"q": "berlin"})
     assert partner_names(listed) == ["Berlin School of Economics", "TU Berlin"]
+
+
+def test_the_programme_filter_leaves_out_partners_whose_agreement_ended(client, catalogue):
+    """Students filtering on double degrees are not sent to a partner whose double degree
+    ended in 2020; one starting next year is listed, as they apply a year ahead."""
+    from django.utils import timezone
+
+    from apps.programmes.models import academic_year_of
+
+    this_year = academic_year_of(timezone.localdate())
+    AgreementFactory(partner__name="Ended", kind="double_degree", first_year=2016, last_year=2020)
+    AgreementFactory(partner__name="Upcoming", kind="double_degree", first_year=this_year + 1)
+    response = client.get(reverse("programmes:catalogue"), {"kind": "double_degree"})
+    assert partner_names(response) == ["TU Berlin", "Upcoming"]

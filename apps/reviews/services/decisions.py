@@ -153,6 +153,21 @@ def application_record_host_decision(
 
 
 @transaction.atomic
+def application_withdraw_for_student(
+    *, actor: User, application: Application, reason: str
+) -> Application:
+    """A student who gives up by e-mail or at the desk: the office records it, saying how, and
+    a seat they held goes back to the allocation. A draft stays the student's own business."""
+    if not reason.strip():
+        raise ServiceError(_("Say how the student gave up: they read it."))
+    application = _reviewer_lock(actor, application)
+    if application.state == S.DRAFT:
+        raise ServiceError(_("A draft is the student's own: only they can withdraw it."))
+    move(application, actor=actor, to_state=S.WITHDRAWN, comment=reason.strip())
+    return application
+
+
+@transaction.atomic
 def application_mark_departed(*, actor: User, application: Application) -> Application:
     application = _reviewer_lock(actor, application)
     move(application, actor=actor, to_state=S.IN_MOBILITY)

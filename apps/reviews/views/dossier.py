@@ -193,6 +193,16 @@ class MarkDeparted(DecisionView):
         return _("The student is recorded as departed.")
 
 
+class WithdrawForStudent(DecisionView):
+    name = "withdraw"
+
+    def decide(self, actor, application, form):
+        decisions.application_withdraw_for_student(
+            actor=actor, application=application, reason=form.cleaned_data["reason"]
+        )
+        return _("The application is withdrawn on the student's behalf; the student is told.")
+
+
 class MarkReturned(DecisionView):
     name = "returned"
 
