@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.programmes.models import Partner
 from apps.rules import InvalidPlan, parse_plan
+from apps.rules.published import regulations_for
 from mobility_portal.collation import by_name
 
 from .checking import engine_language
@@ -126,7 +127,7 @@ class ActivityForm(forms.ModelForm):
         profile = self.plan.student.student_profile
         document = plan_document(self.plan, profile, [self.draft_activity()])
         try:
-            parse_plan(document, engine_language())
+            parse_plan(document, engine_language(), regulations_for(self.plan.regulation))
         except InvalidPlan as invalid:
             for problem in invalid.problems:
                 path = problem.path.removeprefix(ENGINE_PREFIX)

@@ -94,7 +94,7 @@ def plan_for_student(student: User) -> MobilityPlan:
 
 def current_regulation_name() -> str:
     """The version a new plan is checked under: called only when a plan is created."""
-    return current_regulations().current
+    return current_regulations(fresh=True).current
 
 
 def plan_recheck(plan: MobilityPlan) -> None:

@@ -75,7 +75,9 @@ def plan_recheck_run(*, recheck_id: int) -> None:
         Prefetch("activities", queryset=Activity.objects.select_related("partner"))
     )
     run = PlanRecheck.objects.filter(pk=recheck_id)
-    regulations = current_regulations()  # one set of versions for the whole run
+    # One set of versions for the whole run, as committed: a version published a moment ago
+    # may not have reached the cache yet.
+    regulations = current_regulations(fresh=True)
     try:
         for offset in range(0, len(plan_ids), RECHECK_CHUNK):
             chunk = plan_ids[offset : offset + RECHECK_CHUNK]

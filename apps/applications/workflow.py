@@ -9,6 +9,7 @@ from apps.notifications.events import announce_transition
 
 from .errors import ServiceError
 from .models import Application, ApplicationState, Transition
+from .regulation import FOLLOWING_STATES, plan_follow_current_regulation
 
 S = ApplicationState
 
@@ -147,4 +148,6 @@ def move(
         comment=comment,
     )
     announce_transition(transition)
+    if to_state in FOLLOWING_STATES and from_state not in FOLLOWING_STATES:
+        plan_follow_current_regulation(application.student_id)
     return transition

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.rules.published import PARAMETER_LABELS
+from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS, RegulationVersion
 from mobility_portal.forms import BootstrapForm
 
@@ -27,11 +27,14 @@ class RegulationPublishForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown with the version: which figures change and why."),
     )
+    # The version the figures started from and are compared with on the confirmation.
+    based_on = forms.CharField(widget=forms.HiddenInput, max_length=16)
 
     def __init__(self, *args, current: RegulationVersion, **kwargs):
         kwargs.setdefault(
             "initial",
             {
+                "based_on": current.name,
                 "name": suggested_name(current.name),
                 **{parameter: getattr(current, parameter) for parameter in PARAMETERS},
             },
@@ -44,6 +47,12 @@ class RegulationPublishForm(BootstrapForm):
         if problem:
             raise forms.ValidationError(problem)
         return name
+
+    def clean_based_on(self) -> str:
+        based_on = self.cleaned_data["based_on"]
+        if based_on not in current_regulations(fresh=True).versions:
+            raise forms.ValidationError(_("Start again from the current version."))
+        return based_on
 
     def clean(self):
         cleaned = super().clean()

@@ -1,12 +1,28 @@
 """The regulation versions the portal checks plans under: the built-in ones and those the DRI
-published (models.PublishedRegulation), the latest published being the current one."""
+published (models.PublishedRegulation), the latest published being the current one.
 
+Versions are only ever added, so a version a plan names and the cached set lacks was published
+since the set was read (by another process without a shared cache, or while the publication
+was being committed): the set is then read again from the database.
+"""
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from mobility_portal.caching import memoize
 
 from .models import PublishedRegulation
-from .versions import BUILT_IN, VERSIONS, Regulations, RegulationVersion, with_published
+from .versions import (
+    BUILT_IN,
+    DEFAULT_VERSION,
+    VERSIONS,
+    Regulations,
+    RegulationVersion,
+    with_published,
+)
 
 # What each figure of a version means, with its unit, for the pages that show and publish them.
 PARAMETER_LABELS = {
@@ -30,37 +46,96 @@ PARAMETER_LABELS = {
     "free_internship_maximum_weeks": _("Free internship: maximum length, in weeks"),
 }
 
+Rows = tuple[tuple[str, dict[str, int]], ...]
 
-@memoize(PublishedRegulation)
-def _published() -> tuple[tuple[str, dict[str, int]], ...]:
+
+def _published_rows() -> Rows:
     """Every published version's name and figures, oldest first."""
     return tuple(
         PublishedRegulation.objects.order_by("published_at", "pk").values_list("name", "figures")
     )
 
 
-def current_regulations() -> Regulations:
-    published = _published()
-    if not published:
+_published = memoize(PublishedRegulation)(_published_rows)
+
+
+def _regulations(rows: Rows) -> Regulations:
+    if not rows:
         return BUILT_IN
-    return with_published(dict(published), current=published[-1][0])
+    return with_published(dict(rows), current=rows[-1][0])
+
+
+def current_regulations(*, fresh: bool = False) -> Regulations:
+    """Every version, the latest published one current; `fresh` reads the database rather
+    than the cache (a re-check run, which must know a version published a moment ago)."""
+    return _regulations(_published_rows() if fresh else _published())
 
 
 def regulations_for(name: str) -> Regulations:
     """The versions to check a plan that names version `name` under: the built-in ones alone
     when it names one of them, which costs pages no read of the cache or the database."""
-    return BUILT_IN if name in VERSIONS else current_regulations()
+    if name in VERSIONS:
+        return BUILT_IN
+    regulations = current_regulations()
+    if name not in regulations.versions:
+        regulations = current_regulations(fresh=True)
+    return regulations
 
 
 def version_named(name: str) -> RegulationVersion:
     return regulations_for(name).versions[name]
 
 
-def command_regulations() -> Regulations:
-    """For `check_plan`: the published versions too, or the built-in ones alone when the
-    database cannot be read (a checkout never migrated, a test without database access): the
-    command checks a plan whatever state the portal's database is in."""
+class _VersionsOnRequest(Mapping[str, RegulationVersion]):
+    """The built-in versions, and the published ones read from the database only when a plan
+    names another version (or the known versions are listed): checking a plan under a built-in
+    version never opens the database."""
+
+    def __init__(self) -> None:
+        self._all: Mapping[str, RegulationVersion] | None = None
+
+    def _every_version(self) -> Mapping[str, RegulationVersion]:
+        if self._all is None:
+            self._all = with_published(dict(_published_rows_quietly()), DEFAULT_VERSION).versions
+        return self._all
+
+    def __getitem__(self, name: str) -> RegulationVersion:
+        return VERSIONS[name] if name in VERSIONS else self._every_version()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in VERSIONS or name in self._every_version()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._every_version())
+
+    def __len__(self) -> int:
+        return len(self._every_version())
+
+
+def _published_rows_quietly() -> Rows:
+    """The published versions, or none when the database cannot say so at once: a checkout
+    whose SQLite file was never created (and is not created here), a database never migrated,
+    a server that does not answer within seconds."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite" and not _sqlite_database_exists(str(settings["NAME"])):
+        return ()
+    if connection.vendor == "postgresql" and connection.connection is None:
+        settings.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     try:
-        return current_regulations()
-    except Exception:  # noqa: BLE001  (DatabaseError, or pytest's RuntimeError without a database)
-        return BUILT_IN
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 3000")
+        return _published_rows()
+    except Exception:  # noqa: BLE001  (no database, no table, no answer: the built-in ones)
+        return ()
+
+
+def _sqlite_database_exists(name: str) -> bool:
+    in_memory = name == ":memory:" or name.startswith("file:")
+    return in_memory or Path(name).exists()
+
+
+def command_regulations() -> Regulations:
+    """For `check_plan`: a plan naming no version is checked under the built-in default, as
+    the contract says; one naming a published version under that version."""
+    return Regulations(_VersionsOnRequest(), DEFAULT_VERSION)

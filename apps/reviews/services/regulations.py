@@ -1,9 +1,8 @@
 """Publishing a new regulation version from the portal, without a code change.
 
 A published version becomes the current one: new plans are checked under it, and so are the
-plans of students who have nothing under review or under way (no application, or only drafts,
-withdrawn or refused ones). A plan already submitted keeps the version it was submitted under.
-Every plan is then checked again in the background (the operations page shows the progress).
+plans that follow the current version (applications.regulation). Every plan is then checked
+again in the background (the operations page shows the progress).
 """
 
 import re
@@ -11,27 +10,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application, ApplicationState, MobilityPlan
+from apps.applications.models import MobilityPlan
+from apps.applications.regulation import plans_following_current
 from apps.applications.tasks import plan_recheck_start
 from apps.rules.models import PublishedRegulation
-from apps.rules.published import current_regulations
+from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS
 
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}")
-# A student with an application in any other state keeps the version their plan is under.
-MOVING_STATES = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN, ApplicationState.REFUSED)
 # The largest figure of each unit a version may hold: a guard against typing slips.
 LIMITS = {"weeks": 104, "months": 60, "ects": 120}
-# Pairs that must stay in order: (minimum, maximum).
+# Pairs that must stay in order: (the smaller, the larger).
 ORDERED = (
     ("master_minimum_months", "master_maximum_months"),
     ("summer_minimum_months", "summer_maximum_months"),
+    ("year_project_ects", "year_minimum_ects"),
 )
 
 
@@ -50,7 +49,9 @@ def figure_problems(figures: Mapping[str, object]) -> dict[str, str]:
     for minimum, maximum in ORDERED:
         in_range = minimum not in problems and maximum not in problems
         if in_range and figures[minimum] > figures[maximum]:  # type: ignore[operator]
-            problems[maximum] = _("The maximum cannot be below the minimum.")
+            problems[maximum] = _("This figure cannot be below “%(other)s”.") % {
+                "other": PARAMETER_LABELS[minimum]
+            }
     return problems
 
 
@@ -60,15 +61,9 @@ def name_problem(name: str) -> str | None:
             "A version's name has 1 to 16 letters, digits, dots, dashes or underscores, "
             "starting with a letter or a digit (for example 2025)."
         )
-    if name in current_regulations().versions:
+    if name in current_regulations(fresh=True).versions:
         return _("Version %(name)s already exists: choose another name.") % {"name": name}
     return None
-
-
-def _moving_plans():
-    """The plans a newly published version applies to."""
-    held = Application.objects.filter(student=OuterRef("student")).exclude(state__in=MOVING_STATES)
-    return MobilityPlan.objects.filter(~Exists(held))
 
 
 @dataclass(frozen=True)
@@ -81,28 +76,43 @@ def regulation_publish_impact() -> PublishImpact:
     """How many stored plans a publication would move to the new version, and how many keep
     theirs: one query."""
     figures = MobilityPlan.objects.aggregate(
-        total=Count("pk"), moving=Count("pk", filter=Q(pk__in=_moving_plans().values("pk")))
+        total=Count("pk"),
+        moving=Count("pk", filter=Q(pk__in=plans_following_current().values("pk"))),
     )
     return PublishImpact(moving=figures["moving"], keeping=figures["total"] - figures["moving"])
 
 
+class ComparedWithAnotherVersion(ServiceError):
+    """The DRI confirmed what changes from a version that is no longer the current one."""
+
+
 @transaction.atomic
 def regulation_publish(
-    *, actor: User, name: str, figures: Mapping[str, int], note: str
+    *, actor: User, name: str, figures: Mapping[str, int], note: str, based_on: str
 ) -> PublishedRegulation:
-    """Publish a version and make it the current one; moves the plans it applies to and starts
-    the re-check of every plan when the transaction commits. Refused while a re-check runs."""
+    """Publish a version and make it the current one; moves the plans that follow the current
+    version and starts the re-check of every plan when the transaction commits. `based_on` is
+    the version the DRI compared the figures with. Refused while a re-check runs."""
     if not user_can(actor, Capability.PUBLISH_REGULATIONS):
         raise ServiceError(_("Only the international relations office publishes regulations."))
     name = name.strip()
     note = note.strip()
-    problem = name_problem(name)
-    if problem:
-        raise ServiceError(problem)
     if figure_problems(figures):
         raise ServiceError(_("Some figures of the new version are missing or out of range."))
     if not note:
-        raise ServiceError(_("Say what changes in this version: students and staff read it."))
+        raise ServiceError(_("Say what changes in this version: it is shown with it."))
+    # Every plan's row, held until the end: a submission waits (and is then checked under the
+    # version its plan has by then), and so does a colleague's publication.
+    list(MobilityPlan.objects.select_for_update().values_list("pk", flat=True))
+    current = current_regulations(fresh=True).current
+    if based_on != current:
+        raise ComparedWithAnotherVersion(
+            _("Version %(name)s was published meanwhile: compare your figures with it.")
+            % {"name": current}
+        )
+    problem = name_problem(name)
+    if problem:
+        raise ServiceError(problem)
     # Queued first: a re-check already running refuses, and nothing is published.
     plan_recheck_start(actor=actor)
     try:
@@ -117,6 +127,6 @@ def regulation_publish(
         raise ServiceError(
             _("Version %(name)s already exists: choose another name.") % {"name": name}
         ) from None
-    published.plans_moved = _moving_plans().update(regulation=name)
+    published.plans_moved = plans_following_current().update(regulation=name)
     published.save(update_fields=["plans_moved"])
     return published

@@ -17,8 +17,8 @@ from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS, RegulationVersion
 
 from ..forms_regulations import RegulationPublishForm
+from ..services.regulations import ComparedWithAnotherVersion, regulation_publish_impact
 from ..services.regulations import regulation_publish as services_publish
-from ..services.regulations import regulation_publish_impact
 
 
 @dataclass(frozen=True)
@@ -68,25 +68,22 @@ def regulation_publish(request):
         status = 200 if form.is_valid() else 400
         return render(request, "reviews/regulation_publish.html", {"form": form}, status=status)
     if request.POST.get("confirmed") != "yes":
-        changes = [
-            (PARAMETER_LABELS[parameter], getattr(current, parameter), value)
-            for parameter, value in form.figures.items()
-            if getattr(current, parameter) != value
-        ]
-        context = {
-            "form": form,
-            "current": current,
-            "changes": changes,
-            "impact": regulation_publish_impact(),
-        }
-        return render(request, "reviews/regulation_publish_confirm.html", context)
+        return _confirmation(request, form)
     try:
         published = services_publish(
             actor=request.user,
             name=form.cleaned_data["name"],
             figures=form.figures,
             note=form.cleaned_data["note"],
+            based_on=form.cleaned_data["based_on"],
         )
+    except ComparedWithAnotherVersion as stale:
+        # Compared again with the version now current, before anything is published.
+        messages.warning(request, stale.reasons[0])
+        current = current_regulations(fresh=True).current_version
+        data = request.POST.copy()
+        data["based_on"] = current.name
+        return _confirmation(request, RegulationPublishForm(data, current=current), status=409)
     except ServiceError as error:
         for reason in error.reasons:
             form.add_error(None, reason)
@@ -103,3 +100,21 @@ def regulation_publish(request):
         % {"name": published.name, "count": published.plans_moved},
     )
     return redirect("reviews:operations")
+
+
+def _confirmation(request, form: RegulationPublishForm, status: int = 200):
+    """What changes from the version the form was compared with, and how many plans move."""
+    form.is_valid()
+    current = current_regulations(fresh=True).versions[form.cleaned_data["based_on"]]
+    changes = [
+        (PARAMETER_LABELS[parameter], getattr(current, parameter), value)
+        for parameter, value in form.figures.items()
+        if getattr(current, parameter) != value
+    ]
+    context = {
+        "form": form,
+        "current": current,
+        "changes": changes,
+        "impact": regulation_publish_impact(),
+    }
+    return render(request, "reviews/regulation_publish_confirm.html", context, status=status)

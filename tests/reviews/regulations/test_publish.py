@@ -27,9 +27,18 @@ PUBLISH = reverse("reviews:regulation_publish")
 REGULATIONS = reverse("reviews:regulations")
 
 
-def form_data(name="2025", note="Semesters need 27 ECTS from 2025.", **figures) -> dict:
+def form_data(
+    name="2025", note="Semesters need 27 ECTS from 2025.", based_on="2024", **figures
+) -> dict:
     base = {parameter: getattr(VERSIONS["2024"], parameter) for parameter in PARAMETERS}
-    return {"name": name, "note": note, **base, "semester_minimum_ects": 27, **figures}
+    return {
+        "name": name,
+        "note": note,
+        "based_on": based_on,
+        **base,
+        "semester_minimum_ects": 27,
+        **figures,
+    }
 
 
 def publish(client, **data):
@@ -132,7 +141,8 @@ def test_the_new_version_is_the_current_one_everywhere(client, dri, student, eng
         ({"note": " "}, "note", "required"),
         ({"semester_minimum_ects": 0}, "semester_minimum_ects", "greater than or equal to 1"),
         ({"fise_minimum_weeks": 500}, "fise_minimum_weeks", "less than or equal to 104"),
-        ({"master_minimum_months": 25}, "master_maximum_months", "below the minimum"),
+        ({"master_minimum_months": 25}, "master_maximum_months", "cannot be below"),
+        ({"year_project_ects": 90}, "year_minimum_ects", "cannot be below"),
         ({"summer_maximum_months": "three"}, "summer_maximum_months", "whole number"),
     ],
 )
@@ -163,7 +173,7 @@ def test_refused_while_a_recheck_runs(client, dri, student):
 
 def test_a_published_version_cannot_take_a_published_name(client, dri):
     publish(login(client, dri))
-    response = publish(client, note="Again.")
+    response = publish(client, note="Again.", based_on="2025")
     assert response.status_code == 400
     assert PublishedRegulation.objects.count() == 1
 

@@ -16,7 +16,8 @@ class Command(BaseCommand):
             Prefetch("activities", queryset=Activity.objects.select_related("partner"))
         )
         checked = compliant = invalid = 0
-        for plan, check in recheck_plans(plans.iterator(chunk_size=500), current_regulations()):
+        regulations = current_regulations(fresh=True)
+        for plan, check in recheck_plans(plans.iterator(chunk_size=500), regulations):
             checked += 1
             compliant += check.compliant
             if not check.valid:
