@@ -18,7 +18,6 @@ from apps.reviews.services.allocation import allocation_confirm
 from tests.e2e.journeys import (
     course_plan_sent,
     demo_call,
-    exchange_semester,
     log_in,
     main_menu,
     submitted_application,
@@ -50,7 +49,8 @@ def course_line(course: dict) -> dict:
 
 
 def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
-    semester = exchange_semester(STUDENT, BERLIN)
+    # The course plan of a stay the student applied for: the advisor's queue lists no other.
+    semester = submitted_application(STUDENT, [BERLIN]).choices.get().activity
     course_plan_sent(semester, [course_line(c) for c in (DISTRIBUTED, LEARNING, GERMAN)])
 
     log_in(page, ADVISOR, lands_on="/")

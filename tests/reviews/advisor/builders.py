@@ -31,9 +31,14 @@ from tests.applications.factories import (
 def sent_course_plan(
     student: User, *, lines: int = 2, activity: Activity | None = None, **fields
 ) -> CoursePlan:
-    """A version before the advisor (pending unless `status` says otherwise), 6 ECTS a line."""
+    """A version before the advisor (pending unless `status` says otherwise), 6 ECTS a line.
+    Without `activity`, a semester that a submitted application chooses."""
+    if activity is None:
+        activity = semester_for(student)
+        application = ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
+        ChoiceFactory(application=application, rank=1, activity=activity)
     course_plan = CoursePlanFactory(
-        activity=activity or semester_for(student),
+        activity=activity,
         status=fields.pop("status", CoursePlanStatus.PENDING),
         sent_at=timezone.now(),
         **fields,

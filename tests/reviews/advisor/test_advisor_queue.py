@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from apps.applications import services
-from apps.applications.models import CoursePlanStatus, LineDecision
-from tests.applications.factories import login
+from apps.applications.models import Application, ApplicationState, CoursePlanStatus, LineDecision
+from tests.applications.factories import ChoiceFactory, login, semester_for
 from tests.factories import StudentProfileFactory
 from tests.reviews.advisor.builders import dossier_abroad, sent_course_plan
 
@@ -48,6 +48,31 @@ def test_only_the_latest_version_is_listed(client, advisor, student):
     )
     response = login(client, advisor).get(QUEUE_URL)
     assert list(response.context["page"].object_list) == [second]
+
+
+@pytest.mark.parametrize(
+    "state", [ApplicationState.WITHDRAWN, ApplicationState.REFUSED, ApplicationState.COMPLETED]
+)
+def test_a_stay_no_live_application_wants_is_left_out(client, advisor, student, state):
+    sent_course_plan(student)
+    Application.objects.filter(student=student).update(state=state)
+    response = login(client, advisor).get(QUEUE_URL)
+    assert list(response.context["page"].object_list) == []
+
+
+def test_a_stay_left_for_another_nomination_is_left_out_until_named_again(client, advisor, student):
+    course_plan = sent_course_plan(student)
+    application = Application.objects.get(student=student)
+    elsewhere = ChoiceFactory(application=application, rank=2, activity=semester_for(student))
+    application.nominated_choice = elsewhere
+    application.state = ApplicationState.NOMINATED
+    application.save()
+    login(client, advisor)
+    assert list(client.get(QUEUE_URL).context["page"].object_list) == []
+
+    application.nominated_choice = application.choices.get(rank=1)
+    application.save()
+    assert list(client.get(QUEUE_URL).context["page"].object_list) == [course_plan]
 
 
 def test_students_back_from_mobility_are_listed_for_recognition(client, advisor, student):
