@@ -15,6 +15,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.selectors import course_total
 from apps.applications.views.applications import report_refusal
 
 from ..selectors_advisor import (
@@ -130,6 +131,7 @@ def _review_context(
         "activity": course_plan.activity,
         "student": course_plan.activity.plan.student,
         "rows": rows,
+        "total": course_total(course_plan.activity, lines),
         "versions": versions,
         "is_latest": is_latest,
         "can_decide": can_decide,

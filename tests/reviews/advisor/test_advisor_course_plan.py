@@ -52,6 +52,17 @@ def test_advisor_sees_each_line_with_a_decision_form(client, advisor, course_pla
     assert f'for="line-{rows[0][0].pk}-comment"' in content
 
 
+def test_the_total_is_shown_against_what_the_stay_requires(client, advisor, course_plan):
+    """Two lines of 6 ECTS, one rejected, for an exchange semester (30 ECTS at least)."""
+    CourseLine.objects.filter(pk=first_line(course_plan).pk).update(
+        decision=LineDecision.REJECTED, decision_comment="No"
+    )
+    response = login(client, advisor).get(review_url(course_plan))
+    total = response.context["total"]
+    assert (total.total, total.required, total.reached) == (6, 30, False)
+    assert "6 of 30 ECTS" in response.content.decode()
+
+
 def test_approving_a_line(client, advisor, course_plan):
     line = first_line(course_plan)
     response = login(client, advisor).post(
