@@ -70,6 +70,11 @@ COURSE_PLAN_DECIDED = Event(
     _("Your course plan for %(host)s: %(status)s"),
     "course_plan_decided",
 )
+CREDITS_TO_RECOGNISE = Event(
+    "credits_to_recognise",
+    _("Credits to recognise: %(student)s, back from %(host)s"),
+    "credits_to_recognise",
+)
 VALIDATION_REQUESTED = Event(
     "validation_requested",
     _("Stay abroad to validate: %(student)s, %(kind)s"),
@@ -109,6 +114,7 @@ EVENTS = {
         SEAT_GIVEN_UP,
         COURSE_PLAN_TO_REVIEW,
         COURSE_PLAN_DECIDED,
+        CREDITS_TO_RECOGNISE,
         VALIDATION_REQUESTED,
         ACTIVITY_VALIDATED,
         CALL_CLOSING,
@@ -218,6 +224,19 @@ def announce_course_plan_decided(course_plan: CoursePlan) -> None:
         recipients=[Recipient.of(student)],
         context={"course_plan": course_plan.pk},
         link=reverse("applications:course_plan_edit", args=[course_plan.activity_id]),
+    )
+
+
+def announce_credits_to_recognise(course_plan: CoursePlan) -> None:
+    """The student is back, with the host's transcript and every credit obtained entered: the
+    advisor's recognition is all that is left (once per version)."""
+    student = course_plan.activity.plan.student
+    queue(
+        CREDITS_TO_RECOGNISE,
+        key=f"course_plan:{course_plan.pk}:recognition",
+        recipients=advisor_of(student),
+        context={"course_plan": course_plan.pk},
+        link=reverse("reviews:return_recognition", args=[course_plan.pk]),
     )
 
 

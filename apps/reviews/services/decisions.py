@@ -24,6 +24,7 @@ from apps.applications.workflow import can_move, lock_as_seen, move
 from apps.programmes.models import Call
 
 from ..models import InternalComment
+from .returns import announce_when_recognition_is_due
 from .seats import (
     SEAT_HOLDING_STATES,
     SeatCount,
@@ -178,6 +179,7 @@ def application_mark_departed(*, actor: User, application: Application) -> Appli
 def application_mark_returned(*, actor: User, application: Application) -> Application:
     application = _reviewer_lock(actor, application)
     move(application, actor=actor, to_state=S.RETURNED)
+    announce_when_recognition_is_due(application)
     return application
 
 

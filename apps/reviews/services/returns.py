@@ -21,6 +21,7 @@ from apps.applications.models import (
 )
 from apps.applications.services import document_store
 from apps.applications.workflow import move
+from apps.notifications.events import announce_credits_to_recognise
 
 from ..selectors_advisor import (
     RETURN_STATES,
@@ -53,9 +54,11 @@ def _locked_return(actor: User, application: Application) -> Application:
 def return_transcript_upload(*, actor: User, application: Application, upload) -> Document:
     """Keep the host's transcript of records (a PDF) with the dossier, replacing any earlier one."""
     application = _locked_return(actor, application)
-    return document_store(
+    document = document_store(
         application=application, kind=DocumentKind.HOST_TRANSCRIPT, upload=upload, actor=actor
     )
+    announce_when_recognition_is_due(application)
+    return document
 
 
 @transaction.atomic
@@ -87,6 +90,7 @@ def course_plan_record_ects(
     for pk, value in ects_obtained.items():
         lines[pk].ects_obtained = value
     CourseLine.objects.bulk_update([lines[pk] for pk in ects_obtained], ["ects_obtained"])
+    announce_when_recognition_is_due(application)
     return course_plan
 
 
@@ -101,6 +105,18 @@ def _recognition_problems(application: Application, course_plan: CoursePlan) -> 
             % {"codes": ", ".join(not_entered)}
         )
     return problems
+
+
+def announce_when_recognition_is_due(application: Application) -> None:
+    """Once the student is back with the host's transcript uploaded and every credit obtained
+    entered, whichever comes last, the advisor is told that their recognition is awaited."""
+    if application.state != S.RETURNED:
+        return
+    course_plan = recognition_course_plan(nominated_activity(application))
+    if course_plan is None or course_plan.recognition_confirmed_at is not None:
+        return
+    if not _recognition_problems(application, course_plan):
+        announce_credits_to_recognise(course_plan)
 
 
 @transaction.atomic
