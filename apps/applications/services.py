@@ -1,5 +1,6 @@
 """Every change of state of plans, applications, documents and course plans."""
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -838,6 +839,19 @@ def _carry_credits_obtained(course_plan: CoursePlan) -> None:
     CourseLine.objects.bulk_update(carried, ["ects_obtained"])
 
 
+def _drops_an_approved_course_and_asks_nothing(saved: list[CourseLine], lines: list[dict]) -> bool:
+    """Whether `lines` leave out a course the advisor approved and every line they keep was
+    decided: carried as they are, the approvals would settle the version as approved at once,
+    signed in the advisor's name, without the advisor ever seeing what it drops."""
+    kept = Counter(line_key(line) for line in lines)
+    decided = {line_key(line) for line in saved if line.decision != LineDecision.PENDING}
+    dropped = Counter(line_key(line) for line in saved) - kept
+    return (
+        any(line.decision == LineDecision.APPROVED and dropped[line_key(line)] for line in saved)
+        and set(kept) <= decided
+    )
+
+
 def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> bool:
     """Whether `lines` are the saved lines as they are, in the same order."""
     return [line_key(line) for line in saved] == [line_key(line) for line in lines]
@@ -847,7 +861,9 @@ def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> boo
 def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
     """A draft is edited in place; a version already sent to the advisor is never changed:
     the new lines become the next version, sent at once, keeping the advisor's decisions and
-    the credits obtained on lines that did not change. Saving the lines as they are changes
+    the credits obtained on lines that did not change (but a version that only drops courses
+    the advisor approved goes back to them: its courses are to approve again, so that nobody
+    signs in the advisor's name a plan they never saw). Saving the lines as they are changes
     nothing, and once the advisor has confirmed the recognition of the credits the course plan
     is closed."""
     _ensure_owner(actor, activity.plan)
@@ -885,6 +901,7 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
             course_plan_send(current)
         return current
     previous_lines = {line_key(line): line for line in current_lines}
+    reopened = _drops_an_approved_course_and_asks_nothing(current_lines, lines)
     new_version = CoursePlan.objects.create(
         activity=activity,
         version=current.version + 1,
@@ -897,7 +914,9 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
         carried = {}
         if previous is not None:
             carried["ects_obtained"] = previous.ects_obtained
-            if previous.decision != LineDecision.PENDING:
+            if previous.decision == LineDecision.REJECTED or (
+                previous.decision == LineDecision.APPROVED and not reopened
+            ):
                 carried |= {
                     "decision": previous.decision,
                     "decision_comment": previous.decision_comment,

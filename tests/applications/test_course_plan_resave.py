@@ -85,14 +85,19 @@ def test_saving_the_page_unchanged_keeps_the_version_and_its_credits(
 
 
 def test_a_new_version_carries_the_credits_of_the_lines_it_keeps(
-    client, student, back_with_credits
+    client, student, advisor, back_with_credits
 ):
     _application, course_plan = back_with_credits
     activity = course_plan.activity
     keep, drop = course_plan.lines.order_by("pk")
     lines = [as_posted(keep), as_posted(drop, DELETE="on")]
     login(client, student).post(edit_url(activity), formset_data(lines, initial=2))
-    # Every line left was approved: version 2 is approved at once and the credits follow it.
+    # An approved course dropped: version 2 goes back to the advisor, with the credits.
+    second = CoursePlan.objects.get(activity=activity, version=2)
+    assert second.status == CoursePlanStatus.PENDING
+    assert recognition_course_plan(activity) == course_plan
+    (line,) = second.lines.all()
+    course_line_decide(actor=advisor, line=line, approve=True, comment="")
     latest = recognition_course_plan(activity)
     assert latest.version == 2 and latest.status == CoursePlanStatus.APPROVED
     assert list(latest.lines.values_list("code", "decision", "ects_obtained")) == [

@@ -60,11 +60,23 @@ def test_a_decided_version_is_never_changed_a_new_one_goes_to_the_advisor(studen
 
 
 @pytest.mark.django_db
-def test_a_new_version_with_nothing_to_decide_settles_at_once(student, advisor):
-    activity, _ = sent_and_decided(student, advisor, [LineDecision.APPROVED] * 2)
+def test_dropping_the_rejected_course_settles_at_once(student, advisor):
+    """The advisor approved every course left, knowing the one dropped was out."""
+    activity, _ = sent_and_decided(student, advisor, [LineDecision.APPROVED, LineDecision.REJECTED])
     second = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES[:1])
     assert second.status == CoursePlanStatus.APPROVED
     assert CoursePlan.objects.filter(activity=activity).count() == 2
+
+
+@pytest.mark.django_db
+def test_dropping_an_approved_course_goes_back_to_the_advisor(student, advisor):
+    """Carried as they were, the approvals would settle the version at once: approved in the
+    advisor's name, whatever it now adds up to, without the advisor ever seeing it."""
+    activity, _ = sent_and_decided(student, advisor, [LineDecision.APPROVED] * 2)
+    second = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES[:1])
+    assert (second.version, second.status) == (2, CoursePlanStatus.PENDING)
+    assert list(second.lines.values_list("code", "decision")) == [("IN101", LineDecision.PENDING)]
+    assert Notification.objects.filter(event="course_plan_to_review").count() == 2
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.applications.models import Activity, CoursePlanStatus, LineDecision
 from apps.applications.services import course_plan_replace_lines
 from apps.reviews.exports.ewp import NAMESPACE, TERM_NAMESPACE, load_schema
+from apps.reviews.services.course_plans import course_line_decide
 from tests.applications.factories import CourseLineFactory, login, messages_of
 from tests.reviews.exports.builders import (
     HOST_COURSES,
@@ -164,8 +165,8 @@ def test_the_academic_year_is_the_mobilitys_not_the_calls(
 def test_a_course_removed_after_the_host_signed_is_a_proposal(
     client, student, advisor, dri, nominated
 ):
-    """Every line left was approved before: the new version is approved at once, but neither
-    the school nor the host signed it before the host's acceptance."""
+    """The advisor approves the version that drops a course after the host's acceptance: the
+    host has not signed it."""
     application, activity = nominated
     host_accepts(application, dri, at=days_ago(20))
     kept = [
@@ -173,7 +174,11 @@ def test_a_course_removed_after_the_host_signed_is_a_proposal(
         for line in activity.course_plans.get(version=1).lines.order_by("pk")[:2]
     ]
     second = course_plan_replace_lines(actor=student, activity=activity, lines=kept)
-    assert (second.version, second.status) == (2, CoursePlanStatus.APPROVED)
+    assert (second.version, second.status) == (2, CoursePlanStatus.PENDING)
+    for line in second.lines.all():
+        course_line_decide(actor=advisor, line=line, approve=True, comment="")
+    second.refresh_from_db()
+    assert second.status == CoursePlanStatus.APPROVED
 
     la = export(client, student, application, activity)
 
