@@ -110,7 +110,13 @@ class Version:
 
     @property
     def total_ects(self) -> Decimal:
-        return sum((course.ects for course in self.courses), Decimal(0))
+        """The ECTS of the courses the advisor has not rejected, as the student's and the
+        advisor's pages count them: a rejected course is not part of the agreement."""
+        return sum((course.ects for course in self.agreed_courses), Decimal(0))
+
+    @property
+    def has_rejected(self) -> bool:
+        return any(not course.agreed for course in self.courses)
 
     @property
     def total_obtained(self) -> Decimal | None:

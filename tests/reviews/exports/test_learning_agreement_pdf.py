@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from apps.applications.models import LineDecision
 from tests.applications.factories import CourseLineFactory, login, messages_of
 from tests.reviews.exports.builders import application_to, days_ago, host, nominate, version
 
@@ -63,6 +64,20 @@ def test_an_earlier_version_with_its_approvals(client, student, advisor, dri, ag
     assert "18.5" in text  # the total
     assert advisor.get_full_name() in text
     assert dri.get_full_name() in text  # the nomination
+
+
+def test_the_total_leaves_rejected_courses_out(client, student, advisor, agreement):
+    """18.5 ECTS in version 1, the 7.5 of Linear Algebra rejected: 11 ECTS agreed."""
+    application, activity = agreement
+    first = activity.course_plans.get(version=1)
+    first.lines.filter(code="MA1001").update(
+        decision=LineDecision.REJECTED, decision_comment="Already taken"
+    )
+
+    text = pdf_text(login(client, student).get(pdf_url(*agreement, number=1)))
+
+    assert "Total, rejected courses left out 11 " in text
+    assert "18.5" not in text
 
 
 @pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
