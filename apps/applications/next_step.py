@@ -178,8 +178,8 @@ def _follow_up(application: ApplicationSummary) -> NextStep | None:
             "plan: your study advisor approves the new version."
         ),
         "returned": _(
-            "Welcome back. Your study advisor now records the credits you obtained at "
-            "%(destination)s and confirms their recognition."
+            "Welcome back. Upload the host's transcript of records and enter the credits you "
+            "obtained at %(destination)s: your study advisor then confirms their recognition."
         ),
         "host_refused": _(
             "%(destination)s did not accept you. The international relations office may "
@@ -188,6 +188,13 @@ def _follow_up(application: ApplicationSummary) -> NextStep | None:
     }
     if application.state not in texts:
         return None
+    if application.state == "returned":  # the student's own step: the return page
+        return NextStep(
+            texts[application.state] % values,
+            "reviews:return_page",
+            (application.pk,),
+            link_text=_("Back from mobility: transcript and credits obtained"),
+        )
     return NextStep(
         texts[application.state] % values,
         "applications:application_detail",

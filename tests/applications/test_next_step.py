@@ -94,6 +94,15 @@ def test_each_state_past_the_draft_says_where_the_student_stands(state, says):
     assert step.url_args == (3,)
 
 
+def test_back_from_mobility_the_student_is_sent_to_record_their_credits():
+    """The student uploads the transcript and enters the credits; the advisor cannot confirm
+    the recognition before (it said the advisor recorded them, and the dossier waited)."""
+    current = ApplicationSummary(pk=3, call_name="Call 2027", state="returned", destination="KTH")
+    step = next_step(Situation(**READY, current=current))
+    assert "Upload the host's transcript of records and enter the credits" in step.text
+    assert (step.url_name, step.url_args) == ("reviews:return_page", (3,))
+
+
 @pytest.mark.parametrize("state", ["refused", "withdrawn", "completed"])
 def test_a_closed_application_leaves_the_usual_advice(state):
     current = ApplicationSummary(pk=3, call_name="Call 2027", state=state)
