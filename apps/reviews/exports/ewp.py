@@ -102,10 +102,22 @@ SECOND_TERM_WORDS = frozenset(
 )
 # "Semester 1", "1st semester", "1º semestre", "premier semestre", "term II"...
 TERM_NUMBER = re.compile(
-    r"\b(?:(?:semester|semestre|term|trimester)\s+(?P<after>1|2|i|ii)"
+    r"\b(?:(?:semester|semestre|term)\s+(?P<after>1|2|i|ii)"
     r"|(?P<before>1|2|1st|2nd|1º|2º|1er|2e|1re|first|second|premier|première|deuxième)"
     r"\s+(?:semester|semestre|term))\b"
 )
+# A year in trimesters or quarters: a season or a number there is not a semester's.
+THIRDS_OR_QUARTERS = re.compile(r"\b(?:trimesters?|trimestres?|quarters?)\b")
+TRIMESTER_NUMBER = re.compile(
+    r"\b(?:(?:trimester|trimestre)\s+(?P<after>1|2|3|i|ii|iii)"
+    r"|(?P<before>1|2|3|1st|2nd|3rd|1er|2e|3e|first|second|third|premier|deuxième|troisième)"
+    r"\s+(?:trimester|trimestre))\b"
+)
+TRIMESTERS = {
+    "1": 1, "i": 1, "1st": 1, "1er": 1, "first": 1, "premier": 1,
+    "2": 2, "ii": 2, "2nd": 2, "2e": 2, "second": 2, "deuxième": 2,
+    "3": 3, "iii": 3, "3rd": 3, "3e": 3, "third": 3, "troisième": 3,
+}  # fmt: skip
 BOTH_TERMS = re.compile(r"\b(?:1|i)\s*(?:and|&|-|/|et|und|y)\s*(?:2|ii)\b")
 NUMBERS = {
     "1": 1,
@@ -290,8 +302,12 @@ def recognized_components(courses: tuple[Course, ...]) -> list[Component]:
 
 
 def term_of(semester: str) -> tuple[int, int] | None:
-    """(term number, terms in the year) when the free-text semester names one clearly."""
+    """(term number, terms in the year) when the free-text semester names one clearly: a
+    semester, or a numbered trimester (one of three)."""
     text = semester.lower()
+    if THIRDS_OR_QUARTERS.search(text):
+        numbers = {TRIMESTERS[m["after"] or m["before"]] for m in TRIMESTER_NUMBER.finditer(text)}
+        return (numbers.pop(), 3) if len(numbers) == 1 else None
     if BOTH_TERMS.search(text):
         return None
     words = set(re.findall(r"\w+", text))

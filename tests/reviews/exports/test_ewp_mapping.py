@@ -36,6 +36,12 @@ from apps.reviews.exports.learning_agreement import (
         ("Semester 1 and 2", None),
         ("Period I-II", None),
         ("Full year", None),
+        ("Trimester 2", (2, 3)),
+        ("2e trimestre", (2, 3)),
+        ("Third trimester", (3, 3)),
+        ("Trimesters 1 and 2", None),
+        ("Winter quarter", None),
+        ("Spring quarter 2028", None),
         ("", None),
     ],
 )
