@@ -60,6 +60,11 @@ SEAT_GIVEN_UP = Event(
     _("%(student)s withdrew after being nominated (%(call)s): a seat is free"),
     "seat_given_up",
 )
+RETURN_RECORDED = Event(
+    "return_recorded",
+    _("Back from mobility: your transcript and credits (%(call)s)"),
+    "return_recorded",
+)
 COURSE_PLAN_TO_REVIEW = Event(
     "course_plan_to_review",
     _("Course plan to review: %(student)s, version %(version)s"),
@@ -112,6 +117,7 @@ EVENTS = {
         APPLICATION_SUBMITTED,
         APPLICATION_DECISION,
         SEAT_GIVEN_UP,
+        RETURN_RECORDED,
         COURSE_PLAN_TO_REVIEW,
         COURSE_PLAN_DECIDED,
         CREDITS_TO_RECOGNISE,
@@ -182,6 +188,15 @@ def announce_transition(transition: Transition) -> None:
             recipients=dri_mailbox() + users_with_role(Role.DRI),
             context=context,
             link=reverse("reviews:dossier", args=[application.pk]),
+        )
+    elif transition.to_state == ApplicationState.RETURNED:
+        # The student's turn: the transcript and the credits, before the advisor's recognition.
+        queue(
+            RETURN_RECORDED,
+            key=f"transition:{transition.pk}",
+            recipients=[Recipient.of(application.student)],
+            context=context,
+            link=reverse("reviews:return_page", args=[application.pk]),
         )
     elif transition.to_state in DECISION_STATES:
         queue(

@@ -104,6 +104,25 @@ def test_a_withdrawal_the_office_records_reaches_the_student(application, studen
 
 
 @pytest.mark.django_db
+def test_a_recorded_return_asks_the_student_for_their_transcript_and_credits(
+    application, student, dri
+):
+    from django.urls import reverse
+
+    from apps.notifications.rendering import render_message
+
+    events.announce_transition(transition_to(application, ApplicationState.RETURNED, dri))
+    (notification,) = Notification.objects.all()
+    assert (notification.event, notification.email) == ("return_recorded", student.email)
+    assert notification.link == reverse("reviews:return_page", args=[application.pk])
+    message = render_message(notification, "en")
+    assert (
+        message.subject == f"Back from mobility: your transcript and credits ({application.call})"
+    )
+    assert "Upload the host's transcript of records" in message.text
+
+
+@pytest.mark.django_db
 def test_course_plan_sent_reaches_the_students_advisor(student, advisor, other_advisor):
     activity = add_activity(student)
     course_plan = CoursePlan.objects.create(activity=activity)
