@@ -106,6 +106,16 @@ def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
     )
 
 
+def application_choosing(course_plan: CoursePlan) -> Application | None:
+    """The latest application that chose the course plan's stay: the learning agreement is
+    printed through it."""
+    return (
+        Application.objects.filter(choices__activity_id=course_plan.activity_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 # --- what changed between two versions ------------------------------------------------------
 
 COMPARED_FIELDS = ("title", "ects", "semester", "home_requirement")

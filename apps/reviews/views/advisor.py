@@ -20,6 +20,7 @@ from apps.applications.views.applications import report_refusal
 
 from ..selectors_advisor import (
     advised_course_plan,
+    application_choosing,
     course_plan_diff,
     course_plans_to_review,
     missing_credits,
@@ -131,6 +132,7 @@ def _review_context(
         "activity": course_plan.activity,
         "student": course_plan.activity.plan.student,
         "rows": rows,
+        "application": application_choosing(course_plan),
         "total": course_total(course_plan.activity, lines),
         "versions": versions,
         "is_latest": is_latest,

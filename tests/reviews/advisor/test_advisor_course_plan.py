@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from apps.applications import services
-from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.models import (
+    Application,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    LineDecision,
+)
 from tests.applications.factories import login, messages_of
 from tests.reviews.advisor.builders import approve_all, record_all, sent_course_plan
 
@@ -61,6 +67,17 @@ def test_the_total_is_shown_against_what_the_stay_requires(client, advisor, cour
     total = response.context["total"]
     assert (total.total, total.required, total.reached) == (6, 30, False)
     assert "6 of 30 ECTS" in response.content.decode()
+
+
+def test_the_advisor_prints_the_learning_agreement_of_the_version(client, advisor, course_plan):
+    application = Application.objects.get(choices__activity=course_plan.activity)
+    response = login(client, advisor).get(review_url(course_plan))
+    pdf = reverse(
+        "reviews:learning_agreement_version_pdf",
+        args=[application.pk, course_plan.activity_id, course_plan.version],
+    )
+    assert pdf in response.content.decode()
+    assert client.get(pdf).status_code == 200
 
 
 def test_approving_a_line(client, advisor, course_plan):
