@@ -131,10 +131,22 @@ def validation_detail(request, pk: int):
                 seen_request=form.cleaned_data["seen_request"],
             )
         except ServiceError as error:
+            # The page again, as it now stands, with what the person wrote: a colleague's
+            # decision in between must not cost them their comment.
             report_refusal(request, error)
-        else:
-            messages.success(request, _("Decision recorded; the student's plan is checked again."))
+            activity = validation_activity(pk)
+            state = validation_state(activity)
+            data = request.POST.copy()
+            data["seen"] = state.last_decision_id or ""
+            data["seen_request"] = request_stamp(activity)
+            form = ValidationDecisionForm(data, choose_body=choose_body)
+            return _render_detail(request, activity, state, form, status=400)
+        messages.success(request, _("Decision recorded; the student's plan is checked again."))
         return redirect("reviews:validation_detail", activity.pk)
+    return _render_detail(request, activity, state, form, status=400 if form.errors else 200)
+
+
+def _render_detail(request, activity, state: ValidationState, form, *, status: int):
     return render(
         request,
         "reviews/validation_detail.html",
@@ -145,7 +157,7 @@ def validation_detail(request, pk: int):
             "form": form,
             "own_body": BODY_OF_ROLE.get(request.user.role),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -220,3 +220,25 @@ def test_a_stay_changed_and_asked_for_again_since_the_page_is_read_first(
     fresh = {name: form[name].value() or "" for name in ("seen", "seen_request")}
     client.post(detail_url(stay), {"decision": "approve", **fresh})
     assert flags(stay) == (True, False)
+
+
+def test_a_refused_decision_keeps_the_comment_and_shows_the_page_as_it_stands(
+    client, dfi, stay, english
+):
+    login(client, dfi)
+    stale = client.get(detail_url(stay)).context["form"]["seen"].value()
+    first = activity_validate(actor=dfi, activity=stay, approved=True, comment="")
+    comment = "The host is not a laboratory: a long reason typed with care."
+    response = client.post(
+        detail_url(stay), {"decision": "refuse", "comment": comment, "seen": stale or ""}
+    )
+    assert response.status_code == 400
+    assert messages_of(response)[-1].startswith("A decision was recorded on this activity since")
+    assert comment in response.content.decode()
+    assert response.context["state"].last_decision_id == first.pk
+    # Sent again from this page, the decision is taken.
+    form = response.context["form"]
+    client.post(
+        detail_url(stay), {"decision": "refuse", "comment": comment, "seen": form["seen"].value()}
+    )
+    assert flags(stay) == (False, False)
