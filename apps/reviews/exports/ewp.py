@@ -158,8 +158,13 @@ def learning_agreement_json(agreement: LearningAgreement) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
+def approved_versions(agreement: LearningAgreement) -> list[Version]:
+    """The versions the document carries: those the study advisor approved."""
+    return [version for version in agreement.versions if version.sending_signature]
+
+
 def learning_agreement_xml(agreement: LearningAgreement) -> bytes:
-    approved = [version for version in agreement.versions if version.sending_signature]
+    approved = approved_versions(agreement)
     problems = []
     if agreement.nomination is None:
         problems.append(

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 
 from apps.applications.errors import ServiceError
 
-from ..exports.ewp import learning_agreement_json, learning_agreement_xml
+from ..exports.ewp import approved_versions, learning_agreement_json, learning_agreement_xml
 from ..exports.learning_agreement import LearningAgreement, learning_agreement_for
 from ..exports.pdf import learning_agreement_pdf as render_pdf
 
@@ -41,7 +41,9 @@ def _ewp_document(request, pk, activity_pk, render_document, content_type, exten
         document = render_document(agreement)
     except ServiceError as refusal:
         return _refused(request, pk, refusal)
-    return _attachment(document, content_type, _file_name(agreement, extension))
+    # Named after the latest version it carries: one still awaiting the advisor is left out.
+    number = approved_versions(agreement)[-1].number
+    return _attachment(document, content_type, _file_name(agreement, extension, number))
 
 
 def _refused(request, application_pk: int, refusal: ServiceError):
@@ -50,9 +52,9 @@ def _refused(request, application_pk: int, refusal: ServiceError):
     return redirect("applications:application_detail", application_pk)
 
 
-def _file_name(agreement: LearningAgreement, extension: str) -> str:
+def _file_name(agreement: LearningAgreement, extension: str, version: int | None = None) -> str:
     number = agreement.student.number or agreement.reference
-    return f"learning-agreement-{number}-v{agreement.version.number}.{extension}"
+    return f"learning-agreement-{number}-v{version or agreement.version.number}.{extension}"
 
 
 def _attachment(content: bytes, content_type: str, file_name: str) -> HttpResponse:

@@ -394,3 +394,17 @@ def test_a_control_character_in_a_title_leaves_valid_xml_and_json(
     la = export(client, student, application, activity)
     assert "Robotics Lab" in texts(la, ".//la:component/la:title")
     assert client.get(json_url(application, activity)).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["learning_agreement_ewp", "learning_agreement_ewp_json"])
+def test_the_file_is_named_after_the_latest_version_it_carries(
+    client, student, nominated, url_name
+):
+    """Version 2 awaits the advisor: the document carries version 1 only, and says so."""
+    application, activity = nominated
+    version(activity, 2, courses=CHANGED_COURSES)
+    response = login(client, student).get(
+        reverse(f"reviews:{url_name}", args=[application.pk, activity.pk])
+    )
+    assert response.status_code == 200
+    assert "-v1." in response["Content-Disposition"]
