@@ -107,6 +107,22 @@ def _recognition_problems(application: Application, course_plan: CoursePlan) -> 
     return problems
 
 
+def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
+    """A later version not approved is a change of courses still open (the student changed
+    courses abroad): recognising the credits now would close the course plan on the courses
+    the student no longer took, and leave that version undecided for ever."""
+    latest = CoursePlan.objects.filter(activity_id=course_plan.activity_id).order_by("-version")
+    latest = latest.exclude(status=CoursePlanStatus.DRAFT).first()
+    if latest is not None and latest.version > course_plan.version:
+        raise ServiceError(
+            _(
+                "Version %(version)s of the course plan is %(status)s: it must be approved "
+                "before the credits are recognised."
+            )
+            % {"version": latest.version, "status": latest.get_status_display().lower()}
+        )
+
+
 def announce_when_recognition_is_due(application: Application) -> None:
     """Once the student is back with the host's transcript uploaded and every credit obtained
     entered, whichever comes last, the advisor is told that their recognition is awaited."""
@@ -155,25 +171,7 @@ def course_plan_confirm_recognition(
             _("Version %(version)s is the latest approved one: recognise that one.")
             % {"version": latest.version}
         )
-    awaiting = (
-        CoursePlan.objects.filter(
-            activity_id=course_plan.activity_id,
-            version__gt=course_plan.version,
-            status=CoursePlanStatus.PENDING,
-        )
-        .order_by("-version")
-        .first()
-    )
-    if awaiting is not None:
-        # Confirming would close the course plan with this version still open: decided later,
-        # it would become the approved version of a completed dossier, never recognised.
-        raise ServiceError(
-            _(
-                "Version %(version)s of this course plan awaits your decision: decide on it "
-                "before you confirm the recognition."
-            )
-            % {"version": awaiting.version}
-        )
+    _ensure_no_change_awaits(course_plan)
     if seen_credits:
         transcript = application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).first()
         if seen_credits != credits_stamp(course_plan.lines.all(), transcript):

@@ -114,7 +114,7 @@ def test_a_newer_version_awaiting_the_advisor_is_decided_first(student, advisor)
     would make it the approved version of a completed dossier, never recognised."""
     application, course_plan = ready(student, advisor)
     newer = sent_course_plan(student, activity=course_plan.activity, version=2)
-    with pytest.raises(ServiceError, match="Version 2 of this course plan awaits your decision"):
+    with pytest.raises(ServiceError, match="Version 2 of the course plan is"):
         course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
     application.refresh_from_db()
     course_plan.refresh_from_db()
@@ -126,6 +126,17 @@ def test_a_newer_version_awaiting_the_advisor_is_decided_first(student, advisor)
     course_plan_confirm_recognition(actor=advisor, course_plan=newer)
     application.refresh_from_db()
     assert application.state == ApplicationState.COMPLETED
+
+
+@pytest.mark.parametrize("status", [CoursePlanStatus.PENDING, CoursePlanStatus.CHANGES_REQUESTED])
+def test_a_later_version_not_approved_is_decided_first(student, advisor, status):
+    """The student changed courses abroad: the credits are not recognised on the old ones."""
+    application, course_plan = ready(student, advisor)
+    sent_course_plan(student, activity=course_plan.activity, version=2, status=status)
+    with pytest.raises(ServiceError, match="Version 2 of the course plan is"):
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
 
 
 def test_a_stay_the_student_never_left_for_is_refused(student, advisor):
