@@ -80,6 +80,26 @@ def test_the_total_leaves_rejected_courses_out(client, student, advisor, agreeme
     assert "18.5" not in text
 
 
+def test_a_long_word_wraps_instead_of_pushing_columns_off_the_page(client, student, agreement):
+    application, activity = agreement
+    CourseLineFactory(
+        course_plan=activity.course_plans.get(version=2),
+        code="MSC-MECH-2027-WERKSTOFF-VERTIEFUNG-BLOCK-A",
+        title="Werkstoffwissenschaftengrundlagenvertiefungspraktikum" * 2,
+        semester="Wintersemester2027/28Blockkurs",  # 30 characters, the most it holds
+    )
+    reader = PdfReader(io.BytesIO(login(client, student).get(pdf_url(*agreement)).content))
+    starts = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            starts.append(tm[4] * cm[0] + cm[4])  # where each run of text begins, across
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert max(starts) < float(reader.pages[0].mediabox.width)
+
+
 @pytest.mark.parametrize("persona", ["advisor", "dri", "dfi"])
 def test_advisor_and_staff_download_it(client, request, agreement, persona):
     response = login(client, request.getfixturevalue(persona)).get(pdf_url(*agreement))
