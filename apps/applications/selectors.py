@@ -160,6 +160,19 @@ def load_application_page(application: Application) -> Application:
     return application
 
 
+def nominated_activity_id(application: Application) -> int | None:
+    """The stay the (prefetched) choices say the student is nominated to: the only one an EWP
+    mobility, hence its export, exists for."""
+    return next(
+        (
+            c.activity_id
+            for c in application.choices.all()
+            if c.pk == application.nominated_choice_id
+        ),
+        None,
+    )
+
+
 def chosen_study_activities(application: Application) -> list[Activity]:
     """Each study activity the (prefetched) choices name, once, in rank order."""
     activities: dict[int, Activity] = {}

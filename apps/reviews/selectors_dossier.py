@@ -9,7 +9,14 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.applications.access import visible_applications
 from apps.applications.checking import PlanCheck, plan_result
-from apps.applications.models import Activity, Application, CourseLine, CoursePlan, MobilityPlan
+from apps.applications.models import (
+    Activity,
+    Application,
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    MobilityPlan,
+)
 from apps.applications.plan_format import plan_document
 from apps.applications.timeline import Timeline, build_timeline
 from apps.rules import Finding
@@ -76,6 +83,11 @@ def current_plan(application: Application) -> CurrentPlan | None:
 class CoursePlanHistory:
     activity: Activity
     versions: list[CoursePlan]  # newest first, each with its lines
+
+    @property
+    def sent(self) -> bool:
+        """Whether the student has sent a version: the learning agreement prints from then."""
+        return any(version.status != CoursePlanStatus.DRAFT for version in self.versions)
 
 
 def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]:

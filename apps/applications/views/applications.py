@@ -98,14 +98,7 @@ def render_application_page(request, application: Application, upload_form=None,
         "snapshot": selectors.snapshot_result(application.snapshot),
         "changes_asked": _changes_asked(application),
         # An EWP mobility starts with a nomination: only that stay is exported.
-        "nominated_activity_id": next(
-            (
-                c.activity_id
-                for c in application.choices.all()
-                if c.pk == application.nominated_choice_id
-            ),
-            None,
-        ),
+        "nominated_activity_id": selectors.nominated_activity_id(application),
         # Re-rendered after a refused upload (a POST-only address): where the page lives.
         "page_path": reverse("applications:application_detail", args=[application.pk]),
     }

@@ -18,6 +18,7 @@ from apps.applications.selectors import (
     chosen_study_activities,
     document_rows,
     load_application_page,
+    nominated_activity_id,
     snapshot_result,
 )
 from apps.applications.services import required_documents
@@ -60,6 +61,7 @@ def render_dossier(
         "plan": current_plan(application),
         "documents": document_rows(application, required_documents(application)),
         "course_plans": course_plan_histories(chosen_study_activities(application)),
+        "nominated_activity_id": nominated_activity_id(application),
         "comments": internal_comments(application),
         "comment_form": comment_form or InternalCommentForm(prefix="comment"),
         "is_reviewer": is_reviewer,

@@ -104,6 +104,28 @@ def test_dri_sees_the_whole_dossier(client, dri, student, advisor):
     assert [version.version for version in history.versions] == [2, 1]
 
 
+@pytest.mark.parametrize("persona", ["dri", "dfi"])
+def test_the_learning_agreement_and_its_ewp_exports_are_linked(client, request, student, persona):
+    application = nominated(student)
+    activity = application.choices.get().activity
+    CourseLineFactory(course_plan=activity.course_plans.get())
+    activity.course_plans.update(status=CoursePlanStatus.PENDING)
+    response = login(client, request.getfixturevalue(persona)).get(dossier_url(application))
+    content = response.content.decode()
+    for name in ("learning_agreement_pdf", "learning_agreement_ewp", "learning_agreement_ewp_json"):
+        assert reverse(f"reviews:{name}", args=[application.pk, activity.pk]) in content, name
+
+
+def test_a_course_plan_never_sent_has_no_learning_agreement_link(client, dri, student):
+    application = submitted(student)
+    activity = application.choices.get().activity
+    assert activity.course_plans.get().status == CoursePlanStatus.DRAFT
+    content = login(client, dri).get(dossier_url(application)).content.decode()
+    assert reverse("reviews:learning_agreement_pdf", args=[application.pk, activity.pk]) not in (
+        content
+    )
+
+
 @pytest.mark.parametrize(
     ("state", "offered"),
     [
