@@ -80,6 +80,22 @@ def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:
     )
 
 
+def course_plans_decided(advisor: User) -> QuerySet[CoursePlan]:
+    """The latest versions the advisor has decided on, for a stay an application still wants
+    (approved, or with courses rejected), the latest decided first: the advisor reads them
+    again while the stay is prepared or lived."""
+    return (
+        CoursePlan.objects.filter(
+            _stay_still_wanted(),
+            status__in=(CoursePlanStatus.APPROVED, CoursePlanStatus.CHANGES_REQUESTED),
+            activity__plan__student__student_profile__advisor=advisor,
+        )
+        .exclude(_newer_version_exists())
+        .select_related("activity__plan__student", "activity__partner")
+        .order_by("-decided_at", "-pk")
+    )
+
+
 def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
     """A version sent to `advisor` by one of their students, or 404 (drafts stay private)."""
     course_plan = (

@@ -22,6 +22,7 @@ from ..selectors_advisor import (
     advised_course_plan,
     application_choosing,
     course_plan_diff,
+    course_plans_decided,
     course_plans_to_review,
     missing_credits,
     recognitions_to_confirm,
@@ -64,7 +65,11 @@ def advisor_queue(request):
     return render(
         request,
         "reviews/advisor_queue.html",
-        {"page": page, "recognitions": list(recognitions_to_confirm(request.user))},
+        {
+            "page": page,
+            "decided": list(course_plans_decided(request.user)),
+            "recognitions": list(recognitions_to_confirm(request.user)),
+        },
     )
 
 

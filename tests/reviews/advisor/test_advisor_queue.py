@@ -7,7 +7,7 @@ from apps.applications import services
 from apps.applications.models import Application, ApplicationState, CoursePlanStatus, LineDecision
 from tests.applications.factories import ChoiceFactory, login, semester_for
 from tests.factories import StudentProfileFactory
-from tests.reviews.advisor.builders import dossier_abroad, sent_course_plan
+from tests.reviews.advisor.builders import approve_all, dossier_abroad, sent_course_plan
 
 QUEUE_URL = reverse("reviews:advisor_queue")
 QUEUE_MAX_QUERIES = 8
@@ -75,6 +75,23 @@ def test_a_stay_left_for_another_nomination_is_left_out_until_named_again(client
     assert list(client.get(QUEUE_URL).context["page"].object_list) == [course_plan]
 
 
+def test_decided_course_plans_stay_within_the_advisors_reach(
+    client, advisor, student, other_student
+):
+    """Once decided, a course plan left the queue and the advisor had no way back to it."""
+    approved = approve_all(sent_course_plan(student), advisor)
+    changes = sent_course_plan(student, status=CoursePlanStatus.CHANGES_REQUESTED)
+    approve_all(sent_course_plan(other_student), advisor)
+    withdrawn = approve_all(sent_course_plan(student), advisor)
+    Application.objects.filter(choices__activity=withdrawn.activity).update(
+        state=ApplicationState.WITHDRAWN
+    )
+    response = login(client, advisor).get(QUEUE_URL)
+    assert set(response.context["decided"]) == {approved, changes}
+    content = response.content.decode()
+    assert reverse("reviews:advisor_course_plan", args=[approved.pk]) in content
+
+
 def test_students_back_from_mobility_are_listed_for_recognition(client, advisor, student):
     application, course_plan = dossier_abroad(student, advisor)
     response = login(client, advisor).get(QUEUE_URL)
@@ -99,6 +116,7 @@ def test_queue_is_paginated_in_flat_queries(
         response = client.get(QUEUE_URL)
     assert len(response.context["page"].object_list) == 20
     assert len(response.context["recognitions"]) == 25
+    assert len(response.context["decided"]) == 25
     second = client.get(QUEUE_URL, {"page": 2})
     assert len(second.context["page"].object_list) == 5
 
