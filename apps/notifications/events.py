@@ -3,6 +3,7 @@
 Services announce events inside their transaction; `outbox.queue` writes one row per
 recipient there, and the rows are delivered after commit (see tasks.py)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from apps.applications.models import (
     ApplicationState,
     CoursePlan,
     Transition,
+    ValidationBody,
 )
 from apps.programmes.models import Call
 
@@ -155,8 +157,17 @@ def advisor_of(student: User) -> list[Recipient]:
     return [Recipient.of(profile.advisor)]
 
 
-def validators() -> list[Recipient]:
-    return users_with_role(Role.DFI) + users_with_role(Role.DRI)
+ROLE_OF_BODY = {ValidationBody.DFI: Role.DFI, ValidationBody.DRI: Role.DRI}
+
+
+def validators(bodies: Iterable[str] = tuple(ValidationBody.values)) -> list[Recipient]:
+    """The staff of each body in `bodies` (both by default)."""
+    return [
+        recipient
+        for body in ValidationBody.values
+        if body in bodies
+        for recipient in users_with_role(ROLE_OF_BODY[body])
+    ]
 
 
 # --- announcements: what each service calls ----------------------------------------------
@@ -255,12 +266,16 @@ def announce_credits_to_recognise(course_plan: CoursePlan) -> None:
     )
 
 
-def announce_validation_requested(activity: Activity) -> None:
+def announce_validation_requested(
+    activity: Activity, bodies: Iterable[str] = tuple(ValidationBody.values)
+) -> None:
+    """To the bodies whose decision the request awaits (one that already validated the stay
+    has nothing to do)."""
     stamp = int(activity.validation_requested_at.timestamp())
     queue(
         VALIDATION_REQUESTED,
         key=f"validation:{activity.pk}:{stamp}",
-        recipients=validators(),
+        recipients=validators(bodies),
         context={"activity": activity.pk},
         link=reverse("reviews:validation_queue"),
     )

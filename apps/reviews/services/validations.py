@@ -47,7 +47,7 @@ def activity_request_validation(*, actor: User, activity: Activity) -> Activity:
         )
     activity.validation_requested_at = timezone.now()
     activity.save(update_fields=["validation_requested_at"])
-    announce_validation_requested(activity)
+    announce_validation_requested(activity, awaiting_bodies(activity, activity.validations.all()))
     return activity
 
 

@@ -71,6 +71,18 @@ def test_asking_again_after_a_refusal(student, dfi, dri):
     assert activity.validation_requested_at > first_request
 
 
+def test_asking_again_reaches_only_the_body_still_to_decide(student, dfi, dri):
+    """The DFI validated, the DRI refused: the request asks nothing of the DFI again."""
+    activity = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=activity, approved=True, comment="")
+    activity_validate(actor=dri, activity=activity, approved=False, comment="Which lab?")
+    activity_request_validation(actor=student, activity=activity)
+    recipients = Notification.objects.filter(event="validation_requested").values_list(
+        "recipient", flat=True
+    )
+    assert set(recipients) == {dri.pk}
+
+
 def test_a_validated_activity_needs_no_request(student, dfi, dri):
     activity = requested(summer_stay(student))
     activity_validate(actor=dfi, activity=activity, approved=True, comment="")
