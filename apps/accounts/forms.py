@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +37,9 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         if not first:
             return iter(())
         return super().get_users(email)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the account's preferred language, as every other e-mail, not the language of the
+        # page the request came from (French for anyone who has not switched it).
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

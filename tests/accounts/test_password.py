@@ -80,3 +80,19 @@ def test_a_reset_still_goes_out_when_the_cache_is_away(client, student, mailoutb
     response = client.post(reverse("password_reset"), {"email": student.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "subject"), [("en", "choose a new password"), ("fr", "choisissez")]
+)
+def test_the_reset_mail_is_in_the_accounts_language_whatever_the_pages(
+    client, student, mailoutbox, language, subject
+):
+    student.language = language
+    student.save(update_fields=["language"])
+    page_language = "fr" if language == "en" else "en"
+    client.cookies["django_language"] = page_language
+    client.post(reverse("password_reset"), {"email": student.email})
+    [message] = mailoutbox
+    assert subject in message.subject
