@@ -213,7 +213,9 @@ CourseLineFormSet = forms.formset_factory(
 
 
 def course_line_helper() -> FormHelper:
-    """One course line per row on wide screens, every field with its label."""
+    """One course line per row on wide screens, every field with its label; the delete box
+    on a line of its own below (in one twelfth of the row, "Supprimer" ran over the frame, and
+    the ECTS box hid a number shown with its error mark)."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
@@ -221,10 +223,10 @@ def course_line_helper() -> FormHelper:
         Row(
             Column("code", css_class="col-md-2"),
             Column("title", css_class="col-md-3"),
-            Column("ects", css_class="col-md-1"),
+            Column("ects", css_class="col-md-2"),
             Column("semester", css_class="col-md-2"),
             Column("home_requirement", css_class="col-md-3"),
-            Column("DELETE", css_class="col-md-1"),
-        )
+        ),
+        Row(Column("DELETE", css_class="col-12")),
     )
     return helper

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -211,3 +212,12 @@ def test_control_characters_pasted_into_a_course_line_are_left_out():
         "Robotics Lab",
         "Fall",
     )
+
+
+def test_a_course_line_fits_its_frame(client, student, semester):
+    """The delete box has a line of its own (in one twelfth of the row its French label ran over
+    the frame) and the ECTS box two twelfths (in one, a number beside its error mark was cut)."""
+    content = login(client, student).get(edit_url(semester)).content.decode()
+    column = r'class="col-{width}"\s*>\s*(<div class="mb-3">\s*)?<div id="div_id_form-0-{field}"'
+    assert re.search(column.format(width="12", field="DELETE"), content)
+    assert re.search(column.format(width="md-2", field="ects"), content)
