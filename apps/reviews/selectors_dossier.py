@@ -18,6 +18,7 @@ from apps.applications.models import (
     MobilityPlan,
 )
 from apps.applications.plan_format import plan_document
+from apps.applications.selectors import readable_course_plans
 from apps.applications.timeline import Timeline, build_timeline
 from apps.rules import Finding
 
@@ -91,10 +92,12 @@ class CoursePlanHistory:
 
 
 def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]:
-    """Every version of each activity's course plan with the advisor's decision per line: two
-    queries whatever the number of versions and lines."""
+    """Every version of each activity's course plan the student has sent, with the advisor's
+    decision per line: two queries whatever the number of versions and lines. A version not
+    sent yet is the student's alone, as on the application page and in the export."""
     versions = (
-        CoursePlan.objects.filter(activity__in=activities)
+        readable_course_plans(CoursePlan.objects.all(), by_student=False)
+        .filter(activity__in=activities)
         .select_related("recognition_confirmed_by")
         .prefetch_related(
             Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))

@@ -62,6 +62,8 @@ def test_dri_sees_the_whole_dossier(client, dri, student, advisor):
     application = submitted(student)
     activity = application.choices.get().activity
     course_plan = activity.course_plans.get()
+    course_plan.status = CoursePlanStatus.CHANGES_REQUESTED  # the advisor rejected a line
+    course_plan.save(update_fields=["status"])
     CourseLineFactory(
         course_plan=course_plan,
         code="ROB101",
@@ -247,3 +249,15 @@ def test_dossier_queries_do_not_grow_with_its_lists(
         response = client.get(dossier_url(big))
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_course_plan_the_student_has_not_sent_is_not_shown(client, dri, student):
+    """An unsent version is the student's alone (as on the application page and in the
+    export): staff saw it as "Version 1 · Draft — No course in this version"."""
+    application = submitted(student)
+    activity = application.choices.get().activity
+    activity.course_plans.update(status=CoursePlanStatus.PENDING)
+    CoursePlanFactory(activity=activity, version=2, status=CoursePlanStatus.DRAFT)
+    response = login(client, dri).get(dossier_url(application))
+    [history] = response.context["course_plans"]
+    assert [version.version for version in history.versions] == [1]
