@@ -1,4 +1,8 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 
@@ -41,3 +45,25 @@ def test_a_label_and_its_colon_follow_each_languages_typography(client, student,
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert f"<strong>{label}</strong>" in response.content.decode()
+
+
+TEMPLATE_DIRS = [
+    Path(settings.BASE_DIR) / "templates",
+    *Path(settings.BASE_DIR).glob("apps/*/templates"),
+]
+# Text the catalogue translates, whose colons each language writes its own way.
+TRANSLATED = re.compile(r"{% blocktranslate.*?{% endblocktranslate %}", re.DOTALL)
+# A colon written in the page itself, after a value or a tag: French wants a space before it.
+BARE_COLON = re.compile(r"(}}|%}|</strong>|</b>|</dt>)\s*:\s")
+
+
+def test_no_page_writes_a_colon_of_its_own_after_a_label():
+    """A label and its colon go through the catalogue (`{% translate ":" context "between a
+    label and what follows" %}`): written in the template, French pages read "DFI:" where
+    they write "DFI :"."""
+    bare = []
+    for folder in TEMPLATE_DIRS:
+        for template in folder.rglob("*.html"):
+            source = TRANSLATED.sub("", template.read_text())
+            bare += [f"{template.name}: {m.group(0)!r}" for m in BARE_COLON.finditer(source)]
+    assert bare == []
