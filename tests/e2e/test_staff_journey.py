@@ -199,3 +199,27 @@ def test_student_sees_the_nomination_and_its_notification(demo_world, page, shot
     expect(history.get_by_role("row").last).to_contain_text("Nominated")
     expect(bell.locator("[data-unread]")).to_have_count(0)
     shot(page, "application-nominated")
+
+
+def test_a_comment_typed_on_one_line_survives_a_decision_on_another(demo_world, page, shot):
+    """Each line is a form of its own: deciding one line (refused, then recorded) used to
+    bring the page back with the comment typed in another line's box gone."""
+    semester = exchange_semester(STUDENT, BERLIN)
+    course_plan_sent(semester, [course_line(c) for c in (DISTRIBUTED, GERMAN)])
+    log_in(page, ADVISOR, lands_on="/")
+    main_menu(page).get_by_role("link", name="Course plans to review").click()
+    page.get_by_role("link", name=BERLIN).click()
+
+    draft = "Half-written: the language course may count if"
+    line_card(page, GERMAN).get_by_label("Comment for the student").fill(draft)
+    distributed = line_card(page, DISTRIBUTED)
+    distributed.get_by_role("button", name="Reject").click()
+    expect(distributed.get_by_role("alert")).to_contain_text("Say why the course")
+    expect(line_card(page, GERMAN).get_by_label("Comment for the student")).to_have_value(draft)
+
+    approve(page, DISTRIBUTED)
+    expect(line_card(page, GERMAN).get_by_label("Comment for the student")).to_have_value(draft)
+    shot(page, "comment-kept")
+
+    page.reload()  # kept for the page that comes back only
+    expect(line_card(page, GERMAN).get_by_label("Comment for the student")).to_have_value("")
