@@ -1,10 +1,13 @@
-// Each course line is a form of its own: sending one line's decision brings the page back
-// (decided, or with that line's error) and would empty what was typed in the other lines'
-// comment boxes. What they held is kept for that one page load and written back.
+// A page of several forms (a course plan's lines, a dossier's decisions): sending one brings
+// the page back (done, or with that form's error) and would empty what was typed in the other
+// forms' text boxes. What they held is kept for that one page load and written back.
 (function () {
   "use strict";
-  const key = "kept-comments:" + window.location.pathname;
   const forms = "form[data-keep-comments]";
+  const first = document.querySelector(forms);
+  if (!first) return;
+  // The page's own name when its forms post elsewhere and may come back at another address.
+  const key = "kept-comments:" + (first.dataset.keepComments || window.location.pathname);
 
   let kept = {};
   try {

@@ -223,3 +223,26 @@ def test_a_comment_typed_on_one_line_survives_a_decision_on_another(demo_world, 
 
     page.reload()  # kept for the page that comes back only
     expect(line_card(page, GERMAN).get_by_label("Comment for the student")).to_have_value("")
+
+
+def test_a_dossier_keeps_what_was_typed_in_its_other_forms(demo_world, page, shot):
+    """A dossier is several forms: taking it for review, or a refused refusal, used to bring the
+    page back with a half-written internal comment gone."""
+    lea = submitted_application(LEA, [EPFL, BERLIN])
+    log_in(page, DRI, lands_on="/")
+    page.goto(f"/staff/applications/{lea.pk}/")
+    comment = page.locator("#id_comment-text")
+    draft = "Strong file; check the language certificate before"
+    comment.fill(draft)
+
+    page.get_by_role("button", name="Take for review").click()
+    expect(page.locator("#main .badge").first).to_have_text("Under review")
+    expect(comment).to_have_value(draft)
+
+    refuse = page.locator("form[action$='/refuse/']")
+    refuse.get_by_label("Reason for the refusal").fill("Too late")
+    refuse.evaluate("form => form.noValidate = true")  # the server's own error, not the browser's
+    refuse.get_by_role("button", name="Refuse the application").click()
+    expect(page.locator("form[action$='/refuse/'] .invalid-feedback")).to_be_visible()
+    expect(comment).to_have_value(draft)
+    shot(page, "comment-kept")
