@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
@@ -180,8 +180,9 @@ def allocation_confirm(
             try:
                 nominated.append(_nominate(actor, choice))
             except ServiceError as refusal:
+                colon = pgettext("between a label and what follows", ":")
                 reasons.extend(
-                    f"{choice.application.student}: {reason}" for reason in refusal.reasons
+                    f"{choice.application.student}{colon} {reason}" for reason in refusal.reasons
                 )
         if reasons:
             raise ServiceError(_("Nothing was nominated."), *reasons)

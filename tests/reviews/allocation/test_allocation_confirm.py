@@ -106,6 +106,15 @@ def test_one_refused_nomination_nominates_nobody(call, world, dri):
     assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
 
 
+def test_a_refused_students_name_and_reason_follow_french_typography(call, world, dri):
+    decisions = proposed_decisions(call)
+    middle = world["middle"]
+    student_services.application_withdraw(actor=middle.student, application=middle)
+    with translation.override("fr"), pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons[1].startswith(f"{middle.student}\u00a0: ")
+
+
 def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
     decisions = {
         world["best"].pk: choice(world["best"], 1).pk,
