@@ -1,5 +1,7 @@
 """Template helpers shared by the student's and the staff's application pages."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -22,3 +24,14 @@ def state_badge(application: Application) -> SafeString:
     css = STATE_BADGE_CLASSES.get(state, "text-bg-secondary")
     # The enum's label, not get_state_display(): that one rebuilds a dict of every state.
     return format_html('<span class="badge {}">{}</span>', css, state.label)
+
+
+@register.filter
+def score(value: Decimal | None) -> Decimal | str:
+    """A ranking score as it was typed: 14.5, not the stored 14.500 (which a French page
+    wrote "14,500", and 145 as "145,000")."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

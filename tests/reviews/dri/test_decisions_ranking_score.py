@@ -1,5 +1,6 @@
 """Setting (or clearing) an application's ranking score for seat allocation."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -95,3 +96,25 @@ def test_every_change_of_score_is_kept_with_who_and_when(dri, student, english):
         (dri, "Ranking score changed: 15.500 → none."),
         (dri, "Ranking score imported: none → 12."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"), [("14.5", "14,5"), ("145", "145"), ("0.125", "0,125"), ("100", "100")]
+)
+def test_a_score_is_shown_as_typed_not_with_the_stored_decimals(client, dri, student, score, shown):
+    """Stored with three decimals, 14.5 was shown "14,500" on the French pages (and 145
+    "145,000"): the dossier, the queue and the allocation page show it as typed."""
+    application = submitted(student)
+    application_set_ranking_score(actor=dri, application=application, score=Decimal(score))
+    client.force_login(dri)
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    pages = [
+        reverse("reviews:dossier", args=[application.pk]),
+        reverse("reviews:queue"),
+        reverse("reviews:allocation_detail", args=[application.call_id]),
+    ]
+    for page in pages:
+        content = client.get(page, **french).content.decode()
+        assert re.search(rf">\s*{re.escape(shown)}\s*<", content), page
+        stored = f"{Decimal(score):.3f}".replace(".", ",")
+        assert stored == shown or stored not in content, page
