@@ -441,7 +441,10 @@ class ChoiceInput:
 def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, call: Call) -> list[str]:
     problems = []
     if len(choices) > call.max_choices:
-        problems.append(_("At most %(count)s choices.") % {"count": call.max_choices})
+        problems.append(
+            ngettext("At most %(count)d choice.", "At most %(count)d choices.", call.max_choices)
+            % {"count": call.max_choices}
+        )
     seen = set()
     for rank, choice in enumerate(choices, start=1):
         activity = choice.activity

@@ -204,7 +204,7 @@ def test_student_sees_the_nomination_and_its_notification(demo_world, page, shot
 def test_a_comment_typed_on_one_line_survives_a_decision_on_another(demo_world, page, shot):
     """Each line is a form of its own: deciding one line (refused, then recorded) used to
     bring the page back with the comment typed in another line's box gone."""
-    semester = exchange_semester(STUDENT, BERLIN)
+    semester = submitted_application(STUDENT, [BERLIN]).choices.get().activity
     course_plan_sent(semester, [course_line(c) for c in (DISTRIBUTED, GERMAN)])
     log_in(page, ADVISOR, lands_on="/")
     main_menu(page).get_by_role("link", name="Course plans to review").click()
