@@ -45,6 +45,24 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """An administrator who is not a superuser cannot make anyone one (themselves
+        included), nor give the permissions a group carries."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "groups"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Filiere)
 class FiliereAdmin(admin.ModelAdmin):

@@ -49,6 +49,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 # Django admin apps each capability opens to its holders (model permissions in the admin).
 CAPABILITY_ADMIN_APPS: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CATALOGUE: frozenset({"programmes"}),
+    # Accounts, roles and student profiles (advisor, track, year); UserAdmin keeps the
+    # superuser flag and the groups to superusers.
+    Capability.MANAGE_USERS: frozenset({"accounts"}),
 }
 
 STAFF_ROLES = frozenset({Role.DRI, Role.DFI, Role.ADMIN})

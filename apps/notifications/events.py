@@ -77,6 +77,11 @@ COURSE_PLAN_DECIDED = Event(
     _("Your course plan for %(host)s: %(status)s"),
     "course_plan_decided",
 )
+COURSE_PLAN_WITHOUT_ADVISOR = Event(
+    "course_plan_without_advisor",
+    _("No study advisor for %(student)s: their course plan waits"),
+    "course_plan_without_advisor",
+)
 CREDITS_TO_RECOGNISE = Event(
     "credits_to_recognise",
     _("Credits to recognise: %(student)s, back from %(host)s"),
@@ -122,6 +127,7 @@ EVENTS = {
         RETURN_RECORDED,
         COURSE_PLAN_TO_REVIEW,
         COURSE_PLAN_DECIDED,
+        COURSE_PLAN_WITHOUT_ADVISOR,
         CREDITS_TO_RECOGNISE,
         VALIDATION_REQUESTED,
         ACTIVITY_VALIDATED,
@@ -233,12 +239,27 @@ def announce_transition(transition: Transition) -> None:
 
 def announce_course_plan_sent(course_plan: CoursePlan) -> None:
     student = course_plan.activity.plan.student
+    advisor = advisor_of(student)
+    if advisor:
+        queue(
+            COURSE_PLAN_TO_REVIEW,
+            key=f"course_plan:{course_plan.pk}:sent",
+            recipients=advisor,
+            context={"course_plan": course_plan.pk},
+            link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
+        )
+        return
+    # No advisor, or one whose account is closed: those who assign advisors are told, rather
+    # than the course plan waiting for nobody. It reaches the advisor's queue once assigned.
+    profile = getattr(student, "student_profile", None)
     queue(
-        COURSE_PLAN_TO_REVIEW,
-        key=f"course_plan:{course_plan.pk}:sent",
-        recipients=advisor_of(student),
+        COURSE_PLAN_WITHOUT_ADVISOR,
+        key=f"course_plan:{course_plan.pk}:no_advisor",
+        recipients=dri_mailbox() + (users_with_role(Role.ADMIN) or users_with_role(Role.DRI)),
         context={"course_plan": course_plan.pk},
-        link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
+        link=reverse("admin:accounts_studentprofile_change", args=[profile.pk])
+        if profile is not None
+        else reverse("admin:accounts_studentprofile_changelist"),
     )
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.applications.models import (
@@ -137,6 +138,34 @@ def test_course_plan_sent_reaches_the_students_advisor(student, advisor, other_a
     course_plan_send(course_plan)
     assert course_plan.status == CoursePlanStatus.PENDING
     assert addresses("course_plan_to_review") == {advisor.email}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("advisor_state", ["none", "closed"])
+def test_a_course_plan_with_no_advisor_to_read_it_reaches_those_who_assign_one(
+    student, advisor, dri, admin_user, settings, advisor_state
+):
+    """It waited for nobody: no advisor's queue listed it and no one was told."""
+    from apps.notifications.rendering import render_message
+
+    settings.DRI_MAILBOX = "dri-box@school.example"
+    profile = student.student_profile
+    if advisor_state == "none":
+        profile.advisor = None
+        profile.save()
+    else:
+        advisor.is_active = False  # the advisor left the school
+        advisor.save(update_fields=["is_active"])
+        profile.advisor = advisor
+    course_plan = CoursePlan.objects.create(activity=add_activity(student), status="pending")
+    events.announce_course_plan_sent(course_plan)
+    assert addresses("course_plan_to_review") == set()
+    assert addresses("course_plan_without_advisor") == {"dri-box@school.example", admin_user.email}
+    notification = Notification.objects.filter(email=admin_user.email).get()
+    assert notification.link == reverse("admin:accounts_studentprofile_change", args=[profile.pk])
+    message = render_message(notification, "en")
+    assert message.subject == f"No study advisor for {student}: their course plan waits"
+    assert "has no active study advisor" in message.text
 
 
 @pytest.mark.django_db
