@@ -136,6 +136,28 @@ class Agreement(models.Model):
             raise ValidationError(
                 {"last_year": _("The last year cannot come before the first year.")}
             )
+        self._keep_what_applications_name()
+
+    def _keep_what_applications_name(self) -> None:
+        """Applications chose this agreement, and nominations hold its seats: another kind or
+        partner would change what they chose and where seats are counted."""
+        if self.pk is None or not self.choices.exists():
+            return
+        stored = Agreement.objects.filter(pk=self.pk).values_list("kind", "partner_id").first()
+        if stored is None:
+            return
+        now = (self.kind, self.partner_id)
+        moved = [
+            name
+            for name, before, after in zip(("kind", "partner"), stored, now, strict=True)
+            if before != after
+        ]
+        if moved:
+            message = _(
+                "Applications name this agreement: its kind and partner no longer change. "
+                "End it (last year) and add a new one."
+            )
+            raise ValidationError(dict.fromkeys(moved, message))
 
     def in_force_in(self, academic_year: int) -> bool:
         return self.first_year <= academic_year and (
@@ -209,6 +231,16 @@ class Call(models.Model):
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
+        stored = Call.objects.filter(pk=self.pk).values_list("academic_year", flat=True).first()
+        if stored is not None and stored != self.academic_year and self.applications.exists():
+            # Choices, seats and the one nomination per year are counted in its academic year.
+            raise ValidationError(
+                {
+                    "academic_year": _(
+                        "Applications were made to this call: its academic year no longer changes."
+                    )
+                }
+            )
 
     def is_open_on(self, day) -> bool:
         return self.opens_on <= day <= self.closes_on

@@ -1,0 +1,81 @@
+"""Once applications name them, an agreement keeps its kind and partner and a call its academic
+year: changing them in the admin rewrote what students chose and where seats are counted."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.programmes.models import AgreementKind
+from tests.applications.factories import draft_with_choice
+from tests.factories import AgreementFactory, CallFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def chosen_agreement(student):
+    agreement = AgreementFactory()
+    application = draft_with_choice(student)
+    application.choices.update(agreement=agreement)
+    return agreement, application
+
+
+@pytest.mark.parametrize("field", ["kind", "partner"])
+def test_an_agreement_applications_name_keeps_its_kind_and_partner(student, field):
+    agreement, _application = chosen_agreement(student)
+    if field == "kind":
+        agreement.kind = AgreementKind.MASTER
+    else:
+        agreement.partner = PartnerFactory()
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert list(refused.value.message_dict) == [field]
+
+
+def test_its_seats_and_years_still_change(student):
+    agreement, _application = chosen_agreement(student)
+    agreement.seats_per_year = 5
+    agreement.last_year = 2030
+    agreement.full_clean()
+
+
+def test_an_agreement_nobody_chose_changes_freely():
+    agreement = AgreementFactory()
+    agreement.kind = AgreementKind.MASTER
+    agreement.partner = PartnerFactory()
+    agreement.full_clean()
+
+
+def test_a_call_with_applications_keeps_its_academic_year(student):
+    call = draft_with_choice(student).call
+    call.academic_year += 1
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert list(refused.value.message_dict) == ["academic_year"]
+
+
+def test_a_call_without_applications_moves_to_another_year():
+    call = CallFactory()
+    call.academic_year += 1
+    call.full_clean()
+
+
+def test_the_admin_shows_the_refusal_on_the_form(client, admin_user, student):
+    from django.urls import reverse
+
+    agreement, _application = chosen_agreement(student)
+    client.force_login(admin_user)
+    url = reverse("admin:programmes_agreement_change", args=[agreement.pk])
+    response = client.post(
+        url,
+        {
+            "partner": agreement.partner_id,
+            "kind": AgreementKind.MASTER,
+            "seats_per_year": agreement.seats_per_year,
+            "first_year": agreement.first_year,
+            "last_year": "",
+            "requirements": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Applications name this agreement" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.kind == AgreementKind.EXCHANGE
