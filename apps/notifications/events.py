@@ -215,22 +215,15 @@ def announce_transition(transition: Transition) -> None:
             context=context,
             link=reverse("reviews:return_page", args=[application.pk]),
         )
-    elif transition.to_state in DECISION_STATES:
+    # A withdrawal the office recorded on the student's behalf is read by the student, and why.
+    withdrawn_for_them = (
+        transition.to_state == ApplicationState.WITHDRAWN
+        and transition.actor_id != application.student_id
+    )
+    if transition.to_state in DECISION_STATES or withdrawn_for_them:
         queue(
             APPLICATION_DECISION,
             key=f"transition:{transition.pk}",
-            recipients=[Recipient.of(application.student)],
-            context=context,
-            link=reverse("applications:application_detail", args=[application.pk]),
-        )
-    if (
-        transition.to_state == ApplicationState.WITHDRAWN
-        and transition.actor_id != application.student_id
-    ):
-        # Recorded by the office on the student's behalf: the student reads it, and why.
-        queue(
-            APPLICATION_DECISION,
-            key=f"transition:{transition.pk}:student",
             recipients=[Recipient.of(application.student)],
             context=context,
             link=reverse("applications:application_detail", args=[application.pk]),
