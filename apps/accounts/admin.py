@@ -45,6 +45,12 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for profile_form in formset.forms:
+            if "advisor" in profile_form.changed_data and profile_form.instance.pk:
+                announce_to_new_advisor(profile_form.instance)
+
     def get_readonly_fields(self, request, obj=None):
         """An administrator who is not a superuser cannot make anyone one (themselves
         included), nor give the permissions a group carries."""
@@ -77,3 +83,16 @@ class StudentProfileAdmin(admin.ModelAdmin):
     search_fields = ["student_number", "user__email", "user__last_name"]
     list_select_related = ["user", "filiere", "advisor"]
     autocomplete_fields = ["user", "advisor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "advisor" in form.changed_data:
+            announce_to_new_advisor(obj)
+
+
+def announce_to_new_advisor(profile: StudentProfile) -> None:
+    """The course plans the student sent and nobody decided on are announced to the advisor
+    now in charge: they moved to that advisor's queue without a word."""
+    from apps.reviews.services.course_plans import course_plans_announce_to_new_advisor
+
+    course_plans_announce_to_new_advisor(student=profile.user)

@@ -63,3 +63,21 @@ def course_line_decide(*, actor: User, line: CourseLine, approve: bool, comment:
     line.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
     course_plan_settle_status(course_plan)
     return line
+
+
+def course_plans_announce_to_new_advisor(*, student: User) -> int:
+    """After the student's study advisor changed: the course plans awaiting a decision are
+    announced to the new advisor, in whose queue they now are; the previous advisor's queue
+    no longer lists them. Returns how many were announced."""
+    from apps.notifications.events import announce_course_plan_sent
+
+    from ..selectors_advisor import course_plans_to_review
+
+    profile = getattr(student, "student_profile", None)
+    advisor = profile.advisor if profile is not None else None
+    if advisor is None or not advisor.is_active:
+        return 0
+    waiting = list(course_plans_to_review(advisor).filter(activity__plan__student=student))
+    for course_plan in waiting:
+        announce_course_plan_sent(course_plan)
+    return len(waiting)

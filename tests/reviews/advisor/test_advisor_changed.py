@@ -1,0 +1,61 @@
+"""A student given another study advisor in the admin: the course plans awaiting a decision
+move to the new advisor's queue, and the new advisor is told (they moved without a word)."""
+
+import pytest
+from django.urls import reverse
+
+from apps.notifications.models import Notification
+from tests.reviews.advisor.builders import sent_course_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def announced_to(user) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient=user, event="course_plan_to_review").values_list(
+            "key", flat=True
+        )
+    )
+
+
+def profile_form_data(page) -> dict:
+    form = page.context["adminform"].form
+    return {
+        name: "" if value is None else value
+        for name, value in ((name, form[name].value()) for name in form.fields)
+    }
+
+
+def test_the_new_advisor_hears_of_the_course_plans_waiting(
+    client, admin_user, student, advisor, other_advisor
+):
+    waiting = sent_course_plan(student)
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
+    response = client.post(url, {**profile_form_data(client.get(url)), "advisor": other_advisor.pk})
+    assert response.status_code == 302
+    assert announced_to(other_advisor) == [
+        f"course_plan_to_review:course_plan:{waiting.pk}:sent:{other_advisor.email}"
+    ]
+    assert announced_to(advisor) == []
+    page = client.get(reverse("reviews:advisor_queue"))  # as the admin: not an advisor
+    assert page.status_code == 403
+    client.force_login(other_advisor)
+    queue = client.get(reverse("reviews:advisor_queue"))
+    assert list(queue.context["page"]) == [waiting]
+
+
+def test_nothing_is_announced_when_other_fields_change(client, admin_user, student):
+    sent_course_plan(student)
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
+    client.post(url, {**profile_form_data(client.get(url)), "year": 3})
+    assert not Notification.objects.filter(event="course_plan_to_review").exists()
+
+
+def test_a_decided_course_plan_is_not_announced(client, admin_user, student, other_advisor):
+    sent_course_plan(student, status="approved")
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
+    client.post(url, {**profile_form_data(client.get(url)), "advisor": other_advisor.pk})
+    assert announced_to(other_advisor) == []
