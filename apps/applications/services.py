@@ -861,6 +861,48 @@ def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> boo
 
 
 @transaction.atomic
+def course_plan_ask_again(*, actor: User, activity: Activity) -> CoursePlan:
+    """The courses the advisor rejected, put to them again as they are (the student sent the
+    syllabus they asked for, or explained): a new version, the approved courses kept approved
+    and the rejected ones awaiting a decision. Editing a rejected course made it pending too,
+    but keeping it as it was carried the rejection, so it could never be reconsidered."""
+    _ensure_owner(actor, activity.plan)
+    _lock_course_plan_versions(activity)
+    current = activity.course_plans.order_by("-version").first()
+    if current is None or current.status != CoursePlanStatus.CHANGES_REQUESTED:
+        raise ServiceError(
+            _("Only a course plan with courses your advisor rejected can be put to them again.")
+        )
+    new_version = CoursePlan.objects.create(
+        activity=activity,
+        version=current.version + 1,
+        status=CoursePlanStatus.PENDING,
+        sent_at=timezone.now(),
+    )
+    CourseLine.objects.bulk_create(
+        CourseLine(
+            course_plan=new_version,
+            **{name: getattr(line, name) for name in LINE_CONTENT},
+            ects_obtained=line.ects_obtained,
+            **(_decision_of(line) if line.decision == LineDecision.APPROVED else {}),
+        )
+        for line in current.lines.all()
+    )
+    course_plan_settle_status(new_version)
+    announce_course_plan_sent(new_version)
+    return new_version
+
+
+def _decision_of(line: CourseLine) -> dict[str, object]:
+    return {
+        "decision": line.decision,
+        "decision_comment": line.decision_comment,
+        "decided_by_id": line.decided_by_id,
+        "decided_at": line.decided_at,
+    }
+
+
+@transaction.atomic
 def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
     """A draft is edited in place; a version already sent to the advisor is never changed:
     the new lines become the next version, sent at once, keeping the advisor's decisions and
@@ -920,12 +962,7 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
             if previous.decision == LineDecision.REJECTED or (
                 previous.decision == LineDecision.APPROVED and not reopened
             ):
-                carried |= {
-                    "decision": previous.decision,
-                    "decision_comment": previous.decision_comment,
-                    "decided_by_id": previous.decided_by_id,
-                    "decided_at": previous.decided_at,
-                }
+                carried |= _decision_of(previous)
         new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
     CourseLine.objects.bulk_create(new_lines)
     course_plan_settle_status(new_version)

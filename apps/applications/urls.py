@@ -19,6 +19,11 @@ urlpatterns = [
         course_plans.course_plan_edit,
         name="course_plan_edit",
     ),
+    path(
+        "plan/activities/<int:pk>/courses/ask-again/",
+        course_plans.course_plan_ask_again,
+        name="course_plan_ask_again",
+    ),
     path("applications/", applications.application_list, name="application_list"),
     path("calls/<int:call_pk>/apply/", applications.application_start, name="application_start"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),

@@ -63,6 +63,7 @@ def test_the_admin_shows_the_refusal_on_the_form(client, admin_user, student):
 
     agreement, _application = chosen_agreement(student)
     client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     url = reverse("admin:programmes_agreement_change", args=[agreement.pk])
     response = client.post(
         url,

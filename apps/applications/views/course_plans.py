@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import own_activity
@@ -57,3 +58,18 @@ def course_plan_edit(request, pk: int):
         # Reaching the page after a POST means the lines were refused: nothing was saved.
         status=400 if formset.is_bound else 200,
     )
+
+
+@student_only
+@require_POST
+def course_plan_ask_again(request, pk: int):
+    activity = own_activity(request.user, pk)
+    try:
+        services.course_plan_ask_again(actor=request.user, activity=activity)
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(
+            request, _("The rejected courses are put to your study advisor again, as they are.")
+        )
+    return redirect("applications:course_plan_edit", activity.pk)

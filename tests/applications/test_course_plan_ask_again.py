@@ -1,0 +1,74 @@
+"""The student puts the courses their advisor rejected to the advisor again, as they are (they
+sent the syllabus asked for): keeping a rejected course unchanged carried its rejection, and
+saving the same lines changed nothing, so a rejection could never be reconsidered."""
+
+import pytest
+from django.urls import reverse
+
+from apps.applications import services
+from apps.applications.errors import ServiceError
+from apps.applications.models import CoursePlanStatus, LineDecision
+from apps.notifications.models import Notification
+from apps.reviews.services.course_plans import course_line_decide
+from tests.applications.factories import login, messages_of
+from tests.reviews.advisor.builders import sent_course_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def rejected_one_of_two(student, advisor):
+    course_plan = sent_course_plan(student)
+    first, second = course_plan.lines.order_by("pk")
+    course_line_decide(actor=advisor, line=first, approve=True, comment="")
+    course_line_decide(actor=advisor, line=second, approve=False, comment="Send the syllabus.")
+    course_plan.refresh_from_db()
+    assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+    return course_plan
+
+
+def test_the_rejected_courses_go_back_to_the_advisor_as_they_are(client, student, advisor):
+    rejected = rejected_one_of_two(student, advisor)
+    url = reverse("applications:course_plan_ask_again", args=[rejected.activity_id])
+    page = login(client, student).get(
+        reverse("applications:course_plan_edit", args=[rejected.activity_id])
+    )
+    assert url in page.content.decode()
+
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert "put to your study advisor again" in messages_of(response)[-1]
+    newer = rejected.activity.course_plans.order_by("-version").first()
+    assert (newer.version, newer.status) == (rejected.version + 1, CoursePlanStatus.PENDING)
+    assert [line.decision for line in newer.lines.order_by("pk")] == [
+        LineDecision.APPROVED,
+        LineDecision.PENDING,
+    ]
+    assert [line.title for line in newer.lines.order_by("pk")] == [
+        line.title for line in rejected.lines.order_by("pk")
+    ]
+    rejected.refresh_from_db()
+    assert rejected.status == CoursePlanStatus.CHANGES_REQUESTED  # never overwritten
+    assert Notification.objects.filter(
+        event="course_plan_to_review", recipient=advisor, key__contains=f":{newer.pk}:"
+    ).exists()
+    # The advisor now approves what they rejected: the plan settles approved.
+    course_line_decide(
+        actor=advisor, line=newer.lines.get(decision=LineDecision.PENDING), approve=True, comment=""
+    )
+    newer.refresh_from_db()
+    assert newer.status == CoursePlanStatus.APPROVED
+
+
+@pytest.mark.parametrize("status", [CoursePlanStatus.PENDING, CoursePlanStatus.APPROVED])
+def test_only_a_plan_with_rejected_courses_is_put_again(student, status):
+    course_plan = sent_course_plan(student, status=status)
+    with pytest.raises(ServiceError):
+        services.course_plan_ask_again(actor=student, activity=course_plan.activity)
+    assert course_plan.activity.course_plans.count() == 1
+
+
+def test_only_the_student_puts_them_again(student, other_student, advisor):
+    rejected = rejected_one_of_two(student, advisor)
+    with pytest.raises(ServiceError):
+        services.course_plan_ask_again(actor=other_student, activity=rejected.activity)
