@@ -29,9 +29,12 @@ def plan_follow_current_regulation(student_id: int) -> None:
     follows the current version again, with its verdict checked anew."""
     from .services import plan_recheck  # the services import the workflow, which calls this
 
+    # The plan's row first, whatever it holds: a publication at the same moment (which holds
+    # every plan's row) is then either committed and read below, or waits for this move.
+    locked = list(MobilityPlan.objects.select_for_update().filter(student_id=student_id))
     current = current_regulations(fresh=True).current  # never an older one a cache kept
-    plans = plans_following_current().filter(student_id=student_id).exclude(regulation=current)
-    for plan in plans.select_for_update():
+    plans = plans_following_current().filter(pk__in=[plan.pk for plan in locked])
+    for plan in plans.exclude(regulation=current):
         plan.regulation = current
         plan.save(update_fields=["regulation", "updated_at"])
         plan_recheck(plan)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -102,10 +102,22 @@ def plan_recheck(plan: MobilityPlan) -> None:
     record_check(plan, plan_result(plan, plan.activities.all()))
 
 
+# Row locks are always taken in one order, so that two transactions never wait for each
+# other: an application, then its student's plan, then an activity of the plan.
+
+
+def lock_plan(plan_id: int) -> MobilityPlan:
+    """The plan's row, held until the transaction ends, as stored now (its regulation version
+    included): adding, changing, removing, validating and submitting activities of one plan
+    happen one after the other (a double click, a second tab, a decision at the same moment)."""
+    return (
+        MobilityPlan.objects.select_for_update(of=("self",))
+        .select_related("student__student_profile")
+        .get(pk=plan_id)
+    )
+
+
 def _lock_plan_of(student_id: int) -> None:
-    """Holds the student's plan row until the transaction ends: adding, removing and submitting
-    activities of one plan happen one after the other (a double click, a second tab, a removal
-    while a draft naming the activity is submitted)."""
     list(MobilityPlan.objects.select_for_update().filter(student_id=student_id).values("pk"))
 
 
@@ -117,7 +129,7 @@ def _ensure_owner(actor: User, plan: MobilityPlan) -> None:
 @transaction.atomic
 def activity_create(*, actor: User, plan: MobilityPlan, fields: dict) -> Activity:
     _ensure_owner(actor, plan)
-    _lock_plan_of(plan.student_id)
+    plan = lock_plan(plan.pk)
     activity = Activity(plan=plan, **{name: fields.get(name) for name in ACTIVITY_FIELDS})
     normalise_activity(activity)
     same = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
@@ -134,6 +146,7 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     names it, what and where the stay is (DESTINATION_FIELDS) no longer changes: reviewers
     decided, and a nomination holds a seat, on that destination."""
     _ensure_owner(actor, activity.plan)
+    activity.plan = lock_plan(activity.plan_id)
     # Compare with the row as stored: the edit form has already written into `activity`.
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
     over = mobility_over_reasons(stored)
@@ -216,6 +229,7 @@ def activity_follow_nomination(choice: Choice) -> None:
     partner = choice.agreement.partner
     if activity.partner_id == partner.pk:
         return
+    activity.plan = lock_plan(activity.plan_id)
     activity.partner = partner
     normalise_activity(activity)
     activity.save(update_fields=["partner", "country", "host_name"])
@@ -229,6 +243,7 @@ def _activity_back_to_own_host(choice: Choice) -> None:
     submitted = choice.application.submitted_host(activity)
     if submitted is None:
         return
+    activity.plan = lock_plan(activity.plan_id)
     activity.partner = None
     activity.host_name, activity.country = submitted
     normalise_activity(activity)
@@ -341,9 +356,8 @@ def activity_removal(activity: Activity) -> ActivityRemoval:
 
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity) -> None:
-    plan = activity.plan
-    _ensure_owner(actor, plan)
-    _lock_plan_of(plan.student_id)
+    _ensure_owner(actor, activity.plan)
+    plan = lock_plan(activity.plan_id)
     if activity_blockers(activity):
         raise ServiceError(
             _("This activity is part of a submitted application: withdraw it first.")
@@ -756,6 +770,7 @@ def _lock_course_plan_versions(activity: Activity) -> None:
     """Lock the activity's row, so that of two saves of its course plan at once (a double
     click, two tabs) the second waits and then sees the versions the first made: locking the
     versions alone cannot hold back a version that does not exist yet, and both would make it."""
+    lock_plan(activity.plan_id)
     Activity.objects.select_for_update().only("pk").get(pk=activity.pk)
 
 
@@ -772,9 +787,15 @@ def line_key(line: CourseLine | dict) -> tuple:
 
 
 def _chosen_by_a_submitted_application(activity: Activity) -> bool:
-    return Choice.objects.filter(
-        activity=activity, application__state__in=COURSE_PLANS_SENT_STATES
-    ).exists()
+    """Whether a live application still wants the stay (as the advisor's queue reads it): not
+    one nominated to another of its choices."""
+    return (
+        Choice.objects.filter(activity=activity, application__state__in=COURSE_PLANS_SENT_STATES)
+        .filter(
+            Q(application__nominated_choice__isnull=True) | Q(application__nominated_choice=F("pk"))
+        )
+        .exists()
+    )
 
 
 def course_plan_send(course_plan: CoursePlan) -> CoursePlan:
@@ -889,7 +910,8 @@ def course_plan_ask_again(*, actor: User, activity: Activity) -> CoursePlan:
         for line in current.lines.all()
     )
     course_plan_settle_status(new_version)
-    announce_course_plan_sent(new_version)
+    if _chosen_by_a_submitted_application(activity):
+        announce_course_plan_sent(new_version)
     return new_version
 
 
@@ -966,6 +988,10 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
         new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
     CourseLine.objects.bulk_create(new_lines)
     course_plan_settle_status(new_version)
-    if new_version.status == CoursePlanStatus.PENDING:
+    # The advisor is told only of a stay an application still wants: their queue lists no
+    # other (it comes back there, and to them, once an application names the stay again).
+    if new_version.status == CoursePlanStatus.PENDING and _chosen_by_a_submitted_application(
+        activity
+    ):
         announce_course_plan_sent(new_version)
     return new_version

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -163,6 +164,12 @@ def advisor_of(student: User) -> list[Recipient]:
     return [Recipient.of(profile.advisor)]
 
 
+def administrators() -> list[Recipient]:
+    """Those who manage accounts and student profiles: administrators and superusers."""
+    users = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    return [Recipient.of(user) for user in users.order_by("pk")]
+
+
 ROLE_OF_BODY = {ValidationBody.DFI: Role.DFI, ValidationBody.DRI: Role.DRI}
 
 
@@ -242,13 +249,14 @@ def announce_course_plan_sent(course_plan: CoursePlan) -> None:
             link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
         )
         return
-    # No advisor, or one whose account is closed: those who assign advisors are told, rather
-    # than the course plan waiting for nobody. It reaches the advisor's queue once assigned.
+    # No advisor, or one whose account is closed: those who assign advisors (administrators)
+    # are told, rather than the course plan waiting for nobody; it reaches the advisor's queue
+    # once assigned. Without any administrator, the office hears of it.
     profile = getattr(student, "student_profile", None)
     queue(
         COURSE_PLAN_WITHOUT_ADVISOR,
         key=f"course_plan:{course_plan.pk}:no_advisor",
-        recipients=dri_mailbox() + (users_with_role(Role.ADMIN) or users_with_role(Role.DRI)),
+        recipients=administrators() or dri_mailbox() + users_with_role(Role.DRI),
         context={"course_plan": course_plan.pk},
         link=reverse("admin:accounts_studentprofile_change", args=[profile.pk])
         if profile is not None

@@ -80,11 +80,13 @@ BUILT_IN = Regulations(VERSIONS, DEFAULT_VERSION)
 
 def with_published(published: Mapping[str, Mapping[str, int]], current: str) -> Regulations:
     """The built-in versions and the published ones (name -> figures, each of PARAMETERS),
-    `current` among them. A published version wins over a built-in one of the same name (a
-    later release that builds in a name the school already published): plans were checked
-    under the published figures."""
+    `current` among them. A built-in version keeps its figures: a published one of the same
+    name (which publishing refuses) is left out, so that every check reads the same figures
+    for a name. Never build in a version under a name the school has published."""
     versions = dict(VERSIONS)
     for name, figures in published.items():
+        if name in VERSIONS:
+            continue
         versions[name] = RegulationVersion(
             name=name, **{parameter: int(figures[parameter]) for parameter in PARAMETERS}
         )

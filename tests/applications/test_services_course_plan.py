@@ -26,7 +26,14 @@ LINES = [
 
 
 def sent_and_decided(student, advisor, decisions):
+    """A course plan of a stay a submitted application chooses (the advisor is told only of
+    those), sent and decided line by line."""
+    from apps.applications.models import ApplicationState
+    from tests.applications.factories import ApplicationFactory, ChoiceFactory
+
     activity = add_activity(student)
+    application = ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
+    ChoiceFactory(application=application, rank=1, activity=activity)
     course_plan = services.course_plan_replace_lines(actor=student, activity=activity, lines=LINES)
     services.course_plan_send(course_plan)
     for line, decision in zip(course_plan.lines.order_by("code"), decisions, strict=True):
@@ -174,5 +181,6 @@ def test_a_withdrawn_stay_s_rejected_courses_ask_nothing_more(student, advisor):
     )
     application = named_by_a_submitted_application(student, activity)
     assert rejected_courses(student).activity_pk == activity.pk
-    type(application).objects.filter(pk=application.pk).update(state=ApplicationState.WITHDRAWN)
+    # Every application naming the stay withdrawn (sent_and_decided's and this one).
+    type(application).objects.filter(student=student).update(state=ApplicationState.WITHDRAWN)
     assert rejected_courses(student) is None

@@ -160,7 +160,7 @@ def test_a_course_plan_with_no_advisor_to_read_it_reaches_those_who_assign_one(
     course_plan = CoursePlan.objects.create(activity=add_activity(student), status="pending")
     events.announce_course_plan_sent(course_plan)
     assert addresses("course_plan_to_review") == set()
-    assert addresses("course_plan_without_advisor") == {"dri-box@school.example", admin_user.email}
+    assert addresses("course_plan_without_advisor") == {admin_user.email}
     notification = Notification.objects.filter(email=admin_user.email).get()
     assert notification.link == reverse("admin:accounts_studentprofile_change", args=[profile.pk])
     message = render_message(notification, "en")
@@ -251,3 +251,16 @@ def test_the_submissions_option_says_it_also_feeds_the_notifications_page(client
     assert "tell me of every submitted application (by e-mail and on my notifications page)" in (
         page.content.decode().lower()
     )
+
+
+@pytest.mark.django_db
+def test_without_any_administrator_the_office_hears_of_a_course_plan_without_advisor(
+    student, dri, settings
+):
+    settings.DRI_MAILBOX = "dri-box@school.example"
+    profile = student.student_profile
+    profile.advisor = None
+    profile.save()
+    course_plan = CoursePlan.objects.create(activity=add_activity(student), status="pending")
+    events.announce_course_plan_sent(course_plan)
+    assert addresses("course_plan_without_advisor") == {"dri-box@school.example", dri.email}

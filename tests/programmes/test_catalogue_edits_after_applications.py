@@ -35,13 +35,20 @@ def test_its_seats_and_years_still_change(student):
     agreement.seats_per_year = 5
     agreement.last_year = 2030
     agreement.full_clean()
+    agreement.save()
+    agreement.refresh_from_db()
+    assert (agreement.seats_per_year, agreement.last_year) == (5, 2030)
 
 
 def test_an_agreement_nobody_chose_changes_freely():
     agreement = AgreementFactory()
+    partner = PartnerFactory()
     agreement.kind = AgreementKind.MASTER
-    agreement.partner = PartnerFactory()
+    agreement.partner = partner
     agreement.full_clean()
+    agreement.save()
+    agreement.refresh_from_db()
+    assert (agreement.kind, agreement.partner) == (AgreementKind.MASTER, partner)
 
 
 def test_a_call_with_applications_keeps_its_academic_year(student):
@@ -54,8 +61,12 @@ def test_a_call_with_applications_keeps_its_academic_year(student):
 
 def test_a_call_without_applications_moves_to_another_year():
     call = CallFactory()
-    call.academic_year += 1
+    year = call.academic_year + 1
+    call.academic_year = year
     call.full_clean()
+    call.save()
+    call.refresh_from_db()
+    assert call.academic_year == year
 
 
 def test_the_admin_shows_the_refusal_on_the_form(client, admin_user, student):

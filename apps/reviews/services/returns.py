@@ -131,6 +131,10 @@ def announce_when_recognition_is_due(application: Application) -> None:
     course_plan = recognition_course_plan(nominated_activity(application))
     if course_plan is None or course_plan.recognition_confirmed_at is not None:
         return
+    try:  # a later version still open: the confirmation would be refused
+        _ensure_no_change_awaits(course_plan)
+    except ServiceError:
+        return
     if not _recognition_problems(application, course_plan):
         announce_credits_to_recognise(course_plan)
 

@@ -10,7 +10,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability, Role, user_can
 from apps.applications.errors import ServiceError
 from apps.applications.models import Activity, ActivityValidation, ValidationBody
-from apps.applications.services import plan_recheck
+from apps.applications.services import lock_plan, plan_recheck
 from apps.notifications.events import announce_activity_validated, announce_validation_requested
 
 from ..selectors_advisor import APPROVAL_FLAG, awaiting_bodies, fully_validated, needs_validation
@@ -19,8 +19,11 @@ BODY_OF_ROLE = {Role.DFI: ValidationBody.DFI, Role.DRI: ValidationBody.DRI}
 
 
 def _locked_activity(activity: Activity) -> Activity:
-    locked = Activity.objects.select_for_update(of=("self",)).select_related("plan")
-    return locked.get(pk=activity.pk)
+    """The activity's row, locked after its plan's (the one order of row locks)."""
+    plan = lock_plan(activity.plan_id)
+    locked = Activity.objects.select_for_update(of=("self",)).get(pk=activity.pk)
+    locked.plan = plan
+    return locked
 
 
 @transaction.atomic

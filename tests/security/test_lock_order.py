@@ -1,0 +1,123 @@
+"""Lock order: activity_delete now locks the plan row and then deletes the activity row, while
+activity_update / activity_validate lock the activity row and then update the plan row
+(plan_recheck -> record_check). Concurrent on the same activity they deadlock."""
+
+import os
+import threading
+import time
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from apps.applications import services
+from apps.applications.models import Activity
+from tests.applications.plan_helpers import SEMESTER
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")),
+    reason="row locks need PostgreSQL",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_and_delete_of_one_activity_do_not_deadlock(student):
+    plan = services.plan_for_student(student)
+    activity = services.activity_create(actor=student, plan=plan, fields=dict(SEMESTER))
+    locked_activity = threading.Event()
+    go_on = threading.Event()
+    errors: dict[str, BaseException] = {}
+    real_normalise = services.normalise_activity
+
+    def normalise(act):
+        if threading.current_thread().name == "update":
+            locked_activity.set()  # activity row is held (select_for_update in activity_update)
+            go_on.wait(10)
+        return real_normalise(act)
+
+    def update():
+        try:
+            fields = dict(SEMESTER) | {"host_name": "Somewhere else"}
+            services.activity_update(
+                actor=student, activity=Activity.objects.get(pk=activity.pk), fields=fields
+            )
+        except BaseException as error:  # noqa: BLE001
+            errors["update"] = error
+        finally:
+            connection.close()
+
+    def delete():
+        try:
+            services.activity_delete(actor=student, activity=Activity.objects.get(pk=activity.pk))
+        except BaseException as error:  # noqa: BLE001
+            errors["delete"] = error
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "normalise_activity", normalise):
+        t1 = threading.Thread(target=update, name="update")
+        t1.start()
+        assert locked_activity.wait(10)
+        t2 = threading.Thread(target=delete, name="delete")
+        t2.start()
+        time.sleep(1.5)  # delete holds the plan row, waits for the activity row
+        go_on.set()
+        t1.join(30)
+        t2.join(30)
+    assert not errors, {k: repr(v) for k, v in errors.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_edited_while_its_draft_is_submitted_does_not_deadlock(student):
+    """application_submit: application -> plan -> activity (course_plan_for);
+    activity_update: activity -> plan (plan_recheck)."""
+    from apps.applications.models import Application
+    from tests.applications.factories import complete_application
+
+    application = complete_application(student)
+    activity = application.choices.get().activity
+    locked_activity = threading.Event()
+    go_on = threading.Event()
+    errors: dict[str, BaseException] = {}
+    real_normalise = services.normalise_activity
+
+    def normalise(act):
+        if threading.current_thread().name == "update":
+            locked_activity.set()
+            go_on.wait(10)
+        return real_normalise(act)
+
+    def update():
+        try:
+            stored = Activity.objects.get(pk=activity.pk)
+            fields = {name: getattr(stored, name) for name in services.ACTIVITY_FIELDS}
+            fields["host_name"] = (stored.host_name or "") + " (campus)"
+            services.activity_update(actor=student, activity=stored, fields=fields)
+        except BaseException as error:  # noqa: BLE001
+            errors["update"] = error
+        finally:
+            connection.close()
+
+    def submit():
+        try:
+            services.application_submit(
+                actor=student, application=Application.objects.get(pk=application.pk)
+            )
+        except services.ServiceError:
+            pass
+        except BaseException as error:  # noqa: BLE001
+            errors["submit"] = error
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "normalise_activity", normalise):
+        t1 = threading.Thread(target=update, name="update")
+        t1.start()
+        assert locked_activity.wait(10)
+        t2 = threading.Thread(target=submit, name="submit")
+        t2.start()
+        time.sleep(1.5)
+        go_on.set()
+        t1.join(30)
+        t2.join(30)
+    assert not errors, {k: repr(v) for k, v in errors.items()}
