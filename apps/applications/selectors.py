@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -296,16 +297,22 @@ def snapshot_result(snapshot: dict | None) -> dict | None:
     return {**result, "findings": findings}
 
 
+def choices_still_wanted() -> QuerySet[Choice]:
+    """The choices whose stay a live application still wants: not one nominated to another
+    of its choices (the advisor's queue and the student's dashboard read the same)."""
+    return Choice.objects.filter(application__state__in=COURSE_PLANS_SENT_STATES).filter(
+        Q(application__nominated_choice__isnull=True) | Q(application__nominated_choice=F("pk"))
+    )
+
+
 def rejected_courses(student: User) -> RejectedCourses | None:
     """The student's first course plan whose latest version has rejected lines: one query."""
     later = CoursePlan.objects.filter(
         activity=OuterRef("activity"), version__gt=OuterRef("version")
     )
     rejected = Count("lines", filter=Q(lines__decision=LineDecision.REJECTED))
-    # Only a stay a live application still names: the others' course plans no longer matter.
-    live = Choice.objects.filter(
-        activity=OuterRef("activity"), application__state__in=COURSE_PLANS_SENT_STATES
-    )
+    # Only a stay a live application still wants: the others' course plans no longer matter.
+    live = choices_still_wanted().filter(activity=OuterRef("activity"))
     course_plan = (
         CoursePlan.objects.filter(
             activity__plan__student=student, status=CoursePlanStatus.CHANGES_REQUESTED

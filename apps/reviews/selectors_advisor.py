@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.functional import Promise
 
@@ -17,7 +17,6 @@ from apps.applications.models import (
     ActivityValidation,
     Application,
     ApplicationState,
-    Choice,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
@@ -25,7 +24,7 @@ from apps.applications.models import (
     LineDecision,
     ValidationBody,
 )
-from apps.applications.workflow import COURSE_PLANS_SENT_STATES
+from apps.applications.selectors import choices_still_wanted
 from apps.rules.plan import HOME_COUNTRY, INTERNSHIP_KINDS
 
 S = ApplicationState
@@ -52,13 +51,7 @@ def _stay_still_wanted():
     """A live application names the stay, and is not nominated to another of its choices: the
     course plan of a stay the student withdrew from, was refused or nominated elsewhere asks
     nothing of the advisor (it comes back if an application names the stay again)."""
-    return Exists(
-        Choice.objects.filter(
-            activity=OuterRef("activity"), application__state__in=COURSE_PLANS_SENT_STATES
-        ).filter(
-            Q(application__nominated_choice__isnull=True) | Q(application__nominated_choice=F("pk"))
-        )
-    )
+    return Exists(choices_still_wanted().filter(activity=OuterRef("activity")))
 
 
 def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:

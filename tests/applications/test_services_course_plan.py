@@ -184,3 +184,26 @@ def test_a_withdrawn_stay_s_rejected_courses_ask_nothing_more(student, advisor):
     # Every application naming the stay withdrawn (sent_and_decided's and this one).
     type(application).objects.filter(student=student).update(state=ApplicationState.WITHDRAWN)
     assert rejected_courses(student) is None
+
+
+@pytest.mark.django_db
+def test_the_rejected_courses_of_a_stay_nominated_elsewhere_ask_nothing_more(student, advisor):
+    """Nominated to another of the application's choices: the advisor's queue leaves the
+    first stay's course plan out, and so does the student's dashboard (it came before the
+    nomination's own advice, sending the student to a course plan nobody reads)."""
+    from apps.applications.models import ApplicationState
+    from apps.applications.selectors import rejected_courses
+    from tests.applications.factories import ChoiceFactory, semester_for
+
+    activity, _course_plan = sent_and_decided(
+        student, advisor, [LineDecision.APPROVED, LineDecision.REJECTED]
+    )
+    application = named_by_a_submitted_application(student, activity)
+    type(application).objects.filter(student=student).exclude(pk=application.pk).update(
+        state=ApplicationState.WITHDRAWN
+    )
+    other = ChoiceFactory(application=application, rank=2, activity=semester_for(student))
+    type(application).objects.filter(pk=application.pk).update(
+        state=ApplicationState.NOMINATED, nominated_choice=other
+    )
+    assert rejected_courses(student) is None
