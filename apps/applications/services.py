@@ -362,6 +362,12 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
         raise ServiceError(
             _("This activity is part of a submitted application: withdraw it first.")
         )
+    # A withdrawn application once nominated to this stay: its nomination goes with the
+    # choice, as its other choices do (the history keeps the nomination); it protected the
+    # choice, and the removal failed.
+    Application.objects.filter(
+        nominated_choice__activity=activity, state=ApplicationState.WITHDRAWN
+    ).update(nominated_choice=None)
     activity.delete()
     plan_recheck(plan)
 

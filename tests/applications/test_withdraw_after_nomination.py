@@ -117,3 +117,23 @@ def test_another_call_of_the_year_can_then_nominate_to_the_seat(student, other_s
     choice.save(update_fields=["agreement"])
     application_nominate(actor=dri, application=waiting, choice=choice)
     assert state_of(waiting) == S.NOMINATED
+
+
+@pytest.mark.parametrize("by", ["student", "office"])
+def test_the_stay_of_a_withdrawn_nomination_can_be_removed(client, student, dri, by):
+    """Its choice goes with it, as any withdrawn application's: the nomination pointing at
+    the choice protected it, and the removal was a server error."""
+    from apps.reviews.services.decisions import application_withdraw_for_student
+
+    application = holding(student, S.NOMINATED)
+    activity = application.nominated_choice.activity
+    if by == "student":
+        services.application_withdraw(actor=student, application=application)
+    else:
+        application_withdraw_for_student(actor=dri, application=application, reason="By e-mail.")
+    delete = reverse("applications:activity_delete", args=[activity.pk])
+    response = login(client, student).post(delete)
+    assert response.status_code == 302
+    assert not type(activity).objects.filter(pk=activity.pk).exists()
+    assert state_of(application) == S.WITHDRAWN
+    assert Transition.objects.filter(application=application, to_state=S.WITHDRAWN).exists()
