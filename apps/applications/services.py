@@ -304,11 +304,25 @@ def normalise_activity(activity: Activity) -> None:
     activity.host_name = activity.host_name or ""
 
 
-def activity_blockers(activity: Activity) -> list[Application]:
-    """Applications past the draft stage that name this activity: it cannot be removed."""
+# Applications whose stays the student may remove (their choices go with them): a refused
+# one is over too, and its stay, which will not take place, would otherwise stay in the plan
+# for good, checked under each new regulation version and counted as time abroad.
+REMOVABLE_FROM_STATES = (
+    ApplicationState.DRAFT,
+    ApplicationState.WITHDRAWN,
+    ApplicationState.REFUSED,
+)
+
+
+def activity_blockers(activity: Activity, *, removing: bool = False) -> list[Application]:
+    """Applications past the draft stage that name this activity: what and where it is no
+    longer changes; removing it, only those still under way (or done) keep it."""
+    free = (
+        REMOVABLE_FROM_STATES if removing else (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
+    )
     return list(
         Application.objects.filter(choices__activity=activity)
-        .exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+        .exclude(state__in=free)
         .select_related("call")
         .distinct()
     )
@@ -339,7 +353,7 @@ class ActivityRemoval:
 
 
 def activity_removal(activity: Activity) -> ActivityRemoval:
-    blockers = activity_blockers(activity)
+    blockers = activity_blockers(activity, removing=True)
     losing = (
         Application.objects.filter(choices__activity=activity)
         .exclude(pk__in=[application.pk for application in blockers])
@@ -358,7 +372,7 @@ def activity_removal(activity: Activity) -> ActivityRemoval:
 def activity_delete(*, actor: User, activity: Activity) -> None:
     _ensure_owner(actor, activity.plan)
     plan = lock_plan(activity.plan_id)
-    if activity_blockers(activity):
+    if activity_blockers(activity, removing=True):
         raise ServiceError(
             _("This activity is part of a submitted application: withdraw it first.")
         )
@@ -366,7 +380,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     # choice, as its other choices do (the history keeps the nomination); it protected the
     # choice, and the removal failed.
     Application.objects.filter(
-        nominated_choice__activity=activity, state=ApplicationState.WITHDRAWN
+        nominated_choice__activity=activity, state__in=REMOVABLE_FROM_STATES
     ).update(nominated_choice=None)
     activity.delete()
     plan_recheck(plan)

@@ -191,7 +191,7 @@ def test_delete_page_names_what_the_removal_takes_from_drafts_and_withdrawn_appl
     [
         (ApplicationState.SUBMITTED, "Withdraw that application first"),
         (ApplicationState.COMPLETED, "can no longer be withdrawn, so it stays in your plan"),
-        (ApplicationState.REFUSED, "can no longer be withdrawn, so it stays in your plan"),
+        (ApplicationState.IN_MOBILITY, "can no longer be withdrawn, so it stays in your plan"),
     ],
 )
 def test_delete_page_gives_advice_the_state_allows(client, student, state, advice):
