@@ -72,3 +72,18 @@ def test_only_the_student_puts_them_again(student, other_student, advisor):
     rejected = rejected_one_of_two(student, advisor)
     with pytest.raises(ServiceError):
         services.course_plan_ask_again(actor=other_student, activity=rejected.activity)
+
+
+def test_the_advisor_reads_which_courses_are_put_again_and_what_they_said(client, advisor, student):
+    """The advisor's page said only 'The courses are the same as in the previous version': not
+    why the version was back, nor which courses and what they had asked."""
+    rejected = rejected_one_of_two(student, advisor)
+    newer = services.course_plan_ask_again(actor=student, activity=rejected.activity)
+    page = (
+        login(client, advisor)
+        .get(reverse("reviews:advisor_course_plan", args=[newer.pk]))
+        .content.decode()
+    )
+    assert f"look again at the courses you rejected in version {rejected.version}" in page
+    assert "Your comment: Send the syllabus." in page
+    assert "The courses are the same as in the previous version." not in page

@@ -132,6 +132,8 @@ def _review_context(
         for line in lines
     ]
     credits = missing_credits(course_plan)
+    previous_lines = list(previous.lines.all()) if previous else []
+    diff = course_plan_diff(previous_lines, lines) if previous else None
     return {
         "course_plan": course_plan,
         "activity": course_plan.activity,
@@ -143,6 +145,11 @@ def _review_context(
         "is_latest": is_latest,
         "can_decide": can_decide,
         "previous": previous,
-        "diff": course_plan_diff(list(previous.lines.all()), lines) if previous else None,
+        "diff": diff,
+        # The same courses after some were rejected: the student asks the advisor to look
+        # again at them (they may have sent what was asked); the reasons given are shown.
+        "put_again": [line for line in previous_lines if line.decision == LineDecision.REJECTED]
+        if diff is not None and diff.is_empty
+        else [],
         "credits": credits if credits.recorded else None,
     }
