@@ -305,6 +305,11 @@ def choices_still_wanted() -> QuerySet[Choice]:
     )
 
 
+def stay_still_wanted(activity: Activity) -> bool:
+    """Whether the advisor has this stay's course plan before them (as their queue reads it)."""
+    return choices_still_wanted().filter(activity=activity).exists()
+
+
 def rejected_courses(student: User) -> RejectedCourses | None:
     """The student's first course plan whose latest version has rejected lines: one query."""
     later = CoursePlan.objects.filter(

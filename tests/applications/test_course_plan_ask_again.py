@@ -87,3 +87,17 @@ def test_the_advisor_reads_which_courses_are_put_again_and_what_they_said(client
     assert f"look again at the courses you rejected in version {rejected.version}" in page
     assert "Your comment: Send the syllabus." in page
     assert "The courses are the same as in the previous version." not in page
+
+
+def test_the_student_is_not_told_the_advisor_has_it_when_no_application_wants_the_stay(
+    client, student, advisor
+):
+    from apps.applications.models import Application, ApplicationState
+
+    rejected = rejected_one_of_two(student, advisor)
+    Application.objects.filter(student=student).update(state=ApplicationState.WITHDRAWN)
+    response = login(client, student).post(
+        reverse("applications:course_plan_ask_again", args=[rejected.activity_id])
+    )
+    assert "put to your study advisor again" not in messages_of(response)[-1]
+    assert "no application of yours wants this stay now" in messages_of(response)[-1]

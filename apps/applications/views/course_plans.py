@@ -69,7 +69,16 @@ def course_plan_ask_again(request, pk: int):
     except ServiceError as error:
         report_refusal(request, error)
     else:
-        messages.success(
-            request, _("The rejected courses are put to your study advisor again, as they are.")
-        )
+        if selectors.stay_still_wanted(activity):
+            messages.success(
+                request, _("The rejected courses are put to your study advisor again, as they are.")
+            )
+        else:  # withdrawn, refused or nominated elsewhere: the advisor's queue leaves it out
+            messages.info(
+                request,
+                _(
+                    "The rejected courses are put again as they are, but no application of yours "
+                    "wants this stay now: your study advisor sees them once one names it again."
+                ),
+            )
     return redirect("applications:course_plan_edit", activity.pk)
