@@ -99,9 +99,19 @@ def test_a_student_withdrawing_a_submitted_application_tells_nobody(application,
 
 @pytest.mark.django_db
 def test_a_withdrawal_the_office_records_reaches_the_student(application, student, dri):
+    from apps.notifications.rendering import render_message
+
     events.announce_transition(transition_to(application, ApplicationState.WITHDRAWN, dri))
     assert addresses("application_decision") == {student.email}
     assert Notification.objects.count() == 1
+    # Not 'There is a decision on your application: Withdrawn': the student gave up.
+    message = render_message(Notification.objects.get(), "en")
+    said = (
+        "The international relations office recorded that you withdrew your application "
+        f"to {application.call}."
+    )
+    assert said in message.text
+    assert "There is a decision" not in message.text
 
 
 @pytest.mark.django_db
