@@ -20,6 +20,7 @@ from django.db.models import (
 
 from apps.accounts.models import StudentProfile, User
 from apps.programmes.models import Agreement, Call, academic_year_of
+from apps.rules.models import PublishedRegulation
 from apps.rules.published import version_named
 from mobility_portal.collation import by_name
 
@@ -303,6 +304,12 @@ def choices_still_wanted() -> QuerySet[Choice]:
     return Choice.objects.filter(application__state__in=COURSE_PLANS_SENT_STATES).filter(
         Q(application__nominated_choice__isnull=True) | Q(application__nominated_choice=F("pk"))
     )
+
+
+def published_regulation(name: str) -> PublishedRegulation | None:
+    """The version the DRI published under this name (with what it changes); None for a
+    built-in one."""
+    return PublishedRegulation.objects.filter(name=name).first()
 
 
 def stay_still_wanted(activity: Activity) -> bool:

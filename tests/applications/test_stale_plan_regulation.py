@@ -29,3 +29,25 @@ def test_the_verdict_follows_the_version_the_locked_plan_names(student, dri):
     expected = services.plan_result(stored, stored.activities.all())
     assert "SEMESTER_ECTS" in [f.rule for f in expected.result.findings]
     assert stored.error_count == expected.error_count
+
+
+def test_the_plan_page_says_what_the_version_it_follows_changes(client, student, dri):
+    """A plan moved to a published version showed new errors and 'Regulations version 2025',
+    and nothing of what had changed: the DRI's note, written to be shown with it, is."""
+    from django.urls import reverse
+
+    from tests.applications.factories import login
+
+    services.plan_for_student(student)
+    login(client, student)
+    assert "data-regulation-note" not in client.get(reverse("applications:plan")).content.decode()
+    regulation_publish(
+        actor=dri,
+        name="2025",
+        figures=figures(semester_minimum_ects=35),
+        note="A semester now asks for 35 ECTS.",
+        based_on="2024",
+    )
+    page = client.get(reverse("applications:plan")).content.decode()
+    assert "Version 2025 of the regulations, published by the international relations" in page
+    assert "A semester now asks for 35 ECTS." in page

@@ -18,7 +18,7 @@ from ..access import own_activity
 from ..checking import plan_result
 from ..errors import DuplicateActivity
 from ..forms import ActivityForm, StudentFactsForm
-from ..selectors import in_plan_order, plan_activities
+from ..selectors import in_plan_order, plan_activities, published_regulation
 from ..services import ServiceError
 from ..timeline import build_timeline
 
@@ -55,6 +55,7 @@ def plan_editor(request):
             "plan": plan,
             "activities": activities,
             "check": check,
+            "published": published_regulation(plan.regulation),
             "timeline": _timeline(plan, activities, check),
             "facts_form": StudentFactsForm(instance=plan),
         },
