@@ -719,7 +719,12 @@ def application_submit(
         update_fields=("snapshot", "snapshot_has_errors", "submitted_at"),
     )
     for activity in chosen_study_activities(application):
-        course_plan_send(course_plan_for(activity))
+        course_plan = course_plan_send(course_plan_for(activity))
+        if course_plan.status == CoursePlanStatus.PENDING:
+            # A version saved while no application wanted the stay (after a withdrawal, a
+            # refusal) reaches the advisor's queue now: they are told of it now (a version
+            # announced already is not announced twice).
+            announce_course_plan_sent(course_plan)
     return application
 
 

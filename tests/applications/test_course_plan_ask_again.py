@@ -101,3 +101,65 @@ def test_the_student_is_not_told_the_advisor_has_it_when_no_application_wants_th
     )
     assert "put to your study advisor again" not in messages_of(response)[-1]
     assert "no application of yours wants this stay now" in messages_of(response)[-1]
+
+
+def test_a_version_saved_while_no_application_wanted_the_stay_is_announced_on_submission(
+    student, advisor
+):
+    """Withdrawn from one call, the student changes the stay's courses (the advisor is not
+    told: no application wants it) and applies to another call with it: the version reached
+    the advisor's queue again without a word."""
+    from apps.applications.models import Application, ApplicationState
+    from tests.applications.factories import (
+        ApplicationFactory,
+        ChoiceFactory,
+        DocumentFactory,
+        complete_application,
+    )
+    from tests.factories import CallFactory
+
+    first = complete_application(student)
+    activity = first.choices.get().activity
+    services.course_plan_replace_lines(
+        actor=student,
+        activity=activity,
+        lines=[
+            {
+                "code": "A1",
+                "title": "Robotics",
+                "ects": 30,
+                "semester": "Fall",
+                "home_requirement": "S7",
+            }
+        ],
+    )
+    services.application_submit(actor=student, application=first)
+    services.application_withdraw(actor=student, application=Application.objects.get(pk=first.pk))
+    changed = services.course_plan_replace_lines(
+        actor=student,
+        activity=activity,
+        lines=[
+            {
+                "code": "A2",
+                "title": "Vision",
+                "ects": 30,
+                "semester": "Fall",
+                "home_requirement": "S7",
+            }
+        ],
+    )
+    assert changed.status == CoursePlanStatus.PENDING
+    told = Notification.objects.filter(
+        event="course_plan_to_review", recipient=advisor, key__contains=f":{changed.pk}:"
+    )
+    assert not told.exists()
+
+    second = ApplicationFactory(
+        student=student, call=CallFactory(academic_year=first.call.academic_year)
+    )
+    ChoiceFactory(application=second, rank=1, activity=activity)
+    for document in first.documents.all():
+        DocumentFactory(application=second, kind=document.kind)
+    services.application_submit(actor=student, application=second)
+    assert Application.objects.get(pk=second.pk).state == ApplicationState.SUBMITTED
+    assert told.count() == 1
