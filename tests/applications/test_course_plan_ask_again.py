@@ -85,7 +85,7 @@ def test_the_advisor_reads_which_courses_are_put_again_and_what_they_said(client
         .content.decode()
     )
     assert f"look again at the courses you rejected in version {rejected.version}" in page
-    assert "Your comment: Send the syllabus." in page
+    assert "Comment: Send the syllabus." in page
     assert "The courses are the same as in the previous version." not in page
 
 
