@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Filiere, StudentProfile, User
+from .roles import Capability, Role, user_can
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -13,9 +16,45 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class UserEditForm(UserChangeForm):
+    # The account editing it, set by UserAdmin.get_form.
+    editor: User | None = None
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.instance
+        if user.pk is None:
+            return cleaned
+        role = cleaned.get("role", user.role)
+        active = cleaned.get("is_active", user.is_active)
+        superuser = cleaned.get("is_superuser", user.is_superuser)
+        # An advisor's students keep them as their advisor: their course plans would wait in
+        # a queue nobody reads any more.
+        if user.role == Role.ADVISOR and (role != Role.ADVISOR or not active):
+            advisees = StudentProfile.objects.filter(advisor=user).count()
+            if advisees:
+                raise ValidationError(
+                    ngettext(
+                        "%(count)d student has this study advisor: give them another advisor "
+                        "in their student profile first.",
+                        "%(count)d students have this study advisor: give them another advisor "
+                        "in their student profile first.",
+                        advisees,
+                    )
+                    % {"count": advisees}
+                )
+        keeps_access = active and (superuser or role == Role.ADMIN)
+        if keeps_access or not user_can(user, Capability.MANAGE_USERS):
+            return cleaned
+        # The one editing keeps theirs: someone is always left to manage accounts.
+        if self.editor is not None and self.editor.pk == user.pk:
+            raise ValidationError(
+                _("You cannot take away your own access to accounts: ask another administrator.")
+            )
+        return cleaned
 
 
 class StudentProfileInline(admin.StackedInline):
@@ -45,6 +84,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"editor": request.user})
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for profile_form in formset.forms:
@@ -66,6 +109,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        # Not one's own account (locked out), nor an advisor's whose students would be left
+        # without one, their course plans waiting for nobody.
+        if obj is not None and (obj.pk == request.user.pk or obj.advisees.exists()):
             return False
         return super().has_delete_permission(request, obj)
 

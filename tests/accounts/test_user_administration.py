@@ -2,6 +2,8 @@
 in the admin: the capability existed and nothing granted it, so they got a 403. They cannot
 make anyone a superuser, give a group's permissions, nor change a superuser."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -69,3 +71,66 @@ def test_other_staff_still_cannot(client, role):
     client.force_login(UserFactory(role=role))
     response = client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code in (302, 403)
+
+
+def user_form_data(client, user) -> dict:
+    """The change page's user fields and its student profile inline, as the browser sends
+    them."""
+    page = client.get(change_url(user))
+    data = {}
+    form = page.context["adminform"].form
+    for name in form.fields:
+        value = form[name].value()
+        if name == "password" or value is None or value is False:
+            continue
+        if isinstance(value, datetime):  # the admin's split date and time boxes
+            data[f"{name}_0"], data[f"{name}_1"] = value.date(), value.time()
+            continue
+        data[name] = "on" if value is True else value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None and value is not False:
+                    data[inline_form.add_prefix(name)] = value
+    return data
+
+
+def test_an_advisor_with_students_keeps_the_role_until_they_have_another(client, administrator):
+    """Made a student (or closed), an advisor left their students' course plans waiting in a
+    queue nobody could read."""
+    advisor = UserFactory(role=Role.ADVISOR)
+    StudentProfileFactory(advisor=advisor)
+    client.force_login(administrator)
+    for change in ({"role": Role.STUDENT}, {"is_active": ""}):
+        data = {**user_form_data(client, advisor), **change}
+        response = client.post(change_url(advisor), data)
+        assert response.status_code == 200
+        assert "1 student has this study advisor" in response.content.decode()
+        advisor.refresh_from_db()
+        assert advisor.role == Role.ADVISOR and advisor.is_active
+    delete = reverse("admin:accounts_user_delete", args=[advisor.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    # Without students, the role changes.
+    StudentProfileFactory._meta.model.objects.filter(advisor=advisor).update(advisor=None)
+    data = {**user_form_data(client, advisor), "role": Role.DFI}
+    assert client.post(change_url(advisor), data).status_code == 302
+    advisor.refresh_from_db()
+    assert advisor.role == Role.DFI
+
+
+def test_an_administrator_cannot_lock_themselves_out(client, administrator):
+    UserFactory(role=Role.ADMIN, is_superuser=False)  # another one: not the last
+    client.force_login(administrator)
+    for change in ({"role": Role.STUDENT}, {"is_active": ""}):
+        data = {**user_form_data(client, administrator), **change}
+        response = client.post(change_url(administrator), data)
+        assert response.status_code == 200
+        assert "your own access" in response.content.decode()
+        administrator.refresh_from_db()
+        assert administrator.role == Role.ADMIN and administrator.is_active
+    delete = reverse("admin:accounts_user_delete", args=[administrator.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
