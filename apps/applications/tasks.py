@@ -83,7 +83,11 @@ def plan_recheck_run(*, recheck_id: int) -> None:
             chunk = plan_ids[offset : offset + RECHECK_CHUNK]
             checked = compliant = invalid = 0
             with transaction.atomic():
-                for _plan, check in recheck_plans(plans.filter(pk__in=chunk), regulations):
+                # The chunk's rows held until its verdicts are written: a student's save
+                # meanwhile (which checks the plan under its row lock) waits, rather than see
+                # its verdict overwritten by one of the activities read before it.
+                rows = plans.filter(pk__in=chunk).select_for_update(of=("self",)).order_by("pk")
+                for _plan, check in recheck_plans(rows, regulations):
                     checked += 1
                     compliant += check.compliant
                     invalid += not check.valid

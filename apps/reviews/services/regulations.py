@@ -102,8 +102,9 @@ def regulation_publish(
     if not note:
         raise ServiceError(_("Say what changes in this version: it is shown with it."))
     # Every plan's row, held until the end: a submission waits (and is then checked under the
-    # version its plan has by then), and so does a colleague's publication.
-    list(MobilityPlan.objects.select_for_update().values_list("pk", flat=True))
+    # version its plan has by then), and so does a colleague's publication. Taken in the order
+    # of the re-check's chunks, so the two never wait for each other.
+    list(MobilityPlan.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     current = current_regulations(fresh=True).current
     if based_on != current:
         raise ComparedWithAnotherVersion(
