@@ -46,6 +46,21 @@ class UserEditForm(UserChangeForm):
                     )
                     % {"count": advisees}
                 )
+        # A student's application under way would be nobody's: they could no longer withdraw
+        # it nor send course plans, and as staff would decide on their own dossier.
+        if user.role == Role.STUDENT and role != Role.STUDENT:
+            under_way = applications_under_way(user)
+            if under_way:
+                raise ValidationError(
+                    ngettext(
+                        "This student has %(count)d application under way: it must be "
+                        "withdrawn or come to an end before their role changes.",
+                        "This student has %(count)d applications under way: they must be "
+                        "withdrawn or come to an end before their role changes.",
+                        under_way,
+                    )
+                    % {"count": under_way}
+                )
         keeps_access = active and (superuser or role == Role.ADMIN)
         if keeps_access or not user_can(user, Capability.MANAGE_USERS):
             return cleaned
@@ -55,6 +70,19 @@ class UserEditForm(UserChangeForm):
                 _("You cannot take away your own access to accounts: ask another administrator.")
             )
         return cleaned
+
+
+def applications_under_way(student: User) -> int:
+    """How many of the student's applications are neither a draft nor ended."""
+    from apps.applications.models import Application, ApplicationState
+
+    ended = (
+        ApplicationState.DRAFT,
+        ApplicationState.WITHDRAWN,
+        ApplicationState.REFUSED,
+        ApplicationState.COMPLETED,
+    )
+    return Application.objects.filter(student=student).exclude(state__in=ended).count()
 
 
 class StudentProfileInline(admin.StackedInline):

@@ -105,6 +105,7 @@ def test_an_advisor_with_students_keeps_the_role_until_they_have_another(client,
     advisor = UserFactory(role=Role.ADVISOR)
     StudentProfileFactory(advisor=advisor)
     client.force_login(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages as written
     for change in ({"role": Role.STUDENT}, {"is_active": ""}):
         data = {**user_form_data(client, advisor), **change}
         response = client.post(change_url(advisor), data)
@@ -125,6 +126,7 @@ def test_an_advisor_with_students_keeps_the_role_until_they_have_another(client,
 def test_an_administrator_cannot_lock_themselves_out(client, administrator):
     UserFactory(role=Role.ADMIN, is_superuser=False)  # another one: not the last
     client.force_login(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages as written
     for change in ({"role": Role.STUDENT}, {"is_active": ""}):
         data = {**user_form_data(client, administrator), **change}
         response = client.post(change_url(administrator), data)
@@ -134,3 +136,28 @@ def test_an_administrator_cannot_lock_themselves_out(client, administrator):
         assert administrator.role == Role.ADMIN and administrator.is_active
     delete = reverse("admin:accounts_user_delete", args=[administrator.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_student_with_an_application_under_way_stays_a_student(client, administrator):
+    """Made DRI, a submitted student could no longer withdraw their application or send course
+    plans, and could decide on their own dossier."""
+    from apps.applications.models import ApplicationState
+    from tests.applications.factories import ApplicationFactory
+
+    student = StudentProfileFactory().user
+    application = ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
+    client.force_login(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages as written
+    data = {**user_form_data(client, student), "role": Role.DRI}
+    response = client.post(change_url(student), data)
+    assert response.status_code == 200
+    assert "1 application under way" in response.content.decode()
+    student.refresh_from_db()
+    assert student.role == Role.STUDENT
+    # Once it ended, the role may change.
+    application.state = ApplicationState.WITHDRAWN
+    application.save(update_fields=["state"])
+    data = {**user_form_data(client, student), "role": Role.DRI}
+    assert client.post(change_url(student), data).status_code == 302
+    student.refresh_from_db()
+    assert student.role == Role.DRI
