@@ -56,3 +56,18 @@ def test_staff_home_leaves_ended_agreements_out(client, dri):
     kinds = {row["kind"]: row for row in client.get(reverse("home")).context["summary"]["kinds"]}
     assert (kinds["double_degree"]["count"], kinds["double_degree"]["seats"]) == (1, 5)
     assert (kinds["exchange"]["count"], kinds["exchange"]["seats"]) == (1, 4)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["dri", "dfi"])
+def test_staff_home_links_the_regulation_versions(client, request, persona):
+    """The DFI may read the regulation versions (the figures its validations rest on), but the
+    only link to them was on the Operations page, which the DFI cannot open."""
+    client.force_login(request.getfixturevalue(persona))
+    content = client.get(reverse("home")).content.decode()
+    url = reverse("reviews:regulations")
+    assert f'href="{url}"' in content
+    page = client.get(url)
+    assert page.status_code == 200
+    publish = reverse("reviews:regulation_publish")
+    assert (f'href="{publish}"' in page.content.decode()) is (persona == "dri")
