@@ -7,7 +7,13 @@ from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS, RegulationVersion
 from mobility_portal.forms import BootstrapForm
 
-from .services.regulations import LIMITS, figure_problems, name_problem, unit_of
+from .services.regulations import (
+    LIMITS,
+    figure_problems,
+    name_problem,
+    same_publication,
+    unit_of,
+)
 
 
 def suggested_name(current: str) -> str:
@@ -30,7 +36,10 @@ class RegulationPublishForm(BootstrapForm):
     # The version the figures started from and are compared with on the confirmation.
     based_on = forms.CharField(widget=forms.HiddenInput, max_length=16)
 
-    def __init__(self, *args, current: RegulationVersion, **kwargs):
+    def __init__(self, *args, current: RegulationVersion, actor=None, **kwargs):
+        # With the DRI sending the form, their own publication sent again (a double click) is
+        # not refused for its name: the service publishes it once.
+        self.actor = actor
         kwargs.setdefault(
             "initial",
             {
@@ -43,7 +52,7 @@ class RegulationPublishForm(BootstrapForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        problem = name_problem(name)
+        problem = name_problem(name, repeated_by=self.actor)
         if problem:
             raise forms.ValidationError(problem)
         return name
@@ -59,6 +68,14 @@ class RegulationPublishForm(BootstrapForm):
         if all(parameter in cleaned for parameter in PARAMETERS):
             for parameter, problem in figure_problems(cleaned).items():
                 self.add_error(parameter, problem)
+        name = cleaned.get("name")
+        if self.actor is not None and name and name_problem(name):
+            # Let through as the DRI's own: only the very same publication is.
+            repeated = not self.errors and same_publication(
+                actor=self.actor, name=name, figures=cleaned, note=cleaned.get("note", "")
+            )
+            if not repeated:
+                self.add_error("name", name_problem(name))
         return cleaned
 
     @property

@@ -63,7 +63,7 @@ def regulation_publish(request):
     if request.method != "POST":
         form = RegulationPublishForm(current=current)
         return render(request, "reviews/regulation_publish.html", {"form": form})
-    form = RegulationPublishForm(request.POST, current=current)
+    form = RegulationPublishForm(request.POST, current=current, actor=request.user)
     if not form.is_valid() or "edit" in request.POST:
         status = 200 if form.is_valid() else 400
         return render(request, "reviews/regulation_publish.html", {"form": form}, status=status)

@@ -195,3 +195,21 @@ def test_french_labels(client, dri):
     client.force_login(dri)
     content = client.get(PUBLISH, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Semestre d&#x27;échange : ECTS minimum" in content
+
+
+def test_publish_sent_twice_publishes_once_and_says_so(client, dri, student):
+    """A double click on Publish: the second request, held until the first committed, found
+    its own version current and answered 'Version 2025 was published meanwhile: compare your
+    figures with it' (409), a confirmation to do again of what was done."""
+    add_activity(student, ects=28)
+    login(client, dri)
+    first = publish(client)
+    second = publish(client)
+    assert first.status_code == second.status_code == 302
+    assert second.url == reverse("reviews:operations")
+    assert "is published" in messages_of(second)[-1]
+    assert PublishedRegulation.objects.count() == 1
+    assert PlanRecheck.objects.count() == 1
+    # Another name, or other figures, from the old comparison is still compared again.
+    assert publish(client, name="2026").status_code == 409
+    assert PublishedRegulation.objects.count() == 1
