@@ -159,6 +159,19 @@ class StudentProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user", "filiere", "advisor"]
     autocomplete_fields = ["user", "advisor"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A profile stays with its student: moved to another account, the student's plan
+        and applications lost their track, year and advisor."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "user"] if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None):
+        """Not while an application is under way: the student's plan could no longer be
+        checked nor their course plans reach an advisor."""
+        if obj is not None and applications_under_way(obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "advisor" in form.changed_data:

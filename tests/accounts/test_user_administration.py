@@ -161,3 +161,23 @@ def test_a_student_with_an_application_under_way_stays_a_student(client, adminis
     assert client.post(change_url(student), data).status_code == 302
     student.refresh_from_db()
     assert student.role == Role.DRI
+
+
+def test_a_student_profile_stays_with_its_student(client, administrator):
+    """Deleted, or moved to another account, while an application was under way: the plan could
+    no longer be checked and the course plans reached no advisor."""
+    from apps.accounts.models import StudentProfile
+    from apps.applications.models import ApplicationState
+    from tests.applications.factories import ApplicationFactory
+
+    profile = StudentProfileFactory()
+    ApplicationFactory(student=profile.user, state=ApplicationState.NOMINATED)
+    other = UserFactory(role=Role.STUDENT)
+    client.force_login(administrator)
+    url = reverse("admin:accounts_studentprofile_change", args=[profile.pk])
+    page = client.get(url)
+    assert "user" not in page.context["adminform"].form.fields
+    delete = reverse("admin:accounts_studentprofile_delete", args=[profile.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert StudentProfile.objects.filter(pk=profile.pk, user=profile.user).exists()
+    assert not StudentProfile.objects.filter(user=other).exists()

@@ -253,6 +253,8 @@ NO_ADD_MODELS = frozenset(
 READ_ONLY_MODELS = frozenset(
     {"applications.application", "applications.mobilityplan", "applications.courseplan"}
 )
+# Kept while the world's object is in use: its student profile has an application under way.
+NO_DELETE_MODELS = frozenset({"accounts.studentprofile"})
 # Who is turned away from the admin to its login page: everyone but the DRI and admins.
 NOT_ADMIN_STAFF = {persona: ADMIN_LOGIN for persona in PERSONAS if persona not in (DRI, ADMIN)}
 ADMIN_STAFF = expect(OK, **NOT_ADMIN_STAFF)
@@ -287,7 +289,12 @@ def model_admin_routes(app_label: str, model_name: str) -> dict[str, Route]:
         f"{prefix}_changelist": both(allowed),
         f"{prefix}_add": both(add),
         f"{prefix}_change": Route(get=allowed, post=changed, kwargs=on_object),
-        f"{prefix}_delete": both(changed, kwargs=on_object),
+        f"{prefix}_delete": both(
+            admin_model_expect(app_label, admin_outcome=FORBIDDEN)
+            if label in NO_DELETE_MODELS
+            else changed,
+            kwargs=on_object,
+        ),
         f"{prefix}_history": Route(get=allowed, kwargs=on_object),
         # The old object address only redirects to the change page, which checks.
         f"admin/{app_label}/{model_name}/<path:object_id>/": Route(
