@@ -85,7 +85,17 @@ def applications_under_way(student: User) -> int:
     return Application.objects.filter(student=student).exclude(state__in=ended).count()
 
 
-class StudentProfileInline(admin.StackedInline):
+class ActiveAdvisorChoice:
+    """A closed advisor account is not offered as a student's advisor: the course plans sent to
+    it would wait in a queue nobody reads (the no-advisor notice is not sent either)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "advisor":
+            kwargs["queryset"] = User.objects.filter(role=Role.ADVISOR, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StudentProfileInline(ActiveAdvisorChoice, admin.StackedInline):
     model = StudentProfile
     fk_name = "user"
     can_delete = False
@@ -152,7 +162,7 @@ class FiliereAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudentProfile)
-class StudentProfileAdmin(admin.ModelAdmin):
+class StudentProfileAdmin(ActiveAdvisorChoice, admin.ModelAdmin):
     list_display = ["student_number", "user", "track", "year", "filiere", "advisor"]
     list_filter = ["track", "year", "filiere"]
     search_fields = ["student_number", "user__email", "user__last_name"]

@@ -181,3 +181,21 @@ def test_a_student_profile_stays_with_its_student(client, administrator):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert StudentProfile.objects.filter(pk=profile.pk, user=profile.user).exists()
     assert not StudentProfile.objects.filter(user=other).exists()
+
+
+def test_a_closed_advisor_account_is_not_given_students(client, administrator):
+    """Course plans sent to an inactive advisor waited for nobody, with no notice to anyone."""
+    profile = StudentProfileFactory(advisor=None)
+    closed = UserFactory(role=Role.ADVISOR, is_active=False)
+    client.force_login(administrator)
+    url = reverse("admin:accounts_studentprofile_change", args=[profile.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: "" if value is None else value
+        for name, value in ((name, form[name].value()) for name in form.fields)
+    }
+    response = client.post(url, {**data, "advisor": closed.pk})
+    assert response.status_code == 200
+    assert "advisor" in response.context["adminform"].form.errors
+    profile.refresh_from_db()
+    assert profile.advisor is None
