@@ -7,7 +7,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import Http404
 from django.utils.functional import Promise
 
@@ -73,12 +84,27 @@ def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:
     )
 
 
+def _decider_name():
+    """The name of whoever decided the version's last course: after the student was given
+    another advisor, the new one reads the versions their predecessor decided."""
+    name = Trim(Concat("decided_by__first_name", Value(" "), "decided_by__last_name"))
+    return Subquery(
+        CourseLine.objects.filter(course_plan=OuterRef("pk"), decided_by__isnull=False)
+        .order_by("-decided_at", "-pk")
+        .annotate(
+            name=Coalesce(NullIf(name, Value("")), "decided_by__email", output_field=CharField())
+        )
+        .values("name")[:1]
+    )
+
+
 def course_plans_decided(advisor: User) -> QuerySet[CoursePlan]:
-    """The latest versions the advisor has decided on, for a stay an application still wants
-    (approved, or with courses rejected), the latest decided first: the advisor reads them
-    again while the stay is prepared or lived."""
+    """The latest versions decided for the advisor's students, for a stay an application still
+    wants (approved, or with courses rejected), the latest decided first, with who decided
+    (`decided_by_name`): the advisor reads them again while the stay is prepared or lived."""
     return (
-        CoursePlan.objects.filter(
+        CoursePlan.objects.annotate(decided_by_name=_decider_name())
+        .filter(
             _stay_still_wanted(),
             status__in=(CoursePlanStatus.APPROVED, CoursePlanStatus.CHANGES_REQUESTED),
             activity__plan__student__student_profile__advisor=advisor,

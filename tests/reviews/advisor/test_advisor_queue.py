@@ -128,3 +128,19 @@ def test_other_roles_are_forbidden(client, request, who):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(QUEUE_URL).url.startswith(reverse("login"))
+
+
+def test_decided_course_plans_name_who_decided_after_a_change_of_advisor(
+    client, advisor, other_advisor, student
+):
+    """Given the student, the new advisor found their predecessor's decisions listed as
+    'Course plans you have decided on', with nothing saying they were not theirs."""
+    approved = approve_all(sent_course_plan(student), advisor)
+    profile = student.student_profile
+    profile.advisor = other_advisor
+    profile.save(update_fields=["advisor"])
+    response = login(client, other_advisor).get(QUEUE_URL)
+    (row,) = response.context["decided"]
+    assert row == approved
+    assert row.decided_by_name == advisor.get_full_name()
+    assert f"<td data-decided-by>{advisor.get_full_name()}</td>" in response.content.decode()
