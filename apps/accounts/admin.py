@@ -189,8 +189,11 @@ class StudentProfileAdmin(ActiveAdvisorChoice, admin.ModelAdmin):
 
 
 def announce_to_new_advisor(profile: StudentProfile) -> None:
-    """The course plans the student sent and nobody decided on are announced to the advisor
-    now in charge: they moved to that advisor's queue without a word."""
+    """The course plans the student sent and nobody decided on, and a recognition of credits
+    already due, are announced to the advisor now in charge: they moved to that advisor's page
+    without a word."""
     from apps.reviews.services.course_plans import course_plans_announce_to_new_advisor
+    from apps.reviews.services.returns import recognitions_announce_to_new_advisor
 
     course_plans_announce_to_new_advisor(student=profile.user)
+    recognitions_announce_to_new_advisor(student=profile.user)

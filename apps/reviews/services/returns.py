@@ -139,6 +139,13 @@ def announce_when_recognition_is_due(application: Application) -> None:
         announce_credits_to_recognise(course_plan)
 
 
+def recognitions_announce_to_new_advisor(*, student: User) -> None:
+    """After the student's study advisor changed: a recognition already due is announced to
+    the new advisor, whose page now lists it (they were never told)."""
+    for application in Application.objects.filter(student=student, state=S.RETURNED):
+        announce_when_recognition_is_due(application)
+
+
 @transaction.atomic
 def course_plan_confirm_recognition(
     *, actor: User, course_plan: CoursePlan, seen_credits: str = ""

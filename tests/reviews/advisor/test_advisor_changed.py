@@ -59,3 +59,23 @@ def test_a_decided_course_plan_is_not_announced(client, admin_user, student, oth
     url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
     client.post(url, {**profile_form_data(client.get(url)), "advisor": other_advisor.pk})
     assert announced_to(other_advisor) == []
+
+
+def test_the_new_advisor_hears_of_a_recognition_due(
+    client, admin_user, student, advisor, other_advisor
+):
+    """The student was back with the transcript and every credit entered: the new advisor's
+    page listed the recognition, but nothing told them of it."""
+    from tests.reviews.advisor.builders import dossier_abroad, record_all, with_transcript
+
+    application, course_plan = dossier_abroad(student, advisor)
+    with_transcript(application)
+    record_all(course_plan)
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
+    response = client.post(url, {**profile_form_data(client.get(url)), "advisor": other_advisor.pk})
+    assert response.status_code == 302
+    told = Notification.objects.filter(recipient=other_advisor, event="credits_to_recognise")
+    assert list(told.values_list("link", flat=True)) == [
+        reverse("reviews:return_recognition", args=[course_plan.pk])
+    ]
