@@ -129,8 +129,8 @@ class UserAdmin(DjangoUserAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         for profile_form in formset.forms:
-            if "advisor" in profile_form.changed_data and profile_form.instance.pk:
-                announce_to_new_advisor(profile_form.instance)
+            if profile_form.instance.pk:
+                profile_changed(profile_form.instance, profile_form.changed_data)
 
     def get_readonly_fields(self, request, obj=None):
         """An administrator who is not a superuser cannot make anyone one (themselves
@@ -184,8 +184,27 @@ class StudentProfileAdmin(ActiveAdvisorChoice, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "advisor" in form.changed_data:
-            announce_to_new_advisor(obj)
+        profile_changed(obj, form.changed_data)
+
+
+# The facts of a profile the regulations read (plan_format.plan_document).
+CHECKED_FACTS = frozenset({"track", "year"})
+
+
+def profile_changed(profile: StudentProfile, changed: list[str]) -> None:
+    """After a profile was saved in the admin: a new advisor hears of what awaits them; a
+    changed track or year re-checks the plan, whose verdict staff lists read (a FISE student
+    made an apprentice needs 9 weeks abroad, not 17)."""
+    if "advisor" in changed:
+        announce_to_new_advisor(profile)
+    if CHECKED_FACTS.intersection(changed):
+        from apps.applications.models import MobilityPlan
+        from apps.applications.services import plan_recheck
+
+        plan = MobilityPlan.objects.filter(student=profile.user).first()
+        if plan is not None:
+            plan.student = profile.user
+            plan_recheck(plan)
 
 
 def announce_to_new_advisor(profile: StudentProfile) -> None:

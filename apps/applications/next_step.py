@@ -66,8 +66,9 @@ def next_step(situation: Situation) -> NextStep:
     if not situation.has_profile:
         return NextStep(
             _(
-                "Your student profile is not set up yet: the international relations office "
-                "(DRI) completes it. You can start your plan once it is done."
+                "Your student profile is not set up yet: the portal's administrators complete it "
+                "(ask the international relations office if it takes long). You can start your "
+                "plan once it is done."
             )
         )
     if situation.activity_count == 0:

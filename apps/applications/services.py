@@ -85,7 +85,12 @@ ACTIVITY_FIELDS = (
 
 def plan_for_student(student: User) -> MobilityPlan:
     if not hasattr(student, "student_profile"):
-        raise ServiceError(_("Your student profile is not set up yet; the DRI completes it."))
+        raise ServiceError(
+            _(
+                "Your student profile is not set up yet: the portal's administrators complete "
+                "it (ask the international relations office if it takes long)."
+            )
+        )
     plan, _created = MobilityPlan.objects.get_or_create(
         student=student, defaults={"regulation": current_regulation_name}
     )

@@ -57,7 +57,8 @@ def test_student_without_profile_is_told_to_wait(client, call):
     newcomer = UserFactory()
     response = login(client, newcomer).post(start_url(call))
     assert messages_of(response) == [
-        "Your student profile is not set up yet; the DRI completes it."
+        "Your student profile is not set up yet: the portal's administrators complete it (ask "
+        "the international relations office if it takes long)."
     ]
     assert not Application.objects.exists()
 

@@ -79,3 +79,23 @@ def test_the_new_advisor_hears_of_a_recognition_due(
     assert list(told.values_list("link", flat=True)) == [
         reverse("reviews:return_recognition", args=[course_plan.pk])
     ]
+
+
+def test_a_changed_track_checks_the_plan_again(client, admin_user, student):
+    """Staff lists read the plan's stored verdict: a FISE student made an apprentice (9 weeks
+    abroad, not 17) kept the old verdict until the next re-check of every plan."""
+    from apps.applications.checking import plan_result
+    from apps.applications.models import MobilityPlan
+    from tests.applications.plan_helpers import add_activity
+
+    add_activity(student)
+    MobilityPlan.objects.filter(student=student).update(checked_at=None, error_count=99)
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_studentprofile_change", args=[student.student_profile.pk])
+    track = "FISEA" if student.student_profile.track == "FISE" else "FISE"
+    response = client.post(url, {**profile_form_data(client.get(url)), "track": track})
+    assert response.status_code == 302
+    plan = MobilityPlan.objects.select_related("student__student_profile").get(student=student)
+    assert plan.student.student_profile.track == track
+    assert plan.checked_at is not None
+    assert plan.error_count == plan_result(plan, plan.activities.all()).error_count != 99
