@@ -36,10 +36,10 @@ def test_student_home_redirects_to_the_dashboard(client, student):
     assert login(client, student).get(reverse("home")).url == dashboard_url()
 
 
-def test_without_profile_the_student_waits_for_the_dri(client, db):
+def test_without_profile_the_student_waits_for_the_administrators(client, db):
     response = dashboard(client, UserFactory())
     assert response.context["step"].url is None
-    assert "DRI" in response.context["step"].text
+    assert "administrators complete it" in response.context["step"].text
 
 
 def test_empty_plan_asks_for_a_first_activity(client, student):

@@ -12,10 +12,10 @@ def english():
         yield
 
 
-def test_without_profile_the_student_waits_for_the_dri():
+def test_without_profile_the_student_waits_for_the_administrators():
     current = ApplicationSummary(pk=3, call_name="Call 2027", state="submitted")
     step = next_step(Situation(has_profile=False, activity_count=3, current=current))
-    assert "DRI" in step.text
+    assert "administrators complete it" in step.text
     assert step.url_name is None
 
 
