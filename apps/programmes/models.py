@@ -137,6 +137,36 @@ class Agreement(models.Model):
                 {"last_year": _("The last year cannot come before the first year.")}
             )
         self._keep_what_applications_name()
+        self._keep_the_years_seats_are_held()
+
+    def _keep_the_years_seats_are_held(self) -> None:
+        """Nominations hold this agreement's seats in their calls' academic years: its years
+        in force must still cover them (an agreement ended before them has no seat there)."""
+        if self.pk is None or not self.first_year:
+            return
+        # Imported here: the seat rules live with the reviews, which build on this app.
+        from apps.reviews.services.seats import SEAT_HOLDING_STATES
+
+        years = self.choices.filter(
+            application__nominated_choice=models.F("pk"),
+            application__state__in=SEAT_HOLDING_STATES,
+        ).aggregate(
+            first=models.Min("application__call__academic_year"),
+            last=models.Max("application__call__academic_year"),
+        )
+        if years["first"] is None:
+            return
+        problems = {}
+        if self.first_year > years["first"]:
+            problems["first_year"] = _(
+                "A student holds a seat under this agreement in %(year)s: it cannot start later."
+            ) % {"year": academic_year_label(years["first"])}
+        if self.last_year is not None and self.last_year < years["last"]:
+            problems["last_year"] = _(
+                "A student holds a seat under this agreement in %(year)s: it cannot end earlier."
+            ) % {"year": academic_year_label(years["last"])}
+        if problems:
+            raise ValidationError(problems)
 
     def _keep_what_applications_name(self) -> None:
         """Applications chose this agreement, and nominations hold its seats: another kind or

@@ -91,3 +91,43 @@ def test_the_admin_shows_the_refusal_on_the_form(client, admin_user, student):
     assert "Applications name this agreement" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.kind == AgreementKind.EXCHANGE
+
+
+def nominated_under(student):
+    from apps.applications.models import ApplicationState
+
+    agreement, application = chosen_agreement(student)
+    application.state = ApplicationState.NOMINATED
+    application.nominated_choice = application.choices.get()
+    application.save()
+    return agreement, application.call.academic_year
+
+
+def test_an_agreement_cannot_end_before_a_seat_it_gives(student):
+    """Its seat would count nowhere: an agreement not in force in a year has none there."""
+    agreement, year = nominated_under(student)
+    agreement.last_year = year - 1
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert list(refused.value.message_dict) == ["last_year"]
+    agreement.first_year = year + 1
+    agreement.last_year = None
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert list(refused.value.message_dict) == ["first_year"]
+
+
+def test_it_may_end_with_the_year_of_its_last_seat_or_once_given_back(student):
+    from apps.applications.models import Application, ApplicationState
+
+    agreement, year = nominated_under(student)
+    agreement.first_year = year
+    agreement.last_year = year
+    agreement.full_clean()  # ends with the seat's year: allowed
+    Application.objects.update(state=ApplicationState.WITHDRAWN)
+    agreement.last_year = year - 1
+    agreement.first_year = year - 1
+    agreement.full_clean()  # the seat was given back
+    agreement.save()
+    agreement.refresh_from_db()
+    assert agreement.last_year == year - 1
