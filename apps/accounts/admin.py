@@ -141,18 +141,23 @@ class UserAdmin(DjangoUserAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if _a_superuser_for_others(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if _a_superuser_for_others(request, obj):
             return False
         # Not one's own account (locked out), nor an advisor's whose students would be left
         # without one, their course plans waiting for nobody.
         if obj is not None and (obj.pk == request.user.pk or obj.advisees.exists()):
             return False
         return super().has_delete_permission(request, obj)
+
+
+def _a_superuser_for_others(request, obj: User | None) -> bool:
+    """A superuser's account, which only superusers change."""
+    return obj is not None and obj.is_superuser and not request.user.is_superuser
 
 
 @admin.register(Filiere)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -40,8 +40,9 @@ from .models import (
     MobilityPlan,
 )
 from .plan_format import plan_document
+from .selectors import stay_still_wanted
 from .uploads import validate_pdf
-from .workflow import COURSE_PLANS_SENT_STATES, EDITABLE_STATES, WITHDRAWABLE_STATES, move
+from .workflow import EDITABLE_STATES, WITHDRAWABLE_STATES, move
 
 # Documents an application must carry, by the kind of the activities it applies for.
 BASE_DOCUMENTS = (DocumentKind.CV, DocumentKind.TRANSCRIPT, DocumentKind.LANGUAGE_CERTIFICATE)
@@ -111,19 +112,17 @@ def plan_recheck(plan: MobilityPlan) -> None:
 # other: an application, then its student's plan, then an activity of the plan.
 
 
-def lock_plan(plan_id: int) -> MobilityPlan:
-    """The plan's row, held until the transaction ends, as stored now (its regulation version
-    included): adding, changing, removing, validating and submitting activities of one plan
-    happen one after the other (a double click, a second tab, a decision at the same moment)."""
+def lock_plan(plan_id: int | None = None, *, student_id: int | None = None) -> MobilityPlan:
+    """The plan's row (by its id, or its student's), held until the transaction ends, as stored
+    now (its regulation version included): adding, changing, removing, validating and
+    submitting activities of one plan happen one after the other (a double click, a second
+    tab, a decision at the same moment)."""
+    lookup = {"pk": plan_id} if plan_id is not None else {"student_id": student_id}
     return (
         MobilityPlan.objects.select_for_update(of=("self",))
         .select_related("student__student_profile")
-        .get(pk=plan_id)
+        .get(**lookup)
     )
-
-
-def _lock_plan_of(student_id: int) -> None:
-    list(MobilityPlan.objects.select_for_update().filter(student_id=student_id).values("pk"))
 
 
 def _ensure_owner(actor: User, plan: MobilityPlan) -> None:
@@ -710,7 +709,7 @@ def application_submit(
 ) -> Application:
     application = _locked(application)
     _ensure_editable(actor, application)
-    _lock_plan_of(application.student_id)  # no activity is removed while it is read
+    lock_plan(student_id=application.student_id)  # no activity is removed while it is read
     problems = submission_readiness(application, today or timezone.localdate()).problems
     if problems:
         raise ServiceError(*problems)
@@ -797,9 +796,10 @@ def course_plan_for(activity: Activity) -> CoursePlan:
 
 
 def _lock_course_plan_versions(activity: Activity) -> None:
-    """Lock the activity's row, so that of two saves of its course plan at once (a double
-    click, two tabs) the second waits and then sees the versions the first made: locking the
-    versions alone cannot hold back a version that does not exist yet, and both would make it."""
+    """Lock the activity's row (after its plan's: the one order of row locks), so that of two
+    saves of its course plan at once (a double click, two tabs) the second waits and then sees
+    the versions the first made: locking the versions alone cannot hold back a version that
+    does not exist yet, and both would make it."""
     lock_plan(activity.plan_id)
     Activity.objects.select_for_update().only("pk").get(pk=activity.pk)
 
@@ -813,18 +813,6 @@ def line_key(line: CourseLine | dict) -> tuple:
     return tuple(
         str(Decimal(get(name)).normalize()) if name == "ects" else str(get(name)).strip().lower()
         for name in LINE_CONTENT
-    )
-
-
-def _chosen_by_a_submitted_application(activity: Activity) -> bool:
-    """Whether a live application still wants the stay (as the advisor's queue reads it): not
-    one nominated to another of its choices."""
-    return (
-        Choice.objects.filter(activity=activity, application__state__in=COURSE_PLANS_SENT_STATES)
-        .filter(
-            Q(application__nominated_choice__isnull=True) | Q(application__nominated_choice=F("pk"))
-        )
-        .exists()
     )
 
 
@@ -924,23 +912,30 @@ def course_plan_ask_again(*, actor: User, activity: Activity) -> CoursePlan:
         raise ServiceError(
             _("Only a course plan with courses your advisor rejected can be put to them again.")
         )
+    lines = [
+        {
+            **{name: getattr(line, name) for name in LINE_CONTENT},
+            "ects_obtained": line.ects_obtained,
+            **(_decision_of(line) if line.decision == LineDecision.APPROVED else {}),
+        }
+        for line in current.lines.all()
+    ]
+    return _send_next_version(activity, current, lines)
+
+
+def _send_next_version(activity: Activity, current: CoursePlan, lines: list[dict]) -> CoursePlan:
+    """The version after `current`, sent with `lines` (each with what it carries from before)
+    and settled; announced while it awaits the advisor, for a stay an application still wants
+    (their queue lists no other: it comes back there, and to them, once one names it again)."""
     new_version = CoursePlan.objects.create(
         activity=activity,
         version=current.version + 1,
         status=CoursePlanStatus.PENDING,
         sent_at=timezone.now(),
     )
-    CourseLine.objects.bulk_create(
-        CourseLine(
-            course_plan=new_version,
-            **{name: getattr(line, name) for name in LINE_CONTENT},
-            ects_obtained=line.ects_obtained,
-            **(_decision_of(line) if line.decision == LineDecision.APPROVED else {}),
-        )
-        for line in current.lines.all()
-    )
+    CourseLine.objects.bulk_create(CourseLine(course_plan=new_version, **line) for line in lines)
     course_plan_settle_status(new_version)
-    if _chosen_by_a_submitted_application(activity):
+    if new_version.status == CoursePlanStatus.PENDING and stay_still_wanted(activity):
         announce_course_plan_sent(new_version)
     return new_version
 
@@ -993,18 +988,12 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     if current.status == CoursePlanStatus.DRAFT:
         current.lines.all().delete()
         CourseLine.objects.bulk_create(CourseLine(course_plan=current, **line) for line in lines)
-        if _chosen_by_a_submitted_application(activity):
+        if stay_still_wanted(activity):
             # Submitted before it had lines: the advisor gets it as soon as it has some.
             course_plan_send(current)
         return current
     previous_lines = {line_key(line): line for line in current_lines}
     reopened = _drops_an_approved_course_and_asks_nothing(current_lines, lines)
-    new_version = CoursePlan.objects.create(
-        activity=activity,
-        version=current.version + 1,
-        status=CoursePlanStatus.PENDING,
-        sent_at=timezone.now(),
-    )
     new_lines = []
     for line in lines:
         previous = previous_lines.get(line_key(line))
@@ -1015,13 +1004,5 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
                 previous.decision == LineDecision.APPROVED and not reopened
             ):
                 carried |= _decision_of(previous)
-        new_lines.append(CourseLine(course_plan=new_version, **line, **carried))
-    CourseLine.objects.bulk_create(new_lines)
-    course_plan_settle_status(new_version)
-    # The advisor is told only of a stay an application still wants: their queue lists no
-    # other (it comes back there, and to them, once an application names the stay again).
-    if new_version.status == CoursePlanStatus.PENDING and _chosen_by_a_submitted_application(
-        activity
-    ):
-        announce_course_plan_sent(new_version)
-    return new_version
+        new_lines.append({**line, **carried})
+    return _send_next_version(activity, current, new_lines)

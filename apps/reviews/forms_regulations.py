@@ -51,11 +51,7 @@ class RegulationPublishForm(BootstrapForm):
         super().__init__(*args, **kwargs)
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        problem = name_problem(name, repeated_by=self.actor)
-        if problem:
-            raise forms.ValidationError(problem)
-        return name
+        return self.cleaned_data["name"].strip()
 
     def clean_based_on(self) -> str:
         based_on = self.cleaned_data["based_on"]
@@ -69,14 +65,21 @@ class RegulationPublishForm(BootstrapForm):
             for parameter, problem in figure_problems(cleaned).items():
                 self.add_error(parameter, problem)
         name = cleaned.get("name")
-        if self.actor is not None and name and name_problem(name):
-            # Let through as the DRI's own: only the very same publication is.
-            repeated = not self.errors and same_publication(
-                actor=self.actor, name=name, figures=cleaned, note=cleaned.get("note", "")
-            )
-            if not repeated:
-                self.add_error("name", name_problem(name))
+        problem = name_problem(name) if name else None
+        if problem and not self._sent_again(cleaned):
+            self.add_error("name", problem)
         return cleaned
+
+    def _sent_again(self, cleaned: dict) -> bool:
+        """The DRI's own publication, the very same, sent again (a double click): let through,
+        the service publishes it once."""
+        if self.actor is None or self.errors:
+            return False
+        note = cleaned.get("note", "")
+        repeated = same_publication(
+            actor=self.actor, name=cleaned["name"], figures=cleaned, note=note
+        )
+        return repeated is not None
 
     @property
     def figures(self) -> dict[str, int]:

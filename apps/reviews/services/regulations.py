@@ -55,17 +55,14 @@ def figure_problems(figures: Mapping[str, object]) -> dict[str, str]:
     return problems
 
 
-def name_problem(name: str, *, repeated_by: User | None = None) -> str | None:
-    """What is wrong with a new version's name. With `repeated_by`, a name that user
-    published is let through: the form then asks `same_publication` about the rest."""
+def name_problem(name: str) -> str | None:
+    """What is wrong with a new version's name."""
     if not VERSION_NAME.fullmatch(name):
         return _(
             "A version's name has 1 to 16 letters, digits, dots, dashes or underscores, "
             "starting with a letter or a digit (for example 2025)."
         )
     if name in current_regulations(fresh=True).versions:
-        if repeated_by is not None and _published_by(name, repeated_by) is not None:
-            return None
         return _("Version %(name)s already exists: choose another name.") % {"name": name}
     return None
 
@@ -86,16 +83,12 @@ def regulation_publish_impact() -> PublishImpact:
     return PublishImpact(moving=figures["moving"], keeping=figures["total"] - figures["moving"])
 
 
-def _published_by(name: str, actor: User) -> PublishedRegulation | None:
-    return PublishedRegulation.objects.filter(name=name, published_by=actor).first()
-
-
 def same_publication(
     *, actor: User, name: str, figures: Mapping[str, int], note: str
 ) -> PublishedRegulation | None:
     """The version `actor` published under this name with these figures and note, if any: the
     same Publish sent again."""
-    published = _published_by(name.strip(), actor)
+    published = PublishedRegulation.objects.filter(name=name.strip(), published_by=actor).first()
     note = note.strip()
     asked = {parameter: figures.get(parameter) for parameter in PARAMETERS}
     if published is None or published.figures != asked or published.note != note:

@@ -107,13 +107,18 @@ def _recognition_problems(application: Application, course_plan: CoursePlan) -> 
     return problems
 
 
-def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
-    """A later version not approved is a change of courses still open (the student changed
-    courses abroad): recognising the credits now would close the course plan on the courses
-    the student no longer took, and leave that version undecided for ever."""
+def _change_still_open(course_plan: CoursePlan) -> CoursePlan | None:
+    """A later version sent and not approved: a change of courses still open (the student
+    changed courses abroad). Recognising the credits now would close the course plan on the
+    courses the student no longer took, and leave that version undecided for ever."""
     latest = CoursePlan.objects.filter(activity_id=course_plan.activity_id).order_by("-version")
     latest = latest.exclude(status=CoursePlanStatus.DRAFT).first()
-    if latest is not None and latest.version > course_plan.version:
+    return latest if latest is not None and latest.version > course_plan.version else None
+
+
+def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
+    latest = _change_still_open(course_plan)
+    if latest is not None:
         raise ServiceError(
             _(
                 "Version %(version)s of the course plan is %(status)s: it must be approved "
@@ -131,11 +136,9 @@ def announce_when_recognition_is_due(application: Application) -> None:
     course_plan = recognition_course_plan(nominated_activity(application))
     if course_plan is None or course_plan.recognition_confirmed_at is not None:
         return
-    try:  # a later version still open: the confirmation would be refused
-        _ensure_no_change_awaits(course_plan)
-    except ServiceError:
-        return
-    if not _recognition_problems(application, course_plan):
+    if _change_still_open(course_plan) is None and not _recognition_problems(
+        application, course_plan
+    ):
         announce_credits_to_recognise(course_plan)
 
 

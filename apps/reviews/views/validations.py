@@ -117,7 +117,7 @@ def validation_detail(request, pk: int):
     form = ValidationDecisionForm(
         request.POST or None,
         choose_body=choose_body,
-        initial={"seen": state.last_decision_id, "seen_request": request_stamp(activity)},
+        initial=_as_shown(activity, state),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,13 +137,18 @@ def validation_detail(request, pk: int):
             activity = validation_activity(pk)
             state = validation_state(activity)
             data = request.POST.copy()
-            data["seen"] = state.last_decision_id or ""
-            data["seen_request"] = request_stamp(activity)
+            for name, value in _as_shown(activity, state).items():
+                data[name] = "" if value is None else value
             form = ValidationDecisionForm(data, choose_body=choose_body)
             return _render_detail(request, activity, state, form, status=400)
         messages.success(request, _("Decision recorded; the student's plan is checked again."))
         return redirect("reviews:validation_detail", activity.pk)
     return _render_detail(request, activity, state, form, status=400 if form.errors else 200)
+
+
+def _as_shown(activity, state: ValidationState) -> dict[str, object]:
+    """What the page shows, carried by its form: the latest decision and the request."""
+    return {"seen": state.last_decision_id, "seen_request": request_stamp(activity)}
 
 
 def _render_detail(request, activity, state: ValidationState, form, *, status: int):
