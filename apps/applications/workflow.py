@@ -61,6 +61,9 @@ WITHDRAWABLE_STATES = ALLOWED_FROM[S.WITHDRAWN]
 SEAT_GIVEN_UP_BY_WITHDRAWAL = frozenset({S.NOMINATED, S.ACCEPTED})
 # States a reviewer decides on.
 IN_REVIEW_STATES = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
+# A withdrawal the office undoes (recorded by mistake, or the student changed their mind)
+# takes the application back to the state it left; a draft is the student's own to start again.
+REINSTATABLE_STATES = WITHDRAWABLE_STATES - {S.DRAFT}
 
 
 class TransitionRefused(ServiceError):
@@ -137,6 +140,45 @@ def move(
                 "target": ApplicationState(to_state).label.lower(),
             }
         )
+    return _record_move(
+        application, actor=actor, to_state=to_state, comment=comment, update_fields=update_fields
+    )
+
+
+def state_before_withdrawal(application: Application) -> str | None:
+    """The state a withdrawn application left, from its latest audit row (None when it is not
+    withdrawn, or came to it otherwise)."""
+    latest = (
+        Transition.objects.filter(application_id=application.pk)
+        .order_by("-pk")
+        .values_list("from_state", "to_state")
+        .first()
+    )
+    if application.state != S.WITHDRAWN or latest is None or latest[1] != S.WITHDRAWN:
+        return None
+    return latest[0]
+
+
+def move_back_from_withdrawal(application: Application, *, actor: User, comment: str) -> Transition:
+    """Take a locked, withdrawn application back to the state it was withdrawn from: the one
+    move outside ALLOWED_FROM, since its target is read from the history."""
+    to_state = state_before_withdrawal(application)
+    if to_state not in REINSTATABLE_STATES:
+        raise TransitionRefused(
+            _("This application is %(state)s: there is no withdrawal to undo.")
+            % {"state": application.get_state_display().lower()}
+        )
+    return _record_move(application, actor=actor, to_state=to_state, comment=comment)
+
+
+def _record_move(
+    application: Application,
+    *,
+    actor: User,
+    to_state: str,
+    comment: str = "",
+    update_fields: tuple[str, ...] = (),
+) -> Transition:
     from_state = application.state
     application.state = to_state
     application.save(update_fields=["state", *update_fields])

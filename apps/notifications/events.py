@@ -193,7 +193,11 @@ def announce_transition(transition: Transition) -> None:
 
     application = transition.application
     context = {"application": application.pk, "transition": transition.pk}
-    if transition.to_state == ApplicationState.SUBMITTED:
+    if (
+        transition.to_state == ApplicationState.SUBMITTED
+        # An application the office itself took back from a withdrawal is not news to it.
+        and transition.from_state != ApplicationState.WITHDRAWN
+    ):
         queue(
             APPLICATION_SUBMITTED,
             key=f"transition:{transition.pk}",
@@ -227,7 +231,12 @@ def announce_transition(transition: Transition) -> None:
         transition.to_state == ApplicationState.WITHDRAWN
         and transition.actor_id != application.student_id
     )
-    if transition.to_state in DECISION_STATES or withdrawn_for_them:
+    # So is a withdrawal the office undid (a student's own restart of a draft is not).
+    reinstated = (
+        transition.from_state == ApplicationState.WITHDRAWN
+        and transition.to_state != ApplicationState.DRAFT
+    )
+    if transition.to_state in DECISION_STATES or withdrawn_for_them or reinstated:
         queue(
             APPLICATION_DECISION,
             key=f"transition:{transition.pk}",

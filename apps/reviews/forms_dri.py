@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
-from apps.applications.workflow import can_move
+from apps.applications.workflow import REINSTATABLE_STATES, can_move
 from mobility_portal.forms import BootstrapForm
 
 S = ApplicationState
@@ -97,6 +97,40 @@ class WithdrawForStudentForm(DecisionForm):
     )
 
 
+class ReinstateForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("Why the withdrawal is undone"),
+        help_text=_(
+            "For example: recorded by mistake, or the student's e-mail of 14 March. The "
+            "student reads it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        self.back_to = state_before_withdrawal_seen(application)
+
+    @property
+    def back_to_label(self) -> str:
+        return ApplicationState(self.back_to).label.lower() if self.back_to else ""
+
+
+def state_before_withdrawal_seen(application: Application) -> str | None:
+    """The state a withdrawn application left, from the history the page prefetched (None
+    when there is no withdrawal the office may undo): no query."""
+    latest = max(application.history.all(), key=lambda transition: transition.pk, default=None)
+    if (
+        application.state != S.WITHDRAWN
+        or latest is None
+        or latest.to_state != S.WITHDRAWN
+        or latest.from_state not in REINSTATABLE_STATES
+    ):
+        return None
+    return latest.from_state
+
+
 class HostDecisionForm(DecisionForm):
     ACCEPTED = "accepted"
     REFUSED = "refused"
@@ -155,6 +189,8 @@ DECISIONS: dict[str, tuple[type[DecisionForm], str | None]] = {
     "host_decision": (HostDecisionForm, S.ACCEPTED),
     "departed": (DecisionForm, S.IN_MOBILITY),
     "withdraw": (WithdrawForStudentForm, S.WITHDRAWN),
+    # Its target is the state the withdrawal left (ReinstateForm.back_to).
+    "reinstate": (ReinstateForm, None),
     "returned": (DecisionForm, S.RETURNED),
     "score": (RankingScoreForm, None),
 }
@@ -176,6 +212,7 @@ def decision_forms(
         if (target is None or can_move(application, target))
         and (name != "nominate" or _nominable(application))
         and (name != "withdraw" or application.state != S.DRAFT)
+        and (name != "reinstate" or state_before_withdrawal_seen(application) is not None)
     }
 
 

@@ -36,6 +36,11 @@ urlpatterns = [
         dossier.WithdrawForStudent.as_view(),
         name="dossier_withdraw",
     ),
+    path(
+        "applications/<int:pk>/reinstate/",
+        dossier.Reinstate.as_view(),
+        name="dossier_reinstate",
+    ),
     path("applications/<int:pk>/score/", dossier.SetRankingScore.as_view(), name="dossier_score"),
     path("applications/<int:pk>/comments/", dossier.comment_add, name="dossier_comment"),
     path("dashboard/", reporting.reporting, name="reporting"),

@@ -204,6 +204,7 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:dossier_nominate": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_refuse": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_withdraw": post_route(REVIEWERS, kwargs=pk("submitted")),
+    "reviews:dossier_reinstate": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_host_decision": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_departed": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_returned": post_route(REVIEWERS, kwargs=pk("submitted")),

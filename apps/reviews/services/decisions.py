@@ -20,7 +20,13 @@ from apps.applications.models import (
     DocumentKind,
 )
 from apps.applications.services import activity_follow_nomination, document_store
-from apps.applications.workflow import can_move, lock_as_seen, move
+from apps.applications.workflow import (
+    can_move,
+    lock_as_seen,
+    move,
+    move_back_from_withdrawal,
+    state_before_withdrawal,
+)
 from apps.programmes.models import Call
 
 from ..models import InternalComment
@@ -165,6 +171,48 @@ def application_withdraw_for_student(
     if application.state == S.DRAFT:
         raise ServiceError(_("A draft is the student's own: only they can withdraw it."))
     move(application, actor=actor, to_state=S.WITHDRAWN, comment=reason.strip())
+    return application
+
+
+@transaction.atomic
+def application_reinstate(*, actor: User, application: Application, reason: str) -> Application:
+    """Undo a withdrawal (recorded by mistake, or the student changed their mind): the
+    application goes back to the state it left, and the student is told why. A seat it held is
+    taken again only while its agreement has one left that year and the student holds no other;
+    a stay the student has since removed cannot come back. Locks as a nomination does."""
+    if not reason.strip():
+        raise ServiceError(_("Say why the withdrawal is undone: the student reads it."))
+    _ensure_reviewer(actor)
+    back_to = state_before_withdrawal(application)
+    call = application.call
+    seats, year = None, []
+    if back_to in SEAT_HOLDING_STATES:
+        choice = application.nominated_choice
+        if choice is None:
+            raise ServiceError(
+                _(
+                    "The student has removed the stay they were nominated to from their plan: "
+                    "the withdrawal cannot be undone."
+                )
+            )
+        if choice.agreement_id is not None:
+            seats = seat_counts(call, [choice.agreement_id], lock=True)[choice.agreement_id]
+        year = lock_students_year([application.student_id], call.academic_year)
+    application = lock_as_seen(application)
+    if not application.choices.exists():
+        raise ServiceError(
+            _(
+                "The student has removed the stays this application named from their plan: the "
+                "withdrawal cannot be undone."
+            )
+        )
+    if back_to in SEAT_HOLDING_STATES:
+        reasons = _nomination_refusals(application, seats, year, call)
+        if reasons:
+            raise ServiceError(*reasons)
+        # The student may have moved the stay elsewhere meanwhile: it follows the seat again.
+        activity_follow_nomination(application.nominated_choice)
+    move_back_from_withdrawal(application, actor=actor, comment=reason.strip())
     return application
 
 

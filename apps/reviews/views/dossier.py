@@ -205,6 +205,18 @@ class WithdrawForStudent(DecisionView):
         return _("The application is withdrawn on the student's behalf; the student is told.")
 
 
+class Reinstate(DecisionView):
+    name = "reinstate"
+
+    def decide(self, actor, application, form):
+        application = decisions.application_reinstate(
+            actor=actor, application=application, reason=form.cleaned_data["reason"]
+        )
+        return _(
+            "The withdrawal is undone: the application is %(state)s again; the student is told."
+        ) % {"state": application.get_state_display().lower()}
+
+
 class MarkReturned(DecisionView):
     name = "returned"
 

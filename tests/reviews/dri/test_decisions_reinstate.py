@@ -1,0 +1,223 @@
+"""The office undoes a withdrawal, recorded by mistake or given up by a student who changed
+their mind: without it, a withdrawal was for good, and a nominated student lost the seat."""
+
+import pytest
+
+from apps.applications import services
+from apps.applications.errors import ServiceError
+from apps.applications.models import ApplicationState
+from apps.applications.workflow import TransitionRefused
+from apps.notifications.events import APPLICATION_DECISION, APPLICATION_SUBMITTED
+from apps.notifications.models import Notification
+from apps.notifications.rendering import render_message
+from apps.programmes.models import AgreementKind
+from apps.reviews.services.decisions import (
+    application_nominate,
+    application_reinstate,
+    application_withdraw_for_student,
+)
+from apps.reviews.services.seats import seat_counts
+from tests.applications.factories import ChoiceFactory, draft_with_choice, messages_of
+from tests.factories import AgreementFactory, CallFactory
+from tests.reviews.dri.builders import (
+    decision_url,
+    dossier_url,
+    in_state,
+    nominated,
+    post_as,
+    seen,
+    state_of,
+    submitted,
+)
+
+S = ApplicationState
+WITHDRAWAL = "Her e-mail of 12 March: she stays in France."
+REASON = "Recorded on the wrong dossier."
+
+pytestmark = pytest.mark.django_db
+
+
+def withdrawn_from(state, student, dri):
+    application = in_state(submitted(student), state)
+    if state in (S.NOMINATED, S.ACCEPTED, S.HOST_REFUSED):
+        in_state(application, state, nominated_choice=application.choices.get())
+    return application_withdraw_for_student(actor=dri, application=application, reason=WITHDRAWAL)
+
+
+def data(application, reason=REASON):
+    return seen(application, "reinstate", reason=reason)
+
+
+def test_a_nominated_student_gets_the_seat_back_and_is_told(client, dri, student):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    agreement = application.nominated_choice.agreement
+    free = seat_counts(application.call, [agreement.pk])[agreement.pk].available
+
+    response = post_as(client, dri, decision_url("reinstate", application), data(application))
+
+    assert response.status_code == 302 and response.url == dossier_url(application)
+    assert state_of(application) == S.NOMINATED
+    transition = application.history.last()
+    assert (transition.actor, transition.from_state, transition.to_state, transition.comment) == (
+        dri,
+        S.WITHDRAWN,
+        S.NOMINATED,
+        REASON,
+    )
+    assert seat_counts(application.call, [agreement.pk])[agreement.pk].available == free - 1
+    told = Notification.objects.get(
+        event=APPLICATION_DECISION.name, recipient=student, key__contains=f":{transition.pk}:"
+    )
+    text = render_message(told, "en").text
+    assert "undid the withdrawal" in text and "it is nominated again" in text and REASON in text
+    assert "nominated" in messages_of(response)[-1]
+
+
+@pytest.mark.parametrize(
+    "state", [S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.ACCEPTED, S.HOST_REFUSED]
+)
+def test_back_to_the_state_it_was_withdrawn_from(client, dri, student, state):
+    application = withdrawn_from(state, student, dri)
+    client.force_login(dri)
+    form = client.get(dossier_url(application)).context["decisions"]["reinstate"]
+    assert form.back_to == state
+    application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == state
+
+
+def test_a_student_who_withdrew_themselves_can_be_taken_back(dri, student):
+    application = submitted(student)
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    application_reinstate(actor=dri, application=application, reason="She changed her mind.")
+    assert state_of(application) == S.SUBMITTED
+
+
+def test_back_to_submitted_is_no_news_for_the_office(dri, student):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    Notification.objects.all().delete()
+    application_reinstate(actor=dri, application=application, reason=REASON)
+    assert not Notification.objects.filter(event=APPLICATION_SUBMITTED.name).exists()
+    assert Notification.objects.filter(event=APPLICATION_DECISION.name, recipient=student)
+
+
+def test_not_while_the_seat_went_to_someone_else(dri, student, other_student, english):
+    full = AgreementFactory(seats_per_year=1, kind=AgreementKind.EXCHANGE)
+    application = submitted(student)
+    choice = application.choices.get()
+    choice.agreement = full
+    choice.save()
+    application = in_state(application, S.NOMINATED, nominated_choice=choice)
+    application = application_withdraw_for_student(
+        actor=dri, application=application, reason=WITHDRAWAL
+    )
+    rival = submitted(other_student, call=application.call)
+    rival_choice = ChoiceFactory(application=rival, rank=2, agreement=full)
+    application_nominate(actor=dri, application=rival, choice=rival_choice)
+
+    with pytest.raises(ServiceError, match="no seat left"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_not_while_the_student_holds_another_seat_that_year(dri, student, english):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    later = submitted(student, call=CallFactory(academic_year=application.call.academic_year))
+    application_nominate(actor=dri, application=later, choice=later.choices.get())
+
+    with pytest.raises(ServiceError, match="already nominated for this academic year"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_the_stay_follows_the_seat_again(dri, student):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    activity = application.nominated_choice.activity
+    partner = application.nominated_choice.agreement.partner
+    elsewhere = AgreementFactory(kind=AgreementKind.EXCHANGE).partner
+    activity.partner = elsewhere
+    activity.save()
+
+    application_reinstate(actor=dri, application=application, reason=REASON)
+    activity.refresh_from_db()
+    assert activity.partner == partner
+
+
+def test_not_once_the_student_removed_the_stay(dri, student, english):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    for choice in application.choices.all():
+        services.activity_delete(actor=student, activity=choice.activity)
+
+    with pytest.raises(ServiceError, match="removed the stays"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_not_once_the_student_removed_the_stay_they_were_nominated_to(dri, student, english):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    services.activity_delete(actor=student, activity=application.nominated_choice.activity)
+    application.refresh_from_db()
+
+    with pytest.raises(ServiceError, match="removed the stay they were nominated to"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_a_draft_the_student_withdrew_is_theirs_to_start_again(client, dri, student):
+    application = draft_with_choice(student)
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    client.force_login(dri)
+    assert "reinstate" not in client.get(dossier_url(application)).context["decisions"]
+    with pytest.raises(TransitionRefused):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+@pytest.mark.parametrize("state", [S.SUBMITTED, S.NOMINATED, S.REFUSED, S.COMPLETED])
+def test_only_a_withdrawn_application(client, dri, student, state):
+    application = in_state(submitted(student), state)
+    client.force_login(dri)
+    assert "reinstate" not in client.get(dossier_url(application)).context["decisions"]
+    with pytest.raises(TransitionRefused):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == state
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_the_student_is_told_why(client, dri, student, reason):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    response = post_as(
+        client, dri, decision_url("reinstate", application), data(application, reason)
+    )
+    assert response.status_code == 400
+    assert response.context["decisions"]["reinstate"].errors
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_a_page_from_before_the_last_change_is_read_first(client, dri, student):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    stale = data(application)
+    application_reinstate(actor=dri, application=application, reason=REASON)
+    response = post_as(client, dri, decision_url("reinstate", application), stale)
+    assert response.status_code == 409
+    assert state_of(application) == S.SUBMITTED
+    assert application.history.filter(from_state=S.WITHDRAWN).count() == 1
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_only_the_office_undoes_a_withdrawal(request, dri, persona, student):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    with pytest.raises(ServiceError):
+        application_reinstate(
+            actor=request.getfixturevalue(persona), application=application, reason=REASON
+        )
+    assert state_of(application) == S.WITHDRAWN
