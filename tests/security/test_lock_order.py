@@ -121,3 +121,62 @@ def test_an_activity_edited_while_its_draft_is_submitted_does_not_deadlock(stude
         t1.join(30)
         t2.join(30)
     assert not errors, {k: repr(v) for k, v in errors.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stay_cannot_be_removed_while_its_withdrawn_application_comes_back(student, dri):
+    """application_reinstate holds the application, then the plan; activity_delete waits for
+    the plan and then sees the application under way again: refused, the choices kept."""
+    from apps.applications.errors import ServiceError
+    from apps.applications.models import Application, ApplicationState
+    from apps.reviews.services import decisions
+    from tests.reviews.dri.builders import submitted
+
+    application = submitted(student)
+    application = decisions.application_withdraw_for_student(
+        actor=dri, application=application, reason="Her e-mail."
+    )
+    activity = application.choices.get().activity
+    reinstating = threading.Event()
+    go_on = threading.Event()
+    errors: dict[str, BaseException] = {}
+    real_move_back = decisions.move_back_from_withdrawal
+
+    def move_back(*args, **kwargs):
+        reinstating.set()
+        go_on.wait(10)
+        return real_move_back(*args, **kwargs)
+
+    def reinstate():
+        try:
+            decisions.application_reinstate(
+                actor=dri, application=Application.objects.get(pk=application.pk), reason="Mine."
+            )
+        except BaseException as error:  # noqa: BLE001
+            errors["reinstate"] = error
+        finally:
+            connection.close()
+
+    def delete():
+        try:
+            services.activity_delete(actor=student, activity=Activity.objects.get(pk=activity.pk))
+        except BaseException as error:  # noqa: BLE001
+            errors["delete"] = error
+        finally:
+            connection.close()
+
+    with mock.patch.object(decisions, "move_back_from_withdrawal", move_back):
+        t1 = threading.Thread(target=reinstate)
+        t1.start()
+        assert reinstating.wait(10)
+        t2 = threading.Thread(target=delete)
+        t2.start()
+        time.sleep(1.5)
+        go_on.set()
+        t1.join(30)
+        t2.join(30)
+    assert "reinstate" not in errors, repr(errors.get("reinstate"))
+    assert isinstance(errors.get("delete"), ServiceError), repr(errors.get("delete"))
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.choices.filter(activity=activity).exists()

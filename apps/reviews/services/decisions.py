@@ -19,7 +19,7 @@ from apps.applications.models import (
     Choice,
     DocumentKind,
 )
-from apps.applications.services import activity_follow_nomination, document_store
+from apps.applications.services import activity_follow_nomination, document_store, lock_plan
 from apps.applications.workflow import (
     can_move,
     lock_as_seen,
@@ -199,6 +199,9 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
             seats = seat_counts(call, [choice.agreement_id], lock=True)[choice.agreement_id]
         year = lock_students_year([application.student_id], call.academic_year)
     application = lock_as_seen(application)
+    # Held, after the application (the one order of row locks), so that the student cannot
+    # remove a stay while the application that names it comes back.
+    lock_plan(student_id=application.student_id)
     if not application.choices.exists():
         raise ServiceError(
             _(
