@@ -240,18 +240,6 @@ class Application(models.Model):
         draft while the call is open (the office never saw it)."""
         return self.state == ApplicationState.WITHDRAWN and self.submitted_at is None
 
-    def submitted_host(self, activity: "Activity") -> tuple[str, str] | None:
-        """The host outside partnerships, and its country, that `activity` named when the
-        application was submitted (its snapshot); None when it named a partner then, or when
-        the snapshot does not say."""
-        snapshot = self.snapshot or {}
-        documents = (snapshot.get("plan") or {}).get("activities") or []
-        document = next((item for item in documents if item.get("id") == activity.engine_id), {})
-        host = (snapshot.get("hosts") or {}).get(activity.engine_id)
-        if not document or document.get("partner") or not host:
-            return None
-        return host, document["country"]
-
 
 class Choice(models.Model):
     """A ranked destination: an agreement for one of the plan's study activities, or that
@@ -274,6 +262,13 @@ class Choice(models.Model):
     )
     # Set when the host of this destination refused the student: never nominated there again.
     host_refused_at = models.DateTimeField(_("refused by the host"), null=True, blank=True)
+    # Outside partnerships, the host and country the activity named when the application was
+    # submitted (empty before: the activity's own are read). A nomination to another choice of
+    # the same activity moves the activity to that partner; this choice keeps naming its host.
+    host_name = models.CharField(
+        _("host (outside partnerships)"), max_length=255, blank=True, editable=False
+    )
+    host_country = CountryField(_("host country"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("choice")
@@ -290,13 +285,12 @@ class Choice(models.Model):
     def destination(self) -> str:
         if self.agreement_id:
             return str(self.agreement.partner)
-        if self.activity.partner_id is not None:
-            # A nomination to a partner moved the activity there (activity_follow_nomination):
-            # this choice still names the host the application was submitted with.
-            submitted = self.application.submitted_host(self.activity)
-            if submitted is not None:
-                return submitted[0]
-        return self.activity.host_name
+        return self.host_name or self.activity.host_name
+
+    @property
+    def own_host_country(self):
+        """Outside partnerships, the country of the host this choice names."""
+        return self.host_country or self.activity.country
 
 
 class DocumentKind(models.TextChoices):

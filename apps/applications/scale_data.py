@@ -806,7 +806,7 @@ class ScaleSeeder:
             )
         choices = [
             Choice(application=dossier.application, rank=rank, activity=dossier.activity,
-                   agreement=agreement)
+                   agreement=agreement, **self._own_host(dossier, agreement))
             for dossier in self.dossiers
             for rank, agreement in enumerate(dossier.agreements, start=1)
         ]  # fmt: skip
@@ -862,6 +862,13 @@ class ScaleSeeder:
             times=times,
             agreements=self._agreements_for(activity),
         )
+
+    @staticmethod
+    def _own_host(dossier: "Dossier", agreement: Agreement | None) -> dict[str, str]:
+        """A submitted choice outside partnerships keeps its host, as services do."""
+        if agreement is not None or dossier.application.submitted_at is None:
+            return {}
+        return {"host_name": dossier.activity.host_name, "host_country": dossier.activity.country}
 
     def _agreements_for(self, activity: Activity) -> list[Agreement | None]:
         """The ranked destinations: the stay's own host first, then other partners holding

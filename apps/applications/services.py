@@ -242,14 +242,11 @@ def activity_follow_nomination(choice: Choice) -> None:
 
 def _activity_back_to_own_host(choice: Choice) -> None:
     activity = choice.activity
-    if activity.partner_id is None:
-        return
-    submitted = choice.application.submitted_host(activity)
-    if submitted is None:
+    if activity.partner_id is None or not choice.host_name:
         return
     activity.plan = lock_plan(activity.plan_id)
     activity.partner = None
-    activity.host_name, activity.country = submitted
+    activity.host_name, activity.country = choice.host_name, choice.host_country
     normalise_activity(activity)
     activity.save(update_fields=["partner", "country", "host_name"])
     plan_recheck(activity.plan)
@@ -722,6 +719,7 @@ def application_submit(
         to_state=ApplicationState.SUBMITTED,
         update_fields=("snapshot", "snapshot_has_errors", "submitted_at"),
     )
+    _keep_own_hosts(application)
     for activity in chosen_study_activities(application):
         course_plan = course_plan_send(course_plan_for(activity))
         if course_plan.status == CoursePlanStatus.PENDING:
@@ -730,6 +728,15 @@ def application_submit(
             # announced already is not announced twice).
             announce_course_plan_sent(course_plan)
     return application
+
+
+def _keep_own_hosts(application: Application) -> None:
+    """Each choice outside partnerships keeps the host and country its activity names now, as
+    submitted: a nomination to another choice of the activity may move the activity later."""
+    choices = list(application.choices.filter(agreement__isnull=True).select_related("activity"))
+    for choice in choices:
+        choice.host_name, choice.host_country = choice.activity.host_name, choice.activity.country
+    Choice.objects.bulk_update(choices, ["host_name", "host_country"])
 
 
 def snapshot_has_errors(snapshot: dict) -> bool:

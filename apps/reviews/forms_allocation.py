@@ -25,7 +25,7 @@ def destination_labels(
     return {
         choice.pk: agreement_labels[choice.agreement_id]
         if choice.agreement_id
-        else outside % {"host": choice.activity.host_name}
+        else outside % {"host": choice.destination}
         for choice in choices
     }
 

@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django_countries import countries
 
 from apps.applications.models import (
@@ -45,10 +45,19 @@ SORT_KEYS = ("submitted", "name", "state", "score")
 
 
 def destination_country() -> Case:
-    """A choice's country: its agreement's partner's, or, outside partnerships, its activity's."""
+    """A choice's country: its agreement's partner's, or, outside partnerships, its host's as
+    submitted (Choice.host_country), its activity's before."""
     return Case(
         When(agreement__isnull=False, then=F("agreement__partner__country")),
+        When(~Q(host_country=""), then=F("host_country")),
         default=F("activity__country"),
+    )
+
+
+def destination_name() -> Coalesce:
+    """A choice's destination in words, as Choice.destination says it."""
+    return Coalesce(
+        "agreement__partner__name", NullIf("host_name", Value("")), "activity__host_name"
     )
 
 
@@ -99,9 +108,9 @@ def queue_applications() -> QuerySet[Application]:
         .prefetch_related(
             Prefetch(
                 "choices",
-                queryset=Choice.objects.annotate(
-                    destination_name=Coalesce("agreement__partner__name", "activity__host_name")
-                ).only("pk", "application_id", "rank"),
+                queryset=Choice.objects.annotate(destination_name=destination_name()).only(
+                    "pk", "application_id", "rank"
+                ),
             )
         )
     )
@@ -120,8 +129,9 @@ def has_choice_in_country(country: str) -> Q:
     """A choice of an agreement with a partner in `country`, or of a host outside partnerships
     in `country`. Two conditions rather than one on destination_country(): each is a small set
     the database builds once, where the single CASE had to be computed for every choice."""
+    own_host = Q(host_country=country) | Q(host_country="", activity__country=country)
     return Q(has_choice(Q(agreement__partner__country=country))) | Q(
-        has_choice(Q(agreement__isnull=True, activity__country=country))
+        has_choice(Q(agreement__isnull=True) & own_host)
     )
 
 

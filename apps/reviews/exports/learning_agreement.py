@@ -207,12 +207,13 @@ def _gather(
     choice = next((c for c in choices if c.pk == application.nominated_choice_id), choices[0])
     nominated = choice.pk == application.nominated_choice_id
     activity = choice.activity
-    partner = choice.agreement.partner if choice.agreement_id else activity.partner
-    if partner is not None:
+    if choice.agreement_id:
+        partner = choice.agreement.partner
         receiving = _institution(partner.name, partner.country.code, partner.hei_id)
         host_languages = tuple(partner.languages.values_list("code", flat=True))
     else:
-        receiving = _institution(activity.host_name, activity.country.code, "")
+        # Its own host, as submitted: a nomination elsewhere may have moved the activity since.
+        receiving = _institution(choice.destination, choice.own_host_country.code, "")
         host_languages = ()
     nomination, acceptance = _host_signatures(application) if nominated else (None, None)
     student = _student(application.student)

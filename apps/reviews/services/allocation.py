@@ -66,7 +66,7 @@ def allocation_pool(call: Call) -> QuerySet[Application]:
     # What the allocation and its page read of a choice; agreements come with the seats.
     choices = (
         Choice.objects.select_related("activity")
-        .only("application", "rank", "agreement", "activity__host_name")
+        .only("application", "rank", "agreement", "host_name", "activity__host_name")
         .order_by("rank")
     )
     return (
