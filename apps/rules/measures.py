@@ -37,7 +37,11 @@ def last_day_of_months(start: date, months: int) -> date | None:
     try:
         return add_months(start, months) - ONE_DAY
     except OverflowError:
-        return None
+        # The day after is beyond the calendar, yet the period may end on its last day:
+        # 1 January 9999 + 12 months is 1 January 10000, less a day 31 December 9999.
+        month_index = start.year * 12 + start.month - 1 + months
+        ends_on_the_last_day = start.day == 1 and month_index == (date.max.year + 1) * 12
+        return date.max if ends_on_the_last_day else None
 
 
 # N months last between 28 x N and 31 x N days: a period outside those bounds needs no

@@ -95,6 +95,16 @@ def test_months_beyond_the_calendar_are_never_reached():
     assert months_and_days(start, end) == (11, 17)
 
 
+@pytest.mark.parametrize(("start", "months"), [(date(9999, 1, 1), 12), (date(9999, 12, 1), 1)])
+def test_a_period_ending_on_the_calendars_last_day_has_its_months(start, months):
+    # The day after is beyond the calendar, but the period's last day is 31 December 9999.
+    end = date(9999, 12, 31)
+    assert lasts_at_least_months(start, end, months)
+    assert lasts_at_most_months(start, end, months)
+    assert not lasts_at_least_months(start, end - timedelta(days=1), months)
+    assert months_and_days(start, end) == (months, 0)
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
