@@ -178,3 +178,22 @@ def test_manage_py_as_a_subprocess(tmp_path, encoding):
         "activities[1].end: 30 juin 2027 précède le début, 1er juillet 2027",
         'activities[1].country: code pays inconnu : "XX"',
     ]
+
+
+def test_a_missing_file_with_an_odd_name_is_one_printable_line(tmp_path):
+    """A name that is not UTF-8, or that holds a line break, still makes one line on standard
+    error and status 2 (it made a traceback and status 1, which reads as "not compliant")."""
+    missing = os.fsencode(tmp_path) + b"/plan\xff\nnew line.json"
+    environment = dict(os.environ)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check_plan", missing, "--lang", "en"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (checked.returncode, checked.stdout) == (2, b"")
+    assert checked.stderr.decode() == (
+        f"{tmp_path}/plan\\xff\\nnew line.json: cannot be read (No such file or directory)\n"
+    )

@@ -5,6 +5,7 @@ and one line per problem on standard error, naming the field).
 """
 
 import json
+import os
 import sys
 from argparse import ArgumentParser
 
@@ -42,7 +43,8 @@ class Command(BaseCommand):
             source = _read_standard_input() if file == "-" else _read_file(file)
         except OSError as error:
             reason = error.strerror or str(error)
-            self.stderr.write(f"{file}: {PROBLEMS['unreadable'][lang].format(reason=reason)}")
+            problem = PROBLEMS["unreadable"][lang].format(reason=reason)
+            self.stderr.write(f"{_shown_path(file)}: {problem}")
             sys.exit(INVALID_INPUT)
         regulations = command_regulations()
         try:
@@ -65,6 +67,19 @@ def _write_utf8() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+
+
+def _shown_path(path: str) -> str:
+    """A file's name on one printable line: bytes that are not UTF-8 as \\xff, line breaks
+    and other control characters escaped (\\n)."""
+    try:
+        name = os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate not from the command line: shown as \\ud800
+        name = path
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in name
+    )
 
 
 def _read_file(path: str) -> bytes:
