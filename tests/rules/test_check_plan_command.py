@@ -197,3 +197,17 @@ def test_a_missing_file_with_an_odd_name_is_one_printable_line(tmp_path):
     assert checked.stderr.decode() == (
         f"{tmp_path}/plan\\xff\\nnew line.json: cannot be read (No such file or directory)\n"
     )
+
+
+def test_dash_with_standard_input_closed_is_unreadable_input():
+    environment = dict(os.environ)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    checked = subprocess.run(
+        ["sh", "-c", f'exec <&- "{sys.executable}" manage.py check_plan - --lang en'],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (checked.returncode, checked.stdout) == (2, b"")
+    assert checked.stderr == b"-: cannot be read (Bad file descriptor)\n"

@@ -4,6 +4,7 @@ Exit status: 0 compliant, 1 not compliant, 2 invalid input (then nothing on stan
 and one line per problem on standard error, naming the field).
 """
 
+import errno
 import json
 import os
 import sys
@@ -91,4 +92,6 @@ def _read_standard_input() -> bytes | str:
     """Bytes from a real stream, so the parser decodes and reports them itself; the text of a
     stream that has no byte buffer (one an embedding program put in place)."""
     stream = sys.stdin
+    if stream is None:  # started with standard input closed
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
     return stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
