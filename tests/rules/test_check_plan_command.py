@@ -211,3 +211,31 @@ def test_dash_with_standard_input_closed_is_unreadable_input():
     )
     assert (checked.returncode, checked.stdout) == (2, b"")
     assert checked.stderr == b"-: cannot be read (Bad file descriptor)\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", ["plan: not valid JSON (line 1, column 1)"]),
+        (b" \n", ["plan: not valid JSON (line 2, column 1)"]),
+        (
+            json.dumps({**COMPLIANT, "regulation": "2023"}).encode(),
+            ['regulation: unknown regulation version "2023"; known versions: 2024'],
+        ),
+        (
+            json.dumps({"student": {"track": "FISE", "year": 4}, "activities": [{}]}).encode(),
+            [
+                "student.year: unknown value 4; expected one of 1, 2, 3",
+                "activities[0].kind: required field missing",
+                "activities[0].start: required field missing",
+                "activities[0].end: required field missing",
+                "activities[0].country: required field missing",
+            ],
+        ),
+    ],
+    ids=["empty-file", "blank-file", "unknown-version", "schema-violations"],
+)
+def test_invalid_input_of_every_sort_exits_2_naming_each_field(plan_file, content, expected):
+    status, stdout, stderr = run(plan_file(content), "--lang", "en")
+    assert (status, stdout) == (2, "")
+    assert stderr.splitlines() == expected

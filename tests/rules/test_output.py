@@ -108,6 +108,105 @@ def test_first_finding_message_in_both_languages(document, english, french):
     assert check(document, "fr").findings[0].message == french
 
 
+SEMESTER = activity("exchange_semester", D(2026, 9, 1), D(2027, 1, 31))
+YEAR = activity("exchange_year", D(2026, 9, 1), D(2027, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("document", "rule", "english", "french"),
+    [
+        (
+            plan(lasting("fh_internship", D(2027, 7, 1), 118)),
+            "FAE_MINIMUM",
+            "The qualifying time abroad is 118 days and it includes no study period; at least "
+            "one academic semester of study abroad is required, or 17 weeks (119 days) of "
+            "internships and summer stays.",
+            "Le temps retenu à l'étranger est de 118 jours et ne comprend aucune période "
+            "d'études ; il faut au moins un semestre académique d'études à l'étranger, ou 17 "
+            "semaines (119 jours) de stages et de séjours d'été.",
+        ),
+        (
+            plan(activity("master", D(2026, 9, 1), D(2027, 8, 30))),
+            "MASTER_DURATION",
+            "The master lasts 11 months and 30 days; a master lasts between 12 months and 24 "
+            "months.",
+            "Le master dure 11 mois et 30 jours ; un master dure entre 12 mois et 24 mois.",
+        ),
+        (
+            plan(activity("master", D(2026, 9, 1), D(2028, 9, 1))),
+            "MASTER_DURATION",
+            "The master lasts 24 months and 1 day; a master lasts between 12 months and 24 months.",
+            "Le master dure 24 mois et 1 jour ; un master dure entre 12 mois et 24 mois.",
+        ),
+        (
+            plan({**YEAR, "ects": 59}),
+            "YEAR_ECTS",
+            "The exchange year plans 59 ECTS; at least 60 ECTS are required.",
+            "L'année d'échange prévoit 59 ECTS ; il en faut au moins 60.",
+        ),
+        (
+            plan({**YEAR, "ects_project": 0}),
+            "YEAR_PROJECT",
+            "The exchange year plans no ECTS of final project, thesis or internship; about 30 "
+            "of the 60 ECTS must be one of them.",
+            "L'année d'échange ne prévoit aucun ECTS de projet de fin d'études, de mémoire ou "
+            "de stage ; environ 30 des 60 ECTS doivent en relever.",
+        ),
+        (
+            plan(SEMESTER, lasting("engineering_internship", D(2027, 2, 1), 169)),
+            "POST_RETURN_CAP",
+            "This engineering internship follows an exchange semester and is the last "
+            "obligation before graduating, so it may last at most 24 weeks (168 days); it lasts "
+            "169 days.",
+            "Ce stage ingénieur suit un semestre d'échange et constitue la dernière obligation "
+            "avant le diplôme : il ne peut dépasser 24 semaines (168 jours) ; il dure 169 jours.",
+        ),
+        (
+            plan(YEAR, lasting("free_internship", D(2027, 7, 1), 169)),
+            "FREE_INTERNSHIP_CAP",
+            "The free internship lasts 169 days; it may last at most 24 weeks (168 days).",
+            "Le stage libre dure 169 jours ; il ne peut dépasser 24 semaines (168 jours).",
+        ),
+        (
+            plan(activity("summer_stay", D(2026, 7, 1), D(2026, 7, 30))),
+            "SUMMER_DURATION",
+            "The summer stay lasts 30 days; it must last between 1 month and 3 months.",
+            "Le séjour d'été dure 30 jours ; il doit durer entre 1 mois et 3 mois.",
+        ),
+        (
+            plan(activity("fh_internship", D(2026, 7, 1), D(2026, 10, 1))),
+            "SUMMER_DURATION",
+            "The human development internship (FH) lasts 3 months and 1 day; it must last "
+            "between 1 month and 3 months.",
+            "Le stage de formation humaine (FH) dure 3 mois et 1 jour ; il doit durer entre 1 "
+            "mois et 3 mois.",
+        ),
+        (
+            plan(activity("engineering_internship", D(2027, 3, 1), D(2027, 9, 1))),
+            "INTERNSHIP_MAX",
+            "The engineering internship lasts 6 months and 1 day; an internship may last at "
+            "most 6 months (French law on internship agreements).",
+            "Le stage ingénieur dure 6 mois et 1 jour ; un stage ne peut dépasser 6 mois (loi "
+            "française sur les conventions de stage).",
+        ),
+        (
+            plan(lasting("engineering_internship", D(2027, 2, 1), 167)),
+            "ENGINEERING_INTERNSHIP_SHORT",
+            "The engineering internship lasts 167 days; the end-of-studies internship lasts "
+            "about six months, at least 24 weeks (168 days).",
+            "Le stage ingénieur dure 167 jours ; le stage de fin d'études dure environ six mois, "
+            "au moins 24 semaines (168 jours).",
+        ),
+    ],
+)
+def test_a_threshold_crossed_by_a_day_or_an_ects_is_quoted_with_both_figures(
+    document, rule, english, french
+):
+    for lang, expected in (("en", english), ("fr", french)):
+        messages = [f.message for f in check(document, lang).findings if f.rule == rule]
+        assert messages == [expected]
+
+
 def test_every_finding_has_a_message_and_reference_in_both_languages():
     for rule_id, _, _ in TABLE:
         assert set(REFERENCES[rule_id]) == set(LANGUAGES)

@@ -110,6 +110,16 @@ CASES = [
         id="master-one-day-short-of-12-months",
     ),
     case(
+        plan(activity("master", D(2026, 9, 1), D(2027, 9, 1))),
+        "MASTER_DURATION",
+        id="master-12-months-and-a-day",
+    ),
+    case(
+        plan(activity("master", D(2026, 9, 1), D(2028, 8, 30))),
+        "MASTER_DURATION",
+        id="master-one-day-short-of-24-months",
+    ),
+    case(
         plan(activity("master", D(2026, 9, 1), D(2028, 8, 31))),
         "MASTER_DURATION",
         id="master-exactly-24-months",
@@ -207,6 +217,11 @@ CASES = [
         id="post-return-168-days",
     ),
     case(
+        plan(SEMESTER, lasting("engineering_internship", D(2027, 2, 1), 167)),
+        "POST_RETURN_CAP",
+        id="post-return-167-days",
+    ),
+    case(
         plan(
             SEMESTER, lasting("engineering_internship", D(2027, 2, 1), 169, last_obligation=False)
         ),
@@ -299,6 +314,11 @@ CASES = [
         ("error", "1"),
         id="free-internship-169-days",
     ),
+    case(
+        plan(YEAR, lasting("free_internship", D(2027, 7, 1), 167)),
+        "FREE_INTERNSHIP_CAP",
+        id="free-internship-167-days",
+    ),
     # SUMMER_APPROVAL
     case(
         plan(activity("summer_stay", D(2026, 7, 1), D(2026, 8, 31), approvals=[])),
@@ -364,6 +384,11 @@ CASES = [
         id="dd-internship-6-months-and-a-day",
     ),
     case(
+        plan(double_degree(internship=dd_internship(D(2027, 3, 1), D(2027, 8, 30)))),
+        "INTERNSHIP_MAX",
+        id="dd-internship-a-day-short-of-6-months",
+    ),
+    case(
         plan(activity("master", D(2026, 9, 1), D(2028, 8, 31))),
         "INTERNSHIP_MAX",
         id="internship-max-not-for-studies",
@@ -379,6 +404,11 @@ CASES = [
         plan(lasting("engineering_internship", D(2027, 2, 1), 168, country="FR")),
         "ENGINEERING_INTERNSHIP_SHORT",
         id="engineering-internship-168-days",
+    ),
+    case(
+        plan(lasting("engineering_internship", D(2027, 2, 1), 169, country="FR")),
+        "ENGINEERING_INTERNSHIP_SHORT",
+        id="engineering-internship-169-days",
     ),
     # OVERLAP
     case(
@@ -459,6 +489,8 @@ def test_rule_at_its_boundary(document, rule, expected):
     [
         (D(2026, 7, 1), D(2026, 7, 31), []),
         (D(2026, 7, 1), D(2026, 7, 30), [("SUMMER_DURATION", "error", "0")]),
+        (D(2026, 7, 1), D(2026, 8, 1), []),
+        (D(2026, 7, 1), D(2026, 9, 29), []),
         (D(2026, 7, 1), D(2026, 9, 30), []),
         (D(2026, 7, 1), D(2026, 10, 1), [("SUMMER_DURATION", "error", "0")]),
         (D(2027, 1, 31), D(2027, 2, 27), []),
@@ -480,6 +512,7 @@ def test_summer_duration_is_only_for_summers(kind):
 @pytest.mark.parametrize(
     ("end", "expected"),
     [
+        (D(2027, 8, 30), []),
         (D(2027, 8, 31), []),
         (D(2027, 9, 1), [("INTERNSHIP_MAX", "error", "0")]),
     ],
