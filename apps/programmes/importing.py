@@ -2,7 +2,9 @@
 
 The layout, identity rules and exit codes are documented in docs/partners-import.md.
 Validation reads the whole file first and collects every problem; the database is
-written only when there is none, in one transaction.
+written only when there is none, in one transaction, where each partner and agreement
+created or changed passes the models' validation (as in the admin): a refusal there rolls
+the whole file back, with every refusal reported.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
@@ -116,11 +118,13 @@ class AgreementRecord:
     last_year: int | None = None
     language_requirement: str = ""
     notes: str = ""
+    line: int = field(default=0, compare=False)  # of the file, for the problems found writing it
 
 
 @dataclass
 class PartnerRecord:
-    """Everything known about one partner; `languages` are ISO 639-1 codes, `fields` names."""
+    """Everything known about one partner; `languages` are ISO 639-1 codes, `fields` names.
+    `line` is the file line of its first row; `lines` the line each of its values came from."""
 
     name: str
     country: str
@@ -130,6 +134,8 @@ class PartnerRecord:
     languages: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     agreements: list[AgreementRecord] = field(default_factory=list)
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,7 +266,7 @@ class _PartnerCollector:
         field_names = _field_names(row_problems, row)
         agreement = _agreement(row_problems, row)
         if not row_problems:
-            partner = self._partner(name, country)
+            partner = self._partner(name, country, row_problems.line)
             self._merge_partner_values(row_problems, partner, partner_values)
             _extend_unique(partner.languages, languages)
             _extend_unique(partner.fields, field_names, key=slugify)
@@ -268,10 +274,10 @@ class _PartnerCollector:
                 self._add_agreement(row_problems, partner, agreement)
         self.problems.extend(row_problems)
 
-    def _partner(self, name: str, country: str) -> PartnerRecord:
+    def _partner(self, name: str, country: str, line: int) -> PartnerRecord:
         key = (fold(name), country)  # as partners are matched in the database
         if key not in self._partners:
-            self._partners[key] = PartnerRecord(name=name, country=country)
+            self._partners[key] = PartnerRecord(name=name, country=country, line=line)
         return self._partners[key]
 
     def _merge_partner_values(
@@ -285,7 +291,7 @@ class _PartnerCollector:
             current = getattr(partner, column)
             if not current:
                 setattr(partner, column, value)
-                self._partner_value_lines[key] = problems.line
+                self._partner_value_lines[key] = partner.lines[column] = problems.line
             elif current != value:
                 first_line = self._partner_value_lines[key]
                 problems.add(column, f"'{value}' differs from '{current}' on line {first_line}")
@@ -399,6 +405,7 @@ def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord |
         last_year=last_year,
         language_requirement=language_requirement,
         notes=row["notes"],
+        line=problems.line,
     )
 
 
@@ -449,18 +456,65 @@ def _extend_unique(
 
 
 def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
-    """Create or update each partner and its agreements, all or nothing. Nothing is deleted."""
+    """Create or update each partner and its agreements, all or nothing. Nothing is deleted.
+
+    Each partner and agreement created or changed passes the models' validation first, as in
+    the admin (an agreement keeps covering the years its nominations hold seats in, ...):
+    every refusal is reported at its file line, and then nothing is written."""
     report = ImportReport()
+    refusals: list[tuple[int, str]] = []
     with transaction.atomic():
         for record in records:
-            partner, outcome = _save_partner(record)
+            saved = _save_partner(record, refusals)
+            if saved is None:
+                continue
+            partner, outcome = saved
             report.partners[outcome] += 1
             for agreement in record.agreements:
-                report.agreements[_save_agreement(partner, agreement)] += 1
+                agreement_outcome = _save_agreement(partner, agreement, refusals)
+                if agreement_outcome is not None:
+                    report.agreements[agreement_outcome] += 1
+        if refusals:
+            # Raised inside the transaction: what was written before is rolled back.
+            raise ImportFailed([problem for _line, problem in sorted(refusals, key=_first)])
     return report
 
 
-def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
+def _first(refusal: tuple[int, str]) -> int:
+    return refusal[0]
+
+
+# The import's column for a model field, where the names differ; NON_FIELD_ERRORS: the row.
+PARTNER_FIELD_COLUMNS = {NON_FIELD_ERRORS: "name"}
+AGREEMENT_FIELD_COLUMNS = {NON_FIELD_ERRORS: "row", "kind": "agreement_kind", "partner": "name"}
+
+
+def _refusals(
+    instance: Partner | Agreement,
+    line_of: Callable[[str], int],
+    columns: dict[str, str],
+) -> list[tuple[int, str]]:
+    """The model's validation of `instance` (what the admin runs: fields, clean(), unique
+    constraints), each message as a `line N: column: problem` at the line `line_of` gives
+    for the field."""
+    try:
+        instance.full_clean()
+    except ValidationError as invalid:
+        refusals = []
+        for field_name, messages in invalid.message_dict.items():
+            problems = _RowProblems(line_of(field_name))
+            for message in messages:
+                problems.add(columns.get(field_name, field_name), message)
+            refusals.extend((problems.line, problem) for problem in problems)
+        return refusals
+    return []
+
+
+def _save_partner(
+    record: PartnerRecord, refusals: list[tuple[int, str]]
+) -> tuple[Partner, Outcome] | None:
+    """The partner created or updated, or None when the models' validation refuses it (the
+    reasons added to `refusals`)."""
     values = {
         "name": record.name,
         "country": record.country,
@@ -474,11 +528,19 @@ def _save_partner(record: PartnerRecord) -> tuple[Partner, Outcome]:
         .first()
     )
     if partner is None:
-        partner = Partner.objects.create(**values)
-        outcome = Outcome.CREATED
+        partner, outcome, changed = Partner(**values), Outcome.CREATED, []
     else:
         values["name"] = _spelling(partner.name, record.name)
-        outcome = Outcome.UPDATED if _update(partner, values) else Outcome.UNCHANGED
+        changed = _assign(partner, values)
+        outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+    if outcome is not Outcome.UNCHANGED:
+        problems = _refusals(
+            partner, lambda name: record.lines.get(name, record.line), PARTNER_FIELD_COLUMNS
+        )
+        if problems:
+            refusals.extend(problems)
+            return None
+        partner.save(update_fields=changed or None)
     languages = [_language(code) for code in record.languages]
     fields = [_study_field(name) for name in record.fields]
     m2m_changed = _replace(partner.languages, languages) | _replace(partner.fields, fields)
@@ -494,7 +556,11 @@ def _spelling(stored: str, written: str) -> str:
     return stored if sum(not letter.isascii() for letter in written) < accents else written
 
 
-def _save_agreement(partner: Partner, record: AgreementRecord) -> Outcome:
+def _save_agreement(
+    partner: Partner, record: AgreementRecord, refusals: list[tuple[int, str]]
+) -> Outcome | None:
+    """The outcome, or None when the models' validation refuses the row (the reasons added
+    to `refusals`)."""
     values = {
         "seats_per_year": record.seats_per_year,
         "first_year": record.first_year,
@@ -504,19 +570,30 @@ def _save_agreement(partner: Partner, record: AgreementRecord) -> Outcome:
     }
     agreement = Agreement.objects.filter(partner=partner, kind=record.kind).first()
     if agreement is None:
-        Agreement.objects.create(partner=partner, kind=record.kind, **values)
-        return Outcome.CREATED
-    return Outcome.UPDATED if _update(agreement, values) else Outcome.UNCHANGED
+        agreement, outcome, changed = (
+            Agreement(partner=partner, kind=record.kind, **values),
+            Outcome.CREATED,
+            [],
+        )
+    else:
+        changed = _assign(agreement, values)
+        if not changed:
+            return Outcome.UNCHANGED
+        outcome = Outcome.UPDATED
+    problems = _refusals(agreement, lambda _name: record.line, AGREEMENT_FIELD_COLUMNS)
+    if problems:
+        refusals.extend(problems)
+        return None
+    agreement.save(update_fields=changed or None)
+    return outcome
 
 
-def _update(instance: Partner | Agreement, values: dict[str, object]) -> bool:
-    """Save the attributes that differ from `values`; True when there was any."""
+def _assign(instance: Partner | Agreement, values: dict[str, object]) -> list[str]:
+    """Set the attributes that differ from `values`, unsaved; their names."""
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, values[name])
-    if changed:
-        instance.save(update_fields=changed)
-    return bool(changed)
+    return changed
 
 
 def _replace(relation, objects: list) -> bool:

@@ -344,3 +344,141 @@ def test_a_file_saved_by_a_french_spreadsheet_with_semicolons_is_read(tmp_path):
     assert run_import(french) == "6 partners created, 0 updated; 7 agreements created, 0 updated.\n"
     # The same content as the comma-separated file: importing that one changes nothing.
     assert run_import(SAMPLE) == "0 partners created, 0 updated; 0 agreements created, 0 updated.\n"
+
+
+# --- the models' validation, as in the admin ---------------------------------------------
+
+
+def nominated_under(student, agreement):
+    """A nomination holding a seat of `agreement`; its academic year."""
+    from apps.applications.models import ApplicationState
+    from tests.applications.factories import draft_with_choice
+
+    application = draft_with_choice(student)
+    application.choices.update(agreement=agreement)
+    application.state = ApplicationState.NOMINATED
+    application.nominated_choice = application.choices.get()
+    application.save()
+    return application.call.academic_year
+
+
+def kth_exchange():
+    """KTH as GOOD_ROW describes it, its exchange agreement from 2024."""
+    kth = PartnerFactory(
+        name="KTH Royal Institute of Technology",
+        country="SE",
+        city="Stockholm",
+        website="https://www.kth.se",
+        hei_id="kth.se",
+    )
+    kth.languages.add(LanguageFactory(code="en"), LanguageFactory(code="sv"))
+    kth.fields.add(StudyFieldFactory(slug="computer-science", name="Computer science"))
+    return AgreementFactory(
+        partner=kth, kind=AgreementKind.EXCHANGE, seats_per_year=3, first_year=2024
+    )
+
+
+def kth_row(*, first_year: int = 2024, last_year: int | None = None, seats: int = 3) -> str:
+    return GOOD_ROW.replace(
+        "exchange,3,2024,,", f"exchange,{seats},{first_year},{last_year or ''},"
+    )
+
+
+def write_csv(tmp_path, *rows: str) -> Path:
+    path = tmp_path / "partners.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("years", "problem"),
+    [
+        (
+            lambda year: {"last_year": year - 1},
+            "line 2: last_year: A student holds a seat under this agreement in {label}: "
+            "it cannot end earlier.",
+        ),
+        (
+            lambda year: {"first_year": year + 1},
+            "line 2: first_year: A student holds a seat under this agreement in {label}: "
+            "it cannot start later.",
+        ),
+    ],
+    ids=["ended-before", "started-after"],
+)
+def test_the_years_of_an_agreement_keep_covering_the_seats_held(student, tmp_path, years, problem):
+    """The admin refuses it: the seat would count nowhere. The import wrote it."""
+    agreement = kth_exchange()
+    year = nominated_under(student, agreement)
+    before = database_snapshot()
+    path = write_csv(
+        tmp_path,
+        kth_row(**years(year)),
+        "Tsinghua University,CN,Beijing,,,zh,Computer science,,,,,,",
+    )
+
+    exit_code, stderr = run_failing_import(path)
+
+    assert exit_code == 1
+    assert stderr.splitlines() == [
+        problem.format(label=f"{year}–{year + 1}"),
+        "Nothing imported: 1 problem(s).",
+    ]
+    agreement.refresh_from_db()
+    assert (agreement.first_year, agreement.last_year) == (2024, None)
+    assert database_snapshot() == before  # the good row is not written either
+
+
+def test_the_years_may_still_end_with_the_last_seat_held(student, tmp_path):
+    agreement = kth_exchange()
+    year = nominated_under(student, agreement)
+
+    output = run_import(write_csv(tmp_path, kth_row(last_year=year, seats=1)))
+
+    assert output == "0 partners created, 0 updated; 0 agreements created, 1 updated.\n"
+    agreement.refresh_from_db()
+    assert (agreement.last_year, agreement.seats_per_year) == (year, 1)
+
+
+def test_every_refused_row_is_listed_in_file_order(student, other_student, tmp_path):
+    """Rows are written partner by partner: the problems still come in the file's order."""
+    kth = kth_exchange()
+    kth_year = nominated_under(student, kth)
+    aalto = AgreementFactory(
+        partner=PartnerFactory(name="Aalto University", country="FI", city="Espoo", website=""),
+        kind=AgreementKind.MASTER,
+        first_year=2020,
+    )
+    aalto_year = nominated_under(other_student, aalto)
+    path = write_csv(
+        tmp_path,
+        "Aalto University,FI,Espoo,,,,,exchange,2,2024,,,",
+        kth_row(last_year=kth_year - 1),
+        f"Aalto University,FI,,,,,,master,1,{aalto_year + 1},,,",
+    )
+
+    exit_code, stderr = run_failing_import(path)
+
+    assert exit_code == 1
+    assert [line.split(":")[:2] for line in stderr.splitlines()] == [
+        ["line 3", " last_year"],
+        ["line 4", " first_year"],
+        ["Nothing imported", " 2 problem(s)."],
+    ]
+    assert not Agreement.objects.filter(kind=AgreementKind.EXCHANGE, partner=aalto.partner)
+
+
+def test_a_row_of_another_kind_adds_an_agreement_and_leaves_the_chosen_one(student, tmp_path):
+    """An agreement is found by its partner and kind: the import cannot change the kind (or
+    partner) of one that applications name, which the admin refuses too."""
+    agreement = kth_exchange()
+    nominated_under(student, agreement)
+
+    output = run_import(write_csv(tmp_path, GOOD_ROW.replace(",exchange,", ",master,")))
+
+    assert output == "0 partners created, 0 updated; 1 agreements created, 0 updated.\n"
+    agreement.refresh_from_db()
+    assert (agreement.kind, agreement.partner.name) == (
+        AgreementKind.EXCHANGE,
+        "KTH Royal Institute of Technology",
+    )

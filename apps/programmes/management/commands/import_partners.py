@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from apps.programmes.importing import ImportFailed, import_partners_file
 
@@ -18,6 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("csv_file", type=Path, help="path of the CSV file")
 
+    # Problems are printed in the language of the documented messages (docs/partners-import.md),
+    # the models' validation messages too, not in the settings' default language.
+    @no_translations
     def handle(self, *args, csv_file: Path, **options) -> None:
         try:
             report = import_partners_file(csv_file)
