@@ -522,11 +522,7 @@ def _save_partner(
         "website": record.website,
         "hei_id": record.hei_id,
     }
-    partner = (
-        Partner.objects.filter(name__fold=fold(record.name), country=record.country)
-        .order_by("pk")
-        .first()
-    )
+    partner = _existing_partner(record)
     if partner is None:
         partner, outcome, changed = Partner(**values), Outcome.CREATED, []
     else:
@@ -547,6 +543,17 @@ def _save_partner(
     if m2m_changed and outcome is Outcome.UNCHANGED:
         outcome = Outcome.UPDATED
     return partner, outcome
+
+
+def _existing_partner(record: PartnerRecord) -> Partner | None:
+    """The partner of the portal the record describes: of its country, the one named as the
+    file spells it, else the first named alike whatever the case and accents. The portal may
+    hold two such spellings (it only refuses the same one twice): updating the first to the
+    spelling of the second broke that rule."""
+    alike = Partner.objects.filter(name__fold=fold(record.name), country=record.country)
+    return next((partner for partner in alike if partner.name == record.name), None) or (
+        alike.order_by("pk").first()
+    )
 
 
 def _spelling(stored: str, written: str) -> str:

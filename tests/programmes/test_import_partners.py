@@ -482,3 +482,18 @@ def test_a_row_of_another_kind_adds_an_agreement_and_leaves_the_chosen_one(stude
         AgreementKind.EXCHANGE,
         "KTH Royal Institute of Technology",
     )
+
+
+def test_of_two_spellings_in_the_portal_the_file_updates_the_one_it_spells(tmp_path):
+    """The first one, matched whatever its accents, took the other's spelling: the database
+    refused the duplicate name and the command stopped with a traceback."""
+    without = PartnerFactory(name="Universite de Lyon", country="FR", city="", website="")
+    with_accents = PartnerFactory(name="Université de Lyon", country="FR", city="", website="")
+
+    output = run_import(write_csv(tmp_path, "Université de Lyon,FR,Lyon,,,,,,,,,,"))
+
+    assert output == "0 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    with_accents.refresh_from_db()
+    without.refresh_from_db()
+    assert (with_accents.name, with_accents.city) == ("Université de Lyon", "Lyon")
+    assert (without.name, without.city) == ("Universite de Lyon", "")
