@@ -463,9 +463,11 @@ def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
     every refusal is reported at its file line, and then nothing is written."""
     report = ImportReport()
     refusals: list[tuple[int, str]] = []
+    records = list(records)
+    named = {(fold(record.name), record.country) for record in records}
     with transaction.atomic():
         for record in records:
-            saved = _save_partner(record, refusals)
+            saved = _save_partner(record, refusals, named)
             if saved is None:
                 continue
             partner, outcome = saved
@@ -511,10 +513,11 @@ def _refusals(
 
 
 def _save_partner(
-    record: PartnerRecord, refusals: list[tuple[int, str]]
+    record: PartnerRecord, refusals: list[tuple[int, str]], named: set[tuple[str, str]]
 ) -> tuple[Partner, Outcome] | None:
     """The partner created or updated, or None when the models' validation refuses it (the
-    reasons added to `refusals`)."""
+    reasons added to `refusals`). `named`: the (folded name, country) of every partner of the
+    file."""
     values = {
         "name": record.name,
         "country": record.country,
@@ -522,11 +525,12 @@ def _save_partner(
         "website": record.website,
         "hei_id": record.hei_id,
     }
-    partner = _existing_partner(record)
+    partner = _existing_partner(record, named)
     if partner is None:
         partner, outcome, changed = Partner(**values), Outcome.CREATED, []
     else:
-        values["name"] = _spelling(partner.name, record.name)
+        if fold(partner.name) == fold(record.name):
+            values["name"] = _spelling(partner.name, record.name)
         changed = _assign(partner, values)
         outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
     if outcome is not Outcome.UNCHANGED:
@@ -545,15 +549,23 @@ def _save_partner(
     return partner, outcome
 
 
-def _existing_partner(record: PartnerRecord) -> Partner | None:
+def _existing_partner(record: PartnerRecord, named: set[tuple[str, str]]) -> Partner | None:
     """The partner of the portal the record describes: of its country, the one named as the
-    file spells it, else the first named alike whatever the case and accents. The portal may
-    hold two such spellings (it only refuses the same one twice): updating the first to the
-    spelling of the second broke that rule."""
+    file spells it, else the first named alike whatever the case and accents (the portal may
+    hold two such spellings: it only refuses the same one twice). Failing those, the one
+    partner of the country with the record's hei_id, unless the file names it too (two
+    campuses may share an id): the partner renamed."""
     alike = Partner.objects.filter(name__fold=fold(record.name), country=record.country)
-    return next((partner for partner in alike if partner.name == record.name), None) or (
+    partner = next((partner for partner in alike if partner.name == record.name), None) or (
         alike.order_by("pk").first()
     )
+    if partner is None and record.hei_id:
+        same_id = list(
+            Partner.objects.filter(country=record.country, hei_id__iexact=record.hei_id)[:2]
+        )
+        if len(same_id) == 1 and (fold(same_id[0].name), record.country) not in named:
+            return same_id[0]
+    return partner
 
 
 def _spelling(stored: str, written: str) -> str:

@@ -374,7 +374,11 @@ def kth_exchange():
     kth.languages.add(LanguageFactory(code="en"), LanguageFactory(code="sv"))
     kth.fields.add(StudyFieldFactory(slug="computer-science", name="Computer science"))
     return AgreementFactory(
-        partner=kth, kind=AgreementKind.EXCHANGE, seats_per_year=3, first_year=2024
+        partner=kth,
+        kind=AgreementKind.EXCHANGE,
+        seats_per_year=3,
+        first_year=2024,
+        language_requirement="English B2",
     )
 
 
@@ -497,3 +501,52 @@ def test_of_two_spellings_in_the_portal_the_file_updates_the_one_it_spells(tmp_p
     without.refresh_from_db()
     assert (with_accents.name, with_accents.city) == ("Université de Lyon", "Lyon")
     assert (without.name, without.city) == ("Universite de Lyon", "")
+
+
+def test_a_partner_renamed_in_the_file_is_found_by_its_hei_id(student, tmp_path):
+    """The spreadsheet now says "KTH Stockholm": the import created a second partner with the
+    same EWP id and a second exchange agreement, the students' choices left on the first."""
+    agreement = kth_exchange()
+    nominated_under(student, agreement)
+    renamed = write_csv(tmp_path, GOOD_ROW.replace("KTH Royal Institute of Technology", "KTH"))
+
+    output = run_import(renamed)
+
+    assert output == "0 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    assert list(Partner.objects.filter(country="SE").values_list("name", "hei_id")) == [
+        ("KTH", "kth.se")
+    ]
+    assert list(Agreement.objects.filter(partner__country="SE")) == [agreement]
+    assert (
+        run_import(renamed) == "0 partners created, 0 updated; 0 agreements created, 0 updated.\n"
+    )
+
+
+def test_partners_sharing_a_hei_id_in_the_file_stay_two(tmp_path):
+    """Two campuses with one EWP id: the one the file names is not renamed to the other."""
+    milan = PartnerFactory(name="Politecnico di Milano", country="IT", hei_id="polimi.it")
+    path = write_csv(
+        tmp_path,
+        "Politecnico di Milano - Polo di Como,IT,Como,,polimi.it,,,exchange,1,2024,,,",
+        "Politecnico di Milano,IT,Milano,,polimi.it,,,exchange,2,2024,,,",
+    )
+
+    output = run_import(path)
+
+    assert output == "1 partners created, 1 updated; 2 agreements created, 0 updated.\n"
+    assert set(Partner.objects.values_list("name", "city")) == {
+        ("Politecnico di Milano", "Milano"),
+        ("Politecnico di Milano - Polo di Como", "Como"),
+    }
+    milan.refresh_from_db()
+    assert milan.agreements.get().seats_per_year == 2
+
+
+def test_a_hei_id_two_partners_of_the_portal_share_renames_neither(tmp_path):
+    PartnerFactory(name="Politecnico di Milano", country="IT", hei_id="polimi.it")
+    PartnerFactory(name="Polo di Como", country="IT", hei_id="polimi.it")
+
+    output = run_import(write_csv(tmp_path, "PoliMi,IT,,,polimi.it,,,,,,,,"))
+
+    assert output == "1 partners created, 0 updated; 0 agreements created, 0 updated.\n"
+    assert Partner.objects.count() == 3
