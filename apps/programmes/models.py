@@ -142,7 +142,7 @@ class Agreement(models.Model):
     def _keep_the_years_seats_are_held(self) -> None:
         """Nominations hold this agreement's seats in their calls' academic years: its years
         in force must still cover them (an agreement ended before them has no seat there)."""
-        if self.pk is None or not self.first_year:
+        if self.pk is None or self.first_year is None:  # None: the form reports it missing
             return
         # Imported here: the seat rules live with the reviews, which build on this app.
         from apps.reviews.services.seats import SEAT_HOLDING_STATES

@@ -382,7 +382,7 @@ def kth_exchange():
     )
 
 
-def kth_row(*, first_year: int = 2024, last_year: int | None = None, seats: int = 3) -> str:
+def kth_row(*, first_year: object = 2024, last_year: object = None, seats: int = 3) -> str:
     return GOOD_ROW.replace(
         "exchange,3,2024,,", f"exchange,{seats},{first_year},{last_year or ''},"
     )
@@ -550,3 +550,22 @@ def test_a_hei_id_two_partners_of_the_portal_share_renames_neither(tmp_path):
 
     assert output == "1 partners created, 0 updated; 0 agreements created, 0 updated.\n"
     assert Partner.objects.count() == 3
+
+
+def test_years_far_in_the_past_do_not_escape_the_seats_held(student, tmp_path):
+    """A first year of 0000 (a typo the file format accepts) skipped the check: the agreement
+    ended in year 1 under a nominated student."""
+    agreement = kth_exchange()
+    year = nominated_under(student, agreement)
+
+    exit_code, stderr = run_failing_import(
+        write_csv(tmp_path, kth_row(first_year="0000", last_year="0001"))
+    )
+
+    assert exit_code == 1
+    assert stderr.splitlines()[0] == (
+        f"line 2: last_year: A student holds a seat under this agreement in {year}–{year + 1}: "
+        "it cannot end earlier."
+    )
+    agreement.refresh_from_db()
+    assert (agreement.first_year, agreement.last_year) == (2024, None)
