@@ -288,7 +288,8 @@ def _score_lines(text: str) -> list[tuple[int, list[str]]]:
     if "\x00" in text:  # read by the csv module as any character, refused by PostgreSQL
         line = text[: text.index("\x00")].count("\n") + 1
         raise ServiceError(_("line %(line)s: this is not CSV that can be read.") % {"line": line})
-    reader = csv.reader(io.StringIO(text), delimiter=_separator(text))
+    # newline="": a line may end with \r\n, \n or \r alone (the csv module reads them all).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
     try:
         lines = [
             (reader.line_num, [cell.strip() for cell in row])

@@ -106,6 +106,14 @@ def test_a_french_spreadsheets_semicolons_and_decimal_commas_are_read(call, stud
     assert scores(*students) == [Decimal("12.5"), Decimal(15), Decimal("9.25")]
 
 
+def test_lines_ended_by_a_carriage_return_alone_are_read(call, students, dri):
+    """As a Mac spreadsheet's "CSV (Macintosh)" saves them (the partners import reads them):
+    the whole file was refused at line 1 as not CSV."""
+    text = "student_number;score\rS1;12,5\rS2;15\r"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 2
+    assert scores(*students) == [Decimal("12.5"), Decimal(15), None]
+
+
 def test_a_line_the_csv_module_cannot_read_is_named(call, students, dri):
     text = "S1,15\nS2," + "9" * 200_000 + "\nS3,10\n"
     with pytest.raises(ServiceError) as refused:
