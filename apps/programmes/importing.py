@@ -23,6 +23,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
@@ -155,9 +156,17 @@ def read_csv_text(path: Path) -> str:
         # utf-8-sig: spreadsheets often save UTF-8 with a byte-order mark.
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
+        # Lines may end with \r alone too, as the csv module reads them ("x": a last line).
+        line = len((content[: error.start] + b"x").splitlines())
+        # Excel's plain "CSV" (in French "CSV (séparateur : point-virgule)") is Windows-1252.
         raise UnreadableFile(
-            [f"line {line}: file: not valid UTF-8 (byte 0x{content[error.start]:02x})"]
+            [
+                _(
+                    "line %(line)s: file: not valid UTF-8 (byte 0x%(byte)s): save the file "
+                    "as CSV UTF-8"
+                )
+                % {"line": line, "byte": f"{content[error.start]:02x}"}
+            ]
         ) from error
 
 

@@ -280,7 +280,25 @@ def test_file_not_in_utf8_exits_with_status_2(tmp_path):
     exit_code, stderr = run_failing_import(latin1)
 
     assert exit_code == 2
-    assert stderr.splitlines()[0] == "line 2: file: not valid UTF-8 (byte 0xc9)"
+    assert stderr.splitlines()[0] == (
+        "line 2: file: not valid UTF-8 (byte 0xc9): save the file as CSV UTF-8"
+    )
+
+
+def test_a_french_excel_csv_not_in_utf8_is_named_with_what_to_do(tmp_path):
+    """Excel's "CSV (séparateur : point-virgule)" is Windows-1252, its lines may end with a
+    carriage return alone: the problem was on "line 1", without saying what to do."""
+    excel = tmp_path / "partenaires.csv"
+    rows = [HEADER.replace(",", ";"), "Aalto University;FI;;;;;;;;;;;", "École;FR;;;;;;;;;;;"]
+    excel.write_bytes("\r".join(rows).encode("cp1252"))
+
+    exit_code, stderr = run_failing_import(excel)
+
+    assert exit_code == 2
+    assert stderr.splitlines() == [
+        "line 3: file: not valid UTF-8 (byte 0xc9): save the file as CSV UTF-8",
+        "Nothing imported: 1 problem(s).",
+    ]
 
 
 @pytest.mark.parametrize("content", [None, b"", b"\n\n"], ids=["missing", "empty", "blank"])
