@@ -17,7 +17,12 @@ from apps.reviews.services.decisions import (
     application_withdraw_for_student,
 )
 from apps.reviews.services.seats import seat_counts
-from tests.applications.factories import ChoiceFactory, draft_with_choice, messages_of
+from tests.applications.factories import (
+    ApplicationFactory,
+    ChoiceFactory,
+    draft_with_choice,
+    messages_of,
+)
 from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.dri.builders import (
     decision_url,
@@ -126,8 +131,12 @@ def test_not_while_the_student_holds_another_seat_that_year(dri, student, englis
     application = application_withdraw_for_student(
         actor=dri, application=nominated(student), reason=WITHDRAWAL
     )
-    later = submitted(student, call=CallFactory(academic_year=application.call.academic_year))
-    application_nominate(actor=dri, application=later, choice=later.choices.get())
+    # A nomination through a second call of the same academic year, for the same stay.
+    later = ApplicationFactory(
+        student=student, call=CallFactory(academic_year=application.call.academic_year)
+    )
+    choice = ChoiceFactory(application=later, rank=1, activity=application.choices.get().activity)
+    in_state(later, S.NOMINATED, nominated_choice=choice)
 
     with pytest.raises(ServiceError, match="already nominated for this academic year"):
         application_reinstate(actor=dri, application=application, reason=REASON)
