@@ -15,7 +15,7 @@ means; content is in English, as EWP recommends):
   "inserted" or "deleted". Before the host signed anything, the latest approved version goes
   alone as the proposal of the first version.
 - An EWP mobility starts with a nomination: the agreement is exported once the student is
-  nominated to the host of this activity.
+  nominated to the host of this activity, and no longer once the application is withdrawn.
 - A host without a known EWP id (`Partner.hei_id` empty, or a host outside partnerships) gets
   an empty `hei-id`: the schema allows it, and an empty id cannot send the document to a wrong
   institution, while its name stays in `ounit-name` for whoever completes it.
@@ -166,7 +166,9 @@ def approved_versions(agreement: LearningAgreement) -> list[Version]:
 def learning_agreement_xml(agreement: LearningAgreement) -> bytes:
     approved = approved_versions(agreement)
     problems = []
-    if agreement.nomination is None:
+    if agreement.withdrawn:
+        problems.append(_("The application was withdrawn: there is no mobility to exchange."))
+    elif agreement.nomination is None:
         problems.append(
             _("The student is not nominated to this host: there is no mobility to exchange.")
         )

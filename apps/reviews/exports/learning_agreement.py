@@ -156,6 +156,7 @@ class LearningAgreement:
     versions: tuple[Version, ...]  # every version up to the one asked for, oldest first
     nomination: Signature | None  # the DRI's nomination to this host, for this activity
     host_acceptance: Signature | None  # the host's decision as the DRI recorded it
+    withdrawn: bool = False  # the application was withdrawn: no mobility, whatever came before
 
     @property
     def academic_year_label(self) -> str:
@@ -233,6 +234,7 @@ def _gather(
         versions=versions,
         nomination=nomination,
         host_acceptance=acceptance,
+        withdrawn=application.state == ApplicationState.WITHDRAWN,
     )
 
 
@@ -258,7 +260,8 @@ def _student(user: User) -> Student:
 
 def _host_signatures(application: Application) -> tuple[Signature | None, Signature | None]:
     """The nomination in force and the host's acceptance that followed it; a host's refusal
-    ends the nomination."""
+    ends the nomination. A withdrawal leaves them as they were (they happened) and sets
+    `LearningAgreement.withdrawn`: the seat is given up and there is no mobility."""
     nomination = acceptance = None
     history = application.history.filter(to_state__in=HOST_STATES).select_related("actor")
     for transition in history:

@@ -408,3 +408,25 @@ def test_the_file_is_named_after_the_latest_version_it_carries(
     )
     assert response.status_code == 200
     assert "-v1." in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("host_accepted", [False, True])
+def test_a_withdrawn_application_has_no_mobility_to_exchange(
+    client, student, dri, nominated, host_accepted
+):
+    """Withdrawing keeps the nominated choice (the seat's history): the export went on offering
+    an EWP learning agreement, signed by the host, for a mobility that will not happen."""
+    from apps.applications.services import application_withdraw
+
+    application, activity = nominated
+    if host_accepted:
+        host_accepts(application, dri, at=days_ago(20))
+    application_withdraw(actor=student, application=application)
+
+    response = login(client, dri).get(ewp_url(application, activity))
+
+    assert response.status_code == 302
+    assert response.url == reverse("applications:application_detail", args=[application.pk])
+    assert messages_of(response) == [
+        "The application was withdrawn: there is no mobility to exchange."
+    ]

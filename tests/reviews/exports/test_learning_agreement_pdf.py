@@ -178,3 +178,17 @@ def test_a_version_the_student_has_not_sent_stays_theirs(
     assert reader.get(pdf_url(*agreement, number=3)).status_code == 404
     own = login(client, student).get(pdf_url(*agreement))
     assert "Unsent Idea" in pdf_text(own)
+
+
+def test_a_withdrawn_application_is_printed_as_withdrawn(client, student, dri, agreement):
+    """The nomination no longer holds once the student withdrew: the printed agreement said
+    they were nominated to the host, as if the mobility were still on."""
+    from apps.applications.services import application_withdraw
+
+    application, _activity = agreement
+    application_withdraw(actor=student, application=application)
+
+    text = pdf_text(login(client, dri).get(pdf_url(*agreement, number=1)))
+
+    assert "International relations office: application withdrawn" in text
+    assert "nominated to the host" not in text
