@@ -192,3 +192,13 @@ def test_a_withdrawn_application_is_printed_as_withdrawn(client, student, dri, a
 
     assert "International relations office: application withdrawn" in text
     assert "nominated to the host" not in text
+
+
+def test_ordinary_course_codes_and_totals_are_printed_whole(client, student, agreement):
+    """The columns shrank to a letter's width wherever a word may break: "IN2010" was printed
+    as "IN201" above "0", and "7.5" could be split the same way."""
+    text = pdf_text(login(client, student).get(pdf_url(*agreement, number=1)))
+
+    for code in ("IN2010", "MA1001", "EI3000"):
+        assert f" {code} " in text
+    assert " Distributed Systems " in text
