@@ -308,7 +308,7 @@ def announce_validation_requested(
         key=f"validation:{activity.pk}:{stamp}",
         recipients=validators(bodies),
         context={"activity": activity.pk},
-        link=reverse("reviews:validation_queue"),
+        link=reverse("reviews:validation_detail", args=[activity.pk]),
     )
 
 

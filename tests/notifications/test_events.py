@@ -201,6 +201,33 @@ def test_validation_request_reaches_dfi_and_dri(student, dri, dfi, advisor):
 
 
 @pytest.mark.django_db
+def test_a_validation_request_links_to_the_stay_to_validate(client, student, dri, dfi, settings):
+    """Every other request to act opens its own dossier; this one opened the whole queue, where
+    the validator had to find the student again."""
+    from apps.notifications.rendering import render_message
+    from tests.applications.factories import login
+
+    activity = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="summer_school",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    activity.validation_requested_at = timezone.now()
+    activity.save()
+    events.announce_validation_requested(activity)
+    page = reverse("reviews:validation_detail", args=[activity.pk])
+    for notification in Notification.objects.filter(event="validation_requested"):
+        assert notification.link == page
+        message = render_message(notification, "en")
+        assert f"Review the stay: {settings.SITE_URL}{page}" in message.text
+        assert f'href="{settings.SITE_URL}{page}"' in message.html
+        assert login(client, notification.recipient).get(page).status_code == 200
+
+
+@pytest.mark.django_db
 def test_validation_decision_reaches_the_student(student, dfi):
     activity = add_activity(student)
     validation = ActivityValidation.objects.create(
