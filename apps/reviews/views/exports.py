@@ -53,8 +53,11 @@ def _refused(request, application_pk: int, refusal: ServiceError):
 
 
 def _file_name(agreement: LearningAgreement, extension: str, version: int | None = None) -> str:
-    number = agreement.student.number or agreement.reference
-    return f"learning-agreement-{number}-v{version or agreement.version.number}.{extension}"
+    """The student number, then the mobility's reference (application-activity): a student's
+    two study activities make two different files."""
+    student = f"{agreement.student.number}-" if agreement.student.number else ""
+    number = version or agreement.version.number
+    return f"learning-agreement-{student}{agreement.reference}-v{number}.{extension}"
 
 
 def _attachment(content: bytes, content_type: str, file_name: str) -> HttpResponse:

@@ -8,7 +8,14 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from apps.applications.models import LineDecision
-from tests.applications.factories import CourseLineFactory, login, messages_of
+from tests.applications.factories import (
+    ActivityFactory,
+    ChoiceFactory,
+    CourseLineFactory,
+    login,
+    messages_of,
+    plan_for,
+)
 from tests.reviews.exports.builders import application_to, days_ago, host, nominate, version
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +209,20 @@ def test_ordinary_course_codes_and_totals_are_printed_whole(client, student, agr
     for code in ("IN2010", "MA1001", "EI3000"):
         assert f" {code} " in text
     assert " Distributed Systems " in text
+
+
+def test_two_mobilities_of_one_student_make_two_file_names(client, student, advisor, agreement):
+    """Named after the student number and the version only, the agreements of a student's two
+    study activities downloaded under one name, the second overwriting the first."""
+    application, _activity = agreement
+    second = ActivityFactory(plan=plan_for(student), partner=host(name="KTH", hei_id="kth.se"))
+    ChoiceFactory(application=application, rank=2, activity=second)
+    version(second, 1, advisor=advisor, decided=days_ago(5))
+    login(client, student)
+
+    names = {
+        client.get(pdf_url(application, activity, number=1))["Content-Disposition"]
+        for activity in (_activity, second)
+    }
+
+    assert len(names) == 2
