@@ -92,3 +92,32 @@ def test_a_label_inside_a_subject_keeps_its_capitals_after_the_first_letter(
     subject = Notification.objects.get(recipient=dri).subject
     assert kind in subject_in(events.VALIDATION_REQUESTED, {"activity": activity.pk}, language)
     assert "2a" not in subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "kind"),
+    [("en", "your summer stay (between 2A and 3A)"), ("fr", "séjour d'été (entre la 2A et la 3A)")],
+)
+def test_a_decision_on_a_stay_names_it_inside_the_sentence_and_keeps_the_lines(
+    student, dfi, language, kind
+):
+    from apps.reviews.services.validations import activity_validate
+
+    activity = add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="summer_school",
+        ects=None,
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    activity.validation_requested_at = timezone.now()
+    activity.save()
+    activity_validate(
+        actor=dfi, activity=activity, approved=True, comment="Fine.\nSend the certificate."
+    )
+    notification = Notification.objects.get(recipient=student, event="activity_validated")
+    message = render_message(notification, language)
+    assert kind in message.text
+    assert "Fine.<br>Send the certificate." in message.html
