@@ -98,6 +98,11 @@ ACTIVITY_VALIDATED = Event(
     _("%(body)s decision on your %(kind)s"),
     "activity_validated",
 )
+PLAN_NOW_FAILING = Event(
+    "plan_now_failing",
+    _("Regulations %(version)s: your mobility plan no longer meets them"),
+    "plan_now_failing",
+)
 
 
 class ClosingSubject:
@@ -132,6 +137,7 @@ EVENTS = {
         CREDITS_TO_RECOGNISE,
         VALIDATION_REQUESTED,
         ACTIVITY_VALIDATED,
+        PLAN_NOW_FAILING,
         CALL_CLOSING,
     )
 }
@@ -336,3 +342,19 @@ def announce_call_closing(
             context={"call": call.pk, "days": days_left},
             link=reverse("applications:application_list"),
         )
+
+
+def announce_plans_now_failing(*, version: str, students: list[User]) -> None:
+    """To each student whose plan, moved to the newly published `version`, met the rules and no
+    longer does under it. One write for all of them (a re-check chunk's worth), whatever their
+    number; the key names the version, so a student hears of each publication once, however
+    many times their plan is checked under it."""
+    if not students:
+        return
+    queue(
+        PLAN_NOW_FAILING,
+        key=f"regulation:{version}",
+        recipients=[Recipient.of(student) for student in students],
+        context={"regulation": version},
+        link=reverse("applications:plan"),
+    )

@@ -17,6 +17,7 @@ from apps.applications.models import (
     Transition,
 )
 from apps.programmes.models import Call
+from apps.rules.models import PublishedRegulation
 
 from .events import EVENTS, Event
 from .models import Notification
@@ -30,6 +31,7 @@ LOADERS = {
     "activity": lambda pk: Activity.objects.select_related("plan__student", "partner").get(pk=pk),
     "validation": lambda pk: ActivityValidation.objects.select_related("decided_by").get(pk=pk),
     "call": lambda pk: Call.objects.get(pk=pk),
+    "regulation": lambda name: PublishedRegulation.objects.get(name=name),
 }
 
 
@@ -77,6 +79,8 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         )
     if validation := objects.get("validation"):
         values["body"] = validation.body
+    if regulation := objects.get("regulation"):
+        values["version"] = regulation.name
     if call := objects.get("call"):
         values["call"] = str(call)
     if "days" in objects:
