@@ -4,6 +4,10 @@ After a regulation change the DRI asks for a re-check on the operations page
 (`plan_recheck_start`); a Celery worker runs it (`recheck_all_plans`) chunk by chunk, each chunk
 through `checking.recheck_plans` in one transaction that ends with one progress update, so the
 page shows how far it got. Without a broker (the embedded default) the task runs in the request.
+
+A student whose plan follows a version published from the portal, and met the rules until this
+check under it, is told in the chunk's transaction (`announce_plans_now_failing`: one write per
+chunk, and once per student and version, however often the plans are checked again).
 """
 
 import logging
@@ -16,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
+from apps.notifications.events import announce_plans_now_failing
+from apps.rules import VERSIONS
 from apps.rules.published import current_regulations
 
 from .checking import recheck_plans
@@ -78,6 +84,8 @@ def plan_recheck_run(*, recheck_id: int) -> None:
     # One set of versions for the whole run, as committed: a version published a moment ago
     # may not have reached the cache yet.
     regulations = current_regulations(fresh=True)
+    # A built-in version was never published from the portal: nobody is told of it.
+    published = None if regulations.current in VERSIONS else regulations.current
     try:
         for offset in range(0, len(plan_ids), RECHECK_CHUNK):
             chunk = plan_ids[offset : offset + RECHECK_CHUNK]
@@ -86,21 +94,43 @@ def plan_recheck_run(*, recheck_id: int) -> None:
                 # The chunk's rows held until its verdicts are written: a student's save
                 # meanwhile (which checks the plan under its row lock) waits, rather than see
                 # its verdict overwritten by one of the activities read before it.
-                rows = plans.filter(pk__in=chunk).select_for_update(of=("self",)).order_by("pk")
-                for _plan, check in recheck_plans(rows, regulations):
+                rows = list(
+                    plans.filter(pk__in=chunk).select_for_update(of=("self",)).order_by("pk")
+                )
+                passed = {plan.pk for plan in rows if _met_the_rules(plan, published)}
+                now_failing = []
+                for plan, check in recheck_plans(rows, regulations):
                     checked += 1
                     compliant += check.compliant
                     invalid += not check.valid
+                    if plan.pk in passed and not check.compliant:
+                        now_failing.append(plan.student)
+                if published is not None:
+                    announce_plans_now_failing(version=published, students=now_failing)
                 run.update(
                     checked=F("checked") + checked,
                     compliant=F("compliant") + compliant,
                     invalid=F("invalid") + invalid,
+                    newly_failing=F("newly_failing") + len(now_failing),
                     updated_at=timezone.now(),
                 )
     except Exception:
         _finish(run, PlanRecheckStatus.FAILED)
         raise
     _finish(run, PlanRecheckStatus.DONE)
+
+
+def _met_the_rules(plan: MobilityPlan, published: str | None) -> bool:
+    """Whether the plan follows the version published from the portal and its stored verdict,
+    from its last check (under that version or the one it followed before), had no rule error.
+    A plan never checked has no verdict to lose; one that keeps an older version (an application
+    under way) is judged as before."""
+    return (
+        published is not None
+        and plan.regulation == published
+        and plan.checked_at is not None
+        and plan.compliant
+    )
 
 
 def _finish(run, status: str) -> None:
