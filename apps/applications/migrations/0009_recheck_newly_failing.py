@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0007_host_letters_kept"),
+        ("applications", "0008_choice_own_host"),
     ]
 
     operations = [
