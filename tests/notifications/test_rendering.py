@@ -1,6 +1,7 @@
 """What an e-mail says: numbers agree with their nouns, the HTML names the reader's language,
 and a name with a line break cannot break the subject header."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -45,6 +46,9 @@ def test_the_reminder_says_day_or_days_as_the_number_wants(
     assert message.subject.endswith(subject)
     assert body in message.body
     assert body in message.alternatives[0][0]
+    # Each sentence once, none glued to the next (the French plural once ran two together).
+    assert not re.search(r"[a-zé]\.[A-ZÉ]", message.body)
+    assert message.body.count(body) == 1
 
 
 @pytest.mark.django_db
