@@ -39,6 +39,7 @@ from xml.etree import ElementTree as ET
 
 import xmlschema
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.utils import timezone
 from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext as _
@@ -326,30 +327,38 @@ def term_of(semester: str) -> tuple[int, int] | None:
 
 
 def language_skill(agreement: LearningAgreement) -> tuple[str, str]:
-    """The language of instruction the agreement's requirement names (else the host's first
-    one) and the CEFR level the student commits to reach by departure."""
+    """The language of instruction the agreement's requirement names (one of the host's first,
+    then any language; else the host's first one) and the CEFR level the student commits to
+    reach by departure."""
     requirement = agreement.language_requirement
     level = CEFR_PATTERN.search(requirement.upper())
-    language = next(
-        (code for code in agreement.host_languages if _names_language(requirement, code)),
-        agreement.host_languages[0] if agreement.host_languages else DEFAULT_LANGUAGE,
+    text = requirement.lower()
+    named = (
+        code
+        for code in (*agreement.host_languages, *_KNOWN_LANGUAGES)
+        if any(re.search(rf"\b{re.escape(name)}\b", text) for name in _language_names(code))
     )
-    return language, level.group(1) if level else DEFAULT_CEFR_LEVEL
+    fallback = agreement.host_languages[0] if agreement.host_languages else DEFAULT_LANGUAGE
+    return next(named, fallback), level.group(1) if level else DEFAULT_CEFR_LEVEL
 
 
-def _names_language(requirement: str, code: str) -> bool:
-    """Whether the requirement names the language in English, in itself ("español") or in
-    one of the portal's languages ("espagnol", as staff write in French)."""
+# Two-letter codes Django names (a requirement may name a language the host does not list).
+_KNOWN_LANGUAGES = tuple(sorted(code for code in LANG_INFO if len(code) == 2))
+
+
+@cache
+def _language_names(code: str) -> frozenset[str]:
+    """The language's names, lower case: in English, in itself ("español") and in each of the
+    portal's languages ("espagnol", as staff write in French)."""
     try:
         info = get_language_info(code)
     except KeyError:
-        return False
+        return frozenset()
     names = {info["name"], info["name_local"]}
     for language, _label in settings.LANGUAGES:
         with override(language):
             names.add(str(info["name_translated"]))
-    text = requirement.lower()
-    return any(name.lower() in text for name in names)
+    return frozenset(name.lower() for name in names)
 
 
 def _proposal(la: ET.Element, tables: Tables, version: Version) -> None:

@@ -211,7 +211,8 @@ def _gather(
     if choice.agreement_id:
         partner = choice.agreement.partner
         receiving = _institution(partner.name, partner.country.code, partner.hei_id)
-        host_languages = tuple(partner.languages.values_list("code", flat=True))
+        # In the order the catalogue lists them: the first is the default language of study.
+        host_languages = tuple(language.code for language in partner.languages_by_name())
     else:
         # Its own host, as submitted: a nomination elsewhere may have moved the activity since.
         receiving = _institution(choice.destination, choice.own_host_country.code, "")

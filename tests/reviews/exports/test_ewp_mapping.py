@@ -113,7 +113,13 @@ def agreement_with(languages: tuple[str, ...], requirement: str) -> LearningAgre
         (("de", "en"), "English B2", ("en", "B2")),
         (("de", "en"), "Deutsch c1 or English B2", ("de", "C1")),
         (("de", "en"), "", ("de", "B2")),
-        ((), "Spanish A2", ("en", "A2")),
+        ((), "Spanish A2", ("es", "A2")),
+        ((), "B2", ("en", "B2")),
+        # A language the host does not list is still the one the requirement names.
+        (("de", "en"), "Italian B1", ("it", "B1")),
+        (("de", "en"), "italien B1", ("it", "B1")),
+        # Whole words: "Malayalam" is not Malay.
+        ((), "Malayalam B2", ("ml", "B2")),
         (("en", "es"), "Espagnol B1", ("es", "B1")),
         (("en", "es"), "español C1", ("es", "C1")),
     ],
