@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from mobility_portal.collation import sorted_by_name
@@ -138,6 +139,7 @@ class Agreement(models.Model):
             )
         self._keep_what_applications_name()
         self._keep_the_years_seats_are_held()
+        self._keep_the_seats_held()
 
     def _keep_the_years_seats_are_held(self) -> None:
         """Nominations hold this agreement's seats in their calls' academic years: its years
@@ -167,6 +169,42 @@ class Agreement(models.Model):
             ) % {"year": academic_year_label(years["last"])}
         if problems:
             raise ValidationError(problems)
+
+    def _keep_the_seats_held(self) -> None:
+        """As many seats as nominations hold in any academic year not yet over: fewer would
+        leave a nominated student without a seat and the allocation over its count. Seats per
+        year are one figure, so an earlier year's count is not kept (it may then read as over)."""
+        if self.pk is None or self.seats_per_year is None:
+            return
+        from django.utils import timezone
+
+        from apps.reviews.services.seats import SEAT_HOLDING_STATES
+
+        busiest = (
+            self.choices.filter(
+                application__nominated_choice=models.F("pk"),
+                application__state__in=SEAT_HOLDING_STATES,
+                application__call__academic_year__gte=academic_year_of(timezone.localdate()),
+            )
+            .values("application__call__academic_year")
+            .annotate(held=models.Count("application"))
+            .order_by("-held", "application__call__academic_year")
+            .first()
+        )
+        if busiest and self.seats_per_year < busiest["held"]:
+            year = busiest["application__call__academic_year"]
+            raise ValidationError(
+                {
+                    "seats_per_year": ngettext(
+                        "%(held)s student holds a seat under this agreement in %(year)s: it "
+                        "cannot have fewer seats.",
+                        "%(held)s students hold seats under this agreement in %(year)s: it "
+                        "cannot have fewer seats.",
+                        busiest["held"],
+                    )
+                    % {"held": busiest["held"], "year": academic_year_label(year)}
+                }
+            )
 
     def _keep_what_applications_name(self) -> None:
         """Applications chose this agreement, and nominations hold its seats: another kind or

@@ -131,3 +131,31 @@ def test_it_may_end_with_the_year_of_its_last_seat_or_once_given_back(student):
     agreement.save()
     agreement.refresh_from_db()
     assert agreement.last_year == year - 1
+
+
+def test_an_agreement_keeps_as_many_seats_as_nominations_hold(student, english):
+    """Fewer would leave the nominated student without a seat, the allocation over its count."""
+    agreement, year = nominated_under(student)
+    agreement.seats_per_year = 0
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert refused.value.message_dict["seats_per_year"] == [
+        f"1 student holds a seat under this agreement in {year}–{year + 1}: it cannot have "
+        "fewer seats."
+    ]
+    agreement.seats_per_year = 1
+    agreement.full_clean()
+
+
+def test_a_year_that_is_over_does_not_hold_its_seats(student):
+    """Seats per year are one figure: next year's may be fewer than a past year's nominations."""
+    from django.utils import timezone
+
+    from apps.programmes.models import Call, academic_year_of
+
+    agreement, _year = nominated_under(student)
+    past = academic_year_of(timezone.localdate()) - 1
+    Call.objects.update(academic_year=past)
+    agreement.first_year = past
+    agreement.seats_per_year = 0
+    agreement.full_clean()
