@@ -9,6 +9,8 @@ from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.workflow import REINSTATABLE_STATES, can_move
 from mobility_portal.forms import BootstrapForm
 
+from .services.seats import SEAT_HOLDING_STATES
+
 S = ApplicationState
 
 
@@ -111,6 +113,10 @@ class ReinstateForm(DecisionForm):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
         self.back_to = state_before_withdrawal_seen(application)
+
+    @property
+    def takes_a_seat_again(self) -> bool:
+        return self.back_to in SEAT_HOLDING_STATES
 
     @property
     def back_to_label(self) -> str:

@@ -246,3 +246,28 @@ def test_a_dossier_keeps_what_was_typed_in_its_other_forms(demo_world, page, sho
     expect(page.locator("form[action$='/refuse/'] .invalid-feedback")).to_be_visible()
     expect(comment).to_have_value(draft)
     shot(page, "comment-kept")
+
+
+def test_dri_withdraws_for_a_student_then_undoes_it(demo_world, page, shot):
+    """The student gave up by e-mail, then changed their mind: the office records the
+    withdrawal, then undoes it from the same dossier, and the application is back in review."""
+    lea = submitted_application(LEA, [EPFL, BERLIN])
+    log_in(page, DRI, lands_on="/")
+    page.goto(f"/staff/applications/{lea.pk}/")
+    page.get_by_role("button", name="Take for review").click()
+    expect(page.locator("#main .badge").first).to_have_text("Under review")
+
+    withdraw = page.locator("form[action$='/withdraw/']")
+    withdraw.get_by_label("How the student gave up").fill("Her e-mail of 12 March.")
+    withdraw.get_by_role("checkbox").check()
+    withdraw.get_by_role("button", name="Withdraw the application").click()
+    expect(page.locator("#main .badge").first).to_have_text("Withdrawn")
+
+    reinstate = page.locator("form[action$='/reinstate/']")
+    expect(reinstate).to_contain_text("under review")
+    reinstate.get_by_label("Why the withdrawal is undone").fill("Her e-mail of 14 March.")
+    shot(page, "withdrawal-undo")
+    reinstate.get_by_role("button", name="Undo the withdrawal").click()
+    expect(page.locator("#main .badge").first).to_have_text("Under review")
+    expect(page.get_by_text("The withdrawal is undone")).to_be_visible()
+    assert Application.objects.get(pk=lea.pk).state == ApplicationState.UNDER_REVIEW

@@ -88,6 +88,7 @@ def test_back_to_the_state_it_was_withdrawn_from(client, dri, student, state):
     client.force_login(dri)
     form = client.get(dossier_url(application)).context["decisions"]["reinstate"]
     assert form.back_to == state
+    assert form.takes_a_seat_again == (state == S.ACCEPTED)
     application_reinstate(actor=dri, application=application, reason=REASON)
     assert state_of(application) == state
 
