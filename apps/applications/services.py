@@ -487,7 +487,7 @@ def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, call: Call) 
             problems.append(_("Choice %(rank)s is not an activity of your plan.") % {"rank": rank})
             continue
         problems.extend(_other_year_problems(rank, activity, call))
-        problems.extend(_kind_problems(rank, activity, choice.agreement))
+        problems.extend(kind_problems(rank, activity, choice.agreement))
         key = (activity.pk, choice.agreement.pk if choice.agreement else None)
         if key in seen:
             problems.append(_("Choice %(rank)s repeats an earlier choice.") % {"rank": rank})
@@ -495,7 +495,7 @@ def choice_problems(choices: list[ChoiceInput], plan: MobilityPlan, call: Call) 
     return problems
 
 
-def _kind_problems(rank: int, activity: Activity, agreement: Agreement | None) -> list[str]:
+def kind_problems(rank: int, activity: Activity, agreement: Agreement | None) -> list[str]:
     """Whether the stay is one a call applies for, under an agreement of its kind."""
     expected_kind = AGREEMENT_KIND_FOR_ACTIVITY.get(activity.kind)
     if expected_kind is None:
@@ -662,7 +662,7 @@ def submission_readiness(
         )
     for choice in choices:  # its dates, or its kind while a draft, may have moved since
         problems.extend(_other_year_problems(choice.rank, choice.activity, application.call))
-        problems.extend(_kind_problems(choice.rank, choice.activity, choice.agreement))
+        problems.extend(kind_problems(choice.rank, choice.activity, choice.agreement))
     if not application.motivation.strip():
         problems.append(_("Write your motivation."))
     if check is None:

@@ -19,7 +19,12 @@ from apps.applications.models import (
     Choice,
     DocumentKind,
 )
-from apps.applications.services import activity_follow_nomination, document_store, lock_plan
+from apps.applications.services import (
+    activity_follow_nomination,
+    document_store,
+    kind_problems,
+    lock_plan,
+)
 from apps.applications.workflow import (
     can_move,
     lock_as_seen,
@@ -27,7 +32,7 @@ from apps.applications.workflow import (
     move_back_from_withdrawal,
     state_before_withdrawal,
 )
-from apps.programmes.models import Call
+from apps.programmes.models import Call, academic_year_label, academic_year_of
 
 from ..models import InternalComment
 from .returns import announce_when_recognition_is_due
@@ -209,6 +214,9 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
                 "withdrawal cannot be undone."
             )
         )
+    refusals = _reinstatement_refusals(application, back_to)
+    if refusals:
+        raise ServiceError(*refusals)
     if back_to in SEAT_HOLDING_STATES:
         reasons = _nomination_refusals(application, seats, year, call)
         if reasons:
@@ -217,6 +225,44 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
         activity_follow_nomination(application.nominated_choice)
     move_back_from_withdrawal(application, actor=actor, comment=reason.strip())
     return application
+
+
+def _reinstatement_refusals(application: Application, back_to: str | None) -> list[str]:
+    """Why a withdrawal recorded a while ago can no longer be undone: the call's academic year
+    is over, the student's account is closed (they left, or were anonymised), or a stay the
+    application names (the nominated one, when it held a seat) has since moved to another
+    academic year or changed kind, which the student is free to do once withdrawn."""
+    call = application.call
+    if academic_year_of(timezone.localdate()) > call.academic_year:
+        return [
+            _(
+                "The academic year of %(call)s (%(year)s) is over: the withdrawal can no longer "
+                "be undone."
+            )
+            % {"call": call, "year": academic_year_label(call.academic_year)}
+        ]
+    if not application.student.is_active:
+        return [_("The student's account is closed: the withdrawal can no longer be undone.")]
+    choices = application.choices.select_related("activity", "agreement")
+    if back_to in SEAT_HOLDING_STATES:
+        choices = choices.filter(pk=application.nominated_choice_id)
+    problems = []
+    for choice in choices:
+        activity = choice.activity
+        if academic_year_of(activity.start) != call.academic_year:
+            problems.append(
+                _(
+                    "Choice %(rank)s: the student has since moved this stay to %(year)s, and "
+                    "the call is for %(call_year)s: the withdrawal cannot be undone."
+                )
+                % {
+                    "rank": choice.rank,
+                    "year": academic_year_label(academic_year_of(activity.start)),
+                    "call_year": academic_year_label(call.academic_year),
+                }
+            )
+        problems.extend(kind_problems(choice.rank, activity, choice.agreement))
+    return problems
 
 
 @transaction.atomic

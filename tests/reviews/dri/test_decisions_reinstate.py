@@ -1,16 +1,19 @@
 """The office undoes a withdrawal, recorded by mistake or given up by a student who changed
 their mind: without it, a withdrawal was for good, and a nominated student lost the seat."""
 
+from datetime import date
+
 import pytest
 
+from apps.accounts.models import User
 from apps.applications import services
 from apps.applications.errors import ServiceError
-from apps.applications.models import ApplicationState
+from apps.applications.models import Activity, ActivityKind, ApplicationState
 from apps.applications.workflow import TransitionRefused
 from apps.notifications.events import APPLICATION_DECISION, APPLICATION_SUBMITTED
 from apps.notifications.models import Notification
 from apps.notifications.rendering import render_message
-from apps.programmes.models import AgreementKind
+from apps.programmes.models import AgreementKind, Call
 from apps.reviews.services.decisions import (
     application_nominate,
     application_reinstate,
@@ -230,4 +233,66 @@ def test_only_the_office_undoes_a_withdrawal(request, dri, persona, student):
         application_reinstate(
             actor=request.getfixturevalue(persona), application=application, reason=REASON
         )
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_not_once_the_calls_academic_year_is_over(client, dri, student, english):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    # Withdrawn long ago: the call, and its stay, were for an academic year now over.
+    Call.objects.filter(pk=application.call_id).update(academic_year=2020)
+    Activity.objects.filter(choices__application=application).update(
+        start=date(2020, 9, 1), end=date(2021, 1, 31)
+    )
+    application.refresh_from_db()
+
+    response = post_as(client, dri, decision_url("reinstate", application), data(application))
+
+    assert response.status_code == 400
+    assert "2020–2021) is over" in " ".join(messages_of(response))
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_not_for_a_student_whose_account_is_closed(dri, student, english):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    User.objects.filter(pk=student.pk).update(is_active=False)
+
+    with pytest.raises(ServiceError, match="account is closed"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+    agreement_id = application.nominated_choice.agreement_id
+    assert seat_counts(application.call, [agreement_id])[agreement_id].taken_earlier == 0
+
+
+def test_not_once_the_student_moved_the_stay_to_another_year(dri, student, english):
+    application = application_withdraw_for_student(
+        actor=dri, application=nominated(student), reason=WITHDRAWAL
+    )
+    activity = application.nominated_choice.activity
+    # Free to change once withdrawn: the stay is now a year later.
+    services.activity_update(
+        actor=student,
+        activity=activity,
+        fields={
+            **{name: getattr(activity, name) for name in services.ACTIVITY_FIELDS},
+            "start": activity.start.replace(year=activity.start.year + 1),
+            "end": activity.end.replace(year=activity.end.year + 1),
+        },
+    )
+
+    with pytest.raises(ServiceError, match="moved this stay to"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
+    assert state_of(application) == S.WITHDRAWN
+
+
+def test_not_once_the_student_made_the_stay_another_kind(dri, student, english):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    choice = application.choices.get()
+    choice.agreement = AgreementFactory(kind=AgreementKind.EXCHANGE)
+    choice.save()
+    Activity.objects.filter(pk=choice.activity_id).update(kind=ActivityKind.SUMMER_STAY)
+
+    with pytest.raises(ServiceError, match="only study stays"):
+        application_reinstate(actor=dri, application=application, reason=REASON)
     assert state_of(application) == S.WITHDRAWN
