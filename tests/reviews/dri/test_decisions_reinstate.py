@@ -2,15 +2,20 @@
 their mind: without it, a withdrawal was for good, and a nominated student lost the seat."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from apps.accounts.models import User
 from apps.applications import services
 from apps.applications.errors import ServiceError
-from apps.applications.models import Activity, ActivityKind, ApplicationState
+from apps.applications.models import Activity, ActivityKind, ApplicationState, CoursePlanStatus
 from apps.applications.workflow import TransitionRefused
-from apps.notifications.events import APPLICATION_DECISION, APPLICATION_SUBMITTED
+from apps.notifications.events import (
+    APPLICATION_DECISION,
+    APPLICATION_SUBMITTED,
+    COURSE_PLAN_TO_REVIEW,
+)
 from apps.notifications.models import Notification
 from apps.notifications.rendering import render_message
 from apps.programmes.models import AgreementKind, Call
@@ -296,3 +301,52 @@ def test_not_once_the_student_made_the_stay_another_kind(dri, student, english):
     with pytest.raises(ServiceError, match="only study stays"):
         application_reinstate(actor=dri, application=application, reason=REASON)
     assert state_of(application) == S.WITHDRAWN
+
+
+COURSES = [
+    {
+        "code": "IN201",
+        "title": "Distributed systems",
+        "ects": Decimal(6),
+        "semester": "Fall",
+        "home_requirement": "Electives",
+    }
+]
+
+
+@pytest.mark.parametrize("back_to", [S.SUBMITTED, S.NOMINATED])
+def test_the_course_plan_written_meanwhile_reaches_the_advisor(dri, student, advisor, back_to):
+    application = withdrawn_from(back_to, student, dri)
+    activity = application.choices.get().activity
+    # Written while no application wanted the stay: kept as the student's draft, unannounced.
+    services.course_plan_replace_lines(actor=student, activity=activity, lines=COURSES)
+    Notification.objects.all().delete()
+
+    application_reinstate(actor=dri, application=application, reason=REASON)
+
+    course_plan = activity.course_plans.order_by("-version").first()
+    assert course_plan.status == CoursePlanStatus.PENDING
+    assert (
+        Notification.objects.filter(event=COURSE_PLAN_TO_REVIEW.name, recipient=advisor).count()
+        == 1
+    )
+
+
+def test_a_version_sent_meanwhile_is_announced_once(dri, student, advisor):
+    application = submitted(student)
+    activity = application.choices.get().activity
+    services.course_plan_replace_lines(actor=student, activity=activity, lines=COURSES)
+    application = application_withdraw_for_student(
+        actor=dri, application=application, reason=WITHDRAWAL
+    )
+    # A new version of a plan the advisor had: sent, but nobody told while withdrawn.
+    services.course_plan_replace_lines(
+        actor=student, activity=activity, lines=[{**COURSES[0], "code": "IN202"}]
+    )
+    Notification.objects.all().delete()
+
+    application_reinstate(actor=dri, application=application, reason=REASON)
+
+    latest = activity.course_plans.order_by("-version").first()
+    told = Notification.objects.filter(event=COURSE_PLAN_TO_REVIEW.name, recipient=advisor)
+    assert [notification.key.split(":")[2] for notification in told] == [str(latest.pk)]
