@@ -262,10 +262,14 @@ def _student(user: User) -> Student:
 def _host_signatures(application: Application) -> tuple[Signature | None, Signature | None]:
     """The nomination in force and the host's acceptance that followed it; a host's refusal
     ends the nomination. A withdrawal leaves them as they were (they happened) and sets
-    `LearningAgreement.withdrawn`: the seat is given up and there is no mobility."""
+    `LearningAgreement.withdrawn`: the seat is given up and there is no mobility; undoing it
+    (a move from the withdrawn state) restores them as they were."""
     nomination = acceptance = None
     history = application.history.filter(to_state__in=HOST_STATES).select_related("actor")
     for transition in history:
+        if transition.from_state == ApplicationState.WITHDRAWN:
+            # The office undid the withdrawal: back to where it was, nobody signed anew.
+            continue
         if transition.to_state == ApplicationState.NOMINATED:
             nomination, acceptance = _signature(transition), None
         elif transition.to_state == ApplicationState.ACCEPTED:

@@ -5,13 +5,18 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
+from apps.accounts.roles import Role
 from apps.applications.models import CoursePlanStatus, LineDecision
+from apps.applications.workflow import lock_as_seen, move_back_from_withdrawal
 from apps.reviews.exports.learning_agreement import (
     DEFAULT_SCHOOL_HEI_ID,
     DEFAULT_SCHOOL_NAME,
     learning_agreement_for,
 )
-from apps.reviews.services.decisions import application_nominate
+from apps.reviews.services.decisions import (
+    application_nominate,
+    application_withdraw_for_student,
+)
 from tests.applications.factories import ActivityFactory, ChoiceFactory, CourseLineFactory
 from tests.factories import AgreementFactory, PartnerFactory, UserFactory
 from tests.reviews.exports.builders import (
@@ -274,3 +279,41 @@ def test_query_count_does_not_grow_with_lines_versions_or_deciders(
 
     assert len(agreement.versions) == 5
     assert len(agreement.version.courses) == 23
+
+
+def test_an_undone_withdrawal_keeps_who_nominated_and_when_the_host_accepted(student, dri):
+    application, activity = application_to(student, host())
+    version(activity, 1)
+    nominate(application, dri, at=days_ago(5))
+    host_accepts(application, dri, at=days_ago(2))
+    application = application_withdraw_for_student(
+        actor=dri, application=application, reason="Her e-mail."
+    )
+    colleague = UserFactory(role=Role.DRI)
+    # The office takes the application back to where it was: the host signed nothing new.
+    move_back_from_withdrawal(
+        lock_as_seen(application), actor=colleague, comment="Recorded on the wrong dossier."
+    )
+
+    agreement = gather(student, application, activity)
+
+    assert agreement.nomination.person.email == dri.email
+    assert agreement.nomination.at.date() == days_ago(5).date()
+    assert agreement.host_acceptance.at.date() == days_ago(2).date()
+    assert not agreement.withdrawn
+
+
+def test_an_undone_withdrawal_keeps_who_nominated(student, dri):
+    application, activity = application_to(student, host())
+    version(activity, 1)
+    nominate(application, dri, at=days_ago(5))
+    application = application_withdraw_for_student(
+        actor=dri, application=application, reason="Her e-mail."
+    )
+    move_back_from_withdrawal(
+        lock_as_seen(application), actor=UserFactory(role=Role.DRI), comment="By mistake."
+    )
+
+    nomination = gather(student, application, activity).nomination
+
+    assert (nomination.person.email, nomination.at.date()) == (dri.email, days_ago(5).date())
