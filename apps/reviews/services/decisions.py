@@ -19,7 +19,9 @@ from apps.applications.models import (
     Choice,
     CoursePlanStatus,
     DocumentKind,
+    MobilityPlan,
 )
+from apps.applications.regulation import FOLLOWING_STATES
 from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import (
     activity_follow_nomination,
@@ -29,6 +31,7 @@ from apps.applications.services import (
     document_store,
     kind_problems,
     lock_plan,
+    plan_recheck,
 )
 from apps.applications.workflow import (
     can_move,
@@ -212,7 +215,7 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
     application = lock_as_seen(application)
     # Held, after the application (the one order of row locks), so that the student cannot
     # remove a stay while the application that names it comes back.
-    lock_plan(student_id=application.student_id)
+    plan = lock_plan(student_id=application.student_id)
     if not application.choices.exists():
         raise ServiceError(
             _(
@@ -230,8 +233,28 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
         # The student may have moved the stay elsewhere meanwhile: it follows the seat again.
         activity_follow_nomination(application.nominated_choice)
     move_back_from_withdrawal(application, actor=actor, comment=reason.strip())
+    _plan_back_to_its_submitted_version(application, plan)
     _course_plans_back_to_the_advisor(application)
     return application
+
+
+def _plan_back_to_its_submitted_version(application: Application, plan: MobilityPlan) -> None:
+    """The withdrawal let the plan follow the current version (regulation.py); under way
+    again, the application holds it to the version it was submitted under, as before the
+    withdrawal, unless another application under way holds it to its own."""
+    submitted_under = ((application.snapshot or {}).get("plan") or {}).get("regulation")
+    if not submitted_under or plan.regulation == submitted_under:
+        return
+    held = (
+        Application.objects.filter(student_id=application.student_id)
+        .exclude(pk=application.pk)
+        .exclude(state__in=FOLLOWING_STATES)
+    )
+    if held.exists():
+        return
+    plan.regulation = submitted_under
+    plan.save(update_fields=["regulation", "updated_at"])
+    plan_recheck(plan)
 
 
 def _course_plans_back_to_the_advisor(application: Application) -> None:

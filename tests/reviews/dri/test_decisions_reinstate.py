@@ -9,7 +9,13 @@ import pytest
 from apps.accounts.models import User
 from apps.applications import services
 from apps.applications.errors import ServiceError
-from apps.applications.models import Activity, ActivityKind, ApplicationState, CoursePlanStatus
+from apps.applications.models import (
+    Activity,
+    ActivityKind,
+    ApplicationState,
+    CoursePlanStatus,
+    MobilityPlan,
+)
 from apps.applications.workflow import TransitionRefused
 from apps.notifications.events import (
     APPLICATION_DECISION,
@@ -24,6 +30,7 @@ from apps.reviews.services.decisions import (
     application_reinstate,
     application_withdraw_for_student,
 )
+from apps.reviews.services.regulations import regulation_publish
 from apps.reviews.services.seats import seat_counts
 from tests.applications.factories import (
     ApplicationFactory,
@@ -42,6 +49,7 @@ from tests.reviews.dri.builders import (
     state_of,
     submitted,
 )
+from tests.reviews.regulations.test_publish_races import figures
 
 S = ApplicationState
 WITHDRAWAL = "Her e-mail of 12 March: she stays in France."
@@ -350,3 +358,40 @@ def test_a_version_sent_meanwhile_is_announced_once(dri, student, advisor):
     latest = activity.course_plans.order_by("-version").first()
     told = Notification.objects.filter(event=COURSE_PLAN_TO_REVIEW.name, recipient=advisor)
     assert [notification.key.split(":")[2] for notification in told] == [str(latest.pk)]
+
+
+def test_the_plan_goes_back_to_the_version_it_was_submitted_under(dri, student):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    assert application.snapshot["plan"]["regulation"] == "2024"
+    # Published while withdrawn: the plan, with nothing under way, followed it.
+    regulation_publish(
+        actor=dri, name="2025", figures=figures(semester_minimum_ects=35), note="x", based_on="2024"
+    )
+    plan = MobilityPlan.objects.get(student=student)
+    assert plan.regulation == "2025"
+    # Its 30 ECTS fall short of 2025's 35 (as the re-check after the publication stores it).
+    services.plan_recheck(plan)
+    assert MobilityPlan.objects.get(pk=plan.pk).error_count
+
+    application_reinstate(actor=dri, application=application, reason=REASON)
+
+    plan.refresh_from_db()
+    assert plan.regulation == "2024"
+    assert plan.error_count == 0  # checked anew under it
+
+
+def test_another_application_under_way_keeps_the_plan_at_its_version(dri, student):
+    application = withdrawn_from(S.SUBMITTED, student, dri)
+    regulation_publish(
+        actor=dri, name="2025", figures=figures(semester_minimum_ects=30), note="x", based_on="2024"
+    )
+    # Under way through another call since: it holds the plan at 2025.
+    later = ApplicationFactory(
+        student=student, call=CallFactory(academic_year=application.call.academic_year)
+    )
+    ChoiceFactory(application=later, rank=1, activity=application.choices.get().activity)
+    in_state(later, S.UNDER_REVIEW)
+
+    application_reinstate(actor=dri, application=application, reason=REASON)
+
+    assert MobilityPlan.objects.get(student=student).regulation == "2025"
