@@ -372,6 +372,15 @@ def activity_removal(activity: Activity) -> ActivityRemoval:
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity) -> None:
     _ensure_owner(actor, activity.plan)
+    # The applications nominated to this stay first, then the plan (the one order of row
+    # locks): a withdrawn one loses its nomination below, while the office undoing that
+    # withdrawal holds it and then waits for the plan.
+    list(
+        Application.objects.select_for_update()
+        .filter(nominated_choice__activity=activity)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     plan = lock_plan(activity.plan_id)
     if activity_blockers(activity, removing=True):
         raise ServiceError(

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from apps.applications import services
 from apps.applications.models import Activity
@@ -180,3 +181,81 @@ def test_a_stay_cannot_be_removed_while_its_withdrawn_application_comes_back(stu
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
     assert application.choices.filter(activity=activity).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other_choice", [False, True])
+def test_a_nominated_stay_removed_while_its_withdrawal_is_undone_does_not_deadlock(
+    student, dri, other_choice
+):
+    """activity_delete held the plan, then updated the withdrawn application nominated to the
+    stay (its nomination goes with the choice); application_reinstate holds that application,
+    then the plan: each waited for the other. The application comes first in both, and the
+    reinstatement reads the nomination once it holds the application."""
+    from apps.applications.errors import ServiceError
+    from apps.applications.models import Application, ApplicationState
+    from apps.reviews.services import decisions
+    from tests.applications.factories import ChoiceFactory, semester_for
+    from tests.reviews.dri.builders import nominated
+
+    application = nominated(student)
+    if other_choice:  # the application still names a stay once the nominated one is gone
+        ChoiceFactory(application=application, rank=2, activity=semester_for(student))
+    application = decisions.application_withdraw_for_student(
+        actor=dri, application=application, reason="Her e-mail."
+    )
+    activity = application.nominated_choice.activity
+    plan_held = threading.Event()
+    application_held = threading.Event()
+    errors: dict[str, BaseException] = {}
+    real_blockers = services.activity_blockers
+    real_lock_plan = decisions.lock_plan
+
+    def blockers(*args, **kwargs):  # activity_delete, the plan's row held
+        plan_held.set()
+        application_held.wait(3)  # never set once the delete holds the application first
+        return real_blockers(*args, **kwargs)
+
+    def lock_plan(*args, **kwargs):  # application_reinstate, the application's row held
+        application_held.set()
+        return real_lock_plan(*args, **kwargs)
+
+    def delete():
+        try:
+            services.activity_delete(actor=student, activity=Activity.objects.get(pk=activity.pk))
+        except BaseException as error:  # noqa: BLE001
+            errors["delete"] = error
+        finally:
+            connection.close()
+
+    def reinstate():
+        try:
+            with translation.override("en"):
+                decisions.application_reinstate(
+                    actor=dri, application=Application.objects.get(pk=application.pk), reason="I"
+                )
+        except BaseException as error:  # noqa: BLE001
+            errors["reinstate"] = error
+        finally:
+            connection.close()
+
+    with (
+        mock.patch.object(services, "activity_blockers", blockers),
+        mock.patch.object(decisions, "lock_plan", lock_plan),
+    ):
+        t1 = threading.Thread(target=delete)
+        t1.start()
+        assert plan_held.wait(10)
+        t2 = threading.Thread(target=reinstate)
+        t2.start()
+        t1.join(30)
+        t2.join(30)
+    # The removal came first: the stay is gone, and the withdrawal can no longer be undone.
+    assert "delete" not in errors, repr(errors.get("delete"))
+    assert isinstance(errors.get("reinstate"), ServiceError), repr(errors.get("reinstate"))
+    # Its one stay gone, or the one it was nominated to.
+    expected = "they were nominated to" if other_choice else "the stays this application named"
+    assert expected in str(errors["reinstate"])
+    application.refresh_from_db()
+    assert application.state == ApplicationState.WITHDRAWN
+    assert not Activity.objects.filter(pk=activity.pk).exists()

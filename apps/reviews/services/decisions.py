@@ -203,12 +203,7 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
     if back_to in SEAT_HOLDING_STATES:
         choice = application.nominated_choice
         if choice is None:
-            raise ServiceError(
-                _(
-                    "The student has removed the stay they were nominated to from their plan: "
-                    "the withdrawal cannot be undone."
-                )
-            )
+            raise _nominated_stay_removed()
         if choice.agreement_id is not None:
             seats = seat_counts(call, [choice.agreement_id], lock=True)[choice.agreement_id]
         year = lock_students_year([application.student_id], call.academic_year)
@@ -223,6 +218,8 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
                 "withdrawal cannot be undone."
             )
         )
+    if back_to in SEAT_HOLDING_STATES and application.nominated_choice_id is None:
+        raise _nominated_stay_removed()  # while the application was waited for
     refusals = _reinstatement_refusals(application, back_to)
     if refusals:
         raise ServiceError(*refusals)
@@ -236,6 +233,15 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
     _plan_back_to_its_submitted_version(application, plan)
     _course_plans_back_to_the_advisor(application)
     return application
+
+
+def _nominated_stay_removed() -> ServiceError:
+    return ServiceError(
+        _(
+            "The student has removed the stay they were nominated to from their plan: the "
+            "withdrawal cannot be undone."
+        )
+    )
 
 
 def _plan_back_to_its_submitted_version(application: Application, plan: MobilityPlan) -> None:
