@@ -741,8 +741,14 @@ def application_submit(
 
 def _keep_own_hosts(application: Application) -> None:
     """Each choice outside partnerships keeps the host and country its activity names now, as
-    submitted: a nomination to another choice of the activity may move the activity later."""
-    choices = list(application.choices.filter(agreement__isnull=True).select_related("activity"))
+    submitted: a nomination to another choice of the activity may move the activity later.
+    An activity a nomination (of another application) moved to a partner names no host of its
+    own: a choice submitted before keeps the one it has."""
+    choices = list(
+        application.choices.filter(
+            agreement__isnull=True, activity__partner__isnull=True
+        ).select_related("activity")
+    )
     for choice in choices:
         choice.host_name, choice.host_country = choice.activity.host_name, choice.activity.country
     Choice.objects.bulk_update(choices, ["host_name", "host_country"])

@@ -5,12 +5,14 @@ filter and the figures, and showed the partner's country on the dossier."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.applications import services
-from apps.applications.models import Activity, ApplicationState, Choice
+from apps.applications.models import Activity, Application, ApplicationState, Choice
 from apps.reviews.selectors_queue import counts_by_country
 from apps.reviews.services.decisions import application_nominate
 from tests.applications.factories import complete_application, login
+from tests.factories import CallFactory
 from tests.reviews.dri.test_queue_export import exported
 
 S = ApplicationState
@@ -71,3 +73,24 @@ def test_a_draft_choice_follows_its_stay(student):
     Activity.objects.filter(pk=activity.pk).update(host_name="McGill University")
     outside = Choice.objects.get(pk=outside.pk)
     assert (outside.host_name, outside.destination) == ("", "McGill University")
+
+
+def test_a_resubmission_keeps_the_host_while_the_stay_names_a_partner(
+    student, nominated_to_the_partner
+):
+    """Another application names the stay's own host too, and the office asked for changes:
+    submitted again while a nomination keeps the stay at the partner, its choice still names
+    the host it was first submitted with (the stay names no host of its own then)."""
+    call = CallFactory(academic_year=nominated_to_the_partner.call.academic_year)
+    other = complete_application(student, call=call)
+    stay = nominated_to_the_partner.choices.get(rank=2).activity
+    other.choices.update(activity=stay, agreement=None, host_name=HOST, host_country="CA")
+    Application.objects.filter(pk=other.pk).update(
+        state=S.CHANGES_REQUESTED, submitted_at=timezone.now()
+    )
+    other.refresh_from_db()
+
+    services.application_submit(actor=student, application=other)
+
+    outside = other.choices.get()
+    assert (outside.destination, outside.own_host_country.code) == (HOST, "CA")
