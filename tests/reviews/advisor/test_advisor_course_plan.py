@@ -1,5 +1,7 @@
 """The advisor's review of one course plan version: a decision per line, versions, diff."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -238,3 +240,19 @@ def test_review_page_queries_stay_flat(client, advisor, student, django_assert_m
     assert len(response.context["rows"]) == 40
     assert len(response.context["diff"].changed) == 20
     assert CoursePlan.objects.filter(activity=first.activity).count() == 2
+
+
+def test_a_rejection_without_comment_ties_the_message_to_the_comment_box(
+    client, advisor, course_plan
+):
+    """A screen reader on the comment box reads why it is refused (aria-describedby, and
+    aria-invalid), not only its help text."""
+    line = first_line(course_plan)
+    response = login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "reject", "comment": " "}
+    )
+    html = response.content.decode()
+    (box,) = re.findall(r'<textarea[^>]*aria-invalid="true"[^>]*>', html)
+    described = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()
+    error_id = next(i for i in described if i.endswith("-error"))
+    assert re.search(rf'<div class="invalid-feedback d-block" id="{error_id}"', html)
