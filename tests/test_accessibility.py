@@ -1,6 +1,7 @@
 """What assistive technology reads off the shared templates: labels, errors, announcements."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -54,3 +55,40 @@ def test_an_activity_refused_says_so_at_the_top_with_a_link_to_each_field(client
         assert re.search(
             rf'<(input|select|textarea)[^>]*aria-invalid="true"[^>]*id="{control}"', html
         )
+
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("kind", ["danger", "warning", "info", "success", "secondary"])
+def test_links_and_code_in_an_alert_are_readable(kind):
+    """A plan finding's rule code (alert-danger, -warning, -info) and a link in an alert
+    ("Add one to your plan", "See why"): their colour, computed from the stylesheets, against
+    the alert's background is 4.5:1 or more."""
+    bootstrap = (STATIC / "vendor/bootstrap/css/bootstrap.min.css").read_text()
+    portal = (STATIC / "css/portal.css").read_text()
+    light = re.search(r":root,\[data-bs-theme=light\]\{([^}]*)\}", bootstrap).group(1)
+    variables = dict(re.findall(r"--bs-([a-z-]+):(#[0-9a-f]{6})", light))
+    alert = re.search(rf"\.alert-{kind}\{{([^}}]*)\}}", bootstrap).group(1)
+    background = variables[re.search(r"--bs-alert-bg:var\(--bs-([a-z-]+)\)", alert).group(1)]
+    link_colour = variables[
+        re.search(r"--bs-alert-link-color:var\(--bs-([a-z-]+)\)", alert).group(1)
+    ]
+    for selector in (r"\.alert a:not\(\.btn\)", r"\.alert code"):
+        rule = re.search(rf"{selector}[^{{]*\{{([^}}]*)\}}", portal)
+        assert rule and "color: var(--bs-alert-link-color)" in rule.group(1)
+    assert contrast(link_colour, background) >= 4.5
+    # What the rule replaces: Bootstrap's link and code colours on that background.
+    assert contrast(variables["link-color"], background) < 4.5
+    assert contrast(variables["code-color"], background) < 4.5
