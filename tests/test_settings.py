@@ -88,12 +88,15 @@ def test_check_deploy_warns_when_web_processes_share_no_cache():
     assert "CACHE_URL" in result.stderr + result.stdout
 
 
-def test_production_refuses_to_start_without_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+# DEBUG=true left in the environment (a .env copied from a laptop) gave production the public
+# development key, with which anyone can sign sessions and password reset links.
+@pytest.mark.parametrize("debug", [{}, {"DEBUG": "true"}])
+def test_production_refuses_to_start_without_secret_key(debug):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "mobility_portal.settings.production"},
+        env={**env, **debug, "DJANGO_SETTINGS_MODULE": "mobility_portal.settings.production"},
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,6 +13,9 @@ from .base import *  # noqa: E402,F403
 from .base import DATABASES, STORAGES, env  # noqa: E402
 
 DEBUG = False
+# Required whatever DEBUG the environment says: base.py falls back on its public development key
+# when DEBUG is true there, and production turns DEBUG off only after that.
+SECRET_KEY = env("SECRET_KEY")
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
