@@ -66,3 +66,32 @@ def test_upload_quota_per_user(client, student, settings):
     # Replacing a file only counts the difference.
     upload(client, application, "cv2.pdf", PDF_BYTES, "cv")
     assert Document.objects.get(kind="cv").original_name == "cv2.pdf"
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_is_not_stored_as_it_arrives(client, student, settings, monkeypatch):
+    """The limit was checked once the whole file had been written to the server's disk (any
+    size: a few requests of many gigabytes filled it); past the limit, nothing more is kept."""
+    from django.core.files.uploadhandler import (
+        MemoryFileUploadHandler,
+        TemporaryFileUploadHandler,
+    )
+
+    stored = []
+    for handler in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+        keep = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, keep=keep):
+            stored.append(len(raw_data))
+            return keep(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    settings.MAX_UPLOAD_SIZE = 100_000
+    application = draft_with_choice(student)
+    client.force_login(student)
+    content = PDF_BYTES + b"0" * 400_000
+    response = upload(client, application, "huge.pdf", content)
+    assert response.status_code == 400
+    assert "dépasse la limite de 97,7\xa0Kio (390,7\xa0Kio)" in response.content.decode()
+    assert sum(stored) <= settings.MAX_UPLOAD_SIZE
+    assert not Document.objects.exists()
