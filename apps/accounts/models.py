@@ -73,6 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        # Accounts are found by their e-mail in lower case (backends.login_email): one typed
+        # with capitals in the admin could never log in.
+        self.email = UserManager.normalize_email(self.email).strip().lower()
+
     @property
     def is_staff(self) -> bool:
         """Django admin access follows the role (see roles.Capability.USE_ADMIN_SITE)."""

@@ -199,3 +199,54 @@ def test_a_closed_advisor_account_is_not_given_students(client, administrator):
     assert "advisor" in response.context["adminform"].form.errors
     profile.refresh_from_db()
     assert profile.advisor is None
+
+
+# The add page's student profile inline, left empty.
+NO_PROFILE = {
+    "student_profile-TOTAL_FORMS": "0",
+    "student_profile-INITIAL_FORMS": "0",
+}
+
+
+def test_an_account_added_with_capitals_in_its_address_can_log_in(client, administrator):
+    """Logins look accounts up by the address in lower case: one stored as typed, with
+    capitals, could never log in."""
+    client.force_login(administrator)
+    password = "A-long-enough-passphrase-2026"
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": " Jean.Dupont@School.EXAMPLE ",
+            "role": Role.STUDENT,
+            "password1": password,
+            "password2": password,
+            **NO_PROFILE,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="jean.dupont@school.example")
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": "Jean.Dupont@School.example", "password": password}
+    )
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_an_address_differing_only_in_capitals_is_taken(client, administrator):
+    UserFactory(email="jean.dupont@school.example")
+    client.force_login(administrator)
+    password = "A-long-enough-passphrase-2026"
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Jean.Dupont@School.example",
+            "role": Role.STUDENT,
+            "password1": password,
+            "password2": password,
+            **NO_PROFILE,
+        },
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert User.objects.filter(email__iexact="jean.dupont@school.example").count() == 1
