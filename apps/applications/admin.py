@@ -65,4 +65,5 @@ class CourseLineInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(CoursePlan)
 class CoursePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["activity", "version", "created_at"]
+    list_select_related = ["activity__partner"]  # each row names its activity's host
     inlines = [CourseLineInline]
