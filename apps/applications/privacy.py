@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,18 +192,17 @@ def students_due_for_anonymisation(years: int) -> list[User]:
     anonymised yet. A deactivated account counts too: IT deactivates students who left, and
     their dossiers are due all the same."""
     cutoff = timezone.now() - timedelta(days=365 * years)
-    candidates = (
+    # One query: asking each candidate whether an application is still open took one query a
+    # student (658 at 10,000 students).
+    still_open = Application.objects.filter(student=OuterRef("pk")).exclude(state__in=FINAL_STATES)
+    return list(
         User.objects.filter(applications__isnull=False)
         .exclude(email__endswith=ANONYMISED_EMAIL_DOMAIN)
+        .exclude(Exists(still_open))
         .annotate(last_move=Max("applications__history__at"))
         .filter(last_move__lt=cutoff)
         .distinct()
     )
-    return [
-        student
-        for student in candidates
-        if not student.applications.exclude(state__in=FINAL_STATES).exists()
-    ]
 
 
 @transaction.atomic
