@@ -106,7 +106,14 @@ def lock_as_seen(application: Application) -> Application:
     applies. The caller saw the state `application` carries and, when it comes from `as_seen`
     (the dossier page's forms), the latest Transition then: a move since, even one back to the
     same state (changes requested, then submitted again), is refused too."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    return check_as_seen(
+        application, Application.objects.select_for_update().get(pk=application.pk)
+    )
+
+
+def check_as_seen(application: Application, locked: Application) -> Application:
+    """`lock_as_seen` for a row the caller has already locked (`locked`, read since): the
+    seat allocation's confirmation locks every application it nominates at once."""
     changed = locked.state != application.state
     if not changed and hasattr(application, _SEEN_TRANSITION):
         changed = getattr(application, _SEEN_TRANSITION) != last_transition_id(locked)

@@ -8,7 +8,7 @@ on its result.
 import csv
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
@@ -22,11 +22,11 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, Choice
-from apps.applications.workflow import IN_REVIEW_STATES
+from apps.applications.workflow import IN_REVIEW_STATES, check_as_seen
 from apps.programmes.models import Call
 
 from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
-from .decisions import application_nominate, application_set_ranking_score
+from .decisions import application_set_ranking_score, check_nomination_choice, nominate_locked
 from .seats import (
     SeatCount,
     held_elsewhere,
@@ -166,19 +166,26 @@ def allocation_confirm(
     with transaction.atomic():
         placed = _placed_choices(call, decisions)
         reasons = _newcomers(call, decisions) + _foreign(placed)
+        seats: dict[int, SeatCount] = {}
         if not reasons:
-            reasons = _over_allocation(call, placed)
+            reasons, seats = _over_allocation(call, placed)
         if reasons:
             raise ServiceError(_("Nothing was nominated."), *reasons)
-        # After the agreements, as a nomination locks them: all at once, in id order.
-        lock_students_year(
+        # After the agreements, as a nomination locks them: all at once, in id order. The
+        # nominations read these rows and the seats counted above instead of locking and
+        # counting again one by one (13,653 queries for 1,002 nominations at 10,000 students).
+        locked = lock_students_year(
             {choice.application.student_id for choice in placed.values()}, call.academic_year
         )
+        years: dict[int, list[Application]] = {}
+        for application in locked:
+            years.setdefault(application.student_id, []).append(application)
+        rows = {application.pk: application for application in locked}
         nominated = []
         for application_id in sorted(placed):
             choice = placed[application_id]
             try:
-                nominated.append(_nominate(actor, choice))
+                nominated.append(_nominate(actor, choice, rows, years, seats))
             except ServiceError as refusal:
                 colon = pgettext("between a label and what follows", ":")
                 reasons.extend(
@@ -189,17 +196,42 @@ def allocation_confirm(
     return nominated
 
 
-def _nominate(actor: User, choice: Choice) -> Application:
+def _nominate(
+    actor: User,
+    choice: Choice,
+    rows: Mapping[int, Application],
+    years: Mapping[int, list[Application]],
+    seats: dict[int, SeatCount],
+) -> Application:
+    """`application_nominate` on the rows `allocation_confirm` locked: the application as read
+    then (`rows`), its student's applications of the year (`years`) and the seats counted
+    (`seats`, one more taken after each nomination to the agreement)."""
+    seen = choice.application
+    check_nomination_choice(seen, choice)
+    application = check_as_seen(seen, rows[seen.pk])
+    application.student = seen.student  # read with the choice
     # The history is the student's to read: its comment is written in their language, not in
     # the language of the officer who confirmed the allocation.
-    with override(choice.application.student.language):
+    with override(seen.student.language):
         comment = _("Seat allocation, choice %(rank)s: %(destination)s") % {
             "rank": choice.rank,
             "destination": choice.destination,
         }
-    return application_nominate(
-        actor=actor, application=choice.application, choice=choice, comment=comment
+    agreement = choice.agreement_id
+    nominated = nominate_locked(
+        actor=actor,
+        application=application,
+        choice=choice,
+        seats=seats[agreement] if agreement is not None else None,
+        year=years[application.student_id],
+        call=application.call,
+        comment=comment,
     )
+    if agreement is not None:
+        seats[agreement] = replace(
+            seats[agreement], taken_earlier=seats[agreement].taken_earlier + 1
+        )
+    return nominated
 
 
 def _placed_choices(call: Call, decisions: Mapping[int, int | None]) -> dict[int, Choice | None]:
@@ -249,15 +281,20 @@ def _foreign(placed: Mapping[int, Choice | None]) -> list[str]:
     ]
 
 
-def _over_allocation(call: Call, placed: Mapping[int, Choice]) -> list[str]:
+def _over_allocation(
+    call: Call, placed: Mapping[int, Choice]
+) -> tuple[list[str], dict[int, SeatCount]]:
+    """Why the placed students do not fit the seats left, and the seats, their agreements
+    locked."""
     refs = [_ref(choice) for choice in placed.values()]
     agreement_ids = {ref.agreement_id for ref in refs if ref.agreement_id is not None}
     seats = seat_counts(call, agreement_ids, lock=True)
     available = {pk: count.available for pk, count in seats.items()}
-    return [
+    reasons = [
         over_allocation_reason(seats[pk], students)
         for pk, students in over_allocated(refs, available).items()
     ]
+    return reasons, seats
 
 
 # --- ranking scores ----------------------------------------------------------------------

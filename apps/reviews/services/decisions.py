@@ -113,18 +113,47 @@ def application_nominate(
     agreement, then the student's applications of the year, in the order the seat
     allocation's confirmation takes them."""
     _ensure_reviewer(actor)
-    if choice.application_id != application.pk:
-        raise ServiceError(_("This destination is not one of the application's choices."))
-    if choice.host_refused_at is not None:
-        raise ServiceError(
-            _("This host refused the student: nominate them to another of their choices.")
-        )
+    check_nomination_choice(application, choice)
     call = application.call
     seats = None
     if choice.agreement_id is not None:
         seats = seat_counts(call, [choice.agreement_id], lock=True)[choice.agreement_id]
     year = lock_students_year([application.student_id], call.academic_year)
     application = lock_as_seen(application)
+    return nominate_locked(
+        actor=actor,
+        application=application,
+        choice=choice,
+        seats=seats,
+        year=year,
+        call=call,
+        comment=comment,
+    )
+
+
+def check_nomination_choice(application: Application, choice: Choice) -> None:
+    if choice.application_id != application.pk:
+        raise ServiceError(_("This destination is not one of the application's choices."))
+    if choice.host_refused_at is not None:
+        raise ServiceError(
+            _("This host refused the student: nominate them to another of their choices.")
+        )
+
+
+def nominate_locked(
+    *,
+    actor: User,
+    application: Application,
+    choice: Choice,
+    seats: SeatCount | None,
+    year: list[Application],
+    call: Call,
+    comment: str = "",
+) -> Application:
+    """The nomination once its agreement (`seats`, counted since it was locked), the student's
+    applications of the `year` and `application` itself are locked and read: by
+    `application_nominate`, or by the seat allocation's confirmation for all its students at
+    once (with the choices it checked)."""
     if can_move(application, S.NOMINATED):  # otherwise move() below says why not
         reasons = _nomination_refusals(application, seats, year, call)
         if reasons:
