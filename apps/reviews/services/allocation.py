@@ -26,7 +26,7 @@ from apps.applications.workflow import IN_REVIEW_STATES, check_as_seen
 from apps.programmes.models import Call
 
 from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
-from .decisions import application_set_ranking_score, check_nomination_choice, nominate_locked
+from .decisions import check_nomination_choice, nominate_locked, ranking_scores_import_set
 from .seats import (
     SeatCount,
     held_elsewhere,
@@ -312,11 +312,9 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
     scores, problems = _parse_score_lines(lines, applications)
     if problems:
         raise ServiceError(*problems)
-    with transaction.atomic():
-        for number, score in scores.items():
-            application_set_ranking_score(
-                actor=actor, application=applications[number], score=score, imported=True
-            )
+    ranking_scores_import_set(
+        actor=actor, scores={applications[number]: score for number, score in scores.items()}
+    )
     return len(scores)
 
 
