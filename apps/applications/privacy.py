@@ -187,6 +187,10 @@ class AnonymisationReport:
     documents: int
 
 
+# Students anonymised per transaction (and per statement forgetting their notifications).
+ANONYMISATION_BATCH = 200
+
+
 def students_due_for_anonymisation(years: int) -> list[User]:
     """Students whose every application is final and last moved more than `years` ago, not
     anonymised yet. A deactivated account counts too: IT deactivates students who left, and
@@ -205,10 +209,23 @@ def students_due_for_anonymisation(years: int) -> list[User]:
     )
 
 
-@transaction.atomic
 def anonymise_student(student: User) -> int:
     """Remove what identifies the student; states, destinations, dates and the audit history
     stay for statistics, the history's free text redacted. Returns the documents removed."""
+    return anonymise_students([student])
+
+
+@transaction.atomic
+def anonymise_students(students: list[User]) -> int:
+    """`anonymise_student` for each of `students`, in one transaction, their notifications
+    forgotten in one statement: it reads the whole table (a JSON field's keys), 12 ms a student
+    at 10,000 students, 5 of the 13 seconds of anonymising 413 of them one by one."""
+    documents = sum(_anonymise(student) for student in students)
+    _forget_notifications_about(students)
+    return documents
+
+
+def _anonymise(student: User) -> int:
     student.email = f"anonymised-{student.pk}{ANONYMISED_EMAIL_DOMAIN}"
     student.first_name = student.last_name = ""
     student.is_active = False
@@ -240,20 +257,21 @@ def anonymise_student(student: User) -> int:
         file = document.file
         transaction.on_commit(lambda file=file: file.storage.delete(file.name))
     Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
-    _forget_notifications_about(student, applications)
     return len(documents)
 
 
-def _forget_notifications_about(student: User, applications) -> None:
-    """The student's own notifications, and those staff received about them: their subjects
-    were written with the student's name."""
+def _forget_notifications_about(students: list[User]) -> None:
+    """The students' own notifications, and those staff received about them: their subjects
+    were written with the students' names."""
     from apps.notifications.models import Notification
 
-    activities = list(Activity.objects.filter(plan__student=student).values_list("pk", flat=True))
+    ids = [student.pk for student in students]
+    applications = Application.objects.filter(student__in=ids).values_list("pk", flat=True)
+    activities = list(Activity.objects.filter(plan__student__in=ids).values_list("pk", flat=True))
     course_plans = CoursePlan.objects.filter(activity__in=activities).values_list("pk", flat=True)
     Notification.objects.filter(
-        Q(recipient=student)
-        | Q(context__application__in=list(applications.values_list("pk", flat=True)))
+        Q(recipient__in=ids)
+        | Q(context__application__in=list(applications))
         | Q(context__activity__in=activities)
         | Q(context__course_plan__in=list(course_plans))
     ).delete()
@@ -261,7 +279,10 @@ def _forget_notifications_about(student: User, applications) -> None:
 
 def anonymise_old_dossiers(years: int) -> AnonymisationReport:
     students = students_due_for_anonymisation(years)
-    documents = sum(anonymise_student(student) for student in students)
+    documents = sum(
+        anonymise_students(students[start : start + ANONYMISATION_BATCH])
+        for start in range(0, len(students), ANONYMISATION_BATCH)
+    )
     return AnonymisationReport(students=len(students), documents=documents)
 
 
