@@ -24,7 +24,7 @@ from apps.applications.models import (
 )
 from apps.programmes.models import Call
 
-from .outbox import Recipient, queue
+from .outbox import Recipient, queue, queue_each
 
 # Application states the student hears about, each a decision taken on their dossier.
 DECISION_STATES = frozenset(
@@ -334,14 +334,13 @@ def announce_call_closing(
     """`reminder` is which reminder this is (7 or 1 days before); `days_left` what the message
     says, fewer when a missed run is caught up. The key names the deadline: a call whose
     deadline moves gets the reminders of its new date, and a deadline never the same one twice."""
-    for student in students:
-        queue(
-            CALL_CLOSING,
-            key=f"call:{call.pk}:{call.closes_on.isoformat()}:{reminder}d:{student.pk}",
-            recipients=[Recipient.of(student)],
-            context={"call": call.pk, "days": days_left},
-            link=reverse("applications:application_list"),
-        )
+    deadline = f"call:{call.pk}:{call.closes_on.isoformat()}:{reminder}d"
+    queue_each(
+        CALL_CLOSING,
+        keyed=[(f"{deadline}:{student.pk}", Recipient.of(student)) for student in students],
+        context={"call": call.pk, "days": days_left},
+        link=reverse("applications:application_list"),
+    )
 
 
 def announce_plans_now_failing(*, version: str, students: list[User]) -> None:

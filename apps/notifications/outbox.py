@@ -41,22 +41,34 @@ def queue(
 ) -> list[int]:
     """One pending row per distinct address; the same key twice writes nothing twice. A
     deactivated user gets no row at all, neither e-mail nor in-portal entry."""
+    return queue_each(
+        event, keyed=[(key, recipient) for recipient in recipients], context=context, link=link
+    )
+
+
+def queue_each(
+    event: "Event", *, keyed: list[tuple[str, Recipient]], context: dict, link: str
+) -> list[int]:
+    """`queue` for recipients told the same thing, each under their own key (a reminder to
+    every student of a call): one insert and one read for all of them, the subjects written
+    once (three queries a student before: 2,280 for a call's 758 students at 10,000)."""
     from .rendering import subject_in, subjects_in_every_language
 
     rows, seen, subjects = [], set(), {}
-    for recipient in recipients:
-        if not recipient.email or recipient.email in seen:
+    for key, recipient in keyed:
+        row_key = f"{event.name}:{key}:{recipient.email}"[:200]
+        if not recipient.email or row_key in seen:
             continue
         if recipient.user is not None and not recipient.user.is_active:
             continue
-        seen.add(recipient.email)
+        seen.add(row_key)
         if not subjects:
             subjects = subjects_in_every_language(event, context)
         if recipient.language not in subjects:
             subjects[recipient.language] = subject_in(event, context, recipient.language)
         rows.append(
             Notification(
-                key=f"{event.name}:{key}:{recipient.email}"[:200],
+                key=row_key,
                 event=event.name,
                 recipient=recipient.user,
                 email=recipient.email,
