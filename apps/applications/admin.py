@@ -23,8 +23,19 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ActivityInline(ReadOnlyAdminMixin, admin.TabularInline):
+class RelatedRowsInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """An inline whose rows show related objects, read with the rows (`related`) rather than
+    one query per row and field."""
+
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
+
+
+class ActivityInline(RelatedRowsInline):
     model = Activity
+    related = ("partner",)
     extra = 0
     fields = ["kind", "start", "end", "partner", "host_name", "country", "ects"]
 
@@ -38,13 +49,15 @@ class MobilityPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ActivityInline]
 
 
-class ChoiceInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ChoiceInline(RelatedRowsInline):
     model = Choice
+    related = ("activity__partner", "agreement__partner")
     extra = 0
 
 
-class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class TransitionInline(RelatedRowsInline):
     model = Transition
+    related = ("actor",)
     extra = 0
 
 
@@ -57,8 +70,9 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ChoiceInline, TransitionInline]
 
 
-class CourseLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CourseLineInline(RelatedRowsInline):
     model = CourseLine
+    related = ("decided_by",)
     extra = 0
 
 

@@ -1,13 +1,23 @@
-"""The admin's lists read a constant number of queries, however many rows a page shows: at
-10,000 students the course plans' list ran two queries per row (its activity, then the
-activity's partner), 102 for a page of 100."""
+"""The admin's lists and read-only pages read a constant number of queries, however many rows
+they show: at 10,000 students the course plans' list ran two queries per row (its activity, then
+the activity's partner), 102 for a page of 100; an application's page read each choice's
+activity, agreement and partner and each move's author, a course plan's page each line's
+decider."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.applications.factories import ActivityFactory, CoursePlanFactory, login
+from apps.applications.models import LineDecision, Transition
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    ChoiceFactory,
+    CourseLineFactory,
+    CoursePlanFactory,
+    login,
+)
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +38,38 @@ def test_the_course_plans_list_reads_as_many_queries_for_one_row_as_for_many(cli
     for _row in range(5):
         CoursePlanFactory(activity=ActivityFactory(partner=PartnerFactory()))
     assert changelist_queries(client, admin_user, url) == one
+
+
+def page_queries(client, admin_user, url: str) -> int:
+    return changelist_queries(client, admin_user, url)  # any admin page, warmed up the same way
+
+
+def test_an_application_reads_as_many_queries_with_one_choice_and_move_as_with_many(
+    client, admin_user, student
+):
+    def application_with(rows: int):
+        application = ApplicationFactory(student=student)
+        for _row in range(rows):
+            ChoiceFactory(
+                application=application, activity=ActivityFactory(partner=PartnerFactory())
+            )
+            Transition.objects.create(
+                application=application, actor=admin_user, from_state="draft", to_state="submitted"
+            )
+        return reverse("admin:applications_application_change", args=[application.pk])
+
+    one = page_queries(client, admin_user, application_with(1))
+    assert page_queries(client, admin_user, application_with(4)) == one
+
+
+def test_a_course_plan_reads_as_many_queries_for_one_line_as_for_many(client, admin_user):
+    def course_plan_with(lines: int):
+        course_plan = CoursePlanFactory(activity=ActivityFactory(partner=PartnerFactory()))
+        for _line in range(lines):
+            CourseLineFactory(
+                course_plan=course_plan, decision=LineDecision.APPROVED, decided_by=admin_user
+            )
+        return reverse("admin:applications_courseplan_change", args=[course_plan.pk])
+
+    one = page_queries(client, admin_user, course_plan_with(1))
+    assert page_queries(client, admin_user, course_plan_with(4)) == one
