@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.utils import translation
@@ -37,6 +40,15 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         if not first:
             return iter(())
         return super().get_users(email)
+
+    def save(self, *args, **kwargs):
+        # The link names the portal's own address (SITE_URL), as every other e-mail's does, not
+        # the host the request came through: any name in ALLOWED_HOSTS would do, a load
+        # balancer's internal health-check name among them.
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        return super().save(*args, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         # In the account's preferred language, as every other e-mail, not the language of the

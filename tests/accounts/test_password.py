@@ -96,3 +96,18 @@ def test_the_reset_mail_is_in_the_accounts_language_whatever_the_pages(
     client.post(reverse("password_reset"), {"email": student.email})
     [message] = mailoutbox
     assert subject in message.subject
+
+
+@pytest.mark.django_db
+def test_the_reset_link_names_the_portals_address_not_the_requests_host(client, student, settings):
+    """Any name in ALLOWED_HOSTS reaches the portal (a balancer's health-check name too): the
+    link sent must not follow the Host header a request chose."""
+    settings.SITE_URL = "https://mobility.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "internal.example"]
+    response = client.post(
+        reverse("password_reset"), {"email": student.email}, HTTP_HOST="internal.example"
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "https://mobility.example.org/accounts/password/reset/" in message.body
+    assert "internal.example" not in message.body
