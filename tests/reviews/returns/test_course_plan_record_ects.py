@@ -51,6 +51,9 @@ def test_bad_value_is_a_form_error_and_nothing_is_saved(client, student, advisor
     assert f"line_{second.pk}" in response.context["ects_form"].errors
     assert 'value="6"' in response.content.decode()  # what was typed is still there
     assert obtained(course_plan) == [None, None]
+    # The refused box says so to assistive technology, and names its message.
+    field = f"id_line_{second.pk}"
+    assert f'aria-invalid="true" aria-describedby="{field}-error"' in response.content.decode()
 
 
 def test_another_student_cannot_post(client, student, advisor, other_student):
