@@ -729,14 +729,21 @@ def application_submit(
         update_fields=("snapshot", "snapshot_has_errors", "submitted_at"),
     )
     _keep_own_hosts(application)
-    for activity in chosen_study_activities(application):
-        course_plan = course_plan_send(course_plan_for(activity))
-        if course_plan.status == CoursePlanStatus.PENDING:
-            # A version saved while no application wanted the stay (after a withdrawal, a
-            # refusal) reaches the advisor's queue now: they are told of it now (a version
-            # announced already is not announced twice).
-            announce_course_plan_sent(course_plan)
+    course_plans_before_the_advisor(chosen_study_activities(application))
     return application
+
+
+def course_plans_before_the_advisor(activities: Iterable[Activity]) -> None:
+    """Each stay's course plan before its advisor, who is told, as a submission puts them: a
+    draft with lines is sent; a version saved while no application wanted the stay (after a
+    withdrawal, a refusal) reaches the advisor's queue now, and is announced now (a version
+    announced already is not announced twice)."""
+    for activity in activities:
+        course_plan = course_plan_for(activity)
+        if course_plan.status == CoursePlanStatus.PENDING:
+            announce_course_plan_sent(course_plan)
+        else:
+            course_plan_send(course_plan)  # announces what it sends
 
 
 def _keep_own_hosts(application: Application) -> None:

@@ -1,5 +1,6 @@
 """The application workflow: which state may follow which, and the audited move itself."""
 
+from collections.abc import Iterable
 from copy import copy
 
 from django.utils.translation import gettext as _
@@ -152,25 +153,35 @@ def move(
     )
 
 
-def state_before_withdrawal(application: Application) -> str | None:
-    """The state a withdrawn application left, from its latest audit row (None when it is not
-    withdrawn, or came to it otherwise)."""
-    latest = (
-        Transition.objects.filter(application_id=application.pk)
-        .order_by("-pk")
-        .values_list("from_state", "to_state")
-        .first()
-    )
-    if application.state != S.WITHDRAWN or latest is None or latest[1] != S.WITHDRAWN:
+def state_before_withdrawal(
+    application: Application, *, history: Iterable[Transition] | None = None
+) -> str | None:
+    """The state a withdrawn application left, which undoing the withdrawal takes it back to;
+    None when there is none to undo (not withdrawn, come to it otherwise, or a draft the student
+    withdrew). Read from `history`, the application's audit rows when the caller has them
+    loaded (no query), else from its latest audit row."""
+    if application.state != S.WITHDRAWN:
         return None
-    return latest[0]
+    if history is not None:
+        latest = max(history, key=lambda transition: transition.pk, default=None)
+        moved = None if latest is None else (latest.from_state, latest.to_state)
+    else:
+        moved = (
+            Transition.objects.filter(application_id=application.pk)
+            .order_by("-pk")
+            .values_list("from_state", "to_state")
+            .first()
+        )
+    if moved is None or moved[1] != S.WITHDRAWN or moved[0] not in REINSTATABLE_STATES:
+        return None
+    return moved[0]
 
 
 def move_back_from_withdrawal(application: Application, *, actor: User, comment: str) -> Transition:
     """Take a locked, withdrawn application back to the state it was withdrawn from: the one
     move outside ALLOWED_FROM, since its target is read from the history."""
     to_state = state_before_withdrawal(application)
-    if to_state not in REINSTATABLE_STATES:
+    if to_state is None:
         raise TransitionRefused(
             _("This application is %(state)s: there is no withdrawal to undo.")
             % {"state": application.get_state_display().lower()}

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
-from apps.applications.workflow import REINSTATABLE_STATES, can_move
+from apps.applications.workflow import can_move, state_before_withdrawal
 from mobility_portal.forms import BootstrapForm
 
 from .services.seats import SEAT_HOLDING_STATES
@@ -124,17 +124,8 @@ class ReinstateForm(DecisionForm):
 
 
 def state_before_withdrawal_seen(application: Application) -> str | None:
-    """The state a withdrawn application left, from the history the page prefetched (None
-    when there is no withdrawal the office may undo): no query."""
-    latest = max(application.history.all(), key=lambda transition: transition.pk, default=None)
-    if (
-        application.state != S.WITHDRAWN
-        or latest is None
-        or latest.to_state != S.WITHDRAWN
-        or latest.from_state not in REINSTATABLE_STATES
-    ):
-        return None
-    return latest.from_state
+    """`state_before_withdrawal` from the history the page prefetched: no query."""
+    return state_before_withdrawal(application, history=application.history.all())
 
 
 class HostDecisionForm(DecisionForm):

@@ -19,7 +19,6 @@ from apps.applications.models import (
     Application,
     ApplicationState,
     Choice,
-    CoursePlanStatus,
     DocumentKind,
     MobilityPlan,
 )
@@ -28,8 +27,7 @@ from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import (
     activity_follow_nomination,
     chosen_study_activities,
-    course_plan_for,
-    course_plan_send,
+    course_plans_before_the_advisor,
     document_store,
     kind_problems,
     lock_plan,
@@ -43,7 +41,6 @@ from apps.applications.workflow import (
     move_back_from_withdrawal,
     state_before_withdrawal,
 )
-from apps.notifications.events import announce_course_plan_sent
 from apps.programmes.models import Call, academic_year_label, academic_year_of
 
 from ..models import InternalComment
@@ -297,15 +294,12 @@ def _plan_back_to_its_submitted_version(application: Application, plan: Mobility
 
 def _course_plans_back_to_the_advisor(application: Application) -> None:
     """The course plans of the stays the application wants again are the advisor's again, as
-    at a submission: one the student wrote while it was withdrawn (a draft with courses, or a
-    version saved while no application wanted the stay, never announced) reaches them now, and
-    they are told (a version announced already is not announced twice)."""
-    for activity in chosen_study_activities(application):
-        if not stay_still_wanted(activity):  # another choice is nominated, or a host refused
-            continue
-        course_plan = course_plan_send(course_plan_for(activity))
-        if course_plan.status == CoursePlanStatus.PENDING:
-            announce_course_plan_sent(course_plan)
+    at a submission (one the student wrote while it was withdrawn reaches them now)."""
+    course_plans_before_the_advisor(
+        activity
+        for activity in chosen_study_activities(application)
+        if stay_still_wanted(activity)  # not when another choice is nominated, a host refused
+    )
 
 
 def _reinstatement_refusals(application: Application, back_to: str | None) -> list[str]:
