@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
@@ -146,13 +147,7 @@ class Agreement(models.Model):
         in force must still cover them (an agreement ended before them has no seat there)."""
         if self.pk is None or self.first_year is None:  # None: the form reports it missing
             return
-        # Imported here: the seat rules live with the reviews, which build on this app.
-        from apps.reviews.services.seats import SEAT_HOLDING_STATES
-
-        years = self.choices.filter(
-            application__nominated_choice=models.F("pk"),
-            application__state__in=SEAT_HOLDING_STATES,
-        ).aggregate(
+        years = self._seats_held().aggregate(
             first=models.Min("application__call__academic_year"),
             last=models.Max("application__call__academic_year"),
         )
@@ -176,16 +171,9 @@ class Agreement(models.Model):
         year are one figure, so an earlier year's count is not kept (it may then read as over)."""
         if self.pk is None or self.seats_per_year is None:
             return
-        from django.utils import timezone
-
-        from apps.reviews.services.seats import SEAT_HOLDING_STATES
-
         busiest = (
-            self.choices.filter(
-                application__nominated_choice=models.F("pk"),
-                application__state__in=SEAT_HOLDING_STATES,
-                application__call__academic_year__gte=academic_year_of(timezone.localdate()),
-            )
+            self._seats_held()
+            .filter(application__call__academic_year__gte=academic_year_of(timezone.localdate()))
             .values("application__call__academic_year")
             .annotate(held=models.Count("application"))
             .order_by("-held", "application__call__academic_year")
@@ -205,6 +193,16 @@ class Agreement(models.Model):
                     % {"held": busiest["held"], "year": academic_year_label(year)}
                 }
             )
+
+    def _seats_held(self) -> models.QuerySet:
+        """The choices of this agreement whose nomination holds one of its seats."""
+        # Imported here: the seat rules live with the reviews, which build on this app.
+        from apps.reviews.services.seats import SEAT_HOLDING_STATES
+
+        return self.choices.filter(
+            application__nominated_choice=models.F("pk"),
+            application__state__in=SEAT_HOLDING_STATES,
+        )
 
     def _keep_what_applications_name(self) -> None:
         """Applications chose this agreement, and nominations hold its seats: another kind or
