@@ -564,9 +564,12 @@ def _existing_partner(record: PartnerRecord, named: set[tuple[str, str]]) -> Par
     hold two such spellings: it only refuses the same one twice). Failing those, the one
     partner of the country with the record's hei_id, unless the file names it too (two
     campuses may share an id): the partner renamed."""
-    alike = Partner.objects.filter(name__fold=fold(record.name), country=record.country)
-    partner = next((partner for partner in alike if partner.name == record.name), None) or (
-        alike.order_by("pk").first()
+    alike = list(
+        Partner.objects.filter(name__fold=fold(record.name), country=record.country).order_by("pk")
+    )
+    partner = next(
+        (partner for partner in alike if partner.name == record.name),
+        alike[0] if alike else None,
     )
     if partner is None and record.hei_id:
         same_id = list(
