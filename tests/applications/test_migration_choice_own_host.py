@@ -6,22 +6,16 @@ from datetime import date
 
 import pytest
 
-from tests.applications.test_migration_host_refused import migrate
+from tests.migrations import back_to_latest, migrate_to  # noqa: F401 (a fixture)
 
-BEFORE = [("applications", "0007_host_letters_kept")]
-AFTER = [("applications", "0008_choice_own_host")]
-
-
-@pytest.fixture
-def back_to_latest():
-    yield
-    migrate([])
+BEFORE = ("applications", "0007_host_letters_kept")
+AFTER = ("applications", "0008_choice_own_host")
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
 def test_submitted_choices_outside_partnerships_keep_their_host():
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     User = apps.get_model("accounts", "User")
     Call = apps.get_model("programmes", "Call")
     Partner = apps.get_model("programmes", "Partner")
@@ -62,7 +56,7 @@ def test_submitted_choices_outside_partnerships_keep_their_host():
         )
         choices[name] = Choice.objects.create(application=application, rank=1, activity=activity)
 
-    apps = migrate(AFTER)
+    apps = migrate_to(AFTER)
     Choice = apps.get_model("applications", "Choice")
     kept = {
         name: Choice.objects.values_list("host_name", "host_country").get(pk=choice.pk)

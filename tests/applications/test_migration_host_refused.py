@@ -4,35 +4,17 @@ to, with the date of the refusal, so that the office cannot nominate the student
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("applications", "0005_planrecheck_from_reviews")]
-AFTER = [("applications", "0006_choice_host_refused_at")]
+from tests.migrations import back_to_latest, migrate_to  # noqa: F401 (a fixture)
 
-
-def migrate(applications_target):
-    """Every app at its latest migration, `applications` at the one given."""
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    targets = [leaf for leaf in leaves if leaf[0] != "applications"] + applications_target
-    if not applications_target:
-        targets = leaves
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_latest():
-    yield
-    migrate([])
+BEFORE = ("applications", "0005_planrecheck_from_reviews")
+AFTER = ("applications", "0006_choice_host_refused_at")
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
 def test_refusals_made_before_the_migration_are_marked():
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     User = apps.get_model("accounts", "User")
     Call = apps.get_model("programmes", "Call")
     Plan = apps.get_model("applications", "MobilityPlan")
@@ -65,7 +47,7 @@ def test_refusals_made_before_the_migration_are_marked():
         )
         rows[name] = (application, transition)
 
-    apps = migrate(AFTER)
+    apps = migrate_to(AFTER)
     Choice = apps.get_model("applications", "Choice")
     refused, transition = rows["refused"]
     marked = Choice.objects.filter(host_refused_at__isnull=False)
