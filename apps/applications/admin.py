@@ -80,4 +80,5 @@ class CourseLineInline(RelatedRowsInline):
 class CoursePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["activity", "version", "created_at"]
     list_select_related = ["activity__partner"]  # each row names its activity's host
+    readonly_fields = ["partner", "host_name"]  # the host it lists courses of (not editable)
     inlines = [CourseLineInline]

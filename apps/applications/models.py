@@ -154,6 +154,11 @@ class Activity(models.Model):
         return self.partner.name if self.partner_id else self.host_name
 
     @property
+    def host_key(self) -> tuple:
+        """What tells two hosts apart: the partner, else the name outside partnerships."""
+        return (self.partner_id, "" if self.partner_id else self.host_name)
+
+    @property
     def is_study(self) -> bool:
         return self.kind in STUDY_KINDS
 
@@ -383,6 +388,20 @@ class CoursePlan(models.Model):
         Activity, on_delete=models.CASCADE, related_name="course_plans", verbose_name=_("activity")
     )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # The host whose courses the version lists: the activity's when it was written. A
+    # nomination elsewhere moves the activity, and the courses of another host do not follow.
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("host partner"),
+    )
+    host_name = models.CharField(
+        _("host (outside partnerships)"), max_length=255, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=CoursePlanStatus.choices, default=CoursePlanStatus.DRAFT
     )
@@ -411,6 +430,38 @@ class CoursePlan(models.Model):
 
     def __str__(self) -> str:
         return str(_("Course plan v%(version)s") % {"version": self.version})
+
+    @classmethod
+    def written_for(cls, activity: Activity, **fields) -> "CoursePlan":
+        """An unsaved version listing courses of the host `activity` names now."""
+        return cls(
+            activity=activity,
+            partner_id=activity.partner_id,
+            host_name=activity.host_name,
+            **fields,
+        )
+
+    @property
+    def host_display(self) -> str:
+        return self.partner.name if self.partner_id else self.host_name
+
+    @property
+    def host_key(self) -> tuple:
+        """As the activity's (Activity.host_key), for the host the version was written for."""
+        return (self.partner_id, "" if self.partner_id else self.host_name)
+
+    def is_for_host_of(self, activity: Activity) -> bool:
+        """Whether this version lists courses of the host `activity` names now."""
+        return self.host_key == activity.host_key
+
+
+def written_for_the_stays_host() -> models.Q:
+    """Course plan versions that list courses of the host their activity names now."""
+    return models.Q(partner=models.F("activity__partner")) | models.Q(
+        partner__isnull=True,
+        activity__partner__isnull=True,
+        host_name=models.F("activity__host_name"),
+    )
 
 
 class LineDecision(models.TextChoices):

@@ -79,7 +79,7 @@ def personal_data(student: User) -> dict:
 
 def _plan_data(plan: MobilityPlan) -> dict:
     activities = plan.activities.select_related("partner").prefetch_related(
-        "course_plans__lines", "validations"
+        "course_plans__lines", "course_plans__partner", "validations"
     )
     return {
         "engineering_internship_validated": plan.engineering_internship_validated,
@@ -96,6 +96,7 @@ def _plan_data(plan: MobilityPlan) -> dict:
                     {
                         "version": course_plan.version,
                         "status": course_plan.status,
+                        "host": course_plan.host_display,
                         "lines": [
                             {
                                 "code": line.code,

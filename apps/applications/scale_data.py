@@ -1009,8 +1009,8 @@ class ScaleSeeder:
         state = dossier.application.state
         advisor = dossier.application.student.student_profile.advisor
         completed = state == S.COMPLETED and status == CoursePlanStatus.APPROVED
-        course_plan = CoursePlan(
-            activity=dossier.activity,
+        course_plan = CoursePlan.written_for(
+            dossier.activity,
             version=version,
             status=status,
             created_at=sent_at or dossier.application.created_at,

@@ -218,6 +218,23 @@ def latest_course_plan(activity: Activity) -> CoursePlan | None:
     return activity.course_plans.order_by("-version").first()
 
 
+def course_plan_left_behind(
+    activity: Activity, course_plan: CoursePlan | None, lines: list[CourseLine]
+) -> CoursePlan | None:
+    """The version just before an empty `course_plan`, when it listed courses of the host the
+    stay has left (a nomination elsewhere): the student has that host's courses to list."""
+    if course_plan is None or lines or course_plan.version == 1:
+        return None
+    previous = (
+        activity.course_plans.filter(version=course_plan.version - 1)
+        .select_related("partner")
+        .first()
+    )
+    if previous is None or previous.is_for_host_of(activity):
+        return None
+    return previous
+
+
 def course_lines(course_plan: CoursePlan | None) -> list[CourseLine]:
     return list(course_plan.lines.all()) if course_plan else []
 

@@ -176,6 +176,8 @@ def activity_update(*, actor: User, activity: Activity, fields: dict) -> Activit
     # DRI took since (while the form was checked) is kept, or forgotten for a different stay.
     edited_activity(stored, activity)
     activity.save()
+    if moved_destination:
+        course_plan_follow_host(activity)
     plan_recheck(activity.plan)
     return activity
 
@@ -237,6 +239,7 @@ def activity_follow_nomination(choice: Choice) -> None:
     activity.partner = partner
     normalise_activity(activity)
     activity.save(update_fields=["partner", "country", "host_name"])
+    course_plan_follow_host(activity)
     plan_recheck(activity.plan)
 
 
@@ -249,6 +252,7 @@ def _activity_back_to_own_host(choice: Choice) -> None:
     activity.host_name, activity.country = choice.host_name, choice.host_country
     normalise_activity(activity)
     activity.save(update_fields=["partner", "country", "host_name"])
+    course_plan_follow_host(activity)
     plan_recheck(activity.plan)
 
 
@@ -820,8 +824,50 @@ def course_plan_for(activity: Activity) -> CoursePlan:
     _lock_course_plan_versions(activity)
     course_plan = activity.course_plans.order_by("-version").first()
     if course_plan is None:
-        course_plan = CoursePlan.objects.create(activity=activity, version=1)
+        course_plan = _new_version(activity, version=1)
     return course_plan
+
+
+def _new_version(activity: Activity, **fields) -> CoursePlan:
+    course_plan = CoursePlan.written_for(activity, **fields)
+    course_plan.save()
+    return course_plan
+
+
+def course_plan_follow_host(activity: Activity) -> None:
+    """After the activity moved to another host (a nomination to another of its choices, or
+    the student's edit of a draft stay), its course plan lists that host's courses: those of
+    the host it leaves stay in the history and do not follow. The new version is empty, or
+    the last one written for this host when the stay comes back to it, with the advisor's
+    decisions on it. The caller holds the plan's lock, which every change of a course plan
+    takes first."""
+    if not activity.is_study:
+        return
+    versions = list(activity.course_plans.select_related("partner").order_by("-version"))
+    if not versions or versions[0].is_for_host_of(activity):
+        return
+    latest = versions[0]
+    if latest.status == CoursePlanStatus.DRAFT and not latest.lines.exists():
+        latest.partner_id, latest.host_name = activity.partner_id, activity.host_name
+        latest.save(update_fields=["partner", "host_name"])
+        return
+    earlier = next((version for version in versions if version.is_for_host_of(activity)), None)
+    if earlier is None:
+        _new_version(activity, version=latest.version + 1)
+        return
+    again = _new_version(
+        activity,
+        version=latest.version + 1,
+        status=earlier.status,
+        sent_at=timezone.now() if earlier.sent_at else None,
+        decided_at=earlier.decided_at,
+    )
+    CourseLine.objects.bulk_create(
+        CourseLine(course_plan=again, **{name: getattr(line, name) for name in LINE_CARRIED})
+        for line in earlier.lines.all()
+    )
+    if again.status == CoursePlanStatus.PENDING and stay_still_wanted(activity):
+        announce_course_plan_sent(again)
 
 
 def _lock_course_plan_versions(activity: Activity) -> None:
@@ -834,6 +880,15 @@ def _lock_course_plan_versions(activity: Activity) -> None:
 
 
 LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
+# What a line brings back when its stay returns to a host it had a course plan for.
+LINE_CARRIED = (
+    *LINE_CONTENT,
+    "decision",
+    "decision_comment",
+    "decided_by_id",
+    "decided_at",
+    "ects_obtained",
+)
 
 
 def line_key(line: CourseLine | dict) -> tuple:
@@ -885,12 +940,15 @@ def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
 
 def _carry_credits_obtained(course_plan: CoursePlan) -> None:
     """Credits are entered on the latest approved version. Those entered on the previous one
-    while this version awaited the advisor follow the lines this version kept unchanged."""
+    while this version awaited the advisor follow the lines this version kept unchanged
+    (from a version of the same host: another host's courses are other courses)."""
     previous = (
         CoursePlan.objects.filter(
             activity_id=course_plan.activity_id,
             version__lt=course_plan.version,
             status=CoursePlanStatus.APPROVED,
+            partner_id=course_plan.partner_id,
+            host_name=course_plan.host_name,
         )
         .order_by("-version")
         .first()
@@ -956,8 +1014,8 @@ def _send_next_version(activity: Activity, current: CoursePlan, lines: list[dict
     """The version after `current`, sent with `lines` (each with what it carries from before)
     and settled; announced while it awaits the advisor, for a stay an application still wants
     (their queue lists no other: it comes back there, and to them, once one names it again)."""
-    new_version = CoursePlan.objects.create(
-        activity=activity,
+    new_version = _new_version(
+        activity,
         version=current.version + 1,
         status=CoursePlanStatus.PENDING,
         sent_at=timezone.now(),
@@ -994,7 +1052,7 @@ def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[di
     # Every version is locked: the recognition may be confirmed on one older than the latest.
     versions = list(
         CoursePlan.objects.select_for_update().filter(activity=activity).order_by("-version")
-    ) or [CoursePlan.objects.create(activity=activity, version=1)]
+    ) or [_new_version(activity, version=1)]
     if any(version.recognition_confirmed_at is not None for version in versions):
         raise ServiceError(
             _(

@@ -34,6 +34,7 @@ from apps.applications.models import (
     Document,
     LineDecision,
     ValidationBody,
+    written_for_the_stays_host,
 )
 from apps.applications.selectors import choices_still_wanted
 from apps.rules.plan import HOME_COUNTRY, INTERNSHIP_KINDS
@@ -121,6 +122,7 @@ def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
         CoursePlan.objects.select_related(
             "activity__plan__student__student_profile",
             "activity__partner",
+            "partner",
             "recognition_confirmed_by",
         )
         .filter(pk=pk, activity__plan__student__student_profile__advisor=advisor)
@@ -137,6 +139,7 @@ def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
     return list(
         CoursePlan.objects.filter(activity_id=course_plan.activity_id)
         .exclude(status=CoursePlanStatus.DRAFT)
+        .select_related("partner")
         .order_by("-version")
     )
 
@@ -294,12 +297,13 @@ def credits_stamp(lines: Iterable[CourseLine], transcript: Document | None) -> s
 
 
 def recognition_course_plan(activity: Activity | None) -> CoursePlan | None:
-    """The version the credits are recognised against: the latest approved one, its lines
-    prefetched."""
+    """The version the credits are recognised against: the latest approved one of the host
+    the student went to, its lines prefetched."""
     if activity is None:
         return None
     return (
         CoursePlan.objects.filter(activity=activity, status=CoursePlanStatus.APPROVED)
+        .filter(written_for_the_stays_host())
         .select_related("recognition_confirmed_by")
         .prefetch_related("lines")
         .order_by("-version")
@@ -328,9 +332,13 @@ def returning_application(course_plan: CoursePlan) -> Application | None:
 def recognitions_to_confirm(advisor: User) -> QuerySet[Application]:
     """The advisees abroad or back whose credits are still to recognise, each with the pk of
     the course plan version to recognise (`recognition_plan_pk`, None if none is approved)."""
-    approved = CoursePlan.objects.filter(
-        activity=OuterRef("nominated_choice__activity"), status=CoursePlanStatus.APPROVED
-    ).order_by("-version")
+    approved = (
+        CoursePlan.objects.filter(
+            activity=OuterRef("nominated_choice__activity"), status=CoursePlanStatus.APPROVED
+        )
+        .filter(written_for_the_stays_host())
+        .order_by("-version")
+    )
     return (
         Application.objects.filter(
             state__in=RETURN_STATES, student__student_profile__advisor=advisor

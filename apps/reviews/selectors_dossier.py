@@ -87,8 +87,12 @@ class CoursePlanHistory:
 
     @property
     def sent(self) -> bool:
-        """Whether the student has sent a version: the learning agreement prints from then."""
-        return any(version.status != CoursePlanStatus.DRAFT for version in self.versions)
+        """Whether the student has sent a version for the stay's host: the learning agreement
+        prints from then."""
+        return any(
+            version.status != CoursePlanStatus.DRAFT and version.is_for_host_of(self.activity)
+            for version in self.versions
+        )
 
 
 def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]:
@@ -98,7 +102,7 @@ def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]
     versions = (
         readable_course_plans(CoursePlan.objects.all(), by_student=False)
         .filter(activity__in=activities)
-        .select_related("recognition_confirmed_by")
+        .select_related("recognition_confirmed_by", "partner")
         .prefetch_related(
             Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
         )

@@ -92,6 +92,9 @@ class CoursePlanFactory(factory.django.DjangoModelFactory):
         model = CoursePlan
 
     activity = factory.SubFactory(ActivityFactory)
+    # Written for the host the activity names, as the services write it.
+    partner = factory.LazyAttribute(lambda course_plan: course_plan.activity.partner)
+    host_name = factory.LazyAttribute(lambda course_plan: course_plan.activity.host_name)
 
 
 class CourseLineFactory(factory.django.DjangoModelFactory):

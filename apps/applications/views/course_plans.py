@@ -51,6 +51,7 @@ def course_plan_edit(request, pk: int):
             # What the advisor decided on the latest version sent, line by line.
             "decided": course_plan if course_plan and course_plan.status != "draft" else None,
             "lines": lines,
+            "left_behind": selectors.course_plan_left_behind(activity, course_plan, lines),
             "formset": formset,
             "helper": course_line_helper(),
             "total": selectors.course_total(activity, lines),

@@ -177,7 +177,10 @@ def learning_agreement_for(
     user: User, *, application_pk: int, activity_pk: int, version: int | None = None
 ) -> LearningAgreement:
     """The learning agreement of a study activity the application chose, as `user` may see it
-    (404 otherwise): version `version` of its course plan, the latest when None."""
+    (404 otherwise): version `version` of its course plan, the latest when None. It is made
+    with the host that version lists courses of, and lists only the versions written for that
+    host: a nomination to another of the activity's choices moves the stay to that host, and
+    the courses of the host it left are not that host's."""
     application = application_for(user, application_pk)
     choices = list(
         Choice.objects.filter(application=application, activity_id=activity_pk)
@@ -193,29 +196,53 @@ def learning_agreement_for(
     if version is not None:
         course_plans = course_plans.filter(version__lte=version)
     course_plans = list(
-        course_plans.prefetch_related(
+        course_plans.select_related("partner")
+        .prefetch_related(
             Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
-        ).order_by("version")
+        )
+        .order_by("version")
     )
     if not course_plans or (version is not None and course_plans[-1].version != version):
         raise Http404
+    host = course_plans[-1].host_key
+    course_plans = [version for version in course_plans if version.host_key == host]
     return _gather(application, choices, course_plans)
+
+
+def _host_of_choice(choice: Choice) -> tuple:
+    if choice.agreement_id:
+        return (choice.agreement.partner_id, "")
+    return (None, choice.destination)
 
 
 def _gather(
     application: Application, choices: list[Choice], course_plans: list[CoursePlan]
 ) -> LearningAgreement:
-    choice = next((c for c in choices if c.pk == application.nominated_choice_id), choices[0])
-    nominated = choice.pk == application.nominated_choice_id
-    activity = choice.activity
-    if choice.agreement_id:
-        partner = choice.agreement.partner
+    """The agreement of the courses' host: through the application's choice of that host (the
+    nominated one first), else, when no choice names it (the stay moved there through another
+    application), with the host as the course plan names it."""
+    latest = course_plans[-1]
+    named = [choice for choice in choices if _host_of_choice(choice) == latest.host_key]
+    choice = next(
+        (c for c in named if c.pk == application.nominated_choice_id),
+        named[0] if named else None,
+    )
+    nominated = choice is not None and choice.pk == application.nominated_choice_id
+    activity = choices[0].activity
+    if choice is None:
+        partner = latest.partner
+    else:
+        partner = choice.agreement.partner if choice.agreement_id else None
+    if partner is not None:
         receiving = _institution(partner.name, partner.country.code, partner.hei_id)
         # In the order the catalogue lists them: the first is the default language of study.
         host_languages = tuple(language.code for language in partner.languages_by_name())
-    else:
+    elif choice is not None:
         # Its own host, as submitted: a nomination elsewhere may have moved the activity since.
         receiving = _institution(choice.destination, choice.own_host_country.code, "")
+        host_languages = ()
+    else:
+        receiving = _institution(latest.host_name, activity.country.code, "")
         host_languages = ()
     nomination, acceptance = _host_signatures(application) if nominated else (None, None)
     student = _student(application.student)
@@ -226,7 +253,9 @@ def _gather(
         sending=school(),
         receiving=receiving,
         host_languages=host_languages,
-        language_requirement=choice.agreement.language_requirement if choice.agreement_id else "",
+        language_requirement=(
+            choice.agreement.language_requirement if choice and choice.agreement_id else ""
+        ),
         activity_kind=activity.get_kind_display(),
         start=activity.start,
         end=activity.end,

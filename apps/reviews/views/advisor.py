@@ -121,7 +121,15 @@ def _review_context(
     versions = sent_versions(course_plan)
     is_latest = versions[0].pk == course_plan.pk
     can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
-    previous = next((v for v in versions if v.version < course_plan.version), None)
+    # The version before, of the same host: another host's courses are not a change of these.
+    previous = next(
+        (
+            version
+            for version in versions
+            if version.version < course_plan.version and version.host_key == course_plan.host_key
+        ),
+        None,
+    )
     rows = [
         (
             line,
@@ -137,6 +145,10 @@ def _review_context(
     return {
         "course_plan": course_plan,
         "activity": course_plan.activity,
+        # Its stay moved to another host since (a nomination elsewhere): where it is now.
+        "stay_moved_to": ""
+        if course_plan.is_for_host_of(course_plan.activity)
+        else course_plan.activity.host_display,
         "student": course_plan.activity.plan.student,
         "rows": rows,
         "application": application_choosing(course_plan),

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # Per nomination: the application's row and its history (update, insert, two reads for the
 # notification), its notification (insert, read back its id); and here, its stay moving to the
-# partner (the plan locked, the activity saved, the plan checked again and its verdict saved).
-QUERIES_PER_NOMINATION = 10
+# partner (the plan locked, the activity saved, its course plan versions read to see whether
+# they follow, the plan checked again and its verdict saved).
+QUERIES_PER_NOMINATION = 11
 
 
 def confirm_queries(dri, students: int) -> int:

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from apps.accounts.models import User
 from apps.applications import services
@@ -61,7 +62,10 @@ pytestmark = pytest.mark.django_db
 def withdrawn_from(state, student, dri):
     application = in_state(submitted(student), state)
     if state in (S.NOMINATED, S.ACCEPTED, S.HOST_REFUSED):
-        in_state(application, state, nominated_choice=application.choices.get())
+        choice = application.choices.get()
+        in_state(application, state, nominated_choice=choice)
+        with transaction.atomic():
+            services.activity_follow_nomination(choice)  # the stay moved there, as nominating does
     return application_withdraw_for_student(actor=dri, application=application, reason=WITHDRAWAL)
 
 
