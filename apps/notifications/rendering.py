@@ -26,7 +26,7 @@ LOADERS = {
     "application": lambda pk: Application.objects.select_related("student", "call").get(pk=pk),
     "transition": lambda pk: Transition.objects.select_related("actor").get(pk=pk),
     "course_plan": lambda pk: CoursePlan.objects.select_related(
-        "activity__plan__student", "activity__partner"
+        "activity__plan__student", "partner"
     ).get(pk=pk),
     "activity": lambda pk: Activity.objects.select_related("plan__student", "partner").get(pk=pk),
     "validation": lambda pk: ActivityValidation.objects.select_related("decided_by").get(pk=pk),
@@ -70,7 +70,7 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         values.update(
             student=str(student),
             version=str(course_plan.version),
-            host=course_plan.activity.host_display,
+            host=course_plan.host_display,
             status=within_sentence(course_plan.get_status_display()),
         )
     if activity := objects.get("activity"):

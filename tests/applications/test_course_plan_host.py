@@ -21,7 +21,9 @@ from apps.applications.models import (
     LineDecision,
 )
 from apps.applications.services import ACTIVITY_FIELDS
+from apps.notifications import events
 from apps.notifications.models import Notification
+from apps.notifications.rendering import render_message
 from apps.reviews.exports.learning_agreement import learning_agreement_for
 from apps.reviews.selectors_advisor import recognition_course_plan
 from apps.reviews.selectors_queue import approved_activities
@@ -260,3 +262,13 @@ def test_the_migration_gives_existing_versions_the_host_of_their_stay():
         for name, stay in stays.items()
     }
     assert hosts == {"partner": (partner.pk, ""), "outside": (None, "University of Toronto")}
+
+
+def test_an_e_mail_about_a_version_names_its_own_host(student, nominated_to_aalto):
+    """Rendered when it is delivered, after the stay moved: it names the version's host."""
+    _application, first, _second, semester = nominated_to_aalto
+    Notification.objects.all().delete()
+    events.announce_course_plan_decided(CoursePlan.objects.get(activity=semester, version=1))
+    message = render_message(Notification.objects.get(), "en")
+    assert f"your course plan for {first.agreement.partner.name}" in message.text
+    assert "Aalto" not in message.subject + message.text

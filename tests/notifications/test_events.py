@@ -10,13 +10,13 @@ from apps.applications.models import (
     ActivityValidation,
     ApplicationState,
     CourseLine,
-    CoursePlan,
     CoursePlanStatus,
     Transition,
 )
 from apps.applications.services import course_plan_send
 from apps.notifications import events
 from apps.notifications.models import Notification
+from tests.applications.factories import CoursePlanFactory
 from tests.applications.plan_helpers import add_activity
 from tests.factories import CallFactory, UserFactory
 
@@ -136,7 +136,7 @@ def test_a_recorded_return_asks_the_student_for_their_transcript_and_credits(
 @pytest.mark.django_db
 def test_course_plan_sent_reaches_the_students_advisor(student, advisor, other_advisor):
     activity = add_activity(student)
-    course_plan = CoursePlan.objects.create(activity=activity)
+    course_plan = CoursePlanFactory(activity=activity)
     CourseLine.objects.create(
         course_plan=course_plan,
         code="C1",
@@ -167,7 +167,7 @@ def test_a_course_plan_with_no_advisor_to_read_it_reaches_those_who_assign_one(
         advisor.is_active = False  # the advisor left the school
         advisor.save(update_fields=["is_active"])
         profile.advisor = advisor
-    course_plan = CoursePlan.objects.create(activity=add_activity(student), status="pending")
+    course_plan = CoursePlanFactory(activity=add_activity(student), status="pending")
     events.announce_course_plan_sent(course_plan)
     assert addresses("course_plan_to_review") == set()
     assert addresses("course_plan_without_advisor") == {admin_user.email}
@@ -180,7 +180,7 @@ def test_a_course_plan_with_no_advisor_to_read_it_reaches_those_who_assign_one(
 
 @pytest.mark.django_db
 def test_course_plan_decided_reaches_the_student(student):
-    course_plan = CoursePlan.objects.create(activity=add_activity(student))
+    course_plan = CoursePlanFactory(activity=add_activity(student))
     events.announce_course_plan_decided(course_plan)
     assert addresses("course_plan_decided") == {student.email}
 
@@ -251,7 +251,7 @@ def test_a_deactivated_user_gets_no_notification_at_all(application, student, dr
     student.save()
     events.announce_transition(transition_to(application, ApplicationState.REFUSED, dri))
     events.announce_course_plan_decided(
-        CoursePlan.objects.create(activity=student.mobility_plan.activities.get())
+        CoursePlanFactory(activity=student.mobility_plan.activities.get())
     )
     assert not Notification.objects.filter(recipient=student).exists()
     events.announce_transition(transition_to(application, ApplicationState.SUBMITTED, student))
@@ -298,6 +298,6 @@ def test_without_any_administrator_the_office_hears_of_a_course_plan_without_adv
     profile = student.student_profile
     profile.advisor = None
     profile.save()
-    course_plan = CoursePlan.objects.create(activity=add_activity(student), status="pending")
+    course_plan = CoursePlanFactory(activity=add_activity(student), status="pending")
     events.announce_course_plan_sent(course_plan)
     assert addresses("course_plan_without_advisor") == {"dri-box@school.example", dri.email}

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.applications.models import Application, CoursePlan
+from apps.applications.models import Application
 from apps.notifications import delivery, events
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.reminders import remind_closing_calls
 from apps.notifications.rendering import render_message, subject_in
+from tests.applications.factories import CoursePlanFactory
 from tests.applications.plan_helpers import add_activity
 from tests.factories import CallFactory
 
@@ -66,7 +67,7 @@ def test_the_html_email_declares_the_readers_language(student, language):
 @pytest.mark.parametrize("host_name", ["Uni\nBerlin", "Uni\r\n\tBerlin", "Uni\u2028Berlin"])
 def test_a_line_break_in_a_name_cannot_break_the_subject(student, mailoutbox, host_name):
     activity = add_activity(student, host_name=host_name)
-    events.announce_course_plan_decided(CoursePlan.objects.create(activity=activity))
+    events.announce_course_plan_decided(CoursePlanFactory(activity=activity))
     notification = Notification.objects.get()
     assert "Uni Berlin" in notification.subject
     assert delivery.deliver(notification.pk) == "sent"
