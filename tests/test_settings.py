@@ -105,6 +105,45 @@ def test_production_refuses_to_start_without_secret_key(debug):
     assert "SECRET_KEY" in result.stderr
 
 
+# A compose file or a systemd unit listing every variable writes `CACHE_URL=` for "not set": the
+# empty values stopped the settings ("Invalid cache schema", a ValueError for a number).
+def test_an_empty_variable_reads_as_unset():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.MAX_UPLOAD_SIZE, "
+        "s.NOTIFICATION_MAX_ATTEMPTS)",
+        DJANGO_SETTINGS_MODULE="mobility_portal.settings.base",
+        CACHE_URL="",
+        EMAIL_URL="",
+        MAX_UPLOAD_SIZE="",
+        NOTIFICATION_MAX_ATTEMPTS="",
+        CONN_MAX_AGE="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.mail.backends.console.EmailBackend",
+        str(10 * 1024 * 1024),
+        "5",
+    ]
+
+
+def test_production_reads_an_empty_debug_as_off():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_SETTINGS_MODULE="mobility_portal.settings.production",
+        DEBUG="",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+
+
 def test_a_redis_cache_url_selects_the_client_reusing_backend():
     result = run_manage(
         "shell",

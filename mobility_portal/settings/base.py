@@ -4,6 +4,8 @@ Defaults make `make run` work on a bare machine: SQLite, console e-mail,
 Celery tasks run in-process. Production overrides live in `production.py`.
 """
 
+import os
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +14,32 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
+
+class SetVariables(Mapping):
+    """The environment without its empty variables. `CACHE_URL=` (a compose file or a
+    systemd unit listing every variable) means "not set": each setting then takes its
+    default, or says it is required, where the empty value stopped the settings with
+    "Invalid cache schema" or a ValueError."""
+
+    def __init__(self, variables: Mapping[str, str]):
+        self.variables = variables
+
+    def __getitem__(self, name: str) -> str:
+        value = self.variables[name]
+        if value == "":
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, value in self.variables.items() if value != "")
+
+    def __len__(self) -> int:
+        return sum(1 for _name in self)
+
+
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = environ.Env()
+env.ENVIRON = SetVariables(os.environ)
 
 DEBUG = env.bool("DEBUG", default=True)
 

@@ -7,7 +7,8 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, EMAIL_URL
 
 import os
 
-os.environ.setdefault("DEBUG", "false")
+if not os.environ.get("DEBUG"):  # unset or empty (base.py reads an empty one as unset)
+    os.environ["DEBUG"] = "false"
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, STORAGES, env  # noqa: E402
