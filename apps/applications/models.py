@@ -580,10 +580,8 @@ class PlanRecheck(models.Model):
     compliant = models.PositiveIntegerField(_("compliant plans"), default=0)
     invalid = models.PositiveIntegerField(_("plans invalid under their regulation"), default=0)
     # Plans that met the rules and no longer do under the version published from the portal:
-    # their students were told (once per version, see tasks.py).
-    newly_failing = models.PositiveIntegerField(
-        _("plans that no longer meet the rules (students told)"), default=0
-    )
+    # their students are told, once per version, unless their account is closed (tasks.py).
+    newly_failing = models.PositiveIntegerField(_("plans that no longer meet the rules"), default=0)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
