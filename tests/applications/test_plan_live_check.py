@@ -173,3 +173,18 @@ def test_live_check_of_a_validated_summer_stay_keeps_its_validations(client, stu
     client.post(reverse("applications:activity_edit", args=[stay.pk]), unchanged)
     stay.refresh_from_db()
     assert stay.approved_by_dfi and stay.approved_by_dri
+
+
+@pytest.mark.django_db
+def test_live_check_findings_are_announced_politely_by_their_region(client, student):
+    """The answer replaces the content of the page's aria-live="polite" region, which reads it
+    out when the student pauses; a finding marked role="alert" inside it interrupted them at
+    each keystroke that changed it. The plan page, where nothing is typed, keeps the roles."""
+    add_activity(student, ects=25)
+    client.force_login(student)
+    live = client.post(reverse(LIVE), activity_post_data(ects=25), HTTP_HX_REQUEST="true")
+    content = live.content.decode()
+    assert 'data-rule="SEMESTER_ECTS"' in content
+    assert 'role="alert"' not in content and 'role="status"' not in content
+    plan_page = client.get(reverse("applications:plan")).content.decode()
+    assert 'role="alert" data-rule="SEMESTER_ECTS"' in plan_page

@@ -168,7 +168,9 @@ def plan_live_check(request):
     editing = whole_number(request.POST.get("activity_id", ""))
     instance = own_activity(request.user, editing) if editing is not None else None
     form = ActivityForm(request.POST, instance=instance, plan=plan)
-    context = {"form": form, "check": None, "draft_id": None}
+    # Inside the page's polite live region, which announces the whole answer: a finding marked
+    # role="alert" would interrupt the student at each keystroke that changes it.
+    context = {"form": form, "check": None, "draft_id": None, "in_live_region": True}
     if form.is_valid():
         draft = form.draft_activity()
         others = [a for a in plan_activities(plan) if instance is None or a.pk != instance.pk]
