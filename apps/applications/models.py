@@ -159,6 +159,11 @@ class Activity(models.Model):
         return (self.partner_id, "" if self.partner_id else self.host_name)
 
     @property
+    def host_token(self) -> str:
+        """`host_key` as a form carries it, to tell whether the stay moved since the page."""
+        return f"partner:{self.partner_id}" if self.partner_id else f"host:{self.host_name}"
+
+    @property
     def is_study(self) -> bool:
         return self.kind in STUDY_KINDS
 

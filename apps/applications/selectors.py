@@ -40,6 +40,7 @@ from .models import (
     LineDecision,
     MobilityPlan,
     Transition,
+    written_for_the_stays_host,
 )
 from .next_step import RejectedCourses
 from .workflow import COURSE_PLANS_SENT_STATES
@@ -284,7 +285,9 @@ def course_totals(activities: list[Activity], *, by_student: bool = True) -> lis
     not), in one query whatever the number of rows. The activities must come with their plan
     (select_related)."""
     totals: dict[int, Decimal] = {}
-    visible = readable_course_plans(CoursePlan.objects.all(), by_student=by_student)
+    visible = readable_course_plans(
+        CoursePlan.objects.filter(written_for_the_stays_host()), by_student=by_student
+    )
     rows = (
         visible.filter(activity__in=activities)
         .annotate(total=Sum("lines__ects", filter=~Q(lines__decision=LineDecision.REJECTED)))

@@ -837,46 +837,67 @@ def _new_version(activity: Activity, **fields) -> CoursePlan:
 def course_plan_follow_host(activity: Activity) -> None:
     """After the activity moved to another host (a nomination to another of its choices, or
     the student's edit of a draft stay), its course plan lists that host's courses: those of
-    the host it leaves stay in the history and do not follow. The new version is empty, or
-    the last one written for this host when the stay comes back to it, with the advisor's
-    decisions on it. The caller holds the plan's lock, which every change of a course plan
-    takes first."""
+    the host it leaves stay in the history and do not follow. The latest version becomes the
+    last one written for this host when the stay comes back to it (with the advisor's
+    decisions on it, and before the advisor again if it awaits them), else an empty draft. The
+    caller holds the plan's lock, which every change of a course plan takes first."""
     if not activity.is_study:
         return
     versions = list(activity.course_plans.select_related("partner").order_by("-version"))
     if not versions or versions[0].is_for_host_of(activity):
         return
     latest = versions[0]
-    if latest.status == CoursePlanStatus.DRAFT and not latest.lines.exists():
-        latest.partner_id, latest.host_name = activity.partner_id, activity.host_name
-        latest.save(update_fields=["partner", "host_name"])
-        return
     earlier = next((version for version in versions if version.is_for_host_of(activity)), None)
-    if earlier is None:
-        _new_version(activity, version=latest.version + 1)
-        return
-    again = _new_version(
-        activity,
-        version=latest.version + 1,
-        status=earlier.status,
-        sent_at=timezone.now() if earlier.sent_at else None,
-        decided_at=earlier.decided_at,
-    )
+    if latest.status == CoursePlanStatus.DRAFT and not latest.lines.exists():
+        # An empty draft of the host left holds nothing: its number serves the host come to.
+        again = latest
+        again.partner_id, again.host_name = activity.partner_id, activity.host_name
+        again.save(update_fields=["partner", "host_name"])
+    else:
+        again = _new_version(activity, version=latest.version + 1)
+    if earlier is not None:
+        _restore(again, earlier)
+        if stay_still_wanted(activity):
+            if again.status == CoursePlanStatus.PENDING:
+                announce_course_plan_sent(again)
+            else:
+                course_plan_send(again)  # a draft with courses, as a submission sends it
+
+
+def _restore(course_plan: CoursePlan, earlier: CoursePlan) -> None:
+    """`course_plan` (empty) becomes a copy of `earlier`: its courses, the advisor's decisions
+    and its status."""
+    course_plan.status, course_plan.decided_at = earlier.status, earlier.decided_at
+    course_plan.sent_at = timezone.now() if earlier.sent_at else None
+    course_plan.save(update_fields=["status", "decided_at", "sent_at"])
     CourseLine.objects.bulk_create(
-        CourseLine(course_plan=again, **{name: getattr(line, name) for name in LINE_CARRIED})
+        CourseLine(course_plan=course_plan, **{name: getattr(line, name) for name in LINE_CARRIED})
         for line in earlier.lines.all()
     )
-    if again.status == CoursePlanStatus.PENDING and stay_still_wanted(activity):
-        announce_course_plan_sent(again)
 
 
 def _lock_course_plan_versions(activity: Activity) -> None:
     """Lock the activity's row (after its plan's: the one order of row locks), so that of two
     saves of its course plan at once (a double click, two tabs) the second waits and then sees
     the versions the first made: locking the versions alone cannot hold back a version that
-    does not exist yet, and both would make it."""
+    does not exist yet, and both would make it. `activity` takes the host the row names: a
+    nomination may have moved the stay while the caller waited for the lock."""
     lock_plan(activity.plan_id)
-    Activity.objects.select_for_update().only("pk").get(pk=activity.pk)
+    stored = Activity.objects.select_for_update().only("pk", "partner", "host_name")
+    stored = stored.get(pk=activity.pk)
+    activity.partner_id, activity.host_name = stored.partner_id, stored.host_name
+
+
+def _ensure_same_host(activity: Activity, host_seen: str | None) -> None:
+    """Courses listed on a page of the host the stay has left are not this host's courses."""
+    if host_seen is not None and host_seen != activity.host_token:
+        raise ServiceError(
+            _(
+                "Your stay has moved to %(host)s since you opened this page: your courses were "
+                "not saved. List the courses you will follow there."
+            )
+            % {"host": activity.host_display}
+        )
 
 
 LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
@@ -987,13 +1008,16 @@ def course_plan_unchanged(saved: Iterable[CourseLine], lines: list[dict]) -> boo
 
 
 @transaction.atomic
-def course_plan_ask_again(*, actor: User, activity: Activity) -> CoursePlan:
+def course_plan_ask_again(
+    *, actor: User, activity: Activity, host_seen: str | None = None
+) -> CoursePlan:
     """The courses the advisor rejected, put to them again as they are (the student sent the
     syllabus they asked for, or explained): a new version, the approved courses kept approved
     and the rejected ones awaiting a decision. Editing a rejected course made it pending too,
     but keeping it as it was carried the rejection, so it could never be reconsidered."""
     _ensure_owner(actor, activity.plan)
     _lock_course_plan_versions(activity)
+    _ensure_same_host(activity, host_seen)
     current = activity.course_plans.order_by("-version").first()
     if current is None or current.status != CoursePlanStatus.CHANGES_REQUESTED:
         raise ServiceError(
@@ -1037,18 +1061,22 @@ def _decision_of(line: CourseLine) -> dict[str, object]:
 
 
 @transaction.atomic
-def course_plan_replace_lines(*, actor: User, activity: Activity, lines: list[dict]) -> CoursePlan:
+def course_plan_replace_lines(
+    *, actor: User, activity: Activity, lines: list[dict], host_seen: str | None = None
+) -> CoursePlan:
     """A draft is edited in place; a version already sent to the advisor is never changed:
     the new lines become the next version, sent at once, keeping the advisor's decisions and
     the credits obtained on lines that did not change (but a version that only drops courses
     the advisor approved goes back to them: its courses are to approve again, so that nobody
     signs in the advisor's name a plan they never saw). Saving the lines as they are changes
     nothing, and once the advisor has confirmed the recognition of the credits the course plan
-    is closed."""
+    is closed. `host_seen` is the host (`Activity.host_token`) the student's page showed:
+    the courses listed there are not saved for another one (None: no check)."""
     _ensure_owner(actor, activity.plan)
     if not activity.is_study:
         raise ServiceError(_("Only study stays have a course plan."))
     _lock_course_plan_versions(activity)
+    _ensure_same_host(activity, host_seen)
     # Every version is locked: the recognition may be confirmed on one older than the latest.
     versions = list(
         CoursePlan.objects.select_for_update().filter(activity=activity).order_by("-version")

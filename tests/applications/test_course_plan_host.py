@@ -33,6 +33,7 @@ from tests.applications.factories import (
     complete_application,
     draft_with_choice,
     login,
+    messages_of,
 )
 from tests.factories import AgreementFactory, PartnerFactory
 from tests.migrations import back_to_latest, migrate_to  # noqa: F401 (a fixture)
@@ -272,3 +273,36 @@ def test_an_e_mail_about_a_version_names_its_own_host(student, nominated_to_aalt
     message = render_message(Notification.objects.get(), "en")
     assert f"your course plan for {first.agreement.partner.name}" in message.text
     assert "Aalto" not in message.subject + message.text
+
+
+def test_courses_listed_on_the_page_of_the_host_left_are_not_saved(client, student, two_hosts, dri):
+    """The student opened the course plan page at the first host; the office nominated them to
+    Aalto before they saved: those courses are not Aalto's."""
+    application, _first, second, _course_plan = two_hosts
+    semester = Activity.objects.get(pk=second.activity_id)
+    url = reverse("applications:course_plan_edit", args=[semester.pk])
+    page = login(client, student).get(url)
+    host_seen = page.context["activity"].host_token
+    application_nominate(actor=dri, application=application, choice=second)
+    before = versions(semester)
+    line = {f"form-0-{name}": str(value) for name, value in AALTO_COURSES[0].items()}
+    management = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}
+
+    response = client.post(url, {"host": host_seen, **management, **line})
+
+    assert response.status_code == 400
+    assert messages_of(response) == [
+        "Your stay has moved to Aalto University since you opened this page: your courses "
+        "were not saved. List the courses you will follow there."
+    ]
+    assert versions(semester) == before
+    content = response.content.decode()
+    assert 'name="host" value="partner:' in content
+    assert response.context["activity"].host_display == "Aalto University"
+    assert "CS-E4110" in content  # what they typed, to keep
+    # Sent again from the page as it now stands, the courses are saved for Aalto.
+    again = client.post(
+        url, {"host": response.context["activity"].host_token, **management, **line}
+    )
+    assert again.status_code == 302
+    assert versions(semester)[-1][1] == "Aalto University"

@@ -33,10 +33,17 @@ def course_plan_edit(request, pk: int):
         submitted = formset.lines()
         try:
             services.course_plan_replace_lines(
-                actor=request.user, activity=activity, lines=submitted
+                actor=request.user,
+                activity=activity,
+                lines=submitted,
+                host_seen=request.POST.get("host"),
             )
         except ServiceError as error:
             report_refusal(request, error)
+            # Shown again as the course plan now stands (the stay may have moved meanwhile),
+            # with the lines the student typed.
+            course_plan = selectors.latest_course_plan(activity)
+            lines = selectors.course_lines(course_plan)
         else:
             if services.course_plan_unchanged(lines, submitted):
                 messages.info(request, _("Nothing changed: the course plan is kept as it was."))
@@ -66,7 +73,9 @@ def course_plan_edit(request, pk: int):
 def course_plan_ask_again(request, pk: int):
     activity = own_activity(request.user, pk)
     try:
-        services.course_plan_ask_again(actor=request.user, activity=activity)
+        services.course_plan_ask_again(
+            actor=request.user, activity=activity, host_seen=request.POST.get("host")
+        )
     except ServiceError as error:
         report_refusal(request, error)
     else:

@@ -26,6 +26,7 @@ from apps.applications.models import (
     CoursePlanStatus,
     LineDecision,
     Transition,
+    written_for_the_stays_host,
 )
 from apps.applications.selectors import readable_course_plans
 from apps.programmes.models import academic_year_label, academic_year_of
@@ -195,6 +196,9 @@ def learning_agreement_for(
     )
     if version is not None:
         course_plans = course_plans.filter(version__lte=version)
+    else:
+        # The latest: of the host the stay names (a version of another host is asked by number).
+        course_plans = course_plans.filter(written_for_the_stays_host())
     course_plans = list(
         course_plans.select_related("partner")
         .prefetch_related(

@@ -119,7 +119,11 @@ def _review_context(
 ) -> dict:
     """`bound`: the refused form of the line just posted, shown again with its errors."""
     versions = sent_versions(course_plan)
-    is_latest = versions[0].pk == course_plan.pk
+    # Not when the stay has moved to another host since: its latest version, a draft there,
+    # is not among the versions sent.
+    is_latest = versions[0].pk == course_plan.pk and course_plan.is_for_host_of(
+        course_plan.activity
+    )
     can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
     # The version before, of the same host: another host's courses are not a change of these.
     previous = next(

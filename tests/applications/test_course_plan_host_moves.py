@@ -1,5 +1,6 @@
 # ruff: noqa: F811  (the fixtures are imported from test_course_plan_host)
-"""Review of the course-plan-per-host change: defects found (each test fails on b91d4aa)."""
+"""A course plan through its stay's moves between hosts: back and forth, a version left
+pending before the advisor, the totals the office reads, and a save racing a nomination."""
 
 from decimal import Decimal
 
@@ -55,7 +56,7 @@ def test_back_at_the_first_host_before_any_course_for_the_second_brings_its_plan
     semester.refresh_from_db()
     back = latest(semester)
     assert back.is_for_host_of(semester)
-    assert back.status == CoursePlanStatus.APPROVED  # is: an empty draft (v2 relabelled)
+    assert back.status == CoursePlanStatus.APPROVED
     assert list(back.lines.values_list("code", "decision")) == [("IN201", LineDecision.APPROVED)]
 
 
@@ -73,7 +74,7 @@ def test_a_draft_stay_moved_away_and_back_keeps_the_courses_written_for_it(stude
     services.activity_update(actor=student, activity=semester, fields={**fields, "partner": munich})
 
     page_lines = selectors.course_lines(selectors.latest_course_plan(semester))
-    assert [line.code for line in page_lines] == ["IN201"]  # is: [] (v2 relabelled to Munich)
+    assert [line.code for line in page_lines] == ["IN201"]
 
 
 # 2. The advisor's page of the host left's version, still pending, offers to decide its lines
@@ -88,8 +89,8 @@ def test_the_advisor_is_not_offered_to_decide_the_version_of_a_host_left(
 
     page = login(client, advisor).get(reverse("reviews:advisor_course_plan", args=[pending.pk]))
 
-    assert page.context["is_latest"] is False  # is: True
-    assert page.context["can_decide"] is False  # is: True: forms shown, decisions refused
+    assert page.context["is_latest"] is False
+    assert page.context["can_decide"] is False
 
 
 # 3. The application page (course_totals, by_student=False: the office, the advisor) shows the
@@ -102,7 +103,7 @@ def test_the_office_reads_no_course_total_for_a_host_with_no_course_plan(dri, no
     [total] = selectors.course_totals([semester], by_student=False)
 
     assert total.activity.host_display == "Aalto University"
-    assert total.total == Decimal(0)  # is: 6, the ECTS of TU Munich's approved courses
+    assert total.total == Decimal(0)
 
 
 # 4. Race: the student's save loads the activity before it takes the plan's lock; a
@@ -125,7 +126,7 @@ def test_a_save_racing_a_nomination_writes_its_version_for_the_stays_host(
     )
 
     semester.refresh_from_db()
-    assert latest(semester).is_for_host_of(semester)  # is: v4 labelled Aalto, stay at Munich
+    assert latest(semester).is_for_host_of(semester)
 
 
 # 5. Back at a host whose last version was a draft with courses (written while the application
@@ -157,5 +158,5 @@ def test_a_draft_brought_back_under_a_live_application_reaches_the_advisor(stude
     semester.refresh_from_db()
     back = latest(semester)
     assert back.is_for_host_of(semester) and back.lines.exists()
-    assert back.status == CoursePlanStatus.PENDING  # is: draft, in nobody's queue
+    assert back.status == CoursePlanStatus.PENDING
     assert back.pk in set(course_plans_to_review(advisor).values_list("pk", flat=True))
