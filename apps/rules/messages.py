@@ -5,6 +5,7 @@ bilingual tables instead of gettext. A message is a `Text`: a key in MESSAGES or
 its figures, rendered in the reader's language only at the end.
 """
 
+import errno
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
@@ -296,6 +297,14 @@ PROBLEMS: Mapping[str, Mapping[str, str]] = {
         "en": "cannot be read ({reason})",
         "fr": "illisible ({reason})",
     },
+    "too_large": {
+        "en": "larger than {megabytes} MB, far more than any plan",
+        "fr": "plus de {megabytes} Mo, bien au-delà de tout plan de mobilité",
+    },
+    "unwritable": {
+        "en": "the report cannot be written ({reason})",
+        "fr": "le rapport ne peut pas être écrit ({reason})",
+    },
     "required": {
         "en": "required field missing",
         "fr": "champ obligatoire manquant",
@@ -502,3 +511,27 @@ _LOCALIZERS: Mapping[type, Callable[[Any, str], str]] = {
     TypeName: lambda value, lang: TYPE_NAMES[value.name][lang],
     Bodies: _bodies,
 }
+
+
+# Why a file cannot be read or written, by errno: the C library's words are English only.
+SYSTEM_ERRORS: Mapping[int, Mapping[str, str]] = {
+    errno.ENOENT: {"en": "No such file or directory", "fr": "fichier ou dossier introuvable"},
+    errno.EISDIR: {"en": "Is a directory", "fr": "c'est un dossier"},
+    errno.ENOTDIR: {"en": "Not a directory", "fr": "un élément du chemin n'est pas un dossier"},
+    errno.EACCES: {"en": "Permission denied", "fr": "permission refusée"},
+    errno.EPERM: {"en": "Operation not permitted", "fr": "opération non permise"},
+    errno.EBADF: {"en": "Bad file descriptor", "fr": "descripteur de fichier invalide"},
+    errno.ENOSPC: {"en": "No space left on device", "fr": "plus de place sur le disque"},
+    errno.EPIPE: {"en": "Broken pipe", "fr": "tube fermé par le lecteur"},
+    errno.EIO: {"en": "Input/output error", "fr": "erreur d'entrée-sortie"},
+    errno.ENAMETOOLONG: {"en": "File name too long", "fr": "nom de fichier trop long"},
+    errno.ELOOP: {"en": "Too many levels of symbolic links", "fr": "trop de liens symboliques"},
+}
+
+
+def system_error(error: OSError, lang: str) -> str:
+    """Why `error` happened, in `lang`; the system's own words for an error not listed."""
+    known = SYSTEM_ERRORS.get(error.errno or 0)
+    if known is not None:
+        return known[lang]
+    return error.strerror or str(error)

@@ -6,7 +6,6 @@ since the set was read (by another process without a shared cache, or while the 
 was being committed): the set is then read again from the database.
 """
 
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from django.db import connection
@@ -17,7 +16,6 @@ from mobility_portal.caching import memoize
 from .models import PublishedRegulation
 from .versions import (
     BUILT_IN,
-    DEFAULT_VERSION,
     VERSIONS,
     Regulations,
     RegulationVersion,
@@ -86,32 +84,6 @@ def version_named(name: str) -> RegulationVersion:
     return regulations_for(name).versions[name]
 
 
-class _VersionsOnRequest(Mapping[str, RegulationVersion]):
-    """The built-in versions, and the published ones read from the database only when a plan
-    names another version (or the known versions are listed): checking a plan under a built-in
-    version never opens the database."""
-
-    def __init__(self) -> None:
-        self._all: Mapping[str, RegulationVersion] | None = None
-
-    def _every_version(self) -> Mapping[str, RegulationVersion]:
-        if self._all is None:
-            self._all = with_published(dict(_published_rows_quietly()), DEFAULT_VERSION).versions
-        return self._all
-
-    def __getitem__(self, name: str) -> RegulationVersion:
-        return VERSIONS[name] if name in VERSIONS else self._every_version()[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in VERSIONS or name in self._every_version()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._every_version())
-
-    def __len__(self) -> int:
-        return len(self._every_version())
-
-
 def _published_rows_quietly() -> Rows:
     """The published versions, or none when the database cannot say so at once: a checkout
     whose SQLite file was never created (and is not created here), a database never migrated,
@@ -136,6 +108,7 @@ def _sqlite_database_exists(name: str) -> bool:
 
 
 def command_regulations() -> Regulations:
-    """For `check_plan`: a plan naming no version is checked under the built-in default, as
-    the contract says; one naming a published version under that version."""
-    return Regulations(_VersionsOnRequest(), DEFAULT_VERSION)
+    """For `check_plan`: every version, and a plan naming none is checked under the current
+    one, as the contract says: the latest the DRI published when the portal's database can be
+    read, as the portal checks plans; else the built-in default."""
+    return _regulations(_published_rows_quietly())

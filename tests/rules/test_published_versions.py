@@ -94,7 +94,8 @@ def test_check_plan_knows_the_published_versions(tmp_path):
     path = tmp_path / "plan.json"
     for document, status, regulation in [
         ({**SEMESTER_28, "regulation": "2025"}, 0, "2025"),  # 28 ECTS are enough there
-        (SEMESTER_28, 1, "2024"),  # naming none: the contract's default
+        (SEMESTER_28, 0, "2025"),  # naming none: the current version, as in the portal
+        ({**SEMESTER_28, "regulation": "2024"}, 1, "2024"),
     ]:
         path.write_text(json.dumps(document))
         stdout, stderr = io.StringIO(), io.StringIO()

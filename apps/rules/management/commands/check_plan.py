@@ -1,7 +1,8 @@
 """`python manage.py check_plan FILE|-`: check a mobility plan against the regulations.
 
 Exit status: 0 compliant, 1 not compliant, 2 invalid input (then nothing on standard output
-and one line per problem on standard error, naming the field).
+and one line per problem on standard error, naming the field); 74 when the report cannot be
+written (a full disk, a closed output), which must not read as a verdict.
 """
 
 import errno
@@ -13,10 +14,18 @@ from argparse import ArgumentParser
 from django.core.management.base import BaseCommand
 
 from apps.rules import LANGUAGES, InvalidPlan, check_plan, parse_plan, text_report
-from apps.rules.messages import PROBLEMS
+from apps.rules.messages import PROBLEMS, system_error
 from apps.rules.published import command_regulations
 
 COMPLIANT, NOT_COMPLIANT, INVALID_INPUT = 0, 1, 2
+REPORT_NOT_WRITTEN = 74  # EX_IOERR (sysexits.h)
+# A plan of a hundred activities is a few kilobytes: more is not a plan, and reading an endless
+# input (/dev/zero) whole would take every byte of memory before saying so.
+MAX_PLAN_BYTES = 10 * 1024 * 1024
+
+
+class TooLarge(Exception):
+    pass
 
 
 class Command(BaseCommand):
@@ -43,8 +52,11 @@ class Command(BaseCommand):
         try:
             source = _read_standard_input() if file == "-" else _read_file(file)
         except OSError as error:
-            reason = error.strerror or str(error)
-            problem = PROBLEMS["unreadable"][lang].format(reason=reason)
+            problem = PROBLEMS["unreadable"][lang].format(reason=system_error(error, lang))
+            self.stderr.write(f"{_shown_path(file)}: {problem}")
+            sys.exit(INVALID_INPUT)
+        except TooLarge:
+            problem = PROBLEMS["too_large"][lang].format(megabytes=MAX_PLAN_BYTES // 1024 // 1024)
             self.stderr.write(f"{_shown_path(file)}: {problem}")
             sys.exit(INVALID_INPUT)
         regulations = command_regulations()
@@ -56,9 +68,20 @@ class Command(BaseCommand):
             sys.exit(INVALID_INPUT)
         result = check_plan(plan, lang, regulations)
         if output_format == "json":
-            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            report = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         else:
-            self.stdout.write(text_report(result, lang))
+            report = text_report(result, lang)
+        try:
+            self.stdout.write(report)
+            self.stdout.flush()
+        except (OSError, ValueError, AttributeError) as error:
+            # ValueError: a closed stream; AttributeError: started with standard output closed.
+            if not isinstance(error, OSError):
+                error = OSError(errno.EBADF, os.strerror(errno.EBADF))
+            problem = PROBLEMS["unwritable"][lang].format(reason=system_error(error, lang))
+            self.stderr.write(problem)
+            _silence_standard_output()
+            sys.exit(REPORT_NOT_WRITTEN)
         sys.exit(COMPLIANT if result.compliant else NOT_COMPLIANT)
 
 
@@ -85,7 +108,7 @@ def _shown_path(path: str) -> str:
 
 def _read_file(path: str) -> bytes:
     with open(path, "rb") as plan_file:
-        return plan_file.read()
+        return _at_most(plan_file.read(MAX_PLAN_BYTES + 1))
 
 
 def _read_standard_input() -> bytes | str:
@@ -94,4 +117,21 @@ def _read_standard_input() -> bytes | str:
     stream = sys.stdin
     if stream is None:  # started with standard input closed
         raise OSError(errno.EBADF, os.strerror(errno.EBADF))
-    return stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    reader = stream.buffer if hasattr(stream, "buffer") else stream
+    return _at_most(reader.read(MAX_PLAN_BYTES + 1))
+
+
+def _at_most(source: bytes | str) -> bytes | str:
+    if len(source) > MAX_PLAN_BYTES:
+        raise TooLarge
+    return source
+
+
+def _silence_standard_output() -> None:
+    """What could not be written is not written again when Python flushes its buffers on
+    exit, which would print a second error and change the exit status."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
