@@ -4,6 +4,7 @@ checked again (a summer stay counts toward the FAE once both bodies validated it
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -44,7 +45,9 @@ def activity_request_validation(*, actor: User, activity: Activity) -> Activity:
         raise ServiceError(
             _("Your request of %(date)s is still awaiting the decision of: %(bodies)s.")
             % {
-                "date": timezone.localdate(activity.validation_requested_at),
+                "date": date_format(
+                    timezone.localdate(activity.validation_requested_at), "DATE_FORMAT"
+                ),
                 "bodies": ", ".join(str(ValidationBody(body).label) for body in awaiting),
             }
         )

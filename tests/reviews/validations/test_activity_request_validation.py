@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ActivityKind
@@ -168,3 +170,19 @@ def test_staff_and_advisors_are_forbidden(client, request, student, who):
 
 def test_anonymous_is_sent_to_login(client, student):
     assert client.post(request_url(summer_stay(student))).url.startswith(reverse("login"))
+
+
+def test_a_pending_request_gives_its_date_as_the_readers_language_writes_it(student, dfi):
+    """The date was the date's own text, 2026-11-28, in French and English alike."""
+    activity = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=activity, approved=True, comment="")
+    asked = timezone.localdate(activity.validation_requested_at)
+    with translation.override("fr"):
+        with pytest.raises(ServiceError) as refused:
+            activity_request_validation(actor=student, activity=activity)
+        french = date_format(asked, "DATE_FORMAT")
+    assert asked.isoformat() not in str(refused.value)
+    assert french in str(refused.value)
+    with pytest.raises(ServiceError) as refused:
+        activity_request_validation(actor=student, activity=activity)
+    assert date_format(asked, "DATE_FORMAT") in str(refused.value)
