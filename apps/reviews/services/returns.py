@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,7 +82,12 @@ def course_plan_record_ects(
         raise ServiceError(_("Credits obtained cannot be negative."))
     beyond = [
         _("%(code)s %(title)s: at most its %(ects)s ECTS can be obtained.")
-        % {"code": lines[pk].code, "title": lines[pk].title, "ects": lines[pk].ects}
+        % {
+            "code": lines[pk].code,
+            "title": lines[pk].title,
+            # As the pages write credits: 6, 7,5 in French (the field's own text is 6.0, 7.5).
+            "ects": floatformat(lines[pk].ects, -1),
+        }
         for pk, value in ects_obtained.items()
         if value is not None and value > lines[pk].ects
     ]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState, CoursePlanStatus
@@ -131,7 +131,7 @@ def test_service_refuses_more_credits_than_the_course_grants(student, advisor, e
             actor=student, application=application, ects_obtained={line.pk: line.ects + 1}
         )
     assert refused.value.reasons == [
-        f"{line.code} {line.title}: at most its {line.ects} ECTS can be obtained."
+        f"{line.code} {line.title}: at most its 6 ECTS can be obtained."
     ]
     line.refresh_from_db()
     assert line.ects_obtained is None
@@ -156,3 +156,17 @@ def test_service_refuses_without_an_approved_course_plan(student, advisor):
     course_plan.save()
     with pytest.raises(ServiceError, match="no approved course plan"):
         course_plan_record_ects(actor=student, application=application, ects_obtained={})
+
+
+def test_the_credits_a_course_grants_read_as_french_writes_them(student, advisor):
+    """The refusal gave the field's own text, 7.5 (and 6.0 for 6), where French writes 7,5."""
+    application, course_plan = dossier_abroad(student, advisor)
+    line = course_plan.lines.first()
+    line.ects = Decimal("7.5")
+    line.save(update_fields=["ects"])
+    with translation.override("fr"), pytest.raises(ServiceError) as refused:
+        course_plan_record_ects(
+            actor=student, application=application, ects_obtained={line.pk: Decimal(8)}
+        )
+    assert "7,5 ECTS" in refused.value.reasons[0]
+    assert "7.5" not in refused.value.reasons[0]
