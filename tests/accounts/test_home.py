@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import AgreementFactory, StudentProfileFactory
+from tests.factories import AgreementFactory, PartnerFactory, StudentProfileFactory
 
 
 @pytest.mark.django_db
@@ -71,3 +71,23 @@ def test_staff_home_links_the_regulation_versions(client, request, persona):
     assert page.status_code == 200
     publish = reverse("reviews:regulation_publish")
     assert (f'href="{publish}"' in page.content.decode()) is (persona == "dri")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("countries", "sentence"),
+    [
+        (["SE"], "1 partner institution in one country."),
+        (["SE", "SE"], "2 partner institutions in one country."),
+        (["SE", "NO"], "2 partner institutions in 2 countries."),
+    ],
+)
+def test_staff_home_counts_partners_and_countries_in_the_singular_or_the_plural(
+    client, dri, countries, sentence
+):
+    """ "1 partner institutions in 1 countries": one sentence for every count."""
+    for country in countries:
+        PartnerFactory(country=country)
+    client.force_login(dri)
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert sentence in content

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.applications.models import PlanRecheckStatus
+from apps.applications.models import PlanRecheck, PlanRecheckStatus
 from tests.applications.factories import login
 from tests.scale.recheck_helpers import active_run, run_in
 
@@ -44,3 +44,11 @@ def test_others_are_refused(client, request, persona):
 
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(PROGRESS).url.startswith(reverse("login"))
+
+
+def test_a_check_of_one_plan_says_plan(client, dri):
+    """ "0 of 1 plans checked": the count of plans takes the singular or the plural."""
+    run = active_run(dri)
+    PlanRecheck.objects.filter(pk=run.pk).update(total=1, checked=0)
+    content = login(client, dri).get(PROGRESS).content.decode()
+    assert "0 of 1 plan checked" in content
