@@ -69,3 +69,21 @@ def test_no_page_writes_a_colon_of_its_own_after_a_label():
             source = TRANSLATED.sub("", template.read_text())
             bare += [f"{template.name}: {m.group(0)!r}" for m in BARE_COLON.finditer(source)]
     assert bare == []
+
+
+def test_every_field_of_the_portals_models_is_named_through_the_catalogue():
+    """A field without a translated verbose name is named by its attribute, in English, on
+    every French form, column and error that names it (Document.uploaded_by: "uploaded by")."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    untranslated = [
+        f"{model.__name__}.{field.name}: {field.verbose_name!r}"
+        for model in apps.get_models()
+        if model.__module__.startswith("apps.")
+        for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many)
+        and not field.auto_created
+        and not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []

@@ -334,7 +334,10 @@ class Document(models.Model):
     original_name = models.CharField(_("original file name"), max_length=255)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
