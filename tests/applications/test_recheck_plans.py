@@ -10,7 +10,7 @@ from tests.applications.plan_helpers import add_activity
 
 
 @pytest.mark.django_db
-def test_recheck_updates_every_stored_verdict(student, other_student):
+def test_recheck_updates_every_stored_verdict(student, other_student, english):
     add_activity(student, ects=30)
     add_activity(other_student, ects=10)
     MobilityPlan.objects.update(compliant=True, error_count=0, checked_at=None)
@@ -23,13 +23,13 @@ def test_recheck_updates_every_stored_verdict(student, other_student):
 
 
 @pytest.mark.django_db
-def test_recheck_reports_plans_invalid_under_their_version(student):
+def test_recheck_reports_plans_invalid_under_their_version(student, english):
     add_activity(student)
     MobilityPlan.objects.update(regulation="1999")
     out, err = io.StringIO(), io.StringIO()
     call_command("recheck_plans", stdout=out, stderr=err)
     assert "regulation" in err.getvalue()
-    assert "1 invalid" in out.getvalue()
+    assert out.getvalue() == "1 plan checked: 0 compliant, 0 with errors, 1 invalid.\n"
 
 
 @pytest.mark.django_db
@@ -52,3 +52,21 @@ def test_a_plan_whose_student_lost_their_profile_is_invalid_not_the_end_of_the_r
     plan_recheck_run(recheck_id=recheck.pk)
     recheck.refresh_from_db()
     assert (recheck.status, recheck.checked, recheck.invalid) == (PlanRecheckStatus.DONE, 2, 1)
+
+
+@pytest.mark.django_db
+def test_recheck_writes_through_the_catalogue(student, monkeypatch):
+    """Its summary and its lines were English whatever the language, as no other command for
+    the staff is (send_pending_notifications, send_deadline_reminders)."""
+    from apps.applications.management.commands import recheck_plans
+
+    monkeypatch.setattr(recheck_plans, "_", lambda text: f"[{text}]")
+    monkeypatch.setattr(
+        recheck_plans, "ngettext", lambda one, many, n: f"[{one if n == 1 else many}]"
+    )
+    StudentProfile.objects.filter(user=student).delete()
+    MobilityPlan.objects.create(student=student)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recheck_plans", stdout=out, stderr=err)
+    assert out.getvalue() == "[1 plan checked: 0 compliant, 0 with errors, 1 invalid.]\n"
+    assert err.getvalue().startswith(f"[plan {student.mobility_plan.pk} ({student}): ")

@@ -183,13 +183,13 @@ def test_recent_or_open_dossiers_are_left_alone(student, dossier):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("years", ["0", "-3", "101", "10000"])
-def test_anonymise_refuses_a_number_of_years_out_of_range_in_one_line(years):
+def test_anonymise_refuses_a_number_of_years_out_of_range_in_one_line(years, english):
     with pytest.raises(CommandError, match=r"^--years must be between 1 and 100\.$"):
         call_command("anonymise_dossiers", "--years", years, stdout=io.StringIO())
 
 
 @pytest.mark.django_db
-def test_a_deactivated_student_is_anonymised_too_and_only_once(student, dossier):
+def test_a_deactivated_student_is_anonymised_too_and_only_once(student, dossier, english):
     """IT deactivates the accounts of students who left: their old dossiers are due all the
     same. An anonymised student is not counted again on the next run."""
     student.is_active = False
@@ -199,10 +199,10 @@ def test_a_deactivated_student_is_anonymised_too_and_only_once(student, dossier)
     call_command("anonymise_dossiers", "--years", "5", stdout=out)
     student.refresh_from_db()
     assert student.email.startswith("anonymised-") and student.last_name == ""
-    assert out.getvalue() == "1 students anonymised, 1 documents removed.\n"
+    assert out.getvalue() == "1 student anonymised. 1 document removed.\n"
     out = io.StringIO()
     call_command("anonymise_dossiers", "--years", "5", stdout=out)
-    assert out.getvalue() == "0 students anonymised, 0 documents removed.\n"
+    assert out.getvalue() == "0 students anonymised. 0 documents removed.\n"
 
 
 @pytest.mark.django_db
@@ -227,3 +227,20 @@ def test_anonymising_redacts_what_advisors_and_validators_wrote(student, dfi):
     assert (first.decision, first.decision_comment) == ("rejected", "[redacted]")
     assert second.decision_comment == ""
     assert (validation.approved, validation.comment) == (True, "[redacted]")
+
+
+@pytest.mark.django_db
+def test_anonymise_writes_through_the_catalogue(monkeypatch):
+    """Its summary and its refusal were English whatever the language, as no other command
+    for the staff is."""
+    from apps.applications.management.commands import anonymise_dossiers
+
+    monkeypatch.setattr(anonymise_dossiers, "_", lambda text: f"[{text}]")
+    monkeypatch.setattr(
+        anonymise_dossiers, "ngettext", lambda one, many, n: f"[{one if n == 1 else many}]"
+    )
+    out = io.StringIO()
+    call_command("anonymise_dossiers", "--years", "5", stdout=out)
+    assert out.getvalue() == "[0 students anonymised.] [0 documents removed.]\n"
+    with pytest.raises(CommandError, match=r"^\[--years must be between 1 and 100\.\]$"):
+        call_command("anonymise_dossiers", "--years", "0", stdout=io.StringIO())

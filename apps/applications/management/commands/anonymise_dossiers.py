@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.applications.privacy import anonymise_old_dossiers
 
@@ -19,8 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, years: int, **options):
         if not 1 <= years <= MAX_YEARS:
-            raise CommandError(f"--years must be between 1 and {MAX_YEARS}.")
+            raise CommandError(
+                _("--years must be between 1 and %(maximum)d.") % {"maximum": MAX_YEARS}
+            )
         report = anonymise_old_dossiers(years)
-        self.stdout.write(
-            f"{report.students} students anonymised, {report.documents} documents removed."
-        )
+        students = ngettext(
+            "%(count)d student anonymised.", "%(count)d students anonymised.", report.students
+        ) % {"count": report.students}
+        documents = ngettext(
+            "%(count)d document removed.", "%(count)d documents removed.", report.documents
+        ) % {"count": report.documents}
+        self.stdout.write(f"{students} {documents}")

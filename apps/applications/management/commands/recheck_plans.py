@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.applications.checking import recheck_plans
 from apps.applications.models import Activity, MobilityPlan
@@ -22,8 +24,26 @@ class Command(BaseCommand):
             compliant += check.compliant
             if not check.valid:
                 invalid += 1
-                self.stderr.write(f"plan {plan.pk} ({plan.student}): " + "; ".join(check.problems))
+                self.stderr.write(
+                    _("plan %(number)s (%(student)s): %(problems)s")
+                    % {
+                        "number": plan.pk,
+                        "student": plan.student,
+                        "problems": "; ".join(check.problems),
+                    }
+                )
         self.stdout.write(
-            f"{checked} plans checked: {compliant} compliant, "
-            f"{checked - compliant - invalid} with errors, {invalid} invalid."
+            ngettext(
+                "%(checked)d plan checked: %(compliant)d compliant, %(errors)d with errors, "
+                "%(invalid)d invalid.",
+                "%(checked)d plans checked: %(compliant)d compliant, %(errors)d with errors, "
+                "%(invalid)d invalid.",
+                checked,
+            )
+            % {
+                "checked": checked,
+                "compliant": compliant,
+                "errors": checked - compliant - invalid,
+                "invalid": invalid,
+            }
         )
