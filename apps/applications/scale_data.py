@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -1137,11 +1138,16 @@ class ScaleSeeder:
         created_at: datetime,
         values: dict,
     ) -> Notification:
-        with override(recipient.language):
-            subject = str(event.subject) % {
-                name: str(value).lower() if name in ("state", "status") else str(value)
-                for name, value in values.items()
-            }
+        # The subject in every language, as the outbox writes it: the in-portal list follows
+        # the reader's language of the moment, the e-mail the recipient's.
+        subjects = {}
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                subjects[code] = str(event.subject) % {
+                    name: str(value).lower() if name in ("state", "status") else str(value)
+                    for name, value in values.items()
+                }
+        subject = subjects[recipient.language]
         failed = self.rng.random() < 0.005
         old = created_at < self.now - timedelta(days=7)
         read = not failed and self.rng.random() < (0.85 if old else 0.4)
@@ -1153,6 +1159,7 @@ class ScaleSeeder:
             language=recipient.language,
             context=context,
             subject=subject[:300],
+            subjects={code: text[:300] for code, text in subjects.items()},
             link=link,
             created_at=created_at,
             status=DeliveryStatus.FAILED if failed else DeliveryStatus.SENT,

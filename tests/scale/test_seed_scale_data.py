@@ -122,6 +122,17 @@ def test_notifications_name_what_they_announce(db):
     assert rows.filter(read_at__isnull=False).count() > rows.count() / 2
 
 
+def test_notifications_read_in_the_readers_language(db):
+    """The rows held only the recipient's subject: the bell's list of a student writing in
+    English read "Your application to ...: nominated" on French pages."""
+    rows = Notification.objects.filter(language="en", event="application_decision")
+    assert rows.exists()
+    for row in rows[:50]:
+        assert row.subjects["en"] == row.subject
+        assert row.subjects["fr"].startswith("Votre candidature")
+    assert not Notification.objects.exclude(subjects__has_keys=["fr", "en"]).exists()
+
+
 def test_personas_log_in_with_the_demo_password(client, db):
     response = client.post(
         reverse("login"), {"username": student_email(0), "password": SCALE_PASSWORD}
