@@ -244,3 +244,20 @@ def test_anonymise_writes_through_the_catalogue(monkeypatch):
     assert out.getvalue() == "[0 students anonymised.] [0 documents removed.]\n"
     with pytest.raises(CommandError, match=r"^\[--years must be between 1 and 100\.\]$"):
         call_command("anonymise_dossiers", "--years", "0", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_what_anonymisation_took_away_is_named_in_the_readers_language(
+    client, student, dri, dossier, monkeypatch
+):
+    """The rows hold "[redacted]", which the staff's French pages showed as it is."""
+    from apps.applications.templatetags import application_tags
+
+    anonymise_student(student)
+    monkeypatch.setattr(
+        application_tags, "gettext", lambda text: "retiré" if text == "[redacted]" else text
+    )
+    client.force_login(dri)
+    page = client.get(reverse("reviews:dossier", args=[dossier.pk])).content.decode()
+    assert "[redacted]" not in page
+    assert page.count("retiré") == 2  # the history's comment and the internal comment

@@ -5,8 +5,10 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from apps.applications.models import Application, ApplicationState
+from apps.applications.privacy import REDACTED
 
 register = template.Library()
 
@@ -35,3 +37,10 @@ def score(value: Decimal | None) -> Decimal | str:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+@register.filter
+def redacted(text: str) -> str:
+    """A free text as written, or, where anonymisation took it away, the marker it left in the
+    reader's language (the rows hold one marker for every language)."""
+    return gettext("[redacted]") if text == REDACTED else text
