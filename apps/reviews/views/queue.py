@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -134,7 +134,8 @@ def _cell(value: str) -> str:
 
 
 def _destination(choice: Choice) -> str:
-    return f"{choice.rank}: {choice.destination_name}"
+    colon = pgettext("between a label and what follows", ":")
+    return f"{choice.rank}{colon} {choice.destination_name}"
 
 
 def export_row(application: Application, decimal_mark: str = ".") -> list[str]:

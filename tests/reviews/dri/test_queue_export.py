@@ -79,6 +79,9 @@ def test_in_french_the_file_is_as_french_spreadsheets_read_it(client, dri, stude
     header, line = exported(response, delimiter=";")
     assert header[0] == "Numéro d'étudiant"
     assert line[-1] == "14,500"
+    # As the header names it, "rang : destination": French puts a space before the colon.
+    choice = application.choices.select_related("agreement__partner").get()
+    assert line[6] == f"1\u00a0: {choice.agreement.partner.name}"
 
 
 def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(client, dri, student):
