@@ -90,7 +90,7 @@ def test_every_field_of_the_portals_models_is_named_through_the_catalogue():
 
 
 def test_no_page_joins_a_list_with_a_semicolon_of_its_own():
-    """Items joined in the template with "; " read "complet; plus aucune place" on French
+    """Items joined in the template with ";" read "complet; plus aucune place" on French
     pages, which write "complet ; plus aucune place": the separator comes from the catalogue
     (`{% translate "; " context "between two items of a list" as separator %}`)."""
     bare = []
@@ -98,5 +98,6 @@ def test_no_page_joins_a_list_with_a_semicolon_of_its_own():
         for template in folder.rglob("*"):
             if template.suffix in (".html", ".txt", ".svg"):
                 source = template.read_text()
-                bare += [f"{template.name}: {m}" for m in re.findall(r'join:"\s*;\s*"', source)]
+                separators = re.findall(r'join:"\s*;\s*"|%}\s*;\s*{%', source)
+                bare += [f"{template.name}: {m}" for m in separators]
     assert bare == []
