@@ -129,3 +129,25 @@ def test_a_row_written_before_the_subjects_were_kept_shows_its_own(client, stude
     client.force_login(student)
     page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Old subject" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("count", "word"), [(1, "non lue"), (2, "non lues")])
+def test_the_bells_unread_word_agrees_with_its_number(client, student, monkeypatch, count, word):
+    """One "unread" for every count: French, whose adjective agrees with the number, made do
+    with "non lue(s)". A catalogue with both forms now gives each count its own."""
+    from django.utils import translation
+
+    plural = translation.npgettext
+
+    def french(context, singular, plural_form, number):
+        if singular == "unread":
+            return "non lue" if number <= 1 else "non lues"
+        return plural(context, singular, plural_form, number)
+
+    monkeypatch.setattr(translation, "npgettext", french)
+    for number in range(count):
+        notify(student, f"n{number}")
+    client.force_login(student)
+    content = client.get(reverse("programmes:catalogue")).content.decode()
+    assert f'{count}<span class="visually-hidden"> {word}</span>' in content
