@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import override, pgettext
+from django.utils.translation import ngettext, override, pgettext
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
@@ -259,9 +259,12 @@ def _newcomers(call: Call, decisions: Mapping[int, int | None]) -> list[str]:
     if not newcomers:
         return []
     return [
-        _(
+        ngettext(
+            "Since the page was shown, this application entered the allocation: "
+            "%(students)s. Review the new proposal.",
             "Since the page was shown, these applications entered the allocation: "
-            "%(students)s. Review the new proposal."
+            "%(students)s. Review the new proposal.",
+            len(newcomers),
         )
         % {"students": ", ".join(str(application.student) for application in newcomers)}
     ]
@@ -276,7 +279,11 @@ def _foreign(placed: Mapping[int, Choice | None]) -> list[str]:
     if not foreign:
         return []
     return [
-        _("These destinations are not choices of their applications: %(ids)s.")
+        ngettext(
+            "This destination is not a choice of its application: %(ids)s.",
+            "These destinations are not choices of their applications: %(ids)s.",
+            len(foreign),
+        )
         % {"ids": ", ".join(str(pk) for pk in foreign)}
     ]
 

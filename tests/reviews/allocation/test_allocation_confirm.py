@@ -148,10 +148,25 @@ def test_an_application_submitted_since_the_page_was_shown_refuses_the_confirmat
     with pytest.raises(ServiceError) as refused:
         allocation_confirm(actor=dri, call=call, decisions=decisions)
     assert refused.value.reasons[1] == (
-        "Since the page was shown, these applications entered the allocation: "
+        "Since the page was shown, this application entered the allocation: "
         f"{newcomer.student}. Review the new proposal."
     )
     assert not Transition.objects.exists()
+
+
+def test_two_applications_submitted_since_the_page_was_shown_are_named_in_the_plural(
+    call, world, dri
+):
+    """One newcomer was "these applications", which French could not make agree."""
+    decisions = proposed_decisions(call)
+    first = waiting(call, [world["alpha"]], score="20")
+    second = waiting(call, [world["alpha"]], score="18")
+    with pytest.raises(ServiceError) as refused:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+    assert refused.value.reasons[1] == (
+        "Since the page was shown, these applications entered the allocation: "
+        f"{first.student}, {second.student}. Review the new proposal."
+    )
 
 
 def test_a_destination_of_another_application_is_refused(call, world, dri):
@@ -160,7 +175,7 @@ def test_a_destination_of_another_application_is_refused(call, world, dri):
     with pytest.raises(ServiceError) as refused:
         allocation_confirm(actor=dri, call=call, decisions=decisions)
     assert refused.value.reasons[1] == (
-        f"These destinations are not choices of their applications: {world['last'].pk}."
+        f"This destination is not a choice of its application: {world['last'].pk}."
     )
     assert not Transition.objects.exists()
 

@@ -97,7 +97,7 @@ def test_an_application_submitted_since_the_review_refuses_the_confirmation(
     response = login(client, dri).post(confirm_url(call), proposal_post(world))
     assert response.status_code == 400
     assert messages_of(response)[1] == (
-        "Since the page was shown, these applications entered the allocation: "
+        "Since the page was shown, this application entered the allocation: "
         f"{newcomer.student}. Review the new proposal."
     )
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
