@@ -101,3 +101,17 @@ def test_no_page_joins_a_list_with_a_semicolon_of_its_own():
                 separators = re.findall(r'join:"\s*;\s*"|%}\s*;\s*{%', source)
                 bare += [f"{template.name}: {m}" for m in separators]
     assert bare == []
+
+
+def test_no_page_writes_a_percent_sign_of_its_own_after_a_figure():
+    """ "40%" on French pages, which write "40 %": the figure and its sign go through the
+    catalogue. Widths in style attributes are CSS, not text."""
+    bare = []
+    for folder in TEMPLATE_DIRS:
+        for template in folder.rglob("*"):
+            if template.suffix in (".html", ".txt", ".svg"):
+                source = re.sub(
+                    r'(style|width)="[^"]*"', "", TRANSLATED.sub("", template.read_text())
+                )
+                bare += [f"{template.name}: {m}" for m in re.findall(r"}}\s*%", source)]
+    assert bare == []
