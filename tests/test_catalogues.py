@@ -48,9 +48,12 @@ def test_compiled_catalogue_matches_the_source(language):
         catalogue = gettext.GNUTranslations(compiled)
     for entry in read_po(folder / "django.po"):
         if "msgid_plural" in entry:
-            assert (
-                catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
-            )
+            forms = (entry["msgid"], entry["msgid_plural"], 1)
+            if "msgctxt" in entry:
+                translated = catalogue.npgettext(entry["msgctxt"], *forms)
+            else:
+                translated = catalogue.ngettext(*forms)
+            assert translated == entry["msgstr[0]"], entry["msgid"]
         elif "msgctxt" in entry:
             translated = catalogue.pgettext(entry["msgctxt"], entry["msgid"])
             assert translated == entry["msgstr"], entry["msgid"]
