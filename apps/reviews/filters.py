@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import StudentProfile, User
-from apps.applications.models import STUDY_KINDS, ActivityKind, Application
+from apps.applications.models import ActivityKind, Application
 from mobility_portal.search import fold
 from mobility_portal.widgets import use_fast_selects
 
@@ -32,7 +32,10 @@ SORT_CHOICES = [
     ("-score", _("Ranking score, highest first")),
     ("score", _("Ranking score, lowest first")),
 ]
-STUDY_KIND_CHOICES = [(kind.value, kind.label) for kind in ActivityKind if kind in STUDY_KINDS]
+# Every kind, the study stays first (ActivityKind's order): a call applies for study stays only,
+# but a withdrawn application's stay may since have become another kind, and the dashboard
+# counts it, and links to the queue, under the kind it is now.
+KIND_CHOICES = ActivityKind.choices
 # Filters that do not narrow the rows the per-state counts are taken over.
 NOT_COUNTED = frozenset({"state", "sort"})
 
@@ -92,7 +95,7 @@ class QueueFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
-        choices=STUDY_KIND_CHOICES,
+        choices=KIND_CHOICES,
         method="filter_kind",
         label=_("Programme"),
         empty_label=_("All"),
