@@ -16,8 +16,7 @@ from .selectors_queue import (
     call_menu,
     course_plans_approved,
     destination_countries,
-    has_choice,
-    has_choice_in_country,
+    has_matching_choice,
     partner_menu,
     sorted_queue,
 )
@@ -36,6 +35,8 @@ SORT_CHOICES = [
 # but a withdrawn application's stay may since have become another kind, and the dashboard
 # counts it, and links to the queue, under the kind it is now.
 KIND_CHOICES = ActivityKind.choices
+# Filters that select one choice of an application together (QueueFilter.filter_choice).
+CHOICE_FILTERS = ("partner", "country", "kind")
 # Filters that do not narrow the rows the per-state counts are taken over.
 NOT_COUNTED = frozenset({"state", "sort"})
 
@@ -84,19 +85,19 @@ class QueueFilter(django_filters.FilterSet):
     )
     partner = MenuFilter(
         choices=(),  # read from the cache or the database by __init__
-        method="filter_partner",
+        method="filter_choice",
         label=_("Partner"),
         empty_label=_("All"),
     )
     country = MenuFilter(
         choices=(),  # read from the database by __init__
-        method="filter_country",
+        method="filter_choice",
         label=_("Destination country"),
         empty_label=_("All"),
     )
     kind = django_filters.ChoiceFilter(
         choices=KIND_CHOICES,
-        method="filter_kind",
+        method="filter_choice",
         label=_("Programme"),
         empty_label=_("All"),
     )
@@ -145,15 +146,14 @@ class QueueFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_partner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The nominated choice is one of the choices: it is matched too.
-        return queryset.filter(has_choice(Q(agreement__partner_id=value)))
-
-    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(has_choice_in_country(value))
-
-    def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(has_choice(Q(activity__kind=value)))
+    def filter_choice(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The partner, the country and the programme select one choice together (any choice,
+        the nominated one too): applied once, by the first of them given."""
+        cleaned = self.form.cleaned_data
+        given = {key: cleaned[key] for key in CHOICE_FILTERS if cleaned.get(key)}
+        if name != next(iter(given), name):
+            return queryset
+        return queryset.filter(has_matching_choice(**given))
 
     def filter_course_plans(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         approved = course_plans_approved()

@@ -136,14 +136,30 @@ def has_choice(condition: Q) -> Exists:
     return Exists(Choice.objects.filter(condition, application=OuterRef("pk")))
 
 
-def has_choice_in_country(country: str) -> Q:
+def has_choice_in_country(country: str, condition: Q | None = None) -> Q:
     """A choice of an agreement with a partner in `country`, or of a host outside partnerships
-    in `country`. Two conditions rather than one on destination_country(): each is a small set
-    the database builds once, where the single CASE had to be computed for every choice."""
+    in `country` (and, either way, matching `condition`). Two conditions rather than one on
+    destination_country(): each is a small set the database builds once, where the single CASE
+    had to be computed for every choice."""
+    condition = condition or Q()
     own_host = Q(host_country=country) | Q(host_country="", activity__country=country)
-    return Q(has_choice(Q(agreement__partner__country=country))) | Q(
-        has_choice(Q(agreement__isnull=True) & own_host)
+    return Q(has_choice(condition & Q(agreement__partner__country=country))) | Q(
+        has_choice(condition & Q(agreement__isnull=True) & own_host)
     )
+
+
+def has_matching_choice(*, partner: str = "", country: str = "", kind: str = "") -> Q:
+    """An application one of whose choices is at once of `partner`'s, in `country` and of the
+    programme `kind` (each when given): the masters at a partner are not an application naming
+    the partner for a semester and a master elsewhere."""
+    condition = Q()
+    if partner:
+        condition &= Q(agreement__partner_id=partner)
+    if kind:
+        condition &= Q(activity__kind=kind)
+    if country:
+        return has_choice_in_country(country, condition)
+    return Q(has_choice(condition))
 
 
 def approved_activities() -> QuerySet[CoursePlan]:

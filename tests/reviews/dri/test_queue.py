@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.applications.models import ActivityKind, ApplicationState, CoursePlanStatus
+from apps.programmes.models import AgreementKind
 from tests.applications.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -226,3 +227,28 @@ def test_a_name_is_found_whatever_the_accents_and_case_typed(client, dri, search
     found = applicant(first_name="Léa", last_name="Hélène")
     applicant(first_name="Grace", last_name="Hopper")
     assert listed(client, dri, q=search) == [found]
+
+
+def test_partner_country_and_programme_select_one_choice_together(client, dri):
+    """An officer asking for the masters at a partner, or in a country, gets the applications
+    one of whose choices is such a master: not one naming the partner for a semester and a
+    master elsewhere (each filter used to match a choice of its own)."""
+    milano = PartnerFactory(country="IT")
+    master, semester = ActivityKind.MASTER, ActivityKind.EXCHANGE_SEMESTER
+    at_milano = applicant()
+    masters = AgreementFactory(partner=milano, kind=AgreementKind.MASTER)
+    choose(at_milano, agreement=masters, kind=master)
+    own_host_in_italy = applicant()
+    choose(own_host_in_italy, agreement=None, country="IT", kind=master)
+    apart = applicant()  # a semester at Milano, a master in Japan
+    choose(apart, rank=1, agreement=AgreementFactory(partner=milano), kind=semester)
+    in_japan = AgreementFactory(partner=PartnerFactory(country="JP"), kind=AgreementKind.MASTER)
+    choose(apart, rank=2, agreement=in_japan, kind=master)
+    assert listed(client, dri, partner=milano.pk, kind=master) == [at_milano]
+    assert set(listed(client, dri, country="IT", kind=master)) == {at_milano, own_host_in_italy}
+    assert listed(client, dri, partner=milano.pk, country="JP") == []
+    assert set(listed(client, dri, partner=milano.pk)) == {at_milano, apart}
+    response = client.get(QUEUE, {"country": "IT", "kind": master})
+    assert response.context["page"].paginator.count == 2  # the counts agree
+    export = client.get(reverse("reviews:queue_export"), {"partner": milano.pk, "kind": master})
+    assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 2
