@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.applications.models import (
     ActivityValidation,
@@ -301,3 +301,21 @@ def test_without_any_administrator_the_office_hears_of_a_course_plan_without_adv
     course_plan = CoursePlanFactory(activity=add_activity(student), status="pending")
     events.announce_course_plan_sent(course_plan)
     assert addresses("course_plan_without_advisor") == {"dri-box@school.example", dri.email}
+
+
+@pytest.mark.django_db
+def test_a_decision_names_its_state_inside_the_sentence(application, student, dri, advisor):
+    """ "… : nominée." as the subject writes it, not "… : Nominée." after a colon."""
+    from apps.notifications.rendering import render_message
+
+    events.announce_transition(transition_to(application, ApplicationState.NOMINATED, dri))
+    course_plan = CoursePlanFactory(
+        activity=add_activity(student, host_name="Elsewhere"), status="approved"
+    )
+    events.announce_course_plan_decided(course_plan)
+    decision, decided = Notification.objects.order_by("pk")
+    with translation.override("fr"):
+        nominated = str(ApplicationState.NOMINATED.label)
+        approved = str(CoursePlanStatus.APPROVED.label)
+    assert f": {nominated[0].lower()}{nominated[1:]}." in render_message(decision, "fr").text
+    assert f": {approved[0].lower()}{approved[1:]}." in render_message(decided, "fr").text
