@@ -4,7 +4,6 @@ its service and comes back to the page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -32,6 +31,7 @@ from ..forms_dri import (
     decision_form,
     decision_forms,
 )
+from ..queue_return import dossier_url, queue_return
 from ..selectors_dossier import (
     course_plan_histories,
     current_plan,
@@ -67,7 +67,8 @@ def render_dossier(
         "is_reviewer": is_reviewer,
         "decisions": decision_forms(application, bound or {}) if is_reviewer else {},
         # Re-rendered after a refused decision (a POST-only address): where the page lives.
-        "page_path": reverse("reviews:dossier", args=[application.pk]),
+        "page_path": dossier_url(request, application.pk),
+        "queue_return": queue_return(request),
     }
     return render(request, "reviews/dossier.html", context, status=status)
 
@@ -125,7 +126,7 @@ class DecisionView(CapabilityRequiredMixin, View):
                 messages.success(request, success)
         if form.errors:
             return render_dossier(request, application, bound={self.name: form}, status=400)
-        return redirect("reviews:dossier", application.pk)
+        return redirect(dossier_url(request, application.pk))
 
 
 class TakeForReview(DecisionView):
@@ -251,4 +252,4 @@ def comment_add(request, pk: int):
             messages.error(request, reason)
     else:
         messages.success(request, _("Your internal comment is added."))
-    return redirect("reviews:dossier", application.pk)
+    return redirect(dossier_url(request, application.pk))

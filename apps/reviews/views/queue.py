@@ -125,6 +125,8 @@ def queue(request):
             "query": query_without(request.GET, "page"),
             "state_query": query_without(request.GET, "page", "state"),
             "sort_links": sort_links(request.GET),
+            # Carried to each dossier, for its way back to the queue as it is now.
+            "back": request.GET.urlencode(),
         },
     )
 
