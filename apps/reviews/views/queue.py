@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -199,8 +199,12 @@ def export_lines(applications, language: str) -> Iterator[str]:
 @staff_only
 @require_safe
 def queue_export(request):
-    """Every row the queue's filters select (all pages), as CSV."""
+    """Every row the queue's filters select (all pages), as CSV. A filter the form refuses
+    sends the officer back to the queue, which says what is wrong: a file has no room for
+    the message, and would silently hold every application instead."""
     queue_filter = QueueFilter(request.GET, queryset=queue_applications())
+    if not queue_filter.form.is_valid():
+        return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(
         export_lines(queue_filter.qs, get_language()), content_type="text/csv; charset=utf-8"
     )

@@ -104,3 +104,13 @@ def test_students_and_advisors_are_refused(client, request, persona):
 
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(EXPORT).url.startswith(reverse("login"))
+
+
+def test_a_refused_filter_sends_back_to_the_queue_which_says_why(client, dri):
+    """A file has no room for "Select a valid choice": it held every application instead."""
+    params = {"state": "nonsense", "country": "DE"}
+    response = login(client, dri).get(reverse("reviews:queue_export"), params)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('reviews:queue')}?state=nonsense&country=DE"
+    page = client.get(response.url)
+    assert page.context["filter"].form.errors["state"]
