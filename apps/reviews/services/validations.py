@@ -5,6 +5,7 @@ checked again (a summer stay counts toward the FAE once both bodies validated it
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -48,7 +49,9 @@ def activity_request_validation(*, actor: User, activity: Activity) -> Activity:
                 "date": date_format(
                     timezone.localdate(activity.validation_requested_at), "DATE_FORMAT"
                 ),
-                "bodies": ", ".join(str(ValidationBody(body).label) for body in awaiting),
+                "bodies": get_text_list(
+                    [str(ValidationBody(body).label) for body in awaiting], _("and")
+                ),
             }
         )
     activity.validation_requested_at = timezone.now()

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from apps.applications.errors import ServiceError
-from apps.applications.models import ActivityKind
+from apps.applications.models import ActivityKind, ValidationBody
 from apps.notifications.models import Notification
 from apps.reviews.services.validations import activity_request_validation, activity_validate
 from tests.applications.factories import login, messages_of, semester_for
@@ -186,3 +186,12 @@ def test_a_pending_request_gives_its_date_as_the_readers_language_writes_it(stud
     with pytest.raises(ServiceError) as refused:
         activity_request_validation(actor=student, activity=activity)
     assert date_format(asked, "DATE_FORMAT") in str(refused.value)
+
+
+def test_a_request_awaiting_both_bodies_names_them_as_a_sentence_does(student):
+    activity = requested(summer_stay(student))
+    with translation.override("fr"), pytest.raises(ServiceError) as refused:
+        activity_request_validation(actor=student, activity=activity)
+    with translation.override("fr"):
+        dfi, dri = (str(body.label) for body in ValidationBody)
+    assert f"{dfi} et {dri}." in str(refused.value)
