@@ -1,4 +1,4 @@
-"""Review: the `.env` file beside manage.py and variables the environment declares empty.
+"""The `.env` file beside manage.py and variables the environment declares empty.
 
 README: "Everything comes from environment variables (or a `.env` file beside `manage.py`) ...
 A variable set empty (`CACHE_URL=`) counts as not set". read_env(overwrite=False) fills
@@ -53,7 +53,7 @@ def test_an_empty_variable_lets_the_dotenv_file_apply(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    # Found: "True dev-only-insecure-key-never-use-in-production".
+    # Not the development key and DEBUG on, as when the empty variables kept the file out.
     assert result.stdout.split()[-2:] == ["False", SECRET]
 
 

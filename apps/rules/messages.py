@@ -526,6 +526,9 @@ SYSTEM_ERRORS: Mapping[int, Mapping[str, str]] = {
     errno.EIO: {"en": "Input/output error", "fr": "erreur d'entrée-sortie"},
     errno.ENAMETOOLONG: {"en": "File name too long", "fr": "nom de fichier trop long"},
     errno.ELOOP: {"en": "Too many levels of symbolic links", "fr": "trop de liens symboliques"},
+    errno.EDQUOT: {"en": "Disk quota exceeded", "fr": "quota disque dépassé"},
+    errno.EFBIG: {"en": "File too large", "fr": "fichier trop volumineux"},
+    errno.EROFS: {"en": "Read-only file system", "fr": "système de fichiers en lecture seule"},
 }
 
 

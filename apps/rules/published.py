@@ -8,7 +8,7 @@ was being committed): the set is then read again from the database.
 
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from mobility_portal.caching import memoize
@@ -94,10 +94,11 @@ def _published_rows_quietly() -> Rows:
     if connection.vendor == "postgresql" and connection.connection is None:
         settings.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 3000")
-        return _published_rows()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # for this read only
+                    cursor.execute("SET LOCAL statement_timeout = 3000")
+            return _published_rows()
     except Exception:  # noqa: BLE001  (no database, no table, no answer: the built-in ones)
         return ()
 

@@ -5,7 +5,7 @@ Celery tasks run in-process. Production overrides live in `production.py`.
 """
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-class SetVariables(Mapping):
+class SetVariables(MutableMapping):
     """The environment without its empty variables. `CACHE_URL=` (a compose file or a
-    systemd unit listing every variable) means "not set": each setting then takes its
-    default, or says it is required, where the empty value stopped the settings with
-    "Invalid cache schema" or a ValueError."""
+    systemd unit listing every variable) means "not set": the `.env` file's value fills it
+    (read_env's setdefault finds nothing there), else each setting takes its default or says
+    it is required, where the empty value stopped the settings with "Invalid cache schema" or
+    a ValueError."""
 
-    def __init__(self, variables: Mapping[str, str]):
+    def __init__(self, variables: MutableMapping[str, str]):
         self.variables = variables
 
     def __getitem__(self, name: str) -> str:
@@ -30,6 +31,12 @@ class SetVariables(Mapping):
             raise KeyError(name)
         return value
 
+    def __setitem__(self, name: str, value: str) -> None:
+        self.variables[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self.variables[name]
+
     def __iter__(self) -> Iterator[str]:
         return (name for name, value in self.variables.items() if value != "")
 
@@ -37,9 +44,12 @@ class SetVariables(Mapping):
         return sum(1 for _name in self)
 
 
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-env = environ.Env()
-env.ENVIRON = SetVariables(os.environ)
+class Env(environ.Env):
+    ENVIRON = SetVariables(os.environ)
+
+
+Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = Env()
 
 DEBUG = env.bool("DEBUG", default=True)
 

@@ -1,8 +1,8 @@
-"""Review: recheck_plans' summary in French (the site's default language).
+"""recheck_plans' summary in French (the site's default language).
 
-Its plural follows the number of plans checked only, so each other figure takes the form of
-that one: "1 plan vérifié : 0 conformes, 0 avec erreurs, 1 invalides." (msgid "%(checked)d plan
-checked: %(compliant)d compliant, %(errors)d with errors, %(invalid)d invalid.")."""
+Its plural follows the number of plans checked only: each other figure is written as a label
+and its number ("conformes : 0"), which agrees whatever the number, where "0 conformes, 1
+invalides" did not."""
 
 import io
 

@@ -153,7 +153,11 @@ def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
         date_format(timezone.localtime(application.submitted_at), "Y-m-d H:i")
         if application.submitted_at
         else "",
-        _cell("; ".join(_destination(choice) for choice in choices)),
+        _cell(
+            pgettext("between two items of a list", "; ").join(
+                _destination(choice) for choice in choices
+            )
+        ),
         _cell(nominated.destination_name if nominated else ""),
         _("yes") if application.snapshot_has_errors else _("no"),
         ""

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from apps.applications.checking import recheck_plans
 from apps.applications.models import Activity, MobilityPlan
@@ -29,7 +29,9 @@ class Command(BaseCommand):
                     % {
                         "number": plan.pk,
                         "student": plan.student,
-                        "problems": "; ".join(check.problems),
+                        "problems": pgettext("between two items of a list", "; ").join(
+                            check.problems
+                        ),
                     }
                 )
         self.stdout.write(

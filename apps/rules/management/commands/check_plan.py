@@ -53,18 +53,18 @@ class Command(BaseCommand):
             source = _read_standard_input() if file == "-" else _read_file(file)
         except OSError as error:
             problem = PROBLEMS["unreadable"][lang].format(reason=system_error(error, lang))
-            self.stderr.write(f"{_shown_path(file)}: {problem}")
+            self._say(f"{_shown_path(file)}: {problem}")
             sys.exit(INVALID_INPUT)
         except TooLarge:
             problem = PROBLEMS["too_large"][lang].format(megabytes=MAX_PLAN_BYTES // 1024 // 1024)
-            self.stderr.write(f"{_shown_path(file)}: {problem}")
+            self._say(f"{_shown_path(file)}: {problem}")
             sys.exit(INVALID_INPUT)
         regulations = command_regulations()
         try:
             plan = parse_plan(source, lang, regulations)
         except InvalidPlan as invalid:
             for problem in invalid.problems:
-                self.stderr.write(str(problem))
+                self._say(str(problem))
             sys.exit(INVALID_INPUT)
         result = check_plan(plan, lang, regulations)
         if output_format == "json":
@@ -79,10 +79,19 @@ class Command(BaseCommand):
             if not isinstance(error, OSError):
                 error = OSError(errno.EBADF, os.strerror(errno.EBADF))
             problem = PROBLEMS["unwritable"][lang].format(reason=system_error(error, lang))
-            self.stderr.write(problem)
-            _silence_standard_output()
+            self._say(problem)
+            _silence(sys.stdout)
             sys.exit(REPORT_NOT_WRITTEN)
         sys.exit(COMPLIANT if result.compliant else NOT_COMPLIANT)
+
+    def _say(self, line: str) -> None:
+        """One line on standard error. A full disk or a closed stream there too must not turn
+        the status (2, or 74) into a traceback and 1, which reads as "not compliant"."""
+        try:
+            self.stderr.write(line)
+            self.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            _silence(sys.stderr)
 
 
 def _write_utf8() -> None:
@@ -127,11 +136,11 @@ def _at_most(source: bytes | str) -> bytes | str:
     return source
 
 
-def _silence_standard_output() -> None:
+def _silence(stream) -> None:
     """What could not be written is not written again when Python flushes its buffers on
     exit, which would print a second error and change the exit status."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
     except (OSError, ValueError, AttributeError):
         pass

@@ -1,4 +1,4 @@
-"""Review of check_plan's exit statuses when its error stream cannot be written either.
+"""check_plan's exit statuses when its error stream cannot be written either.
 
 Contract (regulations.md): "Exit status: 0 compliant, 1 not compliant, 2 invalid input". The
 command's own docstring adds 74 for a report that cannot be written, "which must not read as a
