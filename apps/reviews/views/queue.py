@@ -3,6 +3,7 @@
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
@@ -126,7 +127,7 @@ def queue(request):
             "state_query": query_without(request.GET, "page", "state"),
             "sort_links": sort_links(request.GET),
             # Carried to each dossier, for its way back to the queue as it is now.
-            "back": request.GET.urlencode(),
+            "back_query": f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else "",
         },
     )
 
