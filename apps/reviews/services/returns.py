@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.applications.errors import ServiceError
 from apps.applications.models import (
+    Activity,
     Application,
     ApplicationState,
     CourseLine,
@@ -122,6 +123,27 @@ def _change_still_open(course_plan: CoursePlan) -> CoursePlan | None:
     return latest if latest is not None and latest.version > course_plan.version else None
 
 
+def recognised_elsewhere(course_plan: CoursePlan, activity: Activity) -> str:
+    """Why the credits of `activity` (the stay the student went to) are not recognised against
+    `course_plan`, an approved version of its course plan (empty: they are): it lists courses
+    of a host the stay has left since (a nomination elsewhere), or a later version is approved."""
+    if not course_plan.is_for_host_of(activity):
+        return _(
+            "Version %(version)s lists courses at %(host)s, and the stay is now at %(current)s: "
+            "the credits are recognised against a course plan approved for %(current)s."
+        ) % {
+            "version": course_plan.version,
+            "host": course_plan.host_display,
+            "current": activity.host_display,
+        }
+    latest = recognition_course_plan(activity)
+    if latest is not None and latest.pk != course_plan.pk:
+        return _("Version %(version)s is the latest approved one: recognise that one.") % {
+            "version": latest.version
+        }
+    return ""
+
+
 def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
     latest = _change_still_open(course_plan)
     if latest is not None:
@@ -185,12 +207,9 @@ def course_plan_confirm_recognition(
                 "their return first."
             )
         )
-    latest = recognition_course_plan(nominated_activity(application))
-    if latest.pk != course_plan.pk:
-        raise ServiceError(
-            _("Version %(version)s is the latest approved one: recognise that one.")
-            % {"version": latest.version}
-        )
+    elsewhere = recognised_elsewhere(course_plan, nominated_activity(application))
+    if elsewhere:
+        raise ServiceError(elsewhere)
     _ensure_no_change_awaits(course_plan)
     if seen_credits:
         transcript = application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).first()

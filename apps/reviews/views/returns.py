@@ -16,7 +16,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.access import application_for
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application, CourseLine, DocumentKind
+from apps.applications.models import Application, CourseLine, CoursePlanStatus, DocumentKind
 from apps.applications.uploads import validate_pdf
 from apps.applications.views.applications import report_refusal
 
@@ -33,6 +33,7 @@ from ..selectors_advisor import (
 from ..services.returns import (
     course_plan_confirm_recognition,
     course_plan_record_ects,
+    recognised_elsewhere,
     return_transcript_upload,
 )
 from .advisor import advisor_only
@@ -202,6 +203,15 @@ def return_recognition(request, pk: int):
             None,
         )
     credits = missing_credits(course_plan)
+    # An approved version the credits are not recognised against: why, instead of a form the
+    # service would refuse.
+    elsewhere = ""
+    if (
+        application is not None
+        and course_plan.status == CoursePlanStatus.APPROVED
+        and course_plan.recognition_confirmed_at is None
+    ):
+        elsewhere = recognised_elsewhere(course_plan, course_plan.activity)
     return render(
         request,
         "reviews/return_recognition.html",
@@ -213,5 +223,6 @@ def return_recognition(request, pk: int):
             "transcript": transcript,
             "credits": credits,
             "seen_credits": credits_stamp((row.line for row in credits.lines), transcript),
+            "recognised_elsewhere": elsewhere,
         },
     )

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from apps.applications import services
 from apps.applications.errors import ServiceError
 from apps.applications.models import (
+    Activity,
     ApplicationState,
     CourseLine,
     CoursePlan,
@@ -258,3 +260,45 @@ def test_page_queries_stay_flat(client, student, advisor, django_assert_max_num_
     with django_assert_max_num_queries(RECOGNITION_MAX_QUERIES):
         response = client.get(recognition_url(course_plan))
     assert response.context["credits"].missing == 40
+
+
+def moved_to_another_host(course_plan: CoursePlan) -> None:
+    """A nomination to another choice of the stay moved it to Aalto, where no course plan is
+    approved: the version approved at the first host stays behind (applications.services)."""
+    activity = course_plan.activity
+    Activity.objects.filter(pk=activity.pk).update(host_name="Aalto University", country="FI")
+    activity.refresh_from_db()
+    services.course_plan_follow_host(activity)
+
+
+def test_a_version_of_the_host_the_stay_left_is_refused_with_the_reason(student, advisor):
+    application, course_plan = ready(student, advisor)
+    first_host = course_plan.host_display
+    moved_to_another_host(course_plan)
+    with pytest.raises(ServiceError) as refused:
+        course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+    assert refused.value.reasons == [
+        f"Version 1 lists courses at {first_host}, and the stay is now at Aalto University: "
+        "the credits are recognised against a course plan approved for Aalto University."
+    ]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+
+
+def test_the_page_of_a_version_not_to_recognise_says_why_instead_of_a_form(
+    client, student, advisor
+):
+    _application, course_plan = ready(student, advisor)
+    newer = approve_all(
+        sent_course_plan(student, activity=course_plan.activity, version=2), advisor
+    )
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert "Version 2 is the latest approved one: recognise that one." in page
+    assert "Confirm the recognition and complete the dossier" not in page
+    assert "Confirm the recognition and complete the dossier" in (
+        client.get(recognition_url(newer)).content.decode()
+    )
+    moved_to_another_host(newer)
+    page = client.get(recognition_url(newer)).content.decode()
+    assert "and the stay is now at Aalto University" in page
+    assert "Confirm the recognition and complete the dossier" not in page
