@@ -961,8 +961,10 @@ def course_plan_settle_status(course_plan: CoursePlan) -> CoursePlan:
 
 def _carry_credits_obtained(course_plan: CoursePlan) -> None:
     """Credits are entered on the latest approved version. Those entered on the previous one
-    while this version awaited the advisor follow the lines this version kept unchanged
-    (from a version of the same host: another host's courses are other courses)."""
+    follow the lines this version kept unchanged (from a version of the same host: another
+    host's courses are other courses), as they stand now: what this version copied when it
+    was sent is older than what the student entered, corrected or cleared there while it
+    awaited the advisor."""
     previous = (
         CoursePlan.objects.filter(
             activity_id=course_plan.activity_id,
@@ -976,15 +978,12 @@ def _carry_credits_obtained(course_plan: CoursePlan) -> None:
     )
     if previous is None:
         return
-    obtained = {
-        line_key(line): line.ects_obtained
-        for line in previous.lines.all()
-        if line.ects_obtained is not None
-    }
+    obtained = {line_key(line): line.ects_obtained for line in previous.lines.all()}
     carried = []
     for line in course_plan.lines.all():
-        if line.ects_obtained is None and line_key(line) in obtained:
-            line.ects_obtained = obtained[line_key(line)]
+        key = line_key(line)
+        if key in obtained and line.ects_obtained != obtained[key]:
+            line.ects_obtained = obtained[key]
             carried.append(line)
     CourseLine.objects.bulk_update(carried, ["ects_obtained"])
 

@@ -143,6 +143,27 @@ def test_credits_entered_while_a_new_version_awaits_the_advisor_follow_its_appro
     ]
 
 
+@pytest.mark.parametrize("corrected", [Decimal(3), None])
+def test_credits_corrected_while_a_new_version_awaits_the_advisor_follow_its_approval(
+    client, student, advisor, back_with_credits, corrected
+):
+    """Version 2 copied the 6 ECTS of the course it keeps when it was sent; the student then
+    corrected them (or cleared them) on version 1, the one in force: version 2, once approved,
+    holds the correction, not the copy."""
+    _application, course_plan = back_with_credits
+    activity = course_plan.activity
+    same, changed = course_plan.lines.order_by("pk")
+    lines = [as_posted(same), as_posted(changed, title="Distributed Systems II")]
+    login(client, student).post(edit_url(activity), formset_data(lines, initial=2))
+    second = CoursePlan.objects.get(activity=activity, version=2)
+    assert obtained(second) == [Decimal(6), None]
+    CourseLine.objects.filter(pk=same.pk).update(ects_obtained=corrected)
+    pending = second.lines.get(decision=LineDecision.PENDING)
+    course_line_decide(actor=advisor, line=pending, approve=True, comment="")
+    assert recognition_course_plan(activity) == second
+    assert obtained(second) == [corrected, None]
+
+
 @pytest.fixture
 def recognised(student, advisor, back_with_credits):
     application, course_plan = back_with_credits
