@@ -8,13 +8,20 @@ from django.urls import reverse
 from apps.applications import services
 from apps.applications.models import (
     Application,
+    ApplicationState,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
     LineDecision,
 )
-from tests.applications.factories import login, messages_of
-from tests.reviews.advisor.builders import approve_all, record_all, sent_course_plan
+from tests.applications.factories import ApplicationFactory, ChoiceFactory, login, messages_of
+from tests.factories import CallFactory
+from tests.reviews.advisor.builders import (
+    approve_all,
+    dossier_abroad,
+    record_all,
+    sent_course_plan,
+)
 
 REVIEW_MAX_QUERIES = 9
 
@@ -80,6 +87,26 @@ def test_the_advisor_prints_the_learning_agreement_of_the_version(client, adviso
     )
     assert pdf in response.content.decode()
     assert client.get(pdf).status_code == 200
+
+
+@pytest.mark.parametrize("later_state", [ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+def test_the_learning_agreement_is_printed_through_the_application_that_took_the_stay(
+    client, advisor, student, later_state
+):
+    """Nominated in the first round of the year, the student then chose the same stay in a
+    second round's application: the learning agreement of their mobility is the one of the
+    application nominated to it, with its nomination, not the later one's."""
+    nominated, course_plan = dossier_abroad(student, advisor, state=ApplicationState.ACCEPTED)
+    second_round = CallFactory(academic_year=nominated.call.academic_year, name="Round 2")
+    later = ApplicationFactory(student=student, call=second_round, state=later_state)
+    ChoiceFactory(application=later, rank=1, activity=course_plan.activity)
+    response = login(client, advisor).get(review_url(course_plan))
+    assert response.context["application"] == nominated
+    pdf = reverse(
+        "reviews:learning_agreement_version_pdf",
+        args=[nominated.pk, course_plan.activity_id, course_plan.version],
+    )
+    assert pdf in response.content.decode()
 
 
 def test_approving_a_line(client, advisor, course_plan):
