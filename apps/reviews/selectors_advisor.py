@@ -467,3 +467,13 @@ def validation_activity(pk: int) -> Activity:
     if activity is None:
         raise Http404
     return activity
+
+
+def validation_no_longer_requested(pk: int, *, shown_request: bool) -> bool:
+    """Whether the activity was asked for and no longer is: the student changed the stay since
+    (which forgets the request) and has not asked again. `shown_request`: a page showed its
+    request (a decision was posted from it); else a body's decision on it tells it was asked."""
+    activities = _validated_activities().filter(pk=pk, validation_requested_at__isnull=True)
+    if not shown_request:
+        activities = activities.filter(validations__isnull=False)
+    return activities.exists()

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from ..selectors_advisor import (
     ValidationState,
     needs_validation,
     validation_activity,
+    validation_no_longer_requested,
     validation_queue,
     validation_state,
 )
@@ -111,7 +113,22 @@ def validation_queue_page(request):
 @validator_only
 def validation_detail(request, pk: int):
     """GET: the request and every decision so far; POST: the actor's body decides."""
-    activity = validation_activity(pk)
+    try:
+        activity = validation_activity(pk)
+    except Http404:
+        # Asked for, then changed by the student (which forgets the request): said, rather
+        # than a page not found for the link of the request or the decision being sent.
+        shown = request.method == "POST" and bool(request.POST.get("seen_request"))
+        if not validation_no_longer_requested(pk, shown_request=shown):
+            raise
+        messages.warning(
+            request,
+            _(
+                "The student changed this stay since asking for its validation: no decision "
+                "is awaited until they ask again."
+            ),
+        )
+        return redirect("reviews:validation_queue")
     state = validation_state(activity)
     choose_body = request.user.role not in BODY_OF_ROLE
     form = ValidationDecisionForm(

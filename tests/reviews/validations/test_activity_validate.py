@@ -222,6 +222,35 @@ def test_a_stay_changed_and_asked_for_again_since_the_page_is_read_first(
     assert flags(stay) == (True, False)
 
 
+def test_a_stay_changed_since_the_page_and_not_asked_for_again_is_said_not_a_404(
+    client, dfi, dri, student, stay, english
+):
+    """The student moved the stay to Japan (which forgets the request) and has not asked again:
+    the decision sent from the page, and the link of the request, say so instead of a page
+    not found; nothing is decided."""
+    from apps.applications import services
+
+    activity_validate(actor=dri, activity=stay, approved=False, comment="Which lab?")
+    login(client, dfi)
+    form = client.get(detail_url(stay)).context["form"]
+    shown = {name: form[name].value() or "" for name in ("seen", "seen_request")}
+    fields = {name: getattr(stay, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=stay, fields={**fields, "country": "JP"})
+    said = (
+        "The student changed this stay since asking for its validation: no decision is "
+        "awaited until they ask again."
+    )
+    response = client.post(detail_url(stay), {"decision": "approve", "comment": "", **shown})
+    assert response.url == reverse("reviews:validation_queue")
+    assert messages_of(response) == [said]
+    assert ActivityValidation.objects.filter(activity=stay, body="DFI").count() == 0
+    assert flags(stay) == (False, False)
+    assert said in client.get(response.url).content.decode()
+    response = client.get(detail_url(stay))
+    assert response.url == reverse("reviews:validation_queue")
+    assert messages_of(response) == [said]
+
+
 def test_a_refused_decision_keeps_the_comment_and_shows_the_page_as_it_stands(
     client, dfi, stay, english
 ):
