@@ -188,8 +188,13 @@ def return_recognition(request, pk: int):
                 seen_credits=request.POST.get("seen_credits", ""),
             )
         except ServiceError as error:
-            messages.error(request, _("The recognition is not confirmed:"))
-            report_refusal(request, error)
+            course_plan.refresh_from_db(fields=["recognition_confirmed_at"])
+            if course_plan.recognition_confirmed_at is not None:
+                # Sent twice (a double click, another tab): it is confirmed, not refused.
+                messages.info(request, _("The recognition of these credits is already confirmed."))
+            else:
+                messages.error(request, _("The recognition is not confirmed:"))
+                report_refusal(request, error)
         else:
             messages.success(
                 request, _("Recognition confirmed: the student's dossier is completed.")

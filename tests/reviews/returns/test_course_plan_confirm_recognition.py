@@ -170,6 +170,24 @@ def test_advisor_confirms_from_the_page(client, student, advisor):
     assert "Recognition confirmed by" in client.get(response.url).content.decode()
 
 
+def test_confirming_twice_from_the_page_says_it_is_confirmed_not_refused(client, student, advisor):
+    """A double click: the second confirmation does not read "not confirmed" beside the first
+    one's success."""
+    application, course_plan = ready(student, advisor)
+    login(client, advisor)
+    seen = {
+        "confirm": "on",
+        "seen_credits": client.get(recognition_url(course_plan)).context["seen_credits"],
+    }
+    client.post(recognition_url(course_plan), seen)
+    again = client.post(recognition_url(course_plan), seen)
+    assert messages_of(again) == [
+        "Recognition confirmed: the student's dossier is completed.",
+        "The recognition of these credits is already confirmed.",
+    ]
+    assert Transition.objects.filter(application=application, to_state="completed").count() == 1
+
+
 def test_credits_changed_since_the_page_are_checked_again(client, student, advisor):
     """The advisor checked 4 ECTS per course against the transcript; the student then entered
     6: the confirmation from the page they checked is refused, nothing is recognised."""
