@@ -125,6 +125,14 @@ def _review_context(
         course_plan.activity
     )
     can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
+    # Versions sent and replaced before the advisor decided on every line: no longer awaiting
+    # them (their queue lists only the latest), whatever status they were left with.
+    in_force = versions[0] if versions[0].is_for_host_of(course_plan.activity) else None
+    replaced = {
+        version.pk
+        for version in versions
+        if version.status == CoursePlanStatus.PENDING and version != in_force
+    }
     # The version before, of the same host: another host's courses are not a change of these.
     previous = next(
         (
@@ -159,6 +167,7 @@ def _review_context(
         "total": course_total(course_plan.activity, lines),
         "versions": versions,
         "is_latest": is_latest,
+        "replaced": replaced,
         "can_decide": can_decide,
         "previous": previous,
         "diff": diff,

@@ -244,6 +244,24 @@ def test_an_older_version_is_read_only(client, advisor, student, course_plan):
     assert line.decision == LineDecision.PENDING
 
 
+def test_a_version_replaced_before_a_decision_no_longer_reads_as_awaiting_the_advisor(
+    client, advisor, student, course_plan
+):
+    """Version 1 was replaced while its lines awaited the advisor: its page and the list of
+    versions say so, rather than "awaiting the advisor" for a version no queue lists."""
+    new_version = services.course_plan_replace_lines(
+        actor=student,
+        activity=course_plan.activity,
+        lines=as_lines(course_plan, **{first_line(course_plan).code: {"title": "Other"}}),
+    )
+    old_page = login(client, advisor).get(review_url(course_plan)).content.decode()
+    assert '<span class="badge text-bg-secondary">Replaced before a decision</span>' in old_page
+    assert "Awaiting the advisor" not in old_page
+    new_page = client.get(review_url(new_version)).content.decode()
+    assert "(replaced before a decision)" in new_page
+    assert '<span class="badge text-bg-primary">Awaiting the advisor</span>' in new_page
+
+
 def test_missing_credits_are_shown_once_the_student_recorded_them(client, advisor, course_plan):
     approve_all(course_plan, advisor)
     record_all(course_plan, obtained=4)
