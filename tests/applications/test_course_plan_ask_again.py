@@ -89,6 +89,25 @@ def test_the_advisor_reads_which_courses_are_put_again_and_what_they_said(client
     assert "The courses are the same as in the previous version." not in page
 
 
+def test_courses_listed_in_another_order_are_not_said_to_be_put_again(client, advisor, student):
+    """Saved in another order, the courses keep their decisions: the rejected one stays
+    rejected, and the advisor is not told the student asks them to look at it again."""
+    rejected = rejected_one_of_two(student, advisor)
+    lines = [
+        {name: getattr(line, name) for name in services.LINE_CONTENT}
+        for line in rejected.lines.order_by("-pk")
+    ]
+    newer = services.course_plan_replace_lines(
+        actor=student, activity=rejected.activity, lines=lines
+    )
+    assert newer.status == CoursePlanStatus.CHANGES_REQUESTED
+    response = login(client, advisor).get(reverse("reviews:advisor_course_plan", args=[newer.pk]))
+    assert response.context["put_again"] == []
+    page = response.content.decode()
+    assert "look again at the courses you rejected" not in page
+    assert "The courses are the same as in the previous version." in page
+
+
 def test_the_student_is_not_told_the_advisor_has_it_when_no_application_wants_the_stay(
     client, student, advisor
 ):

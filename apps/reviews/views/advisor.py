@@ -16,6 +16,7 @@ from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
 from apps.applications.selectors import course_total
+from apps.applications.services import line_key
 from apps.applications.views.applications import report_refusal
 
 from ..selectors_advisor import (
@@ -114,6 +115,16 @@ def _posted_line(request, lines: list[CourseLine]) -> CourseLine:
     return line
 
 
+def put_again(previous_lines: list[CourseLine], lines: list[CourseLine]) -> list[CourseLine]:
+    """The courses rejected in the previous version that await the advisor again in this one."""
+    awaiting = {line_key(line) for line in lines if line.decision == LineDecision.PENDING}
+    return [
+        line
+        for line in previous_lines
+        if line.decision == LineDecision.REJECTED and line_key(line) in awaiting
+    ]
+
+
 def _review_context(
     course_plan: CoursePlan, lines: list[CourseLine], bound: dict[int, LineDecisionForm]
 ) -> dict:
@@ -172,9 +183,9 @@ def _review_context(
         "previous": previous,
         "diff": diff,
         # The same courses after some were rejected: the student asks the advisor to look
-        # again at them (they may have sent what was asked); the reasons given are shown.
-        "put_again": [line for line in previous_lines if line.decision == LineDecision.REJECTED]
-        if diff is not None and diff.is_empty
-        else [],
+        # again at those that await them now (they may have sent what was asked); the reasons
+        # given are shown. Courses merely listed in another order stay rejected: nothing is
+        # asked of the advisor about them.
+        "put_again": put_again(previous_lines, lines) if diff is not None and diff.is_empty else [],
         "credits": credits if credits.recorded else None,
     }
