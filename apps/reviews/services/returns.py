@@ -20,6 +20,7 @@ from apps.applications.models import (
     CoursePlanStatus,
     Document,
     DocumentKind,
+    written_for_the_stays_host,
 )
 from apps.applications.services import document_store
 from apps.applications.workflow import move
@@ -136,24 +137,38 @@ def recognised_elsewhere(course_plan: CoursePlan, activity: Activity) -> str:
             "host": course_plan.host_display,
             "current": activity.host_display,
         }
-    latest = recognition_course_plan(activity)
-    if latest is not None and latest.pk != course_plan.pk:
+    latest = (
+        CoursePlan.objects.filter(
+            activity=activity, status=CoursePlanStatus.APPROVED, version__gt=course_plan.version
+        )
+        .filter(written_for_the_stays_host())
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if latest is not None:
         return _("Version %(version)s is the latest approved one: recognise that one.") % {
-            "version": latest.version
+            "version": latest
         }
     return ""
 
 
-def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
+def change_still_open(course_plan: CoursePlan) -> str:
+    """Why the credits are not recognised yet against `course_plan` because of a later version
+    not approved (empty: there is none)."""
     latest = _change_still_open(course_plan)
-    if latest is not None:
-        raise ServiceError(
-            _(
-                "Version %(version)s of the course plan is %(status)s: it must be approved "
-                "before the credits are recognised."
-            )
-            % {"version": latest.version, "status": latest.get_status_display().lower()}
-        )
+    if latest is None:
+        return ""
+    return _(
+        "Version %(version)s of the course plan is %(status)s: it must be approved "
+        "before the credits are recognised."
+    ) % {"version": latest.version, "status": latest.get_status_display().lower()}
+
+
+def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
+    reason = change_still_open(course_plan)
+    if reason:
+        raise ServiceError(reason)
 
 
 def announce_when_recognition_is_due(application: Application) -> None:

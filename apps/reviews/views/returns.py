@@ -31,6 +31,7 @@ from ..selectors_advisor import (
     returning_application,
 )
 from ..services.returns import (
+    change_still_open,
     course_plan_confirm_recognition,
     course_plan_record_ects,
     recognised_elsewhere,
@@ -208,15 +209,17 @@ def return_recognition(request, pk: int):
             None,
         )
     credits = missing_credits(course_plan)
-    # An approved version the credits are not recognised against: why, instead of a form the
-    # service would refuse.
+    # An approved version the credits are not recognised against (or not yet: the student's
+    # change of courses awaits the advisor): why, instead of a form the service would refuse.
     elsewhere = ""
     if (
         application is not None
         and course_plan.status == CoursePlanStatus.APPROVED
         and course_plan.recognition_confirmed_at is None
     ):
-        elsewhere = recognised_elsewhere(course_plan, course_plan.activity)
+        elsewhere = recognised_elsewhere(course_plan, course_plan.activity) or change_still_open(
+            course_plan
+        )
     return render(
         request,
         "reviews/return_recognition.html",

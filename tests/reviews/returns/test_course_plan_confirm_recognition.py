@@ -141,6 +141,22 @@ def test_a_later_version_not_approved_is_decided_first(student, advisor, status)
     assert application.state == ApplicationState.RETURNED
 
 
+def test_the_page_says_a_change_of_courses_awaits_the_advisor_before_any_confirmation(
+    client, student, advisor
+):
+    """Every credit entered and the transcript uploaded, but the student sent a change of
+    courses since: the page says it must be decided first rather than offering a confirmation
+    the service refuses."""
+    _application, course_plan = ready(student, advisor)
+    sent_course_plan(student, activity=course_plan.activity, version=2)
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert (
+        "Version 2 of the course plan is awaiting the advisor: it must be approved before the "
+        "credits are recognised."
+    ) in page
+    assert "Confirm the recognition and complete the dossier" not in page
+
+
 def test_a_stay_the_student_never_left_for_is_refused(student, advisor):
     _application, course_plan = ready(student, advisor, state=ApplicationState.ACCEPTED)
     with pytest.raises(ServiceError, match="has not left"):
