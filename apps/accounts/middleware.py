@@ -1,7 +1,10 @@
 import time
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render, resolve_url
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .roles import STAFF_ROLES
 
@@ -41,4 +44,26 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, but an htmx request (the plan's live check, the re-check's progress) from a
+    reader signed out meanwhile (in another tab, or the session ended) gets a note for the part
+    of the page it updates, with a link to log in that leads back to that page. Followed to the
+    login page, the request had it swapped in whole: a second page inside the live check, whose
+    e-mail box took the focus from the field the student was typing in."""
+
+    def handle_no_permission(self, request, view_func):
+        if not request.htmx:
+            return super().handle_no_permission(request, view_func)
+        # The page the part belongs to, when it is one of the portal's (else None).
+        page = request.htmx.current_url_abs_path
+        login_url = resolve_url(self.get_login_url(view_func))
+        if page:
+            field = self.get_redirect_field_name(view_func)
+            login_url = redirect_to_login(page, login_url, field).url
+        # A success, so that htmx shows it (it leaves the part as it was on an error).
+        response = render(request, "includes/signed_out.html", {"login_url": login_url})
+        add_never_cache_headers(response)
         return response
