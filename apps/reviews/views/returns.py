@@ -1,6 +1,7 @@
 """The return from mobility: the student's page (host transcript, credits obtained per course)
 and the advisor's recognition page (missing credits, confirmation that completes the dossier)."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -60,6 +61,9 @@ class HostTranscriptForm(forms.Form):
         return upload
 
 
+LINE_FIELD = re.compile(r"line_\d+")
+
+
 class ObtainedEctsForm(forms.Form):
     """One optional field per course line: the ECTS the host granted for it."""
 
@@ -85,6 +89,12 @@ class ObtainedEctsForm(forms.Form):
 
     def rows(self) -> list[tuple[CourseLine, forms.BoundField]]:
         return [(line, self[self.field_name(line)]) for line in self.lines]
+
+    def names_other_lines(self) -> bool:
+        """Whether the POST sends credits for lines that are not the form's: the page was
+        opened before the advisor approved another version of the course plan."""
+        own = {self.add_prefix(self.field_name(line)) for line in self.lines}
+        return any(LINE_FIELD.fullmatch(name) and name not in own for name in self.data)
 
     def ects_obtained(self) -> dict[int, Decimal | None]:
         """The credits of the lines the form sent; a line left out keeps what it has (an empty
@@ -141,6 +151,15 @@ def return_page(request, pk: int):
     course_plan = recognition_course_plan(nominated_activity(application))
     lines = list(course_plan.lines.all()) if course_plan else []
     form = ObtainedEctsForm(request.POST, lines=lines)
+    if form.names_other_lines():
+        messages.error(
+            request,
+            _(
+                "Your approved course plan changed since you opened this page: nothing was "
+                "saved. Enter the credits obtained for its courses below."
+            ),
+        )
+        return redirect("reviews:return_page", application.pk)
     if not form.is_valid():
         return _render_return_page(request, application, ects_form=form, status=400)
     try:
