@@ -4,7 +4,7 @@ scrolls sideways."""
 import pytest
 
 from apps.accounts.demo import seed_demo
-from tests.e2e.journeys import log_in
+from tests.e2e.journeys import exchange_semester, log_in
 
 PHONE = {"width": 375, "height": 740}
 
@@ -38,3 +38,29 @@ def test_a_wide_table_does_not_widen_the_page(
     # A visually hidden text in a table cell is absolutely positioned: unless the scrolling
     # box is its containing block, it sticks out of the page and the whole page scrolls.
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+NARROWEST = {"width": 320, "height": 740}  # what a page must fit without scrolling sideways
+
+
+def test_an_activity_s_buttons_wrap_on_the_narrowest_phone(
+    transactional_db, live_server, browser, shot
+):
+    """Edit, Course plan and Remove (in French, the longest words) wrap inside the activity's
+    card: kept on one line, they stuck out of it and the plan scrolled sideways."""
+    seed_demo()
+    exchange_semester("student@demo.mobility.example", "Politecnico di Milano")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=NARROWEST)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "student@demo.mobility.example")
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.goto("/plan/")
+    shot(page, "plan")
+    card = page.locator("article.card").first
+    card_right = card.evaluate("element => element.getBoundingClientRect().right")
+    for name in ("Modifier", "Programme de cours", "Supprimer"):
+        button = card.get_by_role("link", name=name, exact=True)
+        assert button.evaluate("element => element.getBoundingClientRect().right") <= card_right
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROWEST["width"]
+    context.close()
