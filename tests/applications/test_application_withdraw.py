@@ -157,3 +157,43 @@ def test_a_nomination_since_the_confirmation_page_is_read_first(client, student,
     client.post(withdraw_url(submitted), {"seen_state": page.context["form"]["seen_state"].value()})
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.WITHDRAWN
+
+
+def test_a_withdrawal_refused_for_a_decision_since_shows_the_confirmation_again_with_the_comment(
+    client, student, dri, english
+):
+    """Refused because the office nominated the student since the page was opened, the
+    confirmation is shown again as it now reads (the seat it gives up), with the comment the
+    student wrote: they confirm again from there, as the message says, without retyping it."""
+    from apps.reviews.services.decisions import application_nominate
+
+    login(client, student)
+    submitted = complete_application(student)
+    services.application_submit(actor=student, application=submitted)
+    client.get(withdraw_url(submitted))
+    submitted.refresh_from_db()
+    application_nominate(actor=dri, application=submitted, choice=submitted.choices.get())
+    response = client.post(
+        withdraw_url(submitted),
+        {"comment": "I was offered an internship.", "seen_state": ApplicationState.SUBMITTED},
+    )
+    assert response.status_code == 409
+    assert response.templates[0].name == "applications/withdraw_confirm.html"
+    content = response.content.decode()
+    assert "Your application is now nominated: read what withdrawing it means now" in content
+    assert "Withdrawing gives up your seat at" in content
+    assert "I was offered an internship.</textarea>" in content
+    form = response.context["form"]
+    assert form["seen_state"].value() == ApplicationState.NOMINATED
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.NOMINATED
+
+    client.post(
+        withdraw_url(submitted),
+        {"comment": form["comment"].value(), "seen_state": form["seen_state"].value()},
+    )
+    last = Transition.objects.filter(application=submitted).last()
+    assert (last.to_state, last.comment) == (
+        ApplicationState.WITHDRAWN,
+        "I was offered an internship.",
+    )

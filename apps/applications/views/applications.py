@@ -190,9 +190,24 @@ def application_withdraw(request, pk: int):
             )
         except ServiceError as error:
             report_refusal(request, error)
+            application.refresh_from_db()
+            if application.state in services.WITHDRAWABLE_STATES:
+                # A decision since the page was opened: the confirmation as it reads now, to
+                # confirm again from, with the comment the student wrote.
+                form = WithdrawForm(
+                    initial={
+                        "seen_state": application.state,
+                        "comment": form.cleaned_data["comment"],
+                    }
+                )
+                return _withdraw_page(request, application, form, status=409)
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect("applications:application_detail", application.pk)
+    return _withdraw_page(request, application, form, status=400 if form.errors else 200)
+
+
+def _withdraw_page(request, application: Application, form: WithdrawForm, status: int):
     return render(
         request,
         "applications/withdraw_confirm.html",
@@ -201,7 +216,7 @@ def application_withdraw(request, pk: int):
             "form": form,
             "seat_given_up": _seat_given_up(application),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
