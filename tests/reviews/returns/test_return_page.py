@@ -1,5 +1,7 @@
 """The student's return page: who reaches it, in which states, and what it shows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -82,3 +84,22 @@ def test_return_page_queries_stay_flat(client, student, advisor, django_assert_m
     with django_assert_max_num_queries(RETURN_MAX_QUERIES):
         response = client.get(return_url(application))
     assert response.context["credits"].missing == 40
+
+
+def test_refused_credits_are_announced_at_the_top_with_a_link_to_each_course(
+    client, student, advisor
+):
+    """The credits form refused: a summary read out on arrival, each error linked to its
+    course's box (the errors were only beside the boxes, further down the page, unannounced)."""
+    application, course_plan = dossier_abroad(student, advisor, state=ApplicationState.IN_MOBILITY)
+    line = course_plan.lines.order_by("pk").first()
+    response = login(client, student).post(return_url(application), {f"line_{line.pk}": "99"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', html, re.S)
+    assert summary is not None
+    assert f'href="#id_line_{line.pk}"' in summary.group(1)
+    assert f"ECTS obtained for {line.code} {line.title}" in summary.group(1)
+    assert "less than or equal to 6" in summary.group(1)
+    line.refresh_from_db()
+    assert line.ects_obtained is None
