@@ -584,6 +584,23 @@ def document_upload(*, actor: User, application: Application, kind: str, upload)
     return document_store(application=application, kind=kind, upload=upload, actor=actor)
 
 
+@transaction.atomic
+def document_delete(*, actor: User, document: Document) -> None:
+    """The student removes a document they uploaded (a wrong file, one their destinations no
+    longer ask for) while they may change the application; its file is removed once the
+    transaction commits. The office's documents (a host's letter) are not theirs to remove."""
+    application = _locked(document.application)
+    _ensure_editable(actor, application)
+    document = Document.objects.filter(pk=document.pk, application=application).first()
+    if document is None:  # removed by a first click
+        return
+    if document.kind not in STUDENT_DOCUMENTS or document.uploaded_by_id != actor.pk:
+        raise ServiceError(_("Only the documents you uploaded can be removed."))
+    stored = document.file
+    document.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
 def check_upload_quota(*, actor: User, application: Application, extra_bytes: int) -> None:
     """The quota limits what the student uploads, over all their applications. The office's
     uploads (a host's letter) neither are refused by it nor count in it: the student cannot

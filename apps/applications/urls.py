@@ -42,4 +42,5 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("documents/<int:pk>/download/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
 ]

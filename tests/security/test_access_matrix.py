@@ -184,6 +184,8 @@ PORTAL_ROUTES: dict[str, Route] = {
     "applications:application_submit": post_route(OWN_OBJECT, kwargs=pk("draft")),
     "applications:application_withdraw": both(OWN_OBJECT, kwargs=pk("submitted")),
     "applications:document_download": Route(get=DOSSIER_READERS, kwargs=pk("document")),
+    # The document of a submitted application: its student is told it no longer changes.
+    "applications:document_delete": both(OWN_OBJECT, kwargs=pk("document")),
     # advisors, returns and validations
     "reviews:advisor_queue": Route(get=ADVISORS),
     "reviews:advisor_course_plan": both(

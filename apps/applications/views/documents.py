@@ -5,11 +5,12 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import selectors, services
 from ..access import application_for, document_for
 from ..application_forms import DocumentUploadForm
 from ..services import ServiceError
@@ -39,6 +40,44 @@ def document_upload(request, pk: int):
             % {"kind": document.get_kind_display(), "name": document.original_name},
         )
     return redirect("applications:application_detail", application.pk)
+
+
+@student_only
+def document_delete(request, pk: int):
+    """GET asks for a confirmation; POST removes the document."""
+    document = document_for(request.user, pk)
+    application = application_for(request.user, document.application_id, change=True)
+    back = reverse("applications:application_detail", args=[application.pk]) + "#documents"
+    if request.method == "POST":
+        try:
+            services.document_delete(actor=request.user, document=document)
+        except ServiceError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s removed: %(name)s.")
+                % {"kind": document.get_kind_display(), "name": document.original_name},
+            )
+        return redirect(back)
+    if application.state not in services.EDITABLE_STATES:
+        messages.error(
+            request,
+            _("This application is %(state)s: it can no longer be changed.")
+            % {"state": application.get_state_display().lower()},
+        )
+        return redirect(back)
+    return render(
+        request,
+        "applications/document_delete.html",
+        {
+            "document": document,
+            "application": application,
+            "back": back,
+            "required": document.kind
+            in services.required_documents(selectors.with_choices(application)),
+        },
+    )
 
 
 def document_download(request, pk: int):
