@@ -31,6 +31,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's form, which answers the same whether the address is known or not; a second
     request for one address within the interval sends nothing (and says the same)."""
 
+    # Named as on the login form (Django's own label is "Email", "Courriel" in French).
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     def get_users(self, email):
         key = f"password-reset-sent:{email.strip().lower()}"
         try:

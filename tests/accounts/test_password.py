@@ -111,3 +111,15 @@ def test_the_reset_link_names_the_portals_address_not_the_requests_host(client, 
     [message] = mail.outbox
     assert "https://mobility.example.org/accounts/password/reset/" in message.body
     assert "internal.example" not in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "label"), [("fr", "Adresse e-mail"), ("en", "E-mail address")]
+)
+def test_the_reset_form_names_the_address_as_the_login_form_does(client, language, label):
+    """Django's own label ("Courriel", "Email") named differently the address the student
+    logs in with."""
+    page = client.get(reverse("password_reset"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert re.search(rf'<label\s+for="id_email"[^>]*>\s*{label}', page)
+    assert 'autocomplete="email"' in page
