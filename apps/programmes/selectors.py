@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, Prefetch, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from mobility_portal.collation import by_name
@@ -7,11 +7,17 @@ from .models import Agreement, AgreementKind, Partner, academic_year_of
 
 
 def catalogue_partners() -> QuerySet[Partner]:
-    """Partners with everything a catalogue row shows, in a constant number of queries."""
+    """Partners with everything a catalogue row shows, in a constant number of queries; each
+    agreement says whether it has `ended` (before the current academic year: students apply
+    under the others, as the programme filter and the application form take them)."""
+    this_year = academic_year_of(timezone.localdate())
+    agreements = Agreement.objects.annotate(
+        ended=Case(When(last_year__lt=this_year, then=Value(True)), default=Value(False))
+    )
     return Partner.objects.prefetch_related(
         "languages",
         "fields",
-        Prefetch("agreements", queryset=Agreement.objects.order_by("kind")),
+        Prefetch("agreements", queryset=agreements.order_by("kind")),
     ).order_by(by_name())
 
 

@@ -94,7 +94,9 @@ def catalogue(request):
 @require_safe
 def partner(request, pk: int):
     found = get_object_or_404(partner_detail(pk))
-    return render(request, "programmes/partner_detail.html", {"partner": found})
+    # Whether an agreement is still offered: else a stay there is outside partnerships.
+    offered = any(not agreement.ended for agreement in found.agreements.all())
+    return render(request, "programmes/partner_detail.html", {"partner": found, "offered": offered})
 
 
 @login_not_required

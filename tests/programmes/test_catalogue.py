@@ -184,3 +184,38 @@ def test_the_programme_filter_leaves_out_partners_whose_agreement_ended(client, 
     AgreementFactory(partner__name="Upcoming", kind="double_degree", first_year=this_year + 1)
     response = client.get(reverse("programmes:catalogue"), {"kind": "double_degree"})
     assert partner_names(response) == ["TU Berlin", "Upcoming"]
+
+
+def badges(response, partner: str) -> list[str]:
+    """The programme badges of one partner's card."""
+    card = re.search(
+        rf">{re.escape(partner)}</a></h2>(.*?)</article>", response.content.decode(), re.S
+    )
+    return re.findall(r'<span class="badge text-bg-primary me-1">([^<]*)</span>', card.group(1))
+
+
+def test_a_card_names_only_the_programmes_still_offered(client, catalogue):
+    """A partner's exchange agreement that ended is no badge on its card: the programme filter
+    leaves the partner out of "Semester or year exchange", the application form offers no
+    such destination, and the card said it was one."""
+    AgreementFactory(partner=catalogue["berlin"], kind="exchange", first_year=2016, last_year=2020)
+    response = client.get(reverse("programmes:catalogue"), HTTP_ACCEPT_LANGUAGE="en")
+    assert badges(response, "TU Berlin") == ["Double degree"]
+    assert badges(response, "KTH Royal Institute of Technology") == [
+        "Semester or year exchange",
+        "Master",
+    ]
+
+
+def test_the_partner_page_marks_an_agreement_that_ended(client, db):
+    ended = AgreementFactory(
+        partner__name="Imperial", kind="exchange", first_year=2016, last_year=2020
+    )
+    url = reverse("programmes:partner_detail", args=[ended.partner.pk])
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2016–2017 … 2020–2021" in content
+    assert re.search(r"Semester or year exchange\s*<span[^>]*>ended</span>", content)
+    assert "No agreement is in force with this institution" in content
+    AgreementFactory(partner=ended.partner, kind="master", first_year=2016, last_year=None)
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No agreement is in force with this institution" not in content
