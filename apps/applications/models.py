@@ -80,7 +80,23 @@ class MobilityPlan(models.Model):
         return str(_("Mobility plan of %(student)s") % {"student": self.student})
 
 
-class Activity(models.Model):
+class NamesItsHost:
+    """A model whose host is `partner`, a partner of the school, or else `host_name`."""
+
+    partner_id: int | None
+    host_name: str
+
+    @property
+    def host_display(self) -> str:
+        return self.partner.name if self.partner_id else self.host_name
+
+    @property
+    def host_key(self) -> tuple:
+        """What tells two hosts apart: the partner, else the name outside partnerships."""
+        return (self.partner_id, "" if self.partner_id else self.host_name)
+
+
+class Activity(NamesItsHost, models.Model):
     """One period of a plan: a study stay, an internship or a summer stay."""
 
     plan = models.ForeignKey(
@@ -148,15 +164,6 @@ class Activity(models.Model):
     def engine_id(self) -> str:
         """The id this activity carries in the engine's plan format and in findings."""
         return str(self.pk) if self.pk else "new"
-
-    @property
-    def host_display(self) -> str:
-        return self.partner.name if self.partner_id else self.host_name
-
-    @property
-    def host_key(self) -> tuple:
-        """What tells two hosts apart: the partner, else the name outside partnerships."""
-        return (self.partner_id, "" if self.partner_id else self.host_name)
 
     @property
     def host_token(self) -> str:
@@ -388,7 +395,7 @@ class CoursePlanStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Lines rejected")
 
 
-class CoursePlan(models.Model):
+class CoursePlan(NamesItsHost, models.Model):
     """The course plan (learning agreement) of one study activity. A version the advisor has
     decided on is never changed again: the student's changes make a new version."""
 
@@ -448,15 +455,6 @@ class CoursePlan(models.Model):
             host_name=activity.host_name,
             **fields,
         )
-
-    @property
-    def host_display(self) -> str:
-        return self.partner.name if self.partner_id else self.host_name
-
-    @property
-    def host_key(self) -> tuple:
-        """As the activity's (Activity.host_key), for the host the version was written for."""
-        return (self.partner_id, "" if self.partner_id else self.host_name)
 
     def is_for_host_of(self, activity: Activity) -> bool:
         """Whether this version lists courses of the host `activity` names now."""
