@@ -918,15 +918,10 @@ def _ensure_same_host(activity: Activity, host_seen: str | None) -> None:
 
 
 LINE_CONTENT = ("code", "title", "ects", "semester", "home_requirement")
+# The advisor's decision on a line.
+LINE_DECISION = ("decision", "decision_comment", "decided_by_id", "decided_at")
 # What a line brings back when its stay returns to a host it had a course plan for.
-LINE_CARRIED = (
-    *LINE_CONTENT,
-    "decision",
-    "decision_comment",
-    "decided_by_id",
-    "decided_at",
-    "ects_obtained",
-)
+LINE_CARRIED = (*LINE_CONTENT, *LINE_DECISION, "ects_obtained")
 
 
 def line_key(line: CourseLine | dict) -> tuple:
@@ -1068,12 +1063,7 @@ def _send_next_version(activity: Activity, current: CoursePlan, lines: list[dict
 
 
 def _decision_of(line: CourseLine) -> dict[str, object]:
-    return {
-        "decision": line.decision,
-        "decision_comment": line.decision_comment,
-        "decided_by_id": line.decided_by_id,
-        "decided_at": line.decided_at,
-    }
+    return {name: getattr(line, name) for name in LINE_DECISION}
 
 
 @transaction.atomic

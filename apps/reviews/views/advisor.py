@@ -130,15 +130,14 @@ def _review_context(
 ) -> dict:
     """`bound`: the refused form of the line just posted, shown again with its errors."""
     versions = sent_versions(course_plan)
-    # Not when the stay has moved to another host since: its latest version, a draft there,
-    # is not among the versions sent.
-    is_latest = versions[0].pk == course_plan.pk and course_plan.is_for_host_of(
-        course_plan.activity
-    )
+    activity = course_plan.activity
+    # The latest version sent, unless the stay has moved to another host since: its latest
+    # version, a draft there, is not among the versions sent.
+    in_force = versions[0] if versions[0].is_for_host_of(activity) else None
+    is_latest = in_force is not None and in_force.pk == course_plan.pk
     can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
     # Versions sent and replaced before the advisor decided on every line: no longer awaiting
     # them (their queue lists only the latest), whatever status they were left with.
-    in_force = versions[0] if versions[0].is_for_host_of(course_plan.activity) else None
     replaced = {
         version.pk
         for version in versions
@@ -167,15 +166,13 @@ def _review_context(
     diff = course_plan_diff(previous_lines, lines) if previous else None
     return {
         "course_plan": course_plan,
-        "activity": course_plan.activity,
+        "activity": activity,
         # Its stay moved to another host since (a nomination elsewhere): where it is now.
-        "stay_moved_to": ""
-        if course_plan.is_for_host_of(course_plan.activity)
-        else course_plan.activity.host_display,
-        "student": course_plan.activity.plan.student,
+        "stay_moved_to": "" if course_plan.is_for_host_of(activity) else activity.host_display,
+        "student": activity.plan.student,
         "rows": rows,
         "application": application_choosing(course_plan),
-        "total": course_total(course_plan.activity, lines),
+        "total": course_total(activity, lines),
         "versions": versions,
         "is_latest": is_latest,
         "replaced": replaced,
