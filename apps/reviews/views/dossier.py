@@ -4,6 +4,7 @@ its service and comes back to the page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -54,6 +55,7 @@ def render_dossier(
     """The page; a decision or a comment that came back with errors re-renders it bound."""
     load_application_page(application)
     is_reviewer = user_can(request.user, Capability.REVIEW_APPLICATIONS)
+    way_back = queue_return(request)
     context = {
         "application": application,
         "profile": getattr(application.student, "student_profile", None),
@@ -67,8 +69,8 @@ def render_dossier(
         "is_reviewer": is_reviewer,
         "decisions": decision_forms(application, bound or {}) if is_reviewer else {},
         # Re-rendered after a refused decision (a POST-only address): where the page lives.
-        "page_path": dossier_url(request, application.pk),
-        "queue_return": queue_return(request),
+        "page_path": reverse("reviews:dossier", args=[application.pk]) + way_back.query,
+        "queue_return": way_back,
     }
     return render(request, "reviews/dossier.html", context, status=status)
 
