@@ -130,11 +130,11 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "mobility_portal.wsgi.application"
 
-# DATABASE_URL declared but left empty (as CI files and containers do) is no database
-# configured, like an absent one: the SQLite default, not a settings error.
+# DATABASE_URL declared but left empty (as CI files and containers do) is unset, as every
+# variable is (SetVariables): the SQLite default.
 DATABASES = {
     "default": env.db_url_config(
-        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+        env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
