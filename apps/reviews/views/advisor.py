@@ -77,11 +77,7 @@ def advisor_queue(request):
 @advisor_only
 def advisor_course_plan(request, pk: int):
     """GET: the version and its lines; POST: a decision on one line (field `line`)."""
-    course_plan = advised_course_plan(request.user, pk)
-    prefetch_related_objects(
-        [course_plan], Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
-    )
-    lines = list(course_plan.lines.all())
+    course_plan, lines = _version_and_lines(request, pk)
     bound: dict[int, LineDecisionForm] = {}
     if request.method == "POST":
         line = _posted_line(request, lines)
@@ -96,8 +92,8 @@ def advisor_course_plan(request, pk: int):
                 )
             except ServiceError as error:
                 report_refusal(request, error)
-            else:
-                messages.success(request, _("Decision on %(code)s recorded.") % {"code": line.code})
+                return _refused(request, pk, line, form)
+            messages.success(request, _("Decision on %(code)s recorded.") % {"code": line.code})
             return redirect("reviews:advisor_course_plan", course_plan.pk)
     return render(
         request,
@@ -105,6 +101,25 @@ def advisor_course_plan(request, pk: int):
         _review_context(course_plan, lines, bound),
         status=400 if bound else 200,
     )
+
+
+def _version_and_lines(request, pk: int) -> tuple[CoursePlan, list[CourseLine]]:
+    course_plan = advised_course_plan(request.user, pk)
+    prefetch_related_objects(
+        [course_plan], Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+    )
+    return course_plan, list(course_plan.lines.all())
+
+
+def _refused(request, pk: int, line: CourseLine, form: LineDecisionForm):
+    """The page as it now stands (a decision or a newer version came meanwhile), with the
+    advisor's comment: in the line's form if it still awaits them, else quoted to copy."""
+    course_plan, lines = _version_and_lines(request, pk)
+    context = _review_context(course_plan, lines, {line.pk: form})
+    still_open = any(row_line.pk == line.pk and row_form for row_line, row_form in context["rows"])
+    if not still_open:
+        context["unsaved_comment"] = (line.pk, form.cleaned_data["comment"].strip())
+    return render(request, "reviews/advisor_course_plan.html", context, status=409)
 
 
 def _posted_line(request, lines: list[CourseLine]) -> CourseLine:

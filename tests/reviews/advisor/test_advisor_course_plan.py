@@ -301,3 +301,64 @@ def test_a_rejection_without_comment_ties_the_message_to_the_comment_box(
     described = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()
     error_id = next(i for i in described if i.endswith("-error"))
     assert re.search(rf'<div class="invalid-feedback d-block" id="{error_id}"', html)
+
+
+def test_a_refused_decision_keeps_the_advisors_comment_to_copy(
+    client, advisor, student, course_plan
+):
+    """Version 1 replaced while the advisor wrote their reason: the refusal comes with the page
+    as it now stands and the comment they typed, not a redirect that drops it."""
+    services.course_plan_replace_lines(
+        actor=student,
+        activity=course_plan.activity,
+        lines=as_lines(course_plan, **{first_line(course_plan).code: {"title": "Other"}}),
+    )
+    line = first_line(course_plan)
+    reason = "Already taken in 2A <b>under</b> another code."
+    response = login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "reject", "comment": reason}
+    )
+    assert response.status_code == 409
+    assert "Version 1 has been replaced by a newer one" in messages_of(response)[0]
+    content = response.content.decode()
+    assert "Your comment on this course was not recorded" in content
+    assert "Already taken in 2A &lt;b&gt;under&lt;/b&gt; another code." in content
+    assert all(form is None for _line, form in response.context["rows"])
+    line.refresh_from_db()
+    assert (line.decision, line.decision_comment) == (LineDecision.PENDING, "")
+
+
+def test_a_line_decided_meanwhile_in_another_tab_keeps_the_second_comment(
+    client, advisor, course_plan
+):
+    line = first_line(course_plan)
+    login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "approve", "comment": ""}
+    )
+    response = client.post(
+        review_url(course_plan),
+        {"line": line.pk, "decision": "reject", "comment": "Not at this level."},
+    )
+    assert response.status_code == 409
+    assert f"Course {line.code} is already decided" in messages_of(response)[-1]
+    assert "Not at this level." in response.content.decode()
+    line.refresh_from_db()
+    assert line.decision == LineDecision.APPROVED
+    # The page as it stands: the other line still awaits the advisor, with its own empty form.
+    rows = dict(response.context["rows"])
+    assert rows[line] is None
+    assert sum(form is not None for form in rows.values()) == 1
+
+
+def test_an_empty_refused_comment_adds_nothing_to_copy(client, advisor, student, course_plan):
+    services.course_plan_replace_lines(
+        actor=student,
+        activity=course_plan.activity,
+        lines=as_lines(course_plan, **{first_line(course_plan).code: {"title": "Other"}}),
+    )
+    line = first_line(course_plan)
+    response = login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "approve", "comment": ""}
+    )
+    assert response.status_code == 409
+    assert "was not recorded" not in response.content.decode()
