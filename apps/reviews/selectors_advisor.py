@@ -330,6 +330,7 @@ def returning_application(course_plan: CoursePlan) -> Application | None:
             nominated_choice__activity_id=course_plan.activity_id,
             state__in=RETURN_VISIBLE_STATES,
         )
+        .select_related("nominated_choice__activity")
         .prefetch_related("documents")
         .order_by("-created_at")
         .first()

@@ -165,10 +165,19 @@ def change_still_open(course_plan: CoursePlan) -> str:
     ) % {"version": latest.version, "status": latest.get_status_display().lower()}
 
 
-def _ensure_no_change_awaits(course_plan: CoursePlan) -> None:
-    reason = change_still_open(course_plan)
-    if reason:
-        raise ServiceError(reason)
+def not_recognisable_yet(application: Application, course_plan: CoursePlan) -> str:
+    """Why the advisor cannot recognise the credits of `application`'s stay against
+    `course_plan`, an approved version not recognised yet (empty: nothing stands in the way but
+    the credits and the transcript): the student still abroad, another version to recognise,
+    or a change of courses still open."""
+    if application.state == S.IN_MOBILITY:
+        return _(
+            "The student is still in mobility: the international relations office records "
+            "their return first."
+        )
+    return recognised_elsewhere(course_plan, nominated_activity(application)) or (
+        change_still_open(course_plan)
+    )
 
 
 def announce_when_recognition_is_due(application: Application) -> None:
@@ -215,17 +224,9 @@ def course_plan_confirm_recognition(
         raise ServiceError(
             _("The student has not left for this stay: there is nothing to recognise.")
         )
-    if application.state == S.IN_MOBILITY:
-        raise ServiceError(
-            _(
-                "The student is still in mobility: the international relations office records "
-                "their return first."
-            )
-        )
-    elsewhere = recognised_elsewhere(course_plan, nominated_activity(application))
-    if elsewhere:
-        raise ServiceError(elsewhere)
-    _ensure_no_change_awaits(course_plan)
+    reason = not_recognisable_yet(application, course_plan)
+    if reason:
+        raise ServiceError(reason)
     if seen_credits:
         transcript = application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).first()
         if seen_credits != credits_stamp(course_plan.lines.all(), transcript):

@@ -32,10 +32,9 @@ from ..selectors_advisor import (
     returning_application,
 )
 from ..services.returns import (
-    change_still_open,
     course_plan_confirm_recognition,
     course_plan_record_ects,
-    recognised_elsewhere,
+    not_recognisable_yet,
     return_transcript_upload,
 )
 from .advisor import advisor_only
@@ -228,17 +227,16 @@ def return_recognition(request, pk: int):
             None,
         )
     credits = missing_credits(course_plan)
-    # An approved version the credits are not recognised against (or not yet: the student's
-    # change of courses awaits the advisor): why, instead of a form the service would refuse.
-    elsewhere = ""
+    # An approved version the credits are not recognised against, or not yet (the student is
+    # still abroad, their change of courses awaits the advisor): why, instead of a form the
+    # service would refuse.
+    not_yet = ""
     if (
         application is not None
         and course_plan.status == CoursePlanStatus.APPROVED
         and course_plan.recognition_confirmed_at is None
     ):
-        elsewhere = recognised_elsewhere(course_plan, course_plan.activity) or change_still_open(
-            course_plan
-        )
+        not_yet = not_recognisable_yet(application, course_plan)
     return render(
         request,
         "reviews/return_recognition.html",
@@ -250,6 +248,6 @@ def return_recognition(request, pk: int):
             "transcript": transcript,
             "credits": credits,
             "seen_credits": credits_stamp((row.line for row in credits.lines), transcript),
-            "recognised_elsewhere": elsewhere,
+            "not_recognisable_yet": not_yet,
         },
     )

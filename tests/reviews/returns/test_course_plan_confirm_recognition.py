@@ -336,3 +336,13 @@ def test_the_page_of_a_version_not_to_recognise_says_why_instead_of_a_form(
     page = client.get(recognition_url(newer)).content.decode()
     assert "and the stay is now at Aalto University" in page
     assert "Confirm the recognition and complete the dossier" not in page
+
+
+def test_while_the_student_is_abroad_the_page_says_so_instead_of_the_form(client, student, advisor):
+    _application, course_plan = ready(student, advisor, state=ApplicationState.IN_MOBILITY)
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert (
+        "The student is still in mobility: the international relations office records their "
+        "return first."
+    ) in page
+    assert 'name="confirm"' not in page
