@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
@@ -20,6 +19,7 @@ from apps.notifications.events import announce_course_plan_decided, announce_cou
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
 from apps.rules.published import current_regulations
+from mobility_portal.dates import long_date
 
 from .checking import PlanCheck, plan_result, record_check
 from .errors import DuplicateActivity, ServiceError
@@ -439,17 +439,12 @@ def _ensure_editable(actor: User, application: Application) -> None:
         )
 
 
-def _long_date(day: date) -> str:
-    """A date in a message, as the reader's language writes it ("26 novembre 2026")."""
-    return date_format(day, "DATE_FORMAT")
-
-
 @transaction.atomic
 def application_start(*, actor: User, call: Call, today: date | None = None) -> Application:
     today = today or timezone.localdate()
     plan_for_student(actor)
     if not call.is_open_on(today):
-        dates = {"opens": _long_date(call.opens_on), "closes": _long_date(call.closes_on)}
+        dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}
         if today > call.closes_on:
             raise ServiceError(_("This call closed on %(closes)s.") % dates)
         raise ServiceError(_("This call opens on %(opens)s and closes on %(closes)s.") % dates)
@@ -671,7 +666,7 @@ def submission_readiness(
     problems: list[str] = []
     call = application.call
     if application.state == ApplicationState.DRAFT and not call.is_open_on(today):
-        dates = {"opens": _long_date(call.opens_on), "closes": _long_date(call.closes_on)}
+        dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}
         if today > call.closes_on:
             problems.append(_("The call closed on %(closes)s.") % dates)
         else:  # the office moved its opening later, after this draft was started

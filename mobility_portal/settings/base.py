@@ -121,6 +121,7 @@ TEMPLATES = [
                 "apps.accounts.context_processors.roles",
                 "apps.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["mobility_portal.templatetags.dates"],
         },
     },
 ]

@@ -43,7 +43,7 @@ def test_closed_call_is_refused_with_its_dates(client, student):
 def test_a_call_not_open_yet_says_when_it_opens(client, student):
     later = CallFactory(opens_on=date(2031, 3, 1), closes_on=date(2031, 4, 15), academic_year=2031)
     response = login(client, student).post(start_url(later), HTTP_ACCEPT_LANGUAGE="fr")
-    assert messages_of(response) == ["Cet appel ouvre le 1 mars 2031 et ferme le 15 avril 2031."]
+    assert messages_of(response) == ["Cet appel ouvre le 1er mars 2031 et ferme le 15 avril 2031."]
 
 
 def test_second_application_to_the_same_call_is_refused(client, student, call):

@@ -4,7 +4,6 @@ checked again (a summer stay counts toward the FAE once both bodies validated it
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import Activity, ActivityValidation, ValidationBody
 from apps.applications.services import lock_plan, plan_recheck
 from apps.notifications.events import announce_activity_validated, announce_validation_requested
+from mobility_portal.dates import long_date
 
 from ..selectors_advisor import APPROVAL_FLAG, awaiting_bodies, fully_validated, needs_validation
 
@@ -46,9 +46,7 @@ def activity_request_validation(*, actor: User, activity: Activity) -> Activity:
         raise ServiceError(
             _("Your request of %(date)s is still awaiting the decision of: %(bodies)s.")
             % {
-                "date": date_format(
-                    timezone.localdate(activity.validation_requested_at), "DATE_FORMAT"
-                ),
+                "date": long_date(activity.validation_requested_at),
                 "bodies": get_text_list(
                     [str(ValidationBody(body).label) for body in awaiting], _("and")
                 ),

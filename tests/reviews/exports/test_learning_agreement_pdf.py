@@ -226,3 +226,16 @@ def test_two_mobilities_of_one_student_make_two_file_names(client, student, advi
     }
 
     assert len(names) == 2
+
+
+def test_in_french_the_period_writes_the_first_of_the_month_as_french_does(
+    client, student, agreement
+):
+    application, activity = agreement
+    type(activity).objects.filter(pk=activity.pk).update(
+        start=activity.start.replace(day=1), end=activity.end.replace(day=21)
+    )
+    client.force_login(student)
+    text = pdf_text(client.get(pdf_url(application, activity), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert " 1er " in text
+    assert "du 1 " not in text
