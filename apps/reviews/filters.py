@@ -60,8 +60,27 @@ def _year_choices() -> list[tuple[int, str]]:
     return [(year, f"{year}–{year + 1}") for year in academic_years()]
 
 
-def _yes_no() -> forms.Select:
-    return forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class YesNoField(forms.NullBooleanField):
+    """All, yes or no; any other value is an error, as an unknown choice of the other menus
+    is, rather than read as "All" and listing what the officer did not ask for."""
+
+    widget = forms.Select(choices=YES_NO)
+
+    def to_python(self, value):
+        if value not in (None, *(choice for choice, _label in YES_NO)):
+            raise forms.ValidationError(
+                _("Select a valid choice. %(value)s is not one of the available choices."),
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -101,11 +120,11 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Programme"),
         empty_label=_("All"),
     )
-    has_errors = django_filters.BooleanFilter(
-        field_name="snapshot_has_errors", widget=_yes_no(), label=_("Rule errors when submitted")
+    has_errors = YesNoFilter(
+        field_name="snapshot_has_errors", label=_("Rule errors when submitted")
     )
-    course_plan_approved = django_filters.BooleanFilter(
-        method="filter_course_plans", widget=_yes_no(), label=_("Course plans approved")
+    course_plan_approved = YesNoFilter(
+        method="filter_course_plans", label=_("Course plans approved")
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="sort_by", label=_("Sort by"), empty_label=None

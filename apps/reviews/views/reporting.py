@@ -95,7 +95,8 @@ def sections_html(year: int) -> str:
 @keep_page
 def reporting(request):
     years = academic_years()
-    year = chosen_year(request.GET.get("year", ""), years)
+    requested = request.GET.get("year", "").strip()
+    year = chosen_year(requested, years)
     sections = report_sections(year) if year is not None else []
     return render(
         request,
@@ -103,6 +104,9 @@ def reporting(request):
         {
             "years": years,
             "year": year,
+            # A year typed or linked to with no call: said, rather than another year's counts
+            # shown as if they were the ones asked for.
+            "year_not_found": requested if requested and str(year) != requested else "",
             "total": sum(row.count for row in sections[0].rows) if sections else 0,
             "sections": sections,
             "sections_html": sections_html(year) if year is not None else "",

@@ -252,3 +252,14 @@ def test_partner_country_and_programme_select_one_choice_together(client, dri):
     assert response.context["page"].paginator.count == 2  # the counts agree
     export = client.get(reverse("reviews:queue_export"), {"partner": milano.pk, "kind": master})
     assert len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 2
+
+
+@pytest.mark.parametrize("name", ["has_errors", "course_plan_approved"])
+def test_a_yes_no_filter_with_another_value_is_a_form_error_not_all(client, dri, name):
+    applicant()
+    response = login(client, dri).get(QUEUE, {name: "maybe"})
+    assert response.status_code == 200
+    assert set(response.context["filter"].errors) == {name}
+    assert "maybe is not one of the available choices" in response.content.decode()
+    for value in ("", "true", "false"):
+        assert not login(client, dri).get(QUEUE, {name: value}).context["filter"].errors

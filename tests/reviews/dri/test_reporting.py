@@ -78,6 +78,26 @@ def test_the_latest_year_is_the_default(client, dri, year_2027):
         assert response.context["years"] == [2027, 2026]
 
 
+@pytest.mark.parametrize("requested", ["1999", "not a year", " 2026x"])
+def test_a_year_with_no_call_is_said_before_the_latest_years_counts(
+    client, dri, year_2027, requested
+):
+    content = login(client, dri).get(REPORTING, {"year": requested}).content.decode()
+    assert (
+        f"No call for applications for the academic year “{requested.strip()}”: the counts "
+        "below are those of 2027–2028."
+    ) in content
+
+
+@pytest.mark.parametrize("params", [{}, {"year": "2027"}, {"year": ""}])
+def test_a_year_asked_and_found_or_none_asked_says_nothing_of_the_kind(
+    client, dri, year_2027, params
+):
+    assert "No call for applications for the academic year" not in (
+        login(client, dri).get(REPORTING, params).content.decode()
+    )
+
+
 def test_every_row_links_to_the_queue_filtered_the_same_way(client, dri, year_2027):
     response = login(client, dri).get(REPORTING, {"year": 2027})
     content = response.content.decode()
