@@ -22,7 +22,7 @@ from .models import (
     CourseLine,
     DocumentKind,
 )
-from .services import STUDENT_DOCUMENTS, ChoiceInput
+from .services import RESUBMISSION_MESSAGE_MAX_LENGTH, STUDENT_DOCUMENTS, ChoiceInput
 from .uploads import validate_pdf
 
 OUTSIDE_PARTNERSHIPS = "outside"
@@ -160,6 +160,27 @@ class DocumentUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         validate_pdf(upload)
         return upload
+
+
+class SubmitForm(forms.Form):
+    """The submission. An application sent back for changes is submitted again with a word on
+    what changed, optional; a first submission has nothing to say (no field)."""
+
+    message = forms.CharField(
+        label=_("What did you change?"),
+        required=False,
+        max_length=RESUBMISSION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional: tell the international relations office what you changed since it asked "
+            "for changes. It is kept in the history of your application."
+        ),
+    )
+
+    def __init__(self, *args, resubmission: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not resubmission:
+            del self.fields["message"]
 
 
 class WithdrawForm(forms.Form):

@@ -725,12 +725,26 @@ def _activity_errors(
     ]
 
 
+# What a student may write, submitting again, about the changes the office asked for.
+RESUBMISSION_MESSAGE_MAX_LENGTH = 2000
+
+
 @transaction.atomic
 def application_submit(
-    *, actor: User, application: Application, today: date | None = None
+    *, actor: User, application: Application, today: date | None = None, message: str = ""
 ) -> Application:
+    """Submit the application, frozen as it stands; `message` is what the student says they
+    changed when they submit it again after the office asked for changes: the comment of the
+    audit row, quoted to the office."""
     application = _locked(application)
     _ensure_editable(actor, application)
+    if message and application.state != ApplicationState.CHANGES_REQUESTED:
+        raise ServiceError(
+            _(
+                "Only an application sent back for changes can be submitted with a message "
+                "about what changed."
+            )
+        )
     lock_plan(student_id=application.student_id)  # no activity is removed while it is read
     problems = submission_readiness(application, today or timezone.localdate()).problems
     if problems:
@@ -742,6 +756,7 @@ def application_submit(
         application,
         actor=actor,
         to_state=ApplicationState.SUBMITTED,
+        comment=message,
         update_fields=("snapshot", "snapshot_has_errors", "submitted_at"),
     )
     _keep_own_hosts(application)

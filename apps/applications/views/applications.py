@@ -13,7 +13,7 @@ from apps.programmes.models import Call
 
 from .. import selectors, services
 from ..access import application_for
-from ..application_forms import ApplicationForm, DocumentUploadForm, WithdrawForm
+from ..application_forms import ApplicationForm, DocumentUploadForm, SubmitForm, WithdrawForm
 from ..models import Application, ApplicationState, Transition
 from ..services import ServiceError
 from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
@@ -75,8 +75,16 @@ def _changes_asked(application: Application) -> Transition | None:
     return requests[-1] if requests else None
 
 
-def render_application_page(request, application: Application, upload_form=None, status=200):
-    """The dossier page; the upload view re-renders it with its bound form on a refusal."""
+def _submit_form(application: Application, data=None) -> SubmitForm:
+    """An application sent back for changes is submitted with a word on what changed."""
+    return SubmitForm(data, resubmission=application.state == ApplicationState.CHANGES_REQUESTED)
+
+
+def render_application_page(
+    request, application: Application, upload_form=None, submit_form=None, status=200
+):
+    """The dossier page; the upload and submit views re-render it with their bound form on a
+    refusal."""
     selectors.load_application_page(application)
     is_owner = application.student_id == request.user.pk
     editable = application.state in services.EDITABLE_STATES
@@ -93,6 +101,7 @@ def render_application_page(request, application: Application, upload_form=None,
         ),
         "upload_form": upload_form
         or DocumentUploadForm(initial={"kind": _first_missing(documents)}),
+        "submit_form": submit_form or _submit_form(application),
         "missing": [],
         "still_to_complete": [],
         "snapshot": selectors.snapshot_result(application.snapshot),
@@ -156,11 +165,27 @@ def application_edit(request, pk: int):
 @require_POST
 def application_submit(request, pk: int):
     application = application_for(request.user, pk, change=True)
+    form = _submit_form(application, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your application is not submitted:"))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return render_application_page(request, application, submit_form=form, status=400)
+    message = form.cleaned_data.get("message", "")
     try:
-        services.application_submit(actor=request.user, application=application)
+        services.application_submit(actor=request.user, application=application, message=message)
     except ServiceError as error:
         messages.error(request, _("Your application is not submitted:"))
         report_refusal(request, error)
+        if message:
+            # The page as it now stands, with what the student wrote, to submit again from.
+            return render_application_page(
+                request,
+                application_for(request.user, pk, change=True),
+                submit_form=form,
+                status=400,
+            )
     else:
         messages.success(
             request,
