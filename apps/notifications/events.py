@@ -53,6 +53,13 @@ APPLICATION_SUBMITTED = Event(
     _("New application from %(student)s (%(call)s)"),
     "application_submitted",
 )
+# A dossier the office sent back for changes, submitted again: said so, with the student's
+# word on what changed (the comment of its audit row).
+APPLICATION_RESUBMITTED = Event(
+    "application_resubmitted",
+    _("Submitted again after changes: %(student)s (%(call)s)"),
+    "application_resubmitted",
+)
 APPLICATION_DECISION = Event(
     "application_decision",
     _("Your application to %(call)s: %(state)s"),
@@ -128,6 +135,7 @@ EVENTS = {
     event.name: event
     for event in (
         APPLICATION_SUBMITTED,
+        APPLICATION_RESUBMITTED,
         APPLICATION_DECISION,
         SEAT_GIVEN_UP,
         RETURN_RECORDED,
@@ -161,6 +169,24 @@ def dri_for_submissions() -> list[Recipient]:
     DRI_MAILBOX), every DRI user: a submission is never announced to nobody."""
     chosen = dri_mailbox() + users_with_role(Role.DRI, notify_new_applications=True)
     return chosen or users_with_role(Role.DRI)
+
+
+def officer_who_asked_for_changes(resubmission: Transition) -> list[Recipient]:
+    """The DRI officer whose request for changes a resubmission answers, opted in to every
+    submission or not: they wait for this one. Nobody when they left the office."""
+    request = (
+        Transition.objects.filter(
+            application_id=resubmission.application_id,
+            to_state=ApplicationState.CHANGES_REQUESTED,
+            pk__lt=resubmission.pk,
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if request is None or request.actor.role != Role.DRI:
+        return []
+    return [Recipient.of(request.actor)]  # `queue` leaves out a closed account
 
 
 def advisor_of(student: User) -> list[Recipient]:
@@ -200,6 +226,17 @@ def announce_transition(transition: Transition) -> None:
     application = transition.application
     context = {"application": application.pk, "transition": transition.pk}
     if (
+        transition.to_state == ApplicationState.SUBMITTED
+        and transition.from_state == ApplicationState.CHANGES_REQUESTED
+    ):
+        queue(
+            APPLICATION_RESUBMITTED,
+            key=f"transition:{transition.pk}",
+            recipients=dri_for_submissions() + officer_who_asked_for_changes(transition),
+            context=context,
+            link=reverse("reviews:dossier", args=[application.pk]),
+        )
+    elif (
         transition.to_state == ApplicationState.SUBMITTED
         # An application the office itself took back from a withdrawal is not news to it.
         and transition.from_state != ApplicationState.WITHDRAWN

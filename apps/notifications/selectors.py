@@ -5,6 +5,9 @@ from datetime import datetime
 
 from django.db.models import Count, Min, Q
 
+from apps.applications.models import Transition
+
+from .events import APPLICATION_RESUBMITTED
 from .models import DeliveryStatus, Notification
 
 FAILED_SHOWN = 20
@@ -32,3 +35,22 @@ def outbox_health() -> OutboxHealth:
         ]
     )
     return OutboxHealth(recent_failures=failures, **figures)
+
+
+def with_quotes(notifications: list[Notification]) -> list[Notification]:
+    """Give each notification `quote`: for a resubmission, the student's word on what they
+    changed (the comment of its audit row, so that it is never kept twice), else "". One
+    query for a page of them, none when the page has no resubmission."""
+    transitions = {
+        notification.pk: notification.context.get("transition")
+        for notification in notifications
+        if notification.event == APPLICATION_RESUBMITTED.name
+    }
+    comments = (
+        dict(Transition.objects.filter(pk__in=transitions.values()).values_list("pk", "comment"))
+        if transitions
+        else {}
+    )
+    for notification in notifications:
+        notification.quote = comments.get(transitions.get(notification.pk), "")
+    return notifications

@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 
 from . import services
+from .selectors import with_quotes
 
 PAGE_SIZE = 25
 
@@ -24,6 +25,7 @@ class PreferencesForm(forms.ModelForm):
 def notification_list(request):
     notifications = request.user.notifications.all()
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_quotes(list(page.object_list))
     form = PreferencesForm(instance=request.user)
     if request.user.role != Role.DRI:
         del form.fields["notify_new_applications"]
