@@ -31,6 +31,7 @@ from .models import (
     Activity,
     ActivityKind,
     Application,
+    ApplicationState,
     Choice,
     CourseLine,
     CoursePlan,
@@ -43,7 +44,7 @@ from .models import (
     written_for_the_stays_host,
 )
 from .next_step import RejectedCourses
-from .workflow import COURSE_PLANS_SENT_STATES
+from .workflow import COURSE_PLANS_SENT_STATES, IN_REVIEW_STATES
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -161,6 +162,40 @@ def load_application_page(application: Application) -> Application:
         Prefetch("history", queryset=Transition.objects.select_related("actor")),
     )
     return application
+
+
+@dataclass(frozen=True)
+class Resubmission:
+    """A dossier sent back for changes and submitted again: the student's move (its comment is
+    what they say they changed) and the office's request it answers (None: not recorded)."""
+
+    submitted: Transition
+    asked: Transition | None
+
+
+def awaited_resubmission(application: Application) -> Resubmission | None:
+    """While the application awaits review after the student submitted it again following a
+    request for changes: that resubmission. From the history `load_application_page`
+    prefetched: no query."""
+    if application.state not in IN_REVIEW_STATES:
+        return None
+    history = sorted(application.history.all(), key=lambda transition: transition.pk)
+    # The student's own submissions: a withdrawal the office undid is none.
+    submissions = [
+        transition
+        for transition in history
+        if transition.to_state == ApplicationState.SUBMITTED
+        and transition.from_state in (ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED)
+    ]
+    if not submissions or submissions[-1].from_state != ApplicationState.CHANGES_REQUESTED:
+        return None
+    latest = submissions[-1]
+    asked = [
+        transition
+        for transition in history
+        if transition.to_state == ApplicationState.CHANGES_REQUESTED and transition.pk < latest.pk
+    ]
+    return Resubmission(submitted=latest, asked=asked[-1] if asked else None)
 
 
 def nominated_activity_id(application: Application) -> int | None:

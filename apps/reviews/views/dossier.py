@@ -15,6 +15,7 @@ from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application
 from apps.applications.selectors import (
+    awaited_resubmission,
     chosen_study_activities,
     document_rows,
     load_application_page,
@@ -60,6 +61,7 @@ def render_dossier(
         "application": application,
         "profile": getattr(application.student, "student_profile", None),
         "snapshot": snapshot_result(application.snapshot),
+        "resubmission": awaited_resubmission(application),
         "plan": current_plan(application),
         "documents": document_rows(application, required_documents(application)),
         "course_plans": course_plan_histories(chosen_study_activities(application)),
