@@ -372,6 +372,21 @@ def stay_still_wanted(activity: Activity) -> bool:
     return choices_still_wanted().filter(activity=activity).exists()
 
 
+def application_choosing(activity_id: int) -> Application | None:
+    """The application a stay's learning agreement is printed through, among those that chose
+    the stay: one still wanting it (the one nominated to it first), else the one nominated to
+    it (a withdrawal or a completed mobility), else the latest. A later draft or a withdrawn
+    application of another call naming the same stay carries no nomination."""
+    nominated_here = Choice.objects.filter(pk=OuterRef("nominated_choice"), activity_id=activity_id)
+    wanted = choices_still_wanted().filter(application=OuterRef("pk"), activity_id=activity_id)
+    return (
+        Application.objects.filter(choices__activity_id=activity_id)
+        .annotate(still_wanted=Exists(wanted), nominated_here=Exists(nominated_here))
+        .order_by("-still_wanted", "-nominated_here", "-created_at", "-pk")
+        .first()
+    )
+
+
 def rejected_courses(student: User) -> RejectedCourses | None:
     """The student's first course plan whose latest version has rejected lines: one query."""
     later = CoursePlan.objects.filter(

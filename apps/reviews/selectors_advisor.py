@@ -28,7 +28,6 @@ from apps.applications.models import (
     ActivityValidation,
     Application,
     ApplicationState,
-    Choice,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
@@ -142,22 +141,6 @@ def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
         .exclude(status=CoursePlanStatus.DRAFT)
         .select_related("partner")
         .order_by("-version")
-    )
-
-
-def application_choosing(course_plan: CoursePlan) -> Application | None:
-    """The application the learning agreement is printed through, among those that chose the
-    course plan's stay: one still wanting it (the one nominated to it first), else the one
-    nominated to it (a withdrawal or a completed mobility), else the latest. A later draft or
-    a withdrawn application of another call naming the same stay carries no nomination."""
-    activity_id = course_plan.activity_id
-    nominated_here = Choice.objects.filter(pk=OuterRef("nominated_choice"), activity_id=activity_id)
-    wanted = choices_still_wanted().filter(application=OuterRef("pk"), activity_id=activity_id)
-    return (
-        Application.objects.filter(choices__activity_id=activity_id)
-        .annotate(still_wanted=Exists(wanted), nominated_here=Exists(nominated_here))
-        .order_by("-still_wanted", "-nominated_here", "-created_at", "-pk")
-        .first()
     )
 
 

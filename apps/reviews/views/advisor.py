@@ -15,13 +15,12 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
-from apps.applications.selectors import course_total
+from apps.applications.selectors import application_choosing, course_total
 from apps.applications.services import line_key
 from apps.applications.views.applications import report_refusal
 
 from ..selectors_advisor import (
     advised_course_plan,
-    application_choosing,
     course_plan_diff,
     course_plans_decided,
     course_plans_to_review,
@@ -186,7 +185,7 @@ def _review_context(
         "stay_moved_to": "" if course_plan.is_for_host_of(activity) else activity.host_display,
         "student": activity.plan.student,
         "rows": rows,
-        "application": application_choosing(course_plan),
+        "application": application_choosing(course_plan.activity_id),
         "total": course_total(activity, lines),
         "versions": versions,
         "is_latest": is_latest,
