@@ -297,14 +297,14 @@ class CourseTotal:
         return self.required is not None and self.total >= self.required
 
 
-def course_total(activity: Activity, lines: list[CourseLine]) -> CourseTotal:
+def agreed_ects(lines: Iterable[CourseLine]) -> Decimal:
     """The ECTS of the lines the advisor has not rejected: a rejected course does not count."""
+    return sum((line.ects for line in lines if line.decision != LineDecision.REJECTED), Decimal(0))
+
+
+def course_total(activity: Activity, lines: list[CourseLine]) -> CourseTotal:
     return CourseTotal(
-        activity=activity,
-        total=sum(
-            (line.ects for line in lines if line.decision != LineDecision.REJECTED), Decimal(0)
-        ),
-        required=required_course_ects(activity),
+        activity=activity, total=agreed_ects(lines), required=required_course_ects(activity)
     )
 
 
@@ -313,6 +313,61 @@ def readable_course_plans(
 ) -> QuerySet[CoursePlan]:
     """The versions a reader sees: a version the student has not sent yet is theirs alone."""
     return course_plans if by_student else course_plans.exclude(status=CoursePlanStatus.DRAFT)
+
+
+@dataclass(frozen=True)
+class CoursePlanVersion:
+    """One version of a stay's course plan as its student reads it."""
+
+    course_plan: CoursePlan
+    lines: list[CourseLine]
+    total: CourseTotal
+    is_latest: bool
+
+    @property
+    def was_sent(self) -> bool:
+        """Sent to the advisor: their decisions on its lines are the student's to read (a
+        draft is the student's alone, decided by nobody)."""
+        return self.course_plan.status != CoursePlanStatus.DRAFT
+
+    @property
+    def replaced_before_a_decision(self) -> bool:
+        """Sent, then replaced by a later version before the advisor decided on every line:
+        it no longer awaits them, whatever status it was left with (as on their page)."""
+        return self.course_plan.status == CoursePlanStatus.PENDING and not self.is_latest
+
+
+def course_plan_versions(
+    activity: Activity, *, number: int | None = None, earlier_only: bool = False
+) -> list[CoursePlanVersion]:
+    """The versions of the stay's course plan its student reads, newest first, each with its
+    lines and its total: version `number` alone, or those before the latest. Two queries
+    whatever the number of versions and lines (the activity must come with its plan)."""
+    later = CoursePlan.objects.filter(
+        activity=OuterRef("activity"), version__gt=OuterRef("version")
+    )
+    versions = readable_course_plans(activity.course_plans.all(), by_student=True)
+    if number is not None:
+        versions = versions.filter(version=number)
+    if earlier_only:
+        versions = versions.filter(Exists(later))
+    versions = (
+        versions.select_related("partner")
+        .annotate(replaced=Exists(later))
+        .prefetch_related("lines")
+        .order_by("-version")
+    )
+    required = required_course_ects(activity)
+    rows = []
+    for version in versions:
+        lines = list(version.lines.all())
+        total = CourseTotal(activity=activity, total=agreed_ects(lines), required=required)
+        rows.append(
+            CoursePlanVersion(
+                course_plan=version, lines=lines, total=total, is_latest=not version.replaced
+            )
+        )
+    return rows
 
 
 def course_totals(activities: list[Activity], *, by_student: bool = True) -> list[CourseTotal]:

@@ -24,6 +24,16 @@ urlpatterns = [
         course_plans.course_plan_ask_again,
         name="course_plan_ask_again",
     ),
+    path(
+        "plan/activities/<int:pk>/courses/versions/",
+        course_plans.course_plan_history,
+        name="course_plan_history",
+    ),
+    path(
+        "plan/activities/<int:pk>/courses/versions/<int:version>/",
+        course_plans.course_plan_version,
+        name="course_plan_version",
+    ),
     path("applications/", applications.application_list, name="application_list"),
     path("calls/<int:call_pk>/apply/", applications.application_start, name="application_start"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),

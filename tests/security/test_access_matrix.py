@@ -176,6 +176,10 @@ PORTAL_ROUTES: dict[str, Route] = {
     "applications:activity_delete": both(OWN_OBJECT, kwargs=pk("exchange")),
     "applications:course_plan_edit": both(OWN_OBJECT, kwargs=pk("exchange")),
     "applications:course_plan_ask_again": post_route(OWN_OBJECT, kwargs=pk("exchange")),
+    "applications:course_plan_history": Route(get=OWN_OBJECT, kwargs=pk("exchange")),
+    "applications:course_plan_version": Route(
+        get=OWN_OBJECT, kwargs=lambda world: {"pk": world.exchange.pk, "version": 1}
+    ),
     "applications:application_list": Route(get=STUDENTS),
     "applications:application_start": post_route(STUDENTS, kwargs=on_call),
     "applications:application_detail": Route(get=DOSSIER_READERS, kwargs=pk("submitted")),

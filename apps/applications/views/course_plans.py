@@ -1,7 +1,9 @@
-"""The course plan (learning agreement draft) of one of the student's study activities."""
+"""The course plan (learning agreement draft) of one of the student's study activities, and its
+earlier versions, read only."""
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,6 +61,8 @@ def course_plan_edit(request, pk: int):
             "decided": course_plan if course_plan and course_plan.status != "draft" else None,
             "lines": lines,
             "left_behind": selectors.course_plan_left_behind(activity, course_plan, lines),
+            # Versions are numbered from 1 without a gap: a later one means earlier ones.
+            "has_earlier_versions": course_plan is not None and course_plan.version > 1,
             "formset": formset,
             "helper": course_line_helper(),
             "total": selectors.course_total(activity, lines),
@@ -92,3 +96,42 @@ def course_plan_ask_again(request, pk: int):
                 ),
             )
     return redirect("applications:course_plan_edit", activity.pk)
+
+
+@student_only
+def course_plan_history(request, pk: int):
+    """The versions before the latest, read only: what the student sent, to which host, and
+    what the advisor decided on each line."""
+    activity = own_activity(request.user, pk)
+    if not activity.is_study:
+        messages.error(request, _("Only study stays have a course plan."))
+        return redirect("applications:plan")
+    return render(
+        request,
+        "applications/course_plan_history.html",
+        {
+            "activity": activity,
+            "versions": selectors.course_plan_versions(activity, earlier_only=True),
+            # Through which each version's learning agreement prints, if an application chose
+            # the stay.
+            "application": selectors.application_choosing(activity.pk),
+        },
+    )
+
+
+@student_only
+def course_plan_version(request, pk: int, version: int):
+    """One version of the course plan, read only, with its learning agreement."""
+    activity = own_activity(request.user, pk)
+    found = selectors.course_plan_versions(activity, number=version)
+    if not found:
+        raise Http404
+    return render(
+        request,
+        "applications/course_plan_version.html",
+        {
+            "activity": activity,
+            "version": found[0],
+            "application": selectors.application_choosing(activity.pk),
+        },
+    )
