@@ -1,5 +1,6 @@
 """Dates in words as each language writes them: French says "1er" of a month's first day."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -42,3 +43,18 @@ def test_every_template_has_the_filters_and_no_date_writes_nothing():
             template.render({"day": date(2027, 1, 1), "moment": moment, "none": None})
             == "1er janvier 2027|1er décembre 2026 09:05|—"
         )
+
+
+def test_no_template_writes_a_long_date_with_djangos_filter():
+    """Django's `date:"DATE_FORMAT"` writes "1 septembre": the portal's filters write "1er"."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r'\|date:"(DATE_FORMAT|DATETIME_FORMAT)"')
+    offending = [
+        str(path.relative_to(root))
+        for folder in ("apps", "templates")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".html", ".txt"} and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offending == []
