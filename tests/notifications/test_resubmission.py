@@ -69,8 +69,9 @@ def test_a_resubmission_reaches_the_office_and_the_officer_who_asked(student, dr
     }
     notification = Notification.objects.get(recipient=dri)
     assert notification.link == reverse("reviews:dossier", args=[application.pk])
+    # Written when the event happens, in the site's language (French).
     assert notification.subject == (
-        f"Submitted again after changes: {student} ({application.call})"
+        f"Déposée à nouveau après modifications : {student} ({application.call})"
     )
 
 
