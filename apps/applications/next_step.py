@@ -39,6 +39,16 @@ class RejectedCourses:
 
 
 @dataclass(frozen=True)
+class StayNotTaken:
+    """A study stay of the plan that every application for it ended without taking the
+    student there: it still counts toward the time abroad."""
+
+    host: str
+    call_name: str
+    state_label: str  # how the latest application ended, in words
+
+
+@dataclass(frozen=True)
 class Situation:
     has_profile: bool
     activity_count: int = 0
@@ -47,6 +57,7 @@ class Situation:
     open_call_without_application: str | None = None
     current: ApplicationSummary | None = None
     rejected_courses: RejectedCourses | None = None
+    stay_not_taken: StayNotTaken | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ def next_step(situation: Situation) -> NextStep:
         return _complete_draft(situation.draft)
     if situation.current is not None and (step := _follow_up(situation.current)) is not None:
         return step
+    if situation.stay_not_taken is not None:
+        return _stay_not_taken(situation.stay_not_taken)
     if situation.open_call_without_application:
         return NextStep(
             _("The call “%(call)s” is open: apply.")
@@ -151,6 +164,19 @@ def _rejected_courses(rejected: RejectedCourses) -> NextStep:
         "applications:course_plan_edit",
         (rejected.activity_pk,),
         link_text=_("Open my course plan"),
+    )
+
+
+def _stay_not_taken(stay: StayNotTaken) -> NextStep:
+    return NextStep(
+        _(
+            "Your application to “%(call)s” for the stay at %(host)s is %(state)s, and the stay "
+            "still counts toward your time abroad. Remove it from your plan if you will not go, "
+            "or apply for it again."
+        )
+        % {"call": stay.call_name, "host": stay.host, "state": stay.state_label},
+        "applications:plan",
+        link_text=_("Open my plan"),
     )
 
 

@@ -99,11 +99,55 @@ def own_applications(student: User) -> QuerySet[Application]:
     )
 
 
+def _a_choice_left(application: str = "pk") -> Exists:
+    """Whether the application has a choice whose host has not refused the student."""
+    return Exists(
+        Choice.objects.filter(application=OuterRef(application), host_refused_at__isnull=True)
+    )
+
+
 def dashboard_applications(student: User) -> QuerySet[Application]:
     """The student's applications with `has_choice_left`: a choice whose host has not refused
     the student (the dashboard follows a host's refusal while one is left)."""
-    left = Choice.objects.filter(application=OuterRef("pk"), host_refused_at__isnull=True)
-    return own_applications(student).annotate(has_choice_left=Exists(left))
+    return own_applications(student).annotate(has_choice_left=_a_choice_left())
+
+
+def still_followed(application: Application, today: date) -> bool:
+    """Whether the application may still take the student abroad. A host's refusal is followed
+    while the office may still nominate the student elsewhere: a choice is left (annotated
+    `has_choice_left`), and the call's academic year has not passed."""
+    if application.state in (ApplicationState.REFUSED, ApplicationState.WITHDRAWN):
+        return False
+    if application.state != ApplicationState.HOST_REFUSED:
+        return True
+    return application.has_choice_left and application.call.academic_year >= academic_year_of(today)
+
+
+def stays_that_did_not_happen(
+    student: User, activities: Iterable[Activity], today: date
+) -> dict[int, Application]:
+    """The study stays of the plan that the student applied for, every application ending
+    without taking them there (refused, withdrawn, refused by every host), each with the latest
+    of those applications. They still count toward the time abroad until the student removes
+    them. One query."""
+    ids = [activity.pk for activity in activities if activity.is_study]
+    if not ids:
+        return {}
+    choices = (
+        Choice.objects.filter(activity_id__in=ids, application__student=student)
+        .select_related("application__call")
+        .annotate(application_has_choice_left=_a_choice_left("application"))
+        .order_by("application__created_at", "application_id")
+    )
+    latest: dict[int, Application] = {}
+    followed: set[int] = set()
+    for choice in choices:
+        application = choice.application
+        application.has_choice_left = choice.application_has_choice_left
+        latest[choice.activity_id] = application
+        if still_followed(application, today):
+            followed.add(choice.activity_id)
+    return {pk: application for pk, application in latest.items() if pk not in followed}
 
 
 @dataclass(frozen=True)

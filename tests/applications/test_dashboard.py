@@ -134,7 +134,10 @@ def test_the_nominated_destination_is_named(client, student, state, says):
 
 
 @pytest.mark.parametrize("why", ["past year", "no choice left"])
-def test_a_host_refusal_that_nothing_can_follow_leaves_the_usual_advice(client, student, why):
+def test_a_host_refusal_that_nothing_can_follow_asks_to_remove_the_stay_or_apply_again(
+    client, student, why
+):
+    """Before the open call's advice: the stay refused still counts toward the time abroad."""
     today = timezone.localdate()
     past = CallFactory(academic_year=today.year - 3) if why == "past year" else None
     application = complete_application(student, **({"call": past} if past else {}))
@@ -147,7 +150,9 @@ def test_a_host_refusal_that_nothing_can_follow_leaves_the_usual_advice(client, 
     open_call = CallFactory(opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9))
     step = dashboard(client, student).context["step"]
     assert "did not accept you" not in step.text
-    assert f"“{open_call}” is open" in step.text
+    assert f"for the stay at {choice.activity.host_display} is refused by the host" in step.text
+    assert "or apply for it again" in step.text
+    assert open_call.pk
 
 
 def test_upcoming_calls_are_listed_with_their_dates(client, student):

@@ -1,7 +1,13 @@
 import pytest
 from django.utils import translation
 
-from apps.applications.next_step import ApplicationSummary, DraftSummary, Situation, next_step
+from apps.applications.next_step import (
+    ApplicationSummary,
+    DraftSummary,
+    Situation,
+    StayNotTaken,
+    next_step,
+)
 
 READY = {"has_profile": True, "activity_count": 2}
 
@@ -130,3 +136,15 @@ def test_courses_the_advisor_rejected_come_before_a_draft_or_a_follow_up():
     assert (step.url_name, step.url_args) == ("applications:course_plan_edit", (5,))
     one = RejectedCourses(activity_pk=5, host="TU Berlin", count=1)
     assert "rejected 1 course of" in next_step(Situation(**READY, rejected_courses=one)).text
+
+
+def test_a_stay_not_taken_comes_before_an_open_call():
+    step = next_step(
+        Situation(
+            **READY,
+            open_call_without_application="Call 2028",
+            stay_not_taken=StayNotTaken(host="KTH", call_name="Call 2027", state_label="refused"),
+        )
+    )
+    assert step.text.startswith("Your application to “Call 2027” for the stay at KTH is refused")
+    assert step.url_name == "applications:plan"

@@ -44,3 +44,9 @@ def redacted(text: str) -> str:
     """A free text as written, or, where anonymisation took it away, the marker it left in the
     reader's language (the rows hold one marker for every language)."""
     return gettext("[redacted]") if text == REDACTED else text
+
+
+@register.filter
+def for_key(mapping: dict, key):
+    """The mapping's value for `key`, or None: a page's facts keyed by an object's id."""
+    return mapping.get(key)

@@ -6,13 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from apps.programmes.models import academic_year_of
 from mobility_portal.page_cache import keep_page
 
 from .. import selectors, services
 from ..checking import PlanCheck, plan_result
-from ..models import Application, ApplicationState
-from ..next_step import ApplicationSummary, DraftSummary, Situation, next_step
+from ..models import Activity, Application, ApplicationState
+from ..next_step import ApplicationSummary, DraftSummary, Situation, StayNotTaken, next_step
 from .applications import student_only
 
 
@@ -38,6 +37,7 @@ def student_dashboard(request):
         ),
         current=_current_application(applications, today),
         rejected_courses=selectors.rejected_courses(student) if plan else None,
+        stay_not_taken=_stay_not_taken(student, activities, applications, today),
     )
     return render(
         request,
@@ -84,18 +84,29 @@ FOLLOWED_STATES = (
 )
 
 
-def _still_followed(application: Application, today: date) -> bool:
-    """A host's refusal is followed while the office may still nominate the student elsewhere:
-    a choice is left, and the call's academic year has not passed."""
-    if application.state != ApplicationState.HOST_REFUSED:
-        return True
-    return application.has_choice_left and application.call.academic_year >= academic_year_of(today)
+def _stay_not_taken(
+    student, activities: list[Activity], applications: list[Application], today: date
+) -> StayNotTaken | None:
+    """The first such stay of the plan, in its order; asked only when an application of the
+    student has ended (most have none: no query for them)."""
+    if all(selectors.still_followed(application, today) for application in applications):
+        return None
+    ended = selectors.stays_that_did_not_happen(student, activities, today)
+    for activity in selectors.in_plan_order(activities):
+        if activity.pk in ended:
+            application = ended[activity.pk]
+            return StayNotTaken(
+                host=activity.host_display,
+                call_name=str(application.call),
+                state_label=str(application.get_state_display()).lower(),
+            )
+    return None
 
 
 def _current_application(applications: list[Application], today: date) -> ApplicationSummary | None:
     for state in FOLLOWED_STATES:
         for application in applications:
-            if application.state == state and _still_followed(application, today):
+            if application.state == state and selectors.still_followed(application, today):
                 choice = application.nominated_choice
                 return ApplicationSummary(
                     pk=application.pk,

@@ -18,7 +18,12 @@ from ..access import own_activity
 from ..checking import plan_result
 from ..errors import DuplicateActivity
 from ..forms import ActivityForm, StudentFactsForm
-from ..selectors import in_plan_order, plan_activities, published_regulation
+from ..selectors import (
+    in_plan_order,
+    plan_activities,
+    published_regulation,
+    stays_that_did_not_happen,
+)
 from ..services import ServiceError
 from ..timeline import build_timeline
 
@@ -54,6 +59,9 @@ def plan_editor(request):
         {
             "plan": plan,
             "activities": activities,
+            "did_not_happen": stays_that_did_not_happen(
+                request.user, activities, timezone.localdate()
+            ),
             "check": check,
             "published": published_regulation(plan.regulation),
             "timeline": _timeline(plan, activities, check),

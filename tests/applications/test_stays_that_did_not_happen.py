@@ -1,0 +1,171 @@
+"""A study stay the student applied for, every application ending without taking them there
+(refused, withdrawn, refused by every host), still counts toward the time abroad: the plan
+page and the dashboard say so, rather than let the plan read as done."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.applications.models import ApplicationState as S
+from apps.applications.selectors import stays_that_did_not_happen
+from tests.applications.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    ChoiceFactory,
+    login,
+    plan_for,
+)
+from tests.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 28)
+
+
+def stay(student, **fields):
+    return ActivityFactory(plan=plan_for(student), **fields)
+
+
+def applied(student, activity, state, *, year=2027, host_refused=False, created_days_ago=0):
+    application = ApplicationFactory(
+        student=student, state=state, call=CallFactory(academic_year=year)
+    )
+    type(application).objects.filter(pk=application.pk).update(
+        created_at=timezone.now() - timedelta(days=created_days_ago)
+    )
+    ChoiceFactory(
+        application=application,
+        activity=activity,
+        host_refused_at=timezone.now() if host_refused else None,
+    )
+    return application
+
+
+@pytest.mark.parametrize("state", [S.REFUSED, S.WITHDRAWN])
+def test_a_stay_whose_application_ended_is_named_with_that_application(student, state):
+    activity = stay(student)
+    application = applied(student, activity, state)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {activity.pk: application}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.NOMINATED, S.ACCEPTED]
+    + [S.IN_MOBILITY, S.RETURNED, S.COMPLETED],
+)
+def test_a_stay_on_its_way_is_not(student, state):
+    activity = stay(student)
+    applied(student, activity, state)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {}
+
+
+def test_a_stay_never_applied_for_is_not(student):
+    activity = stay(student)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {}
+
+
+def test_a_new_application_after_a_refusal_keeps_the_stay_on_its_way(student):
+    activity = stay(student)
+    applied(student, activity, S.REFUSED, year=2026, created_days_ago=300)
+    applied(student, activity, S.DRAFT, year=2027)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {}
+
+
+def test_the_latest_of_several_ended_applications_is_named(student):
+    activity = stay(student)
+    applied(student, activity, S.REFUSED, year=2026, created_days_ago=300)
+    latest = applied(student, activity, S.WITHDRAWN, year=2027)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {activity.pk: latest}
+
+
+def test_a_host_refusal_counts_once_no_choice_is_left_or_its_year_is_gone(student):
+    waiting, refused_everywhere, year_gone = stay(student), stay(student), stay(student)
+    applied(student, waiting, S.HOST_REFUSED)  # its choice is not refused: may be renominated
+    gone = applied(student, refused_everywhere, S.HOST_REFUSED, host_refused=True)
+    old = applied(student, year_gone, S.HOST_REFUSED, year=2024)
+    assert stays_that_did_not_happen(student, [waiting, refused_everywhere, year_gone], TODAY) == {
+        refused_everywhere.pk: gone,
+        year_gone.pk: old,
+    }
+
+
+def test_another_students_applications_do_not_count(student, other_student):
+    activity = stay(student)
+    applied(other_student, activity, S.REFUSED)
+    assert stays_that_did_not_happen(student, [activity], TODAY) == {}
+
+
+def test_the_plan_page_says_the_stay_still_counts(client, student):
+    activity = stay(student, host_name="Universidad de Chile")
+    application = applied(student, activity, S.REFUSED)
+    content = login(client, student).get(reverse("applications:plan")).content.decode()
+    assert (
+        f"Your application to {application.call} for this stay is refused: the stay still "
+        "counts toward your time abroad in this plan."
+    ) in content
+    assert reverse("applications:application_detail", args=[application.pk]) in content
+
+
+def test_the_plan_page_says_nothing_of_the_kind_for_a_stay_on_its_way(client, student):
+    applied(student, stay(student), S.NOMINATED)
+    content = login(client, student).get(reverse("applications:plan")).content.decode()
+    assert "still counts toward your time abroad" not in content
+
+
+def test_in_french(client, student):
+    application = applied(student, stay(student), S.WITHDRAWN)
+    client.force_login(student)
+    content = client.get(reverse("applications:plan"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert (
+        f"Votre candidature à {application.call} pour ce séjour est retirée : le séjour compte "
+        "toujours"
+    ) in content.content.decode()
+
+
+def test_the_plan_page_reads_them_in_one_query_whatever_their_number(
+    client, student, django_assert_max_num_queries
+):
+    for _index in range(6):
+        applied(student, stay(student), S.REFUSED)
+    login(client, student)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("applications:plan"))
+    assert len(response.context["did_not_happen"]) == 6
+
+
+def test_the_dashboard_asks_to_remove_the_stay_or_apply_again(client, student):
+    activity = stay(student, host_name="Universidad de Chile")
+    application = applied(student, activity, S.REFUSED)
+    response = login(client, student).get(reverse("applications:dashboard"))
+    step = response.context["step"]
+    assert step.text == (
+        f"Your application to “{application.call}” for the stay at Universidad de Chile is "
+        "refused, and the stay still counts toward your time abroad. Remove it from your plan "
+        "if you will not go, or apply for it again."
+    )
+    assert step.url == reverse("applications:plan")
+
+
+def test_an_application_on_its_way_comes_first_on_the_dashboard(client, student):
+    applied(student, stay(student), S.WITHDRAWN)
+    applied(student, stay(student), S.UNDER_REVIEW)
+    step = login(client, student).get(reverse("applications:dashboard")).context["step"]
+    assert "is reviewing your application" in step.text
+
+
+def test_the_dashboard_asks_for_them_in_one_query_whatever_their_number(
+    client, student, other_student, pages_rendered_each_time
+):
+    def queries(who, stays):
+        for _index in range(stays):
+            applied(who, stay(who), S.REFUSED)
+        login(client, who)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("applications:dashboard"))
+        return len(captured)
+
+    assert queries(student, 1) == queries(other_student, 5)
