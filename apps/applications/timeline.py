@@ -21,6 +21,8 @@ BAND_HEIGHT = 22
 LANE_TOP = 56
 LANE_HEIGHT = 30
 LANE_GAP = 6
+# A bar's label starts this far inside it and stops as far from its end.
+LABEL_INSET = 4
 
 # Colour per kind, chosen to stay distinguishable for the common colour-vision deficiencies;
 # the dark ones carry white labels at 4.5:1 or more (WCAG AA), the light ones dark labels.
@@ -58,6 +60,15 @@ class Bar:
     title: str
     abroad: bool
     has_error: bool
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + LABEL_INSET, 1)
+
+    @property
+    def label_width(self) -> float:
+        """The room for the label inside the bar (nothing in a bar of a few days)."""
+        return round(max(0.0, self.width - 2 * LABEL_INSET), 1)
 
 
 @dataclass(frozen=True)
