@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 WIDTH = 640
 LABEL_WIDTH = 200  # room for the labels, right-aligned against the bars
+LABEL_GAP = 8  # between a label and its bar
 VALUE_ROOM = 48  # room for the figure written after the longest bar
 BAR_HEIGHT = 22
 BAR_GAP = 8
@@ -36,6 +37,11 @@ class BarChart:
     label_width: int
     bar_height: int
     bars: list[ChartBar]
+
+    @property
+    def label_room(self) -> int:
+        """Where a label ends (right-aligned), and how wide it may be."""
+        return self.label_width - LABEL_GAP
 
 
 def bar_chart(rows: Sequence[tuple[str, int]]) -> BarChart:
