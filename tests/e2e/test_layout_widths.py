@@ -1,0 +1,259 @@
+"""The pages fit the common widths: a laptop's 1,280 px, a tablet's 1,024 and 768, a phone's 375,
+in French, the portal's first language, whose longer words widen everything."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.demo import seed_demo
+from apps.accounts.models import User
+from apps.applications import services
+from apps.applications.models import ActivityKind, Application, ApplicationState, SummerType
+from apps.reviews.demo import seed_demo_dossiers
+from tests.e2e.journeys import exchange_semester, log_in
+
+LAPTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 1024, "height": 768}
+PHONE = {"width": 375, "height": 740}
+
+STUDENT = "student@demo.mobility.example"
+LONG_PARTNER = "Norwegian University of Science and Technology"
+LONG_HOST = "Karlsruher Institut für Technologie – Internationale Sommerschule"
+
+
+@pytest.fixture
+def window(browser, live_server):
+    """window(size) opens a page of that size, read in English until in_language() says else."""
+    contexts = []
+
+    def open_window(size):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=size)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_window
+    for context in contexts:
+        context.close()
+
+
+def in_language(page, language: str) -> None:
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+
+
+def scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+# Where each role signs in (the page they land on) and a page of theirs in the menu.
+PERSONAS = [
+    ("student@demo.mobility.example", "/dashboard/", "/plan/"),
+    ("advisor@demo.mobility.example", "/", "/advisor/course-plans/"),
+    ("dri@demo.mobility.example", "/", "/staff/applications/"),
+    ("dfi@demo.mobility.example", "/", "/staff/applications/"),
+    ("admin@demo.mobility.example", "/", "/staff/applications/"),
+]
+
+MENU_LINE = """nav => {
+  const row = nav.querySelector('.container').getBoundingClientRect();
+  const items = [nav.querySelector('.navbar-brand'),
+                 ...nav.querySelectorAll('#nav-main > .navbar-nav > .nav-item')];
+  const boxes = items.map(item => item.getBoundingClientRect());
+  const tops = boxes.map(box => box.top);
+  return {
+    height: nav.getBoundingClientRect().height,
+    rows: Math.max(...tops) - Math.min(...tops),
+    beyond: Math.max(...boxes.map(box => box.right)) - row.right,
+  };
+}"""
+
+
+@pytest.mark.parametrize(("email", "lands_on", "path"), PERSONAS)
+def test_the_menu_is_one_line_on_a_laptop(
+    transactional_db, live_server, window, shot, email, lands_on, path
+):
+    """At 1,280 px (1,366 alike) every role's menu is open on one line, in French and in
+    English, even under a long name; it folds into the burger menu on a tablet. It folded below
+    1,400 px, and the DRI's and the admin's ran past the window even there."""
+    seed_demo()
+    User.objects.filter(email=email).update(
+        first_name="Marie-Charlotte", last_name="de La Tour d'Auvergne-Lauraguais"
+    )
+    page = window(LAPTOP)
+    log_in(page, email, lands_on=lands_on)
+    for language in ("fr", "en"):
+        in_language(page, language)
+        page.goto(path)
+        page.wait_for_load_state()
+        shot(page, f"laptop-{language}")
+        nav = page.locator("nav.navbar")
+        expect(nav.locator(".navbar-toggler")).to_be_hidden()
+        expect(nav.locator("#nav-main")).to_be_visible()
+        line = nav.evaluate(MENU_LINE)
+        assert line["rows"] < 8, line  # every item on the brand's line
+        assert line["height"] < 64, line  # a single line: 56 px
+        assert line["beyond"] <= 0, line
+        assert scroll_width(page) <= LAPTOP["width"]
+        # The page shown is marked, for screen readers too.
+        expect(nav.locator('[aria-current="page"]')).to_have_attribute("href", path)
+    page.set_viewport_size(TABLET)
+    expect(page.locator("nav.navbar .navbar-toggler")).to_be_visible()
+    expect(page.locator("#nav-main")).to_be_hidden()
+
+
+def test_staff_reach_their_other_pages_with_the_keyboard(
+    transactional_db, live_server, window, shot
+):
+    """The DRI's Dashboard, Operations, Programmes, catalogue and admin site are under "More":
+    a button that opens with Enter, is walked with the arrows and closes with Escape. Their
+    language switch is in their own menu."""
+    seed_demo()
+    page = window(LAPTOP)
+    log_in(page, "dri@demo.mobility.example", lands_on="/")
+    in_language(page, "fr")
+    page.goto("/staff/dashboard/")
+    more = page.locator("nav.navbar #nav-more")
+    # Underlined, like the link of the page shown, when that page is under it.
+    expect(more).to_have_class(re.compile(r"\bactive\b"))
+    expect(more).to_have_attribute("aria-expanded", "false")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_attribute("aria-expanded", "true")
+    shot(page, "more")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(":focus")).to_have_attribute("href", "/staff/dashboard/")
+    expect(page.locator(":focus")).to_have_attribute("aria-current", "page")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(":focus")).to_have_text("Opérations")
+    page.keyboard.press("Escape")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(more).to_be_focused()
+
+    page.locator("nav.navbar #nav-user").click()
+    page.get_by_role("button", name="English", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(r"/staff/dashboard/$"))
+
+
+def summer_stay(email: str, host_name: str, year: int) -> None:
+    student = User.objects.get(email=email)
+    services.activity_create(
+        actor=student,
+        plan=services.plan_for_student(student),
+        fields={
+            "kind": ActivityKind.SUMMER_STAY,
+            "start": date(year, 7, 1),
+            "end": date(year, 8, 25),
+            "host_name": host_name,
+            "country": "DE",
+            "summer_type": SummerType.SUMMER_SCHOOL,
+        },
+    )
+
+
+BAR_LABELS = """svg => [...svg.querySelectorAll('.timeline-label')].map(label => {
+  const group = label.closest('g');
+  const bar = group.querySelector('rect').getBoundingClientRect();
+  const box = label.getBoundingClientRect();
+  return {
+    text: label.textContent, title: group.querySelector('title').textContent,
+    inside: box.left >= bar.left && box.right <= bar.right,
+    cut: label.scrollWidth > label.clientWidth,
+    ellipsis: getComputedStyle(label).textOverflow === 'ellipsis',
+  };
+})"""
+
+
+def test_a_long_host_name_ends_with_an_ellipsis_inside_its_bar(
+    transactional_db, live_server, window, shot
+):
+    """Each bar's label stops at its bar's end with an ellipsis (it ran past the bar, and off
+    the picture); the full name stays the bar's tooltip and is read once by screen readers, in
+    the picture's description. On a phone the picture scrolls in its box at a readable size."""
+    seed_demo()
+    semester = exchange_semester(STUDENT, LONG_PARTNER)
+    summer_stay(STUDENT, LONG_HOST, semester.end.year)
+    page = window(LAPTOP)
+    log_in(page, STUDENT)
+    in_language(page, "fr")
+    page.goto("/plan/")
+    shot(page, "plan")
+    timeline = page.locator("svg.plan-timeline")
+    labels = timeline.evaluate(BAR_LABELS)
+    assert [label["text"] for label in labels] == [LONG_PARTNER, LONG_HOST]
+    for label in labels:
+        assert label["inside"], label
+        assert label["cut"] and label["ellipsis"], label
+        assert label["text"] in label["title"]
+    # Screen readers get each name once: from the picture's name, not again from its drawing.
+    described = timeline.aria_snapshot()
+    assert described.count(LONG_PARTNER) == 1 and described.count(LONG_HOST) == 1, described
+
+    page.set_viewport_size(PHONE)
+    shot(page, "plan-phone")
+    text_size = timeline.evaluate(
+        "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 12"
+    )
+    assert text_size >= 9  # 4 px when the picture shrank to the phone's width
+    assert scroll_width(page) <= PHONE["width"]
+
+
+def test_a_long_chart_label_ends_with_an_ellipsis_before_its_bar(
+    transactional_db, live_server, window, shot
+):
+    """In French "Acceptée par l'établissement d'accueil" ran off the dashboard chart's left
+    edge; it is cut with an ellipsis before its bar, whole in the table beside."""
+    seed_demo()
+    seed_demo_dossiers()
+    Application.objects.filter(student__email="hugo.leroy@demo.mobility.example").update(
+        state=ApplicationState.ACCEPTED
+    )
+    page = window(LAPTOP)
+    log_in(page, "dri@demo.mobility.example", lands_on="/")
+    in_language(page, "fr")
+    page.goto("/staff/dashboard/")
+    shot(page, "dashboard")
+    labels = page.locator("svg.reporting-chart").first.evaluate(
+        """svg => [...svg.querySelectorAll('.chart-label')].map(label => {
+          const picture = svg.getBoundingClientRect();
+          const bar = label.closest('g').querySelector('rect').getBoundingClientRect();
+          const box = label.getBoundingClientRect();
+          return {text: label.textContent, cut: label.scrollWidth > label.clientWidth,
+                  inside: box.left >= picture.left && box.right <= bar.left};
+        })"""
+    )
+    accepted = next(label for label in labels if label["text"].startswith("Acceptée"))
+    assert accepted["cut"], accepted
+    assert all(label["inside"] for label in labels), labels
+
+
+# Key pages of each role; {dossier} is Léa Petit's application, with a timeline.
+PHONE_PAGES = [
+    (STUDENT, "/dashboard/", ["/dashboard/", "/plan/", "/applications/", "/catalogue/"]),
+    ("advisor@demo.mobility.example", "/", ["/", "/advisor/course-plans/"]),
+    (
+        "dri@demo.mobility.example",
+        "/",
+        ["/staff/applications/", "/staff/applications/{dossier}/", "/staff/dashboard/"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("email", "lands_on", "paths"), PHONE_PAGES)
+def test_key_pages_do_not_scroll_sideways_on_a_phone(
+    transactional_db, live_server, window, shot, email, lands_on, paths
+):
+    seed_demo()
+    seed_demo_dossiers()
+    dossier = Application.objects.get(student__email="lea.petit@demo.mobility.example").pk
+    page = window(PHONE)
+    log_in(page, email, lands_on=lands_on)
+    in_language(page, "fr")
+    for path in paths:
+        page.goto(path.format(dossier=dossier))
+        page.wait_for_load_state()
+        shot(page, "phone")
+        assert scroll_width(page) <= PHONE["width"], path
