@@ -237,7 +237,12 @@ PHONE_PAGES = [
     (
         "dri@demo.mobility.example",
         "/",
-        ["/staff/applications/", "/staff/applications/{dossier}/", "/staff/dashboard/"],
+        [
+            "/staff/applications/",
+            "/staff/applications/{dossier}/",
+            "/staff/dashboard/",
+            "/advisor/validations/",
+        ],
     ),
 ]
 
@@ -257,3 +262,19 @@ def test_key_pages_do_not_scroll_sideways_on_a_phone(
         page.wait_for_load_state()
         shot(page, "phone")
         assert scroll_width(page) <= PHONE["width"], path
+
+
+def test_the_validation_filter_takes_a_phone_s_width(transactional_db, live_server, window, shot):
+    """Beside its button the list of the validation queue's filter was cut ("En attente de
+    la"); on a phone it takes the whole width, the button below it."""
+    seed_demo()
+    page = window(PHONE)
+    log_in(page, "dri@demo.mobility.example", lands_on="/")
+    in_language(page, "fr")
+    page.goto("/advisor/validations/")
+    shot(page, "validations")
+    widths = page.locator("#main form").first.evaluate(
+        "form => [form.querySelector('select').getBoundingClientRect().width,"
+        " form.getBoundingClientRect().width]"
+    )
+    assert widths[0] >= widths[1] - 24, widths  # the row's gutter aside
