@@ -82,6 +82,10 @@ def filter_form_html(query: str) -> str:
             "form": form,
             "label": _("Filter applications"),
             "column_class": "col-sm-6 col-lg-3",
+            # The search's hint and the sort orders, cut at a quarter of a laptop's width in
+            # French ("Nom, e-mail ou numéro d'étu", "Dépôt, du plus ancien au plu").
+            "wide_fields": ("q", "sort"),
+            "wide_column_class": "col-sm-12 col-lg-6",
             "reset_url": reverse("reviews:queue"),
         },
     )
