@@ -277,14 +277,24 @@ TEXTS_CUT = """form => [...form.querySelectorAll('input[placeholder], select')].
 
 
 @pytest.mark.parametrize("size", [LAPTOP, TABLET], ids=["laptop", "tablet"])
-def test_the_queue_s_filters_show_their_whole_text(transactional_db, live_server, window, size):
-    """The search's hint and the sort order were cut in a quarter of the row in French ("Nom,
-    e-mail ou numéro d'étu", "Dépôt, du plus ancien au plu"): they take half of it."""
+@pytest.mark.parametrize(
+    ("email", "lands_on", "path"),
+    [
+        ("dri@demo.mobility.example", "/", "/staff/applications/"),
+        (STUDENT, "/dashboard/", "/catalogue/"),
+    ],
+    ids=["queue", "catalogue"],
+)
+def test_the_filters_show_their_whole_text(
+    transactional_db, live_server, window, size, email, lands_on, path
+):
+    """In French the search boxes' hints and the queue's sort order were cut ("Nom, e-mail ou
+    numéro d'étu", "Dépôt, du plus ancien au plu", "Nom, ville ou dom"): they take more room."""
     seed_demo()
     page = window(size)
-    log_in(page, "dri@demo.mobility.example", lands_on="/")
+    log_in(page, email, lands_on=lands_on)
     in_language(page, "fr")
-    page.goto("/staff/applications/")
+    page.goto(path)
     assert page.get_by_role("search").evaluate(TEXTS_CUT) == []
 
 
