@@ -230,9 +230,19 @@ def test_a_long_chart_label_ends_with_an_ellipsis_before_its_bar(
     assert all(label["inside"] for label in labels), labels
 
 
-# Key pages of each role; {dossier} is Léa Petit's application, with a timeline.
+# Key pages of each role; {dossier} is Léa Petit's application, with a timeline, {stay} the stay
+# it chose, with a course plan.
 PHONE_PAGES = [
     (STUDENT, "/dashboard/", ["/dashboard/", "/plan/", "/applications/", "/catalogue/"]),
+    (
+        "lea.petit@demo.mobility.example",
+        "/dashboard/",
+        [
+            "/plan/activities/{stay}/courses/",
+            "/plan/activities/{stay}/courses/versions/",
+            "/plan/activities/{stay}/courses/versions/1/",
+        ],
+    ),
     ("advisor@demo.mobility.example", "/", ["/", "/advisor/course-plans/"]),
     (
         "dri@demo.mobility.example",
@@ -253,12 +263,13 @@ def test_key_pages_do_not_scroll_sideways_on_a_phone(
 ):
     seed_demo()
     seed_demo_dossiers()
-    dossier = Application.objects.get(student__email="lea.petit@demo.mobility.example").pk
+    application = Application.objects.get(student__email="lea.petit@demo.mobility.example")
+    dossier, stay = application.pk, application.choices.get().activity_id
     page = window(PHONE)
     log_in(page, email, lands_on=lands_on)
     in_language(page, "fr")
     for path in paths:
-        page.goto(path.format(dossier=dossier))
+        page.goto(path.format(dossier=dossier, stay=stay))
         page.wait_for_load_state()
         shot(page, "phone")
         assert scroll_width(page) <= PHONE["width"], path
