@@ -161,7 +161,7 @@ VERDICT_FIELDS = ["compliant", "error_count", "qualifying_days", "checked_at"]
 VERDICT_BATCH = 500
 
 
-def _set_verdict(plan: MobilityPlan, check: PlanCheck) -> None:
+def set_verdict(plan: MobilityPlan, check: PlanCheck) -> None:
     plan.compliant = check.compliant
     plan.error_count = check.error_count
     plan.qualifying_days = check.result.qualifying_days if check.result else 0
@@ -170,7 +170,7 @@ def _set_verdict(plan: MobilityPlan, check: PlanCheck) -> None:
 
 def record_check(plan: MobilityPlan, check: PlanCheck) -> None:
     """Cache the verdict on the plan row for staff lists and filters."""
-    _set_verdict(plan, check)
+    set_verdict(plan, check)
     plan.save(update_fields=VERDICT_FIELDS)
 
 
@@ -187,7 +187,7 @@ def recheck_plans(
             if hasattr(plan.student, "student_profile")
             else _without_profile()
         )
-        _set_verdict(plan, check)
+        set_verdict(plan, check)
         batch.append((plan, check))
         if len(batch) == VERDICT_BATCH:
             yield from _written(batch)

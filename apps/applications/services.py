@@ -1,14 +1,14 @@
 """Every change of state of plans, applications, documents and course plans."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from apps.rules import Finding
 from apps.rules.published import current_regulations
 from mobility_portal.dates import long_date
 
-from .checking import PlanCheck, plan_result, record_check
+from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
 from .errors import DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
@@ -106,6 +106,18 @@ def current_regulation_name() -> str:
 
 def plan_recheck(plan: MobilityPlan) -> None:
     record_check(plan, plan_result(plan, plan.activities.all()))
+
+
+def plans_recheck(plans: Iterable[MobilityPlan]) -> None:
+    """`plan_recheck` for many plans (with their students' profiles): their activities read in
+    one query, their verdicts written in one statement."""
+    plans = list(plans)
+    activities: dict[int, list[Activity]] = {plan.pk: [] for plan in plans}
+    for activity in Activity.objects.filter(plan__in=plans).select_related("partner"):
+        activities[activity.plan_id].append(activity)
+    for plan in plans:
+        set_verdict(plan, plan_result(plan, activities[plan.pk]))
+    MobilityPlan.objects.bulk_update(plans, VERDICT_FIELDS)
 
 
 # Row locks are always taken in one order, so that two transactions never wait for each
@@ -228,32 +240,62 @@ def activity_follow_nomination(choice: Choice) -> None:
     would otherwise go on naming a host the student is not going to. A choice outside
     partnerships is the activity's own host: the one it named when the application was
     submitted, should an earlier nomination (refused by that host) have moved it to a partner."""
+    activity = choice.activity
+    if not _moves_to_nominated_host(choice):
+        return
+    activity.plan = lock_plan(activity.plan_id)
+    _to_nominated_host(choice)
+    activity.save(update_fields=["partner", "country", "host_name"])
+    course_plan_follow_host(activity)
+    plan_recheck(activity.plan)
+
+
+def activities_follow_nominations(choices: Sequence[Choice]) -> None:
+    """`activity_follow_nomination` for many nominations at once (a seat allocation's), each
+    of another student: the plans locked together (in id order), the activities saved in one
+    statement, their course plan versions read in one query (a course plan that must follow
+    is written as `course_plan_follow_host` writes it), and the plans checked again with their
+    verdicts saved in one statement. The choices come with their activities, and their
+    agreements with partners."""
+    moving = [choice for choice in choices if _moves_to_nominated_host(choice)]
+    if not moving:
+        return
+    plans = {
+        plan.pk: plan
+        for plan in MobilityPlan.objects.select_for_update(of=("self",))
+        .select_related("student__student_profile")
+        .filter(pk__in={choice.activity.plan_id for choice in moving})
+        .order_by("pk")
+    }
+    activities = []
+    for choice in moving:
+        activity = choice.activity
+        activity.plan = plans[activity.plan_id]
+        _to_nominated_host(choice)
+        activities.append(activity)
+    Activity.objects.bulk_update(activities, ["partner", "country", "host_name"])
+    course_plans_follow_hosts(activities)
+    plans_recheck(plans.values())
+
+
+def _moves_to_nominated_host(choice: Choice) -> bool:
+    """Whether the nomination to `choice` moves its activity to another host."""
+    activity = choice.activity
     if choice.agreement_id is None:
-        _activity_back_to_own_host(choice)
-        return
-    activity = choice.activity
-    partner = choice.agreement.partner
-    if activity.partner_id == partner.pk:
-        return
-    activity.plan = lock_plan(activity.plan_id)
-    activity.partner = partner
-    normalise_activity(activity)
-    activity.save(update_fields=["partner", "country", "host_name"])
-    course_plan_follow_host(activity)
-    plan_recheck(activity.plan)
+        return activity.partner_id is not None and bool(choice.host_name)
+    return activity.partner_id != choice.agreement.partner_id
 
 
-def _activity_back_to_own_host(choice: Choice) -> None:
+def _to_nominated_host(choice: Choice) -> None:
+    """The choice's activity (in memory) names the host of the choice: its agreement's
+    partner, or outside partnerships the host the choice names."""
     activity = choice.activity
-    if activity.partner_id is None or not choice.host_name:
-        return
-    activity.plan = lock_plan(activity.plan_id)
-    activity.partner = None
-    activity.host_name, activity.country = choice.host_name, choice.host_country
+    if choice.agreement_id is None:
+        activity.partner = None
+        activity.host_name, activity.country = choice.host_name, choice.host_country
+    else:
+        activity.partner = choice.agreement.partner
     normalise_activity(activity)
-    activity.save(update_fields=["partner", "country", "host_name"])
-    course_plan_follow_host(activity)
-    plan_recheck(activity.plan)
 
 
 # The mobility happened: its dates, ECTS and host are the record its credits were recognised on.
@@ -874,21 +916,71 @@ def course_plan_follow_host(activity: Activity) -> None:
     if not versions or versions[0].is_for_host_of(activity):
         return
     latest = versions[0]
-    earlier = next((version for version in versions if version.is_for_host_of(activity)), None)
+    earlier = _earlier_version_for_host(activity, versions)
     if latest.status == CoursePlanStatus.DRAFT and not latest.lines.exists():
-        # An empty draft of the host left holds nothing: its number serves the host come to.
-        again = latest
-        again.partner_id, again.host_name = activity.partner_id, activity.host_name
+        again = _relabelled(latest, activity)
         again.save(update_fields=["partner", "host_name"])
     else:
         again = _new_version(activity, version=latest.version + 1)
-    if earlier is not None:
-        _restore(again, earlier)
-        if stay_still_wanted(activity):
-            if again.status == CoursePlanStatus.PENDING:
-                announce_course_plan_sent(again)
-            else:
-                course_plan_send(again)  # a draft with courses, as a submission sends it
+    _bring_back(activity, again, earlier)
+
+
+def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
+    """`course_plan_follow_host` for many activities (a seat allocation's nominations): their
+    versions read in one query, the empty drafts relabelled in one statement and the new
+    versions inserted in another; a version that comes back to its host is restored one by
+    one, as `course_plan_follow_host` restores it."""
+    study = [activity for activity in activities if activity.is_study]
+    versions: dict[int, list[CoursePlan]] = {}
+    for version in (
+        CoursePlan.objects.filter(activity__in=study)
+        .select_related("partner")
+        .annotate(has_lines=Exists(CourseLine.objects.filter(course_plan=OuterRef("pk"))))
+        .order_by("activity_id", "-version")
+    ):
+        versions.setdefault(version.activity_id, []).append(version)
+    relabelled, created, following = [], [], []
+    for activity in study:
+        mine = versions.get(activity.pk)
+        if not mine or mine[0].is_for_host_of(activity):
+            continue
+        latest = mine[0]
+        earlier = _earlier_version_for_host(activity, mine)
+        if latest.status == CoursePlanStatus.DRAFT and not latest.has_lines:
+            again = _relabelled(latest, activity)
+            relabelled.append(again)
+        else:
+            again = CoursePlan.written_for(activity, version=latest.version + 1)
+            created.append(again)
+        following.append((activity, again, earlier))
+    CoursePlan.objects.bulk_update(relabelled, ["partner", "host_name"])
+    CoursePlan.objects.bulk_create(created)
+    for activity, again, earlier in following:
+        _bring_back(activity, again, earlier)
+
+
+def _earlier_version_for_host(activity: Activity, versions: list[CoursePlan]) -> CoursePlan | None:
+    """The latest of `versions` (latest first) written for the host the activity names now."""
+    return next((version for version in versions if version.is_for_host_of(activity)), None)
+
+
+def _relabelled(latest: CoursePlan, activity: Activity) -> CoursePlan:
+    """An empty draft of the host left holds nothing: its number serves the host come to."""
+    latest.partner_id, latest.host_name = activity.partner_id, activity.host_name
+    return latest
+
+
+def _bring_back(activity: Activity, again: CoursePlan, earlier: CoursePlan | None) -> None:
+    """`again` (empty, for the activity's host now) takes what `earlier` held for this host,
+    and goes before the advisor again if it awaits them."""
+    if earlier is None:
+        return
+    _restore(again, earlier)
+    if stay_still_wanted(activity):
+        if again.status == CoursePlanStatus.PENDING:
+            announce_course_plan_sent(again)
+        else:
+            course_plan_send(again)  # a draft with courses, as a submission sends it
 
 
 def _restore(course_plan: CoursePlan, earlier: CoursePlan) -> None:

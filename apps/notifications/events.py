@@ -4,7 +4,7 @@ Services announce events inside their transaction; `outbox.queue` writes one row
 recipient there, and the rows are delivered after commit (see tasks.py)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from apps.applications.models import (
 )
 from apps.programmes.models import Call
 
-from .outbox import Recipient, queue, queue_each
+from .outbox import Announcement, Recipient, queue, queue_all, queue_each
 
 # Application states the student hears about, each a decision taken on their dossier.
 DECISION_STATES = frozenset(
@@ -220,11 +220,39 @@ def validators(bodies: Iterable[str] = tuple(ValidationBody.values)) -> list[Rec
 
 def announce_transition(transition: Transition) -> None:
     """Called for every audited state change (applications.workflow.move)."""
+    for announcement in transition_announcements(transition):
+        queue(
+            announcement.event,
+            key=announcement.key,
+            recipients=announcement.recipients,
+            context=announcement.context,
+            link=announcement.link,
+        )
+
+
+def announce_transitions(transitions: Iterable[Transition]) -> None:
+    """`announce_transition` for many audited changes at once (applications.workflow.move_all):
+    the same notifications, written together. Each transition's application carries its
+    student and call (and the transition its actor), which the subjects name."""
+    queue_all(
+        replace(
+            announcement,
+            objects={"application": transition.application, "transition": transition},
+        )
+        for transition in transitions
+        for announcement in transition_announcements(transition)
+    )
+
+
+def transition_announcements(transition: Transition) -> list[Announcement]:
+    """What an audited state change announces, to whom."""
     # Imported here: the workflow imports this module when it loads.
     from apps.applications.workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
 
     application = transition.application
     context = {"application": application.pk, "transition": transition.pk}
+    key = f"transition:{transition.pk}"
+    announcements = []
     if (
         transition.to_state == ApplicationState.SUBMITTED
         and transition.from_state == ApplicationState.CHANGES_REQUESTED
@@ -241,33 +269,39 @@ def announce_transition(transition: Transition) -> None:
         # An application the office itself took back from a withdrawal is not news to it.
         and transition.from_state != ApplicationState.WITHDRAWN
     ):
-        queue(
-            APPLICATION_SUBMITTED,
-            key=f"transition:{transition.pk}",
-            recipients=dri_for_submissions(),
-            context=context,
-            link=reverse("reviews:dossier", args=[application.pk]),
+        announcements.append(
+            Announcement(
+                APPLICATION_SUBMITTED,
+                key=key,
+                recipients=dri_for_submissions(),
+                context=context,
+                link=reverse("reviews:dossier", args=[application.pk]),
+            )
         )
     elif (
         transition.to_state == ApplicationState.WITHDRAWN
         and transition.from_state in SEAT_GIVEN_UP_BY_WITHDRAWAL
     ):
         # The seat goes back to the allocation: the whole office hears of it.
-        queue(
-            SEAT_GIVEN_UP,
-            key=f"transition:{transition.pk}",
-            recipients=dri_mailbox() + users_with_role(Role.DRI),
-            context=context,
-            link=reverse("reviews:dossier", args=[application.pk]),
+        announcements.append(
+            Announcement(
+                SEAT_GIVEN_UP,
+                key=key,
+                recipients=dri_mailbox() + users_with_role(Role.DRI),
+                context=context,
+                link=reverse("reviews:dossier", args=[application.pk]),
+            )
         )
     elif transition.to_state == ApplicationState.RETURNED:
         # The student's turn: the transcript and the credits, before the advisor's recognition.
-        queue(
-            RETURN_RECORDED,
-            key=f"transition:{transition.pk}",
-            recipients=[Recipient.of(application.student)],
-            context=context,
-            link=reverse("reviews:return_page", args=[application.pk]),
+        announcements.append(
+            Announcement(
+                RETURN_RECORDED,
+                key=key,
+                recipients=[Recipient.of(application.student)],
+                context=context,
+                link=reverse("reviews:return_page", args=[application.pk]),
+            )
         )
     # A withdrawal the office recorded on the student's behalf is read by the student, and why.
     withdrawn_for_them = (
@@ -280,13 +314,16 @@ def announce_transition(transition: Transition) -> None:
         and transition.to_state != ApplicationState.DRAFT
     )
     if transition.to_state in DECISION_STATES or withdrawn_for_them or reinstated:
-        queue(
-            APPLICATION_DECISION,
-            key=f"transition:{transition.pk}",
-            recipients=[Recipient.of(application.student)],
-            context=context,
-            link=reverse("applications:application_detail", args=[application.pk]),
+        announcements.append(
+            Announcement(
+                APPLICATION_DECISION,
+                key=key,
+                recipients=[Recipient.of(application.student)],
+                context=context,
+                link=reverse("applications:application_detail", args=[application.pk]),
+            )
         )
+    return announcements
 
 
 def announce_course_plan_sent(course_plan: CoursePlan) -> None:

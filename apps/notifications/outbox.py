@@ -2,6 +2,7 @@
 commit. A broker that is down loses nothing: the rows stay pending for the relay."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -52,9 +53,53 @@ def queue_each(
     """`queue` for recipients told the same thing, each under their own key (a reminder to
     every student of a call): one insert and one read for all of them, the subjects written
     once (three queries a student before: 2,280 for a call's 758 students at 10,000)."""
+    return _write(_rows(event, keyed=keyed, context=context, link=link, seen=set()))
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One event to queue: `queue`'s arguments. `objects` are the context's objects when the
+    caller holds them already (as `rendering.objects_of` loads them: an application with its
+    student and call, a transition with its actor), so that the subjects need no query."""
+
+    event: "Event"
+    key: str
+    recipients: list[Recipient]
+    context: dict
+    link: str
+    objects: dict | None = None
+
+
+def queue_all(announcements: Iterable[Announcement]) -> list[int]:
+    """`queue` for many events at once (every nomination of a seat allocation): the same rows,
+    written in one insert and read back in one query, handed to the workers after commit."""
+    rows: list[Notification] = []
+    seen: set[str] = set()
+    for announcement in announcements:
+        rows += _rows(
+            announcement.event,
+            keyed=[(announcement.key, recipient) for recipient in announcement.recipients],
+            context=announcement.context,
+            link=announcement.link,
+            seen=seen,
+            objects=announcement.objects,
+        )
+    return _write(rows)
+
+
+def _rows(
+    event: "Event",
+    *,
+    keyed: list[tuple[str, Recipient]],
+    context: dict,
+    link: str,
+    seen: set[str],
+    objects: dict | None = None,
+) -> list[Notification]:
+    """The pending rows of one event, one per distinct row key not in `seen` (which grows)."""
     from .rendering import subject_in, subjects_in_every_language
 
-    rows, seen, subjects = [], set(), {}
+    rows, subjects = [], {}
     for key, recipient in keyed:
         row_key = f"{event.name}:{key}:{recipient.email}"[:200]
         if not recipient.email or row_key in seen:
@@ -63,9 +108,11 @@ def queue_each(
             continue
         seen.add(row_key)
         if not subjects:
-            subjects = subjects_in_every_language(event, context)
+            subjects = subjects_in_every_language(event, context, objects=objects)
         if recipient.language not in subjects:
-            subjects[recipient.language] = subject_in(event, context, recipient.language)
+            subjects[recipient.language] = subject_in(
+                event, context, recipient.language, objects=objects
+            )
         rows.append(
             Notification(
                 key=row_key,
@@ -79,6 +126,12 @@ def queue_each(
                 link=link,
             )
         )
+    return rows
+
+
+def _write(rows: list[Notification]) -> list[int]:
+    """Insert the rows (a key already there is left as it is), and hand them to the workers
+    once the transaction commits."""
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)

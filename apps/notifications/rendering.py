@@ -114,9 +114,12 @@ def render_message(notification: Notification, language: str | None = None) -> M
     return Message(subject=subject, text=text, html=html)
 
 
-def subjects_in_every_language(event: Event, context: dict) -> dict[str, str]:
-    """The subject line in each of the portal's languages, its objects loaded once."""
-    objects = objects_of(context)
+def subjects_in_every_language(
+    event: Event, context: dict, *, objects: dict | None = None
+) -> dict[str, str]:
+    """The subject line in each of the portal's languages, its objects loaded once (or
+    `objects`, the context's objects the caller holds)."""
+    objects = objects_of(context) if objects is None else objects
     subjects = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -124,7 +127,7 @@ def subjects_in_every_language(event: Event, context: dict) -> dict[str, str]:
     return subjects
 
 
-def subject_in(event: Event, context: dict, language: str) -> str:
+def subject_in(event: Event, context: dict, language: str, *, objects: dict | None = None) -> str:
     """The subject line in `language`, kept on the row for the in-portal list."""
     with translation.override(language):
-        return subject_line(event, objects_of(context))
+        return subject_line(event, objects_of(context) if objects is None else objects)

@@ -5,7 +5,7 @@ A nomination also takes a seat: it is refused when its agreement has no seat lef
 academic year, or when the student already holds a nomination that year through another
 application, counted as the seat allocation counts (`services.seats`)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,7 @@ from apps.applications.models import (
 from apps.applications.regulation import FOLLOWING_STATES
 from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import (
+    activities_follow_nominations,
     activity_follow_nomination,
     chosen_study_activities,
     course_plans_before_the_advisor,
@@ -34,10 +35,11 @@ from apps.applications.services import (
     plan_recheck,
 )
 from apps.applications.workflow import (
-    can_move,
     check_as_seen,
+    check_move,
     lock_as_seen,
     move,
+    move_all,
     move_back_from_withdrawal,
     state_before_withdrawal,
 )
@@ -151,13 +153,9 @@ def nominate_locked(
     comment: str = "",
 ) -> Application:
     """The nomination once its agreement (`seats`, counted since it was locked), the student's
-    applications of the `year` and `application` itself are locked and read: by
-    `application_nominate`, or by the seat allocation's confirmation for all its students at
-    once (with the choices it checked)."""
-    if can_move(application, S.NOMINATED):  # otherwise move() below says why not
-        reasons = _nomination_refusals(application, seats, year, call)
-        if reasons:
-            raise ServiceError(*reasons)
+    applications of the `year` and `application` itself are locked and read (by
+    `application_nominate`)."""
+    check_nomination_locked(application=application, seats=seats, year=year, call=call)
     application.nominated_choice = choice
     activity_follow_nomination(choice)
     move(
@@ -168,6 +166,41 @@ def nominate_locked(
         update_fields=("nominated_choice",),
     )
     return application
+
+
+def check_nomination_locked(
+    *, application: Application, seats: SeatCount | None, year: list[Application], call: Call
+) -> None:
+    """Refuse the nomination of `application` (locked, as `seats` and the `year`, see
+    `nominate_locked`): the workflow does not allow it, or the student cannot take the seat."""
+    check_move(application, S.NOMINATED)
+    reasons = _nomination_refusals(application, seats, year, call)
+    if reasons:
+        raise ServiceError(*reasons)
+
+
+def nominate_all_locked(
+    *, actor: User, nominations: Sequence[tuple[Application, Choice, str]]
+) -> list[Application]:
+    """`nominate_locked` for every (application, choice, comment) of a seat allocation's
+    confirmation, each of another student, each already checked by `check_nomination_locked`
+    (with the seats the ones before it took): the stays follow their nominations together,
+    then the applications move together (`move_all`)."""
+    for application, choice, _comment in nominations:
+        application.nominated_choice = choice
+    # Before the moves, as `nominate_locked` does: whether a stay's course plan is still
+    # before the advisor reads its application as it was before its nomination.
+    activities_follow_nominations([choice for _application, choice, _comment in nominations])
+    move_all(
+        [
+            (application, comment or str(choice.destination))
+            for application, choice, comment in nominations
+        ],
+        actor=actor,
+        to_state=S.NOMINATED,
+        update_fields=("nominated_choice",),
+    )
+    return [application for application, _choice, _comment in nominations]
 
 
 @transaction.atomic
