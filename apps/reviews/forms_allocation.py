@@ -55,6 +55,8 @@ class DecisionsForm(forms.Form):
         self, data=None, *, applications: Iterable[Application], labels: Mapping[int, str]
     ):
         super().__init__(data)
+        # Translated once for the form, not again wherever each of its fields shows it.
+        unplaced = gettext("leave unplaced")
         for application in applications:
             options = [
                 (str(choice.pk), f"{choice.rank}. {labels[choice.pk]}")
@@ -62,7 +64,7 @@ class DecisionsForm(forms.Form):
             ]
             self.fields[decision_field_name(application.pk)] = forms.TypedChoiceField(
                 label=_("Decision for %(student)s") % {"student": application.student},
-                choices=[*options, (UNPLACED, _("leave unplaced"))],
+                choices=[*options, (UNPLACED, unplaced)],
                 coerce=_choice_id,
             )
 

@@ -76,6 +76,9 @@ def allocation_pool(call: Call) -> QuerySet[Application]:
     )
     return (
         _pool_applications(call)
+        # The plan frozen at submission and the motivation: more than half of what reading a
+        # large call cost, and neither the allocation nor its pages read them.
+        .defer("snapshot", "motivation")
         .select_related("student__student_profile")
         .prefetch_related(Prefetch("choices", queryset=choices))
     )
