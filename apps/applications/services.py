@@ -19,6 +19,7 @@ from apps.notifications.events import announce_course_plan_decided, announce_cou
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
 from apps.rules.published import current_regulations
+from mobility_portal.bulk import update_each
 from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
@@ -117,7 +118,7 @@ def plans_recheck(plans: Iterable[MobilityPlan]) -> None:
         activities[activity.plan_id].append(activity)
     for plan in plans:
         set_verdict(plan, plan_result(plan, activities[plan.pk]))
-    MobilityPlan.objects.bulk_update(plans, VERDICT_FIELDS)
+    update_each(plans, VERDICT_FIELDS)
 
 
 # Row locks are always taken in one order, so that two transactions never wait for each
@@ -273,7 +274,7 @@ def activities_follow_nominations(choices: Sequence[Choice]) -> None:
         activity.plan = plans[activity.plan_id]
         _to_nominated_host(choice)
         activities.append(activity)
-    Activity.objects.bulk_update(activities, ["partner", "country", "host_name"])
+    update_each(activities, ["partner", "country", "host_name"])
     course_plans_follow_hosts(activities)
     plans_recheck(plans.values())
 
@@ -953,7 +954,7 @@ def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
             again = CoursePlan.written_for(activity, version=latest.version + 1)
             created.append(again)
         following.append((activity, again, earlier))
-    CoursePlan.objects.bulk_update(relabelled, ["partner", "host_name"])
+    update_each(relabelled, ["partner", "host_name"])
     CoursePlan.objects.bulk_create(created)
     for activity, again, earlier in following:
         _bring_back(activity, again, earlier)

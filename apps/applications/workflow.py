@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.notifications.events import announce_transition, announce_transitions
+from mobility_portal.bulk import update_each
 
 from .errors import ServiceError
 from .models import Application, ApplicationState, Transition
@@ -175,9 +176,7 @@ def move_all(
     from_states = [application.state for application, _comment in moves]
     for application, _comment in moves:
         application.state = to_state
-    Application.objects.bulk_update(
-        [application for application, _comment in moves], ["state", *update_fields]
-    )
+    update_each([application for application, _comment in moves], ["state", *update_fields])
     transitions = Transition.objects.bulk_create(
         Transition(
             application=application,

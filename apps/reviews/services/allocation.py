@@ -251,6 +251,7 @@ def _placed_choices(call: Call, decisions: Mapping[int, int | None]) -> dict[int
         .select_related(
             "application__student", "application__call", "agreement__partner", "activity"
         )
+        .defer("application__snapshot", "application__motivation")
         .in_bulk()
     )
     return {

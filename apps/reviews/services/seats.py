@@ -108,6 +108,9 @@ def lock_students_year(student_ids: Collection[int], academic_year: int) -> list
         Application.objects.select_for_update(of=("self",))
         .filter(student__in=student_ids, call__academic_year=academic_year)
         .select_related("call")
+        # The plan frozen at submission and the motivation are not read here: a seat
+        # allocation's confirmation locks a thousand applications at once.
+        .defer("snapshot", "motivation")
         .order_by("pk")
     )
 

@@ -1,0 +1,55 @@
+"""Writing many rows' values at once.
+
+Django's `bulk_update` writes a CASE per field naming every row, and builds an expression for
+each (row, field): for the 1,002 nominations of a seat allocation it spent 0.25 s of CPU on
+the applications alone, for 0.04 s in the database. On PostgreSQL `update_each` sends the
+values as one VALUES list joined on the primary key instead; elsewhere (SQLite) it is
+`bulk_update`.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connections, router
+from django.db.models import Model
+
+# PostgreSQL takes at most 65,535 parameters in a statement.
+MAX_PARAMETERS = 65_535
+
+
+def update_each(objects: Sequence[Model], fields: Sequence[str]) -> None:
+    """Save `fields` of every object (all of one model, saved already), as
+    `Model.objects.bulk_update(objects, fields)` does: the values the objects hold, nothing
+    else (no `auto_now`, no signals)."""
+    if not objects:
+        return
+    model = type(objects[0])
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_update(objects, fields)
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    quote = connection.ops.quote_name
+    # Each value cast to its column's type: a VALUES list takes its types from its values, and
+    # a column of nulls alone would be text.
+    row = "({})".format(", ".join(f"%s::{field.cast_db_type(connection)}" for field in columns))
+    names = ", ".join(quote(field.column) for field in columns)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}" for field in columns[1:]
+    )
+    table = quote(meta.db_table)
+    per_statement = MAX_PARAMETERS // len(columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), per_statement):
+            batch = objects[start : start + per_statement]
+            params = [
+                field.get_db_prep_save(getattr(obj, field.attname), connection)
+                for obj in batch
+                for field in columns
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
+                f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}",
+                params,
+            )
