@@ -8,7 +8,7 @@ is rendered. Picks the call whose allocation ranks the most applications and pri
 
 - the allocation page (GET) and the review of its proposal (POST, the decisions the page
   proposes): mean wall ms, CPU ms, queries and SQL ms over `--rounds` requests, after one to
-  warm up;
+  warm up; then the confirmation page's POST of those decisions, once (rolled back, as below);
 - the confirmation of N nominations (`allocation_confirm` with the first N placed students of
   the proposal, the others unplaced; 0 stands for all of them): queries and seconds. Each runs
   in a transaction rolled back afterwards, so that the database stays as seeded and the next
@@ -149,6 +149,23 @@ def main() -> None:
                 f"{statistics.mean(cpus) * 1000:>7.1f} {statistics.mean(counts):>8.1f} "
                 f"{statistics.mean(sqls) * 1000:>7.1f}"
             )
+
+    # The confirmation page's POST of every decision, its transaction rolled back as below.
+    timer = QueryTimer()
+    try:
+        with transaction.atomic(), connection.execute_wrapper(timer):
+            started = time.perf_counter()
+            response = client.post(reverse("reviews:allocation_confirm", args=[call.pk]), post)
+            seconds = time.perf_counter() - started
+            raise RolledBack
+    except RolledBack:
+        pass
+    if response.status_code != 302:
+        raise SystemExit(f"confirm (POST): HTTP {response.status_code}")
+    print(
+        f"{'confirm (POST)':<20} {seconds * 1000:>8.1f} {'':>7} {timer.count:>8} "
+        f"{timer.seconds * 1000:>7.1f}   ({len(placed)} nominations, rolled back)"
+    )
 
     print(f"{'nominations':>11} {'queries':>8} {'seconds':>8} {'sql s':>7}")
     for size in args.sizes:

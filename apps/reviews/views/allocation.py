@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
@@ -331,38 +330,38 @@ def _table_row(
     over_note: str,
     adjusted_note: str,
 ) -> str:
+    """One row of `TABLE_ROW`: text escaped with the standard library (what the template's
+    autoescape writes, without Django's lazy-aware wrapper around each value), the HTML made
+    here (the notes, the options, the words of the page) written as it is."""
     application = row.application
     student = application.student
+    field_id = escape(row.field_id)
     errors = row.errors
-    return format_html(
-        TABLE_ROW,
-        row_class=mark_safe(' class="table-danger"') if row.over_allocated else "",
-        position=localize(row.position),
-        dossier_url=row.dossier_url,
-        student=student,
-        student_number=student.student_profile.student_number,
+    return TABLE_ROW.format(
+        row_class=' class="table-danger"' if row.over_allocated else "",
+        position=escape(localize(row.position)),
+        dossier_url=escape(row.dossier_url),
+        student=escape(str(student)),
+        student_number=escape(student.student_profile.student_number),
         score=no_score
         if application.ranking_score is None
-        else localize(score(application.ranking_score)),
-        submitted_at=date_filter(
-            template_localtime(application.submitted_at), "SHORT_DATETIME_FORMAT"
+        else escape(localize(score(application.ranking_score))),
+        submitted_at=escape(
+            date_filter(template_localtime(application.submitted_at), "SHORT_DATETIME_FORMAT")
         ),
-        proposal=row.proposed_label if row.proposed else unplaced,
-        reasons=mark_safe(separator.join(escape(reason) for reason in row.reasons)),
-        field_id=row.field_id,
-        field_label=row.field.label,
-        field_name=row.field_name,
-        invalid=format_html(' aria-invalid="true" aria-describedby="{}-error"', row.field_id)
-        if errors
-        else "",
+        proposal=escape(row.proposed_label) if row.proposed else unplaced,
+        reasons=separator.join(escape(reason) for reason in row.reasons),
+        field_id=field_id,
+        field_label=escape(str(row.field.label)),
+        field_name=escape(row.field_name),
+        invalid=f' aria-invalid="true" aria-describedby="{field_id}-error"' if errors else "",
         options=row.options_html,
-        errors=format_html(
-            '<div class="invalid-feedback d-block" id="{}-error">{}</div>',
-            row.field_id,
-            " ".join(errors),
-        )
-        if errors
-        else "",
+        errors=(
+            f'<div class="invalid-feedback d-block" id="{field_id}-error">'
+            f"{escape(' '.join(errors))}</div>"
+            if errors
+            else ""
+        ),
         note=over_note if row.over_allocated else adjusted_note if row.adjusted else "",
     )
 
@@ -474,6 +473,7 @@ def allocation_confirm(request, call_pk: int):
     choices = Choice.objects.select_related("agreement__partner", "activity")
     applications = list(
         Application.objects.filter(call=call, pk__in=posted_application_ids(request.POST))
+        .defer("snapshot", "motivation")  # as in the allocation's pool: not read here
         .select_related("student")
         .prefetch_related(Prefetch("choices", queryset=choices))
     )
