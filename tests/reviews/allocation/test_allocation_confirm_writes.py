@@ -5,6 +5,8 @@ and their course plans following them, the plans checked again."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.applications import services
 from apps.applications.models import (
@@ -319,3 +321,35 @@ def test_a_refused_nomination_writes_nothing_at_all(hosts, dri, advisor):
     assert list(CoursePlan.objects.filter(activity=semester).values_list("version")) == [(1,)]
     assert not Notification.objects.filter(pk__gt=since).exists()
     assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_the_rows_are_locked_in_the_one_order(hosts, dri, advisor):
+    """The agreements, then the students' applications of the year, then the plans of the stays
+    that move (each set in id order): the order `application_nominate` takes them in."""
+    placed = [
+        build(hosts, new_student(name, advisor))
+        for name, build in zip(("a", "b", "c"), WORLDS.values(), strict=True)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        allocation_confirm(
+            actor=dri,
+            call=hosts["call"],
+            decisions={application.pk: choice.pk for application, choice in placed},
+        )
+    locks = [
+        query["sql"].split("FOR UPDATE OF ")[1].strip('"')
+        for query in queries.captured_queries
+        if "FOR UPDATE" in query["sql"]
+    ]
+    assert locks == [
+        "programmes_agreement",
+        "applications_application",
+        "applications_mobilityplan",
+    ]
+    plans = next(
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FOR UPDATE OF "applications_mobilityplan"' in query["sql"]
+    )
+    assert 'ORDER BY "applications_mobilityplan"."id" ASC' in plans
