@@ -23,12 +23,12 @@ def update_each(objects: Sequence[Model], fields: Sequence[str]) -> None:
     if not objects:
         return
     model = type(objects[0])
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model._base_manager.bulk_update(objects, fields)
-        return
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not _plain(model, columns, objects):
+        model._base_manager.bulk_update(objects, fields)
+        return
     quote = connection.ops.quote_name
     # Each value cast to its column's type: a VALUES list takes its types from its values, and
     # a column of nulls alone would be text.
@@ -53,3 +53,22 @@ def update_each(objects: Sequence[Model], fields: Sequence[str]) -> None:
                 f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}",
                 params,
             )
+
+
+def _plain(model: type[Model], columns: list, objects: Sequence[Model]) -> bool:
+    """Whether every field is a column of the model's own table holding a plain value (no
+    inherited field, no expression such as F("count") + 1): what one VALUES list can carry.
+    Otherwise `bulk_update` knows what to do."""
+    meta = model._meta
+    if meta.parents:
+        return False
+    if any(
+        not field.concrete or field.many_to_many or field.model is not model
+        for field in columns[1:]
+    ):
+        return False
+    return not any(
+        hasattr(getattr(obj, field.attname), "resolve_expression")
+        for obj in objects
+        for field in columns[1:]
+    )

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -87,3 +88,15 @@ def test_nothing_to_write_writes_nothing():
     with CaptureQueriesContext(connection) as queries:
         update_each([], ["state"])
     assert len(queries) == 0
+
+
+def test_an_expression_is_written_as_bulk_update_writes_it():
+    applications = [ApplicationFactory(ranking_score=10) for _n in range(2)]
+    for application in applications:
+        application.ranking_score = F("ranking_score") + 1
+    update_each(applications, ["ranking_score"])
+    assert set(
+        Application.objects.filter(pk__in=[a.pk for a in applications]).values_list(
+            "ranking_score", flat=True
+        )
+    ) == {11}
