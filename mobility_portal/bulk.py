@@ -12,8 +12,15 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.models import Model
 
-# PostgreSQL takes at most 65,535 parameters in a statement.
+# PostgreSQL takes at most 65,535 parameters in a statement (the portal binds them on the
+# server), and Django does not split a bulk insert there by itself.
 MAX_PARAMETERS = 65_535
+
+
+def rows_per_insert(model: type[Model]) -> int:
+    """The `batch_size` of a `bulk_create` of `model` that stays within MAX_PARAMETERS (SQLite's
+    own, lower limit is applied by Django)."""
+    return MAX_PARAMETERS // len(model._meta.concrete_fields)
 
 
 def update_each(objects: Sequence[Model], fields: Sequence[str]) -> None:

@@ -19,7 +19,7 @@ from apps.notifications.events import announce_course_plan_decided, announce_cou
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
 from apps.rules.published import current_regulations
-from mobility_portal.bulk import update_each
+from mobility_portal.bulk import rows_per_insert, update_each
 from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
@@ -955,7 +955,7 @@ def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
             created.append(again)
         following.append((activity, again, earlier))
     update_each(relabelled, ["partner", "host_name"])
-    CoursePlan.objects.bulk_create(created)
+    CoursePlan.objects.bulk_create(created, batch_size=rows_per_insert(CoursePlan))
     for activity, again, earlier in following:
         _bring_back(activity, again, earlier)
 

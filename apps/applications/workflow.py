@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.notifications.events import announce_transition, announce_transitions
-from mobility_portal.bulk import update_each
+from mobility_portal.bulk import rows_per_insert, update_each
 
 from .errors import ServiceError
 from .models import Application, ApplicationState, Transition
@@ -178,14 +178,17 @@ def move_all(
         application.state = to_state
     update_each([application for application, _comment in moves], ["state", *update_fields])
     transitions = Transition.objects.bulk_create(
-        Transition(
-            application=application,
-            actor=actor,
-            from_state=from_state,
-            to_state=to_state,
-            comment=comment,
-        )
-        for (application, comment), from_state in zip(moves, from_states, strict=True)
+        [
+            Transition(
+                application=application,
+                actor=actor,
+                from_state=from_state,
+                to_state=to_state,
+                comment=comment,
+            )
+            for (application, comment), from_state in zip(moves, from_states, strict=True)
+        ],
+        batch_size=rows_per_insert(Transition),
     )
     announce_transitions(transitions)
     if to_state in FOLLOWING_STATES:

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mobility_portal.bulk import MAX_PARAMETERS, rows_per_insert
+
 from .models import DeliveryStatus, Notification
 
 if TYPE_CHECKING:
@@ -134,10 +136,17 @@ def _write(rows: list[Notification]) -> list[int]:
     once the transaction commits."""
     if not rows:
         return []
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        Notification.objects.filter(key__in=[row.key for row in rows]).values_list("pk", flat=True)
+    Notification.objects.bulk_create(
+        rows, ignore_conflicts=True, batch_size=rows_per_insert(Notification)
     )
+    keys = [row.key for row in rows]
+    ids = [
+        pk
+        for start in range(0, len(keys), MAX_PARAMETERS)
+        for pk in Notification.objects.filter(
+            key__in=keys[start : start + MAX_PARAMETERS]
+        ).values_list("pk", flat=True)
+    ]
     transaction.on_commit(lambda: dispatch(ids))
     return ids
 
