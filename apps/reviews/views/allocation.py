@@ -222,6 +222,7 @@ def allocation_board(proposal: Proposal, posted: Mapping[str, str] | None = None
     rows = []
     for outcome in proposal.allocation.outcomes:
         field = form[decision_field_name(outcome.applicant_id)]
+        chosen = field.data  # read from the posted data at each access: once per student
         decision = decided[outcome.applicant_id]
         rows.append(
             StudentRow(
@@ -233,8 +234,7 @@ def allocation_board(proposal: Proposal, posted: Mapping[str, str] | None = None
                 reasons=outcome_words(outcome, proposal, labels),
                 field=field,
                 options=[
-                    Option(value, label, value == field.data)
-                    for value, label in field.field.choices
+                    Option(value, label, value == chosen) for value, label in field.field.choices
                 ],
                 decision=decision,
                 decision_label=_label(decision, labels),
