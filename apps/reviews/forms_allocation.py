@@ -55,15 +55,16 @@ class DecisionsForm(forms.Form):
         self, data=None, *, applications: Iterable[Application], labels: Mapping[int, str]
     ):
         super().__init__(data)
-        # Translated once for the form, not again wherever each of its fields shows it.
+        # Translated once for the form, not again for each of its fields (one per student).
         unplaced = gettext("leave unplaced")
+        decision_for = gettext("Decision for %(student)s")
         for application in applications:
             options = [
                 (str(choice.pk), f"{choice.rank}. {labels[choice.pk]}")
                 for choice in application.choices.all()
             ]
             self.fields[decision_field_name(application.pk)] = forms.TypedChoiceField(
-                label=_("Decision for %(student)s") % {"student": application.student},
+                label=decision_for % {"student": application.student},
                 choices=[*options, (UNPLACED, unplaced)],
                 coerce=_choice_id,
             )
