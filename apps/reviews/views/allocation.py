@@ -308,18 +308,18 @@ def table_rows_html(rows: Iterable[StudentRow]) -> SafeString:
     tags and filters wrote (numbers and dates localised, text escaped)."""
     # Translations of the template's own words are written as they are, as {% translate %}
     # writes them; what the rows hold (names, reasons, labels) is escaped.
-    no_score = mark_safe(f'<span class="text-body-secondary">{_("no score")}</span>')
-    unplaced = mark_safe(_("unplaced"))
-    separator = pgettext("between two items of a list", "; ")
-    over_note = mark_safe(
-        f'<div class="small text-danger">{_("more students than seats on this agreement")}</div>'
-    )
-    adjusted_note = mark_safe(f'<div class="small">{_("changed from the proposal")}</div>')
-    return mark_safe(
-        "".join(
-            _table_row(row, no_score, unplaced, separator, over_note, adjusted_note) for row in rows
-        )
-    )
+    # (Each gettext call stands on its own, outside the f-strings: makemessages reads them.)
+    no_score = _("no score")
+    over_allocated = _("more students than seats on this agreement")
+    adjusted = _("changed from the proposal")
+    words = {
+        "no_score": mark_safe(f'<span class="text-body-secondary">{no_score}</span>'),
+        "unplaced": mark_safe(_("unplaced")),
+        "separator": pgettext("between two items of a list", "; "),
+        "over_note": mark_safe(f'<div class="small text-danger">{over_allocated}</div>'),
+        "adjusted_note": mark_safe(f'<div class="small">{adjusted}</div>'),
+    }
+    return mark_safe("".join(_table_row(row, **words) for row in rows))
 
 
 def _table_row(
