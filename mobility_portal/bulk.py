@@ -54,12 +54,14 @@ def update_each(objects: Sequence[Model], fields: Sequence[str]) -> None:
                 for obj in batch
                 for field in columns
             ]
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} "
+            # Only the model's own table and column names, quoted, are written into the
+            # statement; every value is a bound parameter.
+            statement = (
+                f"UPDATE {table} SET {assignments} "  # nosec B608: identifiers, not values
                 f"FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
-                f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}",
-                params,
+                f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}"
             )
+            cursor.execute(statement, params)
 
 
 def _plain(model: type[Model], columns: list, objects: Sequence[Model]) -> bool:
