@@ -234,10 +234,13 @@ def awaited_resubmission(application: Application) -> Resubmission | None:
     if not submissions or submissions[-1].from_state != ApplicationState.CHANGES_REQUESTED:
         return None
     latest = submissions[-1]
+    # The office's request: a withdrawal undone back to it asks nothing.
     asked = [
         transition
         for transition in history
-        if transition.to_state == ApplicationState.CHANGES_REQUESTED and transition.pk < latest.pk
+        if transition.to_state == ApplicationState.CHANGES_REQUESTED
+        and transition.from_state != ApplicationState.WITHDRAWN
+        and transition.pk < latest.pk
     ]
     return Resubmission(submitted=latest, asked=asked[-1] if asked else None)
 

@@ -180,6 +180,7 @@ def officer_who_asked_for_changes(resubmission: Transition) -> list[Recipient]:
             to_state=ApplicationState.CHANGES_REQUESTED,
             pk__lt=resubmission.pk,
         )
+        .exclude(from_state=ApplicationState.WITHDRAWN)  # a withdrawal undone asks nothing
         .select_related("actor")
         .order_by("-pk")
         .first()

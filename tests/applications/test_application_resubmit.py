@@ -10,7 +10,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState, Transition
 from apps.applications.services import RESUBMISSION_MESSAGE_MAX_LENGTH
 from apps.notifications.models import Notification
-from apps.reviews.services.decisions import application_request_changes
+from apps.reviews.services.decisions import application_reinstate, application_request_changes
 from tests.applications.factories import complete_application, login, messages_of
 
 S = ApplicationState
@@ -171,3 +171,15 @@ def test_the_service_takes_a_message_only_on_a_resubmission(student):
     application.refresh_from_db()
     assert application.state == S.DRAFT
     assert not Transition.objects.filter(application=application).exists()
+
+
+def test_the_changes_asked_are_not_the_reason_a_withdrawal_was_undone(client, student, dri):
+    application = sent_back(student, dri)
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    application_reinstate(actor=dri, application=application, reason="Changed their mind.")
+    content = login(client, student).get(detail_url(application)).content.decode()
+    asked = content[content.index('id="changes-asked"') :]
+    asked = asked[: asked.index("</div>")]
+    assert ASKED in asked
+    assert "Changed their mind." not in asked

@@ -158,3 +158,20 @@ def test_the_portal_list_shortens_a_long_message_the_dossier_has_in_full(client,
     quote = content[content.index("<blockquote") : content.index("</blockquote>")]
     assert quote.count("word") < 100
     assert quote.rstrip().endswith("…")
+
+
+@pytest.mark.django_db
+def test_the_officer_told_is_the_one_who_asked_not_the_one_who_undid_a_withdrawal(
+    student, dri, mailbox
+):
+    application = sent_back(student, dri)
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    other = UserFactory(email="other-officer@school.example", role="dri")
+    application_reinstate(actor=other, application=application, reason="Changed their mind.")
+    application.refresh_from_db()
+    Notification.objects.all().delete()
+    services.application_submit(actor=student, application=application, message=CHANGED)
+    told = set(Notification.objects.values_list("email", flat=True))
+    assert dri.email in told
+    assert other.email not in told

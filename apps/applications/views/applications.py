@@ -70,7 +70,9 @@ def _changes_asked(application: Application) -> Transition | None:
     requests = [
         transition
         for transition in application.history.all()
+        # A withdrawal undone back to waiting for the changes asks nothing new.
         if transition.to_state == ApplicationState.CHANGES_REQUESTED
+        and transition.from_state != ApplicationState.WITHDRAWN
     ]
     return requests[-1] if requests else None
 

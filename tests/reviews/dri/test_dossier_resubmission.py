@@ -7,14 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from apps.accounts.roles import Role
 from apps.applications import services
 from apps.applications.models import ApplicationState
 from apps.reviews.services.decisions import (
     application_nominate,
+    application_reinstate,
     application_request_changes,
     application_take_for_review,
 )
 from tests.applications.factories import login
+from tests.factories import UserFactory
 from tests.reviews.dri.builders import dossier_url, submitted
 from tests.reviews.dri.test_dossier import DOSSIER_MAX_QUERIES
 
@@ -113,3 +116,23 @@ def test_the_message_costs_the_dossier_no_query(client, student, other_student, 
         response = client.get(dossier_url(again))
     assert banner(response)
     assert len(quoted.captured_queries) == len(plain.captured_queries) <= DOSSIER_MAX_QUERIES
+
+
+def test_the_request_it_answers_is_not_the_undoing_of_a_withdrawal(client, student, dri):
+    """Sent back for changes, withdrawn, taken back by another officer (back to waiting for
+    changes), then submitted again: the changes asked for are the first officer's, not the
+    reason the withdrawal was undone."""
+    application = application_request_changes(
+        actor=dri, application=submitted(student), message=ASKED
+    )
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    other = UserFactory(email="other-officer@example.org", role=Role.DRI)
+    application_reinstate(actor=other, application=application, reason="Changed their mind.")
+    application.refresh_from_db()
+    assert application.state == S.CHANGES_REQUESTED
+    services.application_submit(actor=student, application=application, message=CHANGED)
+    shown = banner(login(client, dri).get(dossier_url(application)))
+    assert f"by {dri}:" in shown
+    assert "Add your &lt;i&gt;B2&lt;/i&gt; certificate." in shown
+    assert "Changed their mind." not in shown
