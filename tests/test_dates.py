@@ -46,11 +46,12 @@ def test_every_template_has_the_filters_and_no_date_writes_nothing():
 
 
 def test_no_template_writes_a_long_date_with_djangos_filter():
-    """Django's `date:"DATE_FORMAT"` writes "1 septembre": the portal's filters write "1er"."""
+    """Django's `date:"DATE_FORMAT"` (and `now`) writes "1 septembre": the portal's filters
+    write "1er"."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    pattern = re.compile(r'\|date:"(DATE_FORMAT|DATETIME_FORMAT)"')
+    pattern = re.compile(r'(\|date:|\{% now )"(DATE_FORMAT|DATETIME_FORMAT)"')
     offending = [
         str(path.relative_to(root))
         for folder in ("apps", "templates")

@@ -1,6 +1,7 @@
 """The learning agreement as a printable PDF, rendered by WeasyPrint from an HTML template."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.applications.errors import ServiceError
@@ -23,6 +24,6 @@ def learning_agreement_pdf(agreement: LearningAgreement) -> bytes:
         raise PdfUnavailable(
             _("Printing to PDF is not available on this server; ask the IT team.")
         ) from missing
-    html = render_to_string(TEMPLATE, {"agreement": agreement})
+    html = render_to_string(TEMPLATE, {"agreement": agreement, "printed_on": timezone.localdate()})
     # The document needs nothing from outside: refuse every URL a text might smuggle in.
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()

@@ -2,9 +2,12 @@
 
 import io
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.applications.models import LineDecision
@@ -239,3 +242,13 @@ def test_in_french_the_period_writes_the_first_of_the_month_as_french_does(
     text = pdf_text(client.get(pdf_url(application, activity), HTTP_ACCEPT_LANGUAGE="fr"))
     assert " 1er " in text
     assert "du 1 " not in text
+
+
+def test_in_french_the_day_it_is_printed_writes_the_first_of_the_month_as_french_does(
+    client, student, agreement, monkeypatch
+):
+    client.force_login(student)
+    first = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    monkeypatch.setattr(timezone, "now", lambda: first)
+    text = pdf_text(client.get(pdf_url(*agreement), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "imprimé le 1er décembre 2026" in text
