@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.accounts.roles import Capability, Role, user_can
 from apps.applications.models import (
     Activity,
     ApplicationState,
@@ -172,8 +172,9 @@ def dri_for_submissions() -> list[Recipient]:
 
 
 def officer_who_asked_for_changes(resubmission: Transition) -> list[Recipient]:
-    """The DRI officer whose request for changes a resubmission answers, opted in to every
-    submission or not: they wait for this one. Nobody when they left the office."""
+    """The officer (or administrator) whose request for changes a resubmission answers, opted
+    in to every submission or not: they wait for this one. Nobody when they no longer decide on
+    applications (they left the office)."""
     request = (
         Transition.objects.filter(
             application_id=resubmission.application_id,
@@ -185,7 +186,7 @@ def officer_who_asked_for_changes(resubmission: Transition) -> list[Recipient]:
         .order_by("-pk")
         .first()
     )
-    if request is None or request.actor.role != Role.DRI:
+    if request is None or not user_can(request.actor, Capability.REVIEW_APPLICATIONS):
         return []
     return [Recipient.of(request.actor)]  # `queue` leaves out a closed account
 

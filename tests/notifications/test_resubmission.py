@@ -175,3 +175,13 @@ def test_the_officer_told_is_the_one_who_asked_not_the_one_who_undid_a_withdrawa
     told = set(Notification.objects.values_list("email", flat=True))
     assert dri.email in told
     assert other.email not in told
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_asked_for_the_changes_is_told_too(student, admin_user, mailbox):
+    """The administrators decide on applications as the office does: the one who asked for
+    the changes waits for the answer like an officer."""
+    application = sent_back(student, admin_user)
+    Notification.objects.all().delete()
+    services.application_submit(actor=student, application=application, message=CHANGED)
+    assert admin_user.email in set(Notification.objects.values_list("email", flat=True))
