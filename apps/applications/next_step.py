@@ -46,6 +46,8 @@ class StayNotTaken:
     host: str
     call_name: str
     state_label: str  # how the latest application ended, in words
+    # Refused by the host: the application is withdrawn before the stay can be removed.
+    withdraw_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,13 +170,20 @@ def _rejected_courses(rejected: RejectedCourses) -> NextStep:
 
 
 def _stay_not_taken(stay: StayNotTaken) -> NextStep:
-    return NextStep(
-        _(
+    if stay.withdraw_first:
+        text = _(
+            "Your application to “%(call)s” for the stay at %(host)s is %(state)s, and the stay "
+            "still counts toward your time abroad. If you will not go, withdraw the application, "
+            "then remove the stay from your plan."
+        )
+    else:
+        text = _(
             "Your application to “%(call)s” for the stay at %(host)s is %(state)s, and the stay "
             "still counts toward your time abroad. Remove it from your plan if you will not go, "
             "or apply for it again."
         )
-        % {"call": stay.call_name, "host": stay.host, "state": stay.state_label},
+    return NextStep(
+        text % {"call": stay.call_name, "host": stay.host, "state": stay.state_label},
         "applications:plan",
         link_text=_("Open my plan"),
     )

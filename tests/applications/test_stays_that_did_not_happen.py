@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.applications import services
 from apps.applications.models import ApplicationState as S
 from apps.applications.selectors import stays_that_did_not_happen
 from tests.applications.factories import (
@@ -169,3 +170,22 @@ def test_the_dashboard_asks_for_them_in_one_query_whatever_their_number(
         return len(captured)
 
     assert queries(student, 1) == queries(other_student, 5)
+
+
+def test_refused_by_every_host_the_notice_says_to_withdraw_before_removing(client, student):
+    """Removing the stay is refused while its application, refused by the host, is not
+    withdrawn: the notice says so rather than "remove it"."""
+    activity = stay(student)
+    application = applied(student, activity, S.HOST_REFUSED, host_refused=True)
+    content = login(client, student).get(reverse("applications:plan")).content.decode()
+    assert (
+        f"Your application to {application.call} for this stay is refused by the host: the stay "
+        "still counts toward your time abroad in this plan. If you will not go, withdraw the "
+        "application, then remove the stay."
+    ) in content
+    assert "Remove it if you will not go" not in content
+    refused = client.post(reverse("applications:activity_delete", args=[activity.pk]))
+    assert type(activity).objects.filter(pk=activity.pk).exists(), refused
+    services.application_withdraw(actor=student, application=application)
+    client.post(reverse("applications:activity_delete", args=[activity.pk]))
+    assert not type(activity).objects.filter(pk=activity.pk).exists()

@@ -99,6 +99,7 @@ def _stay_not_taken(
                 host=activity.host_display,
                 call_name=str(application.call),
                 state_label=str(application.get_state_display()).lower(),
+                withdraw_first=application.state == ApplicationState.HOST_REFUSED,
             )
     return None
 
