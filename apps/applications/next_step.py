@@ -46,8 +46,9 @@ class StayNotTaken:
     host: str
     call_name: str
     state_label: str  # how the latest application ended, in words
-    # Refused by the host: the application is withdrawn before the stay can be removed.
-    withdraw_first: bool = False
+    # "host_refused": the application is withdrawn before the stay can be removed;
+    # "not_submitted": a draft left when its call closed; else "ended" (refused, withdrawn).
+    why: str = "ended"
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,13 @@ def _rejected_courses(rejected: RejectedCourses) -> NextStep:
 
 
 def _stay_not_taken(stay: StayNotTaken) -> NextStep:
-    if stay.withdraw_first:
+    if stay.why == "not_submitted":
+        text = _(
+            "Your application to “%(call)s” for the stay at %(host)s was never submitted, and "
+            "the call has closed: the stay still counts toward your time abroad. Remove it from "
+            "your plan if you will not go, or apply for it again."
+        )
+    elif stay.why == "host_refused":
         text = _(
             "Your application to “%(call)s” for the stay at %(host)s is %(state)s, and the stay "
             "still counts toward your time abroad. If you will not go, withdraw the application, "

@@ -118,6 +118,9 @@ def still_followed(application: Application, today: date) -> bool:
     `has_choice_left`), and the call's academic year has not passed."""
     if application.state in (ApplicationState.REFUSED, ApplicationState.WITHDRAWN):
         return False
+    if application.state == ApplicationState.DRAFT:
+        # Never submitted, and its call has closed: it cannot be any more.
+        return application.call.closes_on >= today
     if application.state != ApplicationState.HOST_REFUSED:
         return True
     return application.has_choice_left and application.call.academic_year >= academic_year_of(today)
@@ -127,7 +130,8 @@ def stays_that_did_not_happen(
     student: User, activities: Iterable[Activity], today: date
 ) -> dict[int, Application]:
     """The study stays of the plan that the student applied for, every application ending
-    without taking them there (refused, withdrawn, refused by every host), each with the latest
+    without taking them there (refused, withdrawn, refused by every host, a draft left when its
+    call closed), each with the latest
     of those applications. They still count toward the time abroad until the student removes
     them. One query."""
     ids = [activity.pk for activity in activities if activity.is_study]

@@ -189,3 +189,35 @@ def test_refused_by_every_host_the_notice_says_to_withdraw_before_removing(clien
     services.application_withdraw(actor=student, application=application)
     client.post(reverse("applications:activity_delete", args=[activity.pk]))
     assert not type(activity).objects.filter(pk=activity.pk).exists()
+
+
+def draft_in_call(student, activity, *, closes_on):
+    call = CallFactory(
+        academic_year=2027, opens_on=closes_on - timedelta(days=60), closes_on=closes_on
+    )
+    application = ApplicationFactory(student=student, state=S.DRAFT, call=call)
+    ChoiceFactory(application=application, activity=activity)
+    return application
+
+
+def test_a_draft_left_when_its_call_closed_is_a_stay_that_did_not_happen(student):
+    closed, open_ = stay(student), stay(student)
+    left = draft_in_call(student, closed, closes_on=TODAY - timedelta(days=1))
+    draft_in_call(student, open_, closes_on=TODAY)  # closes tonight: still on its way
+    assert stays_that_did_not_happen(student, [closed, open_], TODAY) == {closed.pk: left}
+
+
+def test_the_plan_page_and_the_dashboard_say_the_draft_was_never_submitted(client, student):
+    activity = stay(student, host_name="Universidad de Chile")
+    today = timezone.localdate()
+    application = draft_in_call(student, activity, closes_on=today - timedelta(days=1))
+    content = login(client, student).get(reverse("applications:plan")).content.decode()
+    assert (
+        f"Your application to {application.call} for this stay was never submitted, and the "
+        "call has closed"
+    ) in content
+    step = client.get(reverse("applications:dashboard")).context["step"]
+    assert step.text.startswith(
+        f"Your application to “{application.call}” for the stay at Universidad de Chile was "
+        "never submitted, and the call has closed"
+    )

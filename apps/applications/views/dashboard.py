@@ -99,7 +99,10 @@ def _stay_not_taken(
                 host=activity.host_display,
                 call_name=str(application.call),
                 state_label=str(application.get_state_display()).lower(),
-                withdraw_first=application.state == ApplicationState.HOST_REFUSED,
+                why={
+                    ApplicationState.HOST_REFUSED: "host_refused",
+                    ApplicationState.DRAFT: "not_submitted",
+                }.get(application.state, "ended"),
             )
     return None
 
