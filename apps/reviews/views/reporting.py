@@ -106,7 +106,7 @@ def reporting(request):
             "year": year,
             # A year typed or linked to with no call: said, rather than another year's counts
             # shown as if they were the ones asked for.
-            "year_not_found": requested if requested and str(year) != requested else "",
+            "year_not_found": requested if requested and whole_number(requested) != year else "",
             "total": sum(row.count for row in sections[0].rows) if sections else 0,
             "sections": sections,
             "sections_html": sections_html(year) if year is not None else "",

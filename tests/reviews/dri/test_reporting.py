@@ -89,7 +89,7 @@ def test_a_year_with_no_call_is_said_before_the_latest_years_counts(
     ) in content
 
 
-@pytest.mark.parametrize("params", [{}, {"year": "2027"}, {"year": ""}])
+@pytest.mark.parametrize("params", [{}, {"year": "2027"}, {"year": ""}, {"year": "02027"}])
 def test_a_year_asked_and_found_or_none_asked_says_nothing_of_the_kind(
     client, dri, year_2027, params
 ):
