@@ -99,9 +99,15 @@ def test_the_menu_is_one_line_on_a_laptop(
         assert scroll_width(page) <= LAPTOP["width"]
         # The page shown is marked, for screen readers too.
         expect(nav.locator('[aria-current="page"]')).to_have_attribute("href", path)
+    bell = page.locator("#notification-bell .nav-label-when-folded")
+    assert bell.bounding_box()["width"] <= 1  # the bar shows the bell alone
     page.set_viewport_size(TABLET)
     expect(page.locator("nav.navbar .navbar-toggler")).to_be_visible()
     expect(page.locator("#nav-main")).to_be_hidden()
+    # Folded, the bell is named beside it (a bare icon among the menu's words).
+    page.locator("nav.navbar .navbar-toggler").click()
+    expect(bell).to_be_visible()
+    assert bell.bounding_box()["width"] > 40
 
 
 def test_staff_reach_their_other_pages_with_the_keyboard(
