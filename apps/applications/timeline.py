@@ -48,6 +48,14 @@ class Band:
     label: str
     summer: bool
 
+    @property
+    def label_room(self) -> float | None:
+        """The room the label has in its band when it may need more (up to 8 units a letter in
+        the picture's 12-unit font: "Summer" in a summer's band), its text then drawn to that
+        length rather than over the next band; None when it fits."""
+        room = round(self.width - 8, 1)
+        return room if len(self.label) * 8 > room else None
+
 
 @dataclass(frozen=True)
 class Bar:

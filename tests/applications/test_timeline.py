@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -77,3 +78,22 @@ def test_the_focus_outline_and_the_navigation_are_readable():
     css = (Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css").read_text()
     assert "outline: 3px solid #a04f00" in css and _contrast("#a04f00", "#ffffff") >= 3
     assert "background-color: #0a58ca" in css and _contrast("#0a58ca", "#ffffff") >= 4.5
+
+
+@pytest.mark.django_db
+def test_a_band_label_longer_than_its_band_is_drawn_to_its_width(client, student):
+    """ "Summer" ran over the next band in English: it is drawn to its band's width (less its
+    margins); "Été" and "1A" fit and are left as they are."""
+    add_activity(student, host_name="KTH")
+    client.force_login(student)
+    english = client.get(reverse("applications:plan_timeline"), HTTP_ACCEPT_LANGUAGE="en")
+    bands = re.findall(
+        r'<rect x="[\d.]+" y="24" width="([\d.]+)"[^>]*/>\s*<text [^>]*?'
+        r'(?:textLength="([\d.]+)" lengthAdjust="spacingAndGlyphs")?>([^<]+)</text>',
+        english.content.decode(),
+    )
+    squeezed = {label for _width, room, label in bands if room}
+    assert squeezed == {"Summer"}
+    assert all(float(room) == float(width) - 8 for width, room, _label in bands if room)
+    french = client.get(reverse("applications:plan_timeline"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "textLength" not in french.content.decode()
