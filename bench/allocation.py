@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from profile_pages import QueryTimer  # noqa: E402  (the same count of queries and SQL time)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/alloc_scale?options=-c%20jit%3Doff"
 
@@ -43,22 +46,6 @@ def arguments() -> argparse.Namespace:
         help="nominations per confirmation (0: every placed student)",
     )
     return parser.parse_args()
-
-
-class QueryTimer:
-    """Counts the queries of the default connection and the time spent waiting for them."""
-
-    def __init__(self):
-        self.count = 0
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.count += 1
 
 
 class RolledBack(Exception):
