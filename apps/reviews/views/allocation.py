@@ -331,6 +331,8 @@ def _table_row(
     autoescape did; the notes and options made here are safe strings already."""
     application = row.application
     student = application.student
+    # A student whose profile was removed has no number: the template read it as nothing.
+    profile = getattr(student, "student_profile", None)
     errors = row.errors
     return format_html(
         TABLE_ROW,
@@ -338,7 +340,7 @@ def _table_row(
         position=localize(row.position),
         dossier_url=row.dossier_url,
         student=str(student),
-        student_number=student.student_profile.student_number,
+        student_number=profile.student_number if profile is not None else "",
         score=no_score
         if application.ranking_score is None
         else localize(score(application.ranking_score)),

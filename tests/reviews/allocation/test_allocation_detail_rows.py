@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from apps.accounts.models import StudentProfile
 from apps.applications.models import Application
 from tests.applications.factories import login
 from tests.factories import AgreementFactory, CallFactory
@@ -91,3 +92,19 @@ def test_an_unreadable_decision_is_shown_with_its_error(client, dri, call):
     assert f'id="id_{name}" aria-invalid="true" aria-describedby="id_{name}-error">' in page
     assert f'<div class="invalid-feedback d-block" id="id_{name}-error">Select a valid' in page
     assert "&lt;script&gt;" in page and "<script>" not in page.split("</head>")[1]
+
+
+def test_a_student_whose_profile_was_removed_is_listed_without_a_student_number(client, dri, call):
+    """The template read the student number through a missing profile as nothing; the page
+    of the whole call must not fail for one student (the queue and the dossier show them)."""
+    agreement = AgreementFactory(partner__name="Alpha", seats_per_year=1)
+    application = waiting(call, [agreement], score="12")
+    StudentProfile.objects.filter(user=application.student).delete()
+    response = login(client, dri).get(detail_url(call))
+    assert response.status_code == 200
+    page = one_line(response)
+    dossier = reverse("reviews:dossier", args=[application.pk])
+    assert (
+        f'<a href="{dossier}">{application.student}</a> '
+        '<div class="small text-body-secondary"></div>'
+    ) in page
