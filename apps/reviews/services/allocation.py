@@ -22,7 +22,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, Choice
-from apps.applications.workflow import IN_REVIEW_STATES, check_as_seen
+from apps.applications.workflow import IN_REVIEW_STATES, StaleDossier, check_as_seen
 from apps.programmes.models import Call
 
 from ..allocation import Allocation, Applicant, ChoiceRef, allocate, over_allocated
@@ -228,6 +228,14 @@ def _checked_nomination(
         year=years[application.student_id],
         call=application.call,
     )
+    if application.state not in IN_REVIEW_STATES:
+        # The page ranked it in review; since, it left the allocation in a state the workflow
+        # still nominates from (nominated, then refused by that host), which a nomination from
+        # its dossier, sent from the page as it was, would refuse as stale too.
+        raise StaleDossier(
+            _("This dossier changed since you opened it: it is now %(state)s. Reload it.")
+            % {"state": application.get_state_display().lower()}
+        )
     # The history is the student's to read: its comment is written in their language, not in
     # the language of the officer who confirmed the allocation.
     with override(seen.student.language):

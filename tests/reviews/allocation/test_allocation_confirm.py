@@ -1,14 +1,20 @@
 """Confirming an allocation nominates every placed student in one transaction, or nobody."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
 
 from apps.applications import services as student_services
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, Transition
+from apps.applications.workflow import as_seen, last_transition_id
 from apps.reviews.services.allocation import allocation_confirm, allocation_proposal
-from apps.reviews.services.decisions import application_nominate
+from apps.reviews.services.decisions import (
+    application_nominate,
+    application_record_host_decision,
+)
+from tests.applications.factories import PDF_BYTES
 from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import S, holding_seat, waiting
 
@@ -231,3 +237,31 @@ def test_the_history_comment_is_in_the_students_language(call, world, dri):
     comments = dict(Transition.objects.values_list("application__student", "comment"))
     assert comments[middle.pk] == "Seat allocation, choice 2: Beta"
     assert comments[world["best"].student.pk] == allocation_comment("fr", 1, "Alpha")
+
+
+def test_a_student_who_left_the_allocation_since_the_page_was_shown_refuses_it(call, world, dri):
+    """The page placed `middle` at Beta. Meanwhile the office nominated them from their dossier
+    to Alpha, and Alpha refused them: the allocation never ranked that dossier, and the
+    dossier's Nominate button, sent from the page as it was, would be refused as stale."""
+    middle = world["middle"]
+    decisions = {
+        world["best"].pk: choice(world["best"], 1).pk,
+        middle.pk: choice(middle, 2).pk,
+        world["last"].pk: None,
+    }
+    seen = as_seen(middle, state=middle.state, transition_id=last_transition_id(middle))
+    application_nominate(actor=dri, application=middle, choice=choice(middle, 1))
+    letter = SimpleUploadedFile("letter.pdf", PDF_BYTES, content_type="application/pdf")
+    application_record_host_decision(
+        actor=dri, application=Application.objects.get(pk=middle.pk), accepted=False, letter=letter
+    )
+    with pytest.raises(ServiceError):  # the dossier's button, from the page as it was
+        application_nominate(actor=dri, application=seen, choice=choice(middle, 2))
+    history = Transition.objects.count()
+
+    with pytest.raises(ServiceError) as refusal:
+        allocation_confirm(actor=dri, call=call, decisions=decisions)
+
+    assert any("changed since" in reason for reason in refusal.value.reasons)
+    assert states(world["best"], middle) == [S.SUBMITTED, S.HOST_REFUSED]
+    assert Transition.objects.count() == history
