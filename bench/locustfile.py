@@ -85,6 +85,14 @@ def dossier(user, staff):
     fetch(user, "dossier", f"/staff/applications/{random.choice(PERSONAS['dossiers'])}/", staff)
 
 
+def dossier_reopened(user, staff):
+    """The same dossier again and again for each user (one of a dozen): what an officer
+    reopening a dossier gets, where `dossier` is mostly first views."""
+    if not hasattr(user, "reopened"):
+        user.reopened = random.choice(PERSONAS["dossiers"][:12])
+    fetch(user, "dossier, reopened", f"/staff/applications/{user.reopened}/", staff)
+
+
 def staff_dashboard(user, staff):
     fetch(user, "staff dashboard", "/staff/dashboard/", staff)
 
@@ -100,6 +108,7 @@ PAGES = {
     "plan_live_check": (plan_live_check, "students"),
     "dri_queue": (dri_queue, "staff"),
     "dossier": (dossier, "staff"),
+    "dossier_reopened": (dossier_reopened, "staff_reopening"),
     "staff_dashboard": (staff_dashboard, "staff"),
     "baseline": (baseline, "staff"),
 }
