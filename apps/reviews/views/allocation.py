@@ -498,6 +498,14 @@ def allocation_confirm(request, call_pk: int):
                 actor=request.user, call=call, decisions=form.decisions()
             )
         except ServiceError as refusal:
+            # Refused because the same confirmation, sent twice at once (a double click), was
+            # done by the other request while this one waited for its locks: it is done.
+            fresh = Application.objects.filter(pk__in=[a.pk for a in applications])
+            if _already_confirmed(list(fresh.only("state", "nominated_choice")), form.decisions()):
+                messages.info(
+                    request, _("This allocation is already confirmed: its students are nominated.")
+                )
+                return redirect("reviews:allocation_detail", call.pk)
             for reason in refusal.reasons:
                 messages.error(request, reason)
         else:

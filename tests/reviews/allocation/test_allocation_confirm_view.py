@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from apps.applications import services as student_services
 from apps.applications.models import Application, Transition
+from apps.reviews.services import allocation
 from tests.applications.factories import login, messages_of
 from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import S, confirm_url, decisions_post, detail_url, waiting
@@ -56,6 +57,26 @@ def test_the_same_confirmation_sent_twice_says_it_is_done(client, dri, call, wor
     again = client.post(confirm_url(call), proposal_post(world))
     assert again.url == detail_url(call)
     assert messages_of(again) == [
+        "This allocation is already confirmed: its students are nominated."
+    ]
+    assert Transition.objects.filter(to_state=S.NOMINATED).count() == 2
+
+
+def test_the_same_confirmation_sent_twice_at_once_says_it_is_done(
+    client, dri, call, world, monkeypatch
+):
+    """A double click: the second request reads the applications before the first commits,
+    then waits for its locks, and is refused once they are nominated. It says it is done."""
+    confirm = allocation.allocation_confirm
+
+    def the_other_click_first(**kwargs):
+        confirm(**kwargs)  # the first request, done while this one waited
+        return confirm(**kwargs)
+
+    monkeypatch.setattr(allocation, "allocation_confirm", the_other_click_first)
+    response = login(client, dri).post(confirm_url(call), proposal_post(world))
+    assert response.url == detail_url(call)
+    assert messages_of(response) == [
         "This allocation is already confirmed: its students are nominated."
     ]
     assert Transition.objects.filter(to_state=S.NOMINATED).count() == 2
