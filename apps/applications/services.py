@@ -241,19 +241,12 @@ def activity_follow_nomination(choice: Choice) -> None:
     would otherwise go on naming a host the student is not going to. A choice outside
     partnerships is the activity's own host: the one it named when the application was
     submitted, should an earlier nomination (refused by that host) have moved it to a partner."""
-    activity = choice.activity
-    if not _moves_to_nominated_host(choice):
-        return
-    activity.plan = lock_plan(activity.plan_id)
-    _to_nominated_host(choice)
-    activity.save(update_fields=["partner", "country", "host_name"])
-    course_plan_follow_host(activity)
-    plan_recheck(activity.plan)
+    activities_follow_nominations([choice])
 
 
 def activities_follow_nominations(choices: Sequence[Choice]) -> None:
-    """`activity_follow_nomination` for many nominations at once (a seat allocation's), each
-    of another student: the plans locked together (in id order), the activities saved in one
+    """`activity_follow_nomination` for one nomination or many at once (a seat allocation's),
+    each of another student: the plans locked together (in id order), the activities saved in one
     statement, their course plan versions read in one query (a course plan that must follow
     is written as `course_plan_follow_host` writes it), and the plans checked again with their
     verdicts saved in one statement. The choices come with their activities, and their
@@ -911,26 +904,14 @@ def course_plan_follow_host(activity: Activity) -> None:
     last one written for this host when the stay comes back to it (with the advisor's
     decisions on it, and before the advisor again if it awaits them), else an empty draft. The
     caller holds the plan's lock, which every change of a course plan takes first."""
-    if not activity.is_study:
-        return
-    versions = list(activity.course_plans.select_related("partner").order_by("-version"))
-    if not versions or versions[0].is_for_host_of(activity):
-        return
-    latest = versions[0]
-    earlier = _earlier_version_for_host(activity, versions)
-    if latest.status == CoursePlanStatus.DRAFT and not latest.lines.exists():
-        again = _relabelled(latest, activity)
-        again.save(update_fields=["partner", "host_name"])
-    else:
-        again = _new_version(activity, version=latest.version + 1)
-    _bring_back(activity, again, earlier)
+    course_plans_follow_hosts([activity])
 
 
 def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
-    """`course_plan_follow_host` for many activities (a seat allocation's nominations): their
-    versions read in one query, the empty drafts relabelled in one statement and the new
+    """`course_plan_follow_host` for one activity or many (a seat allocation's nominations):
+    their versions read in one query, the empty drafts relabelled in one statement and the new
     versions inserted in another; a version that comes back to its host is restored one by
-    one, as `course_plan_follow_host` restores it."""
+    one."""
     study = [activity for activity in activities if activity.is_study]
     versions: dict[int, list[CoursePlan]] = {}
     for version in (
