@@ -259,12 +259,14 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
         transition.to_state == ApplicationState.SUBMITTED
         and transition.from_state == ApplicationState.CHANGES_REQUESTED
     ):
-        queue(
-            APPLICATION_RESUBMITTED,
-            key=f"transition:{transition.pk}",
-            recipients=dri_for_submissions() + officer_who_asked_for_changes(transition),
-            context=context,
-            link=reverse("reviews:dossier", args=[application.pk]),
+        announcements.append(
+            Announcement(
+                APPLICATION_RESUBMITTED,
+                key=key,
+                recipients=dri_for_submissions() + officer_who_asked_for_changes(transition),
+                context=context,
+                link=reverse("reviews:dossier", args=[application.pk]),
+            )
         )
     elif (
         transition.to_state == ApplicationState.SUBMITTED
