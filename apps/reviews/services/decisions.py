@@ -156,15 +156,7 @@ def nominate_locked(
     applications of the `year` and `application` itself are locked and read (by
     `application_nominate`)."""
     check_nomination_locked(application=application, seats=seats, year=year, call=call)
-    application.nominated_choice = choice
-    activity_follow_nomination(choice)
-    move(
-        application,
-        actor=actor,
-        to_state=S.NOMINATED,
-        comment=comment or str(choice.destination),
-        update_fields=("nominated_choice",),
-    )
+    nominate_all_locked(actor=actor, nominations=[(application, choice, comment)])
     return application
 
 
