@@ -387,6 +387,21 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_state} → {self.to_state}"
 
+    @property
+    def asks_for_changes(self) -> bool:
+        """The office's request for changes (`REQUESTS_FOR_CHANGES` in a query): a withdrawal
+        undone back to waiting for the changes asks nothing new."""
+        return (
+            self.to_state == ApplicationState.CHANGES_REQUESTED
+            and self.from_state != ApplicationState.WITHDRAWN
+        )
+
+
+# `Transition.asks_for_changes`, as a query's condition.
+REQUESTS_FOR_CHANGES = models.Q(to_state=ApplicationState.CHANGES_REQUESTED) & ~models.Q(
+    from_state=ApplicationState.WITHDRAWN
+)
+
 
 class CoursePlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -238,13 +238,10 @@ def awaited_resubmission(application: Application) -> Resubmission | None:
     if not submissions or submissions[-1].from_state != ApplicationState.CHANGES_REQUESTED:
         return None
     latest = submissions[-1]
-    # The office's request: a withdrawal undone back to it asks nothing.
     asked = [
         transition
         for transition in history
-        if transition.to_state == ApplicationState.CHANGES_REQUESTED
-        and transition.from_state != ApplicationState.WITHDRAWN
-        and transition.pk < latest.pk
+        if transition.asks_for_changes and transition.pk < latest.pk
     ]
     return Resubmission(submitted=latest, asked=asked[-1] if asked else None)
 

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, Role, user_can
 from apps.applications.models import (
+    REQUESTS_FOR_CHANGES,
     Activity,
     ApplicationState,
     CoursePlan,
@@ -177,11 +178,10 @@ def officer_who_asked_for_changes(resubmission: Transition) -> list[Recipient]:
     applications (they left the office)."""
     request = (
         Transition.objects.filter(
+            REQUESTS_FOR_CHANGES,
             application_id=resubmission.application_id,
-            to_state=ApplicationState.CHANGES_REQUESTED,
             pk__lt=resubmission.pk,
         )
-        .exclude(from_state=ApplicationState.WITHDRAWN)  # a withdrawal undone asks nothing
         .select_related("actor")
         .order_by("-pk")
         .first()

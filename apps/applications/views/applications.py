@@ -68,11 +68,7 @@ def _changes_asked(application: Application) -> Transition | None:
     if application.state != ApplicationState.CHANGES_REQUESTED:
         return None
     requests = [
-        transition
-        for transition in application.history.all()
-        # A withdrawal undone back to waiting for the changes asks nothing new.
-        if transition.to_state == ApplicationState.CHANGES_REQUESTED
-        and transition.from_state != ApplicationState.WITHDRAWN
+        transition for transition in application.history.all() if transition.asks_for_changes
     ]
     return requests[-1] if requests else None
 
