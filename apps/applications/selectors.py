@@ -131,9 +131,8 @@ def stays_that_did_not_happen(
 ) -> dict[int, Application]:
     """The study stays of the plan that the student applied for, every application ending
     without taking them there (refused, withdrawn, refused by every host, a draft left when its
-    call closed), each with the latest
-    of those applications. They still count toward the time abroad until the student removes
-    them. One query."""
+    call closed), each with the latest of those applications. They still count toward the time
+    abroad until the student removes them. One query."""
     ids = [activity.pk for activity in activities if activity.is_study]
     if not ids:
         return {}
