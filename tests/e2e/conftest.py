@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.accessibility import violations
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "e2e-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,14 +63,19 @@ def page(browser, live_server):
 
 @pytest.fixture
 def shot(request):
-    """shot(page, "step-name") saves a full-page screenshot under e2e-artifacts/<test>/."""
+    """shot(page, "step-name") saves a full-page screenshot under e2e-artifacts/<test>/, and
+    checks the page as it stands with axe-core: the test fails at its end if any step of the
+    journey was not accessible (tests/e2e/accessibility.py)."""
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 100))
+    found: list[str] = []
 
     def take(page, step: str) -> Path:
         path = folder / f"{next(counter):02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
+        found.extend(f"{step}: {line}" for line in violations(page))
         return path
 
-    return take
+    yield take
+    assert found == [], "Not accessible:\n" + "\n".join(found)
