@@ -26,9 +26,12 @@ NOT_PAGES = re.compile(
 )
 MOST_PAGES = 60
 
-# Where each role lands once signed in.
+# Where each role lands once signed in; the students of the demo dossiers have an application
+# submitted with its course plan, and a summer stay awaiting validation.
 PERSONAS = [
     ("student@demo.mobility.example", "/dashboard/"),
+    ("lea.petit@demo.mobility.example", "/dashboard/"),
+    ("ines.chevalier@demo.mobility.example", "/dashboard/"),
     ("advisor@demo.mobility.example", "/"),
     ("dri@demo.mobility.example", "/"),
     ("dfi@demo.mobility.example", "/"),
