@@ -24,6 +24,8 @@ class Capability(StrEnum):
     APPROVE_COURSE_PLANS = "approve_course_plans"
     BUILD_OWN_PLAN = "build_own_plan"
     PUBLISH_REGULATIONS = "publish_regulations"
+    # Carry out or refuse a student's request that their personal data be erased (GDPR).
+    HANDLE_ERASURE_REQUESTS = "handle_erasure_requests"
 
 
 # What a person is rather than what staff may do: a superuser or an admin does not get these.

@@ -11,7 +11,7 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, Role, user_can
 
-from .models import Activity, Application, Document
+from .models import Activity, Application, Document, ErasureRequest
 
 
 def visible_applications(user: User) -> QuerySet[Application]:
@@ -53,3 +53,15 @@ def document_for(user: User, pk: int) -> Document:
         raise Http404
     application_for(user, document.application_id)
     return document
+
+
+def erasure_request_for(user: User, pk: int) -> ErasureRequest:
+    """Those who handle erasure requests see every one; a student only their own; anyone
+    else, and a student asking for another's, finds none (404)."""
+    requests = ErasureRequest.objects.select_related("student", "student__student_profile")
+    if not user_can(user, Capability.HANDLE_ERASURE_REQUESTS):
+        requests = requests.filter(student=user)
+    request = requests.filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request

@@ -646,3 +646,75 @@ class PlanRecheck(models.Model):
         if self.total == 0:
             return 100 if self.status == PlanRecheckStatus.DONE else 0
         return min(100, self.checked * 100 // self.total)
+
+
+class ErasureState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUSED = "refused", _("Refused")
+    ERASED = "erased", _("Erased")
+
+
+class ErasureRequest(models.Model):
+    """A student's request that the portal erase their personal data (GDPR article 17).
+
+    The row names the student only through the link to their user row, which erasure
+    anonymises; the student's reason is free text, redacted with the rest of it."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="erasure_requests",
+        verbose_name=_("student"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ErasureState.choices, default=ErasureState.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(state="pending"),
+                name="one_pending_erasure_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ErasureState.PENDING
+
+
+class ErasureTransition(models.Model):
+    """The audit row every change of an erasure request writes (its creation included: from
+    no state, "")."""
+
+    request = models.ForeignKey(
+        ErasureRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state = models.CharField(
+        _("from"), max_length=10, choices=ErasureState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=10, choices=ErasureState.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request change")
+        verbose_name_plural = _("erasure request changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_state or '-'} → {self.to_state}"

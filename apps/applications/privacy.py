@@ -25,6 +25,8 @@ from .models import (
     CourseLine,
     CoursePlan,
     Document,
+    ErasureRequest,
+    ErasureTransition,
     MobilityPlan,
     Transition,
 )
@@ -52,6 +54,7 @@ def personal_data(student: User) -> dict:
     applications = Application.objects.filter(student=student).prefetch_related(
         "choices__agreement__partner", "documents", "history"
     )
+    erasure_requests = ErasureRequest.objects.filter(student=student).prefetch_related("history")
     return {
         "account": {
             "email": student.email,
@@ -74,6 +77,20 @@ def personal_data(student: User) -> dict:
         "notifications": list(
             student.notifications.values("created_at", "event", "subject", "read_at")
         ),
+        "erasure_requests": [_erasure_request_data(request) for request in erasure_requests],
+    }
+
+
+def _erasure_request_data(request: ErasureRequest) -> dict:
+    return {
+        "created_at": request.created_at,
+        "state": request.state,
+        "reason": request.reason,
+        "decided_at": request.decided_at,
+        "history": [
+            {"at": t.at, "from": t.from_state, "to": t.to_state, "comment": t.comment}
+            for t in request.history.all()
+        ],
     }
 
 
@@ -253,6 +270,12 @@ def _anonymise(student: User) -> int:
     ActivityValidation.objects.filter(activity__plan__student=student).exclude(comment="").update(
         comment=REDACTED
     )
+    # The student's reasons for asking that their data be erased, and the administrators'
+    # for refusing an earlier request: free text about them.
+    ErasureRequest.objects.filter(student=student).exclude(reason="").update(reason=REDACTED)
+    ErasureTransition.objects.filter(request__student=student).exclude(comment="").update(
+        comment=REDACTED
+    )
     documents = list(Document.objects.filter(application__in=applications))
     for document in documents:
         file = document.file
@@ -270,11 +293,14 @@ def _forget_notifications_about(students: list[User]) -> None:
     applications = Application.objects.filter(student__in=ids).values_list("pk", flat=True)
     activities = list(Activity.objects.filter(plan__student__in=ids).values_list("pk", flat=True))
     course_plans = CoursePlan.objects.filter(activity__in=activities).values_list("pk", flat=True)
+    # What administrators were told of the students' erasure requests names them too.
+    erasure_requests = ErasureRequest.objects.filter(student__in=ids).values_list("pk", flat=True)
     Notification.objects.filter(
         Q(recipient__in=ids)
         | Q(context__application__in=list(applications))
         | Q(context__activity__in=activities)
         | Q(context__course_plan__in=list(course_plans))
+        | Q(context__erasure_request__in=list(erasure_requests))
     ).delete()
 
 

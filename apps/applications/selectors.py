@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -15,6 +16,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
     prefetch_related_objects,
 )
 
@@ -38,12 +41,16 @@ from .models import (
     CoursePlanStatus,
     Document,
     DocumentKind,
+    ErasureRequest,
+    ErasureState,
+    ErasureTransition,
     LineDecision,
     MobilityPlan,
     Transition,
     written_for_the_stays_host,
 )
 from .next_step import RejectedCourses
+from .privacy import FINAL_STATES
 from .workflow import COURSE_PLANS_SENT_STATES, IN_REVIEW_STATES
 
 # --- plans -------------------------------------------------------------------------------
@@ -515,3 +522,43 @@ def rejected_courses(student: User) -> RejectedCourses | None:
         host=course_plan.activity.host_display,
         count=course_plan.rejected,
     )
+
+
+def own_erasure_requests(student: User) -> list[ErasureRequest]:
+    """The student's erasure requests, newest first, each with its history (the refusal's
+    reason): two queries."""
+    return list(ErasureRequest.objects.filter(student=student).prefetch_related("history"))
+
+
+def erasure_requests_queue() -> QuerySet[ErasureRequest]:
+    """Every erasure request for the administrators' list: pending ones first (oldest first:
+    the longest waiting on top), then the others, newest first; each with its student, and
+    whether they have an application under way, in the page's one query."""
+    under_way = Application.objects.filter(student=OuterRef("student")).exclude(
+        state__in=FINAL_STATES
+    )
+    pending = Q(state=ErasureState.PENDING)
+    return (
+        ErasureRequest.objects.select_related("student")
+        .annotate(
+            has_application_under_way=Exists(under_way),
+            waiting=Case(When(pending, then=Value(0)), default=Value(1)),
+            # Among pending requests, the oldest first; the others all equal here.
+            asked_order=Case(When(pending, then=F("created_at")), default=Value(None)),
+        )
+        .order_by("waiting", "asked_order", "-created_at", "-pk")
+    )
+
+
+def erasure_request_page(request: ErasureRequest) -> ErasureRequest:
+    """The request with its history and actors, and the student's applications under way."""
+    prefetch_related_objects(
+        [request],
+        Prefetch("history", queryset=ErasureTransition.objects.select_related("actor")),
+    )
+    request.applications_under_way = list(
+        Application.objects.filter(student=request.student_id)
+        .exclude(state__in=FINAL_STATES)
+        .select_related("call")
+    )
+    return request

@@ -9,6 +9,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.applications.privacy import ANONYMISED_EMAIL_DOMAIN
+
+from .events import EVENTS
 from .models import DeliveryStatus, Notification
 from .outbox import dispatch
 from .rendering import render_message
@@ -54,9 +57,20 @@ def deliver(pk: int) -> str:
     except Exception as error:  # any failure of rendering or SMTP is recorded, never lost
         return record_failure(notification, error)
     Notification.objects.filter(pk=pk).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", **forgotten(notification)
     )
     return "sent"
+
+
+def forgotten(notification: Notification) -> dict[str, str]:
+    """For an event sent to a person whose data the portal no longer keeps (erasure): the
+    row's address, and its key that names it, overwritten once the message is sent."""
+    if not EVENTS[notification.event].forgets_address_once_sent:
+        return {}
+    return {
+        "email": f"forgotten-{notification.pk}{ANONYMISED_EMAIL_DOMAIN}",
+        "key": f"{notification.event}:forgotten:{notification.pk}",
+    }
 
 
 def record_failure(notification: Notification, error: Exception) -> str:

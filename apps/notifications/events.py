@@ -20,6 +20,8 @@ from apps.applications.models import (
     Activity,
     ApplicationState,
     CoursePlan,
+    ErasureRequest,
+    ErasureTransition,
     Transition,
     ValidationBody,
 )
@@ -47,6 +49,9 @@ class Event:
     # subject values, never str() first: a plural subject takes its form from one of them.
     subject: Any
     template: str  # emails/<template>.txt and .html
+    # The row's address is overwritten once the message is sent: sent to a person whose data
+    # the portal no longer keeps.
+    forgets_address_once_sent: bool = False
 
 
 APPLICATION_SUBMITTED = Event(
@@ -113,6 +118,27 @@ PLAN_NOW_FAILING = Event(
 )
 
 
+# A student's request that their personal data be erased, and its outcome.
+ERASURE_REQUESTED = Event(
+    "erasure_requested",
+    _("%(student)s asks for their personal data to be erased"),
+    "erasure_requested",
+)
+ERASURE_REFUSED = Event(
+    "erasure_refused",
+    _("Your request to erase your personal data is refused"),
+    "erasure_refused",
+)
+# Sent to the address the student had before erasure: no in-portal entry (the account is
+# closed), and the row forgets the address once the message is sent (delivery.py).
+ERASURE_DONE = Event(
+    "erasure_done",
+    _("Your personal data is erased from the Mobility Portal"),
+    "erasure_done",
+    forgets_address_once_sent=True,
+)
+
+
 class ClosingSubject:
     """The reminder's subject, formatted like the others' (`subject % values`): "closes today"
     on the closing day, else the singular or plural form its `days` value asks for."""
@@ -148,6 +174,9 @@ EVENTS = {
         ACTIVITY_VALIDATED,
         PLAN_NOW_FAILING,
         CALL_CLOSING,
+        ERASURE_REQUESTED,
+        ERASURE_REFUSED,
+        ERASURE_DONE,
     )
 }
 
@@ -434,4 +463,39 @@ def announce_plans_now_failing(*, version: str, students: list[User]) -> None:
         recipients=[Recipient.of(student) for student in students],
         context={"regulation": version},
         link=reverse("applications:plan"),
+    )
+
+
+def announce_erasure_requested(request: ErasureRequest) -> None:
+    """To those who handle erasure requests: the administrators (and superusers)."""
+    queue(
+        ERASURE_REQUESTED,
+        key=f"erasure:{request.pk}:asked",
+        recipients=administrators(),
+        context={"erasure_request": request.pk},
+        link=reverse("reviews:erasure_request", args=[request.pk]),
+    )
+
+
+def announce_erasure_refused(request: ErasureRequest, transition: ErasureTransition) -> None:
+    """To the student, with the reason (the audit row's comment)."""
+    queue(
+        ERASURE_REFUSED,
+        key=f"erasure:{request.pk}:refused",
+        recipients=[Recipient.of(request.student)],
+        context={"erasure_request": request.pk, "erasure_transition": transition.pk},
+        link=reverse("applications:privacy_export"),
+    )
+
+
+def announce_erasure_done(request: ErasureRequest, *, email: str, language: str) -> None:
+    """By e-mail only, to `email`: the address the student had before erasure overwrote it,
+    captured by the caller. No user on the row: the account is closed, and the row is not one
+    of theirs that anonymisation forgets."""
+    queue(
+        ERASURE_DONE,
+        key=f"erasure:{request.pk}:done",
+        recipients=[Recipient(user=None, email=email, language=language)],
+        context={"erasure_request": request.pk},
+        link="",
     )

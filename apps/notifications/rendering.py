@@ -14,6 +14,8 @@ from apps.applications.models import (
     Application,
     ApplicationState,
     CoursePlan,
+    ErasureRequest,
+    ErasureTransition,
     Transition,
 )
 from apps.programmes.models import Call
@@ -32,6 +34,8 @@ LOADERS = {
     "validation": lambda pk: ActivityValidation.objects.select_related("decided_by").get(pk=pk),
     "call": lambda pk: Call.objects.get(pk=pk),
     "regulation": lambda name: PublishedRegulation.objects.get(name=name),
+    "erasure_request": lambda pk: ErasureRequest.objects.select_related("student").get(pk=pk),
+    "erasure_transition": lambda pk: ErasureTransition.objects.get(pk=pk),
 }
 
 
@@ -81,6 +85,8 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         values["body"] = validation.body
     if regulation := objects.get("regulation"):
         values["version"] = regulation.name
+    if erasure_request := objects.get("erasure_request"):
+        values["student"] = str(erasure_request.student)
     if call := objects.get("call"):
         values["call"] = str(call)
     if "days" in objects:

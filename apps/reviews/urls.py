@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/allocation/", include("apps.reviews.urls_allocation")),
     path("documents/", include("apps.reviews.urls_documents")),
     path("staff/operations/", include("apps.reviews.urls_operations")),
+    path("staff/erasure-requests/", include("apps.reviews.urls_erasure")),
 ]

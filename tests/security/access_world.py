@@ -28,6 +28,7 @@ from apps.applications.models import (
     CoursePlan,
     Document,
     DocumentKind,
+    ErasureRequest,
 )
 from apps.notifications.models import Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Partner
@@ -80,6 +81,9 @@ class World:
     abroad_activity: Activity
     approved_course_plan: CoursePlan  # the abroad stay's, approved line by line
     notification: Notification  # one of the student's in-portal notifications
+    # The student's pending request that their data be erased. Written directly: the service
+    # refuses it while their dossiers are under way, as they are here.
+    erasure_request: ErasureRequest
     # One object per model the Django admin manages, by "app_label.model_name".
     admin_objects: dict[str, models.Model]
 
@@ -278,5 +282,6 @@ def build_world() -> World:
         abroad_activity=abroad_activity,
         approved_course_plan=approved_course_plan,
         notification=notification,
+        erasure_request=ErasureRequest.objects.create(student=student, reason="Moving on."),
         admin_objects=admin_objects(objects),
     )

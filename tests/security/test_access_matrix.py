@@ -87,6 +87,8 @@ STAFF = expect(FORBIDDEN, anonymous=LOGIN, dri=OK, dfi=OK, admin=OK)
 VALIDATORS = STAFF  # the DFI and the DRI validate summer stays; an admin may act for either
 REVIEWERS = expect(FORBIDDEN, anonymous=LOGIN, dri=OK, admin=OK)
 RECIPIENT = expect(NOT_FOUND, anonymous=LOGIN, owner=OK)
+# Erasure requests are handled by administrators only (Capability.HANDLE_ERASURE_REQUESTS).
+ERASURE_HANDLERS = expect(FORBIDDEN, anonymous=LOGIN, admin=OK)
 
 
 def no_kwargs(world: World) -> dict:
@@ -167,6 +169,9 @@ PORTAL_ROUTES: dict[str, Route] = {
     # the student's pages
     "applications:dashboard": Route(get=STUDENTS),
     "applications:privacy_export": both(STUDENTS),
+    # The owner's dossiers are under way: the request is refused on its page (409), not asked.
+    "applications:erasure_request": both(STUDENTS),
+    "applications:erasure_cancel": post_route(OWN_OBJECT, kwargs=pk("erasure_request")),
     "applications:plan": Route(get=STUDENTS),
     "applications:plan_facts": post_route(STUDENTS),
     "applications:plan_live_check": post_route(STUDENTS),
@@ -240,6 +245,11 @@ PORTAL_ROUTES: dict[str, Route] = {
     ),
     "reviews:learning_agreement_ewp": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
     "reviews:learning_agreement_ewp_json": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
+    # erasure requests (GDPR), for the administrators
+    "reviews:erasure_requests": Route(get=ERASURE_HANDLERS),
+    "reviews:erasure_request": Route(get=ERASURE_HANDLERS, kwargs=pk("erasure_request")),
+    "reviews:erasure_carry_out": post_route(ERASURE_HANDLERS, kwargs=pk("erasure_request")),
+    "reviews:erasure_refuse": post_route(ERASURE_HANDLERS, kwargs=pk("erasure_request")),
     # in-portal notifications
     "notifications:list": Route(get=SIGNED_IN),
     "notifications:open": post_route(RECIPIENT, kwargs=pk("notification")),
@@ -468,6 +478,7 @@ def test_the_world_holds_what_each_page_serves(db, world):
     assert world.approved_course_plan.status == CoursePlanStatus.APPROVED
     assert world.summer.validation_requested_at is not None
     assert world.notification.recipient == world.student
+    assert world.erasure_request.student == world.student and world.erasure_request.is_pending
     with world.document.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
 

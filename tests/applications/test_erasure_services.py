@@ -1,0 +1,272 @@
+"""Erasure requests through the services: asking, cancelling, carrying out, refusing, with
+every guard, the audit rows, and the races a second click or a second administrator make."""
+
+import pytest
+
+from apps.accounts.models import User
+from apps.applications.erasure import (
+    erasure_request_cancel,
+    erasure_request_carry_out,
+    erasure_request_refuse,
+    erasure_request_submit,
+)
+from apps.applications.errors import ServiceError
+from apps.applications.models import (
+    Application,
+    ApplicationState,
+    ErasureRequest,
+    ErasureState,
+    ErasureTransition,
+)
+from apps.applications.privacy import REDACTED
+from apps.notifications.models import Notification
+from tests.factories import CallFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def history(request: ErasureRequest) -> list[tuple[str, str, int, str]]:
+    return [
+        (t.from_state, t.to_state, t.actor_id, t.comment)
+        for t in ErasureTransition.objects.filter(request=request)
+    ]
+
+
+def application_of(student: User, state: str) -> Application:
+    return Application.objects.create(student=student, call=CallFactory(), state=state)
+
+
+# --- asking ------------------------------------------------------------------------------
+
+
+def test_a_student_asks_and_the_request_is_audited(student):
+    request = erasure_request_submit(actor=student, reason="  I left the school.  ")
+    assert (request.student, request.state, request.reason) == (
+        student,
+        ErasureState.PENDING,
+        "I left the school.",
+    )
+    assert history(request) == [("", "pending", student.pk, "")]
+
+
+def test_the_reason_is_optional(student):
+    assert erasure_request_submit(actor=student).reason == ""
+
+
+@pytest.mark.parametrize("state", ["completed", "withdrawn", "refused", "host_refused"])
+def test_applications_in_a_final_state_do_not_stop_the_request(student, state):
+    application_of(student, state)
+    assert erasure_request_submit(actor=student).is_pending
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        s
+        for s in ApplicationState.values
+        if s not in ("completed", "withdrawn", "refused", "host_refused")
+    ],
+)
+def test_an_application_under_way_refuses_the_request_at_once(student, state):
+    application_of(student, state)
+    with pytest.raises(ServiceError, match="Withdraw it first, or wait until it ends"):
+        erasure_request_submit(actor=student)
+    assert not ErasureRequest.objects.exists()
+
+
+def test_a_second_request_while_one_is_pending_is_refused(student):
+    """A double click, or a second tab: one pending request at most."""
+    erasure_request_submit(actor=student)
+    with pytest.raises(ServiceError, match="already asked"):
+        erasure_request_submit(actor=student)
+    assert ErasureRequest.objects.count() == 1
+
+
+def test_the_database_keeps_one_pending_request_even_past_the_check(student, monkeypatch):
+    """Two submissions that both passed the check (where the lock cannot serialise them): the
+    constraint refuses the second, with the same clear refusal."""
+    from apps.applications import erasure
+
+    erasure_request_submit(actor=student)
+    monkeypatch.setattr(erasure, "has_pending_request", lambda student: False)
+    with pytest.raises(ServiceError, match="already asked"):
+        erasure_request_submit(actor=student)
+    assert ErasureRequest.objects.filter(student=student).count() == 1
+
+
+def test_after_a_cancellation_or_a_refusal_the_student_may_ask_again(student, admin_user):
+    first = erasure_request_submit(actor=student)
+    erasure_request_cancel(actor=student, request=first)
+    second = erasure_request_submit(actor=student)
+    erasure_request_refuse(actor=admin_user, request=second, reason="Audit under way.")
+    assert erasure_request_submit(actor=student).is_pending
+
+
+@pytest.mark.parametrize("persona", ["advisor", "dri", "dfi", "admin_user"])
+def test_only_a_student_asks(request, persona):
+    with pytest.raises(ServiceError, match="Only a student"):
+        erasure_request_submit(actor=request.getfixturevalue(persona))
+
+
+def test_a_reason_too_long_is_refused(student):
+    with pytest.raises(ServiceError, match="too long"):
+        erasure_request_submit(actor=student, reason="x" * 2001)
+
+
+# --- cancelling --------------------------------------------------------------------------
+
+
+def test_the_student_cancels_their_pending_request(student):
+    request = erasure_request_submit(actor=student)
+    erasure_request_cancel(actor=student, request=request)
+    request.refresh_from_db()
+    assert request.state == ErasureState.CANCELLED and request.decided_at is not None
+    assert history(request)[-1] == ("pending", "cancelled", student.pk, "")
+
+
+def test_nobody_else_cancels_it(student, other_student, admin_user):
+    request = erasure_request_submit(actor=student)
+    for actor in (other_student, admin_user):
+        with pytest.raises(ServiceError, match="Only the student who asked"):
+            erasure_request_cancel(actor=actor, request=request)
+    request.refresh_from_db()
+    assert request.is_pending
+
+
+def test_a_request_handled_since_cannot_be_cancelled(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    erasure_request_refuse(actor=admin_user, request=request, reason="Not now.")
+    with pytest.raises(ServiceError, match="refused already"):
+        erasure_request_cancel(actor=student, request=request)  # the page's stale copy
+
+
+def test_a_second_cancel_is_refused(student):
+    request = erasure_request_submit(actor=student)
+    erasure_request_cancel(actor=student, request=request)
+    with pytest.raises(ServiceError, match="cancelled already"):
+        erasure_request_cancel(actor=student, request=request)
+    assert len(history(request)) == 2
+
+
+# --- refusing ----------------------------------------------------------------------------
+
+
+def test_an_administrator_refuses_with_a_reason(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    erasure_request_refuse(actor=admin_user, request=request, reason=" Legal hold. ")
+    request.refresh_from_db()
+    assert request.state == ErasureState.REFUSED
+    assert history(request)[-1] == ("pending", "refused", admin_user.pk, "Legal hold.")
+    student.refresh_from_db()
+    assert student.is_active and student.email == "student@example.org"
+
+
+def test_a_refusal_needs_a_reason(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    with pytest.raises(ServiceError, match="Give the reason"):
+        erasure_request_refuse(actor=admin_user, request=request, reason="   ")
+    request.refresh_from_db()
+    assert request.is_pending
+
+
+@pytest.mark.parametrize("persona", ["student", "advisor", "dri", "dfi"])
+def test_only_an_administrator_refuses_or_carries_out(request, persona, student):
+    erasure = erasure_request_submit(actor=student)
+    actor = request.getfixturevalue(persona)
+    with pytest.raises(ServiceError, match="Only an administrator"):
+        erasure_request_refuse(actor=actor, request=erasure, reason="No.")
+    with pytest.raises(ServiceError, match="Only an administrator"):
+        erasure_request_carry_out(actor=actor, request=erasure)
+    erasure.refresh_from_db()
+    assert erasure.is_pending
+
+
+def test_a_superuser_of_another_role_may_handle_requests(student):
+    superuser = UserFactory(email="root@example.org", role="dri", is_superuser=True)
+    request = erasure_request_submit(actor=student)
+    erasure_request_refuse(actor=superuser, request=request, reason="Duplicate.")
+
+
+# --- carrying out ------------------------------------------------------------------------
+
+
+def test_carrying_out_anonymises_the_student_and_closes_the_account(student, admin_user):
+    application_of(student, "completed")
+    request = erasure_request_submit(actor=student, reason="Please forget me, Jane Doe.")
+    erasure_request_carry_out(actor=admin_user, request=request)
+    request.refresh_from_db()
+    student.refresh_from_db()
+    assert request.state == ErasureState.ERASED and request.decided_at is not None
+    assert not student.is_active and not student.has_usable_password()
+    assert student.email.endswith("@invalid.example") and not student.get_full_name()
+    assert student.student_profile.student_number == f"ANON-{student.pk}"
+    # The row names the student only through the user row; their words are redacted.
+    assert request.student_id == student.pk and request.reason == REDACTED
+    assert history(request) == [
+        ("", "pending", student.pk, ""),
+        ("pending", "erased", admin_user.pk, ""),
+    ]
+    # What is kept for statistics.
+    assert Application.objects.get(student=student).state == "completed"
+
+
+def test_erasure_redacts_earlier_refusals_and_forgets_what_administrators_were_told(
+    student, admin_user
+):
+    refused = erasure_request_submit(actor=student, reason="First try.")
+    erasure_request_refuse(actor=admin_user, request=refused, reason="Ask after your exams.")
+    request = erasure_request_submit(actor=student)
+    assert Notification.objects.filter(context__erasure_request__in=[refused.pk, request.pk])
+    erasure_request_carry_out(actor=admin_user, request=request)
+    assert list(
+        ErasureTransition.objects.exclude(comment="").values_list("comment", flat=True)
+    ) == [REDACTED]
+    refused.refresh_from_db()
+    assert refused.reason == REDACTED
+    # Nothing left that named the student: only the e-mail telling them it is done.
+    assert list(Notification.objects.values_list("event", flat=True)) == ["erasure_done"]
+
+
+def test_an_application_started_since_the_request_stops_the_erasure(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    application_of(student, "draft")
+    with pytest.raises(ServiceError, match="started an application since asking"):
+        erasure_request_carry_out(actor=admin_user, request=request)
+    request.refresh_from_db()
+    student.refresh_from_db()
+    assert request.is_pending and student.is_active
+
+
+def test_a_request_carried_out_twice_erases_once(student, admin_user, other_student):
+    """Two administrators on the same page, or a second click: the second finds the request
+    erased already (the row is locked and read again) and does nothing."""
+    request = erasure_request_submit(actor=student)
+    seen_by_both = ErasureRequest.objects.get(pk=request.pk)
+    erasure_request_carry_out(actor=admin_user, request=request)
+    second_admin = UserFactory(email="second.admin@example.org", role="admin")
+    with pytest.raises(ServiceError, match="erased already"):
+        erasure_request_carry_out(actor=second_admin, request=seen_by_both)
+    assert len(history(request)) == 2
+    assert Notification.objects.filter(event="erasure_done").count() == 1
+
+
+def test_a_request_refused_meanwhile_is_not_carried_out(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    seen = ErasureRequest.objects.get(pk=request.pk)
+    erasure_request_refuse(actor=admin_user, request=request, reason="Legal hold.")
+    with pytest.raises(ServiceError, match="refused already"):
+        erasure_request_carry_out(actor=admin_user, request=seen)
+    student.refresh_from_db()
+    assert student.is_active
+
+
+def test_a_request_cancelled_meanwhile_is_neither_carried_out_nor_refused(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    seen = ErasureRequest.objects.get(pk=request.pk)
+    erasure_request_cancel(actor=student, request=request)
+    with pytest.raises(ServiceError, match="cancelled already"):
+        erasure_request_carry_out(actor=admin_user, request=seen)
+    with pytest.raises(ServiceError, match="cancelled already"):
+        erasure_request_refuse(actor=admin_user, request=seen, reason="Too late.")
+    student.refresh_from_db()
+    assert student.is_active
