@@ -9,7 +9,17 @@ partner with dossiers): a dossier's history is kept. Personal data leaves throug
 
 from django.contrib import admin
 
-from .models import Activity, Application, Choice, CourseLine, CoursePlan, MobilityPlan, Transition
+from .models import (
+    Activity,
+    Application,
+    Choice,
+    CourseLine,
+    CoursePlan,
+    ErasureRequest,
+    ErasureTransition,
+    MobilityPlan,
+    Transition,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -82,3 +92,20 @@ class CoursePlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["activity__partner"]  # each row names its activity's host
     readonly_fields = ["partner", "host_name"]  # the host it lists courses of (not editable)
     inlines = [CourseLineInline]
+
+
+class ErasureTransitionInline(RelatedRowsInline):
+    model = ErasureTransition
+    related = ("actor",)
+    extra = 0
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: a request is carried out or refused from the portal's own page, which
+    anonymises the student, writes the history and tells them."""
+
+    list_display = ["student", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["student"]
+    inlines = [ErasureTransitionInline]

@@ -73,3 +73,32 @@ def test_a_course_plan_reads_as_many_queries_for_one_line_as_for_many(client, ad
 
     one = page_queries(client, admin_user, course_plan_with(1))
     assert page_queries(client, admin_user, course_plan_with(4)) == one
+
+
+def test_the_erasure_requests_list_and_page_read_as_many_queries_for_one_row_as_for_many(
+    client, admin_user
+):
+    from apps.applications.erasure import erasure_request_refuse, erasure_request_submit
+    from apps.applications.models import ErasureRequest
+    from tests.factories import StudentProfileFactory
+
+    def refused_request() -> ErasureRequest:
+        request = erasure_request_submit(actor=StudentProfileFactory().user)
+        erasure_request_refuse(actor=admin_user, request=request, reason="No.")
+        return request
+
+    url = reverse("admin:applications_erasurerequest_changelist")
+    first = refused_request()
+    one = changelist_queries(client, admin_user, url)
+    for _row in range(5):
+        refused_request()
+    assert changelist_queries(client, admin_user, url) == one
+    pending = erasure_request_submit(actor=StudentProfileFactory().user)
+
+    def page(request: ErasureRequest) -> str:
+        return reverse("admin:applications_erasurerequest_change", args=[request.pk])
+
+    # One audit row or two, each naming its author: the same queries.
+    assert page_queries(client, admin_user, page(pending)) == page_queries(
+        client, admin_user, page(first)
+    )

@@ -270,3 +270,29 @@ def test_a_request_cancelled_meanwhile_is_neither_carried_out_nor_refused(studen
         erasure_request_refuse(actor=admin_user, request=seen, reason="Too late.")
     student.refresh_from_db()
     assert student.is_active
+
+
+# --- the Django admin --------------------------------------------------------------------
+
+
+def test_the_admin_shows_requests_and_their_history_but_changes_nothing(
+    client, student, admin_user
+):
+    from django.urls import reverse
+
+    from tests.applications.factories import login
+
+    request = erasure_request_submit(actor=student, reason="Leaving.")
+    erasure_request_refuse(actor=admin_user, request=request, reason="Legal hold.")
+    login(client, admin_user)
+    assert client.get(reverse("admin:applications_erasurerequest_changelist")).status_code == 200
+    change = reverse("admin:applications_erasurerequest_change", args=[request.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and "Legal hold." in page.content.decode()
+    assert client.post(change, {"state": "pending"}).status_code == 403
+    add = reverse("admin:applications_erasurerequest_add")
+    assert client.get(add).status_code == 403
+    delete = reverse("admin:applications_erasurerequest_delete", args=[request.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    request.refresh_from_db()
+    assert request.state == ErasureState.REFUSED

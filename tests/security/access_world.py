@@ -249,6 +249,7 @@ def build_world() -> World:
 
     group = Group.objects.create(name="Catalogue editors")
     notification = Notification.objects.filter(recipient=student).first()
+    erasure_request = ErasureRequest.objects.create(student=student, reason="Moving on.")
     profile = student.student_profile
     objects = [
         group,
@@ -265,6 +266,7 @@ def build_world() -> World:
         submitted,
         approved_course_plan,
         notification,
+        erasure_request,
     ]
     return World(
         users=users,
@@ -282,6 +284,6 @@ def build_world() -> World:
         abroad_activity=abroad_activity,
         approved_course_plan=approved_course_plan,
         notification=notification,
-        erasure_request=ErasureRequest.objects.create(student=student, reason="Moving on."),
+        erasure_request=erasure_request,
         admin_objects=admin_objects(objects),
     )

@@ -268,7 +268,12 @@ NO_ADD_MODELS = frozenset(
 )
 # Shown, never changed: the portal's services keep their rules and history.
 READ_ONLY_MODELS = frozenset(
-    {"applications.application", "applications.mobilityplan", "applications.courseplan"}
+    {
+        "applications.application",
+        "applications.mobilityplan",
+        "applications.courseplan",
+        "applications.erasurerequest",
+    }
 )
 # Kept while the world's object is in use: its student profile has an application under way.
 NO_DELETE_MODELS = frozenset({"accounts.studentprofile"})

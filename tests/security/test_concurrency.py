@@ -154,3 +154,43 @@ def test_an_activity_removed_while_its_draft_is_submitted(student, attempt):
         assert application.choices.filter(activity=activity).exists()
     else:
         assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_erasure_carried_out_by_two_administrators_at_once_happens_once(student, attempt):
+    from apps.applications.erasure import erasure_request_carry_out, erasure_request_submit
+    from apps.applications.models import ErasureRequest, ErasureTransition
+    from apps.notifications.models import Notification
+
+    first = UserFactory(role="admin")
+    second = UserFactory(role="admin")
+    request = erasure_request_submit(actor=student)
+    seen_by_first = ErasureRequest.objects.get(pk=request.pk)
+    seen_by_second = ErasureRequest.objects.get(pk=request.pk)
+
+    outcomes = race(
+        lambda: erasure_request_carry_out(actor=first, request=seen_by_first),
+        lambda: erasure_request_carry_out(actor=second, request=seen_by_second),
+    )
+
+    assert sorted(outcomes) == ["applied", "refused"]
+    assert ErasureTransition.objects.filter(request=request, to_state="erased").count() == 1
+    assert Notification.objects.filter(event="erasure_done").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_erasure_requests_sent_at_once_make_one(student, attempt):
+    """A double click that reaches two workers: the student's row is locked, the second
+    request sees the first's."""
+    from apps.applications.erasure import erasure_request_submit
+    from apps.applications.models import ErasureRequest
+
+    outcomes = race(
+        lambda: erasure_request_submit(actor=student),
+        lambda: erasure_request_submit(actor=student),
+    )
+
+    assert sorted(outcomes) == ["applied", "refused"]
+    assert ErasureRequest.objects.filter(student=student).count() == 1
