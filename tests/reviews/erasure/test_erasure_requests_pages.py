@@ -214,3 +214,9 @@ def test_a_refusal_of_a_request_cancelled_meanwhile_shows_the_request_as_it_is_n
     page = response.content.decode()
     assert "This request is cancelled already" in page
     assert "Cancelled" in page
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("admin_user", True), ("dri", False)])
+def test_the_menu_leads_administrators_to_the_requests(client, request, persona, shown):
+    page = login(client, request.getfixturevalue(persona)).get(reverse("home"), follow=True)
+    assert (f'href="{LIST}"' in page.content.decode()) is shown
