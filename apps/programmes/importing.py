@@ -1,19 +1,20 @@
 """Create or update partner institutions and their agreements from a CSV file.
 
 The layout, identity rules and exit codes are documented in docs/partners-import.md.
-Validation reads the whole file first and collects every problem; the database is
-written only when there is none, in one transaction, where each partner and agreement
-created or changed passes the models' validation (as in the admin): a refusal there rolls
-the whole file back, with every refusal reported.
+Validation reads the whole file first and collects every problem. Then what the file may
+touch is read at once, and each partner and agreement it creates or changes passes the
+models' validation (as in the admin, from what was read): the database is written only when
+none is refused, in one transaction, a few statements a table whatever the file's size.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import enum
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +23,26 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import UniqueConstraint
+from django.db.models.functions import Upper
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from mobility_portal.search import fold
+from mobility_portal.bulk import rows_per_insert, update_each
+from mobility_portal.search import Fold, fold
 
 from .languages import language_name
-from .models import Agreement, AgreementKind, Language, Partner, StudyField
+from .models import (
+    Agreement,
+    AgreementKind,
+    Language,
+    Partner,
+    SeatsHeld,
+    StudyField,
+    seats_held,
+)
 
 if TYPE_CHECKING:
     from _csv import _reader as CsvReader
@@ -469,25 +481,47 @@ def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
 
     Each partner and agreement created or changed passes the models' validation first, as in
     the admin (an agreement keeps covering the years its nominations hold seats in, ...):
-    every refusal is reported at its file line, and then nothing is written."""
-    report = ImportReport()
-    refusals: list[tuple[int, str]] = []
+    every refusal is reported at its file line, and then nothing is written.
+
+    What the file may touch is read at once, then matched and checked record after record in
+    the file's order, each one against the portal as the records before it leave it, and
+    written together: the same number of queries whatever the file's size."""
     records = list(records)
     named = {(fold(record.name), record.country) for record in records}
+    refusals: list[list[tuple[int, str]]] = [[] for _record in records]
     with transaction.atomic():
-        for record in records:
-            saved = _save_partner(record, refusals, named)
-            if saved is None:
-                continue
-            partner, outcome = saved
-            report.partners[outcome] += 1
-            for agreement in record.agreements:
-                agreement_outcome = _save_agreement(partner, agreement, refusals)
-                if agreement_outcome is not None:
-                    report.agreements[agreement_outcome] += 1
-        if refusals:
-            # Raised inside the transaction: what was written before is rolled back.
-            raise ImportFailed([problem for _line, problem in sorted(refusals, key=_first)])
+        portal = _Portal(records)
+        partners: list[tuple[int, _PartnerChange]] = []
+        for index, record in enumerate(records):
+            change = portal.partner_change(record, named)
+            if change is None:
+                refusals[index].extend(portal.refusals)
+            else:
+                partners.append((index, change))
+        portal.read_what_partners_hold([change.partner for _index, change in partners])
+        # What applications hold of the stored agreements the file changes, for their checks.
+        held = seats_held(portal.agreements_changing(change for _index, change in partners))
+        report = ImportReport()
+        agreements: list[_AgreementChange] = []
+        for index, change in partners:
+            for record in change.record.agreements:
+                agreement = portal.agreement_change(change.partner, record)
+                if agreement.outcome is not Outcome.UNCHANGED:
+                    problems = portal.agreement_refusals(agreement, held)
+                    if problems:
+                        refusals[index].extend(problems)
+                        continue
+                    portal.keep_agreement(change.partner, agreement)
+                agreements.append(agreement)
+                report.agreements[agreement.outcome] += 1
+        for _index, change in partners:
+            if portal.relations_change(change) and change.outcome is Outcome.UNCHANGED:
+                change.outcome = Outcome.UPDATED
+            report.partners[change.outcome] += 1
+        problems = [problem for problems in refusals for problem in problems]
+        if problems:
+            raise ImportFailed([problem for _line, problem in sorted(problems, key=_first)])
+        portal.write([change for _index, change in partners], agreements)
     return report
 
 
@@ -495,89 +529,370 @@ def _first(refusal: tuple[int, str]) -> int:
     return refusal[0]
 
 
+@dataclass
+class _Change:
+    """A partner or agreement as the file leaves it (unsaved), with the fields it changes."""
+
+    instance: Partner | Agreement
+    outcome: Outcome
+    changed: list[str]
+
+
+@dataclass
+class _PartnerChange(_Change):
+    record: PartnerRecord
+    languages: list[Language] = field(default_factory=list)
+    fields: list[StudyField] = field(default_factory=list)
+
+    @property
+    def partner(self) -> Partner:
+        return self.instance
+
+
+@dataclass
+class _AgreementChange(_Change):
+    record: AgreementRecord
+
+
+class _Portal:
+    """The partners of the file's countries, its languages and fields of study, then the
+    matched partners' languages, fields and agreements: read once, and changed in memory as
+    the import goes, so that each record finds what the ones before it left (a partner renamed,
+    created, ...), as it would in the database."""
+
+    def __init__(self, records: list[PartnerRecord]) -> None:
+        self.refusals: list[tuple[int, str]] = []  # of the last partner refused
+        # (folded name, country), (country, hei_id in capitals), (name, country): the partners
+        # found by each, oldest first. Names as the database folds them, the file's as fold()
+        # does, as the queries the import made compared them.
+        self._alike: dict[tuple[str, str], list[Partner]] = defaultdict(list)
+        self._same_id: dict[tuple[str, str], list[Partner]] = defaultdict(list)
+        self._named: dict[tuple[str, str], list[Partner]] = defaultdict(list)
+        self._keys: dict[int, tuple[tuple[str, str], ...]] = {}  # id(partner): its keys above
+        self._order: dict[int, int] = {}  # id(partner): its rank by primary key, new ones last
+        stored = (
+            Partner.objects.filter(country__in={record.country for record in records})
+            .annotate(folded_name=Fold("name"), hei_id_capitals=Upper("hei_id"))
+            .order_by("pk")
+        )
+        for partner in stored:
+            self._index(partner, partner.folded_name, partner.hei_id_capitals)
+        codes = {code for record in records for code in record.languages}
+        self._languages = {
+            language.code: language for language in Language.objects.filter(code__in=codes)
+        }
+        slugs = {slugify(name) for record in records for name in record.fields}
+        self._fields = {field.slug: field for field in StudyField.objects.filter(slug__in=slugs)}
+        self._new_languages: list[Language] = []
+        self._new_fields: list[StudyField] = []
+        # Read by read_what_partners_hold: id(partner) to its agreements by kind, and the
+        # (row id, language or field id) of its languages and fields.
+        self._agreements: dict[int, dict[str, Agreement]] = defaultdict(dict)
+        self._language_rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self._field_rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+    # --- partners ---------------------------------------------------------------------------
+
+    def _index(self, partner: Partner, folded_name: str, hei_id_capitals: str) -> None:
+        country = partner.country.code
+        self._order.setdefault(id(partner), partner.pk or len(self._order) + 2**62)
+        keys = ((folded_name, country), (country, hei_id_capitals), (partner.name, country))
+        for index, key in zip((self._alike, self._same_id, self._named), keys, strict=True):
+            bisect.insort(index[key], partner, key=lambda partner: self._order[id(partner)])
+        self._keys[id(partner)] = keys
+
+    def _reindex(self, partner: Partner) -> None:
+        for index, key in zip(
+            (self._alike, self._same_id, self._named), self._keys.pop(id(partner), ()), strict=False
+        ):
+            index[key].remove(partner)
+        self._index(partner, fold(partner.name), partner.hei_id.upper())
+
+    def _existing_partner(self, record: PartnerRecord, named: set[tuple[str, str]]):
+        """The partner of the portal the record describes: of its country, the one named as the
+        file spells it, else the first named alike whatever the case and accents (the portal may
+        hold two such spellings: it only refuses the same one twice). Failing those, the one
+        partner of the country with the record's hei_id, unless the file names it too (two
+        campuses may share an id): the partner renamed."""
+        alike = self._alike.get((fold(record.name), record.country), [])
+        partner = next(
+            (partner for partner in alike if partner.name == record.name),
+            alike[0] if alike else None,
+        )
+        if partner is None and record.hei_id:
+            same_id = self._same_id.get((record.country, record.hei_id.upper()), [])
+            if len(same_id) == 1 and (fold(same_id[0].name), record.country) not in named:
+                return same_id[0]
+        return partner
+
+    def partner_change(
+        self, record: PartnerRecord, named: set[tuple[str, str]]
+    ) -> _PartnerChange | None:
+        """The partner the record creates or updates, or None when the models' validation
+        refuses it (the reasons in `refusals`). `named`: the (folded name, country) of every
+        partner of the file."""
+        values = {
+            "name": record.name,
+            "country": record.country,
+            "city": record.city,
+            "website": record.website,
+            "hei_id": record.hei_id,
+        }
+        partner = self._existing_partner(record, named)
+        if partner is None:
+            partner, outcome, changed, before = Partner(**values), Outcome.CREATED, [], {}
+        else:
+            if fold(partner.name) == fold(record.name):
+                values["name"] = _spelling(partner.name, record.name)
+            before = {name: getattr(partner, name) for name in values}
+            changed = _assign(partner, values)
+            outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+        if outcome is not Outcome.UNCHANGED:
+            self.refusals = _refusals(
+                _full_clean(
+                    partner,
+                    # The code was checked against the field's own choices (`_country`):
+                    # CountryField's check walks its 250 choices, 2 ms a partner.
+                    skip_fields={"country"},
+                    clean=partner.clean,
+                    taken={"partner_unique_name_country": self._name_taken},
+                ),
+                lambda name: record.lines.get(name, record.line),
+                PARTNER_FIELD_COLUMNS,
+            )
+            if self.refusals:
+                _assign(partner, before)  # as the database still holds it
+                return None
+            self._reindex(partner)
+        change = _PartnerChange(partner, outcome, changed, record)
+        change.languages = [self._language(code) for code in record.languages]
+        change.fields = [self._study_field(name) for name in record.fields]
+        return change
+
+    def _name_taken(self, partner: Partner) -> bool:
+        return any(
+            other is not partner for other in self._named[(partner.name, partner.country.code)]
+        )
+
+    def _language(self, code: str) -> Language:
+        """The language of `code`, created under its English name (or its code) if new: pages
+        name it in the reader's language (Language.__str__)."""
+        if code not in self._languages:
+            with override("en"):
+                name = language_name(code) or code.upper()
+            self._languages[code] = Language(code=code, name=name)
+            self._new_languages.append(self._languages[code])
+        return self._languages[code]
+
+    def _study_field(self, name: str) -> StudyField:
+        slug = slugify(name)
+        if slug not in self._fields:
+            self._fields[slug] = StudyField(slug=slug, name=name)
+            self._new_fields.append(self._fields[slug])
+        return self._fields[slug]
+
+    def read_what_partners_hold(self, partners: list[Partner]) -> None:
+        """The agreements, languages and fields of the stored ones of `partners`."""
+        stored = {partner.pk: partner for partner in partners if partner.pk is not None}
+        for agreement in Agreement.objects.filter(partner_id__in=stored):
+            agreement.partner = stored[agreement.partner_id]  # the one the import changes
+            self._agreements[id(agreement.partner)][agreement.kind] = agreement
+        for relation, rows in (("languages", self._language_rows), ("fields", self._field_rows)):
+            through = getattr(Partner, relation).through
+            target = getattr(Partner, relation).field.m2m_reverse_field_name()
+            for row_id, partner_id, target_id in through.objects.filter(
+                partner_id__in=stored
+            ).values_list("pk", "partner_id", f"{target}_id"):
+                rows[id(stored[partner_id])].append((row_id, target_id))
+
+    def relations_change(self, change: _PartnerChange) -> bool:
+        """Whether the partner's languages or fields are not exactly the record's."""
+        return any(
+            {target_id for _row, target_id in rows[id(change.partner)]}
+            != {target.pk for target in wanted}
+            or any(target.pk is None for target in wanted)
+            for rows, wanted in (
+                (self._language_rows, change.languages),
+                (self._field_rows, change.fields),
+            )
+        )
+
+    # --- agreements -------------------------------------------------------------------------
+
+    def agreements_changing(self, partners: Iterable[_PartnerChange]) -> list[int]:
+        """The ids of the stored agreements of `partners` whose values their records change."""
+        return [
+            agreement.pk
+            for change in partners
+            for record in change.record.agreements
+            if (agreement := self._agreements[id(change.partner)].get(record.kind)) is not None
+            and agreement.pk is not None
+            and any(
+                getattr(agreement, name) != value
+                for name, value in _agreement_values(record).items()
+            )
+        ]
+
+    def agreement_change(self, partner: Partner, record: AgreementRecord) -> _AgreementChange:
+        values = _agreement_values(record)
+        agreement = self._agreements[id(partner)].get(record.kind)
+        if agreement is None:
+            agreement = Agreement(partner=partner, kind=record.kind, **values)
+            return _AgreementChange(agreement, Outcome.CREATED, [], record)
+        changed = _assign(agreement, values)
+        return _AgreementChange(
+            agreement, Outcome.UPDATED if changed else Outcome.UNCHANGED, changed, record
+        )
+
+    def agreement_refusals(
+        self, change: _AgreementChange, held: dict[int, SeatsHeld]
+    ) -> list[tuple[int, str]]:
+        agreement = change.instance
+        return _refusals(
+            _full_clean(
+                agreement,
+                # The partner's existence: it is one the import read or creates.
+                skip_fields={"partner"},
+                clean=lambda: agreement.clean_against(held.get(agreement.pk, SeatsHeld())),
+                taken={"agreement_unique_kind": self._kind_taken},
+            ),
+            lambda _name: change.record.line,
+            AGREEMENT_FIELD_COLUMNS,
+        )
+
+    def _kind_taken(self, agreement: Agreement) -> bool:
+        other = self._agreements[id(agreement.partner)].get(agreement.kind)
+        return other is not None and other is not agreement
+
+    def keep_agreement(self, partner: Partner, change: _AgreementChange) -> None:
+        self._agreements[id(partner)][change.instance.kind] = change.instance
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def write(self, partners: list[_PartnerChange], agreements: list[_AgreementChange]) -> None:
+        """Insert what is new and update what changed, a few statements for each model."""
+        Language.objects.bulk_create(self._new_languages, batch_size=rows_per_insert(Language))
+        StudyField.objects.bulk_create(self._new_fields, batch_size=rows_per_insert(StudyField))
+        _save_all(Partner, partners)
+        _save_all(Agreement, agreements)
+        for relation, rows, wanted_of in (
+            ("languages", self._language_rows, lambda change: change.languages),
+            ("fields", self._field_rows, lambda change: change.fields),
+        ):
+            through = getattr(Partner, relation).through
+            target = getattr(Partner, relation).field.m2m_reverse_field_name()
+            removed, added = [], []
+            # A partner two records name (spellings the database folds alike but not
+            # fold()): the last one's languages and fields, as set() one after the other.
+            for change in {id(change.partner): change for change in partners}.values():
+                held = dict((target_id, row) for row, target_id in rows[id(change.partner)])
+                wanted = {item.pk for item in wanted_of(change)}
+                removed.extend(row for target_id, row in held.items() if target_id not in wanted)
+                added.extend(
+                    through(partner_id=change.partner.pk, **{f"{target}_id": target_id})
+                    for target_id in wanted - held.keys()
+                )
+            through.objects.filter(pk__in=removed).delete()
+            through.objects.bulk_create(added, batch_size=rows_per_insert(through))
+
+
+def _agreement_values(record: AgreementRecord) -> dict[str, object]:
+    return {
+        "seats_per_year": record.seats_per_year,
+        "first_year": record.first_year,
+        "last_year": record.last_year,
+        "language_requirement": record.language_requirement,
+        "notes": record.notes,
+    }
+
+
+def _save_all(model: type[Partner] | type[Agreement], changes: list[_Change]) -> None:
+    """Insert the new instances; update the stored ones' changed fields, one statement for
+    each set of fields that changed together (as `save(update_fields=...)` one by one)."""
+    new = [change.instance for change in changes if change.outcome is Outcome.CREATED]
+    model.objects.bulk_create(new, batch_size=rows_per_insert(model))
+    by_fields: dict[tuple[str, ...], list] = defaultdict(list)
+    for change in changes:
+        if change.outcome is Outcome.UPDATED and change.changed and change.instance.pk:
+            by_fields[tuple(change.changed)].append(change.instance)
+    for fields, instances in by_fields.items():
+        update_each(instances, fields)
+
+
 # The import's column for a model field, where the names differ; NON_FIELD_ERRORS: the row.
 PARTNER_FIELD_COLUMNS = {NON_FIELD_ERRORS: "name"}
 AGREEMENT_FIELD_COLUMNS = {NON_FIELD_ERRORS: "row", "kind": "agreement_kind", "partner": "name"}
 
+# The models' check constraints, in Python (Q.check() asks the database, row by row): the
+# fields each reads, whether an instance meets it. A constraint missing here stops the import.
+CHECK_CONSTRAINTS: dict[str, tuple[tuple[str, ...], Callable[[Agreement], bool]]] = {
+    "agreement_years_ordered": (
+        ("first_year", "last_year"),
+        lambda agreement: (
+            agreement.last_year is None or agreement.last_year >= agreement.first_year
+        ),
+    ),
+}
+
+
+def _full_clean(
+    instance: Partner | Agreement,
+    *,
+    clean: Callable[[], None],
+    taken: dict[str, Callable[[Partner | Agreement], bool]],
+    skip_fields: Iterable[str] = (),
+) -> ValidationError | None:
+    """What `instance.full_clean()` raises (fields, `clean`, constraints, in its order, with
+    its messages), without its queries: `clean` is the model's clean() given what it reads,
+    `taken[name]` tells whether another row already holds a unique constraint's values, check
+    constraints are CHECK_CONSTRAINTS. Left out: `skip_fields`' validation (a foreign key's is
+    a query), and the primary key's uniqueness (a query excluding the row from those with its
+    key: never any)."""
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=set(skip_fields))
+    except ValidationError as invalid:
+        errors = invalid.update_error_dict(errors)
+    try:
+        clean()
+    except ValidationError as invalid:
+        errors = invalid.update_error_dict(errors)
+    exclude = {name for name in errors if name != NON_FIELD_ERRORS}
+    violated: dict = {}
+    for constraint in instance._meta.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            if exclude.intersection(constraint.fields) or not taken[constraint.name](instance):
+                continue
+            message = instance.unique_error_message(type(instance), constraint.fields)
+            violated = ValidationError(message, code=message.code).update_error_dict(violated)
+        else:
+            fields, holds = CHECK_CONSTRAINTS[constraint.name]
+            if exclude.intersection(fields) or holds(instance):
+                continue
+            violated = ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            ).update_error_dict(violated)
+    if violated:
+        errors = ValidationError(violated).update_error_dict(errors)
+    return ValidationError(errors) if errors else None
+
 
 def _refusals(
-    instance: Partner | Agreement,
+    invalid: ValidationError | None,
     line_of: Callable[[str], int],
     columns: dict[str, str],
 ) -> list[tuple[int, str]]:
-    """The model's validation of `instance` (what the admin runs: fields, clean(), unique
-    constraints), each message as a `line N: column: problem` at the line `line_of` gives
-    for the field."""
-    try:
-        instance.full_clean()
-    except ValidationError as invalid:
-        refusals = []
-        for field_name, messages in invalid.message_dict.items():
-            problems = _RowProblems(line_of(field_name))
-            for message in messages:
-                problems.add(columns.get(field_name, field_name), message)
-            refusals.extend((problems.line, problem) for problem in problems)
-        return refusals
-    return []
-
-
-def _save_partner(
-    record: PartnerRecord, refusals: list[tuple[int, str]], named: set[tuple[str, str]]
-) -> tuple[Partner, Outcome] | None:
-    """The partner created or updated, or None when the models' validation refuses it (the
-    reasons added to `refusals`). `named`: the (folded name, country) of every partner of the
-    file."""
-    values = {
-        "name": record.name,
-        "country": record.country,
-        "city": record.city,
-        "website": record.website,
-        "hei_id": record.hei_id,
-    }
-    partner = _existing_partner(record, named)
-    if partner is None:
-        partner, outcome, changed = Partner(**values), Outcome.CREATED, []
-    else:
-        if fold(partner.name) == fold(record.name):
-            values["name"] = _spelling(partner.name, record.name)
-        changed = _assign(partner, values)
-        outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
-    if outcome is not Outcome.UNCHANGED:
-        problems = _refusals(
-            partner, lambda name: record.lines.get(name, record.line), PARTNER_FIELD_COLUMNS
-        )
-        if problems:
-            refusals.extend(problems)
-            return None
-        partner.save(update_fields=changed or None)
-    languages = [_language(code) for code in record.languages]
-    fields = [_study_field(name) for name in record.fields]
-    m2m_changed = _replace(partner.languages, languages) | _replace(partner.fields, fields)
-    if m2m_changed and outcome is Outcome.UNCHANGED:
-        outcome = Outcome.UPDATED
-    return partner, outcome
-
-
-def _existing_partner(record: PartnerRecord, named: set[tuple[str, str]]) -> Partner | None:
-    """The partner of the portal the record describes: of its country, the one named as the
-    file spells it, else the first named alike whatever the case and accents (the portal may
-    hold two such spellings: it only refuses the same one twice). Failing those, the one
-    partner of the country with the record's hei_id, unless the file names it too (two
-    campuses may share an id): the partner renamed."""
-    alike = list(
-        Partner.objects.filter(name__fold=fold(record.name), country=record.country).order_by("pk")
-    )
-    partner = next(
-        (partner for partner in alike if partner.name == record.name),
-        alike[0] if alike else None,
-    )
-    if partner is None and record.hei_id:
-        same_id = list(
-            Partner.objects.filter(country=record.country, hei_id__iexact=record.hei_id)[:2]
-        )
-        if len(same_id) == 1 and (fold(same_id[0].name), record.country) not in named:
-            return same_id[0]
-    return partner
+    """The model validation's messages, each as a `line N: column: problem` at the line
+    `line_of` gives for the field."""
+    if invalid is None:
+        return []
+    refusals = []
+    for field_name, messages in invalid.message_dict.items():
+        problems = _RowProblems(line_of(field_name))
+        for message in messages:
+            problems.add(columns.get(field_name, field_name), message)
+        refusals.extend((problems.line, problem) for problem in problems)
+    return refusals
 
 
 def _spelling(stored: str, written: str) -> str:
@@ -587,63 +902,9 @@ def _spelling(stored: str, written: str) -> str:
     return stored if sum(not letter.isascii() for letter in written) < accents else written
 
 
-def _save_agreement(
-    partner: Partner, record: AgreementRecord, refusals: list[tuple[int, str]]
-) -> Outcome | None:
-    """The outcome, or None when the models' validation refuses the row (the reasons added
-    to `refusals`)."""
-    values = {
-        "seats_per_year": record.seats_per_year,
-        "first_year": record.first_year,
-        "last_year": record.last_year,
-        "language_requirement": record.language_requirement,
-        "notes": record.notes,
-    }
-    agreement = Agreement.objects.filter(partner=partner, kind=record.kind).first()
-    if agreement is None:
-        agreement, outcome, changed = (
-            Agreement(partner=partner, kind=record.kind, **values),
-            Outcome.CREATED,
-            [],
-        )
-    else:
-        changed = _assign(agreement, values)
-        if not changed:
-            return Outcome.UNCHANGED
-        outcome = Outcome.UPDATED
-    problems = _refusals(agreement, lambda _name: record.line, AGREEMENT_FIELD_COLUMNS)
-    if problems:
-        refusals.extend(problems)
-        return None
-    agreement.save(update_fields=changed or None)
-    return outcome
-
-
 def _assign(instance: Partner | Agreement, values: dict[str, object]) -> list[str]:
     """Set the attributes that differ from `values`, unsaved; their names."""
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, values[name])
     return changed
-
-
-def _replace(relation, objects: list) -> bool:
-    """Make a many-to-many relation hold exactly `objects`; True when that changed it."""
-    if set(relation.values_list("pk", flat=True)) == {obj.pk for obj in objects}:
-        return False
-    relation.set(objects)
-    return True
-
-
-def _language(code: str) -> Language:
-    """The language of `code`, created under its English name (or its code) if new: pages name
-    it in the reader's language (Language.__str__)."""
-    with override("en"):
-        name = language_name(code) or code.upper()
-    language, _ = Language.objects.get_or_create(code=code, defaults={"name": name})
-    return language
-
-
-def _study_field(name: str) -> StudyField:
-    study_field, _ = StudyField.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-    return study_field

@@ -1,3 +1,5 @@
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -134,53 +136,48 @@ class Agreement(models.Model):
         return f"{self.partner} — {self.get_kind_display()}"
 
     def clean(self) -> None:
+        held = seats_held([self.pk]) if self.pk is not None else {}
+        self.clean_against(held.get(self.pk, SeatsHeld()))
+
+    def clean_against(self, held: "SeatsHeld") -> None:
+        """`clean()` with what applications hold of the stored agreement read already
+        (`seats_held`, for many agreements at once: the partners' import)."""
         if self.last_year is not None and self.first_year and self.last_year < self.first_year:
             raise ValidationError(
                 {"last_year": _("The last year cannot come before the first year.")}
             )
-        self._keep_what_applications_name()
-        self._keep_the_years_seats_are_held()
-        self._keep_the_seats_held()
+        if self.pk is None:
+            return
+        self._keep_what_applications_name(held)
+        self._keep_the_years_seats_are_held(held)
+        self._keep_the_seats_held(held)
 
-    def _keep_the_years_seats_are_held(self) -> None:
+    def _keep_the_years_seats_are_held(self, held: "SeatsHeld") -> None:
         """Nominations hold this agreement's seats in their calls' academic years: its years
         in force must still cover them (an agreement ended before them has no seat there)."""
-        if self.pk is None or self.first_year is None:  # None: the form reports it missing
+        if self.first_year is None or held.years is None:  # None: the form reports it missing
             return
-        years = self._seats_held().aggregate(
-            first=models.Min("application__call__academic_year"),
-            last=models.Max("application__call__academic_year"),
-        )
-        if years["first"] is None:
-            return
+        first, last = held.years
         problems = {}
-        if self.first_year > years["first"]:
+        if self.first_year > first:
             problems["first_year"] = _(
                 "A student holds a seat under this agreement in %(year)s: it cannot start later."
-            ) % {"year": academic_year_label(years["first"])}
-        if self.last_year is not None and self.last_year < years["last"]:
+            ) % {"year": academic_year_label(first)}
+        if self.last_year is not None and self.last_year < last:
             problems["last_year"] = _(
                 "A student holds a seat under this agreement in %(year)s: it cannot end earlier."
-            ) % {"year": academic_year_label(years["last"])}
+            ) % {"year": academic_year_label(last)}
         if problems:
             raise ValidationError(problems)
 
-    def _keep_the_seats_held(self) -> None:
+    def _keep_the_seats_held(self, held: "SeatsHeld") -> None:
         """As many seats as nominations hold in any academic year not yet over: fewer would
         leave a nominated student without a seat and the allocation over its count. Seats per
         year are one figure, so an earlier year's count is not kept (it may then read as over)."""
-        if self.pk is None or self.seats_per_year is None:
+        if self.seats_per_year is None or held.busiest is None:
             return
-        busiest = (
-            self._seats_held()
-            .filter(application__call__academic_year__gte=academic_year_of(timezone.localdate()))
-            .values("application__call__academic_year")
-            .annotate(held=models.Count("application"))
-            .order_by("-held", "application__call__academic_year")
-            .first()
-        )
-        if busiest and self.seats_per_year < busiest["held"]:
-            year = busiest["application__call__academic_year"]
+        year, count = held.busiest
+        if self.seats_per_year < count:
             raise ValidationError(
                 {
                     "seats_per_year": ngettext(
@@ -188,34 +185,21 @@ class Agreement(models.Model):
                         "cannot have fewer seats.",
                         "%(held)s students hold seats under this agreement in %(year)s: it "
                         "cannot have fewer seats.",
-                        busiest["held"],
+                        count,
                     )
-                    % {"held": busiest["held"], "year": academic_year_label(year)}
+                    % {"held": count, "year": academic_year_label(year)}
                 }
             )
 
-    def _seats_held(self) -> models.QuerySet:
-        """The choices of this agreement whose nomination holds one of its seats."""
-        # Imported here: the seat rules live with the reviews, which build on this app.
-        from apps.reviews.services.seats import SEAT_HOLDING_STATES
-
-        return self.choices.filter(
-            application__nominated_choice=models.F("pk"),
-            application__state__in=SEAT_HOLDING_STATES,
-        )
-
-    def _keep_what_applications_name(self) -> None:
+    def _keep_what_applications_name(self, held: "SeatsHeld") -> None:
         """Applications chose this agreement, and nominations hold its seats: another kind or
         partner would change what they chose and where seats are counted."""
-        if self.pk is None or not self.choices.exists():
-            return
-        stored = Agreement.objects.filter(pk=self.pk).values_list("kind", "partner_id").first()
-        if stored is None:
+        if held.named_as is None:
             return
         now = (self.kind, self.partner_id)
         moved = [
             name
-            for name, before, after in zip(("kind", "partner"), stored, now, strict=True)
+            for name, before, after in zip(("kind", "partner"), held.named_as, now, strict=True)
             if before != after
         ]
         if moved:
@@ -265,6 +249,67 @@ def academic_year_of(day: date) -> int:
 def academic_year_label(academic_year: int) -> str:
     """An academic year as people write it: 2027–2028."""
     return f"{academic_year}–{academic_year + 1}"
+
+
+@dataclass(frozen=True)
+class SeatsHeld:
+    """What applications hold of one stored agreement, which a change of it must keep
+    (`Agreement.clean`). None where they hold nothing of the kind."""
+
+    # Its kind and partner as stored, when applications chose it.
+    named_as: tuple[str, int] | None = None
+    # The first and last academic years in which nominations hold its seats.
+    years: tuple[int, int] | None = None
+    # The academic year not yet over in which nominations hold the most of its seats (the
+    # earliest of equals), and how many.
+    busiest: tuple[int, int] | None = None
+
+
+def seats_held(agreement_ids: Collection[int]) -> dict[int, SeatsHeld]:
+    """What applications hold of each stored agreement of `agreement_ids` (those of which they
+    hold nothing are left out), in three queries whatever their number."""
+    # Imported here: the seat rules live with the reviews, which build on this app.
+    from apps.reviews.services.seats import SEAT_HOLDING_STATES
+
+    if not agreement_ids:
+        return {}
+    choices = Agreement._meta.get_field("choices").related_model.objects.filter(
+        agreement_id__in=agreement_ids
+    )
+    named = (
+        Agreement.objects.filter(pk__in=agreement_ids)
+        .filter(models.Exists(choices.filter(agreement=models.OuterRef("pk"))))
+        .values_list("pk", "kind", "partner_id")
+    )
+    facts: dict[int, dict] = {pk: {"named_as": (kind, partner)} for pk, kind, partner in named}
+    # The choices whose nomination holds one of the agreement's seats.
+    holding = choices.filter(
+        application__nominated_choice=models.F("pk"),
+        application__state__in=SEAT_HOLDING_STATES,
+    )
+    years = (
+        holding.values("agreement_id")
+        .annotate(
+            first=models.Min("application__call__academic_year"),
+            last=models.Max("application__call__academic_year"),
+        )
+        .order_by()
+    )
+    for row in years:
+        facts.setdefault(row["agreement_id"], {})["years"] = (row["first"], row["last"])
+    per_year = (
+        holding.filter(application__call__academic_year__gte=academic_year_of(timezone.localdate()))
+        .values("agreement_id", "application__call__academic_year")
+        .annotate(held=models.Count("application"))
+        .order_by()
+    )
+    for row in per_year:
+        year, count = row["application__call__academic_year"], row["held"]
+        agreement = facts.setdefault(row["agreement_id"], {})
+        busiest = agreement.get("busiest")
+        if busiest is None or (-count, year) < (-busiest[1], busiest[0]):
+            agreement["busiest"] = (year, count)
+    return {pk: SeatsHeld(**values) for pk, values in facts.items()}
 
 
 class Call(models.Model):

@@ -587,3 +587,181 @@ def test_years_far_in_the_past_do_not_escape_the_seats_held(student, tmp_path):
     )
     agreement.refresh_from_db()
     assert (agreement.first_year, agreement.last_year) == (2024, None)
+
+
+# --- reading and writing in bulk ---------------------------------------------------------
+
+
+def partner_rows(
+    prefix: str, partners: int, *, languages: str = "de;en", updated: bool = False
+) -> list[str]:
+    """Two agreements per partner; `updated`: every city, seat count and note changed."""
+    rows = []
+    for number in range(partners):
+        for kind in ("exchange", "master"):
+            city = f"City {number}{' bis' if updated else ''}"
+            rows.append(
+                f"{prefix} University {number},DE,{city},https://{prefix}{number}.example,"
+                f"{prefix}{number}.example,{languages},Physics;{prefix} studies {number % 3},"
+                f"{kind},"
+                f"{2 + number % 4 + updated},2024,,English B2,{'Renewed' if updated else ''}"
+            )
+    return rows
+
+
+def import_queries(path: Path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run_import(path)
+    return len(queries)
+
+
+# Queries of an import, whatever its number of rows: a first import, the same file again, an
+# updated file (the seats applications hold of the agreements it changes read in three).
+FIRST_IMPORT_QUERIES = 11
+SAME_FILE_QUERIES = 8
+UPDATED_FILE_QUERIES = 13
+
+
+def test_an_import_makes_as_many_queries_for_a_hundred_rows_as_for_ten(tmp_path):
+    """The import read and wrote partner by partner: 7,304 queries for 500 rows, 7 s on
+    PostgreSQL (bench/import_partners.py)."""
+    counts = {}
+    for prefix, partners, languages in (("few", 5, "de;en"), ("many", 50, "fr;it")):
+        first = tmp_path / f"{prefix}.csv"
+        first.write_text("\n".join([HEADER, *partner_rows(prefix, partners, languages=languages)]))
+        updated = tmp_path / f"{prefix}-updated.csv"
+        updated.write_text(
+            "\n".join([HEADER, *partner_rows(prefix, partners, languages=languages, updated=True)])
+        )
+        counts[partners] = [import_queries(first), import_queries(first), import_queries(updated)]
+
+    assert (
+        counts[5] == counts[50] == [FIRST_IMPORT_QUERIES, SAME_FILE_QUERIES, UPDATED_FILE_QUERIES]
+    )
+    assert Partner.objects.count() == 55
+    assert Agreement.objects.filter(notes="Renewed").count() == 110
+    assert set(
+        Partner.objects.get(name="many University 7").fields.values_list("name", flat=True)
+    ) == {
+        "Physics",
+        "many studies 1",
+    }
+
+
+def test_two_renamed_rows_with_one_hei_id_rename_the_partner_once(tmp_path):
+    """Rows are matched in the file's order against what the rows before them left: the first
+    renames the partner of that id, which the second then finds named in the file."""
+    kth = PartnerFactory(name="KTH", country="SE", hei_id="kth.se")
+
+    output = run_import(
+        write_csv(
+            tmp_path,
+            "KTH Stockholm,SE,Stockholm,,kth.se,,,,,,,,",
+            "KTH Royal Institute of Technology,SE,Stockholm,,KTH.SE,,,,,,,,",
+        )
+    )
+
+    assert output == "1 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    kth.refresh_from_db()
+    assert kth.name == "KTH Stockholm"
+    assert set(Partner.objects.values_list("name", flat=True)) == {
+        "KTH Stockholm",
+        "KTH Royal Institute of Technology",
+    }
+
+
+def test_languages_and_fields_are_replaced_in_one_go(tmp_path):
+    partner = PartnerFactory(name="Aalto University", country="FI")
+    partner.languages.add(LanguageFactory(code="fi", name="Finnish"), LanguageFactory(code="en"))
+    partner.fields.add(StudyFieldFactory(slug="physics", name="Physics"))
+
+    output = run_import(
+        write_csv(
+            tmp_path,
+            f"Aalto University,FI,{partner.city},{partner.website},{partner.hei_id},en;sv,"
+            "Physics;Data science,,,,,,",
+        )
+    )
+
+    assert output == "0 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    assert set(partner.languages.values_list("code", flat=True)) == {"en", "sv"}
+    assert set(partner.fields.values_list("slug", flat=True)) == {"physics", "data-science"}
+
+
+def _partner_validations():
+    taken = PartnerFactory(name="Taken", country="DE")
+    return [
+        (Partner(name="Taken", country="DE"), True),
+        (Partner(name="x" * 256, country="DE", website="not a url"), False),
+        (Partner(name="New", country="ZZ", city="c" * 121), False),
+        (taken, False),
+    ]
+
+
+def test_the_checks_without_queries_say_what_full_clean_says():
+    """The import checks every partner and agreement as `full_clean()` does (the admin's
+    validation), from what it read at once: the same messages, for the same fields."""
+    from django.core.exceptions import ValidationError
+
+    from apps.programmes.importing import _full_clean
+    from apps.programmes.models import SeatsHeld
+
+    def full_clean_messages(instance):
+        try:
+            instance.full_clean()
+        except ValidationError as invalid:
+            return invalid.message_dict
+        return None
+
+    for partner, duplicate in _partner_validations():
+        checked = _full_clean(
+            partner,
+            clean=partner.clean,
+            taken={"partner_unique_name_country": lambda _partner, duplicate=duplicate: duplicate},
+        )
+        assert (checked and checked.message_dict) == full_clean_messages(partner)
+
+    stored = AgreementFactory(kind=AgreementKind.EXCHANGE, first_year=2024)
+    for agreement, duplicate in [
+        (
+            Agreement(
+                partner=stored.partner,
+                kind=AgreementKind.EXCHANGE,
+                seats_per_year=1,
+                first_year=2024,
+            ),
+            True,
+        ),
+        (
+            Agreement(
+                partner=stored.partner,
+                kind="erasmus",
+                seats_per_year=-1,
+                first_year=2025,
+                last_year=2023,
+            ),
+            False,
+        ),
+        (
+            Agreement(
+                partner=stored.partner,
+                kind=AgreementKind.MASTER,
+                seats_per_year=1,
+                first_year=2025,
+                last_year=2023,
+                language_requirement="x" * 201,
+            ),
+            False,
+        ),
+        (stored, False),
+    ]:
+        checked = _full_clean(
+            agreement,
+            skip_fields={"partner"},
+            clean=lambda agreement=agreement: agreement.clean_against(SeatsHeld()),
+            taken={"agreement_unique_kind": lambda _agreement, duplicate=duplicate: duplicate},
+        )
+        assert (checked and checked.message_dict) == full_clean_messages(agreement)
