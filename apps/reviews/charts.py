@@ -1,5 +1,7 @@
 """Geometry of the reporting dashboard's horizontal bar charts; the SVG itself is the template
-`reviews/includes/reporting_chart.svg`, and the same figures are always given as a table."""
+`reviews/includes/reporting_chart.svg`, and the same figures are always given as a table. On a
+phone, where the drawing would shrink with its text, the same bars are written in HTML
+(`reviews/includes/reporting_bars.html`), each as a share of the column's width."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ class ChartBar:
     value: int
     y: int
     width: float
+    share: float = 0.0  # of the largest value: the bar's length where it is drawn in HTML
 
     @property
     def label_y(self) -> float:
@@ -57,6 +60,7 @@ def bar_chart(rows: Sequence[tuple[str, int]]) -> BarChart:
                 value=value,
                 y=TOP + index * (BAR_HEIGHT + BAR_GAP),
                 width=max(width, MIN_BAR) if value else 0.0,
+                share=round(value / largest, 4) if largest else 0.0,
             )
         )
     return BarChart(

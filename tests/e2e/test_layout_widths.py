@@ -236,6 +236,67 @@ def test_a_long_chart_label_ends_with_an_ellipsis_before_its_bar(
     assert all(label["inside"] for label in labels), labels
 
 
+# Every text the dashboard's charts show (not their titles, descriptions and tooltips, which
+# are not drawn): its size in the window's pixels (an SVG's text is scaled with its picture),
+# whether it lies inside its chart's box, and whether it shows whole or cut with an ellipsis.
+# A chart of one pixel is hidden but for screen readers.
+CHART_TEXTS = """main => [...main.querySelectorAll('.reporting-chart, .reporting-bars')]
+  .filter(chart => chart.getBoundingClientRect().width > 1)
+  .flatMap(chart => {
+    const box = chart.getBoundingClientRect();
+    const scale = chart.viewBox ? box.width / chart.viewBox.baseVal.width : 1;
+    const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const drawn = range.getBoundingClientRect();
+      if (!node.textContent.trim() || drawn.width === 0) continue;
+      const element = node.parentElement;
+      const style = getComputedStyle(element);
+      const shown = element.getBoundingClientRect();
+      texts.push({
+        chart: chart.tagName, text: node.textContent.trim(),
+        size: parseFloat(style.fontSize) * scale,
+        inside: shown.left >= box.left - 0.5 && shown.right <= box.right + 0.5,
+        whole: element.scrollWidth <= element.clientWidth || style.textOverflow === 'ellipsis',
+      });
+    }
+    return texts;
+  })"""
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 320, "height": 740}], ids=["375", "320"])
+def test_the_dashboard_charts_are_readable_on_a_phone(
+    transactional_db, live_server, window, shot, size
+):
+    """The charts' pictures shrank to a phone's width with their text, to 7 px at 375 px: on a
+    phone each bar takes the column's width, its label above it, in the page's own text size.
+    A laptop still shows the pictures."""
+    seed_demo()
+    seed_demo_dossiers()
+    Application.objects.filter(student__email="hugo.leroy@demo.mobility.example").update(
+        state=ApplicationState.ACCEPTED
+    )
+    page = window(size)
+    log_in(page, "dri@demo.mobility.example", lands_on="/")
+    in_language(page, "fr")
+    page.goto("/staff/dashboard/")
+    shot(page, "dashboard")
+    texts = page.locator("#main").evaluate(CHART_TEXTS)
+    assert {text["chart"] for text in texts} == {"DIV"}, texts
+    assert any(text["text"].startswith("Acceptée") for text in texts), texts
+    for text in texts:
+        assert text["size"] >= 10, text
+        assert text["inside"] and text["whole"], text
+    assert scroll_width(page) <= size["width"]
+
+    page.set_viewport_size(LAPTOP)
+    texts = page.locator("#main").evaluate(CHART_TEXTS)
+    assert {text["chart"] for text in texts} == {"svg"}, texts
+    assert scroll_width(page) <= LAPTOP["width"]
+
+
 # Key pages of each role; {dossier} is Léa Petit's application, with a timeline, {stay} the stay
 # it chose, with a course plan.
 PHONE_PAGES = [

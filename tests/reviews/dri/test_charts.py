@@ -29,3 +29,9 @@ def test_the_value_is_written_after_its_bar():
 def test_no_rows_no_bars():
     chart = bar_chart([])
     assert (chart.bars, chart.height) == ([], 2 * charts.TOP)
+
+
+def test_each_bar_s_share_of_the_largest_value():
+    chart = bar_chart([("Japan", 3), ("Canada", 2), ("Brazil", 0)])
+    assert [bar.share for bar in chart.bars] == [1.0, 0.6667, 0.0]
+    assert [bar.share for bar in bar_chart([("Japan", 0)]).bars] == [0.0]

@@ -132,6 +132,21 @@ def test_chart_coordinates_keep_their_decimal_point_in_french(client, dri, year_
     assert 'width="392.0"' in chart
 
 
+def test_the_phone_s_bars_are_hidden_from_screen_readers_and_keep_their_decimal_point(
+    client, dri, year_2027
+):
+    """On a phone the bars are HTML, each a share of the column (tests/e2e); the drawing
+    stays the one image screen readers are given."""
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    content = client.get(REPORTING, {"year": 2027}).content.decode()
+    assert content.count('<div class="reporting-bars" aria-hidden="true">') == 3
+    start = content.index('class="reporting-bars"', content.index('id="report-country-title"'))
+    bars = content[start : content.index("<table", start)]
+    assert "width: calc((100% - 3rem) * 1.0)" in bars  # Japon, 2
+    assert "width: calc((100% - 3rem) * 0.5)" in bars  # Brésil and Canada, 1
+
+
 def test_no_call_yet(client, dri):
     response = login(client, dri).get(REPORTING)
     assert response.status_code == 200
