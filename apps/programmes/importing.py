@@ -568,7 +568,8 @@ class _Portal:
         self._alike: dict[tuple[str, str], list[Partner]] = defaultdict(list)
         self._same_id: dict[tuple[str, str], list[Partner]] = defaultdict(list)
         self._named: dict[tuple[str, str], list[Partner]] = defaultdict(list)
-        self._keys: dict[int, tuple[tuple[str, str], ...]] = {}  # id(partner): its keys above
+        # id(partner): the indexes above that hold it, each with its key there.
+        self._keys: dict[int, list[tuple[dict, tuple[str, str]]]] = {}
         self._order: dict[int, int] = {}  # id(partner): its rank by primary key, new ones last
         stored = (
             Partner.objects.filter(country__in={record.country for record in records})
@@ -596,16 +597,18 @@ class _Portal:
     def _index(self, partner: Partner, folded_name: str, hei_id_capitals: str) -> None:
         country = partner.country.code
         self._order.setdefault(id(partner), partner.pk or len(self._order) + 2**62)
-        keys = ((folded_name, country), (country, hei_id_capitals), (partner.name, country))
-        for index, key in zip((self._alike, self._same_id, self._named), keys, strict=True):
+        keys = [(self._alike, (folded_name, country)), (self._named, (partner.name, country))]
+        if hei_id_capitals:  # an empty hei_id finds no partner (it may be thousands of them)
+            keys.append((self._same_id, (country, hei_id_capitals)))
+        for index, key in keys:
             bisect.insort(index[key], partner, key=lambda partner: self._order[id(partner)])
         self._keys[id(partner)] = keys
 
     def _reindex(self, partner: Partner) -> None:
-        for index, key in zip(
-            (self._alike, self._same_id, self._named), self._keys.pop(id(partner), ()), strict=False
-        ):
-            index[key].remove(partner)
+        for index, key in self._keys.pop(id(partner), []):
+            found = index[key]
+            # By identity: a model's == compares primary keys, in Python, row after row.
+            del found[next(at for at, other in enumerate(found) if other is partner)]
         self._index(partner, fold(partner.name), partner.hei_id.upper())
 
     def _existing_partner(self, record: PartnerRecord, named: set[tuple[str, str]]):
