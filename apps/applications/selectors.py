@@ -133,31 +133,62 @@ def still_followed(application: Application, today: date) -> bool:
     return application.has_choice_left and application.call.academic_year >= academic_year_of(today)
 
 
+@dataclass(frozen=True)
+class HostAppliedFor:
+    """A host an application's choice named for a stay: its key (`NamesItsHost.host_key`)
+    and its name."""
+
+    key: tuple
+    name: str
+
+
+def _host_applied_for(choice: Choice, activity: Activity) -> HostAppliedFor:
+    """The host of `choice` (with its agreement's partner), a choice of `activity`: outside
+    partnerships, the one it kept when submitted, else (a draft) the activity's."""
+    if choice.agreement_id is not None:
+        partner = choice.agreement.partner
+        return HostAppliedFor(key=(partner.pk, ""), name=partner.name)
+    if choice.host_name:
+        return HostAppliedFor(key=(None, choice.host_name), name=choice.host_name)
+    return HostAppliedFor(key=activity.host_key, name=activity.host_display)
+
+
 def stays_that_did_not_happen(
     student: User, activities: Iterable[Activity], today: date
 ) -> dict[int, Application]:
     """The study stays of the plan that the student applied for, every application ending
     without taking them there (refused, withdrawn, refused by every host, a draft left when its
     call closed), each with the latest of those applications. They still count toward the time
-    abroad until the student removes them. One query."""
-    ids = [activity.pk for activity in activities if activity.is_study]
-    if not ids:
+    abroad until the student removes them. Each application carries `hosts_applied_for`, the
+    hosts (`HostAppliedFor`) its choices of the stay named, in their rank order (only the one
+    it was nominated to, if any): the stay may have moved since, to a host it never chose.
+    One query."""
+    stays = {activity.pk: activity for activity in activities if activity.is_study}
+    if not stays:
         return {}
     choices = (
-        Choice.objects.filter(activity_id__in=ids, application__student=student)
-        .select_related("application__call")
+        Choice.objects.filter(activity_id__in=stays, application__student=student)
+        .select_related("application__call", "agreement__partner")
         .annotate(application_has_choice_left=_a_choice_left("application"))
-        .order_by("application__created_at", "application_id")
+        .order_by("application__created_at", "application_id", "rank")
     )
     latest: dict[int, Application] = {}
     followed: set[int] = set()
+    hosts: dict[tuple[int, int], list[tuple[int, HostAppliedFor]]] = {}
     for choice in choices:
         application = choice.application
         application.has_choice_left = choice.application_has_choice_left
         latest[choice.activity_id] = application
+        host = _host_applied_for(choice, stays[choice.activity_id])
+        hosts.setdefault((choice.activity_id, application.pk), []).append((choice.pk, host))
         if still_followed(application, today):
             followed.add(choice.activity_id)
-    return {pk: application for pk, application in latest.items() if pk not in followed}
+    ended = {pk: application for pk, application in latest.items() if pk not in followed}
+    for pk, application in ended.items():
+        chosen = hosts[(pk, application.pk)]
+        nominated = [host for choice, host in chosen if choice == application.nominated_choice_id]
+        application.hosts_applied_for = nominated or [host for _choice, host in chosen]
+    return ended
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,8 @@ def test_a_host_refusal_that_nothing_can_follow_asks_to_remove_the_stay_or_apply
     open_call = CallFactory(opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=9))
     step = dashboard(client, student).context["step"]
     assert "did not accept you" not in step.text
-    assert f"for the stay at {choice.activity.host_display} is refused by the host" in step.text
+    # The host it was nominated to (and refused at), which a nomination moves the stay to.
+    assert f"for the stay at {choice.destination} is refused by the host" in step.text
     # Refused by the host, the application is still one to withdraw before the stay goes.
     assert "If you will not go, withdraw the application, then remove the stay" in step.text
     assert open_call.pk

@@ -41,6 +41,7 @@ def applied(student, activity, state, *, year=2027, host_refused=False, created_
     ChoiceFactory(
         application=application,
         activity=activity,
+        agreement=None,  # the stay's own host, outside partnerships
         host_refused_at=timezone.now() if host_refused else None,
     )
     return application
@@ -196,7 +197,7 @@ def draft_in_call(student, activity, *, closes_on):
         academic_year=2027, opens_on=closes_on - timedelta(days=60), closes_on=closes_on
     )
     application = ApplicationFactory(student=student, state=S.DRAFT, call=call)
-    ChoiceFactory(application=application, activity=activity)
+    ChoiceFactory(application=application, activity=activity, agreement=None)
     return application
 
 
@@ -220,4 +221,91 @@ def test_the_plan_page_and_the_dashboard_say_the_draft_was_never_submitted(clien
     assert step.text.startswith(
         f"Your application to “{application.call}” for the stay at Universidad de Chile was "
         "never submitted, and the call has closed"
+    )
+
+
+def withdrawn_then_moved(student, choices):
+    """A submitted application choosing its semester at each partner of `choices` (names), the
+    first being where the stay is, withdrawn; then the student moved the stay to Madrid."""
+    from apps.applications.services import ACTIVITY_FIELDS
+    from tests.applications.factories import complete_application
+    from tests.factories import AgreementFactory, PartnerFactory
+
+    partners = [PartnerFactory(name=name, country="DE") for name in choices]
+    application = complete_application(student, partner=partners[0], host_name="")
+    first = application.choices.get()
+    first.agreement = AgreementFactory(partner=partners[0])
+    first.save()
+    for rank, partner in enumerate(partners[1:], start=2):
+        ChoiceFactory(
+            application=application,
+            rank=rank,
+            activity=first.activity,
+            agreement=AgreementFactory(partner=partner),
+        )
+    services.application_submit(actor=student, application=application)
+    services.application_withdraw(actor=student, application=application)
+    semester = first.activity
+    fields = {name: getattr(semester, name) for name in ACTIVITY_FIELDS}
+    madrid = PartnerFactory(name="Universidad Complutense", country="ES")
+    services.activity_update(
+        actor=student, activity=semester, fields={**fields, "partner": madrid, "country": "ES"}
+    )
+    return application
+
+
+@pytest.mark.parametrize(
+    ("choices", "named"),
+    [
+        (["TU Munich"], "TU Munich"),
+        (["TU Munich", "Aalto University"], "TU Munich or Aalto University"),
+    ],
+)
+def test_the_dashboard_names_the_hosts_applied_for_not_where_the_stay_went_since(
+    client, student, choices, named
+):
+    """Withdrawn, the student moved the stay to a host they never applied to: the application
+    that ended was for the stay at the hosts it chose."""
+    application = withdrawn_then_moved(student, choices)
+
+    step = login(client, student).get(reverse("applications:dashboard")).context["step"]
+
+    assert step.text.startswith(
+        f"Your application to “{application.call}” for the stay at {named} is withdrawn"
+    )
+
+
+def test_a_nominated_application_that_ended_names_the_host_it_was_nominated_to(client, student):
+    application = withdrawn_then_moved(student, ["TU Munich", "Aalto University"])
+    # Nominated to Aalto before the withdrawal (set directly: nominations are tested
+    # elsewhere): the stay it ended with was at Aalto.
+    type(application).objects.filter(pk=application.pk).update(
+        nominated_choice=application.choices.get(rank=2)
+    )
+
+    step = login(client, student).get(reverse("applications:dashboard")).context["step"]
+
+    assert "for the stay at Aalto University is withdrawn" in step.text
+
+
+def test_a_stay_still_at_a_host_applied_for_is_named_by_it(client, student):
+    """Where the stay is, when the application chose it: not every host the application
+    chose."""
+    activity = stay(student, host_name="Universidad de Chile")
+    application = applied(student, activity, S.REFUSED)
+    other = ChoiceFactory(application=application, rank=2, activity=activity)
+    assert other.agreement.partner.name != "Universidad de Chile"
+
+    step = login(client, student).get(reverse("applications:dashboard")).context["step"]
+
+    assert "for the stay at Universidad de Chile is refused" in step.text
+
+
+def test_the_hosts_applied_for_in_french(client, student):
+    withdrawn_then_moved(student, ["TU Munich", "Aalto University"])
+    client.force_login(student)
+    response = client.get(reverse("applications:dashboard"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert (
+        "pour le séjour à TU Munich ou Aalto University est retirée"
+        in response.context["step"].text
     )

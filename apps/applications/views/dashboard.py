@@ -4,6 +4,7 @@ from datetime import date
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_safe
 
 from mobility_portal.page_cache import keep_page
@@ -96,7 +97,7 @@ def _stay_not_taken(
         if activity.pk in ended:
             application = ended[activity.pk]
             return StayNotTaken(
-                host=activity.host_display,
+                host=_host_applied_for(activity, application.hosts_applied_for),
                 call_name=str(application.call),
                 state_label=str(application.get_state_display()).lower(),
                 why={
@@ -105,6 +106,14 @@ def _stay_not_taken(
                 }.get(application.state, "ended"),
             )
     return None
+
+
+def _host_applied_for(activity: Activity, hosts: list[selectors.HostAppliedFor]) -> str:
+    """The stay's host if the application chose it, else the hosts it chose: the student may
+    have moved the stay since, to a host the application never named."""
+    if not hosts or any(host.key == activity.host_key for host in hosts):
+        return activity.host_display
+    return str(get_text_list([host.name for host in hosts]))  # "A, B or C"
 
 
 def _current_application(applications: list[Application], today: date) -> ApplicationSummary | None:
