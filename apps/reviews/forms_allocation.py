@@ -13,6 +13,8 @@ from mobility_portal.parsing import whole_number
 
 UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
+# What the page showed of each application (`services.allocation.application_version`).
+SEEN_PREFIX = "seen-"
 SCORES_FILE_MAX_BYTES = 1024 * 1024
 
 
@@ -40,6 +42,22 @@ def posted_application_ids(data) -> list[int]:
         key.removeprefix(DECISION_PREFIX) for key in data if key.startswith(DECISION_PREFIX)
     )
     return sorted(number for number in map(whole_number, suffixes) if number is not None)
+
+
+def seen_field_name(application_id: int) -> str:
+    return f"{SEEN_PREFIX}{application_id}"
+
+
+def posted_versions(data) -> dict[int, str]:
+    """What the page showed of each application, from the posted `seen-<id>` fields, by
+    application id (a garbled key is left out: its application counts as changed)."""
+    versions = {}
+    for key in data:
+        if key.startswith(SEEN_PREFIX):
+            number = whole_number(key.removeprefix(SEEN_PREFIX))
+            if number is not None:
+                versions[number] = data[key]
+    return versions
 
 
 def _choice_id(value: str) -> int | None:

@@ -322,7 +322,8 @@ CATALOGUE_PAGE_SIZE = 20
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 UPLOAD_QUOTA_BYTES = env.int("UPLOAD_QUOTA_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# A call's seat allocation posts one decision per applicant (the review, then the confirmation):
+# A call's seat allocation posts one decision per applicant (the review, then the confirmation,
+# which also sends what the page showed of each: two fields an applicant):
 # Django's default of 1,000 fields refused, with a 400, every call of about 1,000 applicants or
 # more (1,278 in the largest call at 10,000 students). The body stays capped by the size above.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000

@@ -22,6 +22,7 @@ from tests.e2e.journeys import (
     main_menu,
     submitted_application,
 )
+from tests.reviews.allocation.builders import versions
 
 STUDENT = "student@demo.mobility.example"  # Camille Martin, advised by ADVISOR
 ADVISOR = "advisor@demo.mobility.example"
@@ -170,10 +171,12 @@ def row_of(page, student: str):
 
 def test_student_sees_the_nomination_and_its_notification(demo_world, page, shot):
     application = submitted_application(STUDENT, [EPFL, KTH])
+    decisions = {application.pk: application.choices.get(rank=1).pk}
     allocation_confirm(
         actor=User.objects.get(email=DRI),
         call=application.call,
-        decisions={application.pk: application.choices.get(rank=1).pk},
+        decisions=decisions,
+        seen=versions(decisions),
     )
 
     log_in(page, STUDENT)

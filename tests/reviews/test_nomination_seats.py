@@ -10,7 +10,7 @@ from apps.reviews.services.allocation import allocation_confirm, seat_counts
 from apps.reviews.services.decisions import application_nominate
 from tests.applications.factories import messages_of
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import S, holding_seat, waiting
+from tests.reviews.allocation.builders import S, holding_seat, versions, waiting
 from tests.reviews.dri.builders import decision_url, post_as, seen, state_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -108,9 +108,10 @@ def test_a_manual_nomination_takes_a_seat_the_allocation_then_lacks(call, dri):
     first = waiting(call, [agreement], score="18")
     second = waiting(call, [agreement], score="12")
     decisions = {first.pk: first.choices.get().pk, second.pk: None}  # the page as shown
+    shown = versions(decisions)
     nominate(dri, waiting(CallFactory(academic_year=2027), [agreement]))
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        allocation_confirm(actor=dri, call=call, decisions=decisions, seen=shown)
     assert f"{agreement}: more students than seats left (1 for 0)." in refused.value.reasons
     assert state_of(first) == S.SUBMITTED
 

@@ -13,7 +13,7 @@ from apps.reviews.services.allocation import (
 )
 from apps.reviews.services.decisions import application_nominate
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import S, holding_seat, waiting
+from tests.reviews.allocation.builders import S, holding_seat, versions, waiting
 from tests.reviews.dri.builders import in_state, state_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -34,6 +34,11 @@ def proposed(call) -> dict[int, int | None]:
         outcome.applicant_id: outcome.choice.choice_id if outcome.choice else None
         for outcome in allocation_proposal(call).allocation.outcomes
     }
+
+
+def confirm(actor, call, decisions) -> list[Application]:
+    """Confirm `decisions` from a page shown now."""
+    return allocation_confirm(actor=actor, call=call, decisions=decisions, seen=versions(decisions))
 
 
 def nominate(dri, application: Application) -> Application:
@@ -94,8 +99,8 @@ def test_confirming_two_calls_of_a_year_nominates_the_student_once(first, second
     one = waiting(first, [alpha], score="18")
     two = waiting(second, [beta], score="18", student=one.student)
     other = waiting(second, [beta], score="10")
-    allocation_confirm(actor=dri, call=first, decisions=proposed(first))
-    nominated = allocation_confirm(actor=dri, call=second, decisions=proposed(second))
+    confirm(dri, first, proposed(first))
+    nominated = confirm(dri, second, proposed(second))
     assert [application.pk for application in nominated] == [other.pk]
     assert nominations_of(one.student) == 1
     assert (state_of(one), state_of(two), state_of(other)) == (
@@ -111,10 +116,11 @@ def test_a_page_shown_before_the_other_nomination_is_refused(first, second, dri)
     one = waiting(first, [alpha], score="18")
     two = waiting(second, [beta], score="18", student=one.student)
     shown = proposed(second)  # the second call's page, still offering Beta to the student
+    seen = versions(shown)
     assert shown == {two.pk: two.choices.get().pk}
-    allocation_confirm(actor=dri, call=first, decisions=proposed(first))
+    confirm(dri, first, proposed(first))
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=second, decisions=shown)
+        allocation_confirm(actor=dri, call=second, decisions=shown, seen=seen)
     assert refused.value.reasons == [
         "Nothing was nominated.",
         f"{two.student}: {nominated_elsewhere(one)}",

@@ -9,7 +9,7 @@ from mobility_portal.parsing import whole_number
 from tests.applications.factories import login
 from tests.applications.plan_helpers import activity_post_data
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import confirm_url, decisions_post, waiting
+from tests.reviews.allocation.builders import confirm_url, decisions_post, seen_post, waiting
 
 SUPERSCRIPT_TWO = "\u00b2"
 TOO_LONG = "9" * 25
@@ -67,7 +67,12 @@ def test_the_live_check_takes_any_activity_id(client, student, activity_id):
 def test_allocation_ignores_decisions_for_keys_no_application_has(client, dri, key):
     call = CallFactory(academic_year=2027)
     placed = waiting(call, [AgreementFactory(seats_per_year=1)], score="15")
-    data = {**decisions_post({placed: placed.choices.get(rank=1)}), f"decision-{key}": "unplaced"}
+    data = {
+        **decisions_post({placed: placed.choices.get(rank=1)}),
+        **seen_post([placed]),
+        f"decision-{key}": "unplaced",
+        f"seen-{key}": "submitted:1:",
+    }
     response = login(client, dri).post(confirm_url(call), data)
     assert response.status_code in (200, 302)
     assert Application.objects.get(pk=placed.pk).state == "nominated"

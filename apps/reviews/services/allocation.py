@@ -7,7 +7,7 @@ on its result.
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext, override, pgettext
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application, Choice
+from apps.applications.models import Application, Choice, Transition
 from apps.applications.workflow import IN_REVIEW_STATES, StaleDossier, check_as_seen
 from apps.programmes.models import Call
 
@@ -75,12 +75,35 @@ def allocation_pool(call: Call) -> QuerySet[Application]:
         .order_by("rank")
     )
     return (
-        _pool_applications(call)
+        with_last_transition(_pool_applications(call))
         # The plan frozen at submission and the motivation: more than half of what reading a
         # large call cost, and neither the allocation nor its pages read them.
         .defer("snapshot", "motivation")
         .select_related("student__student_profile")
         .prefetch_related(Prefetch("choices", queryset=choices))
+    )
+
+
+def with_last_transition(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """`applications`, each with `last_transition`: the id of its latest Transition (None
+    before its first move), read in the same query."""
+    latest = Transition.objects.filter(application=OuterRef("pk")).order_by("-pk").values("pk")
+    return applications.annotate(last_transition=Subquery(latest[:1]))
+
+
+def application_version(application: Application) -> str:
+    """What the allocation's pages showed of an application, as a token its confirmation
+    compares (`application` from `with_last_transition`): its state, its latest Transition,
+    which every move writes (changes requested and submitted again, choices edited between,
+    a withdrawal undone: back in the same state, with another Transition), and its ranking
+    score, which orders the proposal."""
+    score = application.ranking_score
+    return ":".join(
+        (
+            application.state,
+            str(application.last_transition or 0),
+            "" if score is None else format(score.normalize(), "f"),
+        )
     )
 
 
@@ -160,10 +183,20 @@ def _ref(choice: Choice) -> ChoiceRef:
 
 
 def allocation_confirm(
-    *, actor: User, call: Call, decisions: Mapping[int, int | None]
+    *,
+    actor: User,
+    call: Call,
+    decisions: Mapping[int, int | None],
+    seen: Mapping[int, str],
 ) -> list[Application]:
     """Nominate every placed student of `decisions` (application id -> choice id, or None for
     unplaced) in one transaction: all of them, or none when anything is refused.
+
+    `seen` is what the page the staff confirmed from showed of each application of the
+    decisions (application id -> `application_version`): an application that changed since
+    (submitted again after changes were asked, its choices edited between, withdrawn and back,
+    scored again) refuses the whole confirmation, naming its student, as a decision sent from
+    a dossier that changed since it was opened is refused. A missing version is a change.
 
     Seats and applications are read again from the database (agreements locked), so a stale
     page cannot over-allocate: an application that entered the allocation since the page was
@@ -173,18 +206,35 @@ def allocation_confirm(
     _ensure_reviewer(actor)
     with transaction.atomic():
         placed = _placed_choices(call, decisions)
-        reasons = _newcomers(call, decisions) + _foreign(placed)
+        newcomers = _newcomers(call, decisions)
+        foreign = _foreign(placed)
+        reasons: list[str] = []
         seats: dict[int, SeatCount] = {}
-        if not reasons:
+        if not (newcomers or foreign):
             reasons, seats = _over_allocation(call, placed)
-        if reasons:
-            raise ServiceError(_("Nothing was nominated."), *reasons)
+        if newcomers or foreign or reasons:
+            # A change since the page was shown is the likely cause (choices edited and
+            # submitted again are new choices, foreign to the page's): named first, by student,
+            # and not again as a foreign destination.
+            changed, changes = _changed_since(call, decisions, seen)
+            raise ServiceError(
+                _("Nothing was nominated."),
+                *changes,
+                *newcomers,
+                *_foreign_reason([pk for pk in foreign if pk not in changed]),
+                *reasons,
+            )
         # After the agreements, as a nomination locks them: all at once, in id order. The
         # nominations read these rows and the seats counted above instead of locking and
         # counting again one by one (13,653 queries for 1,002 nominations at 10,000 students).
         locked = lock_students_year(
             {choice.application.student_id for choice in placed.values()}, call.academic_year
         )
+        # Compared once the placed applications are locked, in a query of its own (a new
+        # snapshot): a move committed while this waited for its locks is seen.
+        _changed, changes = _changed_since(call, decisions, seen)
+        if changes:
+            raise ServiceError(_("Nothing was nominated."), *changes)
         years: dict[int, list[Application]] = {}
         for application in locked:
             years.setdefault(application.student_id, []).append(application)
@@ -204,6 +254,47 @@ def allocation_confirm(
         if reasons:
             raise ServiceError(_("Nothing was nominated."), *reasons)
         return nominate_all_locked(actor=actor, nominations=nominations)
+
+
+def _changed_since(
+    call: Call, decisions: Mapping[int, int | None], seen: Mapping[int, str]
+) -> tuple[set[int], list[str]]:
+    """The applications of the decisions whose version is not the one the page showed
+    (`seen`), and the reason that names their students: one query."""
+    changed = _changed(
+        with_last_transition(Application.objects.filter(call=call, pk__in=list(decisions)))
+        .defer("snapshot", "motivation")
+        .select_related("student"),
+        seen,
+    )
+    return {application.pk for application in changed}, _changed_reason(changed)
+
+
+def changes_since(applications: Iterable[Application], seen: Mapping[int, str]) -> list[str]:
+    """The reason that names the students of `applications` (from `with_last_transition`, with
+    their students) whose version is not the one a page showed (`seen`, by application id; a
+    missing one is a change); none when nothing changed."""
+    return _changed_reason(_changed(applications, seen))
+
+
+def _changed(applications: Iterable[Application], seen: Mapping[int, str]) -> list[Application]:
+    changed = (a for a in applications if seen.get(a.pk) != application_version(a))
+    return sorted(changed, key=lambda application: application.pk)
+
+
+def _changed_reason(changed: list[Application]) -> list[str]:
+    if not changed:
+        return []
+    return [
+        ngettext(
+            "This application changed since the page was shown: %(students)s. "
+            "Review the new proposal.",
+            "These applications changed since the page was shown: %(students)s. "
+            "Review the new proposal.",
+            len(changed),
+        )
+        % {"students": ", ".join(str(application.student) for application in changed)}
+    ]
 
 
 def _checked_nomination(
@@ -287,12 +378,16 @@ def _newcomers(call: Call, decisions: Mapping[int, int | None]) -> list[str]:
     ]
 
 
-def _foreign(placed: Mapping[int, Choice | None]) -> list[str]:
-    foreign = sorted(
+def _foreign(placed: Mapping[int, Choice | None]) -> list[int]:
+    """The placed applications whose destination is not one of their choices, in id order."""
+    return sorted(
         application_id
         for application_id, choice in placed.items()
         if choice is None or choice.application_id != application_id
     )
+
+
+def _foreign_reason(foreign: list[int]) -> list[str]:
     if not foreign:
         return []
     return [

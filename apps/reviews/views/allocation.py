@@ -36,6 +36,8 @@ from ..forms_allocation import (
     decision_field_name,
     destination_labels,
     posted_application_ids,
+    posted_versions,
+    seen_field_name,
 )
 from ..services import allocation as services
 from ..services.allocation import Proposal
@@ -79,6 +81,15 @@ class StudentRow:
     @cached_property
     def errors(self) -> list[str]:
         return list(self.field.errors)
+
+    @property
+    def seen_name(self) -> str:
+        return seen_field_name(self.application.pk)
+
+    @property
+    def seen(self) -> str:
+        """What the page shows of the application, for its confirmation to compare."""
+        return services.application_version(self.application)
 
     @property
     def adjusted(self) -> bool:
@@ -473,7 +484,9 @@ def allocation_confirm(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
     choices = Choice.objects.select_related("agreement__partner", "activity")
     applications = list(
-        Application.objects.filter(call=call, pk__in=posted_application_ids(request.POST))
+        services.with_last_transition(
+            Application.objects.filter(call=call, pk__in=posted_application_ids(request.POST))
+        )
         .defer("snapshot", "motivation")  # as in the allocation's pool: not read here
         .select_related("student")
         .prefetch_related(Prefetch("choices", queryset=choices))
@@ -495,7 +508,10 @@ def allocation_confirm(request, call_pk: int):
     if form.is_valid():
         try:
             nominated = services.allocation_confirm(
-                actor=request.user, call=call, decisions=form.decisions()
+                actor=request.user,
+                call=call,
+                decisions=form.decisions(),
+                seen=posted_versions(request.POST),
             )
         except ServiceError as refusal:
             # Refused because the same confirmation, sent twice at once (a double click), was
@@ -518,7 +534,16 @@ def allocation_confirm(request, call_pk: int):
             )
             return redirect("reviews:allocation_detail", call.pk)
     else:
-        messages.error(request, _("The allocation sent is not readable: nothing was nominated."))
+        # Choices edited since the page was shown are new choices: the page's are no longer
+        # among them. Said as the change it is, by student.
+        changes = services.changes_since(applications, posted_versions(request.POST))
+        if changes:
+            for reason in (_("Nothing was nominated."), *changes):
+                messages.error(request, reason)
+        else:
+            messages.error(
+                request, _("The allocation sent is not readable: nothing was nominated.")
+            )
     proposal = services.allocation_proposal(call)
     return render_allocation_page(
         request, proposal, allocation_board(proposal, request.POST), status=400

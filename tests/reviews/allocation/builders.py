@@ -1,6 +1,6 @@
 """Applications waiting for a seat, and seats already held, built directly in the database."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.applications.models import Application, ApplicationState
 from apps.programmes.models import Agreement, Call
 from apps.reviews.allocation import Applicant, ChoiceRef
+from apps.reviews.services.allocation import application_version, with_last_transition
 from tests.applications.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -84,6 +85,17 @@ def decisions_post(application_choices: dict[Application, object]) -> dict[str, 
         f"decision-{application.pk}": str(choice.pk) if choice else "unplaced"
         for application, choice in application_choices.items()
     }
+
+
+def versions(application_ids: Iterable[int]) -> dict[int, str]:
+    """What a page shown now carries of each application (`seen` of the confirmation)."""
+    applications = with_last_transition(Application.objects.filter(pk__in=list(application_ids)))
+    return {application.pk: application_version(application) for application in applications}
+
+
+def seen_post(applications: Iterable[Application]) -> dict[str, str]:
+    """POST data of the review page: what it showed of each application, shown now."""
+    return {f"seen-{pk}": version for pk, version in versions(a.pk for a in applications).items()}
 
 
 def detail_url(call: Call) -> str:

@@ -1,5 +1,7 @@
 """Confirming an allocation nominates every placed student in one transaction, or nobody."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -13,10 +15,12 @@ from apps.reviews.services.allocation import allocation_confirm, allocation_prop
 from apps.reviews.services.decisions import (
     application_nominate,
     application_record_host_decision,
+    application_set_ranking_score,
+    application_take_for_review,
 )
 from tests.applications.factories import PDF_BYTES
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import S, holding_seat, waiting
+from tests.reviews.allocation.builders import S, holding_seat, versions, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +57,13 @@ def proposed_decisions(call) -> dict[int, int | None]:
     }
 
 
+def confirm(actor, call, decisions, seen=None) -> list[Application]:
+    """Confirm `decisions` from a page that showed `seen` of their applications (by default,
+    the applications as they stand now: nothing changed since)."""
+    seen = versions(decisions) if seen is None else seen
+    return allocation_confirm(actor=actor, call=call, decisions=decisions, seen=seen)
+
+
 def choice(application: Application, rank: int):
     return application.choices.get(rank=rank)
 
@@ -62,7 +73,7 @@ def states(*applications: Application) -> list[str]:
 
 
 def test_confirm_nominates_every_placed_student_to_their_allocated_choice(call, world, dri):
-    nominated = allocation_confirm(actor=dri, call=call, decisions=proposed_decisions(call))
+    nominated = confirm(dri, call, proposed_decisions(call))
     assert [application.pk for application in nominated] == sorted(
         [world["best"].pk, world["middle"].pk]
     )
@@ -89,7 +100,7 @@ def test_staff_adjustments_are_what_gets_nominated(call, world, dri):
         world["middle"].pk: None,
         world["last"].pk: choice(world["last"], 1).pk,
     }
-    allocation_confirm(actor=dri, call=call, decisions=decisions)
+    confirm(dri, call, decisions)
     assert states(world["best"], world["middle"], world["last"]) == [
         S.NOMINATED,
         S.SUBMITTED,
@@ -100,24 +111,31 @@ def test_staff_adjustments_are_what_gets_nominated(call, world, dri):
 
 def test_one_refused_nomination_nominates_nobody(call, world, dri):
     decisions = proposed_decisions(call)
+    seen = versions(decisions)
     middle = world["middle"]
-    student_services.application_withdraw(actor=middle.student, application=middle)
+    elsewhere = waiting(CallFactory(academic_year=2027), [None], student=middle.student)
+    application_nominate(actor=dri, application=elsewhere, choice=elsewhere.choices.get())
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, seen)
     assert refused.value.reasons == [
         "Nothing was nominated.",
-        f"{middle.student}: This application is withdrawn: it cannot become nominated.",
+        f"{middle.student}: This student is already nominated for this academic year: their "
+        f"application to {elsewhere.call} is nominated.",
     ]
-    assert states(world["best"], middle, world["last"]) == [S.SUBMITTED, S.WITHDRAWN, S.SUBMITTED]
-    assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+    assert states(world["best"], middle, world["last"]) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+    assert list(Transition.objects.filter(to_state=S.NOMINATED)) == [
+        Transition.objects.get(application=elsewhere)
+    ]
 
 
 def test_a_refused_students_name_and_reason_follow_french_typography(call, world, dri):
     decisions = proposed_decisions(call)
+    seen = versions(decisions)
     middle = world["middle"]
-    student_services.application_withdraw(actor=middle.student, application=middle)
+    elsewhere = waiting(CallFactory(academic_year=2027), [None], student=middle.student)
+    application_nominate(actor=dri, application=elsewhere, choice=elsewhere.choices.get())
     with translation.override("fr"), pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, seen)
     assert refused.value.reasons[1].startswith(f"{middle.student}\u00a0: ")
 
 
@@ -128,7 +146,7 @@ def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
         world["last"].pk: None,
     }
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions)
     assert refused.value.reasons == [
         "Nothing was nominated.",
         f"{world['alpha']}: more students than seats left (2 for 1).",
@@ -138,10 +156,11 @@ def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
 
 def test_a_seat_taken_since_the_page_was_shown_is_not_given_twice(call, world, dri):
     decisions = proposed_decisions(call)
+    seen = versions(decisions)
     elsewhere = waiting(CallFactory(academic_year=2027), [world["beta"]])
     application_nominate(actor=dri, application=elsewhere, choice=elsewhere.choices.get())
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, seen)
     assert f"{world['beta']}: more students than seats left (1 for 0)." in refused.value.reasons
     assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
 
@@ -150,9 +169,10 @@ def test_an_application_submitted_since_the_page_was_shown_refuses_the_confirmat
     call, world, dri
 ):
     decisions = proposed_decisions(call)
+    seen = versions(decisions)
     newcomer = waiting(call, [world["alpha"]], score="20")
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, seen)
     assert refused.value.reasons[1] == (
         "Since the page was shown, this application entered the allocation: "
         f"{newcomer.student}. Review the new proposal."
@@ -165,10 +185,11 @@ def test_two_applications_submitted_since_the_page_was_shown_are_named_in_the_pl
 ):
     """One newcomer was "these applications", which French could not make agree."""
     decisions = proposed_decisions(call)
+    seen = versions(decisions)
     first = waiting(call, [world["alpha"]], score="20")
     second = waiting(call, [world["alpha"]], score="18")
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, seen)
     assert refused.value.reasons[1] == (
         "Since the page was shown, these applications entered the allocation: "
         f"{first.student}, {second.student}. Review the new proposal."
@@ -179,7 +200,7 @@ def test_a_destination_of_another_application_is_refused(call, world, dri):
     decisions = proposed_decisions(call)
     decisions[world["last"].pk] = choice(world["best"], 2).pk
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions)
     assert refused.value.reasons[1] == (
         f"This destination is not a choice of its application: {world['last'].pk}."
     )
@@ -191,38 +212,34 @@ def test_seats_held_by_earlier_nominations_count_on_confirmation(call, dri):
     holding_seat(CallFactory(academic_year=2027), agreement, state=S.ACCEPTED)
     application = waiting(call, [agreement])
     with pytest.raises(ServiceError):
-        allocation_confirm(
-            actor=dri, call=call, decisions={application.pk: application.choices.get().pk}
-        )
+        confirm(dri, call, {application.pk: application.choices.get().pk})
     assert states(application) == [S.SUBMITTED]
 
 
 def test_nobody_placed_nominates_nobody(call, dri):
     agreement = AgreementFactory(seats_per_year=0)
     application = waiting(call, [agreement])
-    assert allocation_confirm(actor=dri, call=call, decisions={application.pk: None}) == []
+    assert confirm(dri, call, {application.pk: None}) == []
     assert states(application) == [S.SUBMITTED]
 
 
 @pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
 def test_only_the_dri_confirms(request, call, world, persona):
     with pytest.raises(ServiceError) as refused:
-        allocation_confirm(
-            actor=request.getfixturevalue(persona), call=call, decisions=proposed_decisions(call)
-        )
+        confirm(request.getfixturevalue(persona), call, proposed_decisions(call))
     assert refused.value.reasons == ["Only the international relations office allocates seats."]
     assert not Transition.objects.exists()
 
 
 def test_an_administrator_confirms(call, world, admin_user):
-    allocation_confirm(actor=admin_user, call=call, decisions=proposed_decisions(call))
+    confirm(admin_user, call, proposed_decisions(call))
     assert states(world["best"]) == [S.NOMINATED]
 
 
 def test_students_outside_partnerships_are_all_nominated(call, dri):
     applications = [waiting(call, [None]) for _index in range(3)]
     decisions = {application.pk: application.choices.get().pk for application in applications}
-    assert len(allocation_confirm(actor=dri, call=call, decisions=decisions)) == 3
+    assert len(confirm(dri, call, decisions)) == 3
     host = applications[0].choices.get().activity.host_name
     transition = Transition.objects.get(application=applications[0])
     assert transition.comment == allocation_comment("fr", 1, host)
@@ -233,7 +250,7 @@ def test_the_history_comment_is_in_the_students_language(call, world, dri):
     middle.language = "en"
     middle.save()
     with translation.override("fr"):  # the officer works in French
-        allocation_confirm(actor=dri, call=call, decisions=proposed_decisions(call))
+        confirm(dri, call, proposed_decisions(call))
     comments = dict(Transition.objects.values_list("application__student", "comment"))
     assert comments[middle.pk] == "Seat allocation, choice 2: Beta"
     assert comments[world["best"].student.pk] == allocation_comment("fr", 1, "Alpha")
@@ -249,6 +266,7 @@ def test_a_student_who_left_the_allocation_since_the_page_was_shown_refuses_it(c
         middle.pk: choice(middle, 2).pk,
         world["last"].pk: None,
     }
+    shown = versions(decisions)
     seen = as_seen(middle, state=middle.state, transition_id=last_transition_id(middle))
     application_nominate(actor=dri, application=middle, choice=choice(middle, 1))
     letter = SimpleUploadedFile("letter.pdf", PDF_BYTES, content_type="application/pdf")
@@ -260,8 +278,74 @@ def test_a_student_who_left_the_allocation_since_the_page_was_shown_refuses_it(c
     history = Transition.objects.count()
 
     with pytest.raises(ServiceError) as refusal:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        confirm(dri, call, decisions, shown)
 
     assert any("changed since" in reason for reason in refusal.value.reasons)
     assert states(world["best"], middle) == [S.SUBMITTED, S.HOST_REFUSED]
     assert Transition.objects.count() == history
+
+
+# --- what the page showed ----------------------------------------------------------------
+
+
+def test_a_withdrawal_since_the_page_was_shown_names_the_student(call, world, dri):
+    decisions = proposed_decisions(call)
+    seen = versions(decisions)
+    middle = world["middle"]
+    student_services.application_withdraw(actor=middle.student, application=middle)
+    with pytest.raises(ServiceError) as refused:
+        confirm(dri, call, decisions, seen)
+    assert refused.value.reasons == [
+        "Nothing was nominated.",
+        f"This application changed since the page was shown: {middle.student}. "
+        "Review the new proposal.",
+    ]
+    assert states(world["best"], middle) == [S.SUBMITTED, S.WITHDRAWN]
+    assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+
+
+def test_a_score_changed_since_the_page_was_shown_refuses_it(call, world, dri):
+    """The score orders the proposal the officer decided on."""
+    decisions = proposed_decisions(call)
+    seen = versions(decisions)
+    application_set_ranking_score(actor=dri, application=world["last"], score=Decimal("19"))
+    with pytest.raises(ServiceError) as refused:
+        confirm(dri, call, decisions, seen)
+    assert refused.value.reasons[1].startswith(
+        f"This application changed since the page was shown: {world['last'].student}. "
+    )
+    assert not Transition.objects.exists()
+
+
+def test_the_same_score_written_again_is_no_change(call, world, dri):
+    decisions = proposed_decisions(call)
+    seen = versions(decisions)
+    Application.objects.filter(pk=world["best"].pk).update(ranking_score=Decimal("18.00"))
+    assert len(confirm(dri, call, decisions, seen)) == 2
+
+
+def test_changes_of_several_applications_name_every_student(call, world, dri):
+    decisions = proposed_decisions(call)
+    seen = versions(decisions)
+    for name in ("middle", "last"):  # `last` is left unplaced: the ranking changed all the same
+        application_take_for_review(actor=dri, application=world[name])
+    with pytest.raises(ServiceError) as refused:
+        confirm(dri, call, decisions, seen)
+    assert refused.value.reasons == [
+        "Nothing was nominated.",
+        "These applications changed since the page was shown: "
+        f"{world['middle'].student}, {world['last'].student}. Review the new proposal.",
+    ]
+    assert not Transition.objects.filter(to_state=S.NOMINATED).exists()
+
+
+def test_an_application_the_page_did_not_show_counts_as_changed(call, world, dri):
+    decisions = proposed_decisions(call)
+    seen = versions(decisions)
+    del seen[world["best"].pk]
+    with pytest.raises(ServiceError) as refused:
+        confirm(dri, call, decisions, seen)
+    assert refused.value.reasons[1].startswith(
+        f"This application changed since the page was shown: {world['best'].student}. "
+    )
+    assert not Transition.objects.exists()

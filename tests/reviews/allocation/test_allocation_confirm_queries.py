@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.applications.models import Application
 from apps.reviews.services.allocation import allocation_confirm
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import S, waiting
+from tests.reviews.allocation.builders import S, versions, waiting
 from tests.reviews.allocation.test_allocation_confirm_writes import (  # noqa: F401 (a fixture)
     WORLDS,
     hosts,
@@ -35,7 +35,9 @@ QUERIES_PER_NOMINATION = 0
 # A course plan coming back to the host it was written for (rare: the stay moved away while a
 # draft): its lines copied back, the version saved and sent to the advisor, who is told.
 QUERIES_PER_RESTORED_COURSE_PLAN = 14
-CONFIRM_QUERIES = 16  # with the savepoint of its transaction and its release
+# With the savepoint of its transaction and its release, and the applications read again once
+# locked, to compare with what the page showed of them.
+CONFIRM_QUERIES = 17
 
 
 def confirm_queries(dri, students: int) -> int:
@@ -43,8 +45,9 @@ def confirm_queries(dri, students: int) -> int:
     agreement = AgreementFactory(seats_per_year=students)
     applications = [waiting(call, [agreement], score=str(10 + n)) for n in range(students)]
     decisions = {application.pk: application.choices.get().pk for application in applications}
+    seen = versions(decisions)
     with CaptureQueriesContext(connection) as queries:
-        allocation_confirm(actor=dri, call=call, decisions=decisions)
+        allocation_confirm(actor=dri, call=call, decisions=decisions, seen=seen)
     assert set(Application.objects.filter(call=call).values_list("state", flat=True)) == {
         S.NOMINATED
     }
@@ -76,8 +79,9 @@ def test_course_plans_following_their_stays_cost_no_query_per_nomination(
             for n in range(students)
         ]
         decisions = {application.pk: choice.pk for application, choice in placed}
+        seen = versions(decisions)
         with CaptureQueriesContext(connection) as queries:
-            allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions)
+            allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=seen)
         counts.append(len(queries))
     if world == "moving to aalto":
         assert counts[0] == counts[1] == CONFIRM_QUERIES + 1  # the new versions' insert

@@ -32,7 +32,7 @@ from tests.factories import (
     PartnerFactory,
     StudentProfileFactory,
 )
-from tests.reviews.allocation.builders import S
+from tests.reviews.allocation.builders import S, versions
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,8 @@ def test_a_confirmation_writes_what_nominating_from_the_dossier_writes(hosts, dr
     application_nominate(actor=dri, application=one, choice=one_choice)
     from_dossier = outcome(one, since)
     since = latest_notification_id()
-    allocation_confirm(actor=dri, call=hosts["call"], decisions={other.pk: other_choice.pk})
+    decisions = {other.pk: other_choice.pk}
+    allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=versions(decisions))
     confirmed = outcome(other, since)
 
     assert confirmed == from_dossier
@@ -206,11 +207,8 @@ def test_the_stays_and_course_plans_follow_as_from_the_dossier(hosts, dri, advis
     still, still_choice = staying_at_munich(hosts, new_student("still", advisor))
     since = latest_notification_id()
 
-    allocation_confirm(
-        actor=dri,
-        call=hosts["call"],
-        decisions={back.pk: back_choice.pk, away.pk: away_choice.pk, still.pk: still_choice.pk},
-    )
+    decisions = {back.pk: back_choice.pk, away.pk: away_choice.pk, still.pk: still_choice.pk}
+    allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=versions(decisions))
 
     moved_back = outcome(back, since)
     assert moved_back["stay"] == ("TU Munich", "")
@@ -243,11 +241,8 @@ def test_the_notifications_name_what_they_would_name_loaded_afresh(hosts, dri, a
     nominated[1][0].student.save()
     since = latest_notification_id()
 
-    allocation_confirm(
-        actor=dri,
-        call=hosts["call"],
-        decisions={application.pk: choice.pk for application, choice in nominated},
-    )
+    chosen = {application.pk: choice.pk for application, choice in nominated}
+    allocation_confirm(actor=dri, call=hosts["call"], decisions=chosen, seen=versions(chosen))
 
     decisions = Notification.objects.filter(pk__gt=since, event="application_decision")
     assert sorted(notification.recipient_id for notification in decisions) == sorted(
@@ -278,12 +273,10 @@ def test_nothing_is_handed_to_the_workers_before_the_commit(
     dispatch = outbox.dispatch
     monkeypatch.setattr(outbox, "dispatch", lambda ids: handed.append(ids) or dispatch(ids))
 
+    decisions = {application.pk: choice.pk for application, choice in nominated}
+    seen = versions(decisions)
     with django_capture_on_commit_callbacks(execute=True):
-        allocation_confirm(
-            actor=dri,
-            call=hosts["call"],
-            decisions={application.pk: choice.pk for application, choice in nominated},
-        )
+        allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=seen)
         written = Notification.objects.filter(pk__gt=since)
         assert written.count() >= 3
         assert not written.exclude(status=DeliveryStatus.PENDING).exists()
@@ -310,12 +303,10 @@ def test_a_refused_nomination_writes_nothing_at_all(hosts, dri, advisor):
     semester = Activity.objects.get(pk=fine_choice.activity_id)
     since = latest_notification_id()
 
+    decisions = {fine.pk: fine_choice.pk, gone.pk: gone_choice.pk}
+    seen = versions(decisions)
     with pytest.raises(services.ServiceError):
-        allocation_confirm(
-            actor=dri,
-            call=hosts["call"],
-            decisions={fine.pk: fine_choice.pk, gone.pk: gone_choice.pk},
-        )
+        allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=seen)
 
     assert Activity.objects.get(pk=semester.pk).partner_id == hosts["munich"].pk
     assert list(CoursePlan.objects.filter(activity=semester).values_list("version")) == [(1,)]
@@ -331,12 +322,10 @@ def test_the_rows_are_locked_in_the_one_order(hosts, dri, advisor):
         build(hosts, new_student(name, advisor))
         for name, build in zip(("a", "b", "c"), WORLDS.values(), strict=True)
     ]
+    decisions = {application.pk: choice.pk for application, choice in placed}
+    seen = versions(decisions)
     with CaptureQueriesContext(connection) as queries:
-        allocation_confirm(
-            actor=dri,
-            call=hosts["call"],
-            decisions={application.pk: choice.pk for application, choice in placed},
-        )
+        allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=seen)
     locks = [
         query["sql"].split("FOR UPDATE OF ")[1].strip('"')
         for query in queries.captured_queries

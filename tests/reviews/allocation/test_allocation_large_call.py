@@ -7,7 +7,13 @@ import pytest
 from apps.applications.models import ApplicationState
 from tests.applications.factories import login
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import confirm_url, decisions_post, review_url, waiting
+from tests.reviews.allocation.builders import (
+    confirm_url,
+    decisions_post,
+    review_url,
+    seen_post,
+    waiting,
+)
 
 APPLICANTS = 1_500
 
@@ -24,6 +30,7 @@ def large_call_post(call) -> tuple[dict[str, str], object]:
     first = waiting(call, [agreement], score="18")
     second = waiting(call, [agreement], score="15")
     post = decisions_post({first: first.choices.get(rank=1), second: second.choices.get(rank=1)})
+    post |= seen_post([first, second])
     missing = 10_000_000
     post |= {f"decision-{missing + n}": "unplaced" for n in range(APPLICANTS)}
     return post, (first, second)
