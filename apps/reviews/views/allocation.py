@@ -302,7 +302,8 @@ TABLE_ROW = """<tr{row_class}>
 </td>
 <td>
 <label class="visually-hidden" for="{field_id}">{field_label}</label>
-<select class="form-select form-select-sm" name="{field_name}" id="{field_id}"{invalid}>
+<select class="form-select form-select-sm allocation-decision"
+ name="{field_name}" id="{field_id}"{invalid}>
 {options}
 </select>
 {errors}
