@@ -306,6 +306,7 @@ TABLE_ROW = """<tr{row_class}>
  name="{field_name}" id="{field_id}"{invalid}>
 {options}
 </select>
+<input type="hidden" name="{seen_name}" value="{seen}">
 {errors}
 {note}
 </td>
@@ -368,6 +369,8 @@ def _table_row(
         if errors
         else "",
         options=row.options_html,
+        seen_name=row.seen_name,
+        seen=row.seen,
         errors=format_html(
             '<div class="invalid-feedback d-block" id="{}-error">{}</div>',
             row.field_id,
@@ -456,12 +459,24 @@ def allocation_scores_import(request, call_pk: int):
 @reviewer_only
 @require_POST
 def allocation_review(request, call_pk: int):
-    """The staff's decisions, checked: back to the allocation page when they are not valid
-    or over-allocate an agreement (or when staff want to change them), else the page that
-    confirms them."""
+    """The staff's decisions, checked: back to the allocation page when an application changed
+    since the page was shown, when they are not valid or over-allocate an agreement (or when
+    staff want to change them), else the page that confirms them."""
     call = get_object_or_404(Call, pk=call_pk)
     proposal = services.allocation_proposal(call)
     checked = allocation_board(proposal, request.POST)
+    # The decisions were taken on the page as it was: an application changed since (submitted
+    # again, withdrawn and back, scored again) sends the staff back to the page as it is now,
+    # as a dossier's decision on a dossier changed since it was opened does.
+    posted = (proposal.applications.get(pk) for pk in posted_application_ids(request.POST))
+    changes = services.changes_since(
+        [application for application in posted if application is not None],
+        posted_versions(request.POST),
+    )
+    if changes:
+        for reason in changes:
+            messages.warning(request, reason)
+        return render_allocation_page(request, proposal, checked, status=409)
     if not checked.valid or checked.over_allocation:
         return render_allocation_page(request, proposal, checked, status=400)
     if "change" in request.POST:

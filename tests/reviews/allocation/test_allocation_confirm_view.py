@@ -196,7 +196,7 @@ def review_form(response) -> dict[str, str]:
 def reviewed(client, dri, call, applications) -> dict[str, str]:
     """The review page of the proposal, as the officer confirms from it."""
     post = decisions_post({application: application.choices.get() for application in applications})
-    response = login(client, dri).post(review_url(call), post)
+    response = login(client, dri).post(review_url(call), post | seen_post(applications))
     assert response.status_code == 200
     return review_form(response)
 

@@ -12,7 +12,13 @@ from apps.accounts.models import StudentProfile
 from apps.applications.models import Application
 from tests.applications.factories import login
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import decisions_post, detail_url, review_url, waiting
+from tests.reviews.allocation.builders import (
+    decisions_post,
+    detail_url,
+    review_url,
+    seen_post,
+    waiting,
+)
 
 
 @pytest.fixture
@@ -62,6 +68,7 @@ def test_a_row_over_allocated_by_staff_is_marked_and_says_why(client, dri, call)
     post = decisions_post({best: best.choices.get(), second: second.choices.get()}) | {
         "change": "1"
     }
+    post |= seen_post([best, second])
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 400
     page = one_line(response)
@@ -74,7 +81,7 @@ def test_a_row_over_allocated_by_staff_is_marked_and_says_why(client, dri, call)
 def test_a_change_from_the_proposal_is_noted(client, dri, call):
     agreement = AgreementFactory(partner__name="Alpha", seats_per_year=1)
     best = waiting(call, [agreement], score="18")
-    post = decisions_post({best: None}) | {"change": "1"}
+    post = decisions_post({best: None}) | seen_post([best]) | {"change": "1"}
     response = login(client, dri).post(review_url(call), post)
     assert response.status_code == 200
     page = one_line(response)
@@ -86,7 +93,7 @@ def test_an_unreadable_decision_is_shown_with_its_error(client, dri, call):
     agreement = AgreementFactory(partner__name="Alpha", seats_per_year=1)
     best = waiting(call, [agreement], score="18")
     name = f"decision-{best.pk}"
-    response = login(client, dri).post(review_url(call), {name: "<script>"})
+    response = login(client, dri).post(review_url(call), {name: "<script>"} | seen_post([best]))
     assert response.status_code == 400
     page = one_line(response)
     assert f'id="id_{name}" aria-invalid="true" aria-describedby="id_{name}-error">' in page

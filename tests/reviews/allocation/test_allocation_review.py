@@ -1,12 +1,25 @@
 """Reviewing the staff's decisions before anybody is nominated."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from apps.applications.models import Transition
-from tests.applications.factories import login
+from apps.reviews.services.decisions import (
+    application_set_ranking_score,
+    application_take_for_review,
+)
+from tests.applications.factories import login, messages_of
 from tests.factories import AgreementFactory, CallFactory
-from tests.reviews.allocation.builders import confirm_url, decisions_post, review_url, waiting
+from tests.reviews.allocation.builders import (
+    confirm_url,
+    decisions_post,
+    review_url,
+    seen_post,
+    waiting,
+)
 
 
 @pytest.fixture
@@ -25,13 +38,15 @@ def world(call):
 
 
 def proposal_post(world) -> dict[str, str]:
+    """The allocation page's form, shown now: the proposal's decisions, and what it showed of
+    each application."""
     return decisions_post(
         {
             world["best"]: world["best"].choices.get(rank=1),
             world["middle"]: world["middle"].choices.get(rank=2),
             world["last"]: None,
         }
-    )
+    ) | seen_post([world["best"], world["middle"], world["last"]])
 
 
 def text_of(response) -> str:
@@ -145,8 +160,69 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
         waiting(call, [agreements[index % 8], agreements[(index + 3) % 8], None], score=str(index))
     login(client, dri)
     page = client.get(reverse("reviews:allocation_detail", args=[call.pk]))
-    post = {row.field.html_name: row.field.data for row in page.context["board"].rows}
+    post = {row.field.html_name: row.field.data for row in page.context["board"].rows} | {
+        row.seen_name: row.seen for row in page.context["board"].rows
+    }
     # Session, user, unread notifications, the session's save (3); the call, the proposal (4).
     with django_assert_max_num_queries(11):
         response = client.post(review_url(call), post)
     assert len(response.context["board"].placed) == 40
+
+
+# --- what the allocation page showed -------------------------------------------------------
+
+
+def page_form(client, call) -> dict[str, str]:
+    """The allocation page's form as the officer sends it unchanged: every decision as
+    proposed, and what the page showed of each application."""
+    board = client.get(reverse("reviews:allocation_detail", args=[call.pk])).context["board"]
+    return {row.field.html_name: row.field.data for row in board.rows} | {
+        row.seen_name: row.seen for row in board.rows
+    }
+
+
+def test_the_allocation_page_carries_what_it_showed_of_each_application(client, dri, call, world):
+    response = login(client, dri).get(reverse("reviews:allocation_detail", args=[call.pk]))
+    page = response.content.decode()
+    for name, value in seen_post([world["best"], world["middle"], world["last"]]).items():
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+
+
+def test_an_application_changed_since_the_allocation_page_sends_back_to_it(
+    client, dri, call, world
+):
+    """Taken for review meanwhile, and scored again: the officer decided on the page as it
+    was. The page comes back as it is now, and sent again from there, it is reviewed."""
+    form = page_form(login(client, dri), call)
+    application_take_for_review(actor=dri, application=world["middle"])
+    application_set_ranking_score(actor=dri, application=world["last"], score=Decimal("19"))
+
+    response = client.post(review_url(call), form)
+
+    assert response.status_code == 409
+    assert "reviews/allocation_detail.html" in [template.name for template in response.templates]
+    assert messages_of(response) == [
+        "These applications changed since the page was shown: "
+        f"{world['middle'].student}, {world['last'].student}. Review the new proposal."
+    ]
+    assert f'action="{confirm_url(call)}"' not in response.content.decode()
+    # Scored 19, `last` now comes first.
+    assert [row.application for row in response.context["board"].rows][0] == world["last"]
+    again = client.post(review_url(call), page_form(client, call))
+    assert again.status_code == 200
+    assert f'action="{confirm_url(call)}"' in again.content.decode()
+    assert not Transition.objects.filter(to_state="nominated").exists()
+
+
+def test_change_from_the_review_page_says_what_changed_since(client, dri, call, world):
+    review = login(client, dri).post(review_url(call), proposal_post(world))
+    form = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', text_of(review))
+    )
+    application_take_for_review(actor=dri, application=world["best"])
+    response = client.post(review_url(call), form | {"change": "1"})
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        f"This application changed since the page was shown: {world['best'].student}. "
+        "Review the new proposal."
+    ]
