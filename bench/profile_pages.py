@@ -14,6 +14,7 @@ turns that cache off to measure what rendering each page costs.
 """
 
 import argparse
+import atexit
 import cProfile
 import os
 import pstats
@@ -93,7 +94,11 @@ def main() -> None:
     args = arguments()
     # The benchmark server's environment, asked through Django's test client instead of HTTP
     # (static files are not collected: see the STORAGES override below).
-    os.environ.update(run.server_environment(args, Path(tempfile.gettempdir())))
+    # An empty folder of its own: WhiteNoise walks STATIC_ROOT when it starts, and a socket in
+    # the system's temporary folder (a PostgreSQL one, say) stopped it there.
+    static_root = Path(tempfile.mkdtemp(prefix="mobility-profile-static-"))
+    atexit.register(static_root.rmdir)
+    os.environ.update(run.server_environment(args, static_root))
     os.environ["ALLOWED_HOSTS"] = "testserver"
     import django
 
