@@ -238,8 +238,10 @@ def anonymise_students(students: list[User]) -> int:
     """`anonymise_student` for each of `students`, in one transaction, their notifications
     forgotten in one statement: it reads the whole table (a JSON field's keys), 12 ms a student
     at 10,000 students, 5 of the 13 seconds of anonymising 413 of them one by one."""
+    addresses = [student.email for student in students]
     documents = sum(_anonymise(student) for student in students)
     _forget_notifications_about(students)
+    _forget_sign_ins_of(addresses)
     return documents
 
 
@@ -302,6 +304,17 @@ def _forget_notifications_about(students: list[User]) -> None:
         | Q(context__course_plan__in=list(course_plans))
         | Q(context__erasure_request__in=list(erasure_requests))
     ).delete()
+
+
+def _forget_sign_ins_of(addresses: list[str]) -> None:
+    """django-axes keeps every sign-in (AccessLog) and failed attempt under the address typed,
+    with the IP address and browser it came from: the students' old addresses, in one
+    statement a table."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    typed = sorted({address.strip().lower() for address in addresses})
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=typed).delete()
 
 
 def anonymise_old_dossiers(years: int) -> AnonymisationReport:

@@ -296,3 +296,21 @@ def test_the_admin_shows_requests_and_their_history_but_changes_nothing(
     assert client.post(delete, {"post": "yes"}).status_code == 403
     request.refresh_from_db()
     assert request.state == ErasureState.REFUSED
+
+
+def test_erasure_forgets_the_sign_ins_kept_under_the_students_address(student, admin_user):
+    """django-axes keeps each sign-in and failed attempt under the address typed, with the IP
+    address and browser: the student's address must not outlive the erasure there."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {"username": "student@example.org", "ip_address": "10.1.2.3", "user_agent": "Firefox"}
+    AccessLog.objects.create(**seen)
+    AccessAttempt.objects.create(**seen, failures_since_start=1)
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**{**seen, "username": "other.student@example.org"})
+    request = erasure_request_submit(actor=student)
+    erasure_request_carry_out(actor=admin_user, request=request)
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+    assert list(AccessLog.objects.values_list("username", flat=True)) == [
+        "other.student@example.org"
+    ]
