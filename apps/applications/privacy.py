@@ -242,6 +242,7 @@ def anonymise_students(students: list[User]) -> int:
     documents = sum(_anonymise(student) for student in students)
     _forget_notifications_about(students)
     _forget_sign_ins_of(addresses)
+    _redact_admin_log_about(students)
     return documents
 
 
@@ -315,6 +316,29 @@ def _forget_sign_ins_of(addresses: list[str]) -> None:
     typed = sorted({address.strip().lower() for address in addresses})
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=typed).delete()
+
+
+def _redact_admin_log_about(students: list[User]) -> None:
+    """The Django admin's log names each object it changed as it read then: a student's
+    account and profile by their name, e-mail or student number, their plan and applications
+    by their name. What was done, when and by whom stays."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.accounts.models import StudentProfile
+
+    ids = [student.pk for student in students]
+    objects = {
+        User: ids,
+        StudentProfile: StudentProfile.objects.filter(user__in=ids).values_list("pk", flat=True),
+        MobilityPlan: MobilityPlan.objects.filter(student__in=ids).values_list("pk", flat=True),
+        Application: Application.objects.filter(student__in=ids).values_list("pk", flat=True),
+    }
+    types = ContentType.objects.get_for_models(*objects)
+    named = Q()
+    for model, pks in objects.items():
+        named |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
+    LogEntry.objects.filter(named).update(object_repr=REDACTED)
 
 
 def anonymise_old_dossiers(years: int) -> AnonymisationReport:

@@ -314,3 +314,27 @@ def test_erasure_forgets_the_sign_ins_kept_under_the_students_address(student, a
     assert list(AccessLog.objects.values_list("username", flat=True)) == [
         "other.student@example.org"
     ]
+
+
+def test_erasure_redacts_the_admin_log_entries_that_name_the_student(
+    student, other_student, admin_user
+):
+    """The Django admin's log keeps each changed object's name as it read then: "Jane Doe",
+    "Jane Doe (S123)". What was done, and by whom, stays."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    student.first_name, student.last_name = "Jane", "Doe"
+    student.save(update_fields=["first_name", "last_name"])
+    for changed in (student, student.student_profile, other_student):
+        LogEntry.objects.log_actions(
+            admin_user.pk, [changed], CHANGE, change_message='[{"changed": {}}]'
+        )
+    request = erasure_request_submit(actor=student)
+    erasure_request_carry_out(actor=admin_user, request=request)
+    entries = LogEntry.objects.order_by("pk")
+    assert [entry.object_repr for entry in entries] == [
+        REDACTED,
+        REDACTED,
+        str(other_student),
+    ]
+    assert {(entry.user_id, entry.action_flag) for entry in entries} == {(admin_user.pk, CHANGE)}
