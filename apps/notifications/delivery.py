@@ -64,7 +64,8 @@ def deliver(pk: int) -> str:
 
 def forgotten(notification: Notification) -> dict[str, str]:
     """For an event sent to a person whose data the portal no longer keeps (erasure): the
-    row's address, and its key that names it, overwritten once the message is sent."""
+    row's address, and its key that names it, overwritten once the message is sent or has
+    failed for good."""
     if not EVENTS[notification.event].forgets_address_once_sent:
         return {}
     return {
@@ -74,15 +75,20 @@ def forgotten(notification: Notification) -> dict[str, str]:
 
 
 def record_failure(notification: Notification, error: Exception) -> str:
-    text = f"{type(error).__name__}: {error}"[:2000]
+    text = f"{type(error).__name__}: {error}"
+    forgets = forgotten(notification)
+    if forgets:  # an SMTP refusal quotes the address: neither the row nor the log keeps it
+        text = text.replace(notification.email, forgets["email"])
+    text = text[:2000]
     if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         status, outcome, next_attempt = DeliveryStatus.FAILED, "failed", timezone.now()
         logger.error("notification %s failed for good: %s", notification.pk, text)
     else:
         status, outcome = DeliveryStatus.PENDING, "retry"
         next_attempt = timezone.now() + backoff(notification.attempts)
+        forgets = {}  # the next attempt needs the address
     Notification.objects.filter(pk=notification.pk).update(
-        status=status, last_error=text, next_attempt_at=next_attempt
+        status=status, last_error=text, next_attempt_at=next_attempt, **forgets
     )
     return outcome
 

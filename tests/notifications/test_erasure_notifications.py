@@ -114,3 +114,29 @@ def test_an_account_anonymised_already_gets_no_e_mail(english_student, admin_use
     anonymise_student(english_student)
     erasure_request_carry_out(actor=admin_user, request=request)
     assert not Notification.objects.filter(event="erasure_done").exists()
+
+
+def test_the_erasure_e_mail_forgets_the_address_when_it_fails_for_good(
+    english_student, admin_user, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """The student's old school address often dies with their leaving: refused on every
+    attempt, the row must not keep it (nor the error that quotes it, nor the log) for ever."""
+    from smtplib import SMTPRecipientsRefused
+
+    from apps.notifications import delivery
+
+    settings.NOTIFICATION_MAX_ATTEMPTS = 1
+
+    def refused(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({"student@example.org": (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refused)
+    request = erasure_request_submit(actor=english_student)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_request_carry_out(actor=admin_user, request=request)
+    row = Notification.objects.get(event="erasure_done")
+    assert row.status == DeliveryStatus.FAILED
+    assert "student@example.org" not in row.email + row.key + row.last_error
+    assert row.last_error.startswith("SMTPRecipientsRefused")
+    assert "failed for good" in caplog.text and "student@example.org" not in caplog.text
+    assert delivery.deliver(row.pk) == "skipped"
