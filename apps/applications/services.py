@@ -478,6 +478,12 @@ def _ensure_editable(actor: User, application: Application) -> None:
 @transaction.atomic
 def application_start(*, actor: User, call: Call, today: date | None = None) -> Application:
     today = today or timezone.localdate()
+    # The student's row, locked as an erasure locks it: an erasure carried out at the same
+    # moment either sees this application (and stops) or has closed the account first. No key
+    # lock: rows that name the student (their notifications) are still written meanwhile.
+    locked = User.objects.select_for_update(no_key=True).filter(pk=actor.pk, is_active=True)
+    if not locked.exists():
+        raise ServiceError(_("Your account is closed."))
     plan_for_student(actor)
     if not call.is_open_on(today):
         dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}

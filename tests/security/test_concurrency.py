@@ -194,3 +194,35 @@ def test_two_erasure_requests_sent_at_once_make_one(student, attempt):
 
     assert sorted(outcomes) == ["applied", "refused"]
     assert ErasureRequest.objects.filter(student=student).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_application_started_while_the_erasure_is_carried_out_is_refused(student, monkeypatch):
+    """The erasure has checked that nothing is under way and holds the student's row when the
+    student (still signed in, another tab) starts an application: it waited on the row, then
+    went in for an account erased and closed meanwhile."""
+    from apps.applications import erasure
+    from apps.applications.erasure import erasure_request_carry_out, erasure_request_submit
+    from tests.factories import CallFactory
+
+    administrator = UserFactory(role="admin")
+    call = CallFactory()
+    request = erasure_request_submit(actor=student)
+    checked = threading.Event()
+    real_anonymise = erasure.anonymise_student
+
+    def anonymise_once_the_student_has_clicked(student):
+        checked.set()
+        threading.Event().wait(1)  # the student's start reaches the database meanwhile
+        return real_anonymise(student)
+
+    monkeypatch.setattr(erasure, "anonymise_student", anonymise_once_the_student_has_clicked)
+
+    def start():
+        checked.wait(timeout=10)
+        services.application_start(actor=student, call=call)
+
+    outcomes = race(lambda: erasure_request_carry_out(actor=administrator, request=request), start)
+
+    assert outcomes == ["applied", "refused"]
+    assert not Application.objects.filter(student=student).exists()
