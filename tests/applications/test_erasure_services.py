@@ -338,3 +338,35 @@ def test_erasure_redacts_the_admin_log_entries_that_name_the_student(
         str(other_student),
     ]
     assert {(entry.user_id, entry.action_flag) for entry in entries} == {(admin_user.pk, CHANGE)}
+
+
+def test_a_file_the_storage_fails_to_delete_leaves_the_others_deleted_and_the_e_mail_sent(
+    student, admin_user, monkeypatch, mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    """The erasure is committed when the files go: one the storage cannot delete (a permission,
+    a network storage away) must not keep the student's other files on disk, nor their e-mail
+    in the outbox, nor show the administrator a server error; it is logged by name."""
+    from django.core.files.storage import FileSystemStorage
+
+    from tests.applications.factories import DocumentFactory
+
+    application = application_of(student, "completed")
+    stuck, other = (
+        DocumentFactory(application=application, kind=kind) for kind in ("cv", "transcript")
+    )
+    stuck_name, other_name = stuck.file.name, other.file.name
+    storage = stuck.file.storage
+    real_delete = FileSystemStorage.delete
+
+    def delete(self, name):
+        if name == stuck_name:
+            raise PermissionError(13, "Permission denied", name)
+        real_delete(self, name)
+
+    monkeypatch.setattr(FileSystemStorage, "delete", delete)
+    request = erasure_request_submit(actor=student)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_request_carry_out(actor=admin_user, request=request)
+    assert storage.exists(stuck_name) and not storage.exists(other_name)
+    assert len(mailoutbox) == 1
+    assert stuck_name in caplog.text
