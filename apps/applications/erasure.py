@@ -19,7 +19,7 @@ from apps.notifications.events import (
 
 from .errors import ServiceError
 from .models import Application, ErasureRequest, ErasureState, ErasureTransition
-from .privacy import ANONYMISED_EMAIL_DOMAIN, FINAL_STATES, anonymise_student
+from .privacy import ANONYMISED_EMAIL_DOMAIN, ERASURE_ENDED_STATES, anonymise_student
 
 # What a student may write as their reason, and an administrator as a refusal's.
 REASON_MAX_LENGTH = 2000
@@ -28,7 +28,7 @@ REASON_MAX_LENGTH = 2000
 def applications_under_way(student: User) -> QuerySet[Application]:
     """The student's applications not in a final state: erasing would take the name off a
     dossier the office still works on, so a request waits until none is left."""
-    return Application.objects.filter(student=student).exclude(state__in=FINAL_STATES)
+    return Application.objects.filter(student=student).exclude(state__in=ERASURE_ENDED_STATES)
 
 
 def has_pending_request(student: User) -> bool:

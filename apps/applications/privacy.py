@@ -43,6 +43,9 @@ FINAL_STATES = frozenset(
         ApplicationState.HOST_REFUSED,
     }
 )
+# What an erasure waits for the end of: every final state but a host's refusal, after which
+# the office may still nominate the student to another of their choices (workflow.py).
+ERASURE_ENDED_STATES = FINAL_STATES - {ApplicationState.HOST_REFUSED}
 REDACTED = "[redacted]"
 # The address an anonymised student is left with (".example" is reserved: nobody else has it).
 ANONYMISED_EMAIL_DOMAIN = "@invalid.example"

@@ -50,7 +50,7 @@ from .models import (
     written_for_the_stays_host,
 )
 from .next_step import RejectedCourses
-from .privacy import FINAL_STATES
+from .privacy import ERASURE_ENDED_STATES
 from .workflow import COURSE_PLANS_SENT_STATES, IN_REVIEW_STATES
 
 # --- plans -------------------------------------------------------------------------------
@@ -566,7 +566,7 @@ def erasure_requests_queue() -> QuerySet[ErasureRequest]:
     the longest waiting on top), then the others, newest first; each with its student, and
     whether they have an application under way, in the page's one query."""
     under_way = Application.objects.filter(student=OuterRef("student")).exclude(
-        state__in=FINAL_STATES
+        state__in=ERASURE_ENDED_STATES
     )
     pending = Q(state=ErasureState.PENDING)
     return (
@@ -589,7 +589,7 @@ def erasure_request_page(request: ErasureRequest) -> ErasureRequest:
     )
     request.applications_under_way = list(
         Application.objects.filter(student=request.student_id)
-        .exclude(state__in=FINAL_STATES)
+        .exclude(state__in=ERASURE_ENDED_STATES)
         .select_related("call")
     )
     return request

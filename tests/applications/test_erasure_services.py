@@ -53,7 +53,7 @@ def test_the_reason_is_optional(student):
     assert erasure_request_submit(actor=student).reason == ""
 
 
-@pytest.mark.parametrize("state", ["completed", "withdrawn", "refused", "host_refused"])
+@pytest.mark.parametrize("state", ["completed", "withdrawn", "refused"])
 def test_applications_in_a_final_state_do_not_stop_the_request(student, state):
     application_of(student, state)
     assert erasure_request_submit(actor=student).is_pending
@@ -64,7 +64,8 @@ def test_applications_in_a_final_state_do_not_stop_the_request(student, state):
     [
         s
         for s in ApplicationState.values
-        if s not in ("completed", "withdrawn", "refused", "host_refused")
+        # A host's refusal is not the end: the office may nominate the student elsewhere.
+        if s not in ("completed", "withdrawn", "refused")
     ],
 )
 def test_an_application_under_way_refuses_the_request_at_once(student, state):
@@ -225,6 +226,17 @@ def test_erasure_redacts_earlier_refusals_and_forgets_what_administrators_were_t
     assert refused.reason == REDACTED
     # Nothing left that named the student: only the e-mail telling them it is done.
     assert list(Notification.objects.values_list("event", flat=True)) == ["erasure_done"]
+
+
+def test_a_host_refusal_since_the_request_stops_the_erasure(student, admin_user):
+    """The office may still nominate the student to another of their choices (workflow.py):
+    erased, they would be nominated with no name, no address and no account."""
+    request = erasure_request_submit(actor=student)
+    application_of(student, "host_refused")
+    with pytest.raises(ServiceError, match="started an application since asking"):
+        erasure_request_carry_out(actor=admin_user, request=request)
+    request.refresh_from_db()
+    assert request.is_pending
 
 
 def test_an_application_started_since_the_request_stops_the_erasure(student, admin_user):
