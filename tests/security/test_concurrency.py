@@ -226,3 +226,42 @@ def test_an_application_started_while_the_erasure_is_carried_out_is_refused(stud
 
     assert outcomes == ["applied", "refused"]
     assert not Application.objects.filter(student=student).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_undone_while_the_erasure_is_carried_out_is_refused(student, monkeypatch):
+    """The erasure found the application withdrawn (ended) and holds the student's row when a
+    reviewer undoes the withdrawal: the undoing must wait for the erasure and find the account
+    closed, not bring the dossier back under way for nobody (nor deadlock the two)."""
+    from apps.applications import erasure
+    from apps.applications.erasure import erasure_request_carry_out, erasure_request_submit
+
+    administrator = UserFactory(role="admin")
+    reviewer = UserFactory(role="dri")
+    application = submitted(student)
+    services.application_withdraw(actor=student, application=application)
+    application.refresh_from_db()
+    request = erasure_request_submit(actor=student)
+    checked = threading.Event()
+    real_anonymise = erasure.anonymise_student
+
+    def anonymise_once_the_reviewer_has_clicked(student):
+        checked.set()
+        threading.Event().wait(1)  # the reviewer's undoing reaches the database meanwhile
+        return real_anonymise(student)
+
+    monkeypatch.setattr(erasure, "anonymise_student", anonymise_once_the_reviewer_has_clicked)
+
+    def reinstate():
+        checked.wait(timeout=10)
+        decisions.application_reinstate(
+            actor=reviewer, application=application, reason="Recorded by mistake."
+        )
+
+    outcomes = race(
+        lambda: erasure_request_carry_out(actor=administrator, request=request), reinstate
+    )
+
+    assert outcomes == ["applied", "refused"]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.WITHDRAWN

@@ -251,6 +251,11 @@ def application_reinstate(*, actor: User, application: Application, reason: str)
     if not reason.strip():
         raise ServiceError(_("Say why the withdrawal is undone: the student reads it."))
     _ensure_reviewer(actor)
+    # The student's row first, as an erasure takes it: one carried out at the same moment is
+    # waited for, and the account it closed is refused below (the two deadlocked, the erasure
+    # holding the student and this the application). No key lock: rows naming the student
+    # (a seat allocation's notifications) are still written meanwhile.
+    User.objects.select_for_update(no_key=True).filter(pk=application.student_id).exists()
     back_to = state_before_withdrawal(application)
     call = application.call
     seats, year = None, []
