@@ -80,6 +80,12 @@ def test_the_erasure_e_mail_goes_to_the_address_before_erasure_after_commit(
     assert "the states, destinations and dates of your applications and stays" in message.body
     # Neither the old name nor the anonymised address is in it.
     assert "Jane" not in message.body and "invalid.example" not in message.body
+    # No way into a portal they can no longer sign in to, and no word of "your dossier".
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "Open the portal" not in text and "your dossier" not in text
+        assert "because you asked for your data to be erased" in text
+    assert "<a " not in html
 
 
 def test_the_erasure_e_mail_forgets_the_address_once_sent(
