@@ -255,7 +255,10 @@ def _anonymise(student: User) -> int:
     student.first_name = student.last_name = ""
     student.is_active = False
     student.password = make_password(None)
-    student.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+    student.last_login = None
+    student.save(
+        update_fields=["email", "first_name", "last_name", "is_active", "password", "last_login"]
+    )
     profile = getattr(student, "student_profile", None)
     if profile is not None:
         profile.student_number = f"ANON-{student.pk}"

@@ -35,7 +35,7 @@ def test_the_confirmation_says_what_is_removed_and_what_is_kept(client, student)
     page = response.content.decode()
     assert "your name, e-mail address and student number" in page
     assert "your account: you can no longer sign in." in page
-    assert "the states of your applications, your destinations and the dates of your stays" in page
+    assert "the courses of your course plans and the credits obtained" in page
     assert 'name="reason"' in page
     assert not ErasureRequest.objects.exists()  # a GET asks nothing
 

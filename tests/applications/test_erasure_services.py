@@ -2,6 +2,7 @@
 every guard, the audit rows, and the races a second click or a second administrator make."""
 
 import pytest
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.applications.erasure import (
@@ -193,12 +194,15 @@ def test_a_superuser_of_another_role_may_handle_requests(student):
 
 def test_carrying_out_anonymises_the_student_and_closes_the_account(student, admin_user):
     application_of(student, "completed")
+    student.last_login = timezone.now()
+    student.save(update_fields=["last_login"])
     request = erasure_request_submit(actor=student, reason="Please forget me, Jane Doe.")
     erasure_request_carry_out(actor=admin_user, request=request)
     request.refresh_from_db()
     student.refresh_from_db()
     assert request.state == ErasureState.ERASED and request.decided_at is not None
     assert not student.is_active and not student.has_usable_password()
+    assert student.last_login is None  # when they last signed in, too
     assert student.email.endswith("@invalid.example") and not student.get_full_name()
     assert student.student_profile.student_number == f"ANON-{student.pk}"
     # The row names the student only through the user row; their words are redacted.

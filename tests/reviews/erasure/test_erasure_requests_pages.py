@@ -141,7 +141,8 @@ def test_the_page_says_what_erasure_removes_and_keeps(client, admin_user, studen
     assert str(student) in page and student.student_profile.student_number in page
     assert "I am leaving." in page
     assert "It cannot be undone." in page
-    assert "are kept, without their name, for statistics" in page
+    assert "Kept without their name, for the school's records and statistics" in page
+    assert "the courses of their course plans and the credits obtained" in page
     assert carry_out_url(pending) in page and refuse_url(pending) in page
 
 
