@@ -37,6 +37,8 @@ from .models import (
     CoursePlanStatus,
     Document,
     DocumentKind,
+    ErasureRequest,
+    ErasureState,
     LineDecision,
     MobilityPlan,
 )
@@ -484,6 +486,13 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
     locked = User.objects.select_for_update(no_key=True).filter(pk=actor.pk, is_active=True)
     if not locked.exists():
         raise ServiceError(_("Your account is closed."))
+    if ErasureRequest.objects.filter(student=actor, state=ErasureState.PENDING).exists():
+        raise ServiceError(
+            _(
+                "You have asked for your data to be erased: cancel that request first, from "
+                "My data, to apply."
+            )
+        )
     plan_for_student(actor)
     if not call.is_open_on(today):
         dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}

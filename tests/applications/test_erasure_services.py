@@ -20,6 +20,7 @@ from apps.applications.models import (
     ErasureTransition,
 )
 from apps.applications.privacy import REDACTED
+from apps.applications.services import application_start
 from apps.notifications.models import Notification
 from tests.factories import CallFactory, UserFactory
 
@@ -251,6 +252,18 @@ def test_an_application_started_since_the_request_stops_the_erasure(student, adm
     request.refresh_from_db()
     student.refresh_from_db()
     assert request.is_pending and student.is_active
+
+
+def test_a_student_who_asked_for_erasure_cannot_apply_until_they_cancel(student):
+    """Applying would put their name on a dossier the office works on, which stops the erasure
+    they asked for: they are told to cancel the request first, and may then apply."""
+    call = CallFactory()
+    request = erasure_request_submit(actor=student)
+    with pytest.raises(ServiceError, match="cancel that request first"):
+        application_start(actor=student, call=call)
+    assert not Application.objects.filter(student=student).exists()
+    erasure_request_cancel(actor=student, request=request)
+    assert application_start(actor=student, call=call).state == "draft"
 
 
 def test_a_request_carried_out_twice_erases_once(student, admin_user, other_student):
