@@ -24,7 +24,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import UniqueConstraint
-from django.db.models.functions import Upper
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -573,11 +572,13 @@ class _Portal:
         self._order: dict[int, int] = {}  # id(partner): its rank by primary key, new ones last
         stored = (
             Partner.objects.filter(country__in={record.country for record in records})
-            .annotate(folded_name=Fold("name"), hei_id_capitals=Upper("hei_id"))
+            .annotate(folded_name=Fold("name"))
             .order_by("pk")
         )
         for partner in stored:
-            self._index(partner, partner.folded_name, partner.hei_id_capitals)
+            # In capitals by Python, as the file's: the databases' upper() differ from it
+            # (SQLite's leaves "é", neither makes "ß" "SS"), and an id as stored must be found.
+            self._index(partner, partner.folded_name, partner.hei_id.upper())
         codes = {code for record in records for code in record.languages}
         self._languages = {
             language.code: language for language in Language.objects.filter(code__in=codes)

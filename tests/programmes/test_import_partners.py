@@ -540,6 +540,19 @@ def test_a_partner_renamed_in_the_file_is_found_by_its_hei_id(student, tmp_path)
     )
 
 
+@pytest.mark.parametrize("hei_id", ["hochschule-straße.de", "école.fr"])
+def test_a_renamed_partner_is_found_by_an_hei_id_with_letters_beyond_ascii(hei_id, tmp_path):
+    """The file gives the stored id as it is: the partner is renamed. The ids read were put in
+    capitals by the database (SQLite only capitalises ASCII, neither database makes "ß" "SS"),
+    the file's by Python: the two never met, and a second partner was created."""
+    partner = PartnerFactory(name="Alte Hochschule", country="DE", hei_id=hei_id)
+
+    output = run_import(write_csv(tmp_path, f"Neue Hochschule,DE,,,{hei_id},,,,,,,,"))
+
+    assert output == "0 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    assert list(Partner.objects.values_list("pk", "name")) == [(partner.pk, "Neue Hochschule")]
+
+
 def test_partners_sharing_a_hei_id_in_the_file_stay_two(tmp_path):
     """Two campuses with one EWP id: the one the file names is not renamed to the other."""
     milan = PartnerFactory(name="Politecnico di Milano", country="IT", hei_id="polimi.it")
