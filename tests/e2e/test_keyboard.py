@@ -132,6 +132,7 @@ def test_a_student_adds_a_stay_to_their_plan_with_the_keyboard(demo_world, page,
     tab_to(page, "Save")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/plan/$"))
+    page.wait_for_load_state()
     shot(page, "plan-by-keyboard")
     stay = Activity.objects.get(plan__student__email=STUDENT)
     assert (stay.kind, str(stay.start), str(stay.end), stay.ects) == (
@@ -152,6 +153,7 @@ def test_the_dri_asks_a_student_for_changes_with_the_keyboard(demo_world, page, 
     type_into(page, "What the student should change", "Please add your language certificate.")
     tab_to(page, "Send back to the student")
     page.keyboard.press("Enter")
+    expect(page.get_by_text("The student is asked for changes.")).to_be_visible()
     shot(page, "changes-requested-by-keyboard")
     application.refresh_from_db()
     assert application.state == ApplicationState.CHANGES_REQUESTED
