@@ -46,9 +46,7 @@ def erasure_request_submit(*, actor: User, reason: str = "") -> ErasureRequest:
     """The student asks for their personal data to be erased; one pending request at most."""
     if not user_can(actor, Capability.BUILD_OWN_PLAN):
         raise ServiceError(_("Only a student asks for their own data to be erased."))
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ServiceError(_("The reason is too long."))
+    reason = _checked_reason(reason)
     with transaction.atomic():
         # Locks the student's row: two submissions at once (a double click, two tabs) are
         # taken one after the other, and the second sees the first's request.
@@ -82,11 +80,9 @@ def erasure_request_refuse(*, actor: User, request: ErasureRequest, reason: str)
     """An administrator refuses the request; the student reads the reason (notification and
     e-mail)."""
     _check_handler(actor)
-    reason = reason.strip()
+    reason = _checked_reason(reason)
     if not reason:
         raise ServiceError(_("Give the reason for the refusal: the student reads it."))
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ServiceError(_("The reason is too long."))
     with transaction.atomic():
         locked = _locked(request)
         _check_pending(locked)
@@ -119,6 +115,13 @@ def erasure_request_carry_out(*, actor: User, request: ErasureRequest) -> Erasur
         if not email.endswith(ANONYMISED_EMAIL_DOMAIN):
             announce_erasure_done(locked, email=email, language=language)
     return locked
+
+
+def _checked_reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ServiceError(_("The reason is too long."))
+    return reason
 
 
 def _check_handler(actor: User) -> None:

@@ -23,6 +23,7 @@ from mobility_portal.bulk import rows_per_insert, update_each
 from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
+from .erasure import has_pending_request
 from .errors import DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
@@ -37,8 +38,6 @@ from .models import (
     CoursePlanStatus,
     Document,
     DocumentKind,
-    ErasureRequest,
-    ErasureState,
     LineDecision,
     MobilityPlan,
 )
@@ -486,7 +485,7 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
     locked = User.objects.select_for_update(no_key=True).filter(pk=actor.pk, is_active=True)
     if not locked.exists():
         raise ServiceError(_("Your account is closed."))
-    if ErasureRequest.objects.filter(student=actor, state=ErasureState.PENDING).exists():
+    if has_pending_request(actor):
         raise ServiceError(
             _(
                 "You have asked for your data to be erased: cancel that request first, from "
