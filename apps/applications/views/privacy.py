@@ -12,6 +12,7 @@ from ..access import erasure_request_for
 from ..erasure_forms import ErasureRequestForm
 from ..errors import ServiceError
 from ..privacy import export_filename, export_zip
+from .applications import report_refusal
 
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
 
@@ -59,7 +60,7 @@ def _erasure_request_page(request, form: ErasureRequestForm, status: int):
     student = request.user
     context = {
         "form": form,
-        "pending": any(r.is_pending for r in selectors.own_erasure_requests(student)),
+        "pending": erasure.has_pending_request(student),
         "under_way": list(erasure.applications_under_way(student).select_related("call")),
         "under_way_refusal": erasure.under_way_refusal(),
     }
@@ -73,8 +74,7 @@ def erasure_cancel(request, pk: int):
     try:
         erasure.erasure_request_cancel(actor=request.user, request=erasure_request)
     except ServiceError as error:
-        for reason in error.reasons:
-            messages.error(request, reason)
+        report_refusal(request, error)
     else:
         messages.success(request, _("Your erasure request is cancelled: your data stays."))
     return redirect("applications:privacy_export")

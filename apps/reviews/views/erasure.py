@@ -15,6 +15,7 @@ from apps.applications.access import erasure_request_for
 from apps.applications.erasure_forms import ErasureRefuseForm
 from apps.applications.errors import ServiceError
 from apps.applications.models import ErasureRequest
+from apps.applications.views.applications import report_refusal
 
 handlers_only = capability_required(Capability.HANDLE_ERASURE_REQUESTS)
 
@@ -42,8 +43,7 @@ def erasure_carry_out(request, pk: int):
     try:
         erasure.erasure_request_carry_out(actor=request.user, request=erasure_request)
     except ServiceError as error:
-        for reason in error.reasons:
-            messages.error(request, reason)
+        report_refusal(request, error)
         return redirect("reviews:erasure_request", erasure_request.pk)
     messages.success(
         request,
@@ -66,8 +66,7 @@ def erasure_refuse(request, pk: int):
     except ServiceError as error:
         # Handled since the page was shown (carried out, refused, cancelled): the page as it
         # reads now, which says so.
-        for reason in error.reasons:
-            messages.error(request, reason)
+        report_refusal(request, error)
         erasure_request.refresh_from_db()
         return _page(request, erasure_request, form, status=409)
     messages.success(request, _("The request is refused; the student is told why."))
