@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.programmes.models import Call
+from mobility_portal.refusals import refuse_form, report_refusal
 
 from .. import selectors, services
 from ..access import application_for
@@ -19,11 +20,6 @@ from ..services import ServiceError
 from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
 
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
-
-
-def report_refusal(request, error: ServiceError) -> None:
-    for reason in error.reasons:
-        messages.error(request, reason)
 
 
 def _state_words(application: Application) -> dict[str, str]:
@@ -146,8 +142,7 @@ def application_edit(request, pk: int):
                 choices=form.choice_inputs(),
             )
         except ServiceError as error:
-            for reason in error.reasons:
-                form.add_error(None, reason)
+            refuse_form(form, error)
         else:
             messages.success(request, _("Your application is saved."))
             return redirect("applications:application_detail", application.pk)

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mobility_portal.refusals import report_refusal
+
 from .. import selectors, services
 from ..access import own_activity
 from ..application_forms import CourseLineForm, CourseLineFormSet, course_line_helper
 from ..services import ServiceError
-from .applications import report_refusal, student_only
+from .applications import student_only
 
 
 @student_only

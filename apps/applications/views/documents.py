@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mobility_portal.refusals import report_refusal
+
 from .. import selectors, services
 from ..access import application_for, document_for
 from ..application_forms import DocumentUploadForm
 from ..services import ServiceError
-from .applications import render_application_page, report_refusal, student_only
+from .applications import render_application_page, student_only
 
 
 @student_only

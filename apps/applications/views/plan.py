@@ -12,6 +12,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from mobility_portal.page_cache import keep_page
 from mobility_portal.parsing import whole_number
+from mobility_portal.refusals import refuse_form, report_refusal
 
 from .. import services
 from ..access import own_activity
@@ -35,8 +36,7 @@ def _student_plan(request):
     try:
         return services.plan_for_student(request.user)
     except ServiceError as error:
-        for reason in error.reasons:
-            messages.error(request, reason)
+        report_refusal(request, error)
         return None
 
 
@@ -138,8 +138,7 @@ def activity_edit(request, pk: int):
                 actor=request.user, activity=activity, fields=form.cleaned_data
             )
         except ServiceError as error:
-            for reason in error.reasons:
-                form.add_error(None, reason)
+            refuse_form(form, error)
         else:
             messages.success(request, _("Activity saved; the plan is checked below."))
             return redirect("applications:plan")
@@ -153,8 +152,7 @@ def activity_delete(request, pk: int):
         try:
             services.activity_delete(actor=request.user, activity=activity)
         except ServiceError as error:
-            for reason in error.reasons:
-                messages.error(request, reason)
+            report_refusal(request, error)
         else:
             messages.success(request, _("Activity removed."))
         return redirect("applications:plan")

@@ -6,13 +6,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
+from mobility_portal.refusals import refuse_form, report_refusal
 
 from .. import erasure, selectors
 from ..access import erasure_request_for
 from ..erasure_forms import ErasureRequestForm
 from ..errors import ServiceError
 from ..privacy import export_filename, export_zip
-from .applications import report_refusal
 
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
 
@@ -42,8 +42,7 @@ def erasure_request(request):
         try:
             erasure.erasure_request_submit(actor=request.user, reason=form.cleaned_data["reason"])
         except ServiceError as error:
-            for reason in error.reasons:
-                form.add_error(None, reason)
+            refuse_form(form, error)
             return _erasure_request_page(request, form, status=409)
         messages.success(
             request,

@@ -17,7 +17,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
 from apps.applications.selectors import application_choosing, course_total
 from apps.applications.services import line_key
-from apps.applications.views.applications import report_refusal
+from mobility_portal.refusals import report_refusal
 
 from ..selectors_advisor import (
     advised_course_plan,

@@ -27,6 +27,7 @@ from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.templatetags.application_tags import score
 from apps.programmes.models import Call
 from mobility_portal.collation import sorted_by_name
+from mobility_portal.refusals import refuse_form, report_refusal
 
 from ..allocation import ChoiceRef, Outcome, Step, over_allocated, seats_taken
 from ..forms_allocation import (
@@ -437,8 +438,7 @@ def allocation_scores_import(request, call_pk: int):
                 actor=request.user, call=call, text=form.cleaned_data["file"]
             )
         except ServiceError as refusal:
-            for reason in refusal.reasons:
-                form.add_error("file", reason)
+            refuse_form(form, refusal, "file")
         else:
             messages.success(
                 request,
@@ -538,8 +538,7 @@ def allocation_confirm(request, call_pk: int):
                     request, _("This allocation is already confirmed: its students are nominated.")
                 )
                 return redirect("reviews:allocation_detail", call.pk)
-            for reason in refusal.reasons:
-                messages.error(request, reason)
+            report_refusal(request, refusal)
         else:
             messages.success(
                 request,

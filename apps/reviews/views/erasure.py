@@ -15,7 +15,7 @@ from apps.applications.access import erasure_request_for
 from apps.applications.erasure_forms import ErasureRefuseForm
 from apps.applications.errors import ServiceError
 from apps.applications.models import ErasureRequest
-from apps.applications.views.applications import report_refusal
+from mobility_portal.refusals import report_refusal
 
 handlers_only = capability_required(Capability.HANDLE_ERASURE_REQUESTS)
 

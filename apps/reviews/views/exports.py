@@ -2,12 +2,12 @@
 document as JSON, for anyone who may see the application (the student, their advisor, staff);
 404 for everyone else."""
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from apps.applications.errors import ServiceError
+from mobility_portal.refusals import report_refusal
 
 from ..exports.ewp import approved_versions, learning_agreement_json, learning_agreement_xml
 from ..exports.learning_agreement import LearningAgreement, learning_agreement_for
@@ -47,8 +47,7 @@ def _ewp_document(request, pk, activity_pk, render_document, content_type, exten
 
 
 def _refused(request, application_pk: int, refusal: ServiceError):
-    for reason in refusal.reasons:
-        messages.error(request, reason)
+    report_refusal(request, refusal)
     return redirect("applications:application_detail", application_pk)
 
 

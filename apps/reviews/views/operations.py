@@ -19,9 +19,9 @@ from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatus
 from apps.applications.tasks import plan_recheck_start
-from apps.applications.views.applications import report_refusal
 from apps.notifications.selectors import outbox_health
 from apps.notifications.services import notifications_send_again as services_send_again
+from mobility_portal.refusals import report_refusal
 
 RECENT_RUNS = 10
 

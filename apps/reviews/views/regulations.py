@@ -15,6 +15,7 @@ from apps.applications.models import MobilityPlan
 from apps.rules.models import PublishedRegulation
 from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS, RegulationVersion
+from mobility_portal.refusals import refuse_form
 
 from ..forms_regulations import RegulationPublishForm
 from ..services.regulations import ComparedWithAnotherVersion, regulation_publish_impact
@@ -85,8 +86,7 @@ def regulation_publish(request):
         data["based_on"] = current.name
         return _confirmation(request, RegulationPublishForm(data, current=current), status=409)
     except ServiceError as error:
-        for reason in error.reasons:
-            form.add_error(None, reason)
+        refuse_form(form, error)
         return render(request, "reviews/regulation_publish.html", {"form": form}, status=400)
     messages.success(
         request,

@@ -19,7 +19,7 @@ from apps.applications.access import application_for
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, CourseLine, CoursePlanStatus, DocumentKind
 from apps.applications.uploads import validate_pdf
-from apps.applications.views.applications import report_refusal
+from mobility_portal.refusals import report_refusal
 
 from ..selectors_advisor import (
     RETURN_STATES,

@@ -18,7 +18,7 @@ from apps.accounts.roles import Capability
 from apps.applications.access import own_activity
 from apps.applications.errors import ServiceError
 from apps.applications.models import ValidationBody
-from apps.applications.views.applications import report_refusal
+from mobility_portal.refusals import report_refusal
 
 from ..selectors_advisor import (
     ValidationState,
