@@ -179,24 +179,14 @@ def move_all(
     update_each([application for application, _comment in moves], ["state", *update_fields])
     transitions = Transition.objects.bulk_create(
         [
-            Transition(
-                application=application,
-                actor=actor,
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment,
-            )
+            _audit_row(application, actor, from_state, to_state, comment)
             for (application, comment), from_state in zip(moves, from_states, strict=True)
         ],
         batch_size=rows_per_insert(Transition),
     )
     announce_transitions(transitions)
-    if to_state in FOLLOWING_STATES:
-        for application, from_state in zip(
-            (application for application, _comment in moves), from_states, strict=True
-        ):
-            if from_state not in FOLLOWING_STATES:
-                plan_follow_current_regulation(application.student_id)
+    for transition in transitions:
+        _follow_regulation_on_entry(transition)
     return transitions
 
 
@@ -247,14 +237,28 @@ def _record_move(
     from_state = application.state
     application.state = to_state
     application.save(update_fields=["state", *update_fields])
-    transition = Transition.objects.create(
+    transition = _audit_row(application, actor, from_state, to_state, comment)
+    transition.save()
+    announce_transition(transition)
+    _follow_regulation_on_entry(transition)
+    return transition
+
+
+def _audit_row(
+    application: Application, actor: User, from_state: str, to_state: str, comment: str
+) -> Transition:
+    """The history row of one move (unsaved): who, when (on save), from, to, and why."""
+    return Transition(
         application=application,
         actor=actor,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
     )
-    announce_transition(transition)
-    if to_state in FOLLOWING_STATES and from_state not in FOLLOWING_STATES:
-        plan_follow_current_regulation(application.student_id)
-    return transition
+
+
+def _follow_regulation_on_entry(transition: Transition) -> None:
+    """An application entering the states that follow the current regulation takes its
+    student's plan along."""
+    if transition.to_state in FOLLOWING_STATES and transition.from_state not in FOLLOWING_STATES:
+        plan_follow_current_regulation(transition.application.student_id)
