@@ -84,3 +84,15 @@ def test_the_chosen_destination_is_shown_in_full(allocation_page, shot, size, la
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     if size is LAPTOP:
         assert table.evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_proposal_and_its_reasons_read_as_lines_on_a_phone(allocation_page, shot, language):
+    """At 375 px the column of the proposal and its reasons held about a word a line."""
+    page = allocation_page(PHONE, language)
+    cells = page.locator("td.allocation-proposal")
+    assert cells.count() == 2
+    shot(page, "proposals")
+    for width in cells.evaluate_all("cells => cells.map(cell => cell.clientWidth)"):
+        assert width >= 14 * 16, width  # about forty characters of the table's text a line
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

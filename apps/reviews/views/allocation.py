@@ -297,7 +297,7 @@ TABLE_ROW = """<tr{row_class}>
 </th>
 <td class="text-end">{score}</td>
 <td>{submitted_at}</td>
-<td>
+<td class="allocation-proposal">
 <strong>{proposal}</strong>
 <div class="small">{reasons}</div>
 </td>
