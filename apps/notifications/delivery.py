@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from apps.applications.privacy import ANONYMISED_EMAIL_DOMAIN
@@ -74,6 +75,15 @@ def forgotten(notification: Notification) -> dict[str, str]:
     }
 
 
+# `forgotten`, as the columns of an update of many rows.
+FORGETTING_EVENTS = [name for name, event in EVENTS.items() if event.forgets_address_once_sent]
+FORGOTTEN_IN_SQL = {
+    "email": Concat(Value("forgotten-"), Cast("pk", CharField()), Value(ANONYMISED_EMAIL_DOMAIN)),
+    "key": Concat(F("event"), Value(":forgotten:"), Cast("pk", CharField())),
+}
+WORKER_DIED = "The worker stopped while sending, on every attempt."
+
+
 def record_failure(notification: Notification, error: Exception) -> str:
     text = f"{type(error).__name__}: {error}"
     forgets = forgotten(notification)
@@ -101,10 +111,10 @@ def due_ids(limit: int = 500) -> list[int]:
     abandoned = Notification.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
     # A row whose every attempt ended with its worker dying (one that crashes the worker, say)
     # fails for good like any other, instead of being tried again every few minutes forever.
-    abandoned.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
-        status=DeliveryStatus.FAILED,
-        last_error="The worker stopped while sending, on every attempt.",
-    )
+    dead = abandoned.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS)
+    died = {"status": DeliveryStatus.FAILED, "last_error": WORKER_DIED}
+    dead.filter(event__in=FORGETTING_EVENTS).update(**died, **FORGOTTEN_IN_SQL)
+    dead.update(**died)
     abandoned.update(status=DeliveryStatus.PENDING, next_attempt_at=now)
     lease_start = now - timedelta(seconds=settings.NOTIFICATION_QUEUE_LEASE_SECONDS)
     return list(

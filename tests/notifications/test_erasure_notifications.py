@@ -146,3 +146,43 @@ def test_the_erasure_e_mail_forgets_the_address_when_it_fails_for_good(
     assert row.last_error.startswith("SMTPRecipientsRefused")
     assert "failed for good" in caplog.text and "student@example.org" not in caplog.text
     assert delivery.deliver(row.pk) == "skipped"
+
+
+def test_the_erasure_e_mail_forgets_the_address_when_its_worker_died_on_every_attempt(
+    english_student,
+    other_student,
+    admin_user,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """A message that stops its worker each time it is sent ends failed without a delivery
+    reporting it: the relay that gives it up forgets the address too."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.notifications import delivery
+
+    settings.NOTIFICATION_STALE_SECONDS = 600
+    monkeypatch.setattr(delivery, "deliver", lambda pk: "skipped")  # the worker dies
+    request = erasure_request_submit(actor=english_student)
+    other_request = erasure_request_submit(actor=other_student)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_request_carry_out(actor=admin_user, request=request)
+        erasure_request_refuse(actor=admin_user, request=other_request, reason="Not now.")
+    row = Notification.objects.get(event="erasure_done")
+    request_notice = Notification.objects.get(event="erasure_refused")  # another event
+    Notification.objects.filter(pk__in=[row.pk, request_notice.pk]).update(
+        status=DeliveryStatus.SENDING,
+        claimed_at=timezone.now() - timedelta(seconds=601),
+        attempts=settings.NOTIFICATION_MAX_ATTEMPTS,
+    )
+    assert not {row.pk, request_notice.pk} & set(delivery.due_ids())
+    row.refresh_from_db()
+    request_notice.refresh_from_db()
+    assert row.status == request_notice.status == DeliveryStatus.FAILED
+    assert "worker stopped" in row.last_error
+    assert row.email == f"forgotten-{row.pk}@invalid.example"
+    assert row.key == f"erasure_done:forgotten:{row.pk}"
+    assert request_notice.email == other_student.email  # nobody asked to forget it
