@@ -243,8 +243,10 @@ def _period_problems(fields: dict[str, Any], path: PathParts) -> Iterator[Found]
 
 
 def _ects_problems(activity: dict[str, Any], path: PathParts) -> Iterator[Found]:
+    """ects_project above ects, when ects itself is a valid count: against a negative ects
+    (a problem of its own), even a project of 0 would read as "more than ects"."""
     ects, project = activity.get("ects"), activity.get("ects_project")
-    if _is_number(ects) and _is_number(project) and project > ects:
+    if _is_number(ects) and ects >= 0 and _is_number(project) and project > ects:
         yield (
             (*path, "ects_project"),
             Text("project_above_ects", {"project": project, "ects": ects}),

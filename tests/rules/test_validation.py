@@ -90,6 +90,10 @@ def with_activity(**fields) -> dict:
             ["activities[0].ects_project: 61 is more than ects (60)"],
         ),
         (
+            plan(activity("exchange_year", D(2026, 9, 1), D(2027, 6, 30), ects=-1, ects_project=0)),
+            ["activities[0].ects: must be 0 or more"],
+        ),
+        (
             plan({**SEMESTER, "id": "x"}, {**INTERNSHIP, "id": "x"}),
             ['activities[1].id: the id "x" is already used by activities[0]'],
         ),
