@@ -45,7 +45,7 @@ def under_way_refusal() -> str:
 def erasure_request_submit(*, actor: User, reason: str = "") -> ErasureRequest:
     """The student asks for their personal data to be erased; one pending request at most."""
     if not user_can(actor, Capability.BUILD_OWN_PLAN):
-        raise ServiceError(_("Only a student asks for their own data to be erased."))
+        raise ServiceError(_("Only a student can ask for their own data to be erased."))
     reason = _checked_reason(reason)
     with transaction.atomic():
         # Locks the student's row: two submissions at once (a double click, two tabs) are

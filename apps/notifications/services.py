@@ -35,7 +35,7 @@ def notifications_send_again(*, actor: User) -> int:
     from .outbox import dispatch
 
     if not user_can(actor, Capability.REVIEW_APPLICATIONS):
-        raise ServiceError(_("Only the international relations office sends e-mails again."))
+        raise ServiceError(_("Only the international relations office can send e-mails again."))
     failed = Notification.objects.filter(status=DeliveryStatus.FAILED)
     ids = list(failed.values_list("pk", flat=True))
     count = requeue(failed)

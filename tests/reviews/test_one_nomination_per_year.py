@@ -122,7 +122,7 @@ def test_a_page_shown_before_the_other_nomination_is_refused(first, second, dri)
     with pytest.raises(ServiceError) as refused:
         allocation_confirm(actor=dri, call=second, decisions=shown, seen=seen)
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"{two.student}: {nominated_elsewhere(one)}",
     ]
     assert state_of(two) == S.SUBMITTED

@@ -218,7 +218,7 @@ def allocation_confirm(
             # and not again as a foreign destination.
             changed, changes = _changed_since(call, decisions, seen)
             raise ServiceError(
-                _("Nothing was nominated."),
+                _("Nobody was nominated."),
                 *changes,
                 *newcomers,
                 *_foreign_reason([pk for pk in foreign if pk not in changed]),
@@ -234,7 +234,7 @@ def allocation_confirm(
         # snapshot): a move committed while this waited for its locks is seen.
         _changed, changes = _changed_since(call, decisions, seen)
         if changes:
-            raise ServiceError(_("Nothing was nominated."), *changes)
+            raise ServiceError(_("Nobody was nominated."), *changes)
         years: dict[int, list[Application]] = {}
         for application in locked:
             years.setdefault(application.student_id, []).append(application)
@@ -252,7 +252,7 @@ def allocation_confirm(
                     f"{choice.application.student}{colon} {reason}" for reason in refusal.reasons
                 )
         if reasons:
-            raise ServiceError(_("Nothing was nominated."), *reasons)
+            raise ServiceError(_("Nobody was nominated."), *reasons)
         return nominate_all_locked(actor=actor, nominations=nominations)
 
 

@@ -44,7 +44,7 @@ def _locked_return(actor: User, application: Application) -> Application:
         .get(pk=application.pk)
     )
     if application.student_id != actor.pk:
-        raise ServiceError(_("Only the student records their own return."))
+        raise ServiceError(_("Only the student can record their own return."))
     if application.state not in RETURN_STATES:
         raise ServiceError(
             _("This application is %(state)s: the return is recorded during the mobility or after.")

@@ -553,7 +553,7 @@ def allocation_confirm(request, call_pk: int):
         # among them. Said as the change it is, by student.
         changes = services.changes_since(applications, posted_versions(request.POST))
         if changes:
-            for reason in (_("Nothing was nominated."), *changes):
+            for reason in (_("Nobody was nominated."), *changes):
                 messages.error(request, reason)
         else:
             messages.error(

@@ -118,7 +118,7 @@ def test_one_refused_nomination_nominates_nobody(call, world, dri):
     with pytest.raises(ServiceError) as refused:
         confirm(dri, call, decisions, seen)
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"{middle.student}: This student is already nominated for this academic year: their "
         f"application to {elsewhere.call} is nominated.",
     ]
@@ -148,7 +148,7 @@ def test_an_adjustment_that_over_allocates_is_refused(call, world, dri):
     with pytest.raises(ServiceError) as refused:
         confirm(dri, call, decisions)
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"{world['alpha']}: more students than seats left (2 for 1).",
     ]
     assert states(world["best"], world["middle"]) == [S.SUBMITTED, S.SUBMITTED]
@@ -296,7 +296,7 @@ def test_a_withdrawal_since_the_page_was_shown_names_the_student(call, world, dr
     with pytest.raises(ServiceError) as refused:
         confirm(dri, call, decisions, seen)
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"This application changed since the page was shown: {middle.student}. "
         "Review the new proposal.",
     ]
@@ -332,7 +332,7 @@ def test_changes_of_several_applications_name_every_student(call, world, dri):
     with pytest.raises(ServiceError) as refused:
         confirm(dri, call, decisions, seen)
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         "These applications changed since the page was shown: "
         f"{world['middle'].student}, {world['last'].student}. Review the new proposal.",
     ]

@@ -71,7 +71,7 @@ def test_a_withdrawal_undone_while_the_confirmation_waits_for_its_locks_refuses_
     office.join(timeout=30)
 
     assert refused.value.reasons == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"This application changed since the page was shown: {ana.student}. "
         "Review the new proposal.",
     ]

@@ -113,7 +113,7 @@ def test_a_withdrawal_since_the_review_nominates_nobody(client, dri, call, world
     response = login(client, dri).post(confirm_url(call), proposal_post(world))
     assert response.status_code == 400
     assert messages_of(response) == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"{middle.student}: This application is withdrawn: it cannot become nominated.",
     ]
     page = response.content.decode()
@@ -127,7 +127,7 @@ def test_an_over_allocating_post_is_refused(client, dri, call, world):
     response = login(client, dri).post(confirm_url(call), post)
     assert response.status_code == 400
     assert messages_of(response) == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         "Alpha — Semester or year exchange: more students than seats left (2 for 1).",
     ]
     assert response.context["board"].over_allocation == [
@@ -230,7 +230,7 @@ def test_an_application_submitted_again_since_the_review_nominates_nobody(
 
     assert response.status_code == 400
     assert messages_of(response) == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"This application changed since the page was shown: {ben.student}. "
         "Review the new proposal.",
     ]
@@ -254,7 +254,7 @@ def test_an_application_withdrawn_and_back_since_the_review_nominates_nobody(
 
     assert response.status_code == 400
     assert messages_of(response) == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"This application changed since the page was shown: {ana.student}. "
         "Review the new proposal.",
     ]
@@ -285,7 +285,7 @@ def test_choices_edited_since_the_review_name_the_student_not_an_application_id(
 
     assert response.status_code == 400
     assert messages_of(response) == [
-        "Nothing was nominated.",
+        "Nobody was nominated.",
         f"These applications changed since the page was shown: {ana.student}, {ben.student}. "
         "Review the new proposal.",
     ]
@@ -300,6 +300,6 @@ def test_a_confirmation_without_what_the_page_showed_nominates_nobody(client, dr
     }
     response = login(client, dri).post(confirm_url(call), post)
     assert response.status_code == 400
-    assert messages_of(response)[0] == "Nothing was nominated."
+    assert messages_of(response)[0] == "Nobody was nominated."
     assert "These applications changed since the page was shown" in messages_of(response)[1]
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
