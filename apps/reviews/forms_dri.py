@@ -141,8 +141,11 @@ class HostDecisionForm(DecisionForm):
         label=_("The host's letter (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
+    # Kept in the history the student reads and quoted in their e-mail: said so, as on the
+    # other decisions, a few boxes from the internal comments staff alone read.
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment for the student (optional)"),
+        help_text=_("The student reads it."),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=5000,

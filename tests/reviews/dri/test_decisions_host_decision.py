@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState, Document, DocumentKind
@@ -133,3 +134,24 @@ def test_anonymous_is_sent_to_login(client, student):
     url = decision_url("host_decision", application)
     assert post_as(client, None, url, data(application)).url.startswith(reverse("login"))
     assert state_of(application) == S.NOMINATED
+
+
+def test_the_comment_box_says_the_student_reads_it(client, dri, student):
+    """The comment is the history's and the decision e-mail's 'Message': the student reads it
+    word for word. The box said only 'Comment (optional)', a few boxes from the dossier's
+    internal comments, so an officer could write there what was meant for staff only."""
+    application = nominated(student)
+    client.force_login(dri)
+    box = client.get(dossier_url(application)).context["decisions"]["host_decision"]["comment"]
+    with translation.override("en"):
+        assert str(box.label) == "Comment for the student (optional)"
+        assert str(box.help_text) == "The student reads it."
+    post_as(
+        client,
+        dri,
+        decision_url("host_decision", application),
+        data(application, "refused", comment="Grades too weak for them."),
+    )
+    client.force_login(student)
+    page = client.get(reverse("applications:application_detail", args=[application.pk]))
+    assert "Grades too weak for them." in page.content.decode()
