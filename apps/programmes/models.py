@@ -116,7 +116,13 @@ class Agreement(models.Model):
     language_requirement = models.CharField(
         _("language requirement"), max_length=200, blank=True, help_text=_("e.g. English B2")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_(
+            "Students read them on the partner's page: write nothing meant for staff only."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agreement")

@@ -159,3 +159,21 @@ def test_a_year_that_is_over_does_not_hold_its_seats(student):
     agreement.first_year = past
     agreement.seats_per_year = 0
     agreement.full_clean()
+
+
+def test_the_admin_says_students_read_an_agreements_notes(client, admin_user):
+    """The notes are printed on the partner's page in the catalogue: an officer editing them in
+    the admin must not take them for a note to colleagues."""
+    from html import unescape
+
+    from django.urls import reverse
+
+    from tests.factories import AgreementFactory
+
+    agreement = AgreementFactory(notes="Apply to the host's portal by 15 March.")
+    client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(reverse("admin:programmes_agreement_change", args=[agreement.pk]))
+    assert "Students read them on the partner's page" in unescape(page.content.decode())
+    catalogue = client.get(reverse("programmes:partner_detail", args=[agreement.partner_id]))
+    assert "Apply to the host's portal by 15 March." in unescape(catalogue.content.decode())
