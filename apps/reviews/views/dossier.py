@@ -25,6 +25,7 @@ from apps.applications.selectors import (
 from apps.applications.services import required_documents
 from apps.applications.workflow import StaleDossier, as_seen
 from mobility_portal.page_cache import keep_page
+from mobility_portal.refusals import report_refusal
 
 from ..forms_dri import (
     DecisionForm,
@@ -83,11 +84,6 @@ def dossier(request, pk: int):
     return render_dossier(request, dossier_for(request.user, pk))
 
 
-def _report_refusal(request, error: ServiceError) -> None:
-    for reason in error.reasons:
-        messages.error(request, reason)
-
-
 class DecisionView(CapabilityRequiredMixin, View):
     """POST only: validate the decision's form, call the service, report, come back."""
 
@@ -120,7 +116,7 @@ class DecisionView(CapabilityRequiredMixin, View):
                 return render_dossier(request, dossier_for(request.user, pk), status=409)
             except ServiceError as error:
                 # Shown again with what the reviewer wrote (a file must be chosen again).
-                _report_refusal(request, error)
+                report_refusal(request, error)
                 return render_dossier(
                     request, dossier_for(request.user, pk), bound={self.name: form}, status=400
                 )
@@ -252,8 +248,7 @@ def comment_add(request, pk: int):
             actor=request.user, application=application, text=form.cleaned_data["text"]
         )
     except ServiceError as error:
-        for reason in error.reasons:
-            messages.error(request, reason)
+        report_refusal(request, error)
     else:
         messages.success(request, _("Your internal comment is added."))
     return redirect(dossier_url(request, application.pk))
