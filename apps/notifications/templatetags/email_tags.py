@@ -11,3 +11,13 @@ register = template.Library()
 def within_sentence(label) -> str:
     """A label inside a sentence: "your summer stay (between 2A and 3A)"."""
     return _within_sentence(label)
+
+
+@register.filter
+def yet_to_validate(activity) -> str:
+    """The body (DFI or DRI) whose validation the stay still lacks, as it now stands, named as
+    the e-mails name it; empty once both validated it. A stay counts only with both."""
+    from apps.reviews.selectors_advisor import APPROVAL_FLAG
+
+    lacking = [body for body, flag in APPROVAL_FLAG.items() if not getattr(activity, flag)]
+    return " / ".join(lacking)

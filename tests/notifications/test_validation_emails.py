@@ -1,0 +1,44 @@
+"""What the student reads of a body's decision on a summer stay or an internship abroad: the
+stay counts only once the DFI and the DRI both validated it, so the first validation says what
+is still awaited, and the second that nothing is."""
+
+import pytest
+
+from apps.notifications.models import Notification
+from apps.notifications.rendering import render_message
+from apps.reviews.services.validations import activity_validate
+from tests.reviews.advisor.builders import requested, summer_stay
+
+
+def last_message(student):
+    notification = (
+        Notification.objects.filter(recipient=student, event="activity_validated")
+        .order_by("-pk")
+        .first()
+    )
+    return render_message(notification, "en")
+
+
+@pytest.mark.django_db
+def test_the_first_validation_says_the_other_body_has_yet_to_validate(student, dfi, dri):
+    stay = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=stay, approved=True, comment="")
+    message = last_message(student)
+    for body in (message.text, message.html):
+        assert "It is validated; it still needs the validation of the DRI." in body
+        assert "both" not in body
+
+    activity_validate(actor=dri, activity=stay, approved=True, comment="")
+    message = last_message(student)
+    for body in (message.text, message.html):
+        assert "It is now validated by both the DFI and the DRI." in body
+        assert "still needs" not in body
+
+
+@pytest.mark.django_db
+def test_a_refusal_says_only_that_it_is_not_validated(student, dfi):
+    stay = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=stay, approved=False, comment="No host letter.")
+    message = last_message(student)
+    assert "It is not validated." in message.text
+    assert "still needs" not in message.text and "both" not in message.text
