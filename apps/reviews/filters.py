@@ -2,12 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import StudentProfile, User
+from apps.accounts.selectors import student_search
 from apps.applications.models import ActivityKind, Application
-from mobility_portal.search import fold
 from mobility_portal.widgets import use_fast_selects
 
 from .selectors_queue import (
@@ -149,21 +148,8 @@ class QueueFilter(django_filters.FilterSet):
         use_fast_selects(self.form)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must match the student's first or last name, e-mail or number. Each word
-        is two small subqueries (users, profiles), which trigram indexes serve on PostgreSQL
-        (accounts migration 0004), rather than one condition over the joined tables."""
-        for word in value.split():
-            folded = fold(word)  # "lea" finds "Léa", "LÉA" too
-            users = User.objects.filter(
-                Q(first_name__fold__contains=folded)
-                | Q(last_name__fold__contains=folded)
-                | Q(email__icontains=word)
-            ).values("pk")
-            profiles = StudentProfile.objects.filter(student_number__icontains=word)
-            queryset = queryset.filter(
-                Q(student__in=users) | Q(student__in=profiles.values("user_id"))
-            )
-        return queryset
+        """Every word must match the student's first or last name, e-mail or number."""
+        return student_search(queryset, value)
 
     def filter_choice(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The partner, the country and the programme select one choice together (any choice,

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 
 from apps.accounts.models import User
+from apps.accounts.selectors import student_search
 from apps.applications.models import (
     Activity,
     ActivityValidation,
@@ -418,8 +419,9 @@ def _validated_activities() -> QuerySet[Activity]:
     return Activity.objects.filter(kind__in=INTERNSHIP_KINDS).exclude(country=HOME_COUNTRY)
 
 
-def validation_queue(awaiting_body: str | None = None) -> QuerySet[Activity]:
-    """Requested validations, oldest request first; with a body, only those awaiting it."""
+def validation_queue(awaiting_body: str | None = None, *, search: str = "") -> QuerySet[Activity]:
+    """Requested validations, oldest request first; with a body, only those awaiting it; with
+    `search`, only those of the students it names (name, e-mail or student number)."""
     activities = (
         _validated_activities()
         .filter(validation_requested_at__isnull=False)
@@ -436,6 +438,8 @@ def validation_queue(awaiting_body: str | None = None) -> QuerySet[Activity]:
         activities = activities.filter(**{APPROVAL_FLAG[awaiting_body]: False}).exclude(
             Exists(decided_since_request)
         )
+    if search:
+        activities = student_search(activities, search, student="plan__student")
     return activities
 
 

@@ -49,6 +49,18 @@ class ValidationFilterForm(forms.Form):
     awaiting = forms.ChoiceField(
         label=gettext_lazy("Show"), choices=AWAITING_CHOICES, required=False
     )
+    q = forms.CharField(
+        label=gettext_lazy("Student"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": gettext_lazy("Name, e-mail or student number"),
+            }
+        ),
+    )
 
 
 class ValidationDecisionForm(forms.Form):
@@ -89,10 +101,12 @@ def validation_queue_page(request):
     # Arriving without a filter, staff see what awaits their own body.
     data = request.GET if "awaiting" in request.GET else {"awaiting": own_body}
     form = ValidationFilterForm(data)
-    awaiting = form.cleaned_data["awaiting"] if form.is_valid() else ""
-    page = Paginator(validation_queue(awaiting or None), settings.CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form.is_valid()  # an unknown body shows every request; a search too long, none narrowed
+    awaiting = form.cleaned_data.get("awaiting", "")
+    search = form.cleaned_data.get("q", "").strip()
+    page = Paginator(
+        validation_queue(awaiting or None, search=search), settings.CATALOGUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     rows = [
         ValidationState(activity=activity, validations=list(activity.validations.all()))
         for activity in page.object_list
@@ -105,7 +119,8 @@ def validation_queue_page(request):
             "page": page,
             "rows": rows,
             "awaiting": awaiting,
-            "query": urlencode({"awaiting": awaiting}),
+            "search": search,
+            "query": urlencode({"awaiting": awaiting, **({"q": search} if search else {})}),
         },
     )
 

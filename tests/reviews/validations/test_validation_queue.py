@@ -127,3 +127,30 @@ def test_students_and_advisors_are_forbidden(client, request, who):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(QUEUE_URL).url.startswith(reverse("login"))
+
+
+def test_search_finds_a_students_requests_by_name_email_or_number(client, dfi, world):
+    other = StudentProfileFactory(
+        user__first_name="Élodie",
+        user__last_name="Marchand",
+        user__email="e.marchand@example.org",
+        student_number="22999001",
+    )
+    hers = requested(summer_stay(other.user))
+    login(client, dfi)
+    for search in ("elodie", "MARCHAND", "e.marchand@", "22999001", "élodie march"):
+        response = client.get(QUEUE_URL, {"awaiting": "", "q": search})
+        assert listed(response) == [hers], search
+    response = client.get(QUEUE_URL, {"awaiting": "", "q": "nobody-of-that-name"})
+    assert listed(response) == []
+    assert 'value="nobody-of-that-name"' in response.content.decode()
+
+
+def test_search_keeps_the_body_filter_and_the_pages(client, dfi, settings):
+    settings.CATALOGUE_PAGE_SIZE = 2
+    for _index in range(3):
+        requested(summer_stay(StudentProfileFactory(user__last_name="Marchand").user))
+    requested(summer_stay(StudentProfileFactory(user__last_name="Other").user))
+    response = login(client, dfi).get(QUEUE_URL, {"awaiting": "DFI", "q": "marchand"})
+    assert response.context["page"].paginator.count == 3
+    assert "?awaiting=DFI&amp;q=marchand&amp;page=2" in response.content.decode()
