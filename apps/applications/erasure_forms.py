@@ -26,3 +26,15 @@ class ErasureRefuseForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The student reads it, in a notification and an e-mail."),
     )
+
+
+class ErasureCarryOutForm(BootstrapForm):
+    """Erasure cannot be undone: the administrator ticks that they mean it, as the DRI does to
+    refuse an application for good."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm: erase this student's personal data for good."),
+        error_messages={
+            "required": _("Tick the box to confirm: erasure cannot be undone."),
+        },
+    )

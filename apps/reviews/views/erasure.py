@@ -12,7 +12,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications import erasure, selectors
 from apps.applications.access import erasure_request_for
-from apps.applications.erasure_forms import ErasureRefuseForm
+from apps.applications.erasure_forms import ErasureCarryOutForm, ErasureRefuseForm
 from apps.applications.errors import ServiceError
 from apps.applications.models import ErasureRequest
 from mobility_portal.refusals import report_refusal
@@ -40,6 +40,11 @@ def erasure_request(request, pk: int):
 @require_POST
 def erasure_carry_out(request, pk: int):
     erasure_request = erasure_request_for(request.user, pk)
+    confirmation = ErasureCarryOutForm(request.POST)
+    if not confirmation.is_valid():
+        return _page(
+            request, erasure_request, ErasureRefuseForm(), confirmation=confirmation, status=400
+        )
     try:
         erasure.erasure_request_carry_out(actor=request.user, request=erasure_request)
     except ServiceError as error:
@@ -73,9 +78,17 @@ def erasure_refuse(request, pk: int):
     return redirect("reviews:erasure_requests")
 
 
-def _page(request, erasure_request: ErasureRequest, form: ErasureRefuseForm, status: int = 200):
+def _page(
+    request,
+    erasure_request: ErasureRequest,
+    form: ErasureRefuseForm,
+    *,
+    confirmation: ErasureCarryOutForm | None = None,
+    status: int = 200,
+):
     context = {
         "erasure_request": selectors.erasure_request_page(erasure_request),
         "form": form,
+        "confirmation": confirmation or ErasureCarryOutForm(),
     }
     return render(request, "reviews/erasure_request.html", context, status=status)

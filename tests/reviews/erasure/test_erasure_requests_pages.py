@@ -16,6 +16,7 @@ from tests.factories import CallFactory, StudentProfileFactory
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("reviews:erasure_requests")
+CONFIRMED = {"confirm": "on"}
 
 
 def page_url(request: ErasureRequest) -> str:
@@ -99,7 +100,7 @@ def test_the_list_says_when_an_application_is_under_way(client, admin_user, stud
 
 
 def test_an_erased_student_is_not_named_in_the_list(client, admin_user, student, pending):
-    login(client, admin_user).post(carry_out_url(pending))
+    login(client, admin_user).post(carry_out_url(pending), CONFIRMED)
     page = client.get(LIST).content.decode()
     assert "Erased student" in page
     assert "student@example.org" not in page and "I am leaving." not in page
@@ -157,7 +158,7 @@ def test_the_page_offers_no_erasure_while_an_application_is_under_way(
 
 
 def test_carrying_out(client, admin_user, student, pending):
-    response = login(client, admin_user).post(carry_out_url(pending))
+    response = login(client, admin_user).post(carry_out_url(pending), CONFIRMED)
     assert response.url == LIST
     assert messages_of(response) == [
         "The student's personal data is erased; they are told by e-mail."
@@ -169,10 +170,22 @@ def test_carrying_out(client, admin_user, student, pending):
     assert login(client, student).get(reverse("home")).status_code in (302, 403)
 
 
+def test_carrying_out_needs_the_box_ticked(client, admin_user, student, pending):
+    response = login(client, admin_user).post(carry_out_url(pending))
+    assert response.status_code == 400
+    assert "Tick the box to confirm: erasure cannot be undone." in response.content.decode()
+    pending.refresh_from_db()
+    student.refresh_from_db()
+    assert pending.is_pending and student.is_active
+    page = client.get(page_url(pending)).content.decode()
+    assert 'name="confirm"' in page
+    assert "I confirm: erase this student&#x27;s personal data for good." in page
+
+
 def test_carrying_out_twice_says_so(client, admin_user, pending):
     login(client, admin_user)
-    client.post(carry_out_url(pending))
-    again = client.post(carry_out_url(pending))
+    client.post(carry_out_url(pending), CONFIRMED)
+    again = client.post(carry_out_url(pending), CONFIRMED)
     assert again.url == page_url(pending)
     assert messages_of(again)[-1] == "This request is erased already: there is nothing left to do."
     handled = client.get(page_url(pending)).content.decode()
