@@ -1,6 +1,8 @@
 """The study advisor's pages: the course plans awaiting them, and one version's review, line
 by line, with what changed since the previous version."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -59,15 +61,24 @@ def decision_form(line: CourseLine, data=None) -> LineDecisionForm:
 
 @advisor_only
 def advisor_queue(request):
+    """Two paginated lists, each keeping the other's page in its links: the course plans to
+    review (`page`) and those decided, of every stay still planned (`decided`), which grows
+    with the advisor's students and their choices."""
     page = Paginator(course_plans_to_review(request.user), settings.CATALOGUE_PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    decided = Paginator(course_plans_decided(request.user), settings.CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("decided")
     )
     return render(
         request,
         "reviews/advisor_queue.html",
         {
             "page": page,
-            "decided": list(course_plans_decided(request.user)),
+            "query": urlencode({"decided": decided.number}) if decided.number > 1 else "",
+            "decided_page": decided,
+            "decided": list(decided.object_list),
+            "decided_query": urlencode({"page": page.number}) if page.number > 1 else "",
             "recognitions": list(recognitions_to_confirm(request.user)),
         },
     )

@@ -116,9 +116,32 @@ def test_queue_is_paginated_in_flat_queries(
         response = client.get(QUEUE_URL)
     assert len(response.context["page"].object_list) == 20
     assert len(response.context["recognitions"]) == 25
-    assert len(response.context["decided"]) == 25
+    assert len(response.context["decided"]) == 20
     second = client.get(QUEUE_URL, {"page": 2})
     assert len(second.context["page"].object_list) == 5
+
+
+def test_the_decided_course_plans_have_their_own_pages(client, advisor, settings):
+    """They grow with the advisor's students and their choices: all of them on one page made
+    a list of hundreds of rows."""
+    settings.CATALOGUE_PAGE_SIZE = 2
+    for _index in range(3):
+        student = StudentProfileFactory(advisor=advisor).user
+        sent_course_plan(student)
+        approve_all(sent_course_plan(student), advisor)
+    login(client, advisor)
+    first = client.get(QUEUE_URL)
+    assert len(first.context["decided"]) == 2
+    content = first.content.decode()
+    assert 'href="?decided=2"' in content and 'href="?page=2"' in content
+    both = client.get(QUEUE_URL, {"page": 2, "decided": 2})
+    assert len(both.context["decided"]) == 1
+    assert len(both.context["page"].object_list) == 1
+    content = both.content.decode()
+    # Each list's links keep the other list's page.
+    assert 'href="?page=2&amp;decided=1"' in content
+    assert 'href="?decided=2&amp;page=1"' in content
+    assert 'aria-label="Pages of the course plans decided on"' in content
 
 
 @pytest.mark.parametrize("who", ["student", "dfi", "dri"])
