@@ -5,8 +5,15 @@ from mobility_portal.search import fold
 from .models import StudentProfile, User
 
 
-def advisees_of(advisor: User) -> QuerySet[StudentProfile]:
-    return StudentProfile.objects.select_related("user", "filiere").filter(advisor=advisor)
+def advisees_of(advisor: User, *, search: str = "") -> QuerySet[StudentProfile]:
+    """The advisor's students by name; with `search`, those it names (name, e-mail or
+    student number)."""
+    profiles = (
+        StudentProfile.objects.select_related("user", "filiere")
+        .filter(advisor=advisor)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return student_search(profiles, search, student="user") if search else profiles
 
 
 def student_search(queryset: QuerySet, value: str, student: str = "student") -> QuerySet:

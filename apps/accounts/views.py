@@ -1,3 +1,7 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from apps.programmes.selectors import catalogue_summary
@@ -13,7 +17,17 @@ def home(request):
         return redirect("applications:dashboard")
     context = {"advisees": None, "summary": None}
     if user.role == Role.ADVISOR:
-        context["advisees"] = advisees_of(user)
+        # A filière's students, every year of them: searched and paginated.
+        search = request.GET.get("q", "").strip()[:200]
+        page = Paginator(advisees_of(user, search=search), settings.CATALOGUE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context.update(
+            advisees=page.object_list,
+            page=page,
+            search=search,
+            query=urlencode({"q": search}) if search else "",
+        )
     if user_can(user, Capability.SEE_ALL_DOSSIERS):
         context["summary"] = catalogue_summary()
     return render(request, "accounts/home.html", context)

@@ -22,12 +22,13 @@ def test_advisor_home_lists_only_own_advisees(client, advisor, student, other_st
 
 
 @pytest.mark.django_db
-def test_advisor_home_query_count_is_flat(client, advisor, django_assert_max_num_queries):
+def test_advisor_home_query_count_is_flat(client, advisor, settings, django_assert_max_num_queries):
+    settings.CATALOGUE_PAGE_SIZE = 20
     StudentProfileFactory.create_batch(30, advisor=advisor)
     client.force_login(advisor)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
-    assert response.content.decode().count("<tr>") == 31
+    assert response.content.decode().count("<tr>") == 21  # the heading and a page of 20
 
 
 @pytest.mark.django_db
@@ -91,3 +92,39 @@ def test_staff_home_counts_partners_and_countries_in_the_singular_or_the_plural(
     client.force_login(dri)
     content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert sentence in content
+
+
+@pytest.mark.django_db
+def test_advisor_home_lists_advisees_by_name_a_page_at_a_time(client, advisor, settings):
+    """A filière's students, every year of them: they were all listed at once, in no order."""
+    settings.CATALOGUE_PAGE_SIZE = 2
+    for last_name in ("Zola", "Martin", "Abadie"):
+        StudentProfileFactory(advisor=advisor, user__last_name=last_name)
+    client.force_login(advisor)
+    first = client.get(reverse("home"))
+    assert [profile.user.last_name for profile in first.context["advisees"]] == [
+        "Abadie",
+        "Martin",
+    ]
+    assert 'href="?page=2"' in first.content.decode()
+    second = client.get(reverse("home"), {"page": 2})
+    assert [profile.user.last_name for profile in second.context["advisees"]] == ["Zola"]
+
+
+@pytest.mark.django_db
+def test_advisor_home_finds_an_advisee_by_name_or_number(client, advisor, other_student):
+    StudentProfileFactory(advisor=advisor, user__last_name="Martin", student_number="22000001")
+    StudentProfileFactory(advisor=advisor, user__last_name="Zola", student_number="22000002")
+    client.force_login(advisor)
+    for search in ("martin", "22000001"):
+        response = client.get(reverse("home"), {"q": search})
+        assert [profile.user.last_name for profile in response.context["advisees"]] == ["Martin"]
+        assert f'value="{search}"' in response.content.decode()
+    # Another advisor's student is not found, and the page says nothing matches.
+    response = client.get(
+        reverse("home"),
+        {"q": other_student.student_profile.student_number},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert list(response.context["advisees"]) == []
+    assert "No student of yours matches this search." in response.content.decode()
