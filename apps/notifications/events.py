@@ -431,7 +431,8 @@ def announce_activity_validated(validation_pk: int, activity: Activity) -> None:
         key=f"activity_validation:{validation_pk}",
         recipients=[Recipient.of(activity.plan.student)],
         context={"activity": activity.pk, "validation": validation_pk},
-        link=reverse("applications:plan"),
+        # To the stay itself on the plan page, where the decision and its comment show.
+        link=reverse("applications:plan") + f"#activity-{activity.pk}",
     )
 
 

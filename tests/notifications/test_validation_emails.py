@@ -42,3 +42,15 @@ def test_a_refusal_says_only_that_it_is_not_validated(student, dfi):
     message = last_message(student)
     assert "It is not validated." in message.text
     assert "still needs" not in message.text and "both" not in message.text
+
+
+@pytest.mark.django_db
+def test_the_link_leads_to_the_stay_on_the_plan(client, student, dfi):
+    stay = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=stay, approved=True, comment="")
+    notification = Notification.objects.get(recipient=student, event="activity_validated")
+    assert notification.link == f"/plan/#activity-{stay.pk}"
+    assert f"/plan/#activity-{stay.pk}" in last_message(student).text
+    client.force_login(student)
+    opened = client.post(f"/notifications/{notification.pk}/open/")
+    assert opened.url == f"/plan/#activity-{stay.pk}"
