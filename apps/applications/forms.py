@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.programmes.models import Partner
 from apps.rules import InvalidPlan, parse_plan
+from apps.rules.messages import Text, render
 from apps.rules.published import regulations_for
 from mobility_portal.collation import by_name
 
@@ -90,6 +91,14 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            # Said as the engine says it, beside the last day. Left to the model, the dates
+            # would meet its check constraint, which names itself at the top of the form.
+            self.add_error(
+                "end",
+                render(Text("end_before_start", {"end": end, "start": start}), engine_language()),
+            )
         kind = data.get("kind")
         partner = data.get("partner")
         if partner is not None:

@@ -238,3 +238,20 @@ def test_add_clicked_twice_adds_the_activity_once(client, student):
     other = client.post(reverse("applications:activity_add"), activity_post_data(ects=31))
     assert other.status_code == 302
     assert Activity.objects.filter(plan__student=student).count() == 2
+
+
+@pytest.mark.parametrize("host_name", ["", "TU Berlin"])
+def test_an_end_before_the_start_is_said_in_words_beside_the_last_day(client, student, host_name):
+    """With another field also wrong, the dates used to reach the database's check, whose
+    name ("activity_dates_ordered") the student read at the top of the form."""
+    login(client, student)
+    response = client.post(
+        reverse("applications:activity_add"),
+        activity_post_data(start="2027-09-01", end="2027-06-01", host_name=host_name),
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["end"] == ["1 June 2027 is before the start, 1 September 2027"]
+    assert not form.non_field_errors()
+    assert "activity_dates_ordered" not in response.content.decode()
+    assert not Activity.objects.filter(plan__student=student).exists()
