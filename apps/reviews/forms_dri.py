@@ -3,6 +3,8 @@
 from functools import partial
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
@@ -156,6 +158,50 @@ class HostDecisionForm(DecisionForm):
         return self.cleaned_data["outcome"] == self.ACCEPTED
 
 
+class StayDayForm(DecisionForm):
+    """A departure or a return. Neither can be undone, and a return tells the student to send
+    the host's transcript: recorded before the nominated stay's own day (its first for a
+    departure, its last for a return), it asks the reviewer to confirm, naming that day."""
+
+    stay_day: str  # the Activity field the day is read from
+    confirm_label: str  # formatted with %(date)s
+
+    confirm = forms.BooleanField()
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        day = self.early_day(application)
+        if day is None:
+            del self.fields["confirm"]
+        else:
+            self.fields["confirm"].label = self.confirm_label % {
+                "date": date_format(day, "DATE_FORMAT")
+            }
+
+    def early_day(self, application: Application):
+        """The stay's day when today comes before it, else None (from the prefetched choices)."""
+        stay = next(
+            (
+                choice.activity
+                for choice in application.choices.all()
+                if choice.pk == application.nominated_choice_id
+            ),
+            None,
+        )
+        day = getattr(stay, self.stay_day, None)
+        return day if day is not None and timezone.localdate() < day else None
+
+
+class DepartedForm(StayDayForm):
+    stay_day = "start"
+    confirm_label = _("The stay begins on %(date)s: I confirm the student has already left.")
+
+
+class ReturnedForm(StayDayForm):
+    stay_day = "end"
+    confirm_label = _("The stay ends on %(date)s: I confirm the student is already back.")
+
+
 class RankingScoreForm(DecisionForm):
     score = forms.DecimalField(
         label=_("Ranking score"),
@@ -187,11 +233,11 @@ DECISIONS: dict[str, tuple[type[DecisionForm], str | None]] = {
     "nominate": (NominateForm, S.NOMINATED),
     "refuse": (RefuseForm, S.REFUSED),
     "host_decision": (HostDecisionForm, S.ACCEPTED),
-    "departed": (DecisionForm, S.IN_MOBILITY),
+    "departed": (DepartedForm, S.IN_MOBILITY),
     "withdraw": (WithdrawForStudentForm, S.WITHDRAWN),
     # Its target is the state the withdrawal left (ReinstateForm.back_to).
     "reinstate": (ReinstateForm, None),
-    "returned": (DecisionForm, S.RETURNED),
+    "returned": (ReturnedForm, S.RETURNED),
     "score": (RankingScoreForm, None),
 }
 

@@ -135,8 +135,9 @@ DECISIONS = {
         lambda application: {"outcome": "accepted", "letter": pdf_upload(), "comment": ""},
         S.ACCEPTED,
     ),
-    "departed": (S.ACCEPTED, lambda application: {}, S.IN_MOBILITY),
-    "returned": (S.IN_MOBILITY, lambda application: {}, S.RETURNED),
+    # The stay is still to come: the page asks to confirm a departure or a return.
+    "departed": (S.ACCEPTED, lambda application: {"confirm": "on"}, S.IN_MOBILITY),
+    "returned": (S.IN_MOBILITY, lambda application: {"confirm": "on"}, S.RETURNED),
 }
 
 

@@ -46,6 +46,15 @@ def nominated(student: User | None = None) -> Application:
     return in_state(application, S.NOMINATED, nominated_choice=application.choices.get())
 
 
+def stay_dated(application: Application, *, start: date, end: date) -> Application:
+    """Move the nominated stay's dates (a departure or a return asks for a confirmation before
+    the stay's own day)."""
+    Activity.objects.filter(pk=application.nominated_choice.activity_id).update(
+        start=start, end=end
+    )
+    return application
+
+
 def dossier_url(application: Application) -> str:
     return reverse("reviews:dossier", args=[application.pk])
 

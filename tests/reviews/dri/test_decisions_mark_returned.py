@@ -1,13 +1,19 @@
 """Recording that a student is back from the mobility."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState
 from apps.applications.workflow import TransitionRefused
+from apps.notifications.models import Notification
 from apps.reviews.services.decisions import application_mark_returned
-from tests.applications.factories import messages_of
+from tests.applications.factories import login, messages_of
 from tests.reviews.dri.builders import (
     decision_url,
     dossier_url,
@@ -16,6 +22,7 @@ from tests.reviews.dri.builders import (
     post_as,
     seen,
     state_of,
+    stay_dated,
 )
 
 S = ApplicationState
@@ -47,7 +54,8 @@ def test_service_refuses_anyone_but_the_dri(request, persona, student):
 
 
 def test_dri_marks_it_from_the_dossier_page(client, dri, student):
-    application = abroad(student)
+    today = timezone.localdate()
+    application = stay_dated(abroad(student), start=today - timedelta(days=100), end=today)
     url = decision_url("returned", application)
     response = post_as(client, dri, url, seen(application, "returned"))
     assert response.url == dossier_url(application)
@@ -57,7 +65,7 @@ def test_dri_marks_it_from_the_dossier_page(client, dri, student):
 
 def test_the_dossier_changed_meanwhile(client, dri, student):
     application = abroad(student)
-    stale = seen(application, "returned")
+    stale = seen(application, "returned", confirm="on")
     in_state(application, S.RETURNED)
     response = post_as(client, dri, decision_url("returned", application), stale)
     assert messages_of(response)[0].startswith(
@@ -80,3 +88,35 @@ def test_anonymous_is_sent_to_login(client, student):
     response = post_as(client, None, decision_url("returned", application))
     assert response.url.startswith(reverse("login"))
     assert state_of(application) == S.IN_MOBILITY
+
+
+def test_before_the_stays_day_the_page_asks_for_a_confirmation_naming_it(client, dri, student):
+    """It cannot be undone, and it tells the student to send the host's transcript: a click
+    on the wrong dossier, or too early, used to be recorded at once."""
+    today = timezone.localdate()
+    application = stay_dated(
+        abroad(student), start=today - timedelta(days=10), end=today + timedelta(days=10)
+    )
+    day = today + timedelta(days=10)
+    login(client, dri)
+    page = client.get(dossier_url(application)).content.decode()
+    label = f"The stay ends on {date_format(day)}: I confirm the student is already back."
+    assert escape(label) in page
+    response = client.post(decision_url("returned", application), seen(application, "returned"))
+    assert response.status_code == 400
+    assert "confirm" in response.context["decisions"]["returned"].errors
+    assert state_of(application) == S.IN_MOBILITY
+    assert not Notification.objects.filter(recipient=student).exists()
+    response = client.post(
+        decision_url("returned", application), seen(application, "returned", confirm="on")
+    )
+    assert response.url == dossier_url(application)
+    assert state_of(application) != S.IN_MOBILITY
+
+
+def test_from_the_stays_day_no_confirmation_is_asked(client, dri, student):
+    today = timezone.localdate()
+    application = stay_dated(abroad(student), start=today - timedelta(days=100), end=today)
+    login(client, dri)
+    page = client.get(dossier_url(application))
+    assert "confirm" not in page.context["decisions"]["returned"].fields
