@@ -436,9 +436,18 @@ def _score_words(score) -> str:
     return _("none") if score is None else number_format(score)
 
 
+@transaction.atomic
 def internal_comment_add(*, actor: User, application: Application, text: str) -> InternalComment:
+    """Add a comment; the same one sent again by its author (a double click, the page sent
+    again) is the dossier's latest already, and is kept once."""
     if not user_can(actor, Capability.REVIEW_APPLICATIONS):
         raise ServiceError(_("Only the international relations office writes internal comments."))
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ServiceError(_("The comment is empty."))
-    return InternalComment.objects.create(application=application, author=actor, text=text.strip())
+    # Two sends at once wait for each other here, so that the second sees the first.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    latest = application.internal_comments.order_by("-created_at", "-id").first()
+    if latest is not None and latest.author_id == actor.pk and latest.text == text:
+        return latest
+    return InternalComment.objects.create(application=application, author=actor, text=text)

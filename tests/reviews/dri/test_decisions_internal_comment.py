@@ -88,3 +88,16 @@ def test_the_student_never_sees_internal_comments(client, dri, student):
     assert response.status_code == 200
     assert SECRET not in response.content.decode()
     assert "Internal comments" not in response.content.decode()
+
+
+def test_the_same_comment_sent_twice_is_kept_once(client, dri, student):
+    """A double click on Add, or the page sent again with the back button, used to post the
+    comment twice."""
+    application = submitted(student)
+    for _ in range(2):
+        response = post_as(client, dri, comment_url(application), {"comment-text": SECRET})
+        assert response.url == dossier_url(application)
+    assert InternalComment.objects.filter(application=application).count() == 1
+    internal_comment_add(actor=dri, application=application, text="Registrar says fine.")
+    internal_comment_add(actor=dri, application=application, text=SECRET)
+    assert InternalComment.objects.filter(application=application).count() == 3
