@@ -1,10 +1,14 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from .roles import STAFF_ROLES
 
@@ -55,6 +59,8 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     e-mail box took the focus from the field the student was typing in."""
 
     def handle_no_permission(self, request, view_func):
+        if request.method not in ("GET", "HEAD") and not request.htmx:
+            return self.form_sent_signed_out(request, view_func)
         if not request.htmx:
             return super().handle_no_permission(request, view_func)
         # The page the part belongs to, when it is one of the portal's (else None).
@@ -67,3 +73,31 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         response = render(request, "includes/signed_out.html", {"login_url": login_url})
         add_never_cache_headers(response)
         return response
+
+    def form_sent_signed_out(self, request, view_func):
+        """A form sent once its reader was signed out (the staff's idle minutes, a logout in
+        another tab): the login leads back to the page the form was on, not to the address it
+        posts to, which most often answers POST only (the browser's bare "405" page)."""
+        messages.warning(
+            request,
+            _(
+                "Your session had ended, so the form was not sent and nothing was saved. Log in, "
+                "then send it again."
+            ),
+        )
+        login_url = resolve_url(self.get_login_url(view_func))
+        page = form_page(request)
+        if page is None:
+            return redirect(login_url)
+        return redirect_to_login(page, login_url, self.get_redirect_field_name(view_func))
+
+
+def form_page(request) -> str | None:
+    """The page of the portal a form was sent from (its Referer), as a path, or None."""
+    referer = request.headers.get("referer")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    parts = urlsplit(referer)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
