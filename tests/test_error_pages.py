@@ -46,3 +46,40 @@ def test_a_server_error_page_renders_without_a_request():
         page = render_to_string("500.html")
     assert "Something went wrong on our side" in page
     assert 'href="/"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("fr", "Cette adresse reçoit un formulaire"), ("en", "This address receives a form")],
+)
+def test_an_address_that_only_receives_a_form_is_the_portals_own_page(
+    client, student, language, title
+):
+    """Reached by Back, a reload, the language switch or a login after a session ended, an
+    address that only receives a form showed the browser's bare "HTTP ERROR 405" page."""
+    from tests.applications.factories import complete_application
+
+    application = complete_application(student)
+    client.force_login(student)
+    response = client.get(
+        reverse("applications:application_submit", args=[application.pk]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    content = response.content.decode()
+    if language == "en":
+        assert f'<h1 class="h3">{title}</h1>' in content
+    page = reverse("applications:application_detail", args=[application.pk])
+    assert f'href="{page}"' in content
+    assert 'id="main"' in content
+
+
+@pytest.mark.django_db
+def test_the_way_back_climbs_to_a_page_that_exists(client, student):
+    client.force_login(student)
+    # /notifications/1/ is no page: the way back is /notifications/.
+    response = client.get(reverse("notifications:open", args=[1]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 405
+    assert f'href="{reverse("notifications:list")}"' in response.content.decode()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -101,3 +102,39 @@ def form_page(request) -> str | None:
         return None
     parts = urlsplit(referer)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+class FormAddressMiddleware:
+    """An address that only receives a form (a decision, an upload), reached by GET — Back, a
+    reload, the language switch, a bookmark — answers with the portal's own page and a way
+    back to the page the form belongs to, instead of the browser's bare "HTTP ERROR 405"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method != "GET" or response.content:
+            return response
+        page = render(
+            request,
+            "405.html",
+            {"way_back": way_back_from(request.path_info)},
+            status=405,
+        )
+        page["Allow"] = response.get("Allow", "")
+        return page
+
+
+def way_back_from(path: str) -> str:
+    """The nearest address above `path` that is a page of the portal (at last, home)."""
+    parts = path.strip("/").split("/")
+    while parts:
+        parts.pop()
+        candidate = "/" + "/".join(parts) + ("/" if parts else "")
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "apps.accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.FormAddressMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
