@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.roles",
+                "apps.accounts.context_processors.language_next",
                 "apps.notifications.context_processors.unread_notifications",
             ],
             "builtins": ["mobility_portal.templatetags.dates"],

@@ -104,3 +104,17 @@ def test_anonymous_is_sent_to_login(client, call, applications):
     response = client.post(scores_url(call), {"file": csv_file(b"S1,12\n")})
     assert response.url.startswith(reverse("login"))
     assert scores(applications) == [None, None]
+
+
+def test_the_language_switch_of_a_refused_file_leads_back_to_the_allocation_page(
+    client, dri, call, applications
+):
+    """The page re-shown with the file's errors lives at the import's address, which takes
+    POST only: switching language there led to it by GET (the browser's bare 405 page)."""
+    response = login(client, dri).post(
+        scores_url(call), {"file": csv_file(b"S1,lots\n")}, HTTP_REFERER=detail_url(call)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'name="next" value="{detail_url(call)}"' in page
+    assert f'name="next" value="{scores_url(call)}"' not in page
