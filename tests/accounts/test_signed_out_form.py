@@ -58,3 +58,13 @@ def test_without_a_page_of_the_portal_to_go_back_to_the_login_leads_home(client)
 def test_a_page_asked_for_signed_out_still_leads_back_to_itself(client):
     response = client.get(reverse("applications:plan"))
     assert response.url == "/accounts/login/?next=/plan/"
+
+
+@pytest.mark.django_db
+def test_logging_out_once_the_session_ended_just_leaves_the_reader_signed_out(client):
+    """Not "log in, then send it again": the login used to lead on to the logout address."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(reverse("logout"), HTTP_REFERER="http://testserver/plan/")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert messages_of(response) == []

@@ -154,7 +154,8 @@ PORTAL_ROUTES: dict[str, Route] = {
     # accounts
     "home": Route(get=SIGNED_IN),
     "login": both(PUBLIC),
-    "logout": post_route(SIGNED_IN),
+    # Anyone may log out: once the session has ended it simply leaves the reader signed out.
+    "logout": post_route(PUBLIC),
     "password_change": both(SIGNED_IN),
     "password_change_done": Route(get=SIGNED_IN),
     "password_reset": both(PUBLIC),
