@@ -114,7 +114,9 @@ class FormAddressMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or request.method != "GET" or response.content:
+        # Only Django's own bare answer (require_POST, a View without get) is replaced.
+        bare = not response.streaming and not response.content
+        if response.status_code != 405 or request.method != "GET" or not bare:
             return response
         page = render(
             request,
