@@ -4,11 +4,11 @@ from functools import partial
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.workflow import can_move, state_before_withdrawal
+from mobility_portal.dates import long_date
 from mobility_portal.forms import BootstrapForm
 
 from .services.seats import SEAT_HOLDING_STATES
@@ -174,9 +174,7 @@ class StayDayForm(DecisionForm):
         if day is None:
             del self.fields["confirm"]
         else:
-            self.fields["confirm"].label = self.confirm_label % {
-                "date": date_format(day, "DATE_FORMAT")
-            }
+            self.fields["confirm"].label = self.confirm_label % {"date": long_date(day)}
 
     def early_day(self, application: Application):
         """The stay's day when today comes before it, else None (from the prefetched choices)."""

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 
 from apps.applications.errors import ServiceError
@@ -13,6 +12,7 @@ from apps.applications.models import ApplicationState
 from apps.applications.workflow import TransitionRefused
 from apps.notifications.models import Notification
 from apps.reviews.services.decisions import application_mark_returned
+from mobility_portal.dates import long_date
 from tests.applications.factories import login, messages_of
 from tests.reviews.dri.builders import (
     decision_url,
@@ -100,7 +100,7 @@ def test_before_the_stays_day_the_page_asks_for_a_confirmation_naming_it(client,
     day = today + timedelta(days=10)
     login(client, dri)
     page = client.get(dossier_url(application)).content.decode()
-    label = f"The stay ends on {date_format(day)}: I confirm the student is already back."
+    label = f"The stay ends on {long_date(day)}: I confirm the student is already back."
     assert escape(label) in page
     response = client.post(decision_url("returned", application), seen(application, "returned"))
     assert response.status_code == 400
