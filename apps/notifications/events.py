@@ -5,13 +5,14 @@ recipient there, and the rows are delivered after commit (see tasks.py)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, Role, user_can
@@ -158,6 +159,17 @@ class ClosingSubject:
 
 CALL_CLOSING = Event("call_closing", ClosingSubject(), "call_closing")
 
+# The digest a study advisor gets while course plans wait for their decision (reminders.py).
+COURSE_PLANS_WAITING = Event(
+    "course_plans_waiting",
+    ngettext_lazy(
+        "Reminder: %(count)d course plan is waiting for your decision",
+        "Reminder: %(count)d course plans are waiting for your decision",
+        "count",
+    ),
+    "course_plans_waiting",
+)
+
 EVENTS = {
     event.name: event
     for event in (
@@ -174,6 +186,7 @@ EVENTS = {
         ACTIVITY_VALIDATED,
         PLAN_NOW_FAILING,
         CALL_CLOSING,
+        COURSE_PLANS_WAITING,
         ERASURE_REQUESTED,
         ERASURE_REFUSED,
         ERASURE_DONE,
@@ -448,6 +461,30 @@ def announce_call_closing(
         keyed=[(f"{deadline}:{student.pk}", Recipient.of(student)) for student in students],
         context={"call": call.pk, "days": days_left},
         link=reverse("applications:application_list"),
+    )
+
+
+def course_plans_waiting_announcement(
+    advisor: User, waiting: list[tuple[CoursePlan, int]], *, reminded_on: date
+) -> Announcement:
+    """The digest of the course plans waiting for `advisor`, each with how many days it has
+    waited. The key names the day: the runs of one day write it once; reminders.py keeps the
+    advisor's reminders apart by its interval."""
+    from .rendering import WaitingPlan
+
+    return Announcement(
+        COURSE_PLANS_WAITING,
+        key=f"advisor:{advisor.pk}:{reminded_on.isoformat()}",
+        recipients=[Recipient.of(advisor)],
+        context={
+            "waiting_plans": [
+                {"course_plan": course_plan.pk, "days": days} for course_plan, days in waiting
+            ]
+        },
+        link=reverse("reviews:advisor_queue"),
+        objects={
+            "waiting_plans": [WaitingPlan(course_plan, days) for course_plan, days in waiting]
+        },
     )
 
 

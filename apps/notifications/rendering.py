@@ -24,6 +24,28 @@ from apps.rules.models import PublishedRegulation
 from .events import EVENTS, Event
 from .models import Notification
 
+
+@dataclass(frozen=True)
+class WaitingPlan:
+    """A course plan listed in an advisor's reminder, and for how many days it had waited."""
+
+    course_plan: CoursePlan
+    days: int
+
+
+def waiting_plans(entries: list[dict]) -> list[WaitingPlan]:
+    """The reminder's course plans, loaded in one query, in the reminder's order (oldest sent
+    first); one deleted since is left out."""
+    course_plans = CoursePlan.objects.select_related("activity__plan__student", "partner").in_bulk(
+        [entry["course_plan"] for entry in entries]
+    )
+    return [
+        WaitingPlan(course_plans[entry["course_plan"]], entry["days"])
+        for entry in entries
+        if entry["course_plan"] in course_plans
+    ]
+
+
 LOADERS = {
     "application": lambda pk: Application.objects.select_related("student", "call").get(pk=pk),
     "transition": lambda pk: Transition.objects.select_related("actor").get(pk=pk),
@@ -36,6 +58,7 @@ LOADERS = {
     "regulation": lambda name: PublishedRegulation.objects.get(name=name),
     "erasure_request": lambda pk: ErasureRequest.objects.select_related("student").get(pk=pk),
     "erasure_transition": lambda pk: ErasureTransition.objects.get(pk=pk),
+    "waiting_plans": waiting_plans,
 }
 
 
@@ -91,6 +114,8 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         values["call"] = str(call)
     if "days" in objects:
         values["days"] = int(objects["days"])
+    if "waiting_plans" in objects:
+        values["count"] = len(objects["waiting_plans"])
     return values
 
 

@@ -67,16 +67,21 @@ def _stay_still_wanted():
     return Exists(choices_still_wanted().filter(activity=OuterRef("activity")))
 
 
+def course_plans_awaiting_advisors() -> QuerySet[CoursePlan]:
+    """The latest versions awaiting a decision for a stay an application still wants, whoever
+    advises their student: what `course_plans_to_review` narrows to one advisor, and what the
+    reminders to advisors (apps.notifications.reminders) read for all of them at once."""
+    return CoursePlan.objects.filter(_stay_still_wanted(), status=CoursePlanStatus.PENDING).exclude(
+        _newer_version_exists()
+    )
+
+
 def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:
     """The latest versions awaiting the advisor for a stay an application still wants, oldest
     sent first, with their line counts."""
     return (
-        CoursePlan.objects.filter(
-            _stay_still_wanted(),
-            status=CoursePlanStatus.PENDING,
-            activity__plan__student__student_profile__advisor=advisor,
-        )
-        .exclude(_newer_version_exists())
+        course_plans_awaiting_advisors()
+        .filter(activity__plan__student__student_profile__advisor=advisor)
         .select_related("activity__plan__student", "activity__partner")
         .annotate(
             line_count=Count("lines"),

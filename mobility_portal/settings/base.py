@@ -287,7 +287,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.remind_closing_calls",
         "schedule": 6 * 3600.0,
     },
+    "course-plan-reminders": {
+        "task": "apps.notifications.tasks.remind_advisors",
+        "schedule": 6 * 3600.0,
+    },
 }
+# A study advisor is reminded of the course plans that have waited this many days or more for
+# their decision, at most once in as many days (apps/notifications/reminders.py).
+COURSE_PLAN_REMINDER_DAYS = env.int("COURSE_PLAN_REMINDER_DAYS", default=7)
 
 # Outbox delivery: attempts, exponential back-off (base × 2^(attempt − 1)), and how long a
 # claimed row may stay "sending" before the relay assumes its worker died.
