@@ -175,7 +175,7 @@ def _stay_not_taken(stay: StayNotTaken) -> NextStep:
         text = _(
             "Your application to “%(call)s” for the stay at %(host)s was never submitted, and "
             "the call has closed: the stay still counts toward your time abroad. Remove it from "
-            "your plan if you will not go, or apply for it again."
+            "your plan if you will not go, or apply for it in another call."
         )
     elif stay.why == "host_refused":
         text = _(
@@ -187,7 +187,7 @@ def _stay_not_taken(stay: StayNotTaken) -> NextStep:
         text = _(
             "Your application to “%(call)s” for the stay at %(host)s is %(state)s, and the stay "
             "still counts toward your time abroad. Remove it from your plan if you will not go, "
-            "or apply for it again."
+            "or apply for it in another call."
         )
     return NextStep(
         text % {"call": stay.call_name, "host": stay.host, "state": stay.state_label},

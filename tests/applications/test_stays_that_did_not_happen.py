@@ -147,7 +147,7 @@ def test_the_dashboard_asks_to_remove_the_stay_or_apply_again(client, student):
     assert step.text == (
         f"Your application to “{application.call}” for the stay at Universidad de Chile is "
         "refused, and the stay still counts toward your time abroad. Remove it from your plan "
-        "if you will not go, or apply for it again."
+        "if you will not go, or apply for it in another call."
     )
     assert step.url == reverse("applications:plan")
 
