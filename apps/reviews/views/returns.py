@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -76,6 +76,11 @@ class ObtainedEctsForm(forms.Form):
                 required=False,
                 min_value=Decimal(0),
                 max_value=line.ects,  # a course grants at most its own credits
+                # Django's own message writes the limit unlocalised ("7.5" in French).
+                error_messages={
+                    "max_value": _("At most %(ects)s ECTS: a course grants no more than its own.")
+                    % {"ects": floatformat(line.ects, "-1")}
+                },
                 max_digits=4,
                 decimal_places=1,
                 initial=line.ects_obtained,

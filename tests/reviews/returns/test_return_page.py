@@ -1,6 +1,7 @@
 """The student's return page: who reaches it, in which states, and what it shows."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -100,6 +101,18 @@ def test_refused_credits_are_announced_at_the_top_with_a_link_to_each_course(
     assert summary is not None
     assert f'href="#id_line_{line.pk}"' in summary.group(1)
     assert f"ECTS obtained for {line.code} {line.title}" in summary.group(1)
-    assert "less than or equal to 6" in summary.group(1)
+    assert "At most 6 ECTS: a course grants no more than its own." in summary.group(1)
     line.refresh_from_db()
     assert line.ects_obtained is None
+
+
+def test_the_most_credits_a_course_grants_is_written_the_french_way(client, student, advisor):
+    """7.5 ECTS is « 7,5 » in French: Django's own message wrote the limit as Python does."""
+    application, course_plan = dossier_abroad(student, advisor, state=ApplicationState.IN_MOBILITY)
+    line = course_plan.lines.order_by("pk").first()
+    line.ects = Decimal("7.5")
+    line.save(update_fields=["ects"])
+    client.force_login(student)
+    response = client.post(return_url(application), {f"line_{line.pk}": "8"})
+    assert response.status_code == 400
+    assert "Au plus 7,5 ECTS" in response.content.decode()
