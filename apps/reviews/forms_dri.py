@@ -3,6 +3,7 @@
 from functools import partial
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,15 +64,44 @@ class NominateForm(DecisionForm):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
         # Never a host that refused the student, as the service refuses it.
-        self.fields["choice"].queryset = application.choices.filter(
-            host_refused_at__isnull=True
-        ).select_related("activity", "agreement__partner")
+        field = self.fields["choice"]
+        field.queryset = application.choices.filter(host_refused_at__isnull=True).select_related(
+            "activity", "agreement__partner"
+        )
+        if "choices" in getattr(application, "_prefetched_objects_cache", {}):
+            # The options, from the choices the page prefetched (load_application_page): no
+            # query. A posted choice is still looked up in the queryset.
+            field.widget.choices = PrefetchedChoices(
+                field,
+                [choice for choice in application.choices.all() if choice.host_refused_at is None],
+            )
         if application.state == S.HOST_REFUSED:
             self.fields["choice"].label = _("Nominate the student to another destination")
             self.fields["choice"].help_text = _(
                 "The host refused the student. Seats permitting, another of their choices can "
                 "take them."
             )
+
+
+class PrefetchedChoices(ModelChoiceIterator):
+    """A ModelChoiceField's options from instances already loaded, in their order, instead of
+    its queryset's rows."""
+
+    def __init__(self, field: forms.ModelChoiceField, instances: list):
+        super().__init__(field)
+        self.instances = instances
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for instance in self.instances:
+            yield self.choice(instance)
+
+    def __len__(self) -> int:
+        return len(self.instances) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.instances)
 
 
 class RefuseForm(DecisionForm):

@@ -129,7 +129,7 @@ TEMPLATES = [
 ]
 
 # Form templates are looked up like pages' (templates/forms/bootstrap.html for BootstrapForm).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "mobility_portal.form_rendering.FormRenderer"
 
 WSGI_APPLICATION = "mobility_portal.wsgi.application"
 
