@@ -25,6 +25,7 @@ from mobility_portal.page_cache import keep_page
 
 from ..filters import QueueFilter
 from ..queue_results import filters_query, queue_counts, queue_rows
+from ..queue_table import queue_rows_html
 from ..selectors_queue import (
     DEFAULT_SORT,
     DESTINATION_TABLES,
@@ -118,6 +119,8 @@ def queue(request):
     page = paginator.get_page(request.GET.get("page"))
     # The page's rows by their kept ids: the filtered, sorted query runs once for all officers.
     page.object_list = queue_rows(query, (page.number - 1) * QUEUE_PAGE_SIZE, QUEUE_PAGE_SIZE)
+    # Carried to each dossier, for its way back to the queue as it is now.
+    back_query = f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else ""
     return render(
         request,
         "reviews/queue.html",
@@ -125,13 +128,14 @@ def queue(request):
             "filter": queue_filter,
             "filter_form": _filter_form(request),
             "page": page,
+            # The table's rows, written in Python (queue_table.py): the same markup, faster.
+            "rows_html": queue_rows_html(page.object_list, back_query),
             "state_counts": counts,
             "current_state": current_state,
             "query": query_without(request.GET, "page"),
             "state_query": query_without(request.GET, "page", "state"),
             "sort_links": sort_links(request.GET),
-            # Carried to each dossier, for its way back to the queue as it is now.
-            "back_query": f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else "",
+            "back_query": back_query,
         },
     )
 
