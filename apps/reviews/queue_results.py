@@ -50,6 +50,21 @@ def _page_ids(query: str, offset: int, size: int) -> list[int]:
     return list(rows[offset : offset + size])
 
 
+# What a row of the page shows (queue_table.py): the rest of each row is not read.
+ROW_FIELDS = (
+    "state",
+    "submitted_at",
+    "ranking_score",
+    "snapshot_has_errors",
+    "nominated_choice",
+    "call__name",
+    "call__academic_year",
+    "student__first_name",
+    "student__last_name",
+    "student__email",
+    "student__student_profile__student_number",
+)
+
 _kept_counts = memoize(*QUEUE_TABLES, per_language=True)(_counts)
 _kept_page_ids = memoize(*QUEUE_TABLES)(_page_ids)
 
@@ -84,5 +99,5 @@ def queue_rows(query: str, offset: int, size: int) -> list[Application]:
     a row shows: two queries (the rows, their choices) once the ids are known."""
     ids = (_kept_page_ids if _is_kept(query) else _page_ids)(query, offset, size)
     position = {pk: index for index, pk in enumerate(ids)}
-    rows = queue_applications().filter(pk__in=ids).order_by()
+    rows = queue_applications().filter(pk__in=ids).order_by().only(*ROW_FIELDS)
     return sorted(rows, key=lambda application: position[application.pk])

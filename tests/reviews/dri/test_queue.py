@@ -263,3 +263,14 @@ def test_a_yes_no_filter_with_another_value_is_a_form_error_not_all(client, dri,
     assert "maybe is not one of the available choices" in response.content.decode()
     for value in ("", "true", "false"):
         assert not login(client, dri).get(QUEUE, {name: value}).context["filter"].errors
+
+
+def test_a_row_escapes_what_people_typed(client, dri):
+    """The rows are written in Python (queue_table.py): escaped as the template escaped them."""
+    application = applicant(first_name="<b>Ada</b>", last_name="& Co")
+    choose(application, host_name='<i>"Host"</i>')
+    content = login(client, dri).get(QUEUE, {"q": "Co"}).content.decode()
+    assert "&lt;b&gt;Ada&lt;/b&gt; &amp; Co" in content
+    assert "&lt;i&gt;&quot;Host&quot;&lt;/i&gt;" in content
+    assert "<b>Ada" not in content and "<i>" not in content
+    assert f'href="{reverse("reviews:dossier", args=[application.pk])}?back=q%3DCo"' in content
