@@ -3,6 +3,9 @@
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .escaping import escaped
 
 
 class FastSelect(forms.Select):
@@ -21,14 +24,26 @@ class FastSelect(forms.Select):
 
     @staticmethod
     def _group(label, options) -> str:
-        rendered = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options),
+        rendered = "".join(
+            f'<option value="{escaped(option["value"])}"{_option_attrs(option["attrs"])}>'
+            f"{escaped(option['label'])}</option>"
+            for option in options
         )
         if label is None:
-            return rendered
-        return format_html('<optgroup label="{}">{}</optgroup>', label, rendered)
+            return mark_safe(rendered)
+        return format_html('<optgroup label="{}">{}</optgroup>', label, mark_safe(rendered))
+
+
+SELECTED = {"selected": True}
+
+
+def _option_attrs(attrs: dict) -> str:
+    """flatatt(attrs) for an option's usual attributes (none, or selected), in a few steps."""
+    if not attrs:
+        return ""
+    if attrs == SELECTED:
+        return " selected"
+    return flatatt(attrs)
 
 
 def use_fast_selects(form: forms.Form) -> None:

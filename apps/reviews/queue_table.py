@@ -4,7 +4,6 @@ the template's autoescape did, with the template's own filters (dates and
 numbers in the reader's language)."""
 
 from collections.abc import Iterable
-from html import escape
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import pgettext
 
 from apps.applications.models import Application
 from apps.applications.templatetags.application_tags import score, state_badge
+from mobility_portal.escaping import escaped
 
 # A key no application has, where the dossier's address holds the key.
 _KEY = 987_654_321
@@ -39,13 +39,6 @@ ROW = """
         </tr>"""
 CHOICE = """
                 <li>{}{}</li>"""
-
-
-def _escaped(value) -> str:
-    """conditional_escape(value), without its lazy-string wrapper: called a dozen times a row."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return escape(str(value))
 
 
 def queue_rows_html(applications: Iterable[Application], back_query: str) -> SafeString:
@@ -83,7 +76,7 @@ def _row(
     errors: SafeString,
     no_errors: SafeString,
 ) -> str:
-    """ROW for one application, every value escaped (_escaped) as format_html escapes it."""
+    """ROW for one application, every value escaped (escaped) as format_html escapes it."""
     student = application.student
     # A student whose profile was removed has no number: the template read it as nothing.
     profile = getattr(student, "student_profile", None)
@@ -91,23 +84,23 @@ def _row(
     if application.state not in badges:
         badges[application.state] = state_badge(application)
     if application.call_id not in calls:
-        calls[application.call_id] = _escaped(str(application.call))
+        calls[application.call_id] = escaped(str(application.call))
     return ROW.format(
-        dossier_url=_escaped(dossier_url),
-        student=_escaped(str(student)),
-        student_number=_escaped(profile.student_number) if profile is not None else "",
-        email=_escaped(student.email),
+        dossier_url=escaped(dossier_url),
+        student=escaped(str(student)),
+        student_number=escaped(profile.student_number) if profile is not None else "",
+        email=escaped(student.email),
         call=calls[application.call_id],
         state=badges[application.state],
-        submitted=_escaped(
+        submitted=escaped(
             date_filter(template_localtime(application.submitted_at), "SHORT_DATE_FORMAT") or "—"
         ),
         choices="".join(
             CHOICE.format(
-                _escaped(choice.destination_name), nominated if choice.pk == nominated_id else ""
+                escaped(choice.destination_name), nominated if choice.pk == nominated_id else ""
             )
             for choice in application.choices.all()
         ),
         errors=errors if application.snapshot_has_errors else no_errors,
-        score=_escaped(localize(score(application.ranking_score))),
+        score=escaped(localize(score(application.ranking_score))),
     )
