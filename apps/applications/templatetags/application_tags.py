@@ -1,14 +1,21 @@
 """Template helpers shared by the student's and the staff's application pages."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import add, linebreaksbr, truncatechars
+from django.template.defaultfilters import date as date_filter
+from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from apps.applications.models import Application, ApplicationState
+from apps.applications.models import Application, ApplicationState, Transition
 from apps.applications.privacy import REDACTED
+from apps.applications.timeline import Timeline
+from mobility_portal.escaping import escaped
 
 register = template.Library()
 
@@ -50,3 +57,106 @@ def redacted(text: str) -> str:
 def for_key(mapping: dict, key):
     """The mapping's value for `key`, or None: a page's facts keyed by an object's id."""
     return mapping.get(key)
+
+
+HISTORY_ROW = """
+          <tr>
+            <td>{at}</td>
+            <td>{actor}</td>
+            <td>{from_state}</td>
+            <td>{to_state}</td>
+            <td>{comment}</td>
+          </tr>"""
+
+
+@register.filter
+def history_rows(history: Iterable[Transition]) -> SafeString:
+    """The rows of an application's history table, written here rather than looped over in
+    the template (five cells of template filters per change of state): the same markup,
+    escaped as the template's autoescape escaped it, through the template's own filters."""
+    return mark_safe(
+        "".join(
+            HISTORY_ROW.format(
+                at=escaped(date_filter(template_localtime(transition.at), "SHORT_DATETIME_FORMAT")),
+                actor=escaped(transition.actor),
+                from_state=escaped(transition.get_from_state_display()),
+                to_state=escaped(transition.get_to_state_display()),
+                comment=escaped(linebreaksbr(redacted(transition.comment), autoescape=True) or "—"),
+            )
+            for transition in history
+        )
+    )
+
+
+# The timeline's bands and bars (applications/includes/timeline.svg), written here: about forty
+# template nodes a stay. Inside the template's {% localize off %}: numbers as Python writes them.
+TIMELINE_BAND = """
+      <rect x="{x}" y="24" width="{width}" height="22" fill="{fill}" stroke="#fff"/>
+      <text x="{label_x}" y="39" fill="#212529"{room}>{label}</text>
+      <line x1="{x}" x2="{x}" y1="24" y2="{line_end}" stroke="#dee2e6"/>"""
+TIMELINE_BAR = """
+      <g>
+        <title>{title}</title>
+        <rect x="{x}" y="{y}" width="{width}" height="30" rx="4" fill="{colour}"{error}/>
+        <switch>
+          <foreignObject x="{label_x}" y="{y}" width="{label_width}" height="30" \
+requiredExtensions="http://www.w3.org/1999/xhtml">
+            <div xmlns="http://www.w3.org/1999/xhtml" class="timeline-label" \
+style="color: {text_colour}; font-weight: 600; line-height: 30px; white-space: nowrap; \
+overflow: hidden; text-overflow: ellipsis;">{label}</div>
+          </foreignObject>
+          <text x="{label_x}" y="{text_y}" fill="{text_colour}" \
+font-weight="600">{short_label}</text>
+        </switch>
+      </g>"""
+BAR_ERROR = ' stroke="#dc3545" stroke-width="3" stroke-dasharray="6 3"'
+
+
+def _unlocalized(value) -> str:
+    """`{{ value }}` inside {% localize off %}."""
+    return escaped(localize(value, use_l10n=False))
+
+
+@register.filter
+def timeline_bands(timeline: Timeline) -> SafeString:
+    line_end = _unlocalized(add(timeline.progress_y, -10))
+    return mark_safe(
+        "".join(
+            TIMELINE_BAND.format(
+                x=_unlocalized(band.x),
+                width=_unlocalized(band.width),
+                fill="#fff3cd" if band.summer else "#e7f1ff",
+                label_x=_unlocalized(add(band.x, 4)),
+                room=f' textLength="{_unlocalized(band.label_room)}" '
+                'lengthAdjust="spacingAndGlyphs"'
+                if band.label_room
+                else "",
+                label=_unlocalized(band.label),
+                line_end=line_end,
+            )
+            for band in timeline.bands
+        )
+    )
+
+
+@register.filter
+def timeline_bars(timeline: Timeline) -> SafeString:
+    return mark_safe(
+        "".join(
+            TIMELINE_BAR.format(
+                title=_unlocalized(bar.title),
+                x=_unlocalized(bar.x),
+                y=_unlocalized(bar.y),
+                width=_unlocalized(bar.width),
+                colour=_unlocalized(bar.colour),
+                error=BAR_ERROR if bar.has_error else "",
+                label_x=_unlocalized(bar.label_x),
+                label_width=_unlocalized(bar.label_width),
+                text_colour=_unlocalized(bar.text_colour),
+                label=_unlocalized(bar.label),
+                text_y=_unlocalized(add(bar.y, 19)),
+                short_label=_unlocalized(truncatechars(bar.label, 28)),
+            )
+            for bar in timeline.bars
+        )
+    )
