@@ -14,9 +14,14 @@ from apps.accounts.roles import Capability, Role, user_can
 from .models import Activity, Application, Document, ErasureRequest
 
 
+def sees_every_application(user: User) -> bool:
+    """Whether visible_applications(user) is every application."""
+    return user_can(user, Capability.SEE_ALL_DOSSIERS)
+
+
 def visible_applications(user: User) -> QuerySet[Application]:
     applications = Application.objects.all()
-    if user_can(user, Capability.SEE_ALL_DOSSIERS):
+    if sees_every_application(user):
         return applications
     if user.role == Role.ADVISOR:
         return applications.filter(student__student_profile__advisor=user)

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.applications.models import (
+    Application,
     ApplicationState,
     CoursePlanStatus,
     DocumentKind,
@@ -15,6 +17,7 @@ from apps.applications.models import (
     Transition,
 )
 from apps.reviews.models import InternalComment
+from apps.reviews.selectors_dossier import DOSSIER_RELATED, dossier_for
 from tests.applications.factories import (
     ActivityFactory,
     ChoiceFactory,
@@ -289,3 +292,22 @@ def test_what_people_typed_is_escaped_in_the_rows_written_in_python(client, dri,
     assert "&lt;i&gt;Signals&lt;/i&gt;" in content
     assert "&lt;script&gt;x&lt;/script&gt;" in content
     assert "<b>bold" not in content and "<i>Signals" not in content and "<script>x" not in content
+
+
+def test_the_dossier_is_loaded_with_its_related_rows_as_the_orm_loads_them(dri, advisor):
+    """Staff who see every dossier load it through SQL compiled once (RowByKey)."""
+    application = submitted()
+    profile = application.student.student_profile
+    profile.advisor = advisor
+    profile.save()
+    loaded = dossier_for(dri, application.pk)
+    expected = Application.objects.select_related(*DOSSIER_RELATED).get(pk=application.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded == expected and loaded.call == expected.call
+        assert loaded.student.student_profile.advisor == advisor
+        assert loaded.student.student_profile.filiere == expected.student.student_profile.filiere
+        assert loaded.submitted_at == expected.submitted_at
+        assert loaded.snapshot == expected.snapshot
+    assert len(queries) == 0
+    with pytest.raises(Http404):
+        dossier_for(dri, application.pk + 1000)
