@@ -33,6 +33,17 @@ class _Compiled:
     related_populators: list
 
 
+def _instance(compiled: _Compiled, row, using: str) -> Model:
+    """The instance of a converted row, with its select_related objects, as Django's model
+    iterable builds it."""
+    instance = compiled.compiler.query.model.from_db(
+        using, compiled.field_names, row[compiled.fields_start : compiled.fields_end]
+    )
+    for populator in compiled.related_populators:
+        populator.populate(row, instance)
+    return instance
+
+
 class RowByKey:
     """`RowByKey(lambda: User.objects.select_related("student_profile")).get(pk)` is the user
     with their profile, or None: what `.filter(pk=pk).first()` gives, in one statement whose
@@ -53,13 +64,7 @@ class RowByKey:
             row = cursor.fetchone()
         if row is None:
             return None
-        row = next(iter(compiled.compiler.results_iter([[row]])))
-        instance = compiled.compiler.query.model.from_db(
-            using, compiled.field_names, row[compiled.fields_start : compiled.fields_end]
-        )
-        for populator in compiled.related_populators:
-            populator.populate(row, instance)
-        return instance
+        return _instance(compiled, next(iter(compiled.compiler.results_iter([[row]]))), using)
 
     def _compiled(self, using: str) -> _Compiled:
         by_database = self._local.__dict__.setdefault("by_database", {})
@@ -87,3 +92,18 @@ class RowByKey:
             fields_end=end,
             related_populators=get_related_populators(klass_info, select, using),
         )
+
+
+class RowsByKey(RowByKey):
+    """`RowsByKey(lambda: Choice.objects.select_related("activity"), "application").all(pk)` is
+    the list `.filter(application=pk)` gives, in the queryset's order, with its SQL compiled
+    once; `field` need not be unique."""
+
+    def all(self, key: int, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        compiled = self._compiled(using)
+        params = list(compiled.params)
+        params[compiled.key_at] = int(key)
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return [_instance(compiled, row, using) for row in compiled.compiler.results_iter([rows])]

@@ -87,3 +87,42 @@ def test_the_backend_gives_active_users_only(student):
     assert backend.get_user(student.pk) is None
     assert backend.get_user(student.pk + 10_000) is None
     assert backend.get_user("not a key") is None
+
+
+def test_rows_by_key_are_the_rows_the_orm_loads_in_its_order(student):
+    from apps.applications.models import Choice
+    from mobility_portal.fixed_query import RowsByKey
+    from tests.reviews.dri.builders import submitted
+
+    application = submitted(student)
+    submitted()  # another application's choices are not listed
+    choices = RowsByKey(lambda: Choice.objects.select_related("activity__partner"), "application")
+    expected = list(Choice.objects.filter(application=application).select_related("activity"))
+    loaded = choices.all(application.pk)
+    assert loaded == expected and [field_values(c) for c in loaded] == [
+        field_values(c) for c in expected
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert [c.activity.pk for c in loaded] == [c.activity.pk for c in expected]
+    assert len(queries) == 0
+    assert choices.all(0) == []
+
+
+def test_the_application_page_lists_are_kept_as_prefetch_related_keeps_them(student):
+    from apps.applications.models import Application
+    from apps.applications.selectors import load_application_page
+    from tests.reviews.dri.builders import submitted
+
+    application = load_application_page(Application.objects.get(pk=submitted(student).pk))
+    other = submitted()
+    with CaptureQueriesContext(connection) as queries:
+        choices = list(application.choices.all())
+        history = list(application.history.all())
+        list(application.documents.all())
+        assert choices and history
+        assert all(choice.application is application for choice in choices)
+        assert all(transition.actor_id is None or transition.actor for transition in history)
+    assert len(queries) == 0
+    # A narrower list is still asked of the database, for this application only.
+    assert list(application.choices.filter(rank=1)) == choices[:1]
+    assert not application.choices.filter(pk__in=other.choices.all()).exists()

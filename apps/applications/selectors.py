@@ -26,6 +26,7 @@ from apps.programmes.models import Agreement, Call, academic_year_of
 from apps.rules.models import PublishedRegulation
 from apps.rules.published import version_named
 from mobility_portal.collation import by_name
+from mobility_portal.fixed_query import RowsByKey
 
 from .access import visible_applications
 from .checking import engine_language
@@ -233,19 +234,40 @@ def with_choices(application: Application) -> Application:
     return application
 
 
-def load_application_page(application: Application) -> Application:
-    """Fetch the choices, documents and history the application page shows: three queries."""
-    prefetch_related_objects(
-        [application],
-        Prefetch(
-            "choices",
-            queryset=Choice.objects.select_related(
-                "activity__plan", "activity__partner", "agreement__partner"
-            ),
-        ),
-        "documents",
-        Prefetch("history", queryset=Transition.objects.select_related("actor")),
+def _page_choices() -> QuerySet[Choice]:
+    return Choice.objects.select_related(
+        "activity__plan", "activity__partner", "agreement__partner"
     )
+
+
+def _page_history() -> QuerySet[Transition]:
+    return Transition.objects.select_related("actor")
+
+
+# What the application page prefetches, each with its SQL compiled once (RowsByKey): the
+# compilation of these three statements was the costliest part of loading the page.
+PAGE_LISTS = (
+    ("choices", _page_choices, RowsByKey(_page_choices, "application")),
+    ("documents", Document.objects.all, RowsByKey(Document.objects.all, "application")),
+    ("history", _page_history, RowsByKey(_page_history, "application")),
+)
+
+
+def load_application_page(application: Application) -> Application:
+    """Fetch the choices, documents and history the application page shows: three queries.
+    What prefetch_related_objects does with the same querysets: each list kept as
+    `application.<name>.all()`, each row knowing its application."""
+    if not hasattr(application, "_prefetched_objects_cache"):
+        application._prefetched_objects_cache = {}
+    for name, queryset, rows_by_key in PAGE_LISTS:
+        rows = rows_by_key.all(application.pk)
+        manager = getattr(application, name)
+        for row in rows:
+            setattr(row, manager.field.name, application)
+        kept = manager._apply_rel_filters(queryset())
+        kept._result_cache = rows
+        kept._prefetch_done = True
+        application._prefetched_objects_cache[manager.field.remote_field.cache_name] = kept
     return application
 
 
