@@ -21,7 +21,7 @@ from apps.applications.plan_format import plan_document
 from apps.applications.selectors import readable_course_plans
 from apps.applications.timeline import Timeline, build_timeline
 from apps.rules import Finding
-from mobility_portal.fixed_query import RowByKey
+from mobility_portal.fixed_query import RowByKey, RowsByKey
 
 from .models import InternalComment
 
@@ -66,15 +66,25 @@ class CurrentPlan:
         ]
 
 
+# The plan and its activities, and the internal comments, with their SQL compiled once.
+_student_plan = RowByKey(lambda: MobilityPlan.objects.all(), "student")
+_plan_activities = RowsByKey(lambda: Activity.objects.select_related("partner"), "plan")
+_internal_comments = RowsByKey(
+    lambda: InternalComment.objects.select_related("author"), "application"
+)
+
+
 def current_plan(application: Application) -> CurrentPlan | None:
     """Two queries (the plan, its activities); None when the student has no plan or profile."""
     student = application.student
     profile = getattr(student, "student_profile", None)
-    plan = MobilityPlan.objects.filter(student=student).first()
+    plan = _student_plan.get(student.pk)
     if plan is None or profile is None:
         return None
     plan.student = student  # plan_result reads plan.student.student_profile: already loaded
-    activities = list(plan.activities.select_related("partner"))
+    activities = _plan_activities.all(plan.pk)
+    for activity in activities:
+        activity.plan = plan  # as plan.activities would know it
     check = plan_result(plan, activities)
     snapshot = application.snapshot
     return CurrentPlan(
@@ -123,4 +133,8 @@ def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]
 
 
 def internal_comments(application: Application) -> list[InternalComment]:
-    return list(application.internal_comments.select_related("author"))
+    """application.internal_comments with their authors (one query)."""
+    comments = _internal_comments.all(application.pk)
+    for comment in comments:
+        comment.application = application  # as the related manager would know it
+    return comments
