@@ -148,6 +148,7 @@ class Agreement(models.Model):
     def clean_against(self, held: "SeatsHeld") -> None:
         """`clean()` with what applications hold of the stored agreement read already
         (`seats_held`, for many agreements at once: the partners' import)."""
+        check_years_in_full(self, "first_year", "last_year")
         if self.last_year is not None and self.first_year and self.last_year < self.first_year:
             raise ValidationError(
                 {"last_year": _("The last year cannot come before the first year.")}
@@ -241,6 +242,18 @@ class Agreement(models.Model):
         if self.last_year == self.first_year:
             return first
         return f"{first} … {self.last_year}–{self.last_year + 1}"
+
+
+def check_years_in_full(instance: models.Model, *fields: str) -> None:
+    """Academic years are written with their four digits: "27" would make a call or an
+    agreement of the year 27, in which no plan's dates ever fall."""
+    problems = {
+        name: _("Write the year with its four digits: 2027 for 2027–2028.")
+        for name in fields
+        if getattr(instance, name) is not None and not 1000 <= getattr(instance, name) <= 9999
+    }
+    if problems:
+        raise ValidationError(problems)
 
 
 # Months before August end an academic year; a semester may start in late August.
@@ -346,6 +359,7 @@ class Call(models.Model):
         return f"{self.name} ({academic_year_label(self.academic_year)})"
 
     def clean(self) -> None:
+        check_years_in_full(self, "academic_year")
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
         stored = Call.objects.filter(pk=self.pk).values_list("academic_year", flat=True).first()

@@ -584,13 +584,13 @@ def test_a_hei_id_two_partners_of_the_portal_share_renames_neither(tmp_path):
 
 
 def test_years_far_in_the_past_do_not_escape_the_seats_held(student, tmp_path):
-    """A first year of 0000 (a typo the file format accepts) skipped the check: the agreement
-    ended in year 1 under a nominated student."""
+    """A first year of 1000 (a typo the file format accepts) skipped the check: the agreement
+    ended in year 1001 under a nominated student. (0000 is now refused as no year at all.)"""
     agreement = kth_exchange()
     year = nominated_under(student, agreement)
 
     exit_code, stderr = run_failing_import(
-        write_csv(tmp_path, kth_row(first_year="0000", last_year="0001"))
+        write_csv(tmp_path, kth_row(first_year="1000", last_year="1001"))
     )
 
     assert exit_code == 1
@@ -778,3 +778,12 @@ def test_the_checks_without_queries_say_what_full_clean_says():
             taken={"agreement_unique_kind": lambda _agreement, duplicate=duplicate: duplicate},
         )
         assert (checked and checked.message_dict) == full_clean_messages(agreement)
+
+
+def test_a_year_of_zeros_is_refused_as_no_year(tmp_path):
+    exit_code, stderr = run_failing_import(write_csv(tmp_path, kth_row(first_year="0000")))
+
+    assert exit_code == 1
+    assert stderr.splitlines()[0] == (
+        "line 2: first_year: Write the year with its four digits: 2027 for 2027–2028."
+    )
