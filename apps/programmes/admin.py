@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django_countries.filters import CountryFilter
 
 from .models import Agreement, Call, Language, Partner, StudyField
 
@@ -13,7 +14,8 @@ class AgreementInline(admin.TabularInline):
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "city", "agreement_count"]
-    list_filter = ["country", "agreements__kind", "languages"]
+    # The countries partners are in, not every country of the world.
+    list_filter = [("country", CountryFilter), "agreements__kind", "languages"]
     search_fields = ["name", "city"]
     ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -31,7 +33,7 @@ class PartnerAdmin(admin.ModelAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["partner", "kind", "seats_per_year", "first_year", "last_year"]
-    list_filter = ["kind", "partner__country"]
+    list_filter = ["kind", ("partner__country", CountryFilter)]
     search_fields = ["partner__name"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
