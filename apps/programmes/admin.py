@@ -6,7 +6,10 @@ from django_countries.filters import CountryFilter
 from .models import Agreement, Call, Language, Partner, StudyField
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(admin.StackedInline):
+    """Stacked: the agreements' seven columns side by side ran the partner's page 700 px past
+    a laptop's width, its notes box and delete box out of sight."""
+
     model = Agreement
     extra = 0
 
