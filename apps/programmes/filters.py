@@ -17,6 +17,12 @@ def partner_countries() -> list[tuple[str, str]]:
     return sorted_choices((code, countries.name(code)) for code in codes)
 
 
+def countries_named(word: str) -> list[str]:
+    """The codes of the countries whose name, in the reader's language, contains `word`
+    (folded)."""
+    return [code for code, country in countries if word in fold(str(country))]
+
+
 def language_choices() -> list[tuple[str, str]]:
     """The languages of instruction by code, named and sorted in the reader's language."""
     return sorted_choices((language.code, str(language)) for language in Language.objects.all())
@@ -72,12 +78,15 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(Exists(agreements))
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        folded = fold(value)  # "ecole" finds "École"
-        return queryset.filter(
-            Q(name__fold__contains=folded)
-            | Q(city__fold__contains=folded)
-            | Q(fields__name__fold__contains=folded)
-        ).distinct()
+        """Every word typed must be found in the partner's name, city, country (as the reader
+        names it) or one of its fields, each word anywhere: "politecnico milano" finds
+        "Politecnico di Milano", "ecole" finds "École" (the words are folded)."""
+        for word in fold(value).split():
+            fields = StudyField.objects.filter(partners=OuterRef("pk"), name__fold__contains=word)
+            queryset = queryset.filter(
+                Q(name__fold__contains=word)
+                | Q(city__fold__contains=word)
+                | Q(country__in=countries_named(word))
+                | Q(Exists(fields))
+            )
+        return queryset
