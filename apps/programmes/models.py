@@ -81,6 +81,11 @@ class Partner(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programmes:partner_detail", args=[self.pk])
 
+    def offers_an_agreement(self) -> bool:
+        """Whether one of its agreements has not ended (annotated `ended` by
+        `catalogue_partners`): else a stay there is outside partnerships."""
+        return any(not agreement.ended for agreement in self.agreements.all())
+
     def languages_by_name(self) -> list[Language]:
         """The languages of instruction (prefetched by the catalogue), named and sorted in
         the reader's language."""

@@ -94,9 +94,11 @@ def catalogue(request):
 @require_safe
 def partner(request, pk: int):
     found = get_object_or_404(partner_detail(pk))
-    # Whether an agreement is still offered: else a stay there is outside partnerships.
-    offered = any(not agreement.ended for agreement in found.agreements.all())
-    return render(request, "programmes/partner_detail.html", {"partner": found, "offered": offered})
+    return render(
+        request,
+        "programmes/partner_detail.html",
+        {"partner": found, "offered": found.offers_an_agreement()},
+    )
 
 
 @login_not_required
