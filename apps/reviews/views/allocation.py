@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localdate, template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
@@ -397,6 +397,8 @@ def render_allocation_page(
         "reviews/allocation_detail.html",
         {
             "call": proposal.call,
+            # Students may still submit: the proposal leaves them out.
+            "call_still_open": proposal.call.is_open_on(localdate()),
             "board": shown,
             "table_rows": table_rows_html(shown.rows),
             "proposed_unplaced": proposed_unplaced,
