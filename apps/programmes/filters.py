@@ -64,7 +64,7 @@ class PartnerFilter(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = css
-        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, city or field")
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, city, country or field")
         self.form.fields["q"].widget.input_type = "search"
         use_fast_selects(self.form)
 
