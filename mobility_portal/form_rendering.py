@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, pgettext
 
 WIDGETS = "django/forms/widgets/"
@@ -53,6 +55,12 @@ def _formatted(value) -> str:
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
+def _text(value) -> str:
+    """`{{ value }}`: localized (a number, a date) and escaped, as the template writes it."""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(
@@ -74,13 +82,13 @@ def _input(widget: dict) -> str:
     )
 
 
-def _option(widget: dict) -> str:
-    """django/forms/widgets/input_option.html (a radio's or a checkbox's option)."""
-    if not widget.get("wrap_label"):
-        return _input(widget)
-    id_ = widget["attrs"].get("id")
-    label_for = f' for="{conditional_escape(id_)}"' if id_ else ""
-    return f"<label{label_for}>{_input(widget)} {conditional_escape(widget['label'])}</label>"
+def _option(widget: dict) -> str | None:
+    """django/forms/widgets/input_option.html (a radio's or a checkbox's option) without its
+    label, as BootstrapForm writes it (`option.tag`). An option with its label (`{{ option }}`)
+    is written by the template: the newline input.html ends with, the label localized."""
+    if widget.get("wrap_label"):
+        return None
+    return _input(widget)
 
 
 def _textarea(widget: dict) -> str | None:
@@ -131,7 +139,7 @@ def _errors_html(form: forms.Form, top_errors: list) -> str:
     lines = "".join(f"<li>{conditional_escape(error)}</li>" for error in listed)
     fields = "".join(
         f'<li><a class="alert-link" href="#{_anchor(field)}">'
-        f"{conditional_escape(field.label)}</a>{colon} {conditional_escape(error)}</li>"
+        f"{_text(field.label)}</a>{colon} {conditional_escape(error)}</li>"
         for field in form.visible_fields()
         for error in field.errors
     )
@@ -169,7 +177,7 @@ def _field(field: forms.BoundField) -> str:
     required = field.field.required
     required_class = " requiredField" if required else ""
     asterisk = '<span class="asteriskField">*</span>' if required else ""
-    label = conditional_escape(field.label)
+    label = _text(field.label)
     auto_id = conditional_escape(field.auto_id)
     if kind == "checkbox":
         return (
@@ -185,7 +193,7 @@ def _field(field: forms.BoundField) -> str:
         options = "".join(
             f'<div class="form-check">{option.tag()}<label for="'
             f'{conditional_escape(option.id_for_label)}" class="form-check-label">'
-            f"{conditional_escape(option.choice_label)}</label></div>"
+            f"{_text(option.choice_label)}</label></div>"
             for option in field
         )
         return (

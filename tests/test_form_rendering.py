@@ -2,6 +2,9 @@
 character, what the templates it replaces write: forms/bootstrap.html and its includes, and
 Django's widget templates."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -10,6 +13,7 @@ from django.utils import translation
 from apps.applications.models import ApplicationState
 from apps.reviews.forms_dri import DECISIONS, InternalCommentForm, decision_form
 from mobility_portal.form_rendering import FormRenderer
+from mobility_portal.forms import BootstrapForm
 from tests.reviews.dri.builders import in_state, submitted
 from tests.test_forms import Everything
 
@@ -79,3 +83,46 @@ def test_a_widget_template_it_does_not_write_is_rendered_by_its_template():
     ) == TemplatesSetting().render(
         "django/forms/widgets/select.html", field.widget.get_context("f", "a", {"id": "id_f"})
     )
+
+
+class WithLabelsToLocalize(BootstrapForm):
+    """Labels that are not text: `{{ label }}` localizes them (a French decimal comma, a date
+    in words)."""
+
+    credits = forms.ChoiceField(
+        label="Credits",
+        choices=[("7.5", Decimal("7.5")), ("2.5", 2.5)],
+        widget=forms.RadioSelect,
+    )
+    day = forms.ChoiceField(
+        label="Day", choices=[("d", date(2027, 9, 1))], widget=forms.RadioSelect
+    )
+    many = forms.MultipleChoiceField(
+        label="Many", choices=[("1", Decimal("1.5"))], widget=forms.CheckboxSelectMultiple
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_choice_labels_that_are_not_text_are_localized_as_the_template_does(language):
+    with translation.override(language):
+        for data in (None, {"p-credits": "x"}):
+            expected = by_templates(WithLabelsToLocalize, data, prefix="p")
+            assert by_python(WithLabelsToLocalize, data, prefix="p") == expected
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_option_with_its_label_is_written_as_its_template_writes_it(language):
+    """`{{ radio }}` for one option of a RadioSelect (BoundWidget.tag(wrap_label=True)): the
+    input, the newline input.html ends with, then the label, localized and escaped."""
+    labels = ['"><script>alert(1)</script>', Decimal("7.5"), date(2027, 9, 1), "l'étudiant"]
+
+    class Form(forms.Form):
+        pick = forms.ChoiceField(choices=list(enumerate(labels)), widget=forms.RadioSelect)
+        ticks = forms.MultipleChoiceField(
+            choices=list(enumerate(labels)), widget=forms.CheckboxSelectMultiple
+        )
+
+    with translation.override(language):
+        for name in ("pick", "ticks"):
+            expected = [str(option) for option in Form(renderer=TemplatesSetting())[name]]
+            assert [str(option) for option in Form()[name]] == expected
