@@ -30,8 +30,8 @@ class FastSelect(forms.Select):
             for option in options
         )
         if label is None:
-            return mark_safe(rendered)
-        return format_html('<optgroup label="{}">{}</optgroup>', label, mark_safe(rendered))
+            return mark_safe(rendered)  # nosec B308 B703: options escaped as they are written
+        return format_html('<optgroup label="{}">{}</optgroup>', label, mark_safe(rendered))  # nosec B308 B703: options escaped as they are written
 
 
 SELECTED = {"selected": True}
