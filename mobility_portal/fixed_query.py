@@ -56,15 +56,19 @@ class RowByKey:
         self._local = threading.local()  # a compiler holds its thread's connection
 
     def get(self, key: int, using: str = DEFAULT_DB_ALIAS) -> Model | None:
+        compiled, rows = self._fetched(key, using)
+        if not rows:
+            return None
+        return _instance(compiled, next(iter(compiled.compiler.results_iter([rows]))), using)
+
+    def _fetched(self, key: int, using: str) -> tuple[_Compiled, list]:
+        """The compiled statement, and the raw rows it gives for `key`."""
         compiled = self._compiled(using)
         params = list(compiled.params)
         params[compiled.key_at] = int(key)
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        return _instance(compiled, next(iter(compiled.compiler.results_iter([[row]]))), using)
+            return compiled, cursor.fetchall()
 
     def _compiled(self, using: str) -> _Compiled:
         by_database = self._local.__dict__.setdefault("by_database", {})
@@ -100,10 +104,5 @@ class RowsByKey(RowByKey):
     once; `field` need not be unique."""
 
     def all(self, key: int, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
-        compiled = self._compiled(using)
-        params = list(compiled.params)
-        params[compiled.key_at] = int(key)
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        compiled, rows = self._fetched(key, using)
         return [_instance(compiled, row, using) for row in compiled.compiler.results_iter([rows])]
