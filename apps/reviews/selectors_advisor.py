@@ -374,8 +374,13 @@ def awaiting_bodies(activity: Activity, validations: Iterable[ActivityValidation
     ]
 
 
+def lacking_approvals(activity: Activity) -> list[str]:
+    """The bodies (DFI, DRI) whose validation the stay lacks as it now stands."""
+    return [body for body, flag in APPROVAL_FLAG.items() if not getattr(activity, flag)]
+
+
 def fully_validated(activity: Activity) -> bool:
-    return all(getattr(activity, flag) for flag in APPROVAL_FLAG.values())
+    return not lacking_approvals(activity)
 
 
 @dataclass(frozen=True)

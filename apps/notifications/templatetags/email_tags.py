@@ -17,7 +17,6 @@ def within_sentence(label) -> str:
 def yet_to_validate(activity) -> str:
     """The body (DFI or DRI) whose validation the stay still lacks, as it now stands, named as
     the e-mails name it; empty once both validated it. A stay counts only with both."""
-    from apps.reviews.selectors_advisor import APPROVAL_FLAG
+    from apps.reviews.selectors_advisor import lacking_approvals
 
-    lacking = [body for body, flag in APPROVAL_FLAG.items() if not getattr(activity, flag)]
-    return " / ".join(lacking)
+    return " / ".join(lacking_approvals(activity))
