@@ -106,3 +106,11 @@ class RowsByKey(RowByKey):
     def all(self, key: int, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
         compiled, rows = self._fetched(key, using)
         return [_instance(compiled, row, using) for row in compiled.compiler.results_iter([rows])]
+
+    def of(self, parent: Model, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        """`all(parent.pk)`, each row knowing `parent` as its `field` (no query to read it
+        back), as the rows of a related manager do."""
+        rows = self.all(parent.pk, using)
+        for row in rows:
+            setattr(row, self._field, parent)
+        return rows

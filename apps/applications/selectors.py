@@ -260,10 +260,8 @@ def load_application_page(application: Application) -> Application:
     if not hasattr(application, "_prefetched_objects_cache"):
         application._prefetched_objects_cache = {}
     for name, queryset, rows_by_key in PAGE_LISTS:
-        rows = rows_by_key.all(application.pk)
+        rows = rows_by_key.of(application)
         manager = getattr(application, name)
-        for row in rows:
-            setattr(row, manager.field.name, application)
         kept = manager._apply_rel_filters(queryset())
         kept._result_cache = rows
         kept._prefetch_done = True

@@ -82,9 +82,7 @@ def current_plan(application: Application) -> CurrentPlan | None:
     if plan is None or profile is None:
         return None
     plan.student = student  # plan_result reads plan.student.student_profile: already loaded
-    activities = _plan_activities.all(plan.pk)
-    for activity in activities:
-        activity.plan = plan  # as plan.activities would know it
+    activities = _plan_activities.of(plan)
     check = plan_result(plan, activities)
     snapshot = application.snapshot
     return CurrentPlan(
@@ -134,7 +132,4 @@ def course_plan_histories(activities: list[Activity]) -> list[CoursePlanHistory]
 
 def internal_comments(application: Application) -> list[InternalComment]:
     """application.internal_comments with their authors (one query)."""
-    comments = _internal_comments.all(application.pk)
-    for comment in comments:
-        comment.application = application  # as the related manager would know it
-    return comments
+    return _internal_comments.of(application)
