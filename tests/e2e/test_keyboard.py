@@ -103,6 +103,7 @@ def sign_in(page, email: str, lands_on: str) -> None:
     type_into(page, "Password", DEMO_PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"{re.escape(lands_on)}$"))
+    page.wait_for_load_state()  # the URL changes before the page it names has loaded
     # On every other page the first Tab reaches the skip link, which takes the focus past the
     # menu to the page's content.
     page.keyboard.press("Tab")
