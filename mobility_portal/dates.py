@@ -1,8 +1,10 @@
-"""Dates written out in words, as the reader's language writes them: "1er septembre 2026" in
-French, where Django's French format gives "1 septembre 2026"."""
+"""Dates as the reader's language writes them: in words ("1er septembre 2026" in French, where
+Django's French format gives "1 septembre 2026"), or short ("01/09/2026") where rows are written
+in Python rather than by the template's `date` filter."""
 
 from datetime import date, datetime
 
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -26,3 +28,14 @@ def long_date(value: date | datetime) -> str:
 def long_datetime(value: datetime) -> str:
     """ "1er décembre 2026 14:05" in the portal's time zone."""
     return _written(value, "DATETIME_FORMAT")
+
+
+def short_date(value: date | datetime | None) -> str:
+    """`{{ value|date:"SHORT_DATE_FORMAT" }}`, in the reader's time zone as the template's;
+    "" for no value."""
+    return date_filter(timezone.template_localtime(value), "SHORT_DATE_FORMAT")
+
+
+def short_datetime(value: datetime | None) -> str:
+    """`{{ value|date:"SHORT_DATETIME_FORMAT" }}`, in the reader's time zone."""
+    return date_filter(timezone.template_localtime(value), "SHORT_DATETIME_FORMAT")

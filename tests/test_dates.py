@@ -8,7 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from mobility_portal.dates import long_date, long_datetime
+from mobility_portal.dates import long_date, long_datetime, short_date, short_datetime
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,21 @@ def test_a_moment_is_dated_in_the_portals_time_zone():
     with translation.override("fr"):
         assert long_date(moment) == "1er septembre 2026"
         assert long_datetime(moment) == "1er septembre 2026 01:30"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_short_dates_are_what_the_templates_date_filter_writes(language):
+    """Rows written in Python (queue, history, course lines, allocation) date as the templates do,
+    in the portal's time zone; no date writes nothing."""
+    moment = datetime(2026, 8, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
+    template = engines["django"].from_string(
+        '{{ m|date:"SHORT_DATE_FORMAT" }}|{{ m|date:"SHORT_DATETIME_FORMAT" }}'
+    )
+    with translation.override(language):
+        assert f"{short_date(moment)}|{short_datetime(moment)}" == template.render({"m": moment})
+        assert short_date(None) == short_datetime(None) == ""
+    with translation.override("fr"):
+        assert short_date(moment) == "01/09/2026"
 
 
 def test_every_template_has_the_filters_and_no_date_writes_nothing():

@@ -5,17 +5,16 @@ numbers in the reader's language)."""
 
 from collections.abc import Iterable
 
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from apps.applications.models import Application
 from apps.applications.templatetags.application_tags import score, state_badge
+from mobility_portal.dates import short_date
 from mobility_portal.escaping import escaped
 
 # A key no application has, where the dossier's address holds the key.
@@ -92,9 +91,7 @@ def _row(
         email=escaped(student.email),
         call=calls[application.call_id],
         state=badges[application.state],
-        submitted=escaped(
-            date_filter(template_localtime(application.submitted_at), "SHORT_DATE_FORMAT") or "—"
-        ),
+        submitted=escaped(short_date(application.submitted_at) or "—"),
         choices="".join(
             CHOICE.format(
                 escaped(choice.destination_name), nominated if choice.pk == nominated_id else ""

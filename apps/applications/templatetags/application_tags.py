@@ -5,16 +5,15 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import add, linebreaksbr, truncatechars
-from django.template.defaultfilters import date as date_filter
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from apps.applications.models import Application, ApplicationState, Transition
 from apps.applications.privacy import REDACTED
 from apps.applications.timeline import Timeline
+from mobility_portal.dates import short_datetime
 from mobility_portal.escaping import escaped
 
 register = template.Library()
@@ -77,7 +76,7 @@ def history_rows(history: Iterable[Transition]) -> SafeString:
     return mark_safe(  # nosec B308 B703: each value escaped as it is written in
         "".join(
             HISTORY_ROW.format(
-                at=escaped(date_filter(template_localtime(transition.at), "SHORT_DATETIME_FORMAT")),
+                at=escaped(short_datetime(transition.at)),
                 actor=escaped(transition.actor),
                 from_state=escaped(transition.get_from_state_display()),
                 to_state=escaped(transition.get_to_state_display()),

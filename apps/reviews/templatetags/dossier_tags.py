@@ -6,14 +6,13 @@ own filters, in the active language."""
 from collections.abc import Iterable
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
 
 from apps.applications.models import CourseLine
 from apps.applications.templatetags.application_tags import redacted
+from mobility_portal.dates import short_date
 
 register = template.Library()
 
@@ -35,11 +34,6 @@ COURSE_LINE_ROW = """
 """
 
 
-def _short_date(value) -> str:
-    """`{{ value|date:"SHORT_DATE_FORMAT" }}`, in the reader's time zone as the template's."""
-    return date_filter(template_localtime(value), "SHORT_DATE_FORMAT")
-
-
 def _decided(line: CourseLine) -> SafeString | str:
     if not line.decided_by:
         return ""
@@ -47,7 +41,7 @@ def _decided(line: CourseLine) -> SafeString | str:
         return format_html(
             '<span class="small text-body-secondary">{}, {}</span>',
             str(line.decided_by),
-            _short_date(line.decided_at),
+            short_date(line.decided_at),
         )
     return format_html('<span class="small text-body-secondary">{}</span>', str(line.decided_by))
 

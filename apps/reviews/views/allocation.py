@@ -10,12 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import BoundField
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timezone import localdate, template_localtime
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from apps.applications.models import Application, ApplicationState, Choice
 from apps.applications.templatetags.application_tags import score
 from apps.programmes.models import Call
 from mobility_portal.collation import sorted_by_name
+from mobility_portal.dates import short_datetime
 from mobility_portal.refusals import refuse_form, report_refusal
 
 from ..allocation import ChoiceRef, Outcome, Step, over_allocated, seats_taken
@@ -358,9 +358,7 @@ def _table_row(
         score=no_score
         if application.ranking_score is None
         else localize(score(application.ranking_score)),
-        submitted_at=date_filter(
-            template_localtime(application.submitted_at), "SHORT_DATETIME_FORMAT"
-        ),
+        submitted_at=short_datetime(application.submitted_at),
         proposal=row.proposed_label if row.proposed else unplaced,
         reasons=separator.join(row.reasons),
         field_id=row.field_id,
