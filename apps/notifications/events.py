@@ -26,7 +26,7 @@ from apps.applications.models import (
     Transition,
     ValidationBody,
 )
-from apps.programmes.models import Call
+from apps.programmes.models import Call, CallDeadlineChange
 
 from .outbox import Announcement, Recipient, queue, queue_all, queue_each
 
@@ -159,6 +159,22 @@ class ClosingSubject:
 
 CALL_CLOSING = Event("call_closing", ClosingSubject(), "call_closing")
 
+
+class DeadlineMovedSubject:
+    """The subject of a moved closing date (`subject % values`), after its `moved` value: the
+    call closes earlier, has closed already (moved to a day past), or closes later."""
+
+    def __mod__(self, values: dict) -> str:
+        if values["moved"] == "closed":
+            return _("The call %(call)s has closed early, on %(closes)s") % values
+        if values["moved"] == "earlier":
+            return _("The call %(call)s now closes earlier, on %(closes)s") % values
+        return _("The call %(call)s now closes later, on %(closes)s") % values
+
+
+# The office moved a call's closing date: its students with a draft hear of the new date.
+CALL_DEADLINE_MOVED = Event("call_deadline_moved", DeadlineMovedSubject(), "call_deadline_moved")
+
 # The digest a study advisor gets while course plans wait for their decision (reminders.py).
 COURSE_PLANS_WAITING = Event(
     "course_plans_waiting",
@@ -186,6 +202,7 @@ EVENTS = {
         ACTIVITY_VALIDATED,
         PLAN_NOW_FAILING,
         CALL_CLOSING,
+        CALL_DEADLINE_MOVED,
         COURSE_PLANS_WAITING,
         ERASURE_REQUESTED,
         ERASURE_REFUSED,
@@ -461,6 +478,22 @@ def announce_call_closing(
         keyed=[(f"{deadline}:{student.pk}", Recipient.of(student)) for student in students],
         context={"call": call.pk, "days": days_left},
         link=reverse("applications:application_list"),
+    )
+
+
+def announce_call_deadline_moved(change: CallDeadlineChange, *, students: list[User]) -> None:
+    """To each of `students` (those whose draft waits to be submitted), in their language: one
+    write for all of them, whatever their number. The key names the change (its audit row),
+    so a student hears of each change once, however many times the call is saved after it."""
+    if not students:
+        return
+    queue(
+        CALL_DEADLINE_MOVED,
+        key=f"call:{change.call_id}:deadline:{change.pk}",
+        recipients=[Recipient.of(student) for student in students],
+        context={"call_deadline_change": change.pk},
+        link=reverse("applications:application_list"),
+        objects={"call_deadline_change": change},
     )
 
 

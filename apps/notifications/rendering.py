@@ -18,8 +18,9 @@ from apps.applications.models import (
     ErasureTransition,
     Transition,
 )
-from apps.programmes.models import Call
+from apps.programmes.models import Call, CallDeadlineChange
 from apps.rules.models import PublishedRegulation
+from mobility_portal.dates import long_date
 
 from .events import EVENTS, Event
 from .models import Notification
@@ -55,6 +56,7 @@ LOADERS = {
     "activity": lambda pk: Activity.objects.select_related("plan__student", "partner").get(pk=pk),
     "validation": lambda pk: ActivityValidation.objects.select_related("decided_by").get(pk=pk),
     "call": lambda pk: Call.objects.get(pk=pk),
+    "call_deadline_change": lambda pk: CallDeadlineChange.objects.select_related("call").get(pk=pk),
     "regulation": lambda name: PublishedRegulation.objects.get(name=name),
     "erasure_request": lambda pk: ErasureRequest.objects.select_related("student").get(pk=pk),
     "erasure_transition": lambda pk: ErasureTransition.objects.get(pk=pk),
@@ -112,6 +114,16 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         values["student"] = str(erasure_request.student)
     if call := objects.get("call"):
         values["call"] = str(call)
+    if change := objects.get("call_deadline_change"):
+        values.update(
+            call=str(change.call),
+            closes=long_date(change.to_date),
+            moved="later"
+            if not change.moved_earlier
+            else "closed"
+            if change.closed_now
+            else "earlier",
+        )
     if "days" in objects:
         values["days"] = int(objects["days"])
     if "waiting_plans" in objects:

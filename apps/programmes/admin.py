@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
-from .models import Agreement, Call, Language, Partner, StudyField
+from .models import Agreement, Call, CallDeadlineChange, Language, Partner, StudyField
+from .services import call_save
 
 
 class AgreementInline(admin.StackedInline):
@@ -54,8 +56,42 @@ class StudyFieldAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name"]
 
 
+class CallDeadlineChangeInline(admin.TabularInline):
+    """The call's closing date changes, as services.call_save recorded them: read only."""
+
+    model = CallDeadlineChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "actor", "from_date", "to_date", "students_told"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["name", "academic_year", "opens_on", "closes_on", "max_choices"]
     list_filter = ["academic_year"]
     search_fields = ["name"]
+    inlines = [CallDeadlineChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        moved = call_save(call=obj, actor=request.user)
+        if moved is not None:
+            self.message_user(
+                request,
+                ngettext(
+                    "The closing date moved: %(count)d student with a draft application was told.",
+                    "The closing date moved: %(count)d students with a draft application were "
+                    "told.",
+                    moved.students_told,
+                )
+                % {"count": moved.students_told},
+                messages.INFO,
+            )

@@ -2,6 +2,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -380,3 +381,37 @@ class Call(models.Model):
 
     def is_open_on(self, day) -> bool:
         return self.opens_on <= day <= self.closes_on
+
+
+class CallDeadlineChange(models.Model):
+    """The audit row every change of a call's closing date writes (services.call_save): who
+    moved it, when, from which date to which, and how many students were told of it. Its id
+    keys the students' notifications: one per change, never one per save."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="deadline_changes", verbose_name=_("call")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_date = models.DateField(_("closing date before"))
+    to_date = models.DateField(_("closing date after"))
+    students_told = models.PositiveIntegerField(_("students told"), default=0)
+
+    class Meta:
+        verbose_name = _("closing date change")
+        verbose_name_plural = _("closing date changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.from_date} → {self.to_date}"
+
+    @property
+    def moved_earlier(self) -> bool:
+        return self.to_date < self.from_date
+
+    @property
+    def closed_now(self) -> bool:
+        """Moved to a day already past when read: the call has closed."""
+        return self.to_date < timezone.localdate()

@@ -1,0 +1,70 @@
+"""Changes to the calls for applications that others must hear of.
+
+The office edits a call in the Django admin, which saves it through `call_save`: a closing
+date that moved writes its audit row (CallDeadlineChange) and tells the students it concerns,
+in the same transaction; their notifications are handed to the workers once it commits
+(notifications.outbox)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.notifications.events import announce_call_deadline_moved
+from apps.notifications.reminders import AWAITING_SUBMISSION
+
+from .models import Call, CallDeadlineChange
+
+
+def call_save(*, call: Call, actor: User, today: date | None = None) -> CallDeadlineChange | None:
+    """Save `call` as edited (validated by its form). When its closing date moved, record who
+    moved it from which date to which, and tell the students concerned (`students_to_tell`).
+    Returns the audit row of the move, None when the closing date stayed (or the call is new):
+    a save that does not move it writes and sends nothing."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if call.pk is None:
+            call.save()
+            return None
+        # The stored row, locked: two saves at once each see the date the other left.
+        before = (
+            Call.objects.select_for_update()
+            .filter(pk=call.pk)
+            .values_list("closes_on", flat=True)
+            .get()
+        )
+        call.save()
+        if call.closes_on == before:
+            return None
+        change = CallDeadlineChange.objects.create(
+            call=call, actor=actor, from_date=before, to_date=call.closes_on
+        )
+        students = students_to_tell(change, today=today)
+        if students:
+            announce_call_deadline_moved(change, students=students)
+            change.students_told = len(students)
+            change.save(update_fields=["students_told"])
+        return change
+
+
+def students_to_tell(change: CallDeadlineChange, *, today: date) -> list[User]:
+    """The students whose draft to the call waits to be submitted (as the closing reminders
+    read them), when the move changes anything for them: earlier, they have less time (or none
+    left: moved to a day past, the call has closed); later, more time (or a call that had
+    closed open again). A call closed before the move and still closed after it tells nobody.
+
+    Not told: a submitted application is in, and the closing date binds a first submission
+    only (nor is one sent back for changes bound by it, applications.services
+    .submission_readiness); a withdrawn draft was given up by its student."""
+    if change.from_date < today and change.to_date < today:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            applications__call_id=change.call_id,
+            applications__state__in=AWAITING_SUBMISSION,
+        )
+        .distinct()
+        .order_by("pk")
+    )
