@@ -12,6 +12,12 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A row not delivered yet, whose message is lost if the row goes: waiting for a worker (or the
+# relay, or its next attempt), or being sent. A row sent, or failed for good (sent again from
+# the admin if wanted), holds no message still to go.
+UNDELIVERED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+
+
 class Notification(models.Model):
     """One message to one recipient: the outbox row the workers deliver by e-mail, and, when
     the recipient is a user, the entry of their in-portal notifications.

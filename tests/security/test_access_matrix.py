@@ -30,6 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import User
 from apps.applications.models import ApplicationState, CoursePlanStatus
+from apps.notifications.models import DeliveryStatus
 from tests.security.access_world import (
     ADMIN,
     ADVISOR,
@@ -276,8 +277,9 @@ READ_ONLY_MODELS = frozenset(
         "applications.erasurerequest",
     }
 )
-# Kept while the world's object is in use: its student profile has an application under way.
-NO_DELETE_MODELS = frozenset({"accounts.studentprofile"})
+# Kept while the world's object is in use: its student profile has an application under way,
+# its notification is not delivered yet (deleting it would lose the message).
+NO_DELETE_MODELS = frozenset({"accounts.studentprofile", "notifications.notification"})
 # Who is turned away from the admin to its login page: everyone but the DRI and admins.
 NOT_ADMIN_STAFF = {persona: ADMIN_LOGIN for persona in PERSONAS if persona not in (DRI, ADMIN)}
 ADMIN_STAFF = expect(OK, **NOT_ADMIN_STAFF)
@@ -484,6 +486,7 @@ def test_the_world_holds_what_each_page_serves(db, world):
     assert world.approved_course_plan.status == CoursePlanStatus.APPROVED
     assert world.summer.validation_requested_at is not None
     assert world.notification.recipient == world.student
+    assert world.notification.status == DeliveryStatus.PENDING  # not deletable (NO_DELETE_MODELS)
     assert world.erasure_request.student == world.student and world.erasure_request.is_pending
     with world.document.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
