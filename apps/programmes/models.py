@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from mobility_portal.collation import sorted_by_name
+from mobility_portal.dates import long_date
 
 from .languages import language_name
 
@@ -405,7 +406,8 @@ class CallDeadlineChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.call_id}: {self.from_date} → {self.to_date}"
+        # The title of its row on the call's admin page: the two dates as the reader writes them.
+        return f"{long_date(self.from_date)} → {long_date(self.to_date)}"
 
     @property
     def moved_earlier(self) -> bool:

@@ -312,3 +312,21 @@ def test_the_admin_refusing_the_dates_moves_nothing_and_tells_nobody(client, cal
     assert "A call cannot close before it opens." in response.content.decode()
     assert told() == []
     assert not CallDeadlineChange.objects.exists()
+
+
+def call_page_queries(client, dri, changes: int) -> int:
+    call = CallFactory(closes_on=TODAY() + timedelta(days=30))
+    for days in range(changes):
+        move(call, days=20 - days, actor=UserFactory(role="dri"))
+    login(client, dri)
+    url = reverse("admin:programmes_call_change", args=[call.pk])
+    client.get(url)  # what the first page of a session reads once (its menus)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('class="form-row ') >= changes
+    return len(queries)
+
+
+def test_the_call_page_lists_its_changes_in_as_many_queries_for_one_as_for_many(client, dri):
+    assert call_page_queries(client, dri, 1) == call_page_queries(client, dri, 4)
