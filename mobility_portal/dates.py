@@ -20,7 +20,7 @@ def _written(value: date | datetime, format_name: str) -> str:
 
 
 def long_date(value: date | datetime) -> str:
-    """ "26 novembre 2026", "1er décembre 2026"; "November 26, 2026" in English. A moment is
+    """ "26 novembre 2026", "1er décembre 2026"; "Nov. 26, 2026" in English. A moment is
     dated in the portal's time zone, as Django's `date` filter does."""
     return _written(value, "DATE_FORMAT")
 
