@@ -1,7 +1,7 @@
 """The DRI review queue: filtered, sorted and paginated, with per-state counts and CSV export."""
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,10 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from django_countries import countries
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
-from apps.applications.models import Application, Choice
+from apps.applications.models import ActivityKind, Application, Choice
 from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
@@ -31,6 +32,7 @@ from ..selectors_queue import (
     DESTINATION_TABLES,
     SORT_KEYS,
     CountRow,
+    export_applications,
     queue_applications,
 )
 
@@ -144,9 +146,20 @@ def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
-def _destination(choice: Choice) -> str:
+def _ranked(choices: list[Choice], value: Callable[[Choice], str]) -> str:
+    """Each choice's `value` after its rank ("1: KTH; 2: TUM"), in the reader's language."""
     colon = pgettext("between a label and what follows", ":")
-    return f"{choice.rank}{colon} {choice.destination_name}"
+    return pgettext("between two items of a list", "; ").join(
+        f"{choice.rank}{colon} {value(choice)}" for choice in choices
+    )
+
+
+def _programme(choice: Choice) -> str:
+    """The programme as the queue's filter names it (the activity's kind)."""
+    try:
+        return str(ActivityKind(choice.programme).label)
+    except ValueError:  # a kind since removed from the list: its code rather than nothing
+        return choice.programme
 
 
 def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
@@ -162,11 +175,9 @@ def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
         date_format(timezone.localtime(application.submitted_at), "Y-m-d H:i")
         if application.submitted_at
         else "",
-        _cell(
-            pgettext("between two items of a list", "; ").join(
-                _destination(choice) for choice in choices
-            )
-        ),
+        _cell(_ranked(choices, lambda choice: choice.destination_name)),
+        _cell(_ranked(choices, lambda choice: str(countries.name(choice.destination_country)))),
+        _cell(_ranked(choices, _programme)),
         _cell(nominated.destination_name if nominated else ""),
         _("yes") if application.snapshot_has_errors else _("no"),
         ""
@@ -184,6 +195,8 @@ def export_header() -> list[str]:
         _("State"),
         _("Submitted at"),
         _("Choices (rank: destination)"),
+        _("Destination countries (rank: country)"),
+        _("Programmes (rank: programme)"),
         _("Nominated to"),
         _("Rule errors when submitted"),
         _("Ranking score"),
@@ -215,7 +228,7 @@ def queue_export(request):
     """Every row the queue's filters select (all pages), as CSV. A filter the form refuses
     sends the officer back to the queue, which says what is wrong: a file has no room for
     the message, and would silently hold every application instead."""
-    queue_filter = QueueFilter(request.GET, queryset=queue_applications())
+    queue_filter = QueueFilter(request.GET, queryset=export_applications())
     if not queue_filter.form.is_valid():
         return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(

@@ -6,6 +6,7 @@ filter and the figures, and showed the partner's country on the dossier."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from apps.applications import services
 from apps.applications.models import Activity, Application, ApplicationState, Choice
@@ -49,6 +50,8 @@ def test_the_queue_and_its_export_name_it(client, dri, nominated_to_the_partner)
     [line] = exported(client.get(reverse("reviews:queue_export")))[1:]
     partner = nominated_to_the_partner.choices.get(rank=1).agreement.partner
     assert line[6] == f"1: {partner.name}; 2: {HOST}"
+    with override("en"):
+        assert line[7] == f"1: {partner.country.name}; 2: Canada"
 
 
 def test_the_country_filter_and_the_figures_count_its_country(
