@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, npgettext, override
 from django_countries import countries
 
 from mobility_portal.bulk import rows_per_insert, update_each
@@ -114,12 +114,34 @@ class ImportReport:
     agreements: Counter[Outcome] = field(default_factory=Counter)
 
     def summary(self) -> str:
-        return (
-            f"{self.partners[Outcome.CREATED]} partners created, "
-            f"{self.partners[Outcome.UPDATED]} updated; "
-            f"{self.agreements[Outcome.CREATED]} agreements created, "
-            f"{self.agreements[Outcome.UPDATED]} updated."
-        )
+        """One line, as "1 partner created, 0 updated; 2 agreements created, 0 updated.": each
+        count with the words its number takes ("updated" agrees with partners or agreements in
+        French, hence their contexts)."""
+        partners_created = self.partners[Outcome.CREATED]
+        partners_updated = self.partners[Outcome.UPDATED]
+        agreements_created = self.agreements[Outcome.CREATED]
+        agreements_updated = self.agreements[Outcome.UPDATED]
+        return _(
+            "%(partners_created)s, %(partners_updated)s; "
+            "%(agreements_created)s, %(agreements_updated)s."
+        ) % {
+            "partners_created": ngettext(
+                "%(count)d partner created", "%(count)d partners created", partners_created
+            )
+            % {"count": partners_created},
+            "partners_updated": npgettext(
+                "partners", "%(count)d updated", "%(count)d updated", partners_updated
+            )
+            % {"count": partners_updated},
+            "agreements_created": ngettext(
+                "%(count)d agreement created", "%(count)d agreements created", agreements_created
+            )
+            % {"count": agreements_created},
+            "agreements_updated": npgettext(
+                "agreements", "%(count)d updated", "%(count)d updated", agreements_updated
+            )
+            % {"count": agreements_updated},
+        }
 
 
 @dataclass(frozen=True)
@@ -194,9 +216,7 @@ def parse_partners_csv(text: str) -> list[PartnerRecord]:
     try:
         for line, cells in _numbered_rows(reader):
             if len(cells) != len(header):
-                collector.problems.append(
-                    f"line {line}: row: has {len(cells)} cells, the header has {len(header)}"
-                )
+                collector.problems.append(f"line {line}: row: {_cell_count(cells, header)}")
                 continue
             collector.add_row(
                 line, dict(zip(header, (cell.strip() for cell in cells), strict=True))
@@ -206,6 +226,16 @@ def parse_partners_csv(text: str) -> list[PartnerRecord]:
     if collector.problems:
         raise ImportFailed(collector.problems)
     return collector.records()
+
+
+def _cell_count(cells: list[str], header: list[str]) -> str:
+    """As "has 1 cell, the header has 13": the cells' count with the words it takes (the
+    header names every column, once: it has more than one)."""
+    return ngettext(
+        "has %(count)d cell, the header has %(columns)d",
+        "has %(count)d cells, the header has %(columns)d",
+        len(cells),
+    ) % {"count": len(cells), "columns": len(header)}
 
 
 def _separator(text: str) -> str:
@@ -344,7 +374,15 @@ def _text(problems: _RowProblems, row: dict[str, str], column: str) -> str:
     value = row[column]
     max_length = MAX_LENGTHS.get(column)
     if max_length is not None and len(value) > max_length:
-        problems.add(column, f"too long ({len(value)} characters, at most {max_length})")
+        problems.add(
+            column,
+            ngettext(
+                "too long (%(count)d character, at most %(max)d)",
+                "too long (%(count)d characters, at most %(max)d)",
+                len(value),
+            )
+            % {"count": len(value), "max": max_length},
+        )
     return value
 
 

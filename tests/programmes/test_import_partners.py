@@ -226,6 +226,8 @@ def test_both_spellings_in_one_file_are_one_partner(tmp_path):
             "line 3: agreement_kind: required when seats_per_year, first_year is filled",
         ),
         ("Aalto University,FI,Espoo,,,", "line 3: row: has 6 cells, the header has 13"),
+        ("Aalto University", "line 3: row: has 1 cell, the header has 13"),
+        ("A" * 256 + ",FI,,,,,,,,,,,", "line 3: name: too long (256 characters, at most 255)"),
     ],
 )
 def test_bad_row_is_reported_and_nothing_is_written(bad_row, problem):
@@ -258,7 +260,7 @@ def test_command_reports_every_problem_of_the_file_and_writes_nothing():
         "line 9: last_year: 2023 is before first_year 2025",
         "line 10: agreement_kind: duplicate agreement 'exchange' for "
         "KTH Royal Institute of Technology (SE), already on line 2",
-        "Nothing imported: 7 problem(s).",
+        "Nothing imported: 7 problems.",
     ]
     assert database_snapshot() == before
 
@@ -297,7 +299,7 @@ def test_a_french_excel_csv_not_in_utf8_is_named_with_what_to_do(tmp_path):
     assert exit_code == 2
     assert stderr.splitlines() == [
         "line 3: file: not valid UTF-8 (byte 0xc9): save the file as CSV UTF-8",
-        "Nothing imported: 1 problem(s).",
+        "Nothing imported: 1 problem.",
     ]
 
 
@@ -310,7 +312,7 @@ def test_unreadable_or_empty_file_exits_with_status_2(tmp_path, content):
     exit_code, stderr = run_failing_import(path)
 
     assert exit_code == 2
-    assert stderr.splitlines()[-1] == "Nothing imported: 1 problem(s)."
+    assert stderr.splitlines()[-1] == "Nothing imported: 1 problem."
 
 
 def test_utf8_with_byte_order_mark_is_accepted(tmp_path):
@@ -330,7 +332,7 @@ def test_a_nul_character_in_a_cell_exits_with_status_2_and_writes_nothing(tmp_pa
     assert exit_code == 2
     assert stderr.splitlines() == [
         "line 3: file: contains a NUL character (save the file as CSV UTF-8)",
-        "Nothing imported: 1 problem(s).",
+        "Nothing imported: 1 problem.",
     ]
     assert not Partner.objects.exists()
 
@@ -347,7 +349,7 @@ def test_header_columns_without_a_name_are_named_by_their_position(tmp_path):
     assert stderr.splitlines() == [
         "line 1: header: column 14 has no name (delete that column or name it)",
         "line 1: header: column 15 has no name (delete that column or name it)",
-        "Nothing imported: 2 problem(s).",
+        "Nothing imported: 2 problems.",
     ]
 
 
@@ -444,7 +446,7 @@ def test_the_years_of_an_agreement_keep_covering_the_seats_held(student, tmp_pat
     assert exit_code == 1
     assert stderr.splitlines() == [
         problem.format(label=f"{year}–{year + 1}"),
-        "Nothing imported: 1 problem(s).",
+        "Nothing imported: 1 problem.",
     ]
     agreement.refresh_from_db()
     assert (agreement.first_year, agreement.last_year) == (2024, None)
@@ -485,7 +487,7 @@ def test_every_refused_row_is_listed_in_file_order(student, other_student, tmp_p
     assert [line.split(":")[:2] for line in stderr.splitlines()] == [
         ["line 3", " last_year"],
         ["line 4", " first_year"],
-        ["Nothing imported", " 2 problem(s)."],
+        ["Nothing imported", " 2 problems."],
     ]
     assert not Agreement.objects.filter(kind=AgreementKind.EXCHANGE, partner=aalto.partner)
 
@@ -498,7 +500,7 @@ def test_a_row_of_another_kind_adds_an_agreement_and_leaves_the_chosen_one(stude
 
     output = run_import(write_csv(tmp_path, GOOD_ROW.replace(",exchange,", ",master,")))
 
-    assert output == "0 partners created, 0 updated; 1 agreements created, 0 updated.\n"
+    assert output == "0 partners created, 0 updated; 1 agreement created, 0 updated.\n"
     agreement.refresh_from_db()
     assert (agreement.kind, agreement.partner.name) == (
         AgreementKind.EXCHANGE,
@@ -564,7 +566,7 @@ def test_partners_sharing_a_hei_id_in_the_file_stay_two(tmp_path):
 
     output = run_import(path)
 
-    assert output == "1 partners created, 1 updated; 2 agreements created, 0 updated.\n"
+    assert output == "1 partner created, 1 updated; 2 agreements created, 0 updated.\n"
     assert set(Partner.objects.values_list("name", "city")) == {
         ("Politecnico di Milano", "Milano"),
         ("Politecnico di Milano - Polo di Como", "Como"),
@@ -579,7 +581,7 @@ def test_a_hei_id_two_partners_of_the_portal_share_renames_neither(tmp_path):
 
     output = run_import(write_csv(tmp_path, "PoliMi,IT,,,polimi.it,,,,,,,,"))
 
-    assert output == "1 partners created, 0 updated; 0 agreements created, 0 updated.\n"
+    assert output == "1 partner created, 0 updated; 0 agreements created, 0 updated.\n"
     assert Partner.objects.count() == 3
 
 
@@ -677,7 +679,7 @@ def test_two_renamed_rows_with_one_hei_id_rename_the_partner_once(tmp_path):
         )
     )
 
-    assert output == "1 partners created, 1 updated; 0 agreements created, 0 updated.\n"
+    assert output == "1 partner created, 1 updated; 0 agreements created, 0 updated.\n"
     kth.refresh_from_db()
     assert kth.name == "KTH Stockholm"
     assert set(Partner.objects.values_list("name", flat=True)) == {

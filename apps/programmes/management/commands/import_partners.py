@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, no_translations
+from django.utils.translation import ngettext
 
 from apps.programmes.importing import ImportFailed, import_partners_file
 
@@ -27,6 +28,14 @@ class Command(BaseCommand):
         except ImportFailed as failure:
             for problem in failure.problems:
                 self.stderr.write(problem)
-            self.stderr.write(f"Nothing imported: {len(failure.problems)} problem(s).")
+            count = len(failure.problems)
+            self.stderr.write(
+                ngettext(
+                    "Nothing imported: %(count)d problem.",
+                    "Nothing imported: %(count)d problems.",
+                    count,
+                )
+                % {"count": count}
+            )
             sys.exit(failure.exit_code)
         self.stdout.write(report.summary())
