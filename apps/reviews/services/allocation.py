@@ -532,7 +532,9 @@ def _parse_score(text: str) -> tuple[Decimal | None, str]:
     if score is None or not score.is_finite():
         return None, _("“%(value)s” is not a number") % {"value": text}
     if -score.as_tuple().exponent > field.decimal_places:
-        return None, _("at most %(count)s decimals") % {"count": field.decimal_places}
+        return None, ngettext(
+            "at most %(count)s decimal", "at most %(count)s decimals", field.decimal_places
+        ) % {"count": field.decimal_places}
     limit = Decimal(10) ** (field.max_digits - field.decimal_places)
     if score.copy_abs() >= limit:  # abs() would overflow the context on "1e99999999"
         return None, _("must be less than %(limit)s") % {"limit": limit}

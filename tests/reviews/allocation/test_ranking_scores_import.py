@@ -77,6 +77,14 @@ def test_each_bad_line_is_named_and_nothing_is_imported(call, students, dri, lin
     assert scores(*students) == [None, None, None]
 
 
+def test_the_decimals_allowed_are_counted_in_words(call, students, dri, monkeypatch):
+    """The score's field holds three decimals; with one, the problem said "at most 1 decimals"."""
+    monkeypatch.setattr(Application._meta.get_field("ranking_score"), "decimal_places", 1)
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text="S1,12.25\n")
+    assert refused.value.reasons == ["line 1: score: at most 1 decimal"]
+
+
 def test_every_bad_line_is_reported_at_once(call, students, dri):
     text = "student_number,score\nS1,abc\nS4,12\nS2,1\n ,x\n"
     with pytest.raises(ServiceError) as refused:
