@@ -72,6 +72,17 @@ def _add_sqlite_function(sender, connection, **_kwargs) -> None:
         )
 
 
+class FoldedSearchMixin:
+    """For a ModelAdmin whose `search_fields` each end in `__fold__contains`: the words typed
+    are folded as those columns are, so that the admin's search, and the autocomplete of the
+    admins that pick the model, find names as the catalogue's search does ("universite" finds
+    "Université", "Sao Paulo" "São Paulo", "MUNCHEN" "München"), on PostgreSQL as on SQLite.
+    Quoted phrases keep their quotes (folding leaves them as they are)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
 def register_fold() -> None:
     """Called once at start-up (AccountsConfig.ready)."""
     connection_created.connect(_add_sqlite_function, weak=False, dispatch_uid="search-fold")

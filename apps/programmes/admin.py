@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from mobility_portal.search import FoldedSearchMixin
+
 from .models import Agreement, Call, CallDeadlineChange, Language, Partner, StudyField
 from .services import call_save
 
@@ -17,11 +19,13 @@ class AgreementInline(admin.StackedInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "country", "city", "agreement_count"]
     # The countries partners are in, not every country of the world.
     list_filter = [("country", CountryFilter), "agreements__kind", "languages"]
-    search_fields = ["name", "city"]
+    # Accents and case left aside (FoldedSearchMixin), here and in the agreements' partner
+    # autocomplete, which searches with this admin.
+    search_fields = ["name__fold__contains", "city__fold__contains"]
     ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["languages", "fields"]
@@ -36,10 +40,10 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["partner", "kind", "seats_per_year", "first_year", "last_year"]
     list_filter = ["kind", ("partner__country", CountryFilter)]
-    search_fields = ["partner__name"]
+    search_fields = ["partner__name__fold__contains"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
 
