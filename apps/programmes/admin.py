@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
@@ -41,11 +42,22 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["partner", "kind", "seats_per_year", "first_year", "last_year"]
+    # Fits beside the filters on a laptop (tests/e2e/test_admin_agreement_width.py): the
+    # partner's name wraps (the admin keeps a foreign key's cell on one line), and the years
+    # in force share one column, as the catalogue writes them ("2024–2025 … 2027–2028").
+    list_display = ["partner_name", "kind", "seats_per_year", "years"]
     list_filter = ["kind", ("partner__country", CountryFilter)]
     search_fields = ["partner__name__fold__contains"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
+
+    @admin.display(description=_("partner"), ordering="partner__name")
+    def partner_name(self, agreement: Agreement) -> str:
+        return agreement.partner.name
+
+    @admin.display(description=_("Academic years"), ordering="first_year")
+    def years(self, agreement: Agreement) -> str:
+        return agreement.years_display
 
 
 @admin.register(Language)
