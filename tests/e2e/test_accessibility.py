@@ -17,6 +17,7 @@ from apps.accounts.demo import seed_demo
 from apps.reviews.demo import seed_demo_dossiers
 from tests.e2e.accessibility import violations
 from tests.e2e.journeys import log_in
+from tests.e2e.test_layout_widths import in_language
 
 # Files, not pages (exports, documents, the learning agreement), leaving (the admin site is
 # Django's, language switches and signing out change the session).
@@ -38,10 +39,6 @@ PERSONAS = [
     ("dfi@demo.mobility.example", "/", "/advisor/validations/N/"),
     ("admin@demo.mobility.example", "/", "/staff/erasure-requests/"),
 ]
-
-
-def in_language(page, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
 
 
 def same_page(path: str) -> str:

@@ -19,6 +19,7 @@ def test_a_partner_and_its_agreements_fit_a_laptop(transactional_db, live_server
         in_language(page, language)
         page.goto(f"/admin/programmes/partner/{partner.pk}/change/")
         page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == language
         assert page.locator("#id_agreements-1-notes").is_visible()  # its second agreement
         assert scroll_width(page) <= LAPTOP["width"], language
     context.close()

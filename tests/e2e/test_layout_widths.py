@@ -3,6 +3,7 @@ in French, the portal's first language, whose longer words widen everything."""
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -41,7 +42,14 @@ def window(browser, live_server):
 
 
 def in_language(page, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    """The site's pages read in `language` from the next one on. The cookie is set for the
+    site's root: set for the page's address, it held for that page's path only, and once a
+    first cookie for the root was set, the server read that one (the last of the two it was
+    sent), so a second language set from a page below the root never applied."""
+    scheme, host = urlsplit(page.url)[:2]
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": f"{scheme}://{host}/"}]
+    )
 
 
 def scroll_width(page) -> int:
