@@ -1,14 +1,23 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from mobility_portal.search import FoldedSearchMixin
 
-from .models import Agreement, Call, CallDeadlineChange, Language, Partner, StudyField
-from .services import call_save
+from .models import (
+    Agreement,
+    Call,
+    CallDeadlineChange,
+    Language,
+    Partner,
+    StudyField,
+    academic_year_label,
+)
+from .services import call_copy_to_next_year, call_save
 
 
 class AgreementInline(admin.StackedInline):
@@ -96,6 +105,7 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["academic_year"]
     search_fields = ["name"]
     inlines = [CallDeadlineChangeInline]
+    actions = ["copy_to_next_year"]
 
     def save_model(self, request, obj, form, change):
         moved = call_save(call=obj, actor=request.user)
@@ -111,3 +121,36 @@ class CallAdmin(admin.ModelAdmin):
                 % {"count": moved.students_told},
                 messages.INFO,
             )
+
+    @admin.action(permissions=["add"], description=_("Copy to the next academic year"))
+    def copy_to_next_year(self, request, queryset):
+        """Next year's calls from this year's, instead of typing each again: the same name and
+        number of choices, the dates a year later, for the DRI to adjust."""
+        copies, skipped = [], []
+        for call in queryset.order_by("academic_year", "opens_on", "pk"):
+            copy = call_copy_to_next_year(actor=request.user, call=call)
+            if copy is None:
+                skipped.append(call)
+            else:
+                copies.append(copy)
+        if copies:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d call copied to the next academic year: check its dates.",
+                    "%(count)d calls copied to the next academic year: check their dates.",
+                    len(copies),
+                )
+                % {"count": len(copies)},
+                messages.SUCCESS,
+            )
+        for call in skipped:
+            self.message_user(
+                request,
+                _("“%(name)s” is not copied: %(year)s has a call of this name already.")
+                % {"name": call.name, "year": academic_year_label(call.academic_year + 1)},
+                messages.WARNING,
+            )
+        if len(copies) == 1:
+            return redirect("admin:programmes_call_change", copies[0].pk)
+        return None

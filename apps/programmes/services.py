@@ -1,4 +1,4 @@
-"""Changes to the calls for applications that others must hear of.
+"""Changes to the calls for applications: those others must hear of, and next year's calls.
 
 The office edits a call in the Django admin, which saves it through `call_save`: a closing
 date that moved writes its audit row (CallDeadlineChange) and tells the students it concerns,
@@ -7,6 +7,7 @@ in the same transaction; their notifications are handed to the workers once it c
 
 from datetime import date
 
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,3 +69,41 @@ def students_to_tell(change: CallDeadlineChange, *, today: date) -> list[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def same_day_next_year(day: date) -> date:
+    """The same day a year later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
+    """A call of the next academic year like `call`: the same name and number of choices, its
+    opening and closing a year later. None, and nothing created, when the next academic year
+    has a call of that name already (a copy made twice). The creation is logged as the admin
+    logs its own, in the call's history."""
+    next_year = call.academic_year + 1
+    with transaction.atomic():
+        # Calls of the year are locked so that two copies sent at once make one call.
+        taken = Call.objects.select_for_update().filter(academic_year=next_year)
+        if any(name == call.name for name in taken.values_list("name", flat=True)):
+            return None
+        copy = Call(
+            name=call.name,
+            academic_year=next_year,
+            opens_on=same_day_next_year(call.opens_on),
+            closes_on=same_day_next_year(call.closes_on),
+            max_choices=call.max_choices,
+        )
+        copy.full_clean()
+        copy.save()
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[copy],
+            action_flag=ADDITION,
+            change_message=[{"added": {}}],
+            single_object=True,
+        )
+    return copy
