@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -16,6 +17,7 @@ from .models import (
     Partner,
     StudyField,
     academic_year_label,
+    academic_year_of,
 )
 from .services import call_copy_to_next_year, call_save
 
@@ -49,13 +51,52 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return partner.agreement_total
 
 
+NOT_IN_FORCE = "not-"
+
+
+class InForceFilter(admin.SimpleListFilter):
+    """Which agreements are in force in an academic year, or not: before next year's call, the
+    DRI finds those that end (to renew them) among every agreement's two years."""
+
+    title = _("years in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        current = academic_year_of(timezone.localdate())
+        call_years = Call.objects.order_by().values_list("academic_year", flat=True).distinct()
+        years = sorted({current, current + 1, *call_years})
+        return [
+            option
+            for year in years
+            for option in (
+                (str(year), _("in force in %(year)s") % {"year": academic_year_label(year)}),
+                (
+                    f"{NOT_IN_FORCE}{year}",
+                    _("not in force in %(year)s") % {"year": academic_year_label(year)},
+                ),
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        year = value.removeprefix(NOT_IN_FORCE)
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            return queryset  # no choice, or one the menu never offers: every agreement
+        condition = Agreement.in_force_q(int(year))
+        return (
+            queryset.exclude(condition)
+            if value.startswith(NOT_IN_FORCE)
+            else queryset.filter(condition)
+        )
+
+
 @admin.register(Agreement)
 class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     # Fits beside the filters on a laptop (tests/e2e/test_admin_agreement_width.py): the
     # partner's name wraps (the admin keeps a foreign key's cell on one line), and the years
     # in force share one column, as the catalogue writes them ("2024–2025 … 2027–2028").
     list_display = ["partner_name", "kind", "seats_per_year", "years"]
-    list_filter = ["kind", ("partner__country", CountryFilter)]
+    list_filter = ["kind", InForceFilter, ("partner__country", CountryFilter)]
     search_fields = ["partner__name__fold__contains"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
