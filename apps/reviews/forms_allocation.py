@@ -100,8 +100,8 @@ class ScoresImportForm(forms.Form):
         label=_("Scores file (CSV)"),
         help_text=_(
             "One line per student: student_number,score — for example 22400102,14.5, or "
-            "22400102;14,5 as French spreadsheets save it (a first line student_number,score "
-            "is allowed). UTF-8 text, at most 1 MB."
+            "22400102;14,5 as French spreadsheets save it, or with a tab between them (a first "
+            "line naming the columns is allowed). UTF-8 text, at most 1 MB."
         ),
     )
 

@@ -421,13 +421,14 @@ def _over_allocation(
 
 def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
     """Set the ranking score of the call's applications from CSV lines `student_number,score`
-    (a header line with those names may come first). Every bad line is reported as
+    (a first line may name the columns, in any words). Every bad line is reported as
     `line N: field: problem`, and then nothing is imported. Returns how many were set."""
     _ensure_reviewer(actor)
     lines = _score_lines(text)
+    applications = _applications_by_student_number(call, {cells[0] for _n, cells in lines})
+    lines = _without_header(lines, applications)
     if not lines:
         raise ServiceError(_("The file has no line of scores."))
-    applications = _applications_by_student_number(call, {cells[0] for _n, cells in lines})
     scores, problems = _parse_score_lines(lines, applications)
     if problems:
         raise ServiceError(*problems)
@@ -454,15 +455,43 @@ def _score_lines(text: str) -> list[tuple[int, list[str]]]:
         raise ServiceError(
             _("line %(line)s: this is not CSV that can be read.") % {"line": reader.line_num}
         ) from None
-    if lines and [cell.lower() for cell in lines[0][1]] == list(SCORE_COLUMNS):
-        return lines[1:]
     return lines
+
+
+def _without_header(
+    lines: list[tuple[int, list[str]]], applications: Mapping[str, Application]
+) -> list[tuple[int, list[str]]]:
+    """The lines without the first when it names the columns: `student_number,score`, or the
+    jury's own words ("N° étudiant;Note"), a first line that is neither an applicant's number
+    nor a score. Such a line was refused as a student without application and a score that is
+    not a number, and the whole file with it; a first line with a score or an applicant's
+    number is data, checked as any other."""
+    if not lines:
+        return lines
+    cells = lines[0][1]
+    ours = [cell.lower() for cell in cells] == list(SCORE_COLUMNS)
+    other_words = (
+        len(cells) == len(SCORE_COLUMNS)
+        and cells[0] not in applications
+        and not _is_number(cells[1])
+    )
+    return lines[1:] if ours or other_words else lines
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text.replace(",", ".")).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _separator(text: str) -> str:
     """French spreadsheets write "22400102;12,5": semicolons between fields when the decimal
-    mark is a comma. The first line with content tells which."""
+    mark is a comma; a spreadsheet's "text (tab-separated)" and a copy of its cells put a tab
+    between them. The first line with content tells which."""
     first = next((line for line in text.splitlines() if line.strip()), "")
+    if "\t" in first:
+        return "\t"
     return ";" if ";" in first else ","
 
 

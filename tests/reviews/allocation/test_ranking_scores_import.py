@@ -151,3 +151,41 @@ def test_only_the_dri_imports_scores(request, call, students, persona):
         ranking_scores_import(actor=request.getfixturevalue(persona), call=call, text="S1,12\n")
     assert refused.value.reasons == ["Only the international relations office allocates seats."]
     assert scores(*students) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    "header", ["N° étudiant;Note", "Numéro étudiant;Moyenne /20", "Student number;", "id;score"]
+)
+def test_a_first_line_naming_the_columns_in_other_words_is_read_as_a_header(
+    call, students, dri, header
+):
+    """A jury's spreadsheet names its columns in its own words: the whole file was refused, its
+    first line named as a student without application whose score is not a number."""
+    text = f"{header}\nS1;12,5\nS2;15\n"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 2
+    assert scores(*students) == [Decimal("12.5"), Decimal(15), None]
+
+
+@pytest.mark.parametrize(
+    ("first", "problem"),
+    [
+        ("S1;abc", "line 1: score: “abc” is not a number"),  # an applicant's number: data
+        ("S9;12", "line 1: student_number: no application to this call from this student"),
+        ("S9;10000", "line 1: student_number: no application to this call from this student"),
+    ],
+)
+def test_a_first_line_with_an_applicant_or_a_score_is_still_data(
+    call, students, dri, first, problem
+):
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=f"{first}\nS2;15\n")
+    assert refused.value.reasons[0] == problem
+    assert scores(*students) == [None, None, None]
+
+
+def test_a_tab_between_number_and_score_is_read(call, students, dri):
+    """As a spreadsheet's "text (tab-separated)" saves it, or a copy of two of its columns:
+    every line was refused as one field where two were expected."""
+    text = "Numéro\tNote\nS1\t12,5\nS3\t9.5\n"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 2
+    assert scores(*students) == [Decimal("12.5"), None, Decimal("9.5")]
