@@ -1,14 +1,19 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from mobility_portal.search import FoldedSearchMixin
 
+from .forms import PartnersImportConfirmForm, PartnersImportForm
+from .importing import ImportFailed, import_partners_csv
 from .models import (
     Agreement,
     Call,
@@ -45,6 +50,86 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(agreement_total=Count("agreements"))
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="programmes_partner_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_import(self, request) -> bool:
+        """An import creates and changes partners and agreements."""
+        agreements = self.admin_site._registry[Agreement]
+        return all(
+            permission(request)
+            for permission in (
+                self.has_add_permission,
+                self.has_change_permission,
+                agreements.has_add_permission,
+                agreements.has_change_permission,
+            )
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """The import command's CSV, uploaded by the DRI: checked in full and previewed (what
+        it creates and updates), written once confirmed. The DRI sent the file to IT to run
+        `manage.py import_partners`."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        upload_form = PartnersImportForm()
+        if request.method == "POST" and "text" in request.POST:
+            confirm = PartnersImportConfirmForm(request.POST)
+            if confirm.is_valid():
+                try:
+                    report = import_partners_csv(confirm.cleaned_data["text"])
+                except ImportFailed as failure:
+                    return self._import_page(request, upload_form, problems=failure.problems)
+                self.message_user(
+                    request,
+                    gettext("Partners file imported. %(summary)s") % {"summary": report.summary()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:programmes_partner_changelist")
+        elif request.method == "POST":
+            upload_form = PartnersImportForm(request.POST, request.FILES)
+            if upload_form.is_valid():
+                text = upload_form.cleaned_data["file"]
+                try:
+                    report = import_partners_csv(text, write=False)
+                except ImportFailed as failure:
+                    return self._import_page(request, upload_form, problems=failure.problems)
+                return self._import_page(
+                    request,
+                    upload_form,
+                    preview=report.summary(),
+                    confirm=PartnersImportConfirmForm(initial={"text": text}),
+                    status=200,
+                )
+            return self._import_page(request, upload_form, status=400)
+        return self._import_page(request, upload_form, status=200)
+
+    def _import_page(self, request, upload_form, *, status=400, **context):
+        return TemplateResponse(
+            request,
+            "admin/programmes/partner/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Import partners and agreements"),
+                "upload_form": upload_form,
+                "problems": [],
+                **context,
+            },
+            status=status,
+        )
 
     @admin.display(description="#", ordering="agreement_total")
     def agreement_count(self, partner: Partner) -> int:

@@ -185,6 +185,11 @@ def read_csv_text(path: Path) -> str:
         content = path.read_bytes()
     except OSError as error:
         raise UnreadableFile([f"{path}: cannot read file: {error.strerror or error}"]) from error
+    return decode_csv_bytes(content)
+
+
+def decode_csv_bytes(content: bytes) -> str:
+    """The file's text: UTF-8, with or without a byte-order mark; else UnreadableFile."""
     try:
         # utf-8-sig: spreadsheets often save UTF-8 with a byte-order mark.
         return content.decode("utf-8-sig")
@@ -203,9 +208,10 @@ def read_csv_text(path: Path) -> str:
         ) from error
 
 
-def import_partners_csv(text: str) -> ImportReport:
-    """Validate the whole CSV text, then write it; raise ImportFailed with every problem."""
-    return apply_partners(parse_partners_csv(text))
+def import_partners_csv(text: str, *, write: bool = True) -> ImportReport:
+    """Validate the whole CSV text, then write it; raise ImportFailed with every problem.
+    With `write=False`, what the import would do, and nothing written (the admin's preview)."""
+    return apply_partners(parse_partners_csv(text), write=write)
 
 
 def parse_partners_csv(text: str) -> list[PartnerRecord]:
@@ -513,8 +519,9 @@ def _extend_unique(
 # Writing
 
 
-def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
+def apply_partners(records: Iterable[PartnerRecord], *, write: bool = True) -> ImportReport:
     """Create or update each partner and its agreements, all or nothing. Nothing is deleted.
+    With `write=False`, everything is checked and counted but nothing is written.
 
     Each partner and agreement created or changed passes the models' validation first, as in
     the admin (an agreement keeps covering the years its nominations hold seats in, ...):
@@ -558,7 +565,8 @@ def apply_partners(records: Iterable[PartnerRecord]) -> ImportReport:
         problems = [problem for problems in refusals for problem in problems]
         if problems:
             raise ImportFailed([problem for _line, problem in sorted(problems, key=_first)])
-        portal.write([change for _index, change in partners], agreements)
+        if write:
+            portal.write([change for _index, change in partners], agreements)
     return report
 
 

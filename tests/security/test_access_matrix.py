@@ -368,6 +368,8 @@ def admin_routes() -> dict[str, Route]:
             query="?app_label=programmes&model_name=agreement&field_name=partner&term=Berlin",
         ),
         "admin:jsi18n": Route(get=ADMIN_STAFF),
+        # The partners' CSV import: for those who add and change partners and agreements.
+        "admin:programmes_partner_import": both(admin_model_expect("programmes")),
         "admin:view_on_site": Route(get=ADMIN_STAFF, kwargs=partner_on_site),
         "admin:auth_user_password_change": both(
             admin_model_expect("accounts"),
