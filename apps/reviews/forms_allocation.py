@@ -101,7 +101,8 @@ class ScoresImportForm(forms.Form):
         help_text=_(
             "One line per student: student_number,score — for example 22400102,14.5, or "
             "22400102;14,5 as French spreadsheets save it, or with a tab between them (a first "
-            "line naming the columns is allowed). UTF-8 text, at most 1 MB."
+            "line naming the columns is allowed). The applications' CSV export, its ranking "
+            "score column filled, is read too. UTF-8 text, at most 1 MB."
         ),
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -425,8 +426,12 @@ def ranking_scores_import(*, actor: User, call: Call, text: str) -> int:
     `line N: field: problem`, and then nothing is imported. Returns how many were set."""
     _ensure_reviewer(actor)
     lines = _score_lines(text)
+    exported = _exported_scores(lines)
+    if exported is not None:
+        lines = exported
     applications = _applications_by_student_number(call, {cells[0] for _n, cells in lines})
-    lines = _without_header(lines, applications)
+    if exported is None:
+        lines = _without_header(lines, applications)
     if not lines:
         raise ServiceError(_("The file has no line of scores."))
     scores, problems = _parse_score_lines(lines, applications)
@@ -476,6 +481,41 @@ def _without_header(
         and not _is_number(cells[1])
     )
     return lines[1:] if ours or other_words else lines
+
+
+def _exported_scores(lines: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]] | None:
+    """The `student_number,score` lines of a file laid out as the applications' export (the
+    queue's CSV, in any of the portal's languages) with its ranking score column filled: the
+    first line names more columns than two, among them the student number and the score.
+    Lines with no score are left out (students the DRI did not score). None for any other
+    layout. The DRI exported the call's applications, scored them, and had to cut every other
+    column before the import took the file."""
+    if not lines or len(lines[0][1]) <= len(SCORE_COLUMNS):
+        return None
+    names = [" ".join(cell.lower().split()) for cell in lines[0][1]]
+    number_names, score_names = _export_column_names()
+    number = next((index for index, name in enumerate(names) if name in number_names), None)
+    score = next((index for index, name in enumerate(names) if name in score_names), None)
+    if number is None or score is None:
+        return None
+    width = max(number, score) + 1
+    picked = []
+    for line, cells in lines[1:]:
+        cells = cells + [""] * (width - len(cells))
+        if cells[score]:
+            picked.append((line, [cells[number], cells[score]]))
+    return picked
+
+
+def _export_column_names() -> tuple[set[str], set[str]]:
+    """The names of the student number's and the score's columns: ours, and the export's in
+    each of the portal's languages."""
+    numbers, scores = {SCORE_COLUMNS[0]}, {SCORE_COLUMNS[1]}
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            numbers.add(_("Student number").lower())
+            scores.add(_("Ranking score").lower())
+    return numbers, scores
 
 
 def _is_number(text: str) -> bool:

@@ -1,8 +1,12 @@
 """Importing ranking scores from CSV lines: all of them, or none with every bad line named."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application
@@ -189,3 +193,59 @@ def test_a_tab_between_number_and_score_is_read(call, students, dri):
     text = "Numéro\tNote\nS1\t12,5\nS3\t9.5\n"
     assert ranking_scores_import(actor=dri, call=call, text=text) == 2
     assert scores(*students) == [Decimal("12.5"), None, Decimal("9.5")]
+
+
+def exported(client, call, language: str) -> list[list[str]]:
+    """The call's applications as the queue exports them, in `language`, read as rows."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    # The request's language stays active in this thread afterwards: the tests' is restored.
+    with translation.override(translation.get_language()):
+        response = client.get(reverse("reviews:queue_export"), {"call": call.pk})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(
+        csv.reader(io.StringIO(text, newline=""), delimiter=";" if language == "fr" else ",")
+    )
+
+
+def written(rows: list[list[str]], delimiter: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "delimiter", "score"), [("fr", ";", "12,5"), ("en", ",", "12.5")]
+)
+def test_the_applications_export_with_its_scores_filled_is_read(
+    client, call, students, dri, language, delimiter, score
+):
+    """The DRI exports the call's applications, fills the ranking score column and imports the
+    file: it was refused, every line having ten fields where two were expected."""
+    client.force_login(dri)
+    rows = exported(client, call, language)
+    by_number = {row[0]: row for row in rows[1:]}
+    by_number["S1"][-1] = score
+    by_number["S3"][-1] = "9"  # S2 left without a score: left as it is
+
+    count = ranking_scores_import(actor=dri, call=call, text=written(rows, delimiter))
+
+    assert count == 2
+    assert scores(*students) == [Decimal("12.5"), None, Decimal(9)]
+
+
+def test_a_bad_score_in_the_export_is_named_at_its_line(client, call, students, dri):
+    client.force_login(dri)
+    rows = exported(client, call, "fr")
+    line = next(index for index, row in enumerate(rows, start=1) if row[0] == "S2")
+    rows[line - 1][-1] = "douze"
+
+    with pytest.raises(ServiceError) as refused:
+        ranking_scores_import(actor=dri, call=call, text=written(rows, ";"))
+
+    assert refused.value.reasons == [f"line {line}: score: “douze” is not a number"]
+
+
+def test_columns_in_another_order_are_found_by_their_names(call, students, dri):
+    text = "Name;Ranking score;Student number\nAnne;14;S2\nBen;;S1\n"
+    assert ranking_scores_import(actor=dri, call=call, text=text) == 1
+    assert scores(*students) == [None, Decimal(14), None]
