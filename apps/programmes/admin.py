@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -24,7 +24,7 @@ from .models import (
     academic_year_label,
     academic_year_of,
 )
-from .services import call_copy_to_next_year, call_save
+from .services import agreement_extend_one_year, call_copy_to_next_year, call_save
 
 
 class AgreementInline(admin.StackedInline):
@@ -185,6 +185,47 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["partner__name__fold__contains"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
+    actions = ["extend_one_year"]
+
+    @admin.action(permissions=["change"], description=_("Extend by one academic year"))
+    def extend_one_year(self, request, queryset):
+        """Agreements the partners renewed, a year further each, instead of opening each one
+        to change its last year; open-ended ones are left as they are."""
+        extended = refused = 0
+        for agreement in queryset.select_related("partner").order_by("pk"):
+            try:
+                extended += agreement_extend_one_year(actor=request.user, agreement=agreement)
+            except ValidationError as error:  # stored before a check the model has now
+                refused += 1
+                self.message_user(
+                    request,
+                    _("%(agreement)s is not extended: %(problems)s")
+                    % {"agreement": agreement, "problems": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+        left = queryset.count() - extended - refused
+        if extended:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d agreement extended by one academic year.",
+                    "%(count)d agreements extended by one academic year.",
+                    extended,
+                )
+                % {"count": extended},
+                messages.SUCCESS,
+            )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d agreement is open-ended: left as it is.",
+                    "%(count)d agreements are open-ended: left as they are.",
+                    left,
+                )
+                % {"count": left},
+                messages.INFO,
+            )
 
     @admin.display(description=_("partner"), ordering="partner__name")
     def partner_name(self, agreement: Agreement) -> str:

@@ -1,4 +1,5 @@
-"""Changes to the calls for applications: those others must hear of, and next year's calls.
+"""Changes to the calls for applications: those others must hear of, next year's calls, the
+agreements renewed for a year.
 
 The office edits a call in the Django admin, which saves it through `call_save`: a closing
 date that moved writes its audit row (CallDeadlineChange) and tells the students it concerns,
@@ -7,7 +8,7 @@ in the same transaction; their notifications are handed to the workers once it c
 
 from datetime import date
 
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from apps.accounts.models import User
 from apps.notifications.events import announce_call_deadline_moved
 from apps.notifications.reminders import AWAITING_SUBMISSION
 
-from .models import Call, CallDeadlineChange
+from .models import Agreement, Call, CallDeadlineChange
 
 
 def call_save(*, call: Call, actor: User, today: date | None = None) -> CallDeadlineChange | None:
@@ -107,3 +108,24 @@ def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
             single_object=True,
         )
     return copy
+
+
+def agreement_extend_one_year(*, actor: User, agreement: Agreement) -> bool:
+    """One more academic year in force for an agreement with a last year (renewed by the
+    partner); an open-ended one is left as it is. Returns whether it changed. The change is
+    logged as the admin logs its own, in the agreement's history."""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.last_year is None:
+            return False
+        agreement.last_year += 1
+        agreement.full_clean()
+        agreement.save(update_fields=["last_year"])
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[agreement],
+            action_flag=CHANGE,
+            change_message=[{"changed": {"fields": ["last_year"]}}],
+            single_object=True,
+        )
+    return True

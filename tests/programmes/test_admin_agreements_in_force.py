@@ -1,12 +1,14 @@
-"""The admin's list of agreements filters by the academic years they are in force: before
-next year's call, the DRI looked through every agreement's first and last years for those that
-end, to renew them."""
+"""The admin's list of agreements filters by the academic years they are in force, and extends
+those renewed by a year: before next year's call, the DRI looked through every agreement's
+first and last years for those that end, and opened each renewed one to change it."""
 
 from datetime import date
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
+from apps.programmes.models import Agreement
 from tests.factories import AgreementFactory, CallFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,59 @@ def test_the_menu_offers_the_years_of_the_calls_and_this_year_and_the_next(
     assert "not in force in 2027–2028" in page
     assert "?in_force=not-2030" in page
     assert "?in_force=2029" not in page
+
+
+def extend(client, *agreements):
+    return client.post(
+        reverse("admin:programmes_agreement_changelist"),
+        {"action": "extend_one_year", "_selected_action": [a.pk for a in agreements]},
+        follow=True,
+    )
+
+
+def test_agreements_renewed_are_extended_by_a_year_and_open_ended_ones_left(
+    client, dri, agreements
+):
+    """The DRI opened each renewed agreement to change its last year."""
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = extend(
+        client, agreements["ends 2027"], agreements["ended 2025"], agreements["open-ended"]
+    )
+
+    for agreement in agreements.values():
+        agreement.refresh_from_db()
+    assert agreements["ends 2027"].last_year == 2028
+    assert agreements["ended 2025"].last_year == 2026
+    assert agreements["open-ended"].last_year is None
+    page = response.content.decode()
+    assert "2 agreements extended by one academic year." in page
+    assert "1 agreement is open-ended: left as it is." in page
+    entry = LogEntry.objects.get(object_id=str(agreements["ends 2027"].pk))
+    assert (entry.user, entry.action_flag) == (dri, CHANGE)
+
+
+def test_a_student_cannot_extend_agreements(client, student, agreements):
+    client.force_login(student)
+
+    extend(client, agreements["ends 2027"])
+
+    agreements["ends 2027"].refresh_from_db()
+    assert agreements["ends 2027"].last_year == 2027
+
+
+def test_an_agreement_the_model_refuses_now_is_named_not_a_server_error(client, dri, agreements):
+    broken = agreements["ends 2027"]
+    Agreement.objects.filter(pk=broken.pk).update(first_year=24)  # before years were checked
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = extend(client, broken, agreements["ended 2025"])
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{broken} is not extended: Write the year with its four digits" in page
+    assert "1 agreement extended by one academic year." in page
+    broken.refresh_from_db()
+    assert broken.last_year == 2027
