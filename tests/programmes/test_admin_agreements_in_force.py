@@ -122,3 +122,15 @@ def test_an_agreement_the_model_refuses_now_is_named_not_a_server_error(client, 
     assert "1 agreement extended by one academic year." in page
     broken.refresh_from_db()
     assert broken.last_year == 2027
+
+
+def test_the_list_shows_each_agreements_years_in_one_column(client, dri, agreements):
+    """The last year was a column of its own past the list's right edge on a laptop."""
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = client.get(reverse("admin:programmes_agreement_changelist")).content.decode()
+
+    assert "2024–2025 … 2027–2028" in page
+    assert "from 2024–2025" in page
+    assert "column-last_year" not in page
