@@ -158,7 +158,11 @@ class Activity(NamesItsHost, models.Model):
 
     def __str__(self) -> str:
         start, end = (date_format(day, "SHORT_DATE_FORMAT") for day in (self.start, self.end))
-        return f"{self.get_kind_display()} — {self.host_display} ({start} → {end})"
+        # An internship or a summer stay may name no host: then its kind and dates alone.
+        named = self.get_kind_display()
+        if self.host_display:
+            named = f"{named} — {self.host_display}"
+        return f"{named} ({start} → {end})"
 
     @property
     def engine_id(self) -> str:
