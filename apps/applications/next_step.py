@@ -5,10 +5,13 @@ without a database.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from mobility_portal.dates import long_date
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Situation:
     current: ApplicationSummary | None = None
     rejected_courses: RejectedCourses | None = None
     stay_not_taken: StayNotTaken | None = None
+    # When the student asked for their data to be erased, while the request is pending.
+    erasure_asked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,19 @@ def next_step(situation: Situation) -> NextStep:
                 "(ask the international relations office if it takes long). You can start your "
                 "plan once it is done."
             )
+        )
+    if situation.erasure_asked_at is not None:
+        # Nothing can be applied for while it waits: the steps below would send the student to
+        # a call or a stay the portal then refuses.
+        return NextStep(
+            _(
+                "You asked on %(asked)s for your personal data to be erased. The administrators "
+                "have not handled your request yet: you will be told of the outcome by e-mail. "
+                "To apply to a call, cancel your request first."
+            )
+            % {"asked": long_date(situation.erasure_asked_at)},
+            "applications:privacy_export",
+            link_text=_("My data"),
         )
     if situation.activity_count == 0:
         return NextStep(

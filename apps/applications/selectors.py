@@ -3,7 +3,7 @@
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -572,6 +572,15 @@ def rejected_courses(student: User) -> RejectedCourses | None:
         activity_pk=course_plan.activity_id,
         host=course_plan.activity.host_display,
         count=course_plan.rejected,
+    )
+
+
+def pending_erasure_asked_at(student: User) -> datetime | None:
+    """When the student's pending erasure request was made, if one is pending."""
+    return (
+        ErasureRequest.objects.filter(student=student, state=ErasureState.PENDING)
+        .values_list("created_at", flat=True)
+        .first()
     )
 
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.applications import services
+from apps.applications.erasure import erasure_request_cancel, erasure_request_submit
 from apps.applications.models import ApplicationState
+from mobility_portal.dates import long_date
 from tests.applications.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -83,6 +85,26 @@ def test_open_call_without_application_invites_to_apply(client, student):
     content = response.content.decode()
     assert reverse("applications:application_start", args=[call.pk]) in content
     assert "Compliant with the regulations" in content
+
+
+def test_a_pending_erasure_request_is_the_next_step_not_applying(client, student):
+    """With an open call and a compliant plan, the dashboard said "The call is open: apply."
+    while the request waits; the portal then refuses to start an application."""
+    semester_for(student)
+    CallFactory(name="Exchange 2027")
+    request = erasure_request_submit(actor=student)
+    response = dashboard(client, student)
+    step = response.context["step"]
+    assert step.url == reverse("applications:privacy_export")
+    assert step.text == (
+        f"You asked on {long_date(request.created_at)} for your personal data to be erased. "
+        "The administrators have not handled your request yet: you will be told of the outcome "
+        "by e-mail. To apply to a call, cancel your request first."
+    )
+    assert step.url in response.content.decode()
+    erasure_request_cancel(actor=student, request=request)
+    step = dashboard(client, student).context["step"]
+    assert step.url == reverse("applications:application_list")
 
 
 def test_draft_lists_what_is_missing(client, student):

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.utils import translation
 
@@ -148,3 +150,18 @@ def test_a_stay_not_taken_comes_before_an_open_call():
     )
     assert step.text.startswith("Your application to “Call 2027” for the stay at KTH is refused")
     assert step.url_name == "applications:plan"
+
+
+def test_a_pending_erasure_request_comes_before_the_plan_and_the_calls():
+    asked = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    situation = Situation(
+        **READY,
+        plan_error_count=1,
+        open_call_without_application="Call 2027",
+        erasure_asked_at=asked,
+    )
+    step = next_step(situation)
+    assert step.url_name == "applications:privacy_export"
+    assert step.link_text == "My data"
+    assert "You asked on Nov. 28, 2026 for your personal data to be erased." in step.text
+    assert step.text.endswith("To apply to a call, cancel your request first.")

@@ -32,8 +32,9 @@ CATALOGUE_RENDER_MAX_QUERIES = 13
 # A visitor asking for a body already rendered: none at all (measured: 0).
 CATALOGUE_REPEAT_QUERIES = 0
 # Session, user with profile, plan, activities, applications, open calls, course plans with
-# rejected lines; an open draft adds its choices and documents; the notifications bell
-# (measured: 8, 10 with a draft).
+# rejected lines; an open draft adds its choices and documents; a student with no application
+# under way, whether an erasure request of theirs waits; the notifications bell (measured: 8, 10
+# with a draft).
 DASHBOARD_MAX_QUERIES = 10
 # Session, user with profile, plan, the chosen partner, the form's partner and date constraint
 # checks, the other activities; the bell (measured: 8).

@@ -1,6 +1,6 @@
 """The student's home: plan status, applications, calls, and the next thing to do."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from .. import selectors, services
 from ..checking import PlanCheck, plan_result
 from ..models import Activity, Application, ApplicationState
 from ..next_step import ApplicationSummary, DraftSummary, Situation, StayNotTaken, next_step
+from ..privacy import ERASURE_ENDED_STATES
 from .applications import student_only
 
 
@@ -39,6 +40,7 @@ def student_dashboard(request):
         current=_current_application(applications, today),
         rejected_courses=selectors.rejected_courses(student) if plan else None,
         stay_not_taken=_stay_not_taken(student, activities, applications, today),
+        erasure_asked_at=_erasure_asked_at(student, applications),
     )
     return render(
         request,
@@ -52,6 +54,15 @@ def student_dashboard(request):
             "step": next_step(situation),
         },
     )
+
+
+def _erasure_asked_at(student, applications: list[Application]) -> datetime | None:
+    """When the student asked for their data to be erased, while the request waits; asked
+    only when none of their applications is under way (a request is refused while one is,
+    and none can be started while it waits: no query for most students)."""
+    if any(application.state not in ERASURE_ENDED_STATES for application in applications):
+        return None
+    return selectors.pending_erasure_asked_at(student)
 
 
 def _open_draft(
