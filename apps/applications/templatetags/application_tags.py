@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from apps.applications.advice import advice_for
 from apps.applications.models import Application, ApplicationState, Transition
 from apps.applications.privacy import REDACTED
 from apps.applications.timeline import Timeline
@@ -22,6 +23,12 @@ STATE_BADGE_CLASSES = {
     ApplicationState.SUBMITTED: "text-bg-primary",
     ApplicationState.WITHDRAWN: "text-bg-dark",
 }
+
+
+@register.filter
+def rule_advice(rule: str) -> str:
+    """What the student can do about an error of this rule (apps/applications/advice.py)."""
+    return advice_for(rule)
 
 
 @register.filter

@@ -66,6 +66,8 @@ def plan_editor(request):
             "published": published_regulation(plan.regulation),
             "timeline": _timeline(plan, activities, check),
             "facts_form": StudentFactsForm(instance=plan),
+            # Below each error, what the student can change to clear it.
+            "show_advice": True,
         },
     )
 
@@ -176,7 +178,13 @@ def plan_live_check(request):
     form = ActivityForm(request.POST, instance=instance, plan=plan)
     # Inside the page's polite live region, which announces the whole answer: a finding marked
     # role="alert" would interrupt the student at each keystroke that changes it.
-    context = {"form": form, "check": None, "draft_id": None, "in_live_region": True}
+    context = {
+        "form": form,
+        "check": None,
+        "draft_id": None,
+        "in_live_region": True,
+        "show_advice": True,
+    }
     if form.is_valid():
         draft = form.draft_activity()
         others = [a for a in plan_activities(plan) if instance is None or a.pk != instance.pk]
