@@ -2,13 +2,15 @@
 at the line's end: the page never scrolls sideways, and a document's name stays inside its
 table."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.demo import seed_demo
 from apps.accounts.models import User
 from apps.applications import services
-from apps.applications.models import DocumentKind
+from apps.applications.models import ActivityKind, DocumentKind
 from apps.reviews.services.decisions import application_request_changes
 from tests.applications.factories import PDF_BYTES
 from tests.e2e.journeys import exchange_agreement, log_in, submitted_application
@@ -80,4 +82,27 @@ def test_a_long_word_quoted_in_a_notification_wraps_on_a_phone(sent_back, phone,
     phone.wait_for_load_state()
     shot(phone, "notifications")
     assert phone.get_by_text(WORD).count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_host_named_in_one_long_word_wraps_in_the_plan_on_a_phone(transactional_db, phone, shot):
+    """The activity's title sits beside its buttons: it kept the whole name on one line."""
+    seed_demo()
+    student = User.objects.get(email=STUDENT)
+    services.activity_create(
+        actor=student,
+        plan=services.plan_for_student(student),
+        fields={
+            "kind": ActivityKind.EXCHANGE_SEMESTER,
+            "start": date(2027, 9, 1),
+            "end": date(2028, 1, 31),
+            "host_name": "Rheinisch-Westfaelische_Technische_Hochschule_Aachen_Fakultaet",
+            "country": "DE",
+            "ects": 30,
+        },
+    )
+    log_in(phone, STUDENT)
+    phone.goto("/plan/")
+    phone.wait_for_load_state()
+    shot(phone, "plan")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
