@@ -100,6 +100,17 @@ class ActivityForm(forms.ModelForm):
                 render(Text("end_before_start", {"end": end, "start": start}), engine_language()),
             )
         kind = data.get("kind")
+        ects, project = data.get("ects"), data.get("ects_project")
+        if kind == ActivityKind.EXCHANGE_YEAR and None not in (ects, project) and project > ects:
+            # The engine says "70 is more than ects (60)", naming its own field.
+            self.add_error(
+                "ects_project",
+                _(
+                    "The credits of the final project, thesis or internship (%(project)s) are "
+                    "part of the planned ECTS credits (%(ects)s): they cannot be more."
+                )
+                % {"project": project, "ects": ects},
+            )
         partner = data.get("partner")
         if partner is not None:
             data["country"] = partner.country

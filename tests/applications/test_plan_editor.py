@@ -81,6 +81,20 @@ def test_bad_input_shows_form_error_and_saves_nothing(client, student, changes, 
 
 
 @pytest.mark.django_db
+def test_final_project_credits_above_the_planned_credits_are_said_in_the_fields_words(
+    client, student
+):
+    """The engine's own words named its field: "70 is more than ects (60)"."""
+    login(client, student)
+    data = {**activity_post_data(), "kind": "exchange_year", "ects": "60", "ects_project": "70"}
+    response = client.post(reverse("applications:activity_add"), data)
+    assert response.context["form"].errors["ects_project"] == [
+        "The credits of the final project, thesis or internship (70) are part of the planned "
+        "ECTS credits (60): they cannot be more."
+    ]
+
+
+@pytest.mark.django_db
 def test_bad_edit_keeps_saved_activity(client, student):
     activity = add_activity(student)
     client.force_login(student)
