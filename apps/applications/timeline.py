@@ -157,7 +157,8 @@ def build_timeline(
         abroad = str(activity.country) != "FR"
         title = _("%(kind)s, %(host)s, %(country)s, %(start)s – %(end)s") % {
             "kind": activity.get_kind_display(),
-            "host": activity.host_display or "—",
+            # Read out by screen readers: a dash alone was read as "em dash".
+            "host": activity.host_display or _("host not named"),
             "country": activity.country.name,
             "start": date_format(activity.start, "SHORT_DATE_FORMAT"),
             "end": date_format(activity.end, "SHORT_DATE_FORMAT"),

@@ -42,6 +42,25 @@ def test_timeline_svg_names_activities_and_progress(client, student):
 
 
 @pytest.mark.django_db
+def test_a_stay_naming_no_host_is_described_as_such(client, student):
+    add_activity(
+        student,
+        kind="summer_stay",
+        summer_type="summer_school",
+        host_name="",
+        ects=None,
+        country="CA",
+        start=date(2027, 7, 1),
+        end=date(2027, 8, 15),
+    )
+    client.force_login(student)
+    response = client.get(reverse("applications:plan_timeline"), HTTP_ACCEPT_LANGUAGE="en")
+    svg = response.content.decode()
+    assert "Summer stay (between 2A and 3A), host not named, Canada, 07/01/2027 – 08/15/2027" in svg
+    assert ", —," not in svg
+
+
+@pytest.mark.django_db
 def test_timeline_in_french(client, student):
     add_activity(
         student, kind="fh_internship", ects=None, start=date(2027, 7, 1), end=date(2027, 8, 15)
