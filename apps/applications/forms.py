@@ -46,6 +46,21 @@ PLAN_YEARS = (2000, 2100)
 DATE_FIELDS = ("start", "end", "internship_start", "internship_end")
 
 
+# The fields only some kinds carry, as the form shows them (data-kinds in
+# plan_activity_form.html): another kind's field is hidden, and what it still holds (a value
+# typed before the kind changed) is neither checked nor kept.
+KIND_FIELDS = {
+    "partner": STUDY_KINDS,
+    "ects": STUDY_KINDS,
+    "ects_project": {ActivityKind.EXCHANGE_YEAR},
+    "internship_start": {ActivityKind.DOUBLE_DEGREE},
+    "internship_end": {ActivityKind.DOUBLE_DEGREE},
+    "internship_country": {ActivityKind.DOUBLE_DEGREE},
+    "summer_type": {ActivityKind.SUMMER_STAY},
+    "last_obligation": {ActivityKind.ENGINEERING_INTERNSHIP},
+}
+
+
 def within_plan_years(value) -> None:
     first, last = PLAN_YEARS
     if value is not None and not first <= value.year <= last:
@@ -77,6 +92,8 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, plan: MobilityPlan, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_other_kinds_fields(self.data)
         self.plan = plan
         # The activity as stored: validating the form writes the edit into the instance.
         self.stored = copy.copy(self.instance) if self.instance.pk else None
@@ -88,6 +105,17 @@ class ActivityForm(forms.ModelForm):
             self.fields[name].widget.attrs["max"] = MAX_ECTS
         for name in DATE_FIELDS:
             self.fields[name].validators.append(within_plan_years)
+
+    def _without_other_kinds_fields(self, data):
+        """The data without the fields the chosen kind does not carry: hidden on the page, a
+        value left there (400 final-project credits typed for a year, before the student
+        chose a semester) was refused beside a field they could not see."""
+        data = data.copy()
+        kind = data.get(self.add_prefix("kind"))
+        for name, kinds in KIND_FIELDS.items():
+            if kind not in kinds:
+                data.pop(self.add_prefix(name), None)
+        return data
 
     def clean(self):
         data = super().clean()

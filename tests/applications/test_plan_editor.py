@@ -6,7 +6,7 @@ from django.urls import reverse
 from apps.applications.models import Activity, Application, ApplicationState, Choice
 from tests.applications.factories import CoursePlanFactory, login, messages_of
 from tests.applications.plan_helpers import activity_post_data, add_activity
-from tests.factories import CallFactory
+from tests.factories import CallFactory, PartnerFactory
 
 
 @pytest.mark.django_db
@@ -91,6 +91,52 @@ def test_final_project_credits_above_the_planned_credits_are_said_in_the_fields_
     assert response.context["form"].errors["ects_project"] == [
         "The credits of the final project, thesis or internship (70) are part of the planned "
         "ECTS credits (60): they cannot be more."
+    ]
+
+
+@pytest.mark.django_db
+def test_what_another_kind_s_hidden_fields_still_hold_is_left_out(client, student):
+    """A student chose a year, typed 400 final-project credits and a double degree's
+    internship day in 1999, then chose a semester: those fields were hidden, and the form was
+    refused for them beside fields the student could not see."""
+    login(client, student)
+    data = {
+        **activity_post_data(),
+        "ects_project": "400",
+        "internship_start": "1999-10-01",
+        "summer_type": "unknown",
+    }
+    response = client.post(reverse("applications:activity_add"), data)
+    assert response.status_code == 302
+    saved = Activity.objects.get(plan__student=student)
+    assert (saved.ects_project, saved.internship_start, saved.summer_type) == (None, None, "")
+
+
+@pytest.mark.django_db
+def test_an_internship_takes_no_country_from_a_hidden_partner(client, student):
+    """The partner menu is hidden for an internship: the partner a student had chosen for a
+    study stay no longer gives the internship its country, which the student did not see."""
+    login(client, student)
+    data = {
+        **activity_post_data(),
+        "kind": "engineering_internship",
+        "partner": str(PartnerFactory(country="JP").pk),
+        "country": "",
+        "ects": "",
+    }
+    response = client.post(reverse("applications:activity_add"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["country"] == ["Choose the country of the host."]
+
+
+@pytest.mark.django_db
+def test_a_field_the_kind_carries_is_still_checked(client, student):
+    login(client, student)
+    data = {**activity_post_data(), "kind": "exchange_year", "ects": "60", "ects_project": "400"}
+    response = client.post(reverse("applications:activity_add"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["ects_project"] == [
+        "Ensure this value is less than or equal to 300."
     ]
 
 
