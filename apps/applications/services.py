@@ -705,6 +705,8 @@ class Readiness:
 
     problems: list[str]
     still_to_complete: list[Finding]
+    # Some of the problems are the plan's errors, fixed in the plan rather than here.
+    plan_has_errors: bool = False
 
 
 def submission_readiness(
@@ -747,12 +749,17 @@ def submission_readiness(
         problems.extend(check.problems)
     # Any activity's error, not only the chosen ones': "no submission while the plan has an
     # error". The plan's overall goals (time abroad still to plan) do not block it.
-    problems.extend(_activity_errors(application, choices, check))
+    plan_errors = _activity_errors(application, choices, check)
+    problems.extend(plan_errors)
     present = {document.kind for document in application.documents.all()}
     for kind in required_documents(application):
         if kind not in present:
             problems.append(_("Missing document: %(kind)s.") % {"kind": DocumentKind(kind).label})
-    return Readiness(problems=problems, still_to_complete=check.plan_findings)
+    return Readiness(
+        problems=problems,
+        still_to_complete=check.plan_findings,
+        plan_has_errors=not check.valid or bool(plan_errors),
+    )
 
 
 def _activity_errors(

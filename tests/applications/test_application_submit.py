@@ -296,3 +296,30 @@ def test_more_choices_than_the_call_now_takes_are_refused(client, student):
         messages_of(response)
     )
     assert_still_draft(application)
+
+
+def test_the_application_page_links_to_the_plan_when_its_errors_block_the_submission(
+    client, student
+):
+    """The list of what is missing named the plan's errors, and nothing on the page led to
+    the plan where they are fixed."""
+    plan_link = f'href="{reverse("applications:plan")}">Fix the errors of my plan</a>'
+    application = complete_application(student, ects=20)
+    login(client, student)
+    page = client.get(reverse("applications:application_detail", args=[application.pk]))
+    assert plan_link in page.content.decode()
+    activity = application.choices.get().activity
+    fields = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
+    services.activity_update(actor=student, activity=activity, fields={**fields, "ects": 30})
+    page = client.get(reverse("applications:application_detail", args=[application.pk]))
+    assert "Everything is ready" in page.content.decode()
+    assert plan_link not in page.content.decode()
+
+
+def test_missing_documents_alone_do_not_send_to_the_plan(client, student):
+    application = draft_with_choice(student)
+    page = login(client, student).get(
+        reverse("applications:application_detail", args=[application.pk])
+    )
+    assert "Missing document: CV." in page.content.decode()
+    assert "Fix the errors of my plan" not in page.content.decode()

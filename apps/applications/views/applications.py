@@ -98,6 +98,7 @@ def render_application_page(
         "submit_form": submit_form or _submit_form(application),
         "missing": [],
         "still_to_complete": [],
+        "plan_has_errors": False,
         "snapshot": selectors.snapshot_result(application.snapshot),
         "changes_asked": _changes_asked(application),
         # An EWP mobility starts with a nomination: only that stay is exported.
@@ -109,6 +110,7 @@ def render_application_page(
         readiness = services.submission_readiness(application, timezone.localdate())
         context["missing"] = readiness.problems
         context["still_to_complete"] = readiness.still_to_complete
+        context["plan_has_errors"] = readiness.plan_has_errors
     return render(request, "applications/application_detail.html", context, status=status)
 
 
