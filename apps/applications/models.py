@@ -544,6 +544,33 @@ class CourseLine(models.Model):
         return f"{self.code} {self.title}"
 
 
+class LineDecisionChange(models.Model):
+    """The audit row every decision of the advisor on a course line writes: the first one, a
+    change of mind, and an undo (back to awaiting), while the version awaits them."""
+
+    line = models.ForeignKey(
+        CourseLine,
+        on_delete=models.CASCADE,
+        related_name="decision_history",
+        verbose_name=_("course line"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_decision = models.CharField(_("from"), max_length=10, choices=LineDecision.choices)
+    to_decision = models.CharField(_("to"), max_length=10, choices=LineDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("course decision change")
+        verbose_name_plural = _("course decision changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.from_decision} → {self.to_decision}"
+
+
 class ValidationBody(models.TextChoices):
     DFI = "DFI", _("Academic directorate (DFI)")
     DRI = "DRI", _("International relations office (DRI)")

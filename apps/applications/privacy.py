@@ -28,6 +28,7 @@ from .models import (
     Document,
     ErasureRequest,
     ErasureTransition,
+    LineDecisionChange,
     MobilityPlan,
     Transition,
 )
@@ -277,6 +278,9 @@ def _anonymise(student: User) -> int:
     CourseLine.objects.filter(course_plan__activity__plan__student=student).exclude(
         decision_comment=""
     ).update(decision_comment=REDACTED)
+    LineDecisionChange.objects.filter(line__course_plan__activity__plan__student=student).exclude(
+        comment=""
+    ).update(comment=REDACTED)
     ActivityValidation.objects.filter(activity__plan__student=student).exclude(comment="").update(
         comment=REDACTED
     )

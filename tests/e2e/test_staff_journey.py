@@ -68,6 +68,12 @@ def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
 
     for course in (DISTRIBUTED, LEARNING):
         approve(page, course)
+    # A wrong click: the approval is undone, and the course awaits the advisor again.
+    learning = line_card(page, LEARNING)
+    learning.get_by_role("button", name="Undo this decision").click()
+    expect(page.get_by_text(f"Decision on {LEARNING['code']} undone")).to_be_visible()
+    expect(learning.locator(".badge")).to_have_text("Awaiting decision")
+    approve(page, LEARNING)
     german = line_card(page, GERMAN)
     german.get_by_role("button", name="Reject").click()
     expect(german.get_by_role("alert")).to_contain_text("Say why the course")
@@ -75,6 +81,11 @@ def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
     reason = "A language course does not replace an elective: choose a technical course."
     german.get_by_label("Comment for the student").fill(reason)
     german.get_by_role("button", name="Reject").click()
+    # The last course decides the whole plan: that is confirmed first, and nothing is sent yet.
+    confirm = page.get_by_role("region", name="Confirm your decision on the whole course plan")
+    expect(confirm).to_contain_text("1 course rejected")
+    shot(page, "version-1-confirm-the-last-decision")
+    confirm.get_by_role("button", name="Confirm and tell the student").click()
     expect(german).to_contain_text(reason)
     expect(page.locator("#main p .badge").first).to_have_text("Lines rejected")
     shot(page, "version-1-lines-rejected")
@@ -90,7 +101,7 @@ def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
     expect(changes).to_contain_text("removed SP-1010 German for engineers")
     shot(page, "version-2-changes")
 
-    approve(page, VISION)
+    approve(page, VISION, last=True)
     expect(page.locator("#main p .badge").first).to_have_text("Approved")
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)
     shot(page, "version-2-approved")
@@ -105,9 +116,12 @@ def line_card(page, course: dict):
     return page.get_by_role("article", name=f"{course['code']} — {course['title']}")
 
 
-def approve(page, course: dict) -> None:
+def approve(page, course: dict, *, last: bool = False) -> None:
+    """`last`: the last course awaiting the advisor, whose decision is confirmed first."""
     card = line_card(page, course)
     card.get_by_role("button", name=f"Approve {course['code']}").click()
+    if last:
+        page.get_by_role("button", name="Confirm and tell the student").click()
     expect(page.get_by_text(f"Decision on {course['code']} recorded.")).to_be_visible()
     expect(card.locator(".badge")).to_have_text("Approved")
 

@@ -17,6 +17,7 @@ from apps.applications.models import (
     CoursePlanStatus,
     Document,
     DocumentKind,
+    LineDecisionChange,
     Transition,
 )
 from apps.applications.privacy import anonymise_student
@@ -227,6 +228,22 @@ def test_anonymising_redacts_what_advisors_and_validators_wrote(student, dfi):
     assert (first.decision, first.decision_comment) == ("rejected", "[redacted]")
     assert second.decision_comment == ""
     assert (validation.approved, validation.comment) == (True, "[redacted]")
+
+
+@pytest.mark.django_db
+def test_anonymising_redacts_the_history_of_the_advisors_decisions(student, advisor):
+    """Each decision on a course line keeps a history row with the advisor's comment: the
+    comment is redacted there too, not only on the line."""
+    from apps.reviews.services.course_plans import course_line_decide
+
+    course_plan = sent_course_plan(student, lines=2)
+    first = course_plan.lines.order_by("pk").first()
+    course_line_decide(
+        actor=advisor, line=first, approve=False, comment="Marie, take the French course"
+    )
+    anonymise_student(student)
+    (change,) = LineDecisionChange.objects.filter(line=first)
+    assert (change.to_decision, change.comment) == ("rejected", "[redacted]")
 
 
 @pytest.mark.django_db

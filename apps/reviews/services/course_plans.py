@@ -1,5 +1,7 @@
-"""The study advisor's decision on each line of a course plan. A decided version is never
-changed: the student's edits make the next version (applications.services)."""
+"""The study advisor's decision on each line of a course plan, each with its history row.
+While a course of the version still awaits them, the advisor may change or undo a decision;
+the decision on the last course decides the version (the student is told), and a decided
+version is never changed: the student's edits make the next version (applications.services)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,13 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
-from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.models import (
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    LineDecision,
+    LineDecisionChange,
+)
 from apps.applications.services import course_plan_settle_status
 
 
@@ -37,9 +45,16 @@ def _ensure_latest(course_plan: CoursePlan) -> None:
         )
 
 
-@transaction.atomic
-def course_line_decide(*, actor: User, line: CourseLine, approve: bool, comment: str) -> CourseLine:
-    """Approve or reject one line of the latest version; a rejection says why."""
+class DecidesTheVersion(ServiceError):
+    """The decision asked for is on the last course awaiting the advisor: it decides the
+    version and cannot be changed, so the advisor confirms it first."""
+
+
+def _locked_open_line(actor: User, line: CourseLine, seen: str) -> tuple[CoursePlan, CourseLine]:
+    """The line, locked with its version, if the advisor may still decide on it: the version
+    is the latest and awaits them (some course is still undecided). `seen`: the decision the
+    advisor's page showed, so that a page left open in another tab changes nothing it did not
+    show."""
     course_plan = locked_course_plan_of_advisee(actor, line.course_plan_id)
     _ensure_latest(course_plan)
     if course_plan.status != CoursePlanStatus.PENDING:
@@ -48,21 +63,79 @@ def course_line_decide(*, actor: User, line: CourseLine, approve: bool, comment:
             % {"status": course_plan.get_status_display().lower()}
         )
     line = CourseLine.objects.select_for_update().get(pk=line.pk)
-    if line.decision != LineDecision.PENDING:
+    if line.decision != seen:
+        if seen == LineDecision.PENDING:
+            raise ServiceError(
+                _("Course %(code)s is already decided: %(decision)s.")
+                % {"code": line.code, "decision": line.get_decision_display().lower()}
+            )
         raise ServiceError(
-            _("Course %(code)s is already decided: %(decision)s.")
+            _("The decision on %(code)s changed meanwhile: it is now %(decision)s.")
             % {"code": line.code, "decision": line.get_decision_display().lower()}
         )
+    return course_plan, line
+
+
+def _record(actor: User, line: CourseLine, decision: str, comment: str) -> CourseLine:
+    """Set the line's decision and write its history row."""
+    LineDecisionChange.objects.create(
+        line=line, actor=actor, from_decision=line.decision, to_decision=decision, comment=comment
+    )
+    undone = decision == LineDecision.PENDING
+    line.decision = decision
+    line.decision_comment = comment
+    line.decided_by = None if undone else actor
+    line.decided_at = None if undone else timezone.now()
+    line.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
+    return line
+
+
+@transaction.atomic
+def course_line_decide(
+    *,
+    actor: User,
+    line: CourseLine,
+    approve: bool,
+    comment: str,
+    seen: str = LineDecision.PENDING,
+    final: bool = True,
+) -> CourseLine:
+    """Approve or reject one line of the latest version; a rejection says why. A line already
+    decided (`seen` says how) may be decided again while another line of the version still
+    awaits the advisor: the decision on the last one decides the version and tells the
+    student, after which nothing changes (the student's edits make the next version).
+    `final=False`: the advisor has not confirmed that, and such a decision is refused with
+    DecidesTheVersion."""
+    course_plan, line = _locked_open_line(actor, line, seen)
     comment = comment.strip()
     if not approve and not comment:
         raise ServiceError(_("Say why the course is rejected: the student reads it."))
-    line.decision = LineDecision.APPROVED if approve else LineDecision.REJECTED
-    line.decision_comment = comment
-    line.decided_by = actor
-    line.decided_at = timezone.now()
-    line.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
+    others_pending = (
+        CourseLine.objects.filter(course_plan=course_plan, decision=LineDecision.PENDING)
+        .exclude(pk=line.pk)
+        .exists()
+    )
+    if not final and not others_pending:
+        raise DecidesTheVersion(
+            _("Course %(code)s is the last awaiting your decision: confirm to decide the plan.")
+            % {"code": line.code}
+        )
+    decision = LineDecision.APPROVED if approve else LineDecision.REJECTED
+    if decision == line.decision and comment == line.decision_comment:
+        return line  # the same decision sent again: nothing changes, nothing to record
+    _record(actor, line, decision, comment)
     course_plan_settle_status(course_plan)
     return line
+
+
+@transaction.atomic
+def course_line_undo(*, actor: User, line: CourseLine, seen: str) -> CourseLine:
+    """Put a decided line back among those awaiting the advisor, while the version still
+    awaits them (`seen`: the decision the advisor's page showed)."""
+    if seen == LineDecision.PENDING:
+        raise ServiceError(_("Only a decision already taken can be undone."))
+    _course_plan, line = _locked_open_line(actor, line, seen)
+    return _record(actor, line, LineDecision.PENDING, "")
 
 
 def course_plans_announce_to_new_advisor(*, student: User) -> int:

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
-from apps.applications.models import CourseLine, CoursePlan, CoursePlanStatus, LineDecision
+from apps.applications.models import (
+    CourseLine,
+    CoursePlan,
+    CoursePlanStatus,
+    LineDecision,
+    LineDecisionChange,
+)
 from apps.applications.selectors import application_choosing, course_total
 from apps.applications.services import line_key
 from mobility_portal.refusals import report_refusal
@@ -30,14 +36,21 @@ from ..selectors_advisor import (
     recognitions_to_confirm,
     sent_versions,
 )
-from ..services.course_plans import course_line_decide
+from ..services.course_plans import DecidesTheVersion, course_line_decide, course_line_undo
 
 advisor_only = capability_required(Capability.APPROVE_COURSE_PLANS)
 
 
+UNDO = "undo"
+
+
 class LineDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
+        choices=[
+            ("approve", gettext_lazy("Approve")),
+            ("reject", gettext_lazy("Reject")),
+            (UNDO, gettext_lazy("Undo")),
+        ],
         error_messages={"required": gettext_lazy("Choose to approve or to reject the course.")},
     )
     comment = forms.CharField(
@@ -47,6 +60,12 @@ class LineDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text=gettext_lazy("Required when you reject the course."),
     )
+    # The decision the page showed: a page left open in another tab changes nothing it did
+    # not show. Absent, the line was shown awaiting the advisor.
+    seen = forms.ChoiceField(choices=LineDecision.choices, required=False)
+    # The advisor confirmed a decision on the last course awaiting them, which decides the
+    # whole version and cannot be changed.
+    confirm = forms.BooleanField(required=False)
 
     def clean(self):
         data = super().clean()
@@ -54,9 +73,16 @@ class LineDecisionForm(forms.Form):
             self.add_error("comment", _("Say why the course is rejected: the student reads it."))
         return data
 
+    @property
+    def seen_decision(self) -> str:
+        return self.cleaned_data.get("seen") or LineDecision.PENDING
+
 
 def decision_form(line: CourseLine, data=None) -> LineDecisionForm:
-    return LineDecisionForm(data, auto_id=f"line-{line.pk}-%s")
+    initial = {"seen": line.decision}
+    if line.decision != LineDecision.PENDING:
+        initial["comment"] = line.decision_comment
+    return LineDecisionForm(data, auto_id=f"line-{line.pk}-%s", initial=initial)
 
 
 @advisor_only
@@ -94,16 +120,13 @@ def advisor_course_plan(request, pk: int):
         form = bound[line.pk] = decision_form(line, request.POST)
         if form.is_valid():
             try:
-                course_line_decide(
-                    actor=request.user,
-                    line=line,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    comment=form.cleaned_data["comment"],
-                )
+                line = _decide(request, line, form)
+            except DecidesTheVersion:
+                return _confirmation(request, course_plan, lines, line, form)
             except ServiceError as error:
                 report_refusal(request, error)
                 return _refused(request, pk, line, form)
-            messages.success(request, _("Decision on %(code)s recorded.") % {"code": line.code})
+            _tell_what_was_done(request, line, form)
             return redirect("reviews:advisor_course_plan", course_plan.pk)
     return render(
         request,
@@ -113,20 +136,93 @@ def advisor_course_plan(request, pk: int):
     )
 
 
+def _decide(request, line: CourseLine, form: LineDecisionForm) -> CourseLine:
+    data = form.cleaned_data
+    if data["decision"] == UNDO:
+        return course_line_undo(actor=request.user, line=line, seen=form.seen_decision)
+    return course_line_decide(
+        actor=request.user,
+        line=line,
+        approve=data["decision"] == "approve",
+        comment=data["comment"],
+        seen=form.seen_decision,
+        final=data["confirm"],
+    )
+
+
+def _tell_what_was_done(request, line: CourseLine, form: LineDecisionForm) -> None:
+    if form.cleaned_data["decision"] == UNDO:
+        messages.success(
+            request,
+            _("Decision on %(code)s undone: the course awaits your decision again.")
+            % {"code": line.code},
+        )
+        return
+    messages.success(request, _("Decision on %(code)s recorded.") % {"code": line.code})
+    status = CoursePlan.objects.values_list("status", flat=True).get(pk=line.course_plan_id)
+    if status == CoursePlanStatus.APPROVED:
+        messages.info(
+            request, _("Every course is decided: the course plan is approved, the student is told.")
+        )
+    elif status == CoursePlanStatus.CHANGES_REQUESTED:
+        messages.info(
+            request,
+            _(
+                "Every course is decided: the course plan goes back to the student, who is told "
+                "which courses you rejected."
+            ),
+        )
+
+
+def _confirmation(
+    request, course_plan: CoursePlan, lines: list[CourseLine], line: CourseLine, form
+):
+    """The decision asked for decides the whole version: the page again, with the line's
+    decision to confirm and what the version becomes."""
+    approve = form.cleaned_data["decision"] == "approve"
+    rejected = sum(
+        1
+        for row in lines
+        if (row.pk == line.pk and not approve)
+        or (row.pk != line.pk and row.decision == LineDecision.REJECTED)
+    )
+    context = _review_context(course_plan, lines, {})
+    context["confirming"] = {
+        "line": line,
+        "decision": form.cleaned_data["decision"],
+        "comment": form.cleaned_data["comment"].strip(),
+        "seen": form.seen_decision,
+        "rejected": rejected,
+    }
+    return render(request, "reviews/advisor_course_plan.html", context)
+
+
 def _version_and_lines(request, pk: int) -> tuple[CoursePlan, list[CourseLine]]:
     course_plan = advised_course_plan(request.user, pk)
+    history = LineDecisionChange.objects.select_related("actor")
     prefetch_related_objects(
-        [course_plan], Prefetch("lines", queryset=CourseLine.objects.select_related("decided_by"))
+        [course_plan],
+        Prefetch(
+            "lines",
+            queryset=CourseLine.objects.select_related("decided_by").prefetch_related(
+                Prefetch("decision_history", queryset=history)
+            ),
+        ),
     )
     return course_plan, list(course_plan.lines.all())
 
 
 def _refused(request, pk: int, line: CourseLine, form: LineDecisionForm):
     """The page as it now stands (a decision or a newer version came meanwhile), with the
-    advisor's comment: in the line's form if it still awaits them, else quoted to copy."""
+    advisor's comment: in the line's form if it still stands as their page showed it, else
+    quoted to copy."""
     course_plan, lines = _version_and_lines(request, pk)
-    context = _review_context(course_plan, lines, {line.pk: form})
-    still_open = any(row_line.pk == line.pk and row_form for row_line, row_form in context["rows"])
+    current = next((row for row in lines if row.pk == line.pk), None)
+    unchanged = current is not None and current.decision == form.seen_decision
+    context = _review_context(course_plan, lines, {line.pk: form} if unchanged else {})
+    still_open = unchanged and any(
+        row_line.pk == line.pk and row_form for row_line, row_form in context["rows"]
+    )
     if not still_open:
         context["unsaved_comment"] = (line.pk, form.cleaned_data["comment"].strip())
     return render(request, "reviews/advisor_course_plan.html", context, status=409)
@@ -180,9 +276,7 @@ def _review_context(
     rows = [
         (
             line,
-            bound.get(line.pk) or decision_form(line)
-            if can_decide and line.decision == LineDecision.PENDING
-            else None,
+            bound.get(line.pk) or decision_form(line) if can_decide else None,
         )
         for line in lines
     ]

@@ -120,7 +120,11 @@ def test_approving_a_line(client, advisor, course_plan):
     assert (line.decision, line.decided_by) == (LineDecision.APPROVED, advisor)
     page = client.get(review_url(course_plan))
     decided = dict(page.context["rows"])
-    assert decided[line] is None  # no form any more on a decided line
+    # The other line still awaits the advisor: the decision may be changed or undone.
+    assert decided[line].initial["seen"] == LineDecision.APPROVED
+    assert "Undo this decision" in page.content.decode()
+    # One decision, told by "Decided by": a history is shown once there are changes.
+    assert "History of the decision" not in page.content.decode()
 
 
 def test_rejecting_every_line_requests_changes(client, advisor, course_plan):
@@ -128,7 +132,12 @@ def test_rejecting_every_line_requests_changes(client, advisor, course_plan):
     for line in course_plan.lines.all():
         client.post(
             review_url(course_plan),
-            {"line": line.pk, "decision": "reject", "comment": "Already taken in 2A."},
+            {
+                "line": line.pk,
+                "decision": "reject",
+                "comment": "Already taken in 2A.",
+                "confirm": "on",
+            },
         )
     course_plan.refresh_from_db()
     assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
@@ -216,10 +225,11 @@ def test_an_approved_version_stays_intact_and_the_edit_comes_as_a_new_version_wi
     (change,) = diff.changed
     assert change.previous == changed
     assert [field.name for field in change.fields] == ["title", "ects"]
-    assert {line.code: form is not None for line, form in response.context["rows"]} == {
-        kept.code: False,  # unchanged: the approval carries over
-        changed.code: True,
-        "NEW1": True,
+    assert {line.code: form.initial["seen"] for line, form in response.context["rows"]} == {
+        # unchanged: the approval carries over, and may be changed while the version awaits
+        kept.code: LineDecision.APPROVED,
+        changed.code: LineDecision.PENDING,
+        "NEW1": LineDecision.PENDING,
     }
     content = response.content.decode()
     assert "What changed since version 1" in content
@@ -344,10 +354,14 @@ def test_a_line_decided_meanwhile_in_another_tab_keeps_the_second_comment(
     assert "Not at this level." in response.content.decode()
     line.refresh_from_db()
     assert line.decision == LineDecision.APPROVED
-    # The page as it stands: the other line still awaits the advisor, with its own empty form.
+    # The page as it stands: the line decided in the other tab may be changed from a form that
+    # shows it approved (the refused comment is quoted, not put in that form); the other line
+    # still awaits the advisor, with its own empty form.
     rows = dict(response.context["rows"])
-    assert rows[line] is None
-    assert sum(form is not None for form in rows.values()) == 1
+    assert (rows[line].is_bound, rows[line].initial["seen"]) == (False, LineDecision.APPROVED)
+    assert [form.initial["seen"] for other, form in rows.items() if other != line] == [
+        LineDecision.PENDING
+    ]
 
 
 def test_an_empty_refused_comment_adds_nothing_to_copy(client, advisor, student, course_plan):
@@ -362,3 +376,91 @@ def test_an_empty_refused_comment_adds_nothing_to_copy(client, advisor, student,
     )
     assert response.status_code == 409
     assert "was not recorded" not in response.content.decode()
+
+
+def test_a_wrong_click_is_undone_from_the_page_while_another_course_awaits(
+    client, advisor, course_plan
+):
+    line = first_line(course_plan)
+    login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "approve", "comment": ""}
+    )
+    response = client.post(
+        review_url(course_plan), {"line": line.pk, "decision": "undo", "seen": "approved"}
+    )
+    assert messages_of(response)[-1] == (
+        f"Decision on {line.code} undone: the course awaits your decision again."
+    )
+    line.refresh_from_db()
+    assert (line.decision, line.decided_by) == (LineDecision.PENDING, None)
+    page = client.get(review_url(course_plan)).content.decode()
+    assert "History of the decision (2 entries)" in page
+    assert "undid the decision (approved)" in page
+
+
+def test_a_decision_is_changed_from_the_page_and_a_rejection_still_says_why(
+    client, advisor, course_plan
+):
+    line = first_line(course_plan)
+    login(client, advisor).post(
+        review_url(course_plan), {"line": line.pk, "decision": "approve", "comment": ""}
+    )
+    refused = client.post(
+        review_url(course_plan),
+        {"line": line.pk, "decision": "reject", "comment": "", "seen": "approved"},
+    )
+    assert refused.status_code == 400
+    assert '<details class="mt-2" open>' in refused.content.decode()
+    changed = client.post(
+        review_url(course_plan),
+        {"line": line.pk, "decision": "reject", "comment": "Taken in 2A", "seen": "approved"},
+    )
+    assert messages_of(changed)[-1] == f"Decision on {line.code} recorded."
+    line.refresh_from_db()
+    assert (line.decision, line.decision_comment) == (LineDecision.REJECTED, "Taken in 2A")
+
+
+def test_the_last_course_asks_for_confirmation_before_deciding_the_plan(
+    client, advisor, student, course_plan
+):
+    first, last = course_plan.lines.order_by("pk")
+    login(client, advisor).post(
+        review_url(course_plan), {"line": first.pk, "decision": "reject", "comment": "No"}
+    )
+    asked = client.post(
+        review_url(course_plan), {"line": last.pk, "decision": "approve", "comment": "Fine"}
+    )
+    assert asked.status_code == 200
+    content = asked.content.decode()
+    assert "Confirm your decision on the whole course plan" in content
+    assert "1 course rejected" in content
+    assert 'name="confirm" value="on"' in content
+    last.refresh_from_db()
+    course_plan.refresh_from_db()
+    assert (last.decision, course_plan.status) == (LineDecision.PENDING, CoursePlanStatus.PENDING)
+
+    confirmed = client.post(
+        review_url(course_plan),
+        {"line": last.pk, "decision": "approve", "comment": "Fine", "confirm": "on"},
+    )
+    assert messages_of(confirmed)[-2:] == [
+        f"Decision on {last.code} recorded.",
+        "Every course is decided: the course plan goes back to the student, who is told which "
+        "courses you rejected.",
+    ]
+    course_plan.refresh_from_db()
+    assert course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+    page = client.get(review_url(course_plan)).content.decode()
+    assert "Undo this decision" not in page
+
+
+def test_approving_the_last_course_says_the_plan_is_approved(client, advisor, course_plan):
+    login(client, advisor)
+    for line in course_plan.lines.order_by("pk"):
+        response = client.post(
+            review_url(course_plan),
+            {"line": line.pk, "decision": "approve", "comment": "", "confirm": "on"},
+        )
+    assert messages_of(response)[-1] == (
+        "Every course is decided: the course plan is approved, the student is told."
+    )
