@@ -140,6 +140,38 @@ def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
     return course_plan
 
 
+def advisee_for(advisor: User, pk: int) -> User:
+    """A student `advisor` advises now, with their profile, or 404: a former advisor, and any
+    other, learns nothing of them."""
+    student = (
+        User.objects.select_related("student_profile__filiere")
+        .filter(pk=pk, student_profile__advisor=advisor)
+        .first()
+    )
+    if student is None:
+        raise Http404
+    return student
+
+
+def advisee_course_plans(student: User) -> QuerySet[CoursePlan]:
+    """The latest version sent of each of the student's course plans (what the advisor may
+    open; drafts stay private), with their line counts, the most recently sent first."""
+    newer_sent = CoursePlan.objects.filter(
+        activity=OuterRef("activity"), version__gt=OuterRef("version")
+    ).exclude(status=CoursePlanStatus.DRAFT)
+    return (
+        CoursePlan.objects.filter(activity__plan__student=student)
+        .exclude(status=CoursePlanStatus.DRAFT)
+        .exclude(Exists(newer_sent))
+        .select_related("activity__partner", "partner")
+        .annotate(
+            line_count=Count("lines"),
+            pending_count=Count("lines", filter=Q(lines__decision=LineDecision.PENDING)),
+        )
+        .order_by("-sent_at", "-pk")
+    )
+
+
 def sent_versions(course_plan: CoursePlan) -> list[CoursePlan]:
     """Every version of the same course plan the advisor has received, newest first."""
     return list(

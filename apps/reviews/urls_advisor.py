@@ -7,6 +7,7 @@ from .views import advisor, returns, validations
 urlpatterns = [
     path("course-plans/", advisor.advisor_queue, name="advisor_queue"),
     path("course-plans/<int:pk>/", advisor.advisor_course_plan, name="advisor_course_plan"),
+    path("students/<int:pk>/", advisor.advisee, name="advisee"),
     path(
         "course-plans/<int:pk>/recognition/",
         returns.return_recognition,

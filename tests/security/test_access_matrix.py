@@ -203,6 +203,8 @@ PORTAL_ROUTES: dict[str, Route] = {
         ADVISEE_OBJECT, kwargs=pk("pending_course_plan"), data=first_line
     ),
     "reviews:return_recognition": both(ADVISEE_OBJECT, kwargs=pk("approved_course_plan")),
+    # What the advisor may see of one student: only their own advisee's page.
+    "reviews:advisee": Route(get=ADVISEE_OBJECT, kwargs=lambda world: {"pk": world.student.pk}),
     "reviews:return_page": both(OWN_OBJECT, kwargs=pk("abroad")),
     "reviews:return_transcript": post_route(OWN_OBJECT, kwargs=pk("abroad")),
     "reviews:validation_queue": Route(get=VALIDATORS),

@@ -25,6 +25,7 @@ def test_the_former_advisor_finds_nothing_of_the_student(client, student, adviso
         reverse("applications:document_download", args=[document.pk]),
         reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
         reverse("reviews:return_recognition", args=[course_plan.pk]),
+        reverse("reviews:advisee", args=[student.pk]),
         reverse(
             "reviews:learning_agreement_ewp_json",
             args=[application.pk, course_plan.activity_id],

@@ -1,5 +1,5 @@
-"""The study advisor's pages: the course plans awaiting them, and one version's review, line
-by line, with what changed since the previous version."""
+"""The study advisor's pages: the course plans awaiting them, one version's review, line by
+line, with what changed since the previous version, and what they may see of one student."""
 
 from urllib.parse import urlencode
 
@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
+from apps.applications.access import visible_applications
 from apps.applications.errors import ServiceError
 from apps.applications.models import (
+    Choice,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
@@ -29,6 +31,8 @@ from mobility_portal.refusals import report_refusal
 
 from ..selectors_advisor import (
     advised_course_plan,
+    advisee_course_plans,
+    advisee_for,
     course_plan_diff,
     course_plans_decided,
     course_plans_to_review,
@@ -106,6 +110,32 @@ def advisor_queue(request):
             "decided": list(decided.object_list),
             "decided_query": urlencode({"page": page.number}) if page.number > 1 else "",
             "recognitions": list(recognitions_to_confirm(request.user)),
+        },
+    )
+
+
+@advisor_only
+def advisee(request, pk: int):
+    """What the advisor may see of one of their students, read only: their profile, the
+    course plans they sent, and their applications (each opens on its own page)."""
+    student = advisee_for(request.user, pk)
+    applications = (
+        visible_applications(request.user)
+        .filter(student=student)
+        .select_related("call")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.select_related("activity__partner"))
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "reviews/advisee.html",
+        {
+            "student": student,
+            "profile": student.student_profile,
+            "course_plans": list(advisee_course_plans(student)),
+            "applications": list(applications),
         },
     )
 
