@@ -368,14 +368,16 @@ TEXTS_CUT = """form => [...form.querySelectorAll('input[placeholder], select')].
     [
         ("dri@demo.mobility.example", "/", "/staff/applications/"),
         (STUDENT, "/dashboard/", "/catalogue/"),
+        ("advisor@demo.mobility.example", "/", "/"),
     ],
-    ids=["queue", "catalogue"],
+    ids=["queue", "catalogue", "advisees"],
 )
 def test_the_filters_show_their_whole_text(
     transactional_db, live_server, window, size, email, lands_on, path
 ):
     """In French the search boxes' hints and the queue's sort order were cut ("Nom, e-mail ou
-    numéro d'étu", "Dépôt, du plus ancien au plu", "Nom, ville ou dom"): they take more room."""
+    numéro d'étu", "Dépôt, du plus ancien au plu", "Nom, ville ou dom"), and the search of the
+    advisor's students even in English ("Name, e-mail or studer"): they take more room."""
     seed_demo()
     page = window(size)
     log_in(page, email, lands_on=lands_on)
