@@ -396,3 +396,24 @@ def test_the_validation_filter_takes_a_phone_s_width(transactional_db, live_serv
     page.goto("/advisor/validations/")
     shot(page, "validations")
     assert page.locator("#main form").first.evaluate(TEXTS_CUT) == []
+
+
+# The headings of the sections whose table scrolls sideways.
+TABLES_SCROLLED = """() => [...document.querySelectorAll('#main .table-responsive')]
+  .filter(box => box.scrollWidth > box.clientWidth)
+  .map(box => box.closest('section').querySelector('h2').textContent.trim())"""
+
+
+def test_the_advisors_queue_fits_a_phone(transactional_db, live_server, window, shot):
+    """On a phone the queue's table scrolled sideways in French: what the advisor looks for,
+    how many courses await them, was off the screen. Version and dates go under the stay."""
+    seed_demo()
+    seed_demo_dossiers()
+    page = window(PHONE)
+    log_in(page, "advisor@demo.mobility.example", lands_on="/")
+    in_language(page, "fr")
+    page.goto("/advisor/course-plans/")
+    page.wait_for_load_state()
+    shot(page, "queue")
+    assert page.evaluate(TABLES_SCROLLED) == []
+    expect(page.get_by_role("cell", name="4 sur 4")).to_be_in_viewport()
