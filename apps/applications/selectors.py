@@ -396,6 +396,8 @@ class CourseTotal:
     activity: Activity
     total: Decimal
     required: int | None
+    # The version the total is of, where course_totals found one (what the reader may open).
+    course_plan_id: int | None = None
 
     @property
     def reached(self) -> bool:
@@ -479,7 +481,7 @@ def course_totals(activities: list[Activity], *, by_student: bool = True) -> lis
     """ECTS of each activity's latest course plan (as the reader sees it: `by_student` or
     not), in one query whatever the number of rows. The activities must come with their plan
     (select_related)."""
-    totals: dict[int, Decimal] = {}
+    totals: dict[int, tuple[Decimal, int]] = {}
     visible = readable_course_plans(
         CoursePlan.objects.filter(written_for_the_stays_host()), by_student=by_student
     )
@@ -487,15 +489,16 @@ def course_totals(activities: list[Activity], *, by_student: bool = True) -> lis
         visible.filter(activity__in=activities)
         .annotate(total=Sum("lines__ects", filter=~Q(lines__decision=LineDecision.REJECTED)))
         .order_by("activity_id", "-version")
-        .values_list("activity_id", "total")
+        .values_list("activity_id", "total", "pk")
     )
-    for activity_id, total in rows:
-        totals.setdefault(activity_id, total or Decimal(0))
+    for activity_id, total, course_plan_id in rows:
+        totals.setdefault(activity_id, (total or Decimal(0), course_plan_id))
     return [
         CourseTotal(
             activity=activity,
-            total=totals.get(activity.pk, Decimal(0)),
+            total=totals.get(activity.pk, (Decimal(0), None))[0],
             required=required_course_ects(activity),
+            course_plan_id=totals.get(activity.pk, (Decimal(0), None))[1],
         )
         for activity in activities
     ]

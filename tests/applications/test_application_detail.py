@@ -182,3 +182,21 @@ def test_a_course_plan_the_student_has_not_sent_is_not_shown_to_others(
     other = login(client, request.getfixturevalue(persona)).get(detail_url(application))
     assert other.context["course_totals"][0].total == 0
     assert pdf not in other.content.decode()
+
+
+def test_the_advisor_opens_the_review_of_the_course_plan_from_the_application(
+    client, advisor, dri, student
+):
+    """The application listed the course plan's total with no way to the advisor's review of
+    it: the advisor gets a link to the latest version sent; the office, who does not review
+    course plans, none; a draft the student has not sent, none."""
+    application = draft_with_choice(student)
+    activity = application.choices.get().activity
+    sent = CoursePlanFactory(activity=activity, status="pending")
+    CourseLineFactory(course_plan=sent, ects=12)
+    draft = CoursePlanFactory(activity=activity, version=2, status="draft")
+    review = reverse("reviews:advisor_course_plan", args=[sent.pk])
+    page = login(client, advisor).get(detail_url(application)).content.decode()
+    assert review in page
+    assert reverse("reviews:advisor_course_plan", args=[draft.pk]) not in page
+    assert review not in login(client, dri).get(detail_url(application)).content.decode()
