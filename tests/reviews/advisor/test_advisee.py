@@ -65,3 +65,9 @@ def test_the_page_queries_stay_flat(client, advisor, student, django_assert_max_
         response = client.get(advisee_url(student))
     assert len(response.context["course_plans"]) == 8
     assert len(response.context["applications"]) == 8
+
+
+def test_the_queue_links_each_student_to_their_page(client, advisor, student):
+    sent_course_plan(student, lines=1)
+    content = login(client, advisor).get(reverse("reviews:advisor_queue")).content.decode()
+    assert f'href="{advisee_url(student)}"' in content
