@@ -404,14 +404,21 @@ TABLES_SCROLLED = """() => [...document.querySelectorAll('#main .table-responsiv
   .map(box => box.closest('section').querySelector('h2').textContent.trim())"""
 
 
-def test_the_advisors_queue_fits_a_phone(transactional_db, live_server, window, shot):
+def test_the_advisors_tables_fit_a_phone(transactional_db, live_server, window, shot):
     """On a phone the queue's table scrolled sideways in French: what the advisor looks for,
-    how many courses await them, was off the screen. Version and dates go under the stay."""
+    how many courses await them, was off the screen; version and dates go under the stay. So
+    did the list of their students on their home page; track, year and filière go under the
+    name."""
     seed_demo()
     seed_demo_dossiers()
     page = window(PHONE)
     log_in(page, "advisor@demo.mobility.example", lands_on="/")
     in_language(page, "fr")
+    page.goto("/")
+    page.wait_for_load_state()
+    shot(page, "home")
+    assert page.evaluate(TABLES_SCROLLED) == []
+    expect(page.get_by_role("row", name="Léa Petit")).to_contain_text("Informatique")
     page.goto("/advisor/course-plans/")
     page.wait_for_load_state()
     shot(page, "queue")
