@@ -101,7 +101,7 @@ def _erasure_request_data(request: ErasureRequest) -> dict:
 
 def _plan_data(plan: MobilityPlan) -> dict:
     activities = plan.activities.select_related("partner").prefetch_related(
-        "course_plans__lines", "course_plans__partner", "validations"
+        "course_plans__lines__decision_history", "course_plans__partner", "validations"
     )
     return {
         "engineering_internship_validated": plan.engineering_internship_validated,
@@ -128,6 +128,16 @@ def _plan_data(plan: MobilityPlan) -> dict:
                                 "replaces": line.home_requirement,
                                 "decision": line.decision,
                                 "comment": line.decision_comment,
+                                # Each decision the advisor took on it, changed or undone.
+                                "decision_history": [
+                                    {
+                                        "at": change.at,
+                                        "from": change.from_decision,
+                                        "to": change.to_decision,
+                                        "comment": change.comment,
+                                    }
+                                    for change in line.decision_history.all()
+                                ],
                                 "ects_obtained": line.ects_obtained,
                             }
                             for line in course_plan.lines.all()

@@ -76,6 +76,29 @@ def test_student_downloads_everything_as_json_and_files(client, student, dossier
 
 
 @pytest.mark.django_db
+def test_the_export_holds_each_decision_the_advisor_took_on_a_course(client, student, advisor):
+    """What the advisor wrote to the student and then changed is theirs to read too, as the
+    history of their applications is."""
+    from apps.reviews.services.course_plans import course_line_decide
+
+    course_plan = sent_course_plan(student, lines=2)
+    line = course_plan.lines.order_by("pk").first()
+    course_line_decide(actor=advisor, line=line, approve=False, comment="Taken in 2A")
+    course_line_decide(actor=advisor, line=line, approve=True, comment="", seen="rejected")
+    client.force_login(student)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.post(reverse("applications:privacy_export")).content)
+    )
+    data = json.loads(archive.read("data.json"))
+    (activity,) = data["plan"]["activities"]
+    exported = activity["course_plans"][0]["lines"][0]
+    assert [(row["from"], row["to"], row["comment"]) for row in exported["decision_history"]] == [
+        ("pending", "rejected", "Taken in 2A"),
+        ("rejected", "approved", ""),
+    ]
+
+
+@pytest.mark.django_db
 def test_two_host_letters_are_two_files_in_the_export(client, student, dri, dossier):
     for name, content in (("refusal.pdf", PDF), ("acceptance.pdf", PDF + b"%second")):
         letter = Document(
