@@ -464,3 +464,26 @@ def test_approving_the_last_course_says_the_plan_is_approved(client, advisor, co
     assert messages_of(response)[-1] == (
         "Every course is decided: the course plan is approved, the student is told."
     )
+
+
+def test_a_changed_approval_carried_from_the_previous_version_shows_its_history(
+    client, advisor, student, course_plan
+):
+    """Version 2 keeps an approval given on version 1 (no history row of its own): rejecting
+    it there is a change, and the page shows it as one."""
+    approve_all(course_plan, advisor)
+    kept, changed = course_plan.lines.order_by("pk")
+    new_version = services.course_plan_replace_lines(
+        actor=student,
+        activity=course_plan.activity,
+        lines=as_lines(course_plan, **{changed.code: {"title": "Deep learning"}}),
+    )
+    carried = new_version.lines.get(code=kept.code)
+    assert carried.decision == LineDecision.APPROVED
+    login(client, advisor).post(
+        review_url(new_version),
+        {"line": carried.pk, "decision": "reject", "comment": "Not any more", "seen": "approved"},
+    )
+    page = client.get(review_url(new_version)).content.decode()
+    assert "History of the decision (1 entry)" in page
+    assert "approved → rejected — Not any more" in page
