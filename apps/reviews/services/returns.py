@@ -1,7 +1,7 @@
 """The return from mobility: the student uploads the host's transcript and enters the credits
 obtained per course; the advisor confirms their recognition, which completes the dossier."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -103,10 +103,19 @@ def course_plan_record_ects(
 
 
 def _recognition_problems(application: Application, course_plan: CoursePlan) -> list[str]:
+    return recognition_problems(
+        has_transcript=application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).exists(),
+        lines=course_plan.lines.all(),
+    )
+
+
+def recognition_problems(*, has_transcript: bool, lines: Iterable[CourseLine]) -> list[str]:
+    """What the recognition still waits for from the student: the host's transcript, and the
+    ECTS obtained in each course (the page tells it from what it has read, no query)."""
     problems = []
-    if not application.documents.filter(kind=DocumentKind.HOST_TRANSCRIPT).exists():
+    if not has_transcript:
         problems.append(_("The host's transcript of records is not uploaded yet."))
-    not_entered = [line.code for line in course_plan.lines.all() if line.ects_obtained is None]
+    not_entered = [line.code for line in lines if line.ects_obtained is None]
     if not_entered:
         problems.append(
             _("The ECTS obtained are not entered yet for: %(codes)s.")

@@ -35,6 +35,7 @@ from ..services.returns import (
     course_plan_confirm_recognition,
     course_plan_record_ects,
     not_recognisable_yet,
+    recognition_problems,
     return_transcript_upload,
 )
 from .advisor import advisor_only
@@ -242,6 +243,15 @@ def return_recognition(request, pk: int):
         and course_plan.recognition_confirmed_at is None
     ):
         not_yet = not_recognisable_yet(application, course_plan)
+    # What the student has still to send (the transcript, credits not entered): said instead
+    # of the form, which the service would refuse for it.
+    waiting_for = (
+        recognition_problems(
+            has_transcript=transcript is not None, lines=(row.line for row in credits.lines)
+        )
+        if application is not None
+        else []
+    )
     return render(
         request,
         "reviews/return_recognition.html",
@@ -254,5 +264,6 @@ def return_recognition(request, pk: int):
             "credits": credits,
             "seen_credits": credits_stamp((row.line for row in credits.lines), transcript),
             "not_recognisable_yet": not_yet,
+            "waiting_for": waiting_for,
         },
     )

@@ -326,6 +326,7 @@ def test_the_page_of_a_version_not_to_recognise_says_why_instead_of_a_form(
     newer = approve_all(
         sent_course_plan(student, activity=course_plan.activity, version=2), advisor
     )
+    record_all(newer, obtained=4)  # else the page says they are awaited, not the form
     page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
     assert "Version 2 is the latest approved one: recognise that one." in page
     assert "Confirm the recognition and complete the dossier" not in page
@@ -346,3 +347,18 @@ def test_while_the_student_is_abroad_the_page_says_so_instead_of_the_form(client
         "return first."
     ) in page
     assert 'name="confirm"' not in page
+
+
+def test_the_page_says_what_the_student_has_still_to_send_instead_of_the_form(
+    client, student, advisor
+):
+    """Back without a transcript, a course's credits not entered: the page offered the form,
+    which the service refused once ticked and sent; it says what is awaited instead."""
+    _application, course_plan = dossier_abroad(student, advisor)
+    first = course_plan.lines.order_by("pk").first()
+    CourseLine.objects.filter(pk=first.pk).update(ects_obtained=6)
+    page = login(client, advisor).get(recognition_url(course_plan)).content.decode()
+    assert "Confirm the recognition and complete the dossier" not in page
+    assert "The host&#x27;s transcript of records is not uploaded yet." in page
+    second = course_plan.lines.order_by("pk").last()
+    assert f"The ECTS obtained are not entered yet for: {second.code}." in page
