@@ -71,3 +71,9 @@ def test_the_queue_links_each_student_to_their_page(client, advisor, student):
     sent_course_plan(student, lines=1)
     content = login(client, advisor).get(reverse("reviews:advisor_queue")).content.decode()
     assert f'href="{advisee_url(student)}"' in content
+
+
+def test_the_review_of_a_course_plan_leads_to_the_students_page(client, advisor, student):
+    course_plan = sent_course_plan(student, lines=1)
+    page = login(client, advisor).get(reverse("reviews:advisor_course_plan", args=[course_plan.pk]))
+    assert f'<a href="{advisee_url(student)}">{student}</a>' in page.content.decode()
