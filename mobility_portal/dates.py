@@ -1,6 +1,7 @@
 """Dates as the reader's language writes them: in words ("1er septembre 2026" in French, where
 Django's French format gives "1 septembre 2026"), or short ("01/09/2026") where rows are written
-in Python rather than by the template's `date` filter."""
+in Python rather than by the template's `date` filter. English is written day first too
+("1 September 2026", "01/09/2026"): the portal's own formats, mobility_portal/formats."""
 
 from datetime import date, datetime
 
@@ -20,7 +21,7 @@ def _written(value: date | datetime, format_name: str) -> str:
 
 
 def long_date(value: date | datetime) -> str:
-    """ "26 novembre 2026", "1er décembre 2026"; "Nov. 26, 2026" in English. A moment is
+    """ "26 novembre 2026", "1er décembre 2026"; "26 November 2026" in English. A moment is
     dated in the portal's time zone, as Django's `date` filter does."""
     return _written(value, "DATE_FORMAT")
 

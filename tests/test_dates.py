@@ -1,4 +1,5 @@
-"""Dates in words as each language writes them: French says "1er" of a month's first day."""
+"""Dates as each language writes them: French says "1er" of a month's first day; English is
+written day first, as the school's international readers write it (mobility_portal/formats)."""
 
 import re
 from datetime import date, datetime
@@ -17,7 +18,8 @@ from mobility_portal.dates import long_date, long_datetime, short_date, short_da
         ("fr", date(2026, 9, 1), "1er septembre 2026"),
         ("fr", date(2026, 9, 11), "11 septembre 2026"),
         ("fr", date(2026, 9, 21), "21 septembre 2026"),
-        ("en", date(2026, 9, 1), "Sept. 1, 2026"),
+        ("en", date(2026, 9, 1), "1 September 2026"),
+        ("en", date(2026, 11, 28), "28 November 2026"),
     ],
 )
 def test_long_date(language, day, written):
@@ -46,6 +48,57 @@ def test_short_dates_are_what_the_templates_date_filter_writes(language):
         assert short_date(None) == short_datetime(None) == ""
     with translation.override("fr"):
         assert short_date(moment) == "01/09/2026"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_short_date_is_written_day_first_in_both_languages(language):
+    """English wrote "06/01/2026" for 1 June: the digits swapped when a reader switched from
+    French."""
+    moment = datetime(2026, 6, 1, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    with translation.override(language):
+        assert short_date(date(2026, 6, 1)) == "01/06/2026"
+        assert short_datetime(moment) == "01/06/2026 14:05"
+
+
+def test_an_english_moment_is_written_day_first_on_24_hours():
+    moment = datetime(2026, 11, 28, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    template = engines["django"].from_string('{{ m|time:"TIME_FORMAT" }}')
+    with translation.override("en"):
+        assert long_datetime(moment) == "28 November 2026, 14:05"
+        assert template.render({"m": moment}) == "14:05"
+
+
+def test_english_long_dates_are_the_rules_engines():
+    """The application page lists the portal's "The call closed on …" beside the rules engine's
+    findings, which write "1 September 2027": both write the same."""
+    from apps.rules.messages import localize
+
+    day = date(2027, 9, 1)
+    with translation.override("en"):
+        assert long_date(day) == localize(day, "en") == "1 September 2027"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("06/01/2026", date(2026, 1, 6)),  # day first: 6 January, not 1 June
+        ("28/11/2026", date(2026, 11, 28)),
+        ("2026-11-28", date(2026, 11, 28)),  # what an HTML date input sends
+        ("28 November 2026", date(2026, 11, 28)),
+    ],
+)
+def test_an_english_typed_date_is_read_day_first(typed, read):
+    from django import forms
+
+    with translation.override("en"):
+        assert forms.DateField().clean(typed) == read
+
+
+def test_an_english_date_written_month_first_is_refused_not_misread():
+    from django import forms
+
+    with translation.override("en"), pytest.raises(forms.ValidationError):
+        forms.DateField().clean("11/28/2026")
 
 
 def test_every_template_has_the_filters_and_no_date_writes_nothing():

@@ -21,17 +21,17 @@ INTERNSHIP = {
 
 @pytest.mark.django_db
 def test_an_internship_naming_no_host_is_named_by_its_kind_and_dates(client, student):
-    """The removal page read "Remove “Engineering internship —  (02/01/2028 → 07/31/2028)”":
+    """The removal page read "Remove “Engineering internship —  (01/02/2028 → 31/07/2028)”":
     a dash before a host that is not there."""
     internship = add_activity(student, **INTERNSHIP)
     login(client, student)
     response = client.get(reverse("applications:activity_delete", args=[internship.pk]))
     content = response.content.decode()
-    assert "“Engineering internship (02/01/2028 → 07/31/2028)”" in content
-    assert str(internship) == "Engineering internship (02/01/2028 → 07/31/2028)"
+    assert "“Engineering internship (01/02/2028 → 31/07/2028)”" in content
+    assert str(internship) == "Engineering internship (01/02/2028 → 31/07/2028)"
 
 
 @pytest.mark.django_db
 def test_a_stay_naming_its_host_keeps_it_after_its_kind(student):
     semester = add_activity(student)
-    assert str(semester) == "One semester of exchange — TU Berlin (09/01/2027 → 01/31/2028)"
+    assert str(semester) == "One semester of exchange — TU Berlin (01/09/2027 → 31/01/2028)"

@@ -200,3 +200,28 @@ def test_the_advisor_opens_the_review_of_the_course_plan_from_the_application(
     assert review in page
     assert reverse("reviews:advisor_course_plan", args=[draft.pk]) not in page
     assert review not in login(client, dri).get(detail_url(application)).content.decode()
+
+
+def test_what_is_missing_writes_every_date_day_first_in_english(client, student):
+    """The list read "The call closed on Feb. 6, 2026." and "(09/01/2027 → 01/31/2028)" above
+    the rules engine's "from 1 September 2027": one way of writing a date now, day first."""
+    from datetime import date
+
+    call = CallFactory(academic_year=2027, opens_on=date(2026, 1, 5), closes_on=date(2026, 2, 6))
+    application = complete_application(
+        student, call=call, start=date(2027, 9, 1), end=date(2028, 1, 31), host_name="TU Berlin"
+    )
+    ActivityFactory(
+        plan=plan_for(student),
+        start=date(2027, 12, 1),
+        end=date(2028, 4, 30),
+        host_name="KTH",
+        country="SE",
+    )
+    missing = login(client, student).get(detail_url(application)).context["missing"]
+    assert "The call closed on 6 February 2026." in missing
+    assert (
+        "One semester of exchange — KTH (01/12/2027 → 30/04/2028): This activity (from 1 December "
+        "2027 to 30 April 2028) overlaps activity “One semester of exchange — TU Berlin” (from 1 "
+        "September 2027 to 31 January 2028)."
+    ) in missing

@@ -123,9 +123,9 @@ def test_history_lists_each_earlier_version_with_its_host_date_and_state(client,
     text = text_of(response)
     assert "Version 4" not in text  # the latest is the course plan page's
     # Each section read from its heading: number, host, day sent, state.
-    assert "Version 3 Courses at TU Berlin · sent on 04/03/2027 Replaced before a decision" in text
-    assert "Version 2 Courses at TU Berlin · sent on 03/24/2027 Lines rejected" in text
-    assert "Version 1 Courses at Politecnico di Milano · sent on 03/14/2027 Approved" in text
+    assert "Version 3 Courses at TU Berlin · sent on 03/04/2027 Replaced before a decision" in text
+    assert "Version 2 Courses at TU Berlin · sent on 24/03/2027 Lines rejected" in text
+    assert "Version 1 Courses at Politecnico di Milano · sent on 14/03/2027 Approved" in text
 
 
 def test_each_line_shows_the_advisor_s_decision_and_comment(client, student, history):
@@ -241,7 +241,7 @@ def test_an_earlier_version_reads_with_its_lines_total_and_decisions(client, stu
     text = text_of(response)
     assert "Course plan, version 2" in text
     assert "An earlier version of your course plan, kept as it was: read only." in text
-    assert "Courses at TU Berlin · sent on 03/24/2027 Lines rejected" in text
+    assert "Courses at TU Berlin · sent on 24/03/2027 Lines rejected" in text
     # 6 + 7.5, the rejected 7.5 left out, against the 30 ECTS of the semester.
     assert "6 of 30 ECTS" in text
     assert "TB202 — Course" in text and "Fall 2027 Electives Rejected" in text

@@ -163,5 +163,5 @@ def test_a_pending_erasure_request_comes_before_the_plan_and_the_calls():
     step = next_step(situation)
     assert step.url_name == "applications:privacy_export"
     assert step.link_text == "My data"
-    assert "You asked on Nov. 28, 2026 for your personal data to be erased." in step.text
+    assert "You asked on 28 November 2026 for your personal data to be erased." in step.text
     assert step.text.endswith("To apply to a call, cancel your request first.")

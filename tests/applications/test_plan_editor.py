@@ -187,16 +187,35 @@ def test_delete_asks_for_confirmation_then_removes(client, student):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "dates"), [("fr", "01/09/2026 → 31/01/2027"), ("en", "09/01/2026 → 01/31/2027")]
-)
-def test_an_activitys_dates_are_written_as_its_readers_write_them(client, student, language, dates):
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_activitys_dates_are_written_as_its_readers_write_them(client, student, language):
+    """Day first in both languages: the English page wrote "09/01/2026" for 1 September, the
+    digits swapping when a student switched from French."""
     activity = add_activity(student, start=date(2026, 9, 1), end=date(2027, 1, 31))
     client.force_login(student)
     confirm = client.get(
         reverse("applications:activity_delete", args=[activity.pk]), HTTP_ACCEPT_LANGUAGE=language
     )
-    assert f"({dates})" in confirm.content.decode()
+    assert "(01/09/2026 → 31/01/2027)" in confirm.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_editors_date_inputs_send_and_show_iso_dates_in_both_languages(
+    client, student, language
+):
+    """The editor's dates are HTML date inputs: the browser writes them as its reader does and
+    sends ISO 8601, which the form reads in either language (not as month-first in English)."""
+    activity = add_activity(student)
+    client.force_login(student)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    url = reverse("applications:activity_edit", args=[activity.pk])
+    form = client.get(url).content.decode()
+    assert 'type="date" name="start" value="2027-09-01"' in form
+    response = client.post(url, activity_post_data(start="2027-09-06", end="2028-01-12"))
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.start, activity.end) == (date(2027, 9, 6), date(2028, 1, 12))
 
 
 @pytest.mark.django_db

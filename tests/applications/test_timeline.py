@@ -56,7 +56,7 @@ def test_a_stay_naming_no_host_is_described_as_such(client, student):
     client.force_login(student)
     response = client.get(reverse("applications:plan_timeline"), HTTP_ACCEPT_LANGUAGE="en")
     svg = response.content.decode()
-    assert "Summer stay (between 2A and 3A), host not named, Canada, 07/01/2027 – 08/15/2027" in svg
+    assert "Summer stay (between 2A and 3A), host not named, Canada, 01/07/2027 – 15/08/2027" in svg
     assert ", —," not in svg
 
 
