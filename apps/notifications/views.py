@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from mobility_portal.numbers import grouped
 
 from . import services
 from .selectors import with_quotes
@@ -57,7 +58,7 @@ def notifications_read_all(request):
             "%(count)s notifications marked as read.",
             count,
         )
-        % {"count": count},
+        % {"count": grouped(count)},
     )
     return redirect("notifications:list")
 

@@ -123,7 +123,10 @@ TEMPLATES = [
                 "apps.accounts.context_processors.language_next",
                 "apps.notifications.context_processors.unread_notifications",
             ],
-            "builtins": ["mobility_portal.templatetags.dates"],
+            "builtins": [
+                "mobility_portal.templatetags.dates",
+                "mobility_portal.templatetags.numbers",
+            ],
         },
     },
 ]

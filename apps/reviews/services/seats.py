@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from apps.applications.models import Application, ApplicationState
 from apps.programmes.models import Agreement, Call, academic_year_label
+from mobility_portal.numbers import grouped
 
 S = ApplicationState
 
@@ -67,8 +68,8 @@ def _count(agreement: Agreement, call: Call, taken: dict[int, int]) -> SeatCount
 def over_allocation_reason(seats: SeatCount, students: int) -> str:
     return _("%(agreement)s: more students than seats left (%(students)s for %(seats)s).") % {
         "agreement": seats.agreement,
-        "students": students,
-        "seats": seats.available,
+        "students": grouped(students),
+        "seats": grouped(seats.available),
     }
 
 
@@ -85,7 +86,7 @@ def no_seat_reason(seats: SeatCount, academic_year: int) -> str:
         "%(agreement)s has no seat left in %(year)s: its %(seats)s seat is taken.",
         "%(agreement)s has no seat left in %(year)s: all its %(seats)s seats are taken.",
         seats.per_year,
-    ) % {**values, "seats": seats.per_year}
+    ) % {**values, "seats": grouped(seats.per_year)}
 
 
 def held_elsewhere(academic_year: int) -> Exists:

@@ -27,6 +27,7 @@ from apps.applications.templatetags.application_tags import score
 from apps.programmes.models import Call
 from mobility_portal.collation import sorted_by_name
 from mobility_portal.dates import short_datetime
+from mobility_portal.numbers import grouped
 from mobility_portal.refusals import refuse_form, report_refusal
 
 from ..allocation import ChoiceRef, Outcome, Step, over_allocated, seats_taken
@@ -155,15 +156,15 @@ def step_words(step: Step, proposal: Proposal, labels: Mapping[int, str]) -> str
     if step.allocated:
         return _("choice %(rank)s (%(destination)s) allocated: seat %(seat)s of %(seats)s") % {
             **values,
-            "seat": step.taken_before + 1,
-            "seats": seats.available,
+            "seat": grouped(step.taken_before + 1),
+            "seats": grouped(seats.available),
         }
     if step.taken_before:
         return ngettext(
             "choice %(rank)s (%(destination)s) full after %(count)s better-ranked student",
             "choice %(rank)s (%(destination)s) full after %(count)s better-ranked students",
             step.taken_before,
-        ) % {**values, "count": step.taken_before}
+        ) % {**values, "count": grouped(step.taken_before)}
     if not seats.in_force:
         return _("choice %(rank)s (%(destination)s): the agreement is not in force this year") % (
             values
@@ -174,7 +175,7 @@ def step_words(step: Step, proposal: Proposal, labels: Mapping[int, str]) -> str
         "choice %(rank)s (%(destination)s): its seat is taken by an earlier nomination",
         "choice %(rank)s (%(destination)s): all %(seats)s seats taken by earlier nominations",
         seats.per_year,
-    ) % {**values, "seats": seats.per_year}
+    ) % {**values, "seats": grouped(seats.per_year)}
 
 
 def outcome_words(outcome: Outcome, proposal: Proposal, labels: Mapping[int, str]) -> list[str]:
@@ -447,7 +448,7 @@ def allocation_scores_import(request, call_pk: int):
                     "Ranking scores imported for %(count)s students.",
                     count,
                 )
-                % {"count": count},
+                % {"count": grouped(count)},
             )
             return redirect("reviews:allocation_detail", call.pk)
     proposal = services.allocation_proposal(call)
@@ -545,7 +546,7 @@ def allocation_confirm(request, call_pk: int):
                 ngettext(
                     "%(count)s student nominated.", "%(count)s students nominated.", len(nominated)
                 )
-                % {"count": len(nominated)},
+                % {"count": grouped(len(nominated))},
             )
             return redirect("reviews:allocation_detail", call.pk)
     else:

@@ -21,6 +21,7 @@ from apps.applications.models import MobilityPlan, PlanRecheck, PlanRecheckStatu
 from apps.applications.tasks import plan_recheck_start
 from apps.notifications.selectors import outbox_health
 from apps.notifications.services import notifications_send_again as services_send_again
+from mobility_portal.numbers import grouped
 from mobility_portal.refusals import report_refusal
 
 RECENT_RUNS = 10
@@ -79,11 +80,11 @@ def notifications_send_again(request):
         messages.success(
             request,
             ngettext(
-                "%(count)d e-mail handed over again for delivery.",
-                "%(count)d e-mails handed over again for delivery.",
+                "%(count)s e-mail handed over again for delivery.",
+                "%(count)s e-mails handed over again for delivery.",
                 count,
             )
-            % {"count": count},
+            % {"count": grouped(count)},
         )
     return redirect("reviews:operations")
 

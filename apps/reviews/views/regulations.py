@@ -15,6 +15,7 @@ from apps.applications.models import MobilityPlan
 from apps.rules.models import PublishedRegulation
 from apps.rules.published import PARAMETER_LABELS, current_regulations
 from apps.rules.versions import PARAMETERS, RegulationVersion
+from mobility_portal.numbers import grouped
 from mobility_portal.refusals import refuse_form
 
 from ..forms_regulations import RegulationPublishForm
@@ -91,13 +92,13 @@ def regulation_publish(request):
     messages.success(
         request,
         ngettext(
-            "Version %(name)s is published and is now the current one; %(count)d plan moved to "
+            "Version %(name)s is published and is now the current one; %(count)s plan moved to "
             "it. Every plan is being checked again: the progress is below.",
-            "Version %(name)s is published and is now the current one; %(count)d plans moved to "
+            "Version %(name)s is published and is now the current one; %(count)s plans moved to "
             "it. Every plan is being checked again: the progress is below.",
             published.plans_moved,
         )
-        % {"name": published.name, "count": published.plans_moved},
+        % {"name": published.name, "count": grouped(published.plans_moved)},
     )
     return redirect("reviews:operations")
 
