@@ -3,6 +3,7 @@ submitted hear of the new date, in the portal and by e-mail, in their language, 
 change; the change is recorded (who, when, from which date to which). Nobody hears of a save
 that leaves the date where it was."""
 
+import calendar
 from datetime import timedelta
 
 import pytest
@@ -184,6 +185,21 @@ def test_the_english_email_says_earlier_and_by_when(
     html = mail.alternatives[0][0]
     assert '<html lang="en">' in html
     assert f"submit it by {closes} at the latest" in html
+
+
+def test_the_english_email_writes_its_dates_day_first(
+    call, dri, mailoutbox, django_capture_on_commit_callbacks
+):
+    """ "Nov. 28, 2026" was Django's English: the e-mail writes "28 November 2026", as the
+    portal's pages and the rules engine's findings do."""
+    drafting(call, email="en@example.org", language="en")
+    mails = sent(mailoutbox, django_capture_on_commit_callbacks, call, dri, days=5)
+    day = TODAY() + timedelta(days=5)
+    written = f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    mail = mails["en@example.org"]
+    assert mail.subject.endswith(f", on {written}")
+    assert f"submit it by {written} at the latest" in mail.body
+    assert f"submit it by {written} at the latest" in mail.alternatives[0][0]
 
 
 def test_the_french_email_is_in_french(call, dri, mailoutbox, django_capture_on_commit_callbacks):

@@ -252,3 +252,19 @@ def test_in_french_the_day_it_is_printed_writes_the_first_of_the_month_as_french
     monkeypatch.setattr(timezone, "now", lambda: first)
     text = pdf_text(client.get(pdf_url(*agreement), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "imprimé le 1er décembre 2026" in text
+
+
+def test_in_english_every_date_is_written_day_first(client, student, agreement, monkeypatch):
+    """The English agreement read "printed on Dec. 1, 2026" and "from Sept. 1, 2027": its
+    readers, mostly international students and staff, write the day first."""
+    application, activity = agreement
+    type(activity).objects.filter(pk=activity.pk).update(
+        start=activity.start.replace(month=9, day=1), end=activity.start.replace(month=12, day=21)
+    )
+    client.force_login(student)
+    printed = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    monkeypatch.setattr(timezone, "now", lambda: printed)
+    text = pdf_text(client.get(pdf_url(application, activity), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "printed on 1 December 2026" in text
+    year = activity.start.year
+    assert f"from 1 September {year} to 21 December {year}" in text
