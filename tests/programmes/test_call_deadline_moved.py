@@ -316,6 +316,25 @@ def test_the_admin_saves_through_the_service_and_says_who_was_told(client, call,
     assert "deadline_changes-0-to_date" not in page
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_admin_writes_and_reads_a_closing_date_day_first(client, call, dri, language):
+    """In English the admin's date field showed and read ISO or month first ("06/01/2027" was
+    1 June there, 6 January in French): it is day first in both languages now, ISO still read."""
+    from datetime import date
+
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    url = reverse("admin:programmes_call_change", args=[call.pk])
+    shown = call.closes_on.strftime("%d/%m/%Y")
+    assert f'name="closes_on" value="{shown}"' in client.get(url).content.decode()
+    moved = date(TODAY().year + 1, 1, 6)
+    for typed in ("06/01/" + str(moved.year), moved.isoformat()):
+        response = client.post(url, admin_form(call, closes_on=typed))
+        assert response.status_code == 302
+        call.refresh_from_db()
+        assert call.closes_on == moved
+
+
 def test_the_admin_refusing_the_dates_moves_nothing_and_tells_nobody(client, call, dri):
     drafting(call, email="draft@example.org")
     login(client, dri)
