@@ -8,3 +8,12 @@ class ServiceError(Exception):
 
 class DuplicateActivity(ServiceError):
     """The plan already holds this very activity: a second click on Add, or a second tab."""
+
+
+class AlreadyApplied(ServiceError):
+    """The student already has an application to this call (not one they may start again):
+    the one application of the call, for the page to open instead."""
+
+    def __init__(self, application, *reasons: str):
+        super().__init__(*reasons)
+        self.application = application

@@ -24,7 +24,7 @@ from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
 from .erasure import has_pending_request
-from .errors import DuplicateActivity, ServiceError
+from .errors import AlreadyApplied, DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     KINDS_KEPT_SIDE_BY_SIDE,
@@ -510,13 +510,23 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
 def _start_again(actor: User, call: Call) -> Application:
     """The student's application to this call exists: a draft they withdrew before ever
     submitting it becomes their draft again, with its choices, motivation and documents (the
-    office never saw it); any other is the one application of the call."""
+    office never saw it); one withdrawn after submission stays withdrawn; any other is the one
+    application of the call, which the refusal carries for the page to open."""
     with transaction.atomic():
         application = (
             Application.objects.select_for_update().filter(student=actor, call=call).first()
         )
-        if application is None or not application.restartable:
+        if application is None:
             raise _already_applied()
+        if application.state == ApplicationState.WITHDRAWN and not application.restartable:
+            raise ServiceError(
+                _(
+                    "You withdrew your application to this call after submitting it: you "
+                    "cannot apply to this call again."
+                )
+            )
+        if not application.restartable:
+            raise AlreadyApplied(application, *_already_applied().reasons)
         move(application, actor=actor, to_state=ApplicationState.DRAFT)
         return application
 

@@ -46,10 +46,11 @@ def test_a_call_not_open_yet_says_when_it_opens(client, student):
     assert messages_of(response) == ["Cet appel ouvre le 1er mars 2031 et ferme le 15 avril 2031."]
 
 
-def test_second_application_to_the_same_call_is_refused(client, student, call):
-    ApplicationFactory(student=student, call=call)
+def test_a_second_application_to_the_same_call_opens_the_first(client, student, call):
+    first = ApplicationFactory(student=student, call=call)
     response = login(client, student).post(start_url(call))
-    assert messages_of(response) == ["You already have an application for this call."]
+    assert response.url == reverse("applications:application_detail", args=[first.pk])
+    assert messages_of(response) == ["You already have an application for this call: here it is."]
     assert Application.objects.count() == 1
 
 

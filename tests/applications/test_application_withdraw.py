@@ -127,7 +127,10 @@ def test_an_application_withdrawn_after_submission_stays_withdrawn(client, stude
     services.application_withdraw(actor=student, application=application)
     with pytest.raises(ServiceError) as refused:
         services.application_start(actor=student, call=application.call)
-    assert refused.value.reasons == ["You already have an application for this call."]
+    assert refused.value.reasons == [
+        "You withdrew your application to this call after submitting it: you cannot apply to "
+        "this call again."
+    ]
     application.refresh_from_db()
     assert application.state == ApplicationState.WITHDRAWN
 

@@ -15,6 +15,7 @@ from mobility_portal.refusals import refuse_form, report_refusal
 from .. import selectors, services
 from ..access import application_for
 from ..application_forms import ApplicationForm, DocumentUploadForm, SubmitForm, WithdrawForm
+from ..errors import AlreadyApplied
 from ..models import Application, ApplicationState, Transition
 from ..services import ServiceError
 from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
@@ -45,6 +46,10 @@ def application_start(request, call_pk: int):
     call = get_object_or_404(Call, pk=call_pk)
     try:
         application = services.application_start(actor=request.user, call=call)
+    except AlreadyApplied as error:
+        # Back to the calls, then Apply again: the application exists, open it.
+        messages.info(request, _("You already have an application for this call: here it is."))
+        return redirect("applications:application_detail", error.application.pk)
     except ServiceError as error:
         report_refusal(request, error)
         return redirect("applications:application_list")
