@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mobility_portal.search import FoldedSearchMixin
+
 from .models import Filiere, StudentProfile, User
 from .roles import Capability, Role, user_can
 
@@ -103,13 +105,20 @@ class StudentProfileInline(ActiveAdvisorChoice, admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FoldedSearchMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
-    search_fields = ["email", "first_name", "last_name", "student_profile__student_number"]
+    # Accents and case left aside (FoldedSearchMixin): "lea" finds "Léa", here and in the
+    # autocompletes that pick a user (a profile's student and advisor).
+    search_fields = [
+        "email__fold__contains",
+        "first_name__fold__contains",
+        "last_name__fold__contains",
+        "student_profile__student_number__fold__contains",
+    ]
     inlines = [StudentProfileInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -161,16 +170,21 @@ def _a_superuser_for_others(request, obj: User | None) -> bool:
 
 
 @admin.register(Filiere)
-class FiliereAdmin(admin.ModelAdmin):
+class FiliereAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    search_fields = ["code__fold__contains", "name__fold__contains"]
 
 
 @admin.register(StudentProfile)
-class StudentProfileAdmin(ActiveAdvisorChoice, admin.ModelAdmin):
+class StudentProfileAdmin(FoldedSearchMixin, ActiveAdvisorChoice, admin.ModelAdmin):
     list_display = ["student_number", "user", "track", "year", "filiere", "advisor"]
     list_filter = ["track", "year", "filiere"]
-    search_fields = ["student_number", "user__email", "user__last_name"]
+    search_fields = [
+        "student_number__fold__contains",
+        "user__email__fold__contains",
+        "user__first_name__fold__contains",
+        "user__last_name__fold__contains",
+    ]
     list_select_related = ["user", "filiere", "advisor"]
     autocomplete_fields = ["user", "advisor"]
 

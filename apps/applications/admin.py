@@ -9,6 +9,8 @@ partner with dossiers): a dossier's history is kept. Personal data leaves throug
 
 from django.contrib import admin
 
+from mobility_portal.search import FoldedSearchMixin
+
 from .models import (
     Activity,
     Application,
@@ -43,6 +45,14 @@ class RelatedRowsInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related(*self.related)
 
 
+# The student's e-mail and names, accents and case left aside (FoldedSearchMixin).
+STUDENT_SEARCH = [
+    "student__email__fold__contains",
+    "student__first_name__fold__contains",
+    "student__last_name__fold__contains",
+]
+
+
 class ActivityInline(RelatedRowsInline):
     model = Activity
     related = ("partner",)
@@ -51,10 +61,10 @@ class ActivityInline(RelatedRowsInline):
 
 
 @admin.register(MobilityPlan)
-class MobilityPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MobilityPlanAdmin(FoldedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["student", "regulation", "compliant", "error_count", "checked_at"]
     list_filter = ["compliant", "regulation"]
-    search_fields = ["student__email", "student__last_name"]
+    search_fields = STUDENT_SEARCH
     list_select_related = ["student"]
     inlines = [ActivityInline]
 
@@ -72,10 +82,10 @@ class TransitionInline(RelatedRowsInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(FoldedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["student", "call", "state", "submitted_at"]
     list_filter = ["state", "call"]
-    search_fields = ["student__email", "student__last_name"]
+    search_fields = STUDENT_SEARCH
     list_select_related = ["student", "call"]
     inlines = [ChoiceInline, TransitionInline]
 

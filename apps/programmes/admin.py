@@ -237,15 +237,15 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    search_fields = ["code__fold__contains", "name__fold__contains"]
 
 
 @admin.register(StudyField)
-class StudyFieldAdmin(admin.ModelAdmin):
+class StudyFieldAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["slug", "name"]
-    search_fields = ["slug", "name"]
+    search_fields = ["slug__fold__contains", "name__fold__contains"]
 
 
 class CallDeadlineChangeInline(admin.TabularInline):
@@ -267,10 +267,10 @@ class CallDeadlineChangeInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "academic_year", "opens_on", "closes_on", "max_choices"]
     list_filter = ["academic_year"]
-    search_fields = ["name"]
+    search_fields = ["name__fold__contains"]
     inlines = [CallDeadlineChangeInline]
     actions = ["copy_to_next_year"]
 
