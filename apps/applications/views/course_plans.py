@@ -15,9 +15,11 @@ from ..access import own_activity
 from ..application_forms import CourseLineForm, CourseLineFormSet, course_line_helper
 from ..services import ServiceError
 from .applications import student_only
+from .plan import activity_removed
 
 
 @student_only
+@activity_removed
 def course_plan_edit(request, pk: int):
     activity = own_activity(request.user, pk)
     if not activity.is_study:
@@ -101,6 +103,7 @@ def course_plan_ask_again(request, pk: int):
 
 
 @student_only
+@activity_removed
 def course_plan_history(request, pk: int):
     """The versions before the latest, read only: what the student sent, to which host, and
     what the advisor decided on each line."""
@@ -122,6 +125,7 @@ def course_plan_history(request, pk: int):
 
 
 @student_only
+@activity_removed
 def course_plan_version(request, pk: int, version: int):
     """One version of the course plan, read only, with its learning agreement."""
     activity = own_activity(request.user, pk)

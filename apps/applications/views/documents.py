@@ -17,6 +17,10 @@ from ..access import application_for, document_for
 from ..application_forms import DocumentUploadForm
 from ..services import ServiceError
 from .applications import render_application_page, student_only
+from .removed import remember_removed, removed_leads_back
+
+# Back to the pages of a document the student just removed: their application's documents.
+document_removed = removed_leads_back("document", lambda: _("This document has been removed."))
 
 
 @student_only
@@ -45,6 +49,7 @@ def document_upload(request, pk: int):
 
 
 @student_only
+@document_removed
 def document_delete(request, pk: int):
     """GET asks for a confirmation; POST removes the document."""
     document = document_for(request.user, pk)
@@ -56,6 +61,7 @@ def document_delete(request, pk: int):
         except ServiceError as error:
             report_refusal(request, error)
         else:
+            remember_removed(request, "document", pk, back)
             messages.success(
                 request,
                 _("%(kind)s removed: %(name)s.")
@@ -82,6 +88,7 @@ def document_delete(request, pk: int):
     )
 
 
+@document_removed
 def document_download(request, pk: int):
     document = document_for(request.user, pk)
     try:

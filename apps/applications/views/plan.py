@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,8 +28,11 @@ from ..selectors import (
 )
 from ..services import ServiceError
 from ..timeline import build_timeline
+from .removed import remember_removed, removed_leads_back
 
 student_only = capability_required(Capability.BUILD_OWN_PLAN)
+# Back to the pages of an activity the student just removed: their plan, not a 404.
+activity_removed = removed_leads_back("activity", lambda: _("This activity has been removed."))
 
 
 def _student_plan(request):
@@ -125,6 +129,7 @@ def activity_add(request):
 
 
 @student_only
+@activity_removed
 def activity_edit(request, pk: int):
     activity = own_activity(request.user, pk)
     frozen = services.mobility_over_reasons(activity)
@@ -148,6 +153,7 @@ def activity_edit(request, pk: int):
 
 
 @student_only
+@activity_removed
 def activity_delete(request, pk: int):
     activity = own_activity(request.user, pk)
     if request.method == "POST":
@@ -156,6 +162,7 @@ def activity_delete(request, pk: int):
         except ServiceError as error:
             report_refusal(request, error)
         else:
+            remember_removed(request, "activity", pk, reverse("applications:plan"))
             messages.success(request, _("Activity removed."))
         return redirect("applications:plan")
     return render(
