@@ -13,6 +13,7 @@ from mobility_portal.numbers import grouped
 
 from . import services
 from .selectors import with_quotes
+from .targets import target_gone
 
 PAGE_SIZE = 25
 
@@ -44,6 +45,10 @@ def notification_open(request, pk: int):
     services.notification_mark_read(actor=request.user, notification=notification)
     target = notification.link
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications:list"
+    elif target_gone(target):
+        # A course plan, a stay removed since: the list says so rather than a 404.
+        messages.info(request, _("What this notification is about no longer exists."))
         target = "notifications:list"
     return redirect(target)
 
