@@ -89,7 +89,9 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
             confirm = PartnersImportConfirmForm(request.POST)
             if confirm.is_valid():
                 try:
-                    report = import_partners_csv(confirm.cleaned_data["text"])
+                    # Logged in the history of each partner and agreement written, as the
+                    # admin's own saves are.
+                    report = import_partners_csv(confirm.cleaned_data["text"], actor=request.user)
                 except ImportFailed as failure:
                     return self._import_page(request, upload_form, problems=failure.problems)
                 self.message_user(

@@ -13,6 +13,7 @@ import bisect
 import csv
 import enum
 import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -20,11 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import UniqueConstraint
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext, override
 from django_countries import countries
@@ -45,6 +48,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from _csv import _reader as CsvReader
+
+    from apps.accounts.models import User
 
 COLUMNS = (
     "name",
@@ -176,8 +181,8 @@ class PartnerRecord:
 # Reading and validating
 
 
-def import_partners_file(path: Path) -> ImportReport:
-    return import_partners_csv(read_csv_text(path))
+def import_partners_file(path: Path, *, actor: User | None = None) -> ImportReport:
+    return import_partners_csv(read_csv_text(path), actor=actor)
 
 
 def read_csv_text(path: Path) -> str:
@@ -208,10 +213,13 @@ def decode_csv_bytes(content: bytes) -> str:
         ) from error
 
 
-def import_partners_csv(text: str, *, write: bool = True) -> ImportReport:
+def import_partners_csv(
+    text: str, *, write: bool = True, actor: User | None = None
+) -> ImportReport:
     """Validate the whole CSV text, then write it; raise ImportFailed with every problem.
-    With `write=False`, what the import would do, and nothing written (the admin's preview)."""
-    return apply_partners(parse_partners_csv(text), write=write)
+    With `write=False`, what the import would do, and nothing written (the admin's preview).
+    With an `actor`, each partner and agreement written is logged in the admin's history."""
+    return apply_partners(parse_partners_csv(text), write=write, actor=actor)
 
 
 def parse_partners_csv(text: str) -> list[PartnerRecord]:
@@ -519,7 +527,9 @@ def _extend_unique(
 # Writing
 
 
-def apply_partners(records: Iterable[PartnerRecord], *, write: bool = True) -> ImportReport:
+def apply_partners(
+    records: Iterable[PartnerRecord], *, write: bool = True, actor: User | None = None
+) -> ImportReport:
     """Create or update each partner and its agreements, all or nothing. Nothing is deleted.
     With `write=False`, everything is checked and counted but nothing is written.
 
@@ -529,7 +539,11 @@ def apply_partners(records: Iterable[PartnerRecord], *, write: bool = True) -> I
 
     What the file may touch is read at once, then matched and checked record after record in
     the file's order, each one against the portal as the records before it leave it, and
-    written together: the same number of queries whatever the file's size."""
+    written together: the same number of queries whatever the file's size.
+
+    With an `actor`, each partner and agreement created or changed is logged as the admin's
+    own saves log it (LogEntry: added, or the fields changed), under the actor's name: one
+    insert for them all."""
     records = list(records)
     named = {(fold(record.name), record.country) for record in records}
     refusals: list[list[tuple[int, str]]] = [[] for _record in records]
@@ -566,7 +580,10 @@ def apply_partners(records: Iterable[PartnerRecord], *, write: bool = True) -> I
         if problems:
             raise ImportFailed([problem for _line, problem in sorted(problems, key=_first)])
         if write:
-            portal.write([change for _index, change in partners], agreements)
+            written = [change for _index, change in partners]
+            relations = portal.write(written, agreements)
+            if actor is not None:
+                log_import(actor, written, agreements, relations)
     return report
 
 
@@ -819,8 +836,12 @@ class _Portal:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def write(self, partners: list[_PartnerChange], agreements: list[_AgreementChange]) -> None:
-        """Insert what is new and update what changed, a few statements for each model."""
+    def write(
+        self, partners: list[_PartnerChange], agreements: list[_AgreementChange]
+    ) -> dict[int, list[str]]:
+        """Insert what is new and update what changed, a few statements for each model.
+        Returns, by id(partner), the relations ("languages", "fields") whose rows changed."""
+        relations_changed: dict[int, list[str]] = defaultdict(list)
         Language.objects.bulk_create(self._new_languages, batch_size=rows_per_insert(Language))
         StudyField.objects.bulk_create(self._new_fields, batch_size=rows_per_insert(StudyField))
         _save_all(Partner, partners)
@@ -842,8 +863,54 @@ class _Portal:
                     through(partner_id=change.partner.pk, **{f"{target}_id": target_id})
                     for target_id in wanted - held.keys()
                 )
+                if wanted != held.keys():
+                    relations_changed[id(change.partner)].append(relation)
             through.objects.filter(pk__in=removed).delete()
             through.objects.bulk_create(added, batch_size=rows_per_insert(through))
+        return relations_changed
+
+
+def log_import(
+    actor: User,
+    partners: list[_PartnerChange],
+    agreements: list[_AgreementChange],
+    relations: dict[int, list[str]],
+) -> None:
+    """Log each partner and agreement the import created or changed in the admin's history,
+    as the admin logs its own saves ("Added.", "Changed City and Seats per year."): the
+    actor, the object, and the labels of the fields changed. One insert for them all."""
+    entries: dict[int, LogEntry] = {}
+    labels: dict[int, list[str]] = defaultdict(list)
+    for change in [*partners, *agreements]:
+        instance = change.instance
+        fields = [*change.changed, *relations.get(id(instance), ())]
+        if change.outcome is Outcome.UNCHANGED and not fields:
+            continue
+        if id(instance) not in entries:
+            entries[id(instance)] = LogEntry(
+                user_id=actor.pk,
+                content_type_id=ContentType.objects.get_for_model(type(instance)).pk,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:200],
+                action_flag=ADDITION if change.outcome is Outcome.CREATED else CHANGE,
+            )
+        # A partner two records name (spellings folded alike): one entry, every field.
+        seen = labels[id(instance)]
+        seen.extend(label for label in _labels(instance, fields) if label not in seen)
+    for key, entry in entries.items():
+        if entry.action_flag == ADDITION:
+            message = [{"added": {}}]
+        else:
+            message = [{"changed": {"fields": labels[key]}}]
+        entry.change_message = json.dumps(message)
+    LogEntry.objects.bulk_create(entries.values(), batch_size=rows_per_insert(LogEntry))
+
+
+def _labels(instance: Partner | Agreement, fields: Iterable[str]) -> list[str]:
+    """The fields' labels as the admin's forms write them in its log: untranslated (the log
+    translates them when it is read)."""
+    with override(None):
+        return [capfirst(str(instance._meta.get_field(name).verbose_name)) for name in fields]
 
 
 def _agreement_values(record: AgreementRecord) -> dict[str, object]:
