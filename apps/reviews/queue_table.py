@@ -21,7 +21,7 @@ from mobility_portal.escaping import escaped
 _KEY = 987_654_321
 
 ROW = """
-        <tr>
+        <tr>{select}
           <th scope="row" class="fw-normal">
             <a href="{dossier_url}">{student}</a>
             <div class="small text-body-secondary">{student_number} · {email}</div>
@@ -36,12 +36,20 @@ ROW = """
           <td>{errors}</td>
           <td class="text-end">{score}</td>
         </tr>"""
+# The row's tick box when the queue offers to record departures or returns (views/stays.py):
+# it belongs to the form above the table.
+SELECT = """
+          <td><input class="form-check-input" type="checkbox" name="application" value="{pk}"
+            form="stay-selection" aria-label="{label}"></td>"""
 CHOICE = """
                 <li>{}{}</li>"""
 
 
-def queue_rows_html(applications: Iterable[Application], back_query: str) -> SafeString:
-    """The table's rows, each application's dossier link carrying `back_query`."""
+def queue_rows_html(
+    applications: Iterable[Application], back_query: str, selectable: bool = False
+) -> SafeString:
+    """The table's rows, each application's dossier link carrying `back_query`; `selectable`,
+    each with a tick box first."""
     before, after = reverse("reviews:dossier", args=[_KEY]).split(str(_KEY))
     words = {
         "nominated": format_html(
@@ -52,6 +60,8 @@ def queue_rows_html(applications: Iterable[Application], back_query: str) -> Saf
         "no_errors": format_html(
             '<span class="visually-hidden">{}</span><span aria-hidden="true">—</span>', _("None")
         ),
+        # Written once, each row's student put in: a percent sign in a name stays as it is.
+        "select": _("Select %(student)s") if selectable else "",
     }
     # Said the same way for every row of a state or of a call: written once per page.
     badges: dict[str, str] = {}
@@ -74,6 +84,7 @@ def _row(
     nominated: SafeString,
     errors: SafeString,
     no_errors: SafeString,
+    select: str,
 ) -> str:
     """ROW for one application, every value escaped (escaped) as format_html escapes it."""
     student = application.student
@@ -85,6 +96,9 @@ def _row(
     if application.call_id not in calls:
         calls[application.call_id] = escaped(str(application.call))
     return ROW.format(
+        select=SELECT.format(pk=application.pk, label=escaped(select % {"student": str(student)}))
+        if select
+        else "",
         dossier_url=escaped(dossier_url),
         student=escaped(str(student)),
         student_number=escaped(profile.student_number) if profile is not None else "",

@@ -2,11 +2,19 @@
 
 from django.urls import path
 
-from .views import dossier, queue, reporting
+from .views import dossier, queue, reporting, stays
 
 urlpatterns = [
     path("applications/", queue.queue, name="queue"),
     path("applications/export.csv", queue.queue_export, name="queue_export"),
+    # Several departures (or returns) at once, from the queue: confirmed, then recorded.
+    path(
+        "applications/departures/",
+        stays.record_stays,
+        {"move": "departed"},
+        name="stays_departed",
+    ),
+    path("applications/returns/", stays.record_stays, {"move": "returned"}, name="stays_returned"),
     path("applications/<int:pk>/", dossier.dossier, name="dossier"),
     path("applications/<int:pk>/take/", dossier.TakeForReview.as_view(), name="dossier_take"),
     path(

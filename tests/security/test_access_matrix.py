@@ -224,6 +224,14 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:dossier_departed": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_returned": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_score": post_route(REVIEWERS, kwargs=pk("submitted")),
+    # Several departures or returns at once: the confirmation (GET) and the recording (POST),
+    # the DRI's alone, as the dossier's own buttons.
+    "reviews:stays_departed": both(
+        REVIEWERS,
+        query="?application=1&application=x",
+        data=lambda world: {"application": world.submitted.pk},
+    ),
+    "reviews:stays_returned": both(REVIEWERS),
     # Internal comments: the DFI reads them (read-only outside its validations).
     "reviews:dossier_comment": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:reporting": Route(get=STAFF),

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from apps.accounts.access import capability_required
-from apps.accounts.roles import Capability
-from apps.applications.models import ActivityKind, Application, Choice
+from apps.accounts.roles import Capability, user_can
+from apps.applications.models import ActivityKind, Application, ApplicationState, Choice
 from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
@@ -42,6 +42,9 @@ EXPORT_CHUNK_SIZE = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
+# The queue filtered on one of these states offers the office to tick students and record
+# their departures (or returns) together (views/stays.py).
+STAY_MOVES = {ApplicationState.ACCEPTED: "departed", ApplicationState.IN_MOBILITY: "returned"}
 
 
 def query_without(query: QueryDict, *names: str) -> str:
@@ -123,6 +126,8 @@ def queue(request):
     page.object_list = queue_rows(query, (page.number - 1) * QUEUE_PAGE_SIZE, QUEUE_PAGE_SIZE)
     # Carried to each dossier, for its way back to the queue as it is now.
     back_query = f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else ""
+    is_reviewer = user_can(request.user, Capability.REVIEW_APPLICATIONS)
+    stay_move = STAY_MOVES.get(current_state) if is_reviewer else None
     return render(
         request,
         "reviews/queue.html",
@@ -131,7 +136,12 @@ def queue(request):
             "filter_form": _filter_form(request),
             "page": page,
             # The table's rows, written in Python (queue_table.py): the same markup, faster.
-            "rows_html": queue_rows_html(page.object_list, back_query),
+            "rows_html": queue_rows_html(
+                page.object_list, back_query, selectable=stay_move is not None
+            ),
+            "is_reviewer": is_reviewer,
+            "stay_move": stay_move,
+            "stay_url": reverse(f"reviews:stays_{stay_move}") if stay_move else "",
             "state_counts": counts,
             "current_state": current_state,
             "query": query_without(request.GET, "page"),
