@@ -1,0 +1,106 @@
+"""The DRI records several departures at once in chromium: the queue filtered on accepted
+applications, the students ticked (the header's box ticks the page), a confirmation that lists
+them and asks about the stay not yet begun, and the results, row by row. The pages fit a
+phone's width too."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from playwright.sync_api import expect
+
+from apps.accounts.demo import seed_demo
+from apps.applications.models import ApplicationState
+from mobility_portal.dates import long_date
+from tests.e2e.journeys import log_in
+from tests.factories import StudentProfileFactory
+from tests.reviews.dri.builders import in_state, nominated, state_of, stay_dated
+
+S = ApplicationState
+DRI = "dri@demo.mobility.example"
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def accepted_students(transactional_db):
+    """Three accepted students of the demo's office: two whose stay has begun, one whose stay
+    begins in ten days."""
+    seed_demo()
+    today = timezone.localdate()
+    applications = {}
+    for first_name, start in (
+        ("Ada", today - timedelta(days=3)),
+        ("Ben", today),
+        ("Cleo", today + timedelta(days=10)),
+    ):
+        student = StudentProfileFactory(user__first_name=first_name, user__last_name="Leaving")
+        application = in_state(nominated(student.user), S.ACCEPTED)
+        applications[first_name] = stay_dated(
+            application, start=start, end=start + timedelta(days=120)
+        )
+    return applications
+
+
+def test_dri_records_several_departures_from_the_queue(accepted_students, page, shot):
+    log_in(page, DRI, lands_on="/")
+    page.goto("/staff/applications/?state=accepted&q=Leaving")
+    expect(page.get_by_role("button", name="Record the ticked departures…")).to_be_visible()
+    shot(page, "queue-accepted")
+
+    # The header's box ticks every row of the page; the officer unticks one and ticks it again.
+    page.get_by_role("checkbox", name="Select every application on this page").check()
+    for name in ("Ada", "Ben", "Cleo"):
+        expect(page.get_by_role("checkbox", name=f"Select {name} Leaving")).to_be_checked()
+    page.get_by_role("checkbox", name="Select Ben Leaving").uncheck()
+    expect(
+        page.get_by_role("checkbox", name="Select every application on this page")
+    ).not_to_be_checked()
+    page.get_by_role("checkbox", name="Select Ben Leaving").check()
+    page.get_by_role("button", name="Record the ticked departures…").click()
+
+    expect(page.get_by_role("heading", name="Record departures")).to_be_visible()
+    expect(page.get_by_role("heading", name="To record: 3 applications")).to_be_visible()
+    with translation.override("en"):
+        early = long_date(timezone.localdate() + timedelta(days=10))
+    confirm = page.get_by_label(
+        f"The stay begins on {early}: I confirm the student has already left."
+    )
+    expect(confirm).not_to_be_checked()
+    shot(page, "confirmation")
+    # Nothing is recorded until the officer sends the page.
+    assert state_of(accepted_students["Ada"]) == S.ACCEPTED
+
+    # Cleo has not left yet: her box stays unticked, and she is left out, saying why.
+    page.get_by_role("button", name="Record 3 departures").click()
+    expect(page.get_by_role("status")).to_contain_text("2 students are recorded as departed.")
+    expect(page.get_by_role("heading", name="Recorded: 2 applications")).to_be_visible()
+    expect(page.get_by_role("heading", name="Left out: 1 application")).to_be_visible()
+    expect(page.get_by_text(f"Not recorded: the stay begins on {early}")).to_be_visible()
+    shot(page, "results")
+    assert state_of(accepted_students["Ada"]) == S.IN_MOBILITY
+    assert state_of(accepted_students["Ben"]) == S.IN_MOBILITY
+    assert state_of(accepted_students["Cleo"]) == S.ACCEPTED
+
+    # Back to the queue as it was left: only Cleo is still to record.
+    page.get_by_role("link", name="Back to the applications").click()
+    expect(page.get_by_role("checkbox", name="Select Cleo Leaving")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Select Ada Leaving")).to_have_count(0)
+
+
+def test_the_confirmation_fits_a_phone(accepted_students, browser, live_server, shot):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, DRI, lands_on="/")
+    # In French, the portal's first language, whose longer words widen the pages.
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    ids = "&".join(f"application={a.pk}" for a in accepted_students.values())
+    page.goto(f"/staff/applications/departures/?{ids}")
+    page.wait_for_load_state()
+    shot(page, "confirmation-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("button[type=submit].btn-primary").click()
+    page.wait_for_load_state()
+    shot(page, "results-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
