@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import student_search
@@ -16,6 +17,7 @@ from .selectors_queue import (
     course_plans_approved,
     destination_countries,
     has_matching_choice,
+    nominated_stay,
     partner_menu,
     sorted_queue,
 )
@@ -34,6 +36,13 @@ SORT_CHOICES = [
 # but a withdrawn application's stay may since have become another kind, and the dashboard
 # counts it, and links to the queue, under the kind it is now.
 KIND_CHOICES = ActivityKind.choices
+# The nominated stay against today: "begun" lists the departures to record without any
+# confirmation, "ended" the returns (selectors_queue.NOMINATED_STAY).
+STAY_CHOICES = [
+    ("not_begun", _("Not begun yet")),
+    ("begun", _("Begun (its first day is reached)")),
+    ("ended", _("Ended (its last day is reached)")),
+]
 # Filters that select one choice of an application together (QueueFilter.filter_choice).
 CHOICE_FILTERS = ("partner", "country", "kind")
 # Filters that do not narrow the rows the per-state counts are taken over.
@@ -101,6 +110,12 @@ class QueueFilter(django_filters.FilterSet):
         label=_("State"),
         empty_label=_("All"),
     )
+    stay = django_filters.ChoiceFilter(
+        choices=STAY_CHOICES,
+        method="filter_stay",
+        label=_("Nominated stay"),
+        empty_label=_("All"),
+    )
     partner = MenuFilter(
         choices=(),  # read from the cache or the database by __init__
         method="filter_choice",
@@ -159,6 +174,9 @@ class QueueFilter(django_filters.FilterSet):
         if name != next(iter(given), name):
             return queryset
         return queryset.filter(has_matching_choice(**given))
+
+    def filter_stay(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(nominated_stay(value, timezone.localdate()))
 
     def filter_course_plans(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         approved = course_plans_approved()

@@ -86,7 +86,10 @@ def filters_query(queue_filter: QueueFilter) -> str:
 
 
 def _is_kept(query: str) -> bool:
-    return not QueryDict(query).get("q", "").strip()
+    """A search is not kept (there is no end to them), nor the nominated stay's filter: it is
+    read against today, and what is kept outlives a midnight."""
+    given = QueryDict(query)
+    return not given.get("q", "").strip() and not given.get("stay")
 
 
 def queue_counts(query: str) -> list[CountRow]:

@@ -3,6 +3,7 @@ conditions the queue filters on, and the counts. Every function runs a fixed num
 whatever the number of rows."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import (
     Case,
@@ -159,6 +160,21 @@ def has_choice_in_country(country: str, condition: Q | None = None) -> Q:
     return Q(has_choice(condition & Q(agreement__partner__country=country))) | Q(
         has_choice(condition & Q(agreement__isnull=True) & own_host)
     )
+
+
+# The nominated stay's days against today: the departure (or return) recorded from the queue
+# asks no confirmation once its day is reached (forms_dri.StayDayForm).
+NOMINATED_STAY = {
+    "not_begun": "nominated_choice__activity__start__gt",
+    "begun": "nominated_choice__activity__start__lte",
+    "ended": "nominated_choice__activity__end__lte",
+}
+
+
+def nominated_stay(when: str, today: date) -> Q:
+    """Applications whose nominated stay has not begun, has begun or has ended by `today`
+    (`when`, a key of NOMINATED_STAY); never one without a nominated stay."""
+    return Q(**{NOMINATED_STAY[when]: today})
 
 
 def has_matching_choice(*, partner: str = "", country: str = "", kind: str = "") -> Q:

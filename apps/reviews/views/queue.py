@@ -88,9 +88,10 @@ def filter_form_html(query: str) -> str:
             "form": form,
             "label": _("Filter applications"),
             "column_class": "col-sm-6 col-lg-3",
-            # The search's hint and the sort orders, cut at a quarter of a laptop's width in
-            # French ("Nom, e-mail ou numéro d'étu", "Dépôt, du plus ancien au plu").
-            "wide_fields": ("q", "sort"),
+            # The search's hint, the sort orders and the stay's days, cut at a quarter of a
+            # laptop's width in French ("Nom, e-mail ou numéro d'étu", "Dépôt, du plus ancien
+            # au plu").
+            "wide_fields": ("q", "sort", "stay"),
             "wide_column_class": "col-sm-12 col-lg-6",
             "reset_url": reverse("reviews:queue"),
         },
@@ -128,6 +129,16 @@ def queue(request):
     back_query = f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else ""
     is_reviewer = user_can(request.user, Capability.REVIEW_APPLICATIONS)
     stay_move = STAY_MOVES.get(current_state) if is_reviewer else None
+    # The queues to record from: accepted students whose stay has begun (no confirmation to
+    # give for any of them), students in mobility whose stay has ended; the other filters kept.
+    others = query_without(request.GET, "page", "state", "stay")
+    stay_queues = {
+        move: "?" + "&".join(filter(None, (others, urlencode({"state": state, "stay": stay}))))
+        for move, state, stay in (
+            ("departed", ApplicationState.ACCEPTED, "begun"),
+            ("returned", ApplicationState.IN_MOBILITY, "ended"),
+        )
+    }
     return render(
         request,
         "reviews/queue.html",
@@ -141,6 +152,7 @@ def queue(request):
             ),
             "is_reviewer": is_reviewer,
             "stay_move": stay_move,
+            "stay_queues": stay_queues,
             "stay_url": reverse(f"reviews:stays_{stay_move}") if stay_move else "",
             "state_counts": counts,
             "current_state": current_state,

@@ -28,6 +28,7 @@ VARIANTS = [
     {"course_plan_approved": "false", "year": "2027"},
     {"course_plan_approved": "true"},
     {"q": "Last0001"},
+    {"stay": "begun", "sort": "name"},
 ]
 
 

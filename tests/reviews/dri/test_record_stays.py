@@ -260,9 +260,37 @@ def test_the_queue_offers_the_tick_boxes_to_the_dri_on_accepted_applications(cli
     assert "Record the ticked returns…" in returns
     unfiltered = client.get(reverse("reviews:queue")).content.decode()
     assert 'name="application"' not in unfiltered
-    assert "Record several departures: list the accepted applications" in unfiltered
+    assert "Record several departures: the accepted students whose stay has begun" in unfiltered
+    assert 'href="?state=accepted&amp;stay=begun"' in unfiltered
+    assert 'href="?state=in_mobility&amp;stay=ended"' in unfiltered
     # The DFI reads the queue but records nothing: no box, no link.
     login(client, dfi)
     page = client.get(reverse("reviews:queue"), {"state": "accepted"}).content.decode()
     assert 'name="application"' not in page
     assert "Record several departures" not in page
+
+
+@pytest.mark.usefixtures("pages_rendered_each_time")
+def test_the_queue_lists_the_accepted_students_whose_stay_has_begun(client, dri, monkeypatch):
+    """What the office records without a confirmation to give: the filter reads today, so
+    its results are not kept past a midnight."""
+    begun, early = in_stay(), in_stay(started=False)
+    in_stay(S.IN_MOBILITY)
+    login(client, dri)
+
+    def listed(stay: str) -> list[Application]:
+        response = client.get(reverse("reviews:queue"), {"state": "accepted", "stay": stay})
+        return list(response.context["page"].object_list)
+
+    assert listed("begun") == [begun]
+    assert listed("not_begun") == [early]
+    # Eleven days later, nothing else changed: the early stay has begun too.
+    later = today() + timedelta(days=11)
+    monkeypatch.setattr("apps.reviews.filters.timezone.localdate", lambda: later)
+    assert sorted(listed("begun"), key=lambda a: a.pk) == [begun, early]
+    assert listed("not_begun") == []
+    ended = client.get(reverse("reviews:queue"), {"state": "in_mobility", "stay": "ended"})
+    assert len(ended.context["page"].object_list) == 1
+    junk = client.get(reverse("reviews:queue"), {"stay": "tomorrow"})
+    assert junk.status_code == 200
+    assert "stay" in junk.context["filter"].form.errors
