@@ -25,7 +25,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState
-from apps.applications.workflow import as_seen, check_move
+from apps.applications.workflow import as_seen, can_move, check_move
 from mobility_portal.dates import long_date
 
 from ..forms_dri import DECISIONS, StayDayForm
@@ -46,7 +46,6 @@ class StayMove:
     """A departure or a return: the dossier's decision it repeats, and its words."""
 
     name: str  # the decision's name (forms_dri.DECISIONS), the prefix of each row's form
-    from_state: str
     to_state: str
     service: Callable[..., Application]
     title: str
@@ -58,7 +57,6 @@ class StayMove:
 MOVES = {
     "departed": StayMove(
         name="departed",
-        from_state=S.ACCEPTED,
         to_state=S.IN_MOBILITY,
         service=decisions.application_mark_departed,
         title=gettext_lazy("Record departures"),
@@ -73,7 +71,6 @@ MOVES = {
     ),
     "returned": StayMove(
         name="returned",
-        from_state=S.IN_MOBILITY,
         to_state=S.RETURNED,
         service=decisions.application_mark_returned,
         title=gettext_lazy("Record returns"),
@@ -178,15 +175,12 @@ def _selection(move: StayMove, values: list[str], data: QueryDict | None = None)
         row = Row(pk=pk, application=application)
         if application is None:
             row.reason = _("No application received by the office has this number.")
-        elif data is None and application.state != move.from_state:
+        elif data is None and not can_move(application, move.to_state):
+            # The workflow's own words ("…is in mobility: it cannot become in mobility.").
             try:
                 check_move(application, move.to_state)
             except ServiceError as refused:
                 row.reason = " ".join(refused.reasons)
-            else:  # another state the workflow allows: not this page's move
-                row.reason = _("This application is %(state)s.") % {
-                    "state": application.get_state_display().lower()
-                }
         else:
             row.form = _form(move, application, data)
         (selection.rows if row.form is not None else selection.left_out).append(row)
