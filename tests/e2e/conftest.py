@@ -52,11 +52,28 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+# A phone's screen, as the tests of small screens read the pages.
+PHONE = {"width": 375, "height": 740}
+
+
+def _page_of(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _page_of(browser, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a phone's screen (PHONE)."""
+    context, page = _page_of(browser, live_server, viewport=PHONE)
     yield page
     context.close()
 

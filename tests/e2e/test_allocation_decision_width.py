@@ -6,10 +6,11 @@ a letter or two on a phone."""
 import pytest
 
 from apps.accounts.demo import seed_demo
+from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import demo_call, log_in, submitted_application
 
 LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
+
 DRI = "dri@demo.mobility.example"
 KTH = "KTH Royal Institute of Technology"
 EPFL = "École polytechnique fédérale de Lausanne"

@@ -13,11 +13,11 @@ from apps.accounts.models import User
 from apps.applications import services
 from apps.applications.models import ActivityKind, Application, ApplicationState, SummerType
 from apps.reviews.demo import seed_demo_dossiers
+from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import exchange_semester, log_in
 
 LAPTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 1024, "height": 768}
-PHONE = {"width": 375, "height": 740}
 
 STUDENT = "student@demo.mobility.example"
 LONG_PARTNER = "Norwegian University of Science and Technology"

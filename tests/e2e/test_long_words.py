@@ -13,9 +13,9 @@ from apps.applications import services
 from apps.applications.models import ActivityKind, DocumentKind
 from apps.reviews.services.decisions import application_request_changes
 from tests.applications.factories import PDF_BYTES
+from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import exchange_agreement, log_in, submitted_application
 
-PHONE = {"width": 375, "height": 740}
 STUDENT = "student@demo.mobility.example"
 LINK = "https://www.ielts.org/for-test-takers/how-ielts-is-scored/ielts-scoring-in-detail-overall"
 FILE_NAME = "Releve_de_notes_S5_2025-2026_Universite_Paris-Saclay_certificat_de_langue_signe.pdf"
@@ -51,15 +51,6 @@ def sent_back(transactional_db):
         upload=SimpleUploadedFile(FILE_NAME, PDF_BYTES, content_type="application/pdf"),
     )
     return application
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_long_words_wrap_on_a_phone(sent_back, phone, shot):

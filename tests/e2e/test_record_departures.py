@@ -12,13 +12,13 @@ from playwright.sync_api import expect
 from apps.accounts.demo import seed_demo
 from apps.applications.models import ApplicationState
 from mobility_portal.dates import long_date
+from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import log_in
 from tests.factories import StudentProfileFactory
 from tests.reviews.dri.builders import in_state, nominated, state_of, stay_dated
 
 S = ApplicationState
 DRI = "dri@demo.mobility.example"
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture
@@ -87,10 +87,8 @@ def test_dri_records_several_departures_from_the_queue(accepted_students, page, 
     expect(page.get_by_role("checkbox", name="Select Ada Leaving")).to_have_count(0)
 
 
-def test_the_confirmation_fits_a_phone(accepted_students, browser, live_server, shot):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+def test_the_confirmation_fits_a_phone(accepted_students, phone, live_server, shot):
+    page = phone
     log_in(page, DRI, lands_on="/")
     # In French, the portal's first language, whose longer words widen the pages.
     page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
@@ -103,4 +101,3 @@ def test_the_confirmation_fits_a_phone(accepted_students, browser, live_server, 
     page.wait_for_load_state()
     shot(page, "results-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    context.close()

@@ -4,18 +4,8 @@ scrolls sideways."""
 import pytest
 
 from apps.accounts.demo import seed_demo
+from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import exchange_semester, log_in
-
-PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize(
