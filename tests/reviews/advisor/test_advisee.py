@@ -77,3 +77,9 @@ def test_the_review_of_a_course_plan_leads_to_the_students_page(client, advisor,
     course_plan = sent_course_plan(student, lines=1)
     page = login(client, advisor).get(reverse("reviews:advisor_course_plan", args=[course_plan.pk]))
     assert f'<a href="{advisee_url(student)}">{student}</a>' in page.content.decode()
+
+
+def test_a_single_course_to_decide_is_singular(client, advisor, student):
+    sent_course_plan(student, lines=1)
+    content = login(client, advisor).get(advisee_url(student)).content.decode()
+    assert "1 of 1 course to decide" in content
