@@ -149,7 +149,7 @@ def _numbers(values: list[str]) -> tuple[list[int], list[str]]:
     junk: list[str] = []
     for value in values:
         value = value.strip()
-        if value.isdigit() and len(value) < 12:
+        if value.isascii() and value.isdigit() and len(value) < 12:
             if int(value) not in numbers:
                 numbers.append(int(value))
         elif value and value not in junk:

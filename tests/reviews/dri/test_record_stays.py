@@ -294,3 +294,10 @@ def test_the_queue_lists_the_accepted_students_whose_stay_has_begun(client, dri,
     junk = client.get(reverse("reviews:queue"), {"stay": "tomorrow"})
     assert junk.status_code == 200
     assert "stay" in junk.context["filter"].form.errors
+
+
+def test_a_number_written_in_other_digits_is_left_out_not_a_crash(client, dri):
+    """A "²" or a "٣" passes str.isdigit() but int() refuses it: left out as not a number."""
+    response = login(client, dri).get(DEPARTURES, {"application": ["²", "٣"]})
+    assert response.status_code == 200
+    assert [row.pk for row in response.context["selection"].left_out] == ["²", "٣"]
