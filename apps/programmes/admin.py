@@ -297,7 +297,16 @@ class CallAdmin(FoldedSearchMixin, admin.ModelAdmin):
         number of choices, the dates a year later, for the DRI to adjust."""
         copies, skipped = [], []
         for call in queryset.order_by("academic_year", "opens_on", "pk"):
-            copy = call_copy_to_next_year(actor=request.user, call=call)
+            try:
+                copy = call_copy_to_next_year(actor=request.user, call=call)
+            except ValidationError as error:  # stored before a check the model has now
+                self.message_user(
+                    request,
+                    _("“%(name)s” is not copied: %(problems)s")
+                    % {"name": call.name, "problems": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+                continue
             if copy is None:
                 skipped.append(call)
             else:

@@ -94,3 +94,18 @@ def test_a_student_cannot_copy_calls(client, student):
     copy_action(client, call)
 
     assert not Call.objects.filter(academic_year=2028).exists()
+
+
+def test_a_call_its_copy_would_not_validate_is_reported_not_a_server_error(dri_client):
+    """A call stored before the four-digit check (year 27): its copy (28) is refused by the
+    model's validation, which the action reports, as the agreements' extension does."""
+    legacy = CallFactory(name="Legacy", academic_year=27)
+    autumn = CallFactory(name="Autumn", academic_year=2027)
+
+    response = copy_action(dri_client, legacy, autumn)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Legacy” is not copied: Write the year with its four digits" in page
+    assert "1 call copied to the next academic year" in page
+    assert not Call.objects.filter(academic_year=28).exists()
