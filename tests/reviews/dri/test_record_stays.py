@@ -301,3 +301,8 @@ def test_a_number_written_in_other_digits_is_left_out_not_a_crash(client, dri):
     response = login(client, dri).get(DEPARTURES, {"application": ["²", "٣"]})
     assert response.status_code == 200
     assert [row.pk for row in response.context["selection"].left_out] == ["²", "٣"]
+
+
+def test_a_long_value_given_twice_is_left_out_once(client, dri):
+    response = login(client, dri).get(DEPARTURES, {"application": ["x" * 50, "x" * 50]})
+    assert [row.pk for row in response.context["selection"].left_out] == ["x" * 40]
