@@ -87,8 +87,11 @@ def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
     logs its own, in the call's history."""
     next_year = call.academic_year + 1
     with transaction.atomic():
-        # Calls of the year are locked so that two copies sent at once make one call.
-        taken = Call.objects.select_for_update().filter(academic_year=next_year)
+        # The call copied is locked, so that two copies of it sent at once make one call: the
+        # second sees the first's. Locking next year's calls alone locks nothing while that
+        # year has none.
+        Call.objects.select_for_update().get(pk=call.pk)
+        taken = Call.objects.filter(academic_year=next_year)
         if any(name == call.name for name in taken.values_list("name", flat=True)):
             return None
         copy = Call(

@@ -475,9 +475,12 @@ def _without_header(
         return lines
     cells = lines[0][1]
     ours = [cell.lower() for cell in cells] == list(SCORE_COLUMNS)
+    # Words, not a mistyped line of data: a number no application has, with a score that is
+    # not one ("99999999;abc"), is reported as the data it is, not skipped as a header.
     other_words = (
         len(cells) == len(SCORE_COLUMNS)
         and cells[0] not in applications
+        and not cells[0].strip().isdigit()
         and not _is_number(cells[1])
     )
     return lines[1:] if ours or other_words else lines

@@ -176,6 +176,8 @@ def test_a_first_line_naming_the_columns_in_other_words_is_read_as_a_header(
         ("S1;abc", "line 1: score: “abc” is not a number"),  # an applicant's number: data
         ("S9;12", "line 1: student_number: no application to this call from this student"),
         ("S9;10000", "line 1: student_number: no application to this call from this student"),
+        # A mistyped number and score is data too: it was skipped as a header, unsaid.
+        ("99999999;abc", "line 1: student_number: no application to this call from this student"),
     ],
 )
 def test_a_first_line_with_an_applicant_or_a_score_is_still_data(
