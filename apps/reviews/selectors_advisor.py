@@ -123,9 +123,11 @@ def course_plans_decided(advisor: User) -> QuerySet[CoursePlan]:
 
 
 def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
-    """A version sent to `advisor` by one of their students, or 404 (drafts stay private)."""
+    """A version sent to `advisor` by one of their students, or 404 (drafts stay private),
+    with whether an application still wants its stay (`still_wanted`, as the queue reads it)."""
     course_plan = (
-        CoursePlan.objects.select_related(
+        CoursePlan.objects.annotate(still_wanted=_stay_still_wanted())
+        .select_related(
             "activity__plan__student__student_profile",
             "activity__partner",
             "partner",
@@ -155,7 +157,9 @@ def advisee_for(advisor: User, pk: int) -> User:
 
 def advisee_course_plans(student: User) -> QuerySet[CoursePlan]:
     """The latest version sent of each of the student's course plans (what the advisor may
-    open; drafts stay private), with their line counts, the most recently sent first."""
+    open; drafts stay private), with their line counts, the most recently sent first, and
+    whether an application still wants the stay (`still_wanted`): a pending version of a stay
+    none wants awaits nothing of the advisor, as their queue reads it."""
     newer_sent = CoursePlan.objects.filter(
         activity=OuterRef("activity"), version__gt=OuterRef("version")
     ).exclude(status=CoursePlanStatus.DRAFT)
@@ -167,6 +171,7 @@ def advisee_course_plans(student: User) -> QuerySet[CoursePlan]:
         .annotate(
             line_count=Count("lines"),
             pending_count=Count("lines", filter=Q(lines__decision=LineDecision.PENDING)),
+            still_wanted=_stay_still_wanted(),
         )
         .order_by("-sent_at", "-pk")
     )

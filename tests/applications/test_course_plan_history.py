@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.applications import services
-from apps.applications.models import ActivityKind, CoursePlanStatus, LineDecision
+from apps.applications.models import (
+    ActivityKind,
+    ApplicationState,
+    CoursePlanStatus,
+    LineDecision,
+)
 from apps.reviews.models import InternalComment
 from apps.reviews.services.course_plans import course_line_decide
 from tests.applications.factories import (
@@ -176,6 +181,9 @@ def test_history_of_the_decisions_made_through_the_services(client, student, adv
     """The student sends, the advisor rejects a course and says why, the student changes it,
     then changes it again before the advisor decides: three versions, two earlier ones."""
     activity = add_activity(student)
+    # A submitted application wants the stay: the advisor decides only such a stay's plan.
+    application = ApplicationFactory(student=student, state=ApplicationState.SUBMITTED)
+    ChoiceFactory(application=application, activity=activity)
     first = {
         "code": "DD2380",
         "title": "Artificial Intelligence",

@@ -17,6 +17,7 @@ from apps.applications.models import (
     LineDecision,
     LineDecisionChange,
 )
+from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import course_plan_settle_status
 
 
@@ -52,15 +53,24 @@ class DecidesTheVersion(ServiceError):
 
 def _locked_open_line(actor: User, line: CourseLine, seen: str) -> tuple[CoursePlan, CourseLine]:
     """The line, locked with its version, if the advisor may still decide on it: the version
-    is the latest and awaits them (some course is still undecided). `seen`: the decision the
-    advisor's page showed, so that a page left open in another tab changes nothing it did not
-    show."""
+    is the latest and awaits them (some course is still undecided) for a stay an application
+    still wants, as their queue reads it. `seen`: the decision the advisor's page showed, so
+    that a page left open in another tab changes nothing it did not show."""
     course_plan = locked_course_plan_of_advisee(actor, line.course_plan_id)
     _ensure_latest(course_plan)
     if course_plan.status != CoursePlanStatus.PENDING:
         raise ServiceError(
             _("This course plan is %(status)s: its lines are no longer decided on.")
             % {"status": course_plan.get_status_display().lower()}
+        )
+    if not stay_still_wanted(course_plan.activity):
+        # Withdrawn, refused, or nominated to another of its choices: the course plan comes
+        # back to the advisor (their queue) if an application names the stay again.
+        raise ServiceError(
+            _(
+                "No application of the student wants this stay any more: its course plan "
+                "awaits no decision of yours unless an application names the stay again."
+            )
         )
     line = CourseLine.objects.select_for_update().get(pk=line.pk)
     if line.decision != seen:

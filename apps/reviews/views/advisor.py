@@ -286,7 +286,11 @@ def _review_context(
     # version, a draft there, is not among the versions sent.
     in_force = versions[0] if versions[0].is_for_host_of(activity) else None
     is_latest = in_force is not None and in_force.pk == course_plan.pk
-    can_decide = is_latest and course_plan.status == CoursePlanStatus.PENDING
+    awaiting = is_latest and course_plan.status == CoursePlanStatus.PENDING
+    # Its application withdrawn, refused or nominated to another stay: out of the advisor's
+    # queue, and read only here (the service refuses a decision), until one names it again.
+    not_wanted = awaiting and not course_plan.still_wanted
+    can_decide = awaiting and not not_wanted
     # Versions sent and replaced before the advisor decided on every line: no longer awaiting
     # them (their queue lists only the latest), whatever status they were left with.
     replaced = {
@@ -326,6 +330,7 @@ def _review_context(
         "is_latest": is_latest,
         "replaced": replaced,
         "can_decide": can_decide,
+        "not_wanted": not_wanted,
         "previous": previous,
         "diff": diff,
         # The same courses after some were rejected: the student asks the advisor to look
