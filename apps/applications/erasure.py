@@ -4,6 +4,8 @@ student's data anonymised as old dossiers are, see privacy.py) or refuses it wit
 Every change of a request locks its row, checks its guard, and writes an audit row
 (ErasureTransition) and its notifications in the same transaction."""
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,7 +20,13 @@ from apps.notifications.events import (
 )
 
 from .errors import ServiceError
-from .models import Application, ErasureRequest, ErasureState, ErasureTransition
+from .models import (
+    Application,
+    ApplicationState,
+    ErasureRequest,
+    ErasureState,
+    ErasureTransition,
+)
 from .privacy import ANONYMISED_EMAIL_DOMAIN, ERASURE_ENDED_STATES, anonymise_student
 
 # What a student may write as their reason, and an administrator as a refusal's.
@@ -35,7 +43,17 @@ def has_pending_request(student: User) -> bool:
     return ErasureRequest.objects.filter(student=student, state=ErasureState.PENDING).exists()
 
 
-def under_way_refusal() -> str:
+def under_way_refusal(states: Iterable[str] = ()) -> str:
+    """Why the request waits, given the states of the applications under way: one refused by
+    its host reads "refused" to its student, yet the office may still nominate them to
+    another of their choices, so the message says it has not ended."""
+    if ApplicationState.HOST_REFUSED in set(states):
+        return _(
+            "You have an application still under way. An application refused by its host has "
+            "not ended: the office may still nominate you to another of your choices. Withdraw "
+            "it first, or wait until it ends (completed, refused by the office or withdrawn), "
+            "then ask again."
+        )
     return _(
         "You have an application still under way. Withdraw it first, or wait until it ends "
         "(completed, refused or withdrawn), then ask again."
@@ -53,8 +71,9 @@ def erasure_request_submit(*, actor: User, reason: str = "") -> ErasureRequest:
         User.objects.select_for_update().filter(pk=actor.pk).first()
         if has_pending_request(actor):
             raise ServiceError(_("You have already asked for your data to be erased."))
-        if applications_under_way(actor).exists():
-            raise ServiceError(under_way_refusal())
+        states = set(applications_under_way(actor).values_list("state", flat=True))
+        if states:
+            raise ServiceError(under_way_refusal(states))
         try:
             with transaction.atomic():
                 request = ErasureRequest.objects.create(student=actor, reason=reason)

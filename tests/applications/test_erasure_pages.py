@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from apps.applications.erasure import erasure_request_refuse, erasure_request_submit
+from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ErasureRequest, ErasureState
 from tests.applications.factories import login, messages_of
 from tests.factories import CallFactory
@@ -84,6 +85,39 @@ def test_a_post_while_an_application_is_under_way_is_refused(client, student):
     assert response.status_code == 409
     assert "Withdraw it first" in response.content.decode()
     assert not ErasureRequest.objects.exists()
+
+
+HOST_REFUSED_NOT_ENDED = (
+    "An application refused by its host has not ended: the office may still nominate you to "
+    "another of your choices."
+)
+
+
+def test_an_application_refused_by_its_host_is_said_not_to_have_ended(client, student):
+    """It reads "refused" to the student, yet the office may still nominate them elsewhere:
+    "wait until it ends (completed, refused or withdrawn)" alone let them think it had."""
+    Application.objects.create(student=student, call=CallFactory(), state="host_refused")
+    login(client, student)
+    page = client.get(ASK).content.decode()
+    assert HOST_REFUSED_NOT_ENDED in page
+    assert "(refused by the host)" in page
+    response = client.post(ASK, {"reason": "Please."})
+    assert response.status_code == 409
+    assert HOST_REFUSED_NOT_ENDED in response.content.decode()
+    assert not ErasureRequest.objects.exists()
+
+
+def test_the_service_says_so_too(student, english):
+    Application.objects.create(student=student, call=CallFactory(), state="host_refused")
+    with pytest.raises(ServiceError, match=HOST_REFUSED_NOT_ENDED):
+        erasure_request_submit(actor=student)
+
+
+def test_other_applications_under_way_do_not_mention_a_host(client, student):
+    Application.objects.create(student=student, call=CallFactory(), state="nominated")
+    page = login(client, student).get(ASK).content.decode()
+    assert "(completed, refused or withdrawn)" in page
+    assert "refused by its host" not in page
 
 
 def test_a_second_post_asks_once(client, student):

@@ -57,11 +57,12 @@ def erasure_request(request):
 
 def _erasure_request_page(request, form: ErasureRequestForm, status: int):
     student = request.user
+    under_way = list(erasure.applications_under_way(student).select_related("call"))
     context = {
         "form": form,
         "pending": erasure.has_pending_request(student),
-        "under_way": list(erasure.applications_under_way(student).select_related("call")),
-        "under_way_refusal": erasure.under_way_refusal(),
+        "under_way": under_way,
+        "under_way_refusal": erasure.under_way_refusal(app.state for app in under_way),
     }
     return render(request, "applications/erasure_request.html", context, status=status)
 
