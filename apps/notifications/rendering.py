@@ -121,7 +121,7 @@ def subject_values(objects: dict) -> dict[str, str | int]:
             moved="later"
             if not change.moved_earlier
             else "closed"
-            if change.closed_now
+            if change.closed_by_the_move
             else "earlier",
         )
     if "days" in objects:

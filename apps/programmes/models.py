@@ -399,6 +399,10 @@ class CallDeadlineChange(models.Model):
     from_date = models.DateField(_("closing date before"))
     to_date = models.DateField(_("closing date after"))
     students_told = models.PositiveIntegerField(_("students told"), default=0)
+    # Moved to a day already past on the day of the move: the call closed by it. Judged once,
+    # when the change is made, so that every message of it (the portal's entry, an e-mail
+    # delivered after midnight) says the same thing.
+    closed_by_the_move = models.BooleanField(_("closed by the move"), default=False)
 
     class Meta:
         verbose_name = _("closing date change")
@@ -412,8 +416,3 @@ class CallDeadlineChange(models.Model):
     @property
     def moved_earlier(self) -> bool:
         return self.to_date < self.from_date
-
-    @property
-    def closed_now(self) -> bool:
-        """Moved to a day already past when read: the call has closed."""
-        return self.to_date < timezone.localdate()

@@ -40,7 +40,11 @@ def call_save(*, call: Call, actor: User, today: date | None = None) -> CallDead
         if call.closes_on == before:
             return None
         change = CallDeadlineChange.objects.create(
-            call=call, actor=actor, from_date=before, to_date=call.closes_on
+            call=call,
+            actor=actor,
+            from_date=before,
+            to_date=call.closes_on,
+            closed_by_the_move=call.closes_on < today,
         )
         students = students_to_tell(change, today=today)
         if students:

@@ -232,6 +232,38 @@ def test_moved_to_a_day_past_the_email_says_the_call_has_closed(
     assert "Open the portal" in mail.body
 
 
+def test_moved_to_today_the_email_delivered_after_midnight_says_what_the_portal_said(
+    call, dri, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Moved to today late in the evening, the e-mail went out after midnight: judged when it
+    was rendered, it said the call "has closed" while the portal's entry, written before
+    midnight, said it "now closes earlier". What the change says is judged when it is made."""
+    student = drafting(call, email="en@example.org", language="en")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        change = move(call, days=0, actor=dri)
+    assert change.closed_by_the_move is False
+    entry = Notification.objects.get(recipient=student)
+    closes = long_date(change.to_date)
+    assert entry.subject == f"The call {call} now closes earlier, on {closes}"
+
+    tomorrow = TODAY() + timedelta(days=1)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: tomorrow)
+    for callback in callbacks:
+        callback()
+
+    (mail,) = mailoutbox
+    assert mail.subject == entry.subject
+    assert f"submit it by {closes} at the latest" in mail.body
+    assert "The call is therefore closed" not in mail.body
+    assert "Complete your application" in mail.body
+    assert "The call is therefore closed" not in mail.alternatives[0][0]
+
+
+def test_moved_to_a_day_past_the_call_is_recorded_closed_by_the_move(call, dri):
+    assert move(call, days=-1, actor=dri).closed_by_the_move is True
+    assert move(call, days=3, actor=dri).closed_by_the_move is False
+
+
 def test_the_later_email_says_until_when(call, dri, mailoutbox, django_capture_on_commit_callbacks):
     drafting(call, email="en@example.org", language="en")
     mails = sent(mailoutbox, django_capture_on_commit_callbacks, call, dri, days=40)
