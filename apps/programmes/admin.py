@@ -100,6 +100,16 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:programmes_partner_changelist")
+            # An empty text, or one the form refuses (a NUL character): a confirmation cut
+            # short or tampered with. Said, rather than the upload page as if nothing was sent.
+            return self._import_page(
+                request,
+                upload_form,
+                error=gettext(
+                    "Nothing was imported: the file's text did not come back whole with your "
+                    "confirmation. Upload the file again."
+                ),
+            )
         elif request.method == "POST":
             upload_form = PartnersImportForm(request.POST, request.FILES)
             if upload_form.is_valid():

@@ -129,3 +129,17 @@ def test_people_who_do_not_manage_the_catalogue_cannot_import(client, dfi):
     response = upload(client, (HEADER + "X,DE,,,,,,exchange,2,2027,,,\n").encode())
     assert response.status_code in (302, 403)
     assert not Partner.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["", "name,country\x00\n"])
+def test_a_confirmation_without_a_whole_text_says_so_and_writes_nothing(dri_client, text):
+    """A confirmation cut short or tampered with (no text, or one the form refuses) showed the
+    upload page again, status 200, as if nothing had been sent."""
+    response = dri_client.post(IMPORT, {"text": text})
+
+    assert response.status_code == 400
+    assert (
+        "Nothing was imported: the file&#x27;s text did not come back whole with your "
+        "confirmation. Upload the file again." in response.content.decode()
+    )
+    assert not Partner.objects.exists()
