@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, npgettext, override
+from django.utils.translation import ngettext, npgettext, override, pgettext_lazy
 from django_countries import countries
 
 from mobility_portal.bulk import rows_per_insert, update_each
@@ -89,6 +89,12 @@ MAX_LENGTHS = {
 FIELD_NAME_MAX_LENGTH = StudyField._meta.get_field("name").max_length
 FIELD_SLUG_MAX_LENGTH = StudyField._meta.get_field("slug").max_length
 MAX_SEATS = 32767  # PositiveSmallIntegerField's upper bound on every supported database
+
+# Where a problem is when it is not in one column: in the reader's language, as every
+# problem (the command prints them untranslated: the English of docs/partners-import.md).
+FILE = pgettext_lazy("where a CSV file has a problem", "file")
+HEADER = pgettext_lazy("where a CSV file has a problem", "header")
+ROW = pgettext_lazy("where a CSV file has a problem", "row")
 
 
 class ImportFailed(Exception):
@@ -189,7 +195,12 @@ def read_csv_text(path: Path) -> str:
     try:
         content = path.read_bytes()
     except OSError as error:
-        raise UnreadableFile([f"{path}: cannot read file: {error.strerror or error}"]) from error
+        raise UnreadableFile(
+            [
+                _("%(path)s: cannot read file: %(error)s")
+                % {"path": path, "error": error.strerror or error}
+            ]
+        ) from error
     return decode_csv_bytes(content)
 
 
@@ -230,16 +241,30 @@ def parse_partners_csv(text: str) -> list[PartnerRecord]:
     try:
         for line, cells in _numbered_rows(reader):
             if len(cells) != len(header):
-                collector.problems.append(f"line {line}: row: {_cell_count(cells, header)}")
+                collector.problems.append(_problem(line, ROW, _cell_count(cells, header)))
                 continue
             collector.add_row(
                 line, dict(zip(header, (cell.strip() for cell in cells), strict=True))
             )
     except csv.Error as error:
-        raise UnreadableFile([f"line {reader.line_num}: file: malformed CSV ({error})"]) from error
+        raise UnreadableFile([_problem(reader.line_num, FILE, _malformed(error))]) from error
     if collector.problems:
         raise ImportFailed(collector.problems)
     return collector.records()
+
+
+def _problem(line: int, place: str, problem: str) -> str:
+    """As "line 3: seats_per_year: 'three' is not a whole number": where the problem is, a
+    column's name as the file writes it (or FILE, HEADER, ROW), and what it is."""
+    return _("line %(line)s: %(field)s: %(problem)s") % {
+        "line": line,
+        "field": place,
+        "problem": problem,
+    }
+
+
+def _malformed(error: csv.Error) -> str:
+    return _("malformed CSV (%(error)s)") % {"error": error}
 
 
 def _cell_count(cells: list[str], header: list[str]) -> str:
@@ -266,7 +291,7 @@ def _refuse_nul(text: str) -> None:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise UnreadableFile(
-            [f"line {line}: file: contains a NUL character (save the file as CSV UTF-8)"]
+            [_problem(line, FILE, _("contains a NUL character (save the file as CSV UTF-8)"))]
         )
 
 
@@ -274,25 +299,63 @@ def _read_header(reader: CsvReader) -> list[str]:
     try:
         header = [column.strip().lower() for column in next(reader, [])]
     except csv.Error as error:
-        raise UnreadableFile([f"line 1: header: malformed CSV ({error})"]) from error
+        raise UnreadableFile([_problem(1, HEADER, _malformed(error))]) from error
     if not any(header):
-        raise UnreadableFile(["line 1: header: missing (the first line must name the columns)"])
+        raise UnreadableFile(
+            [_problem(1, HEADER, _("missing (the first line must name the columns)"))]
+        )
+    # "column(s)" in English whatever their number, as the command has always printed it;
+    # ngettext lets other languages agree with it.
     problems = []
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        problems.append(f"line 1: header: missing column(s): {', '.join(missing)}")
+        problems.append(
+            _problem(
+                1,
+                HEADER,
+                ngettext(
+                    "missing column(s): %(columns)s", "missing column(s): %(columns)s", len(missing)
+                )
+                % {"columns": ", ".join(missing)},
+            )
+        )
     unknown = [column for column in header if column and column not in COLUMNS]
     if unknown:
-        problems.append(f"line 1: header: unknown column(s): {', '.join(unknown)}")
+        problems.append(
+            _problem(
+                1,
+                HEADER,
+                ngettext(
+                    "unknown column(s): %(columns)s", "unknown column(s): %(columns)s", len(unknown)
+                )
+                % {"columns": ", ".join(unknown)},
+            )
+        )
     # A spreadsheet writes a separator after the last column once a cell beyond it was used.
     problems.extend(
-        f"line 1: header: column {position} has no name (delete that column or name it)"
+        _problem(
+            1,
+            HEADER,
+            _("column %(position)s has no name (delete that column or name it)")
+            % {"position": position},
+        )
         for position, column in enumerate(header, start=1)
         if not column
     )
     repeated = sorted({column for column in header if column and header.count(column) > 1})
     if repeated:
-        problems.append(f"line 1: header: repeated column(s): {', '.join(repeated)}")
+        problems.append(
+            _problem(
+                1,
+                HEADER,
+                ngettext(
+                    "repeated column(s): %(columns)s",
+                    "repeated column(s): %(columns)s",
+                    len(repeated),
+                )
+                % {"columns": ", ".join(repeated)},
+            )
+        )
     if problems:
         raise UnreadableFile(problems)
     return header
@@ -358,7 +421,11 @@ class _PartnerCollector:
                 self._partner_value_lines[key] = partner.lines[column] = problems.line
             elif current != value:
                 first_line = self._partner_value_lines[key]
-                problems.add(column, f"'{value}' differs from '{current}' on line {first_line}")
+                problems.add(
+                    column,
+                    _("'%(value)s' differs from '%(first)s' on line %(line)s")
+                    % {"value": value, "first": current, "line": first_line},
+                )
 
     def _add_agreement(
         self, problems: _RowProblems, partner: PartnerRecord, agreement: AgreementRecord
@@ -367,8 +434,16 @@ class _PartnerCollector:
         if key in self._agreement_lines:
             problems.add(
                 "agreement_kind",
-                f"duplicate agreement '{agreement.kind}' for {partner.name} ({partner.country}),"
-                f" already on line {self._agreement_lines[key]}",
+                _(
+                    "duplicate agreement '%(kind)s' for %(partner)s (%(country)s), already on "
+                    "line %(line)s"
+                )
+                % {
+                    "kind": agreement.kind,
+                    "partner": partner.name,
+                    "country": partner.country,
+                    "line": self._agreement_lines[key],
+                },
             )
             return
         self._agreement_lines[key] = problems.line
@@ -381,7 +456,7 @@ class _RowProblems(list[str]):
         self.line = line
 
     def add(self, column: str, problem: str) -> None:
-        self.append(f"line {self.line}: {column}: {problem}")
+        self.append(_problem(self.line, column, problem))
 
 
 def _text(problems: _RowProblems, row: dict[str, str], column: str) -> str:
@@ -403,14 +478,17 @@ def _text(problems: _RowProblems, row: dict[str, str], column: str) -> str:
 def _required(problems: _RowProblems, row: dict[str, str], column: str) -> str:
     value = _text(problems, row, column)
     if not value:
-        problems.add(column, "required")
+        problems.add(column, _("required"))
     return value
 
 
 def _country(problems: _RowProblems, row: dict[str, str]) -> str:
     code = _required(problems, row, "country").upper()
     if code and code not in countries:
-        problems.add("country", f"unknown country code '{row['country']}' (ISO 3166-1 alpha-2)")
+        problems.add(
+            "country",
+            _("unknown country code '%(code)s' (ISO 3166-1 alpha-2)") % {"code": row["country"]},
+        )
         return ""
     return code
 
@@ -419,7 +497,7 @@ def _check_url(problems: _RowProblems, url: str) -> None:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        problems.add("website", f"'{url}' is not a valid http(s) URL")
+        problems.add("website", _("'%(url)s' is not a valid http(s) URL") % {"url": url})
 
 
 def _split_list(value: str) -> list[str]:
@@ -433,7 +511,10 @@ def _language_codes(problems: _RowProblems, row: dict[str, str]) -> list[str]:
         if LANGUAGE_CODE.fullmatch(code):
             codes.append(code)
         else:
-            problems.add("languages", f"'{item}' is not a two-letter ISO 639-1 code")
+            problems.add(
+                "languages",
+                _("'%(code)s' is not a two-letter ISO 639-1 code") % {"code": item},
+            )
     return codes
 
 
@@ -442,9 +523,9 @@ def _field_names(problems: _RowProblems, row: dict[str, str]) -> list[str]:
     for name in _split_list(row["fields"]):
         slug = slugify(name)
         if not slug:
-            problems.add("fields", f"'{name}' has no letter or digit")
+            problems.add("fields", _("'%(name)s' has no letter or digit") % {"name": name})
         elif len(name) > FIELD_NAME_MAX_LENGTH or len(slug) > FIELD_SLUG_MAX_LENGTH:
-            problems.add("fields", f"'{name}' is too long")
+            problems.add("fields", _("'%(name)s' is too long") % {"name": name})
         else:
             names.append(name)
     return names
@@ -455,18 +536,32 @@ def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord |
     if not kind:
         filled = [column for column in AGREEMENT_COLUMNS if row[column]]
         if filled:
-            problems.add("agreement_kind", f"required when {', '.join(filled)} is filled")
+            # "is filled" in English whatever their number, as the command has always said.
+            problems.add(
+                "agreement_kind",
+                ngettext(
+                    "required when %(columns)s is filled",
+                    "required when %(columns)s is filled",
+                    len(filled),
+                )
+                % {"columns": ", ".join(filled)},
+            )
         return None
     if kind not in AgreementKind.values:
         problems.add(
             "agreement_kind",
-            f"unknown kind '{row['agreement_kind']}' (one of {', '.join(AgreementKind.values)})",
+            _("unknown kind '%(kind)s' (one of %(kinds)s)")
+            % {"kind": row["agreement_kind"], "kinds": ", ".join(AgreementKind.values)},
         )
     seats = _seats(problems, row["seats_per_year"])
     first_year = _year(problems, row, "first_year", required=True)
     last_year = _year(problems, row, "last_year", required=False)
     if first_year is not None and last_year is not None and last_year < first_year:
-        problems.add("last_year", f"{last_year} is before first_year {first_year}")
+        problems.add(
+            "last_year",
+            _("%(last_year)s is before first_year %(first_year)s")
+            % {"last_year": last_year, "first_year": first_year},
+        )
     language_requirement = _text(problems, row, "language_requirement")
     if kind not in AgreementKind.values or seats is None or first_year is None:
         return None
@@ -483,18 +578,21 @@ def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord |
 
 def _seats(problems: _RowProblems, value: str) -> int | None:
     if not value:
-        problems.add("seats_per_year", "required")
+        problems.add("seats_per_year", _("required"))
         return None
     try:
         seats = int(value)
     except ValueError:
-        problems.add("seats_per_year", f"'{value}' is not a whole number")
+        problems.add("seats_per_year", _("'%(value)s' is not a whole number") % {"value": value})
         return None
     if seats < 0:
-        problems.add("seats_per_year", f"{seats} is negative")
+        problems.add("seats_per_year", _("%(seats)s is negative") % {"seats": seats})
         return None
     if seats > MAX_SEATS:
-        problems.add("seats_per_year", f"{seats} is more than {MAX_SEATS}")
+        problems.add(
+            "seats_per_year",
+            _("%(seats)s is more than %(max)s") % {"seats": seats, "max": MAX_SEATS},
+        )
         return None
     return seats
 
@@ -505,10 +603,10 @@ def _year(
     value = row[column]
     if not value:
         if required:
-            problems.add(column, "required")
+            problems.add(column, _("required"))
         return None
     if not YEAR.fullmatch(value):
-        problems.add(column, f"'{value}' is not a 4-digit year")
+        problems.add(column, _("'%(value)s' is not a 4-digit year") % {"value": value})
         return None
     return int(value)
 
@@ -938,7 +1036,7 @@ def _save_all(model: type[Partner] | type[Agreement], changes: list[_Change]) ->
 
 # The import's column for a model field, where the names differ; NON_FIELD_ERRORS: the row.
 PARTNER_FIELD_COLUMNS = {NON_FIELD_ERRORS: "name"}
-AGREEMENT_FIELD_COLUMNS = {NON_FIELD_ERRORS: "row", "kind": "agreement_kind", "partner": "name"}
+AGREEMENT_FIELD_COLUMNS = {NON_FIELD_ERRORS: ROW, "kind": "agreement_kind", "partner": "name"}
 
 # The models' check constraints, in Python (Q.check() asks the database, row by row): the
 # fields each reads, whether an instance meets it. A constraint missing here stops the import.

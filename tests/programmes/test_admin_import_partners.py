@@ -143,3 +143,19 @@ def test_a_confirmation_without_a_whole_text_says_so_and_writes_nothing(dri_clie
         "confirmation. Upload the file again." in response.content.decode()
     )
     assert not Partner.objects.exists()
+
+
+def test_the_problems_are_in_the_readers_language(client, dri, french):
+    """The page was French but for its problem lines, built in English for the command."""
+    french("line %(line)s: %(field)s: %(problem)s", "ligne %(line)s : %(field)s : %(problem)s")
+    french("unknown country code '%(code)s' (ISO 3166-1 alpha-2)", "pays inconnu '%(code)s'")
+    french("row", "ligne entière", context="where a CSV file has a problem")
+    client.force_login(dri)  # in French, the portal's language
+    text = HEADER + "X,ZZ,,,,,,exchange,2,2027,,,\nY,DE\n"
+
+    page = upload(client, text.encode()).content.decode()
+
+    assert "ligne 2 : country : pays inconnu &#x27;ZZ&#x27;" in page
+    assert "ligne 3 : ligne entière : a 2 cellules, l&#x27;en-tête en a 13" in page
+    assert "unknown country code" not in page
+    assert "line 2:" not in page

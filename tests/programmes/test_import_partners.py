@@ -235,8 +235,8 @@ def test_bad_row_is_reported_and_nothing_is_written(bad_row, problem):
     good_row_after = "Tsinghua University,CN,Beijing,,,zh,Computer science,,,,,,"
     text = "\n".join([HEADER, GOOD_ROW, bad_row, good_row_after]) + "\n"
 
-    # In English, as the command prints it (its problem lines are English but for the counts,
-    # which the admin's import page writes in the reader's language).
+    # In English, as the command prints it (the admin's import page writes them in the
+    # reader's language).
     with translation.override("en"), pytest.raises(ImportFailed) as failure:
         import_partners_csv(text)
 
@@ -276,6 +276,21 @@ def test_missing_header_columns_exit_with_status_2():
         "line 1: header: missing column(s): hei_id, seats_per_year, language_requirement"
     )
     assert not Partner.objects.exists()
+
+
+def test_the_command_prints_its_problems_in_english_whatever_the_catalogue_holds(french):
+    """The admin's page writes the problems in the reader's language; the command keeps the
+    English docs/partners-import.md documents."""
+    french("line %(line)s: %(field)s: %(problem)s", "ligne %(line)s : %(field)s : %(problem)s")
+    french("header", "en-tête", context="where a CSV file has a problem")
+    french("missing column(s): %(columns)s", "colonnes manquantes : %(columns)s", plural=True)
+
+    exit_code, stderr = run_failing_import(DATA / "partners_missing_columns.csv")
+
+    assert exit_code == 2
+    assert stderr.splitlines()[0] == (
+        "line 1: header: missing column(s): hei_id, seats_per_year, language_requirement"
+    )
 
 
 def test_file_not_in_utf8_exits_with_status_2(tmp_path):
