@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -24,7 +25,12 @@ from .models import (
     academic_year_label,
     academic_year_of,
 )
-from .services import agreement_extend_one_year, call_copy_to_next_year, call_save
+from .services import (
+    AgreementChangedMeanwhile,
+    agreement_extend_one_year,
+    call_copy_to_next_year,
+    call_save,
+)
 
 
 class AgreementInline(admin.StackedInline):
@@ -150,6 +156,20 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 NOT_IN_FORCE = "not-"
 
+# The extension's confirmation: the last year each agreement was shown with, by its id.
+SEEN_LAST_YEAR = "last_year_seen_"
+NOT_SHOWN = object()
+
+
+def _seen_last_year(value: str | None) -> int | None | object:
+    """The last year the confirmation page showed ("" for open-ended), NOT_SHOWN when the
+    confirmation has none that the page could have written."""
+    if value == "":
+        return None
+    if value is not None and value.isascii() and value.isdigit() and len(value) <= 4:
+        return int(value)
+    return NOT_SHOWN
+
 
 class InForceFilter(admin.SimpleListFilter):
     """Which agreements are in force in an academic year, or not: before next year's call, the
@@ -202,20 +222,50 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.action(permissions=["change"], description=_("Extend by one academic year"))
     def extend_one_year(self, request, queryset):
         """Agreements the partners renewed, a year further each, instead of opening each one
-        to change its last year; open-ended ones are left as they are."""
-        extended = refused = 0
-        for agreement in queryset.select_related("partner").order_by("pk"):
+        to change its last year; open-ended ones are left as they are. A page first lists each
+        one's last year now and after, as the delete action's does; its confirmation carries
+        the last year each was shown with, so that one sent twice extends once (the second
+        finds a year it was not shown, and says so)."""
+        agreements = list(queryset.select_related("partner").order_by("pk"))
+        if request.POST.get("post") != "yes":
+            return self._extend_confirmation(request, agreements)
+        extended = left = 0
+        for agreement in agreements:
+            seen = _seen_last_year(request.POST.get(f"{SEEN_LAST_YEAR}{agreement.pk}"))
+            if seen is NOT_SHOWN:  # a confirmation tampered with, or another page's
+                self.message_user(
+                    request,
+                    _("%(agreement)s is not extended: it was not on the confirmation page.")
+                    % {"agreement": agreement},
+                    messages.ERROR,
+                )
+                continue
             try:
-                extended += agreement_extend_one_year(actor=request.user, agreement=agreement)
+                done = agreement_extend_one_year(
+                    actor=request.user, agreement=agreement, seen_last_year=seen
+                )
+            except AgreementChangedMeanwhile as changed:
+                self.message_user(
+                    request,
+                    _(
+                        "%(agreement)s is not extended: its academic years changed since the "
+                        "confirmation page showed them (now %(years)s). Select it again to "
+                        "extend it."
+                    )
+                    % {"agreement": agreement, "years": changed.agreement.years_display},
+                    messages.WARNING,
+                )
+                continue
             except ValidationError as error:  # stored before a check the model has now
-                refused += 1
                 self.message_user(
                     request,
                     _("%(agreement)s is not extended: %(problems)s")
                     % {"agreement": agreement, "problems": " ".join(error.messages)},
                     messages.ERROR,
                 )
-        left = queryset.count() - extended - refused
+                continue
+            extended += done
+            left += not done
         if extended:
             self.message_user(
                 request,
@@ -238,6 +288,38 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 % {"count": left},
                 messages.INFO,
             )
+
+    def _extend_confirmation(self, request, agreements: list[Agreement]) -> TemplateResponse:
+        rows = [
+            {
+                "agreement": agreement,
+                "seen": "" if agreement.last_year is None else str(agreement.last_year),
+                "now": (
+                    gettext("open-ended")
+                    if agreement.last_year is None
+                    else academic_year_label(agreement.last_year)
+                ),
+                "after": (
+                    gettext("open-ended: left as it is")
+                    if agreement.last_year is None
+                    else academic_year_label(agreement.last_year + 1)
+                ),
+            }
+            for agreement in agreements
+        ]
+        return TemplateResponse(
+            request,
+            "admin/programmes/agreement/extend_one_year.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Extend by one academic year"),
+                "rows": rows,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "seen_prefix": SEEN_LAST_YEAR,
+                "media": self.media,
+            },
+        )
 
     @admin.display(description=_("partner"), ordering="partner__name")
     def partner_name(self, agreement: Agreement) -> str:
@@ -304,7 +386,11 @@ class CallAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.action(permissions=["add"], description=_("Copy to the next academic year"))
     def copy_to_next_year(self, request, queryset):
         """Next year's calls from this year's, instead of typing each again: the same name and
-        number of choices, the dates a year later, for the DRI to adjust."""
+        number of choices, the dates a year later, for the DRI to adjust.
+
+        No confirmation page, unlike the agreements' extension: a copy sent twice makes one
+        call (call_copy_to_next_year finds the first and says so), nothing stored is changed,
+        and a single copy opens at once for its dates to be checked (or deleted)."""
         copies, skipped = [], []
         for call in queryset.order_by("academic_year", "opens_on", "pk"):
             try:

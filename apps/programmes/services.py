@@ -117,12 +117,29 @@ def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
     return copy
 
 
-def agreement_extend_one_year(*, actor: User, agreement: Agreement) -> bool:
+class AgreementChangedMeanwhile(Exception):
+    """The agreement's last year is no longer the one the person extending it was shown:
+    extended already (the confirmation sent twice), or changed by someone else."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        super().__init__(agreement.pk)
+        self.agreement = agreement  # as stored now
+
+
+def agreement_extend_one_year(
+    *, actor: User, agreement: Agreement, seen_last_year: int | None
+) -> bool:
     """One more academic year in force for an agreement with a last year (renewed by the
     partner); an open-ended one is left as it is. Returns whether it changed. The change is
-    logged as the admin logs its own, in the agreement's history."""
+    logged as the admin logs its own, in the agreement's history.
+
+    `seen_last_year`: the last year (None: open-ended) the person was shown when confirming;
+    when it is no longer the stored one, nothing changes and AgreementChangedMeanwhile is
+    raised: a confirmation sent twice extends by one year, not two."""
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.last_year != seen_last_year:
+            raise AgreementChangedMeanwhile(agreement)
         if agreement.last_year is None:
             return False
         agreement.last_year += 1

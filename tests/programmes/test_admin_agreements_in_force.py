@@ -2,6 +2,8 @@
 those renewed by a year: before next year's call, the DRI looked through every agreement's
 first and last years for those that end, and opened each renewed one to change it."""
 
+import re
+from collections import defaultdict
 from datetime import date
 
 import pytest
@@ -68,12 +70,30 @@ def test_the_menu_offers_the_years_of_the_calls_and_this_year_and_the_next(
     assert "?in_force=2029" not in page
 
 
-def extend(client, *agreements):
+CHANGELIST = reverse("admin:programmes_agreement_changelist")
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def ask_to_extend(client, *agreements):
+    """The action chosen in the list: its confirmation page."""
     return client.post(
-        reverse("admin:programmes_agreement_changelist"),
-        {"action": "extend_one_year", "_selected_action": [a.pk for a in agreements]},
-        follow=True,
+        CHANGELIST, {"action": "extend_one_year", "_selected_action": [a.pk for a in agreements]}
     )
+
+
+def confirmation(page) -> dict[str, list[str]]:
+    """What the confirmation page's form sends."""
+    data = defaultdict(list)
+    for name, value in HIDDEN.findall(page.content.decode()):
+        data[name].append(value)
+    return data
+
+
+def extend(client, *agreements):
+    page = ask_to_extend(client, *agreements)
+    if page.status_code != 200:
+        return page
+    return client.post(CHANGELIST, confirmation(page), follow=True)
 
 
 def test_agreements_renewed_are_extended_by_a_year_and_open_ended_ones_left(
@@ -134,3 +154,112 @@ def test_the_list_shows_each_agreements_years_in_one_column(client, dri, agreeme
     assert "2024–2025 … 2027–2028" in page
     assert "from 2024–2025" in page
     assert "column-last_year" not in page
+
+
+def test_the_action_first_shows_each_last_year_now_and_after_and_changes_nothing(
+    client, dri, agreements
+):
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = ask_to_extend(client, agreements["ends 2027"], agreements["open-ended"])
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert (
+        f"<tr><td>{agreements['ends 2027']}</td><td>2027–2028</td><td>2028–2029</td></tr>"
+        in content
+    )
+    assert (
+        f"<tr><td>{agreements['open-ended']}</td><td>open-ended</td>"
+        "<td>open-ended: left as it is</td></tr>" in content
+    )
+    assert confirmation(page)[f"last_year_seen_{agreements['ends 2027'].pk}"] == ["2027"]
+    assert confirmation(page)[f"last_year_seen_{agreements['open-ended'].pk}"] == [""]
+    agreements["ends 2027"].refresh_from_db()
+    assert agreements["ends 2027"].last_year == 2027
+    assert not LogEntry.objects.exists()
+
+
+def test_a_confirmation_sent_twice_extends_by_one_year_and_says_so(client, dri, agreements):
+    """A double submit added two years."""
+    ends = agreements["ends 2027"]
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    confirm = confirmation(ask_to_extend(client, ends))
+
+    client.post(CHANGELIST, confirm, follow=True)
+    again = client.post(CHANGELIST, confirm, follow=True)
+
+    ends.refresh_from_db()
+    assert ends.last_year == 2028
+    assert LogEntry.objects.filter(object_id=str(ends.pk)).count() == 1
+    page = again.content.decode()
+    assert (
+        f"{ends} is not extended: its academic years changed since the confirmation page "
+        "showed them (now 2024–2025 … 2028–2029). Select it again to extend it."
+    ) in page
+    assert "extended by one academic year." not in page
+
+
+def test_an_agreement_changed_after_the_page_is_left_and_the_others_extended(
+    client, dri, agreements
+):
+    ends, ended, open_ended = (
+        agreements["ends 2027"],
+        agreements["ended 2025"],
+        agreements["open-ended"],
+    )
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    confirm = confirmation(ask_to_extend(client, ends, ended, open_ended))
+    Agreement.objects.filter(pk=ends.pk).update(last_year=2030)  # someone else's change
+    Agreement.objects.filter(pk=open_ended.pk).update(last_year=2026)
+
+    page = client.post(CHANGELIST, confirm, follow=True).content.decode()
+
+    assert [
+        agreement.last_year
+        for agreement in Agreement.objects.filter(
+            pk__in=[ends.pk, ended.pk, open_ended.pk]
+        ).order_by("pk")
+    ] == [2026, 2030, 2026]
+    assert f"{ends} is not extended: its academic years changed" in page
+    assert f"{open_ended} is not extended: its academic years changed" in page
+    assert "1 agreement extended by one academic year." in page
+    assert "open-ended: left as" not in page
+
+
+@pytest.mark.parametrize("seen", [None, "", "twenty", "２０２７", "20270"])
+def test_a_confirmation_without_the_year_shown_extends_nothing(client, dri, agreements, seen):
+    ends = agreements["ends 2027"]
+    client.force_login(dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    confirm = confirmation(ask_to_extend(client, ends))
+    if seen is None:
+        del confirm[f"last_year_seen_{ends.pk}"]
+    else:
+        confirm[f"last_year_seen_{ends.pk}"] = [seen]
+
+    response = client.post(CHANGELIST, confirm, follow=True)
+
+    assert response.status_code == 200
+    ends.refresh_from_db()
+    assert ends.last_year == 2027
+    assert f"{ends} is not extended" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_confirmation_page_reads_as_much_for_thirty_agreements_as_for_two(
+    client, dri, django_assert_num_queries, count
+):
+    selected = AgreementFactory.create_batch(count, first_year=2024, last_year=2027)
+    client.force_login(dri)
+
+    # The session and user, the list's (its filters' choices, its counts), the agreements
+    # with their partners, the permissions, the unread notifications: none per agreement.
+    with django_assert_num_queries(13):
+        page = ask_to_extend(client, *selected)
+
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == count
