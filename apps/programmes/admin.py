@@ -13,7 +13,7 @@ from django_countries.filters import CountryFilter
 
 from mobility_portal.search import FoldedSearchMixin
 
-from .forms import PartnersImportConfirmForm, PartnersImportForm
+from .forms import NOT_WHOLE, PartnersImportConfirmForm, PartnersImportForm
 from .importing import ImportFailed, import_partners_csv
 from .models import (
     Agreement,
@@ -106,15 +106,14 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return redirect("admin:programmes_partner_changelist")
-            # An empty text, or one the form refuses (a NUL character): a confirmation cut
-            # short or tampered with. Said, rather than the upload page as if nothing was sent.
+            # An empty text, one the form refuses (a NUL character), or not the one previewed
+            # (its digest missing or another): a confirmation cut short or tampered with. Said,
+            # rather than the upload page as if nothing was sent, or the rows before the cut
+            # imported.
             return self._import_page(
                 request,
                 upload_form,
-                error=gettext(
-                    "Nothing was imported: the file's text did not come back whole with your "
-                    "confirmation. Upload the file again."
-                ),
+                error=NOT_WHOLE,
             )
         elif request.method == "POST":
             upload_form = PartnersImportForm(request.POST, request.FILES)
@@ -128,7 +127,7 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     request,
                     upload_form,
                     preview=report.summary(),
-                    confirm=PartnersImportConfirmForm(initial={"text": text}),
+                    confirm=PartnersImportConfirmForm.of(text),
                     status=200,
                 )
             return self._import_page(request, upload_form, status=400)

@@ -1,5 +1,7 @@
 """The partners import's upload form in the admin (the layout: docs/partners-import.md)."""
 
+import hashlib
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,33 @@ class PartnersImportForm(forms.Form):
             raise forms.ValidationError(failure.problems) from failure
 
 
+NOT_WHOLE = _(
+    "Nothing was imported: the file's text did not come back whole with your confirmation. "
+    "Upload the file again."
+)
+
+
+def text_digest(text: str) -> str:
+    """The text's SHA-256, its line breaks written \\n: a browser sends a form's values back
+    with \\r\\n ones."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 class PartnersImportConfirmForm(forms.Form):
-    """The previewed file's text, sent back to be written."""
+    """The previewed file's text, sent back to be written, and its digest after it: a
+    request cut short in the text (the parser keeps what came of it: the rows before the
+    cut) lacks the digest or has another, and imports nothing."""
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    digest = forms.CharField(widget=forms.HiddenInput)
+
+    @classmethod
+    def of(cls, text: str) -> "PartnersImportConfirmForm":
+        return cls(initial={"text": text, "digest": text_digest(text)})
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "text" in data and data.get("digest") != text_digest(data["text"]):
+            raise forms.ValidationError(NOT_WHOLE, code="not_previewed")
+        return data

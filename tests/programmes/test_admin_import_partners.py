@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.programmes.forms import PARTNERS_FILE_MAX_BYTES
+from apps.programmes.forms import PARTNERS_FILE_MAX_BYTES, text_digest
 from apps.programmes.models import Agreement, Partner
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,11 @@ IMPORT = reverse("admin:programmes_partner_import")
 
 def upload(client, content: bytes, name: str = "partners.csv"):
     return client.post(IMPORT, {"file": SimpleUploadedFile(name, content, "text/csv")})
+
+
+def confirmation(preview) -> dict[str, str]:
+    """What the preview's Import button sends."""
+    return {name: preview.context["confirm"][name].value() for name in ("text", "digest")}
 
 
 @pytest.fixture
@@ -53,9 +58,7 @@ def test_a_good_file_is_previewed_then_written_once_confirmed(
     assert "1 partner created, 0 updated; 2 agreements created, 0 updated." in page
     assert not Partner.objects.filter(name="Universität Vorschau").exists()
 
-    done = dri_client.post(
-        IMPORT, {"text": preview.context["confirm"]["text"].value()}, follow=True
-    )
+    done = dri_client.post(IMPORT, confirmation(preview), follow=True)
 
     partner = Partner.objects.get(name="Universität Vorschau")
     assert sorted(partner.agreements.values_list("kind", flat=True)) == ["exchange", "master"]
@@ -118,7 +121,8 @@ def test_no_file_is_a_form_error(dri_client):
 def test_a_confirmed_file_that_became_wrong_meanwhile_writes_nothing(dri_client):
     """Confirmed text is checked again: a file sent back changed, or a portal that changed
     since the preview, is refused with its problems."""
-    response = dri_client.post(IMPORT, {"text": HEADER + "X,ZZ,,,,,,exchange,2,2027,,,\n"})
+    text = HEADER + "X,ZZ,,,,,,exchange,2,2027,,,\n"
+    response = dri_client.post(IMPORT, {"text": text, "digest": text_digest(text)})
     assert response.status_code == 400
     assert "line 2: country" in response.content.decode()
     assert not Partner.objects.exists()
@@ -159,3 +163,29 @@ def test_the_problems_are_in_the_readers_language(client, dri, french):
     assert "ligne 3 : ligne entière : a 2 cellules, l&#x27;en-tête en a 13" in page
     assert "unknown country code" not in page
     assert "line 2:" not in page
+
+
+def test_a_confirmation_cut_short_in_its_text_imports_nothing(dri_client):
+    """A request cut short keeps the text up to the cut: its first rows were imported, the
+    others not, and the page said the file was imported."""
+    text = HEADER + "".join(f"Universität {n},DE,,,,,,exchange,2,2027,,,\n" for n in range(3))
+    preview = upload(dri_client, text.encode())
+    cut = text[: text.index("Universität 2")]
+
+    response = dri_client.post(IMPORT, {"text": cut})
+    tampered = dri_client.post(IMPORT, {"text": cut, "digest": confirmation(preview)["digest"]})
+
+    assert (response.status_code, tampered.status_code) == (400, 400)
+    assert "did not come back whole" in tampered.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_the_confirmation_may_come_back_with_a_browsers_line_breaks(dri_client):
+    """A browser sends a form's values back with \\r\\n line breaks, whatever the file's."""
+    text = HEADER + "Universität Zeilen,DE,,,,,,exchange,2,2027,,,\n"
+    preview = upload(dri_client, text.encode())
+    sent = confirmation(preview)
+
+    dri_client.post(IMPORT, {**sent, "text": sent["text"].replace("\n", "\r\n")})
+
+    assert Partner.objects.filter(name="Universität Zeilen").exists()

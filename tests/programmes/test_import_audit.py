@@ -116,7 +116,9 @@ def test_the_admin_import_logs_under_the_dri_s_name_once_confirmed(client, dri):
     preview = client.post(page, {"file": SimpleUploadedFile("p.csv", text.encode(), "text/csv")})
     assert preview.status_code == 200
     assert not LogEntry.objects.exists()  # the preview writes nothing
-    client.post(page, {"text": preview.context["confirm"]["text"].value()})
+    client.post(
+        page, {name: preview.context["confirm"][name].value() for name in ("text", "digest")}
+    )
     assert logged() == [
         ("dri@example.org", "Partner", ADDITION, "Added."),
         ("dri@example.org", "Agreement", ADDITION, "Added."),

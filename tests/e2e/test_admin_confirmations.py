@@ -1,0 +1,44 @@
+"""The admin's confirmations, sent back by a browser: the partners import's text (with the line
+breaks a browser gives a form's values)."""
+
+from playwright.sync_api import expect
+
+from apps.accounts.demo_data import DEMO_PASSWORD
+from apps.accounts.models import Role
+from apps.programmes.importing import COLUMNS
+from apps.programmes.models import Partner
+from tests.e2e.journeys import log_in
+from tests.factories import UserFactory
+
+TEXT = (
+    ",".join(COLUMNS)
+    + "\n"
+    + 'Universität Zeilen,DE,Berlin,,,de,,exchange,2,2027,,,"Two lines\nof notes"\n'
+    + "Universidad Confirmada,ES,,,,,,master,1,2027,2029,,\n"
+)
+
+
+def dri_page(browser, live_server):
+    UserFactory(email="dri@example.org", role=Role.DRI, password=DEMO_PASSWORD)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, "dri@example.org", lands_on="/")
+    return context, page
+
+
+def test_a_previewed_file_is_imported_once_confirmed(transactional_db, live_server, browser):
+    context, page = dri_page(browser, live_server)
+    page.goto("/admin/programmes/partner/import/")
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "partners.csv", "mimeType": "text/csv", "buffer": TEXT.encode()}],
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("[data-preview]")).to_contain_text("2 partners created")
+
+    page.get_by_role("button", name="Import").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Partners file imported.")
+    assert Partner.objects.count() == 2
+    context.close()
