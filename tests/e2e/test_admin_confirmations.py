@@ -1,14 +1,14 @@
-"""The admin's confirmations, sent back by a browser: the partners import's text (with the line
-breaks a browser gives a form's values)."""
+"""The admin's two confirmations, sent back by a browser: the partners import's text (with the
+line breaks a browser gives a form's values) and the agreements' extension by one year."""
 
 from playwright.sync_api import expect
 
 from apps.accounts.demo_data import DEMO_PASSWORD
 from apps.accounts.models import Role
 from apps.programmes.importing import COLUMNS
-from apps.programmes.models import Partner
+from apps.programmes.models import Agreement, Partner
 from tests.e2e.journeys import log_in
-from tests.factories import UserFactory
+from tests.factories import AgreementFactory, UserFactory
 
 TEXT = (
     ",".join(COLUMNS)
@@ -41,4 +41,30 @@ def test_a_previewed_file_is_imported_once_confirmed(transactional_db, live_serv
 
     expect(page.locator(".messagelist")).to_contain_text("Partners file imported.")
     assert Partner.objects.count() == 2
+    context.close()
+
+
+def ask_to_extend(page, agreement) -> None:
+    page.goto("/admin/programmes/agreement/")
+    page.locator(f"input[name=_selected_action][value='{agreement.pk}']").check()
+    page.locator("select[name=action]").select_option("extend_one_year")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator("[data-extensions]")).to_contain_text("2027–2028")
+
+
+def test_an_extension_confirmed_twice_extends_once(transactional_db, live_server, browser):
+    """The same confirmation sent twice (here from two tabs) added two years."""
+    agreement = AgreementFactory(first_year=2024, last_year=2027)
+    context, page = dri_page(browser, live_server)
+    ask_to_extend(page, agreement)
+    other_tab = context.new_page()
+    ask_to_extend(other_tab, agreement)
+    expect(page.locator("[data-extensions]")).to_contain_text("2028–2029")
+
+    page.get_by_role("button", name="Extend").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 agreement extended")
+    other_tab.get_by_role("button", name="Extend").click()
+
+    expect(other_tab.locator(".messagelist")).to_contain_text("is not extended")
+    assert Agreement.objects.get().last_year == 2028
     context.close()
