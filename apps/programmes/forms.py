@@ -31,7 +31,7 @@ class PartnersImportForm(forms.Form):
                 % {"size": filesizeformat(PARTNERS_FILE_MAX_BYTES)}
             )
         try:
-            return decode_csv_bytes(upload.read())
+            return with_newlines(decode_csv_bytes(upload.read()))
         except UnreadableFile as failure:
             raise forms.ValidationError(failure.problems) from failure
 
@@ -42,11 +42,16 @@ NOT_WHOLE = _(
 )
 
 
+def with_newlines(text: str) -> str:
+    """The text with its line breaks written \\n. A browser sends a form's values back with
+    \\r\\n ones: the upload and the confirmation are both read so, the import writes what the
+    preview counted, and the same file previewed again changes nothing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def text_digest(text: str) -> str:
-    """The text's SHA-256, its line breaks written \\n: a browser sends a form's values back
-    with \\r\\n ones."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(lines.encode()).hexdigest()
+    """The text's SHA-256, its line breaks written \\n (`with_newlines`)."""
+    return hashlib.sha256(with_newlines(text).encode()).hexdigest()
 
 
 class PartnersImportConfirmForm(forms.Form):
@@ -60,6 +65,9 @@ class PartnersImportConfirmForm(forms.Form):
     @classmethod
     def of(cls, text: str) -> "PartnersImportConfirmForm":
         return cls(initial={"text": text, "digest": text_digest(text)})
+
+    def clean_text(self) -> str:
+        return with_newlines(self.cleaned_data["text"])
 
     def clean(self) -> dict:
         data = super().clean()

@@ -189,3 +189,18 @@ def test_the_confirmation_may_come_back_with_a_browsers_line_breaks(dri_client):
     dri_client.post(IMPORT, {**sent, "text": sent["text"].replace("\n", "\r\n")})
 
     assert Partner.objects.filter(name="Universität Zeilen").exists()
+
+
+def test_a_file_imported_from_the_admin_previews_as_unchanged_the_second_time(dri_client):
+    """A cell's line break came back from the browser as \\r\\n: the import wrote what the
+    preview had not counted, and the same file previewed again changed that note again."""
+    text = HEADER + 'Universität Notizen,DE,,,,,,exchange,2,2027,,,"Two lines\nof notes"\n'
+    sent = confirmation(upload(dri_client, text.encode()))
+    dri_client.post(IMPORT, {**sent, "text": sent["text"].replace("\n", "\r\n")})
+
+    again = upload(dri_client, text.encode())
+
+    assert Agreement.objects.get().notes == "Two lines\nof notes"
+    assert again.context["preview"] == (
+        "0 partners created, 0 updated; 0 agreements created, 0 updated."
+    )
