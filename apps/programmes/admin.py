@@ -110,11 +110,7 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
             # (its digest missing or another): a confirmation cut short or tampered with. Said,
             # rather than the upload page as if nothing was sent, or the rows before the cut
             # imported.
-            return self._import_page(
-                request,
-                upload_form,
-                error=NOT_WHOLE,
-            )
+            return self._import_page(request, upload_form, error=NOT_WHOLE)
         elif request.method == "POST":
             upload_form = PartnersImportForm(request.POST, request.FILES)
             if upload_form.is_valid():
