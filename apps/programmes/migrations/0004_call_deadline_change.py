@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('from_date', models.DateField(verbose_name='closing date before')),
                 ('to_date', models.DateField(verbose_name='closing date after')),
                 ('students_told', models.PositiveIntegerField(default=0, verbose_name='students told')),
+                ('closed_by_the_move', models.BooleanField(default=False, verbose_name='closed by the move')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_changes', to='programmes.call', verbose_name='call')),
             ],
