@@ -255,6 +255,14 @@ class Application(models.Model):
             % {"student": self.student, "call": self.call}
         )
 
+    def nominated_among_choices(self) -> "Choice | None":
+        """The choice the student is nominated to, found among the choices as read: no query
+        when the page prefetched them."""
+        return next(
+            (choice for choice in self.choices.all() if choice.pk == self.nominated_choice_id),
+            None,
+        )
+
     @property
     def restartable(self) -> bool:
         """Withdrawn before it was ever submitted: the student may take it up again as their

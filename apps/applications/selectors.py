@@ -306,14 +306,8 @@ def awaited_resubmission(application: Application) -> Resubmission | None:
 def nominated_activity_id(application: Application) -> int | None:
     """The stay the (prefetched) choices say the student is nominated to: the only one an EWP
     mobility, hence its export, exists for."""
-    return next(
-        (
-            c.activity_id
-            for c in application.choices.all()
-            if c.pk == application.nominated_choice_id
-        ),
-        None,
-    )
+    choice = application.nominated_among_choices()
+    return choice.activity_id if choice is not None else None
 
 
 def chosen_study_activities(application: Application) -> list[Activity]:

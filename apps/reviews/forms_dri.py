@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
-from apps.applications.workflow import can_move, state_before_withdrawal
+from apps.applications.workflow import as_seen, can_move, state_before_withdrawal
 from mobility_portal.dates import long_date
 from mobility_portal.forms import BootstrapForm
 
@@ -32,6 +32,15 @@ class DecisionForm(BootstrapForm):
         # Read when the form is shown, from the history the page prefetched: no query.
         initial["seen_transition"] = partial(seen_transition_id, application)
         super().__init__(*args, **kwargs)
+
+    def application_as_seen(self) -> Application:
+        """The application as the reviewer saw it (its state and latest transition), for the
+        service to refuse a decision on a dossier that changed since. The form must be valid."""
+        return as_seen(
+            self.application,
+            state=self.cleaned_data["seen_state"] or self.application.state,
+            transition_id=self.cleaned_data["seen_transition"],
+        )
 
 
 def seen_transition_id(application: Application) -> int | None:
@@ -208,15 +217,8 @@ class StayDayForm(DecisionForm):
 
     def early_day(self, application: Application):
         """The stay's day when today comes before it, else None (from the prefetched choices)."""
-        stay = next(
-            (
-                choice.activity
-                for choice in application.choices.all()
-                if choice.pk == application.nominated_choice_id
-            ),
-            None,
-        )
-        day = getattr(stay, self.stay_day, None)
+        choice = application.nominated_among_choices()
+        day = getattr(choice.activity, self.stay_day, None) if choice is not None else None
         return day if day is not None and timezone.localdate() < day else None
 
 

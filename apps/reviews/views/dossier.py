@@ -23,7 +23,7 @@ from apps.applications.selectors import (
     snapshot_result,
 )
 from apps.applications.services import required_documents
-from apps.applications.workflow import StaleDossier, as_seen
+from apps.applications.workflow import StaleDossier
 from mobility_portal.page_cache import keep_page
 from mobility_portal.refusals import report_refusal
 
@@ -104,11 +104,7 @@ class DecisionView(CapabilityRequiredMixin, View):
         if form.is_valid():
             # Decide on the dossier as the reviewer saw it (its state and latest transition):
             # a change since then is a 409 with the page as it now stands.
-            seen = as_seen(
-                application,
-                state=form.cleaned_data["seen_state"] or application.state,
-                transition_id=form.cleaned_data["seen_transition"],
-            )
+            seen = form.application_as_seen()
             try:
                 success = self.decide(request.user, seen, form)
             except StaleDossier as stale:

@@ -186,7 +186,7 @@ def _programme(choice: Choice) -> str:
 
 def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
     choices = list(application.choices.all())
-    nominated = next((c for c in choices if c.pk == application.nominated_choice_id), None)
+    nominated = application.nominated_among_choices()
     profile = getattr(application.student, "student_profile", None)
     return [
         _cell(profile.student_number if profile else ""),

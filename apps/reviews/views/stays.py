@@ -17,7 +17,7 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.access import capability_required
@@ -25,7 +25,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState
-from apps.applications.workflow import as_seen, can_move, check_move
+from apps.applications.workflow import can_move, check_move
 from mobility_portal.dates import long_date
 
 from ..forms_dri import DECISIONS, StayDayForm
@@ -52,6 +52,9 @@ class StayMove:
     intro: str
     # Why an early row was left out, formatted with %(date)s (the stay's day).
     not_confirmed: str
+    # Formatted with %(count)d: the confirmation's button, and the results' summary.
+    submit_label: str
+    summary: str
 
 
 MOVES = {
@@ -68,6 +71,14 @@ MOVES = {
             "Not recorded: the stay begins on %(date)s and you did not confirm that the "
             "student has already left."
         ),
+        submit_label=ngettext_lazy(
+            "Record %(count)d departure", "Record %(count)d departures", "count"
+        ),
+        summary=ngettext_lazy(
+            "%(count)d student is recorded as departed.",
+            "%(count)d students are recorded as departed.",
+            "count",
+        ),
     ),
     "returned": StayMove(
         name="returned",
@@ -82,6 +93,14 @@ MOVES = {
         not_confirmed=gettext_lazy(
             "Not recorded: the stay ends on %(date)s and you did not confirm that the student "
             "is already back."
+        ),
+        submit_label=ngettext_lazy("Record %(count)d return", "Record %(count)d returns", "count"),
+        summary=ngettext_lazy(
+            "%(count)d student is recorded as back from mobility and asked for the host's "
+            "transcript.",
+            "%(count)d students are recorded as back from mobility, each asked for the host's "
+            "transcript.",
+            "count",
         ),
     ),
 }
@@ -111,14 +130,7 @@ class Row:
     @property
     def stay(self):
         """The nominated choice, from the prefetched choices."""
-        return next(
-            (
-                choice
-                for choice in self.application.choices.all()
-                if choice.pk == self.application.nominated_choice_id
-            ),
-            None,
-        )
+        return self.application.nominated_among_choices()
 
     @property
     def stay_days(self) -> str:
@@ -199,13 +211,8 @@ def _record(move: StayMove, actor: User, row: Row) -> str:
             day = form.early_day(row.application)
             return str(move.not_confirmed) % {"date": long_date(day)}
         return " ".join(str(error) for errors in form.errors.values() for error in errors)
-    seen = as_seen(
-        row.application,
-        state=form.cleaned_data["seen_state"] or row.application.state,
-        transition_id=form.cleaned_data["seen_transition"],
-    )
     try:
-        move.service(actor=actor, application=seen)
+        move.service(actor=actor, application=form.application_as_seen())
     except ServiceError as refused:
         return " ".join(refused.reasons)
     return ""
@@ -227,7 +234,7 @@ def record_stays(request: HttpRequest, move: str):
                 **context,
                 "selection": selection,
                 "action": reverse(f"reviews:stays_{move}") + way_back.query,
-                "submit_label": _submit_label(stay_move, len(selection.rows)),
+                "submit_label": stay_move.submit_label % {"count": len(selection.rows)},
             },
             status=400 if selection.too_many else 200,
         )
@@ -245,30 +252,7 @@ def record_stays(request: HttpRequest, move: str):
             **context,
             "selection": selection,
             "recorded": recorded,
-            "summary": _summary(stay_move, len(recorded)),
+            "summary": stay_move.summary % {"count": len(recorded)},
         },
         status=400 if selection.too_many else 200,
     )
-
-
-def _submit_label(move: StayMove, count: int) -> str:
-    if move.name == "departed":
-        return ngettext("Record %(count)d departure", "Record %(count)d departures", count) % {
-            "count": count
-        }
-    return ngettext("Record %(count)d return", "Record %(count)d returns", count) % {"count": count}
-
-
-def _summary(move: StayMove, count: int) -> str:
-    if move.name == "departed":
-        return ngettext(
-            "%(count)d student is recorded as departed.",
-            "%(count)d students are recorded as departed.",
-            count,
-        ) % {"count": count}
-    return ngettext(
-        "%(count)d student is recorded as back from mobility and asked for the host's transcript.",
-        "%(count)d students are recorded as back from mobility, each asked for the host's "
-        "transcript.",
-        count,
-    ) % {"count": count}
