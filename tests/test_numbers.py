@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template import engines
 from django.utils import translation
 
-from mobility_portal.numbers import grouped
+from mobility_portal.numbers import digits_number, grouped
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,21 @@ def test_a_plural_sentence_keeps_its_msgid_and_shows_the_grouped_count():
         )
     with translation.override("en"):
         assert template.render({"total": 1}) == "1 application matches these filters"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("2027", 2027),
+        ("0", 0),
+        ("", None),
+        (None, None),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("12a", None),
+        ("20270", None),
+    ],
+)
+def test_digits_number_reads_ascii_digits_only(text, number):
+    assert digits_number(text, most_digits=4) == number

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from mobility_portal.numbers import digits_number
 from mobility_portal.search import FoldedSearchMixin
 
 from .forms import NOT_WHOLE, PartnersImportConfirmForm, PartnersImportForm
@@ -161,9 +162,8 @@ def _seen_last_year(value: str | None) -> int | None | object:
     confirmation has none that the page could have written."""
     if value == "":
         return None
-    if value is not None and value.isascii() and value.isdigit() and len(value) <= 4:
-        return int(value)
-    return NOT_SHOWN
+    year = digits_number(value, most_digits=4)
+    return NOT_SHOWN if year is None else year
 
 
 class InForceFilter(admin.SimpleListFilter):
@@ -191,10 +191,10 @@ class InForceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value() or ""
-        year = value.removeprefix(NOT_IN_FORCE)
-        if not (year.isascii() and year.isdigit() and len(year) == 4):
+        year = digits_number(value.removeprefix(NOT_IN_FORCE), most_digits=4)
+        if year is None or year < 1000:
             return queryset  # no choice, or one the menu never offers: every agreement
-        condition = Agreement.in_force_q(int(year))
+        condition = Agreement.in_force_q(year)
         return (
             queryset.exclude(condition)
             if value.startswith(NOT_IN_FORCE)

@@ -27,6 +27,7 @@ from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState
 from apps.applications.workflow import can_move, check_move
 from mobility_portal.dates import long_date
+from mobility_portal.numbers import digits_number
 
 from ..forms_dri import DECISIONS, StayDayForm
 from ..queue_return import queue_return
@@ -163,8 +164,9 @@ def _numbers(values: list[str]) -> tuple[list[int], list[str]]:
     junk: dict[str, None] = {}
     for value in values:
         value = value.strip()
-        if value.isascii() and value.isdigit() and len(value) < 12:
-            numbers.setdefault(int(value))
+        number = digits_number(value, most_digits=11)
+        if number is not None:
+            numbers.setdefault(number)
         elif value:
             junk.setdefault(value[:40])
     return list(numbers), list(junk)
