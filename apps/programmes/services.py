@@ -95,8 +95,7 @@ def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
         # second sees the first's. Locking next year's calls alone locks nothing while that
         # year has none.
         Call.objects.select_for_update().get(pk=call.pk)
-        taken = Call.objects.filter(academic_year=next_year)
-        if any(name == call.name for name in taken.values_list("name", flat=True)):
+        if Call.objects.filter(academic_year=next_year, name=call.name).exists():
             return None
         copy = Call(
             name=call.name,

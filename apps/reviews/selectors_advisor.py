@@ -24,11 +24,13 @@ from django.utils.functional import Promise
 
 from apps.accounts.models import User
 from apps.accounts.selectors import student_search
+from apps.applications.access import visible_applications
 from apps.applications.models import (
     Activity,
     ActivityValidation,
     Application,
     ApplicationState,
+    Choice,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
@@ -174,6 +176,20 @@ def advisee_course_plans(student: User) -> QuerySet[CoursePlan]:
             still_wanted=_stay_still_wanted(),
         )
         .order_by("-sent_at", "-pk")
+    )
+
+
+def advisee_applications(advisor: User, student: User) -> QuerySet[Application]:
+    """The student's applications the advisor may see (visible_applications), the newest
+    first, with their call and each choice's stay and partner."""
+    return (
+        visible_applications(advisor)
+        .filter(student=student)
+        .select_related("call")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.select_related("activity__partner"))
+        )
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -15,10 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
-from apps.applications.access import visible_applications
 from apps.applications.errors import ServiceError
 from apps.applications.models import (
-    Choice,
     CourseLine,
     CoursePlan,
     CoursePlanStatus,
@@ -31,6 +29,7 @@ from mobility_portal.refusals import report_refusal
 
 from ..selectors_advisor import (
     advised_course_plan,
+    advisee_applications,
     advisee_course_plans,
     advisee_for,
     course_plan_diff,
@@ -119,15 +118,6 @@ def advisee(request, pk: int):
     """What the advisor may see of one of their students, read only: their profile, the
     course plans they sent, and their applications (each opens on its own page)."""
     student = advisee_for(request.user, pk)
-    applications = (
-        visible_applications(request.user)
-        .filter(student=student)
-        .select_related("call")
-        .prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.select_related("activity__partner"))
-        )
-        .order_by("-created_at", "-pk")
-    )
     return render(
         request,
         "reviews/advisee.html",
@@ -135,7 +125,7 @@ def advisee(request, pk: int):
             "student": student,
             "profile": student.student_profile,
             "course_plans": list(advisee_course_plans(student)),
-            "applications": list(applications),
+            "applications": list(advisee_applications(request.user, student)),
         },
     )
 
