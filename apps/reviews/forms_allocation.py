@@ -11,6 +11,8 @@ from apps.applications.models import Application, Choice
 from apps.programmes.models import Agreement
 from mobility_portal.parsing import whole_number
 
+from .workbooks import WorkbookUnreadable, first_sheet_as_text, is_workbook
+
 UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
 # What the page showed of each application (`services.allocation.application_version`).
@@ -97,25 +99,32 @@ class DecisionsForm(forms.Form):
 
 class ScoresImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Scores file (CSV)"),
+        label=_("Scores file (CSV or Excel)"),
         help_text=_(
             "One line per student: student_number,score — for example 22400102,14.5, or "
             "22400102;14,5 as French spreadsheets save it, or with a tab between them (a first "
-            "line naming the columns is allowed). The applications' CSV export, its ranking "
-            "score column filled, is read too. UTF-8 text, at most 1 MB."
+            "line naming the columns is allowed). The applications' export, CSV or Excel, its "
+            "ranking score column filled, is read too. UTF-8 text or an .xlsx workbook (its "
+            "first sheet), at most 1 MB."
         ),
     )
 
     def clean_file(self) -> str:
-        """The file's text."""
+        """The file's text; an Excel workbook's first sheet as tab-separated text."""
         upload = self.cleaned_data["file"]
         if upload.size > SCORES_FILE_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s.")
                 % {"size": filesizeformat(SCORES_FILE_MAX_BYTES)}
             )
+        content = upload.read()
+        if is_workbook(content):
+            try:
+                return first_sheet_as_text(content)
+            except WorkbookUnreadable as error:
+                raise forms.ValidationError(str(error)) from error
         try:
-            return upload.read().decode("utf-8-sig")
+            return content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(
                 _("The file is not UTF-8 text: save it as CSV UTF-8.")

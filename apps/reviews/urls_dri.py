@@ -7,6 +7,7 @@ from .views import dossier, queue, reporting, stays
 urlpatterns = [
     path("applications/", queue.queue, name="queue"),
     path("applications/export.csv", queue.queue_export, name="queue_export"),
+    path("applications/export.xlsx", queue.queue_export_xlsx, name="queue_export_xlsx"),
     # Several departures (or returns) at once, from the queue: confirmed, then recorded.
     path(
         "applications/departures/",

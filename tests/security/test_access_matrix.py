@@ -213,6 +213,7 @@ PORTAL_ROUTES: dict[str, Route] = {
     # the DRI's queue, dossier and decisions; the DFI reads
     "reviews:queue": Route(get=STAFF),
     "reviews:queue_export": Route(get=STAFF),
+    "reviews:queue_export_xlsx": Route(get=STAFF),
     "reviews:dossier": Route(get=STAFF, kwargs=pk("submitted")),
     "reviews:dossier_take": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_request_changes": post_route(REVIEWERS, kwargs=pk("submitted")),

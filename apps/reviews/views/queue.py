@@ -1,29 +1,26 @@
-"""The DRI review queue: filtered, sorted and paginated, with per-state counts and CSV export."""
+"""The DRI review queue: filtered, sorted and paginated, with per-state counts and exports."""
 
-import csv
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language, override, pgettext
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability, user_can
-from apps.applications.models import ActivityKind, Application, ApplicationState, Choice
+from apps.applications.models import Application, ApplicationState
 from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
 
+from ..exports.applications import csv_lines, export_file_name, workbook_bytes
 from ..filters import QueueFilter
 from ..queue_results import filters_query, queue_counts, queue_rows
 from ..queue_table import queue_rows_html
@@ -37,9 +34,7 @@ from ..selectors_queue import (
 )
 
 QUEUE_PAGE_SIZE = 50
-EXPORT_CHUNK_SIZE = 500
-# A cell starting with one of these is a formula to a spreadsheet: it is exported as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
 # The queue filtered on one of these states offers the office to tick students and record
@@ -164,98 +159,35 @@ def queue(request):
     )
 
 
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _ranked(choices: list[Choice], value: Callable[[Choice], str]) -> str:
-    """Each choice's `value` after its rank ("1: KTH; 2: TUM"), in the reader's language."""
-    colon = pgettext("between a label and what follows", ":")
-    return pgettext("between two items of a list", "; ").join(
-        f"{choice.rank}{colon} {value(choice)}" for choice in choices
-    )
-
-
-def _programme(choice: Choice) -> str:
-    """The programme as the queue's filter names it (the activity's kind)."""
-    try:
-        return str(ActivityKind(choice.programme).label)
-    except ValueError:  # a kind since removed from the list: its code rather than nothing
-        return choice.programme
-
-
-def export_row(application: Application, decimal_mark: str = ".") -> list[str]:
-    choices = list(application.choices.all())
-    nominated = application.nominated_among_choices()
-    profile = getattr(application.student, "student_profile", None)
-    return [
-        _cell(profile.student_number if profile else ""),
-        _cell(application.student.get_full_name()),
-        _cell(application.student.email),
-        _cell(str(application.call)),
-        str(application.get_state_display()),
-        date_format(timezone.localtime(application.submitted_at), "Y-m-d H:i")
-        if application.submitted_at
-        else "",
-        _cell(_ranked(choices, lambda choice: choice.destination_name)),
-        _cell(_ranked(choices, lambda choice: str(countries.name(choice.destination_country)))),
-        _cell(_ranked(choices, _programme)),
-        _cell(nominated.destination_name if nominated else ""),
-        _("yes") if application.snapshot_has_errors else _("no"),
-        ""
-        if application.ranking_score is None
-        else str(application.ranking_score).replace(".", decimal_mark),
-    ]
-
-
-def export_header() -> list[str]:
-    return [
-        _("Student number"),
-        _("Name"),
-        _("E-mail"),
-        _("Call"),
-        _("State"),
-        _("Submitted at"),
-        _("Choices (rank: destination)"),
-        _("Destination countries (rank: country)"),
-        _("Programmes (rank: programme)"),
-        _("Nominated to"),
-        _("Rule errors when submitted"),
-        _("Ranking score"),
-    ]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streamed body."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def export_lines(applications, language: str) -> Iterator[str]:
-    """The lines, in `language`: a streamed body is written after the view has returned."""
-    # What spreadsheets expect in each language: French Excel splits on ";" and reads "14,5";
-    # the byte-order mark tells every Excel the file is UTF-8.
-    french = language.startswith("fr")
-    writer = csv.writer(_Echo(), delimiter=";" if french else ",")
-    with override(language):
-        yield "\ufeff" + writer.writerow(export_header())
-        for application in applications.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-            yield writer.writerow(export_row(application, decimal_mark="," if french else "."))
-
-
 @staff_only
 @require_safe
 def queue_export(request):
     """Every row the queue's filters select (all pages), as CSV. A filter the form refuses
     sends the officer back to the queue, which says what is wrong: a file has no room for
     the message, and would silently hold every application instead."""
-    queue_filter = QueueFilter(request.GET, queryset=export_applications())
-    if not queue_filter.form.is_valid():
+    applications = _exported(request)
+    if applications is None:
         return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(
-        export_lines(queue_filter.qs, get_language()), content_type="text/csv; charset=utf-8"
+        csv_lines(applications, get_language()), content_type="text/csv; charset=utf-8"
     )
-    filename = f"applications-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, export_file_name("csv"))
     return response
+
+
+@staff_only
+@require_safe
+def queue_export_xlsx(request):
+    """The same rows as `queue_export`, as an Excel workbook with typed cells."""
+    applications = _exported(request)
+    if applications is None:
+        return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
+    response = HttpResponse(workbook_bytes(applications), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, export_file_name("xlsx"))
+    return response
+
+
+def _exported(request):
+    """The applications the queue's filters select, or None for a filter the form refuses."""
+    queue_filter = QueueFilter(request.GET, queryset=export_applications())
+    return queue_filter.qs if queue_filter.form.is_valid() else None

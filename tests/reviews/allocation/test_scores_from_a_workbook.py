@@ -1,0 +1,171 @@
+"""The scores file may be an Excel workbook: the queue's Excel export with its ranking score
+column filled in, or any sheet of student numbers and scores."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from apps.applications.models import Application
+from apps.reviews import workbooks
+from tests.applications.factories import login, messages_of
+from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory
+from tests.reviews.allocation.builders import detail_url, scores_url, waiting
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory()
+
+
+@pytest.fixture
+def applications(call):
+    agreement = AgreementFactory()
+    return [
+        waiting(call, [agreement], student=StudentProfileFactory(student_number=number).user)
+        for number in ("00123", "22400102", "S3")
+    ]
+
+
+def scores(applications) -> list[Decimal | None]:
+    return [
+        Application.objects.get(pk=application.pk).ranking_score for application in applications
+    ]
+
+
+def workbook_file(rows: list[list[object]]) -> SimpleUploadedFile:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile("scores.xlsx", output.getvalue(), content_type=XLSX)
+
+
+def upload(client, call, file):
+    return client.post(scores_url(call), {"file": file})
+
+
+def test_the_excel_export_with_its_scores_filled_is_imported_as_it_is(
+    client, dri, call, applications
+):
+    client = login(client, dri)
+    exported = client.get(reverse("reviews:queue_export_xlsx"), {"call": call.pk})
+    workbook = load_workbook(io.BytesIO(exported.content))
+    sheet = workbook.active
+    score_column = [cell.value for cell in sheet[1]].index("Ranking score") + 1
+    for row in range(2, sheet.max_row + 1):
+        number = sheet.cell(row=row, column=1).value
+        if number == "00123":
+            sheet.cell(row=row, column=score_column, value=14.5)
+        elif number == "S3":
+            sheet.cell(row=row, column=score_column, value=9)
+    output = io.BytesIO()
+    workbook.save(output)
+
+    response = upload(client, call, SimpleUploadedFile("export.xlsx", output.getvalue()))
+
+    assert response.url == detail_url(call)
+    assert messages_of(response) == ["Ranking scores imported for 2 students."]
+    assert scores(applications) == [Decimal("14.5"), None, Decimal("9")]
+
+
+def test_numbers_typed_as_numbers_are_read_as_the_sheet_shows_them(client, dri, call, applications):
+    """A student number the jury typed into a number cell comes back as 22400102.0."""
+    file = workbook_file([["N° étudiant", "Note"], [22400102, 12.25], ["00123", 15]])
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 302
+    assert scores(applications) == [Decimal("15"), Decimal("12.25"), None]
+
+
+def test_bad_rows_are_named_by_their_row_in_the_sheet(client, dri, call, applications):
+    file = workbook_file([["student_number", "score"], ["00123", 12], [], ["S9", "lots"]])
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "line 4: student_number: no application to this call from this student",
+        "line 4: score: “lots” is not a number",
+    ]
+    assert scores(applications) == [None, None, None]
+
+
+def test_a_cell_holding_a_tab_or_a_line_break_stays_one_cell(client, dri, call, applications):
+    file = workbook_file([["student_number", "score", "comment"], ["S3", 8, "good\tbut\nlate"]])
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 302
+    assert scores(applications) == [None, None, Decimal("8")]
+
+
+def broken_zip() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [broken_zip(), workbooks.ZIP_START + b"cut short", broken_zip()[:40]],
+    ids=["another zip", "not a zip", "truncated"],
+)
+def test_a_file_that_is_not_a_readable_workbook_is_a_form_error(
+    client, dri, call, applications, content
+):
+    response = upload(login(client, dri), call, SimpleUploadedFile("scores.xlsx", content))
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "This file is not an Excel workbook (.xlsx) that can be read."
+    ]
+    assert scores(applications) == [None, None, None]
+
+
+def with_sheet(xml: bytes) -> SimpleUploadedFile:
+    """A workbook whose first sheet's XML is `xml`."""
+    good = workbook_file([["S3", 8]]).read()
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(output, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, xml if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return SimpleUploadedFile("scores.xlsx", output.getvalue())
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<worksheet><sheetData><row><c>",
+        # Entities that expand a billion times: refused by defusedxml before any expansion.
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet>&b;</worksheet>',
+    ],
+    ids=["cut short", "entities"],
+)
+def test_a_workbook_whose_sheet_cannot_be_read_safely_is_a_form_error(
+    client, dri, call, applications, xml
+):
+    response = upload(login(client, dri), call, with_sheet(xml))
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "This file is not an Excel workbook (.xlsx) that can be read."
+    ]
+    assert scores(applications) == [None, None, None]
+
+
+def test_a_sheet_longer_than_any_call_is_refused(client, dri, call, applications, monkeypatch):
+    monkeypatch.setattr(workbooks, "MAX_ROWS", 3)
+    file = workbook_file([["S3", 1]] * 4)
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == ["The sheet has more than 3 rows."]
+
+
+def test_the_form_says_excel_is_read(client, dri, call, applications):
+    page = login(client, dri).get(detail_url(call)).content.decode()
+    assert "Scores file (CSV or Excel)" in page
+    assert f"{reverse('reviews:queue_export_xlsx')}?call={call.pk}" in page
