@@ -335,6 +335,18 @@ class DocumentKind(models.TextChoices):
 # student refused by one host may be nominated to another). Every other kind is replaced.
 KINDS_KEPT_SIDE_BY_SIDE = frozenset({DocumentKind.HOST_LETTER})
 
+# Kinds a student may bring from another of their applications (services.document_reuse):
+# what they upload themselves to apply, about themselves. A host's letter answers one
+# nomination and the host's transcript records one stay: they belong to their application.
+REUSABLE_KINDS = frozenset(
+    {
+        DocumentKind.CV,
+        DocumentKind.TRANSCRIPT,
+        DocumentKind.LANGUAGE_CERTIFICATE,
+        DocumentKind.LEARNING_AGREEMENT,
+    }
+)
+
 
 def document_path(instance: "Document", filename: str) -> str:
     """Generated names only: the student's file name is kept in the row, never on disk."""

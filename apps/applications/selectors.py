@@ -32,6 +32,7 @@ from .access import visible_applications
 from .checking import engine_language
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
+    REUSABLE_KINDS,
     Activity,
     ActivityKind,
     Application,
@@ -325,11 +326,20 @@ class DocumentRow:
     label: str
     document: Document | None
     required: bool
+    # Where missing: the student's own document of this kind in another of their
+    # applications, which they may use again (reusable_documents).
+    reusable: Document | None = None
 
 
-def document_rows(application: Application, required_kinds: list[str]) -> list[DocumentRow]:
+def document_rows(
+    application: Application,
+    required_kinds: list[str],
+    reusable: dict[str, Document] | None = None,
+) -> list[DocumentRow]:
     """The required documents first, uploaded or not, then any other uploaded document (one
-    row each: a dossier may hold several host letters)."""
+    row each: a dossier may hold several host letters). A missing one carries the document of
+    its kind `reusable` offers, if any."""
+    reusable = reusable or {}
     uploaded: dict[str, list[Document]] = {}
     for document in application.documents.all():
         uploaded.setdefault(document.kind, []).append(document)
@@ -340,10 +350,40 @@ def document_rows(application: Application, required_kinds: list[str]) -> list[D
             label=DocumentKind(kind).label,
             document=document,
             required=kind in required_kinds,
+            reusable=reusable.get(kind) if document is None else None,
         )
         for kind in kinds
         for document in uploaded.get(kind) or [None]
     ]
+
+
+def missing_kinds(application: Application, required_kinds: list[str]) -> list[str]:
+    """The required kinds the (prefetched) documents do not hold yet."""
+    present = {document.kind for document in application.documents.all()}
+    return [kind for kind in required_kinds if kind not in present]
+
+
+def reusable_documents(application: Application, kinds: Iterable[str]) -> dict[str, Document]:
+    """For each of `kinds` the student may bring from another of their applications, the
+    latest document of that kind they uploaded themselves there (never one the office added).
+    One query however many applications the student has, none when no kind can be brought.
+    An erased dossier has no document rows left, so it offers nothing."""
+    wanted = [kind for kind in kinds if kind in REUSABLE_KINDS]
+    if not wanted:
+        return {}
+    student_id = application.student_id
+    documents = (
+        Document.objects.filter(
+            application__student_id=student_id, uploaded_by_id=student_id, kind__in=wanted
+        )
+        .exclude(application_id=application.pk)
+        .select_related("application__call")
+        .order_by("-uploaded_at", "-pk")
+    )
+    latest: dict[str, Document] = {}
+    for document in documents:
+        latest.setdefault(document.kind, document)
+    return latest
 
 
 # --- course plans ------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.template.defaultfilters import filesizeformat
@@ -28,6 +30,7 @@ from .errors import AlreadyApplied, DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     KINDS_KEPT_SIDE_BY_SIDE,
+    REUSABLE_KINDS,
     Activity,
     ActivityKind,
     Application,
@@ -654,6 +657,82 @@ def document_delete(*, actor: User, document: Document) -> None:
     stored = document.file
     document.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+@transaction.atomic
+def document_reuse(*, actor: User, application: Application, document_id: int) -> Document:
+    """The student uses again, in this application, a document they uploaded to another of
+    theirs: the stored file is copied under a new name, never shared, since each
+    application's files are deleted with it (a replacement, a removal, an erasure). The copy
+    is checked and recorded as an upload of the student's, now: their quota counts it.
+
+    A second click finds the copy of the first and returns it."""
+    application = _locked(application)
+    _ensure_editable(actor, application)
+    # Only the student's own: another student's id reads as one that no longer exists.
+    source = (
+        Document.objects.select_related("application__call")
+        .filter(pk=document_id, application__student_id=actor.pk)
+        .exclude(application_id=application.pk)
+        .first()
+    )
+    if source is None:
+        raise ServiceError(_("This document is no longer available: upload the file instead."))
+    if source.kind not in REUSABLE_KINDS or source.uploaded_by_id != actor.pk:
+        raise ServiceError(_("Only the documents you uploaded to apply can be used again."))
+    present = _reused_already(application, source)
+    if present is not None:
+        return present
+    try:
+        with source.file.open("rb") as stored:
+            content = ContentFile(stored.read(), name=source.original_name)
+    except OSError:
+        raise ServiceError(
+            _("The file of this document cannot be found: upload it instead.")
+        ) from None
+    try:
+        validate_pdf(content)
+    except ValidationError as invalid:
+        raise ServiceError(*invalid.messages) from None
+    check_upload_quota(actor=actor, application=application, extra_bytes=content.size)
+    document = Document(
+        application=application,
+        kind=source.kind,
+        original_name=source.original_name,
+        size=content.size,
+        uploaded_by=actor,
+    )
+    document.file.save(source.original_name, content, save=False)
+    try:
+        # The constraint of one document per kind refuses a copy made meanwhile by a click
+        # the application's lock did not hold back (SQLite locks no row).
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        document.file.storage.delete(document.file.name)
+        present = _reused_already(application, source)
+        if present is None:
+            raise
+        return present
+    return document
+
+
+def _reused_already(application: Application, source: Document) -> Document | None:
+    """The application's document of `source`'s kind when it is the copy of `source` (a
+    second click); a refusal when it is another file, which the student removes first."""
+    present = Document.objects.filter(application=application, kind=source.kind).first()
+    if present is None:
+        return None
+    if (present.original_name, present.size, present.uploaded_by_id) == (
+        source.original_name,
+        source.size,
+        source.uploaded_by_id,
+    ):
+        return present
+    raise ServiceError(
+        _("This application already has a document of this kind (%(kind)s): remove it first.")
+        % {"kind": present.get_kind_display()}
+    )
 
 
 def check_upload_quota(*, actor: User, application: Application, extra_bytes: int) -> None:

@@ -46,6 +46,11 @@ urlpatterns = [
         name="document_upload",
     ),
     path(
+        "applications/<int:pk>/documents/reuse/",
+        documents.document_reuse,
+        name="document_reuse",
+    ),
+    path(
         "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
     ),
     path(

@@ -192,6 +192,10 @@ PORTAL_ROUTES: dict[str, Route] = {
     "applications:application_detail": Route(get=DOSSIER_READERS, kwargs=pk("submitted")),
     "applications:application_edit": both(OWN_OBJECT, kwargs=pk("draft")),
     "applications:document_upload": post_route(OWN_OBJECT, kwargs=pk("draft")),
+    # The owner's CV of the submitted application, copied into their draft.
+    "applications:document_reuse": post_route(
+        OWN_OBJECT, kwargs=pk("draft"), data=lambda world: {"document": world.document.pk}
+    ),
     "applications:application_submit": post_route(OWN_OBJECT, kwargs=pk("draft")),
     "applications:application_withdraw": both(OWN_OBJECT, kwargs=pk("submitted")),
     "applications:document_download": Route(get=DOSSIER_READERS, kwargs=pk("document")),

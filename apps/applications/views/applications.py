@@ -87,7 +87,13 @@ def render_application_page(
     selectors.load_application_page(application)
     is_owner = application.student_id == request.user.pk
     editable = application.state in services.EDITABLE_STATES
-    documents = selectors.document_rows(application, services.required_documents(application))
+    required = services.required_documents(application)
+    reusable = (
+        selectors.reusable_documents(application, selectors.missing_kinds(application, required))
+        if is_owner and editable
+        else {}
+    )
+    documents = selectors.document_rows(application, required, reusable)
     context = {
         "application": application,
         "is_owner": is_owner,

@@ -1,5 +1,6 @@
-"""Documents of an application: upload (the student, while the dossier is a draft) and
-download (anyone who may see the dossier), always as an attachment."""
+"""Documents of an application: upload or use again one of another application (the student,
+while the dossier is a draft) and download (anyone who may see the dossier), always as an
+attachment."""
 
 from pathlib import PurePath
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mobility_portal.parsing import whole_number
 from mobility_portal.refusals import report_refusal
 
 from .. import selectors, services
@@ -46,6 +48,31 @@ def document_upload(request, pk: int):
             % {"kind": document.get_kind_display(), "name": document.original_name},
         )
     return redirect("applications:application_detail", application.pk)
+
+
+@student_only
+@require_POST
+def document_reuse(request, pk: int):
+    """The student's document of another of their applications, copied into this one."""
+    application = application_for(request.user, pk, change=True)
+    back = reverse("applications:application_detail", args=[application.pk]) + "#documents"
+    document_id = whole_number(request.POST.get("document", ""))
+    if document_id is None:
+        messages.error(request, _("Choose the document to use again."))
+        return redirect(back)
+    try:
+        document = services.document_reuse(
+            actor=request.user, application=application, document_id=document_id
+        )
+    except ServiceError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(kind)s added from another of your applications: %(name)s.")
+            % {"kind": document.get_kind_display(), "name": document.original_name},
+        )
+    return redirect(back)
 
 
 @student_only
