@@ -671,8 +671,7 @@ def document_reuse(*, actor: User, application: Application, document_id: int) -
     _ensure_editable(actor, application)
     # Only the student's own: another student's id reads as one that no longer exists.
     source = (
-        Document.objects.select_related("application__call")
-        .filter(pk=document_id, application__student_id=actor.pk)
+        Document.objects.filter(pk=document_id, application__student_id=actor.pk)
         .exclude(application_id=application.pk)
         .first()
     )
