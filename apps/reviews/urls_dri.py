@@ -16,6 +16,19 @@ urlpatterns = [
         name="stays_departed",
     ),
     path("applications/returns/", stays.record_stays, {"move": "returned"}, name="stays_returned"),
+    # What one recording did, row by row: a page of its own, reloaded without recording again.
+    path(
+        "applications/departures/results/<slug:key>/",
+        stays.stay_results,
+        {"move": "departed"},
+        name="stays_departed_results",
+    ),
+    path(
+        "applications/returns/results/<slug:key>/",
+        stays.stay_results,
+        {"move": "returned"},
+        name="stays_returned_results",
+    ),
     path("applications/<int:pk>/", dossier.dossier, name="dossier"),
     path("applications/<int:pk>/take/", dossier.TakeForReview.as_view(), name="dossier_take"),
     path(

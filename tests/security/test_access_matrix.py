@@ -237,6 +237,18 @@ PORTAL_ROUTES: dict[str, Route] = {
         data=lambda world: {"application": world.submitted.pk},
     ),
     "reviews:stays_returned": both(REVIEWERS),
+    # Their results, kept in the officer's own session: a key it does not keep says so (404);
+    # the page is read only, its POST refused.
+    "reviews:stays_departed_results": Route(
+        get=expect(FORBIDDEN, anonymous=LOGIN, dri=NOT_FOUND, admin=NOT_FOUND),
+        post=expect(FORBIDDEN, anonymous=LOGIN, dri=NOT_ALLOWED, admin=NOT_ALLOWED),
+        kwargs=lambda world: {"key": "no-such-results"},
+    ),
+    "reviews:stays_returned_results": Route(
+        get=expect(FORBIDDEN, anonymous=LOGIN, dri=NOT_FOUND, admin=NOT_FOUND),
+        post=expect(FORBIDDEN, anonymous=LOGIN, dri=NOT_ALLOWED, admin=NOT_ALLOWED),
+        kwargs=lambda world: {"key": "no-such-results"},
+    ),
     # Internal comments: the DFI reads them (read-only outside its validations).
     "reviews:dossier_comment": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:reporting": Route(get=STAFF),
