@@ -61,6 +61,8 @@ class Selection:
     rows: list[Row] = field(default_factory=list)  # to record
     left_out: list[Row] = field(default_factory=list)
     too_many: bool = False
+    # How many applications the queue's filters selected, when the selection is theirs.
+    matching: int | None = None
 
     @property
     def early(self) -> bool:

@@ -1,8 +1,10 @@
 """The DRI records several departures at once in chromium: the queue filtered on accepted
-applications, the students ticked (the header's box ticks the page), a confirmation that lists
-them and asks about the stay not yet begun, and the results, row by row. The pages fit a
-phone's width too."""
+applications, the students ticked (the header's box ticks the page, then a line offers every
+application of the filters, on every page), a confirmation that lists them and asks about the
+stay not yet begun, and the results, row by row, on a page that reloads without recording
+again. The pages fit a phone's width too."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,25 +43,40 @@ def accepted_students(transactional_db):
     return applications
 
 
-def test_dri_records_several_departures_from_the_queue(accepted_students, page, shot):
+def test_dri_records_several_departures_from_the_queue(accepted_students, page, shot, monkeypatch):
+    # Two rows a page: the three students take two pages, as hundreds would take several.
+    monkeypatch.setattr("apps.reviews.views.queue.QUEUE_PAGE_SIZE", 2)
     log_in(page, DRI, lands_on="/")
     page.goto("/staff/applications/?state=accepted&q=Leaving")
     expect(page.get_by_role("button", name="Record the ticked departures…")).to_be_visible()
+    select_matching = page.get_by_role(
+        "button", name="Select all 3 applications matching these filters…"
+    )
+    # The line offering every application of the filters waits for the page to be ticked.
+    expect(select_matching).to_be_hidden()
     shot(page, "queue-accepted")
 
     # The header's box ticks every row of the page; the officer unticks one and ticks it again.
-    page.get_by_role("checkbox", name="Select every application on this page").check()
-    for name in ("Ada", "Ben", "Cleo"):
+    header_box = page.get_by_role("checkbox", name="Select every application on this page")
+    header_box.check()
+    for name in ("Ada", "Ben"):
         expect(page.get_by_role("checkbox", name=f"Select {name} Leaving")).to_be_checked()
+    expect(page.get_by_text("All 2 applications on this page are selected.")).to_be_visible()
+    expect(select_matching).to_be_visible()
     page.get_by_role("checkbox", name="Select Ben Leaving").uncheck()
-    expect(
-        page.get_by_role("checkbox", name="Select every application on this page")
-    ).not_to_be_checked()
+    expect(header_box).not_to_be_checked()
+    expect(select_matching).to_be_hidden()
     page.get_by_role("checkbox", name="Select Ben Leaving").check()
-    page.get_by_role("button", name="Record the ticked departures…").click()
+    expect(header_box).to_be_checked()
+    shot(page, "queue-page-ticked")
+    # Cleo, on the next page, comes with every application of the filters.
+    select_matching.click()
 
     expect(page.get_by_role("heading", name="Record departures")).to_be_visible()
     expect(page.get_by_role("heading", name="To record: 3 applications")).to_be_visible()
+    expect(
+        page.get_by_text("These are the 3 applications matching the queue's filters now.")
+    ).to_be_visible()
     with translation.override("en"):
         early = long_date(timezone.localdate() + timedelta(days=10))
     confirm = page.get_by_label(
@@ -72,6 +89,7 @@ def test_dri_records_several_departures_from_the_queue(accepted_students, page, 
 
     # Cleo has not left yet: her box stays unticked, and she is left out, saying why.
     page.get_by_role("button", name="Record 3 departures").click()
+    expect(page).to_have_url(re.compile(r"/staff/applications/departures/results/[\w-]+/\?back="))
     expect(page.get_by_role("status")).to_contain_text("2 students are recorded as departed.")
     expect(page.get_by_role("heading", name="Recorded: 2 applications")).to_be_visible()
     expect(page.get_by_role("heading", name="Left out: 1 application")).to_be_visible()
@@ -81,10 +99,33 @@ def test_dri_records_several_departures_from_the_queue(accepted_students, page, 
     assert state_of(accepted_students["Ben"]) == S.IN_MOBILITY
     assert state_of(accepted_students["Cleo"]) == S.ACCEPTED
 
+    # The results reload as they are, with no form to send again and nothing recorded twice.
+    page.reload()
+    expect(page.get_by_role("heading", name="Recorded: 2 applications")).to_be_visible()
+    assert accepted_students["Ada"].history.filter(to_state=S.IN_MOBILITY).count() == 1
+
     # Back to the queue as it was left: only Cleo is still to record.
     page.get_by_role("link", name="Back to the applications").click()
     expect(page.get_by_role("checkbox", name="Select Cleo Leaving")).to_be_visible()
     expect(page.get_by_role("checkbox", name="Select Ada Leaving")).to_have_count(0)
+
+
+def test_without_script_every_application_of_the_filters_is_one_button_away(
+    accepted_students, browser, live_server, monkeypatch
+):
+    monkeypatch.setattr("apps.reviews.views.queue.QUEUE_PAGE_SIZE", 2)
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, DRI, lands_on="/")
+        page.goto("/staff/applications/?state=accepted&q=Leaving")
+        page.get_by_role("button", name="Select all 3 applications matching these filters…").click()
+        expect(page.get_by_role("heading", name="To record: 3 applications")).to_be_visible()
+    finally:
+        context.close()
 
 
 def test_the_confirmation_fits_a_phone(accepted_students, phone, live_server, shot):

@@ -32,14 +32,12 @@ from ..selectors_queue import (
     export_applications,
     queue_applications,
 )
+from ..stay_moves import MOST_AT_ONCE, MOVE_FROM_STATE
 
 QUEUE_PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
-# The queue filtered on one of these states offers the office to tick students and record
-# their departures (or returns) together (views/stays.py).
-STAY_MOVES = {ApplicationState.ACCEPTED: "departed", ApplicationState.IN_MOBILITY: "returned"}
 
 
 def query_without(query: QueryDict, *names: str) -> str:
@@ -123,7 +121,10 @@ def queue(request):
     # Carried to each dossier, for its way back to the queue as it is now.
     back_query = f"?{urlencode({'back': request.GET.urlencode()})}" if request.GET else ""
     is_reviewer = user_can(request.user, Capability.REVIEW_APPLICATIONS)
-    stay_move = STAY_MOVES.get(current_state) if is_reviewer else None
+    # Filtered on accepted (or in mobility), the queue offers the office to tick students, or
+    # to select every application of the filters, and record their departures (or returns)
+    # together (views/stays.py).
+    stay_move = MOVE_FROM_STATE.get(current_state) if is_reviewer else None
     # The queues to record from: accepted students whose stay has begun (no confirmation to
     # give for any of them), students in mobility whose stay has ended; the other filters kept.
     others = query_without(request.GET, "page", "state", "stay")
@@ -149,6 +150,7 @@ def queue(request):
             "stay_move": stay_move,
             "stay_queues": stay_queues,
             "stay_url": reverse(f"reviews:stays_{stay_move}") if stay_move else "",
+            "most_at_once": MOST_AT_ONCE,
             "state_counts": counts,
             "current_state": current_state,
             "query": query_without(request.GET, "page"),

@@ -1,7 +1,7 @@
 """Recording several departures (or returns) at once, from the DRI's queue.
 
-The officer ticks students in the queue (filtered on accepted, or in mobility), and the
-confirmation page lists exactly who will
+The officer ticks students in the queue (filtered on accepted, or in mobility), or asks for
+every application the queue's filters select, and the confirmation page lists exactly who will
 be recorded, asks for the same confirmation as the dossier's own form for each one whose stay
 has not yet begun (or ended), and lists who is left out and why. The page holds each row's id
 and what the officer saw of it: what is recorded is what was confirmed, whatever the filters
@@ -22,6 +22,7 @@ from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
 
 from ..queue_return import QueueReturn, queue_return
+from ..selectors_stays import matching_applications
 from ..stay_moves import MOST_AT_ONCE, MOVES, StayMove
 from ..stay_results import keep_results, kept_results
 from ..stay_selection import Row, Selection, record, selection
@@ -33,6 +34,20 @@ reviewers_only = capability_required(Capability.REVIEW_APPLICATIONS)
 
 def _context(move: StayMove, way_back: QueueReturn) -> dict:
     return {"move": move, "queue_return": way_back, "most_at_once": MOST_AT_ONCE}
+
+
+def _chosen(request: HttpRequest, move: StayMove) -> Selection:
+    """The rows the queue sent: the ticked ones, or every application its filters select."""
+    if not request.GET.get("matching"):
+        return selection(move, request.GET.getlist("application"))
+    matching = matching_applications(
+        request.GET.get("back", ""), state=move.from_state, most=MOST_AT_ONCE
+    )
+    if matching.count > MOST_AT_ONCE:
+        return Selection(too_many=True, matching=matching.count)
+    chosen = selection(move, [str(pk) for pk in matching.ids])
+    chosen.matching = matching.count
+    return chosen
 
 
 def _confirmation(request: HttpRequest, move: StayMove, chosen: Selection, status: int = 200):
@@ -57,9 +72,7 @@ def record_stays(request: HttpRequest, move: str):
     the results' page."""
     stay_move = MOVES[move]
     if request.method == "GET":
-        return _confirmation(
-            request, stay_move, selection(stay_move, request.GET.getlist("application"))
-        )
+        return _confirmation(request, stay_move, _chosen(request, stay_move))
     chosen = selection(stay_move, request.POST.getlist("application"), request.POST)
     if chosen.too_many:
         return _confirmation(request, stay_move, chosen)
