@@ -130,6 +130,7 @@
     return STASH + page.pathname + page.search;
   }
 
+  // Whether what was typed is safe (put aside, or nothing to put aside).
   function putAside(languageForm) {
     // A page answering a form (its errors) shows what was typed as served: all of it is kept.
     const answer = main.hasAttribute("data-form-answer");
@@ -141,14 +142,15 @@
       });
       if (Object.keys(fields).length) forms[entry.name] = fields;
     });
-    if (!Object.keys(forms).length) return;
+    if (!Object.keys(forms).length) return true;
     const next = languageForm.elements.next ? languageForm.elements.next.value : "";
     try {
       window.sessionStorage.setItem(
         stashFor(next), JSON.stringify({ at: Date.now(), forms: forms })
       );
+      return true;
     } catch (error) {
-      // full or refused (a private window may refuse it): the switch shows the saved data
+      return false; // full or refused (a private window may): leaving asks as for a link
     }
   }
 
@@ -216,8 +218,7 @@
     const form = event.target;
     if (event.defaultPrevented) return; // sent by htmx: the page stays
     if (form.matches("[data-language-switch]")) {
-      putAside(form);
-      switchingLanguage = true;
+      switchingLanguage = putAside(form);
       return;
     }
     if (!watchedForms().includes(form)) return;

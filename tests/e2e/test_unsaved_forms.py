@@ -192,6 +192,31 @@ def test_a_dossier_keeps_the_staffs_typing_across_the_switch(demo_world, page, d
     assert dialogs == ["beforeunload"]
 
 
+def test_a_switch_that_cannot_keep_the_typing_asks_first(demo_world, page, dialogs):
+    """A tab whose session storage refuses (full, or a private window's): the switch would lose
+    what was typed, so it asks as a link would."""
+    new_activity_form(page, "en")
+    page.locator("#id_host_name").fill("Universidad de Chile")
+    page.evaluate(
+        "() => { Storage.prototype.setItem = function () { throw new DOMException('full'); }; }"
+    )
+    page.locator("#nav-user").click()
+    with page.expect_event("dialog"):
+        page.get_by_role("button", name="Français").click()
+    assert dialogs == ["beforeunload"]
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # dismissed: still here
+    expect(page.locator("#id_host_name")).to_have_value("Universidad de Chile")
+
+
+def test_the_login_form_asks_nothing(demo_world, page, dialogs):
+    """An e-mail address alone is no work to lose: the way to a forgotten password is open."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(STUDENT)
+    page.get_by_role("link", name="Forgotten your password?").click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/$"))
+    assert dialogs == []
+
+
 def test_a_form_htmx_sent_and_the_server_took_is_saved(demo_world, page, dialogs):
     """A form sent by htmx leaves the page where it is: once the server took it, leaving asks
     nothing. (No page of the portal sends a form that way yet: the plan's form of facts is made
