@@ -67,7 +67,13 @@
 
   function setValue(field, value) {
     if (isChoice(field)) field.checked = value === true;
-    else if (field.type === "select-multiple") {
+    else if (field.type === "select-one") {
+      // A choice the page no longer offers (a partner taken off meanwhile) is not forced in.
+      const offered = Array.from(field.options).some(function (option) {
+        return option.value === value;
+      });
+      if (offered) field.value = value;
+    } else if (field.type === "select-multiple") {
       Array.from(field.options).forEach(function (option) {
         option.selected = value.includes(option.value);
       });

@@ -192,6 +192,20 @@ def test_a_dossier_keeps_the_staffs_typing_across_the_switch(demo_world, page, d
     assert dialogs == ["beforeunload"]
 
 
+def test_a_choice_no_longer_offered_is_not_forced_in(demo_world, page, dialogs):
+    """A partner chosen before the switch and gone from the list after it: the list shows its
+    first line again, and the rest of the typing comes back."""
+    new_activity_form(page, "en")
+    page.locator("#id_kind").select_option("exchange_semester")
+    page.locator("#id_host_name").fill("Universidad de Chile")
+    page.locator("#id_partner").evaluate(
+        "select => { select.add(new Option('Gone', '999999')); select.value = '999999'; }"
+    )
+    switch_language(page, "en")
+    expect(page.locator("#id_host_name")).to_have_value("Universidad de Chile")
+    assert page.locator("#id_partner").evaluate("select => select.selectedIndex") == 0
+
+
 def test_a_switch_that_cannot_keep_the_typing_asks_first(demo_world, page, dialogs):
     """A tab whose session storage refuses (full, or a private window's): the switch would lose
     what was typed, so it asks as a link would."""
