@@ -363,7 +363,11 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({academic_year_label(self.academic_year)})"
+        return f"{self.name} ({self.academic_year_label})"
+
+    @property
+    def academic_year_label(self) -> str:
+        return academic_year_label(self.academic_year)
 
     def clean(self) -> None:
         check_years_in_full(self, "academic_year")

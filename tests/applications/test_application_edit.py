@@ -212,3 +212,16 @@ def test_a_motivation_of_a_whole_book_is_refused_and_the_old_one_kept(client, st
     assert "motivation" in response.context["form"].errors
     application.refresh_from_db()
     assert application.motivation == "Robots."
+
+
+def test_a_plan_with_stays_of_other_years_only_is_told_the_year_of_the_call(client, student):
+    """A student whose only semester is in another academic year is not told that the plan
+    has no study stay at all: the call's year is what is missing."""
+    application = ApplicationFactory(student=student)
+    semester_for(student, host_name="Earlier University", start=date(2026, 9, 1))
+    response = login(client, student).get(edit_url(application))
+    assert response.context["form"].options == {}
+    assert (
+        "Your plan has no study stay in 2027–2028, the academic year of this call, to apply "
+        "for yet." in response.content.decode()
+    )
