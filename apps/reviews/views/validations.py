@@ -58,6 +58,9 @@ class ValidationFilterForm(forms.Form):
                 "type": "search",
                 "class": "form-control",
                 "placeholder": gettext_lazy("Name, e-mail or student number"),
+                # Beside the other filters the box takes its own width, which cut the
+                # placeholder ("Name, e-mail or studer").
+                "size": 36,
             }
         ),
     )

@@ -1,7 +1,11 @@
 """The DFI and DRI queue of requested validations, filtered by the body still to decide."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from apps.reviews.services.validations import activity_request_validation, activity_validate
 from tests.applications.factories import login
@@ -154,3 +158,15 @@ def test_search_keeps_the_body_filter_and_the_pages(client, dfi, settings):
     response = login(client, dfi).get(QUEUE_URL, {"awaiting": "DFI", "q": "marchand"})
     assert response.context["page"].paginator.count == 3
     assert "?awaiting=DFI&amp;q=marchand&amp;page=2" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_search_box_is_wide_enough_for_its_placeholder(client, dfi, language):
+    login(client, dfi)
+    client.cookies["django_language"] = language
+    content = client.get(QUEUE_URL).content.decode()
+    search = re.search(r'<input type="search"[^>]*>', content).group(0)
+    placeholder = html.unescape(re.search(r'placeholder="([^"]*)"', search).group(1))
+    with translation.override(language):
+        assert placeholder == str(translation.gettext("Name, e-mail or student number"))
+    assert int(re.search(r'size="(\d+)"', search).group(1)) > len(placeholder)
