@@ -41,6 +41,12 @@ def test_the_confirmation_says_what_is_removed_and_what_is_kept(client, student)
     assert not ErasureRequest.objects.exists()  # a GET asks nothing
 
 
+def test_the_confirmation_offers_the_download_of_the_data_first(client, student):
+    page = login(client, student).get(ASK).content.decode()
+    assert f'<form method="post" action="{PRIVACY}"' in page
+    assert "Download my data" in page
+
+
 def test_the_student_asks_with_a_reason(client, student):
     response = login(client, student).post(ASK, {"reason": "I am leaving the school."})
     assert response.status_code == 302 and response.url == PRIVACY
