@@ -142,24 +142,31 @@ class ActivityForm(forms.ModelForm):
         partner = data.get("partner")
         if partner is not None:
             data["country"] = partner.country
-        elif not data.get("country"):
+        elif self._left_empty(data, "country"):
             self.add_error("country", _("Choose the country of the host."))
         if kind in STUDY_KINDS:
-            if partner is None and not data.get("host_name"):
+            if partner is None and self._left_empty(data, "host_name"):
                 self.add_error("host_name", _("Choose a partner or name the host."))
-            if data.get("ects") is None:
+            if self._left_empty(data, "ects"):
                 self.add_error("ects", _("Give the ECTS credits you plan to earn."))
-        if kind == ActivityKind.SUMMER_STAY and not data.get("summer_type"):
+        if kind == ActivityKind.SUMMER_STAY and self._left_empty(data, "summer_type"):
             self.add_error("summer_type", _("Choose the type of summer stay."))
         if kind == ActivityKind.DOUBLE_DEGREE:
-            internship = [data.get(name) for name in ("internship_start", "internship_end")]
-            if any(internship) and not all(internship):
+            internship_days = ("internship_start", "internship_end")
+            internship = [data.get(name) for name in internship_days]
+            refused = any(name in self.errors for name in internship_days)
+            if any(internship) and not all(internship) and not refused:
                 self.add_error("internship_end", _("Give both days of the internship, or neither."))
-            if any(internship) and not data.get("internship_country"):
+            if any(internship) and self._left_empty(data, "internship_country"):
                 self.add_error("internship_country", _("Choose the internship's country."))
         if not self.errors:
             self._engine_validation(data)
         return data
+
+    def _left_empty(self, data, name: str) -> bool:
+        """Empty, and not because the field refused what was typed: 500 ECTS were said to
+        be too many, then asked for as if none had been given."""
+        return name not in self.errors and data.get(name) in (None, "")
 
     def draft_activity(self) -> Activity:
         """The activity as entered, unsaved: what the live check and the engine look at."""

@@ -334,3 +334,30 @@ def test_an_end_before_the_start_is_said_in_words_beside_the_last_day(client, st
     assert not form.non_field_errors()
     assert "activity_dates_ordered" not in response.content.decode()
     assert not Activity.objects.filter(plan__student=student).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ects": "500"}, "ects"),
+        ({"host_name": "x" * 256}, "host_name"),
+        ({"kind": "summer_stay", "summer_type": "cruise"}, "summer_type"),
+        (
+            {
+                "kind": "double_degree",
+                "internship_start": "2028-01-04",
+                "internship_end": "2028-02-30",
+                "internship_country": "DE",
+            },
+            "internship_end",
+        ),
+    ],
+)
+def test_a_refused_value_is_not_also_said_to_be_missing(client, student, changes, field):
+    """500 ECTS were said to be too many, and then asked for as if none had been given."""
+    login(client, student)
+    response = client.post(reverse("applications:activity_add"), activity_post_data(**changes))
+    assert response.status_code == 400
+    assert len(response.context["form"].errors[field]) == 1
+    assert not Activity.objects.filter(plan__student=student).exists()
