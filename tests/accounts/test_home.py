@@ -128,3 +128,25 @@ def test_advisor_home_finds_an_advisee_by_name_or_number(client, advisor, other_
     )
     assert list(response.context["advisees"]) == []
     assert "No student of yours matches this search." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "first", "queue_label"),
+    [
+        ("dri", "reviews:queue", "Applications to review"),
+        ("dfi", "reviews:validation_queue", "Applications"),
+    ],
+)
+def test_staff_home_leads_with_each_office_s_own_work(client, request, persona, first, queue_label):
+    """The DFI validates summer projects and internships and only reads the applications: its
+    home led with "Applications to review", its own work coming last."""
+    client.force_login(request.getfixturevalue(persona))
+    AgreementFactory()
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    section = content[content.index('id="summary-title"') :]
+    primary = section.index('class="btn btn-primary"')
+    assert section[primary:].split('href="')[1].startswith(reverse(first))
+    queue_link = f'href="{reverse("reviews:queue")}">{queue_label}</a>'
+    assert queue_link in section
+    assert section.count(f'href="{reverse("reviews:validation_queue")}"') == 1
