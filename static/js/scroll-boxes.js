@@ -21,8 +21,21 @@
     return named.id;
   }
 
+  // A timeline that scrolls opens on its first stay, once: it opened on 1A, and a student
+  // whose stays are all in 3A saw an empty picture.
+  function showFirstStay(box) {
+    if (!box.matches(".timeline-scroll") || "placed" in box.dataset) return;
+    box.dataset.placed = "";
+    const left = box.getBoundingClientRect().left;
+    const starts = Array.from(box.querySelectorAll(".timeline-bar")).map(function (bar) {
+      return bar.getBoundingClientRect().left - left;
+    });
+    if (starts.length) box.scrollLeft = Math.max(0, Math.min.apply(null, starts) - 24);
+  }
+
   function mark(box) {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls) showFirstStay(box);
     if (scrolls && !box.hasAttribute("tabindex")) {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "group");

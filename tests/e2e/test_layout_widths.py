@@ -424,3 +424,28 @@ def test_the_advisors_tables_fit_a_phone(transactional_db, live_server, window, 
     shot(page, "queue")
     assert page.evaluate(TABLES_SCROLLED) == []
     expect(page.get_by_role("cell", name="4 sur 4")).to_be_in_viewport()
+
+
+FIRST_BAR_IN_VIEW = """box => {
+  const seen = box.getBoundingClientRect();
+  const lefts = [...box.querySelectorAll('.timeline-bar')].map(
+    bar => bar.getBoundingClientRect().left);
+  const first = Math.min(...lefts);
+  return {scrolled: box.scrollLeft, inView: first >= seen.left && first < seen.right - 40};
+}"""
+
+
+def test_on_a_phone_the_timeline_opens_on_the_first_stay(
+    transactional_db, live_server, phone, shot
+):
+    """On a phone the timeline scrolls in its box and opened on the first year: a student
+    whose stays are all in 3A saw an empty picture, and had to guess it scrolled."""
+    seed_demo()
+    exchange_semester(STUDENT, LONG_PARTNER)
+    log_in(phone, STUDENT)
+    phone.goto("/plan/")
+    box = phone.locator(".timeline-scroll")
+    shot(phone, "plan-phone")
+    placed = box.evaluate(FIRST_BAR_IN_VIEW)
+    assert placed["scrolled"] > 0 and placed["inView"], placed
+    assert scroll_width(phone) <= PHONE["width"]

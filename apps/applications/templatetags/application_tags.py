@@ -103,7 +103,8 @@ TIMELINE_BAND = """
 TIMELINE_BAR = """
       <g>
         <title>{title}</title>
-        <rect x="{x}" y="{y}" width="{width}" height="30" rx="4" fill="{colour}"{error}/>
+        <rect class="timeline-bar" x="{x}" y="{y}" width="{width}" height="30" rx="4" \
+fill="{colour}"{error}/>
         <switch>
           <foreignObject x="{label_x}" y="{y}" width="{label_width}" height="30" \
 requiredExtensions="http://www.w3.org/1999/xhtml">
