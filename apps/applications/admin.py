@@ -77,7 +77,7 @@ class ChoiceInline(RelatedRowsInline):
 
 class TransitionInline(RelatedRowsInline):
     model = Transition
-    related = ("actor",)
+    related = ("actor", "undoes")
     extra = 0
 
 

@@ -402,6 +402,19 @@ class Transition(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
     comment = models.TextField(_("comment"), blank=True)
+    # The office's undo of a wrong click (a nomination, a departure, a return): the move it
+    # takes back, which the history marks as undone. One undo a move, at most.
+    undoes = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undoes"),
+    )
+    # What undoing this move restores besides the state (a nomination: the nominated choice
+    # and the stay's host before it, see reviews.services.undo); empty when nothing.
+    restores_on_undo = models.JSONField(_("restored by an undo"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("state change")

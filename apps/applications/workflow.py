@@ -67,6 +67,19 @@ IN_REVIEW_STATES = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
 # takes the application back to the state it left; a draft is the student's own to start again.
 REINSTATABLE_STATES = WITHDRAWABLE_STATES - {S.DRAFT}
 
+# The office's undo of a wrong click: the state a move went to -> the states it may have come
+# from, to which the undo takes it back. Kept apart from ALLOWED_FROM, so that no other move
+# (`move`, `can_move`, the decision forms, the bulk pages) can ever go backwards: only
+# `move_undoing` reads this table, and only to take back the very move that brought the
+# application to its state (`undoable_move`).
+UNDOABLE_FROM: dict[str, frozenset[str]] = {
+    # A nomination the host has not answered yet.
+    S.NOMINATED: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.HOST_REFUSED}),
+    # A departure, back to accepted; a return, back to in mobility.
+    S.IN_MOBILITY: frozenset({S.ACCEPTED}),
+    S.RETURNED: frozenset({S.IN_MOBILITY}),
+}
+
 
 class TransitionRefused(ServiceError):
     """The application is not in a state from which the asked move may start."""
@@ -166,8 +179,10 @@ def move_all(
     actor: User,
     to_state: str,
     update_fields: tuple[str, ...] = (),
+    restores_on_undo: Sequence[dict] | None = None,
 ) -> list[Transition]:
-    """`move` for many locked applications at once, each with its comment: every move is
+    """`move` for many locked applications at once, each with its comment (and, in
+    `restores_on_undo`, in the same order, what undoing its move restores): every move is
     checked before anything is written, then the rows are updated in one statement, their
     audit rows inserted in another and their notifications queued together (a few queries in
     all, where `move` costs five or six each)."""
@@ -177,13 +192,13 @@ def move_all(
     for application, _comment in moves:
         application.state = to_state
     update_each([application for application, _comment in moves], ["state", *update_fields])
-    transitions = Transition.objects.bulk_create(
-        [
-            _audit_row(application, actor, from_state, to_state, comment)
-            for (application, comment), from_state in zip(moves, from_states, strict=True)
-        ],
-        batch_size=rows_per_insert(Transition),
-    )
+    rows = [
+        _audit_row(application, actor, from_state, to_state, comment)
+        for (application, comment), from_state in zip(moves, from_states, strict=True)
+    ]
+    for row, restores in zip(rows, restores_on_undo or [{}] * len(rows), strict=True):
+        row.restores_on_undo = restores
+    transitions = Transition.objects.bulk_create(rows, batch_size=rows_per_insert(Transition))
     announce_transitions(transitions)
     for transition in transitions:
         _follow_regulation_on_entry(transition)
@@ -214,6 +229,55 @@ def state_before_withdrawal(
     return moved[0]
 
 
+def undoable_move(
+    application: Application, *, history: Iterable[Transition] | None = None
+) -> Transition | None:
+    """The move that brought the application to its state, when the office may undo it (a
+    nomination, a departure, a return: UNDOABLE_FROM); else None. Moves already undone are
+    set aside with their undo, so that a return undone leaves the departure before it to undo.
+    Read from `history` when the caller has it loaded (no query), else from the database."""
+    if application.state not in UNDOABLE_FROM:
+        return None
+    if history is None:
+        history = Transition.objects.filter(application_id=application.pk)
+    standing: list[Transition] = []
+    for transition in sorted(history, key=lambda transition: transition.pk):
+        if transition.undoes_id is not None:
+            if standing and standing[-1].pk == transition.undoes_id:
+                standing.pop()
+                continue
+            return None  # an undo of some other move than the latest: nothing safe to read
+        standing.append(transition)
+    latest = standing[-1] if standing else None
+    if (
+        latest is None
+        or latest.to_state != application.state
+        or latest.from_state not in UNDOABLE_FROM[application.state]
+    ):
+        return None
+    return latest
+
+
+def move_undoing(
+    application: Application, *, actor: User, undone: Transition, comment: str
+) -> Transition:
+    """Take a locked application back to the state `undone` (its `undoable_move`) left: the
+    audit row names the move it undoes, and the student is told as of a decision."""
+    if undoable_move(application) != undone:
+        raise TransitionRefused(
+            _("This application is %(state)s: there is no move to undo.")
+            % {"state": application.get_state_display().lower()}
+        )
+    return _record_move(
+        application,
+        actor=actor,
+        to_state=undone.from_state,
+        comment=comment,
+        update_fields=("nominated_choice",) if undone.to_state == S.NOMINATED else (),
+        undoes=undone,
+    )
+
+
 def move_back_from_withdrawal(application: Application, *, actor: User, comment: str) -> Transition:
     """Take a locked, withdrawn application back to the state it was withdrawn from: the one
     move outside ALLOWED_FROM, since its target is read from the history."""
@@ -233,11 +297,13 @@ def _record_move(
     to_state: str,
     comment: str = "",
     update_fields: tuple[str, ...] = (),
+    undoes: Transition | None = None,
 ) -> Transition:
     from_state = application.state
     application.state = to_state
     application.save(update_fields=["state", *update_fields])
     transition = _audit_row(application, actor, from_state, to_state, comment)
+    transition.undoes = undoes
     transition.save()
     announce_transition(transition)
     _follow_regulation_on_entry(transition)

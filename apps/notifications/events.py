@@ -329,8 +329,10 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
         )
     elif (
         transition.to_state == ApplicationState.SUBMITTED
-        # An application the office itself took back from a withdrawal is not news to it.
+        # An application the office itself took back from a withdrawal is not news to it,
+        # nor one whose nomination it undid.
         and transition.from_state != ApplicationState.WITHDRAWN
+        and transition.undoes_id is None
     ):
         announcements.append(
             Announcement(
@@ -376,7 +378,9 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
         transition.from_state == ApplicationState.WITHDRAWN
         and transition.to_state != ApplicationState.DRAFT
     )
-    if transition.to_state in DECISION_STATES or withdrawn_for_them or reinstated:
+    # So is a nomination, a departure or a return the office undid (workflow.move_undoing).
+    undone = transition.undoes_id is not None
+    if transition.to_state in DECISION_STATES or withdrawn_for_them or reinstated or undone:
         announcements.append(
             Announcement(
                 APPLICATION_DECISION,

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice
-from apps.applications.workflow import as_seen, can_move, state_before_withdrawal
+from apps.applications.workflow import (
+    as_seen,
+    can_move,
+    state_before_withdrawal,
+    undoable_move,
+)
 from mobility_portal.dates import long_date
 from mobility_portal.forms import BootstrapForm
 
@@ -164,6 +169,65 @@ class ReinstateForm(DecisionForm):
         return ApplicationState(self.back_to).label.lower() if self.back_to else ""
 
 
+class UndoForm(DecisionForm):
+    """Take back the move that brought the dossier to its state, recorded by mistake: a
+    nomination, a departure or a return (workflow.UNDOABLE_FROM)."""
+
+    reason = forms.CharField(
+        label=_("Why this is undone"),
+        help_text=_("For example: recorded on the wrong dossier. The student reads it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    confirm = forms.BooleanField()
+
+    # What each undo says it does, by the state it takes back.
+    CONFIRMATIONS = {
+        S.NOMINATED: _(
+            "I confirm: the nomination is undone, its seat is free again, the stay goes back "
+            "to the host it named before, and the application is %(state)s again."
+        ),
+        S.IN_MOBILITY: _(
+            "I confirm: the departure is undone and the application is accepted again, as "
+            "before the student left."
+        ),
+        S.RETURNED: _(
+            "I confirm: the return is undone and the student is in mobility again; a request "
+            "to the advisor to recognise the credits that has not gone yet is withdrawn."
+        ),
+    }
+    TITLES = {
+        S.NOMINATED: _("Undo the nomination"),
+        S.IN_MOBILITY: _("Undo the departure"),
+        S.RETURNED: _("Undo the return"),
+    }
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, application=application, **kwargs)
+        self.undone = undoable_move_seen(application)
+        self.back_to = self.undone.from_state if self.undone is not None else None
+        self.fields["confirm"].label = self.CONFIRMATIONS.get(application.state, "") % {
+            "state": self.back_to_label
+        }
+
+    @property
+    def title(self) -> str:
+        return self.TITLES.get(self.application.state, "")
+
+    @property
+    def back_to_label(self) -> str:
+        return ApplicationState(self.back_to).label.lower() if self.back_to else ""
+
+
+def undoable_move_seen(application: Application):
+    """`undoable_move` from the history the page prefetched: no query. A nomination recorded
+    before nominations kept what undoing them restores offers no undo."""
+    undone = undoable_move(application, history=application.history.all())
+    if undone is not None and undone.to_state == S.NOMINATED and not undone.restores_on_undo:
+        return None
+    return undone
+
+
 def state_before_withdrawal_seen(application: Application) -> str | None:
     """`state_before_withdrawal` from the history the page prefetched: no query."""
     return state_before_withdrawal(application, history=application.history.all())
@@ -198,9 +262,10 @@ class HostDecisionForm(DecisionForm):
 
 
 class StayDayForm(DecisionForm):
-    """A departure or a return. Neither can be undone, and a return tells the student to send
-    the host's transcript: recorded before the nominated stay's own day (its first for a
-    departure, its last for a return), it asks the reviewer to confirm, naming that day."""
+    """A departure or a return (undone only while nothing depends on it, see UndoForm). A
+    return tells the student to send the host's transcript: recorded before the nominated
+    stay's own day (its first for a departure, its last for a return), it asks the reviewer to
+    confirm, naming that day."""
 
     stay_day: str  # the Activity field the day is read from
     confirm_label: str  # formatted with %(date)s
@@ -268,6 +333,8 @@ DECISIONS: dict[str, tuple[type[DecisionForm], str | None]] = {
     # Its target is the state the withdrawal left (ReinstateForm.back_to).
     "reinstate": (ReinstateForm, None),
     "returned": (ReturnedForm, S.RETURNED),
+    # Its target is the state the move it undoes left (UndoForm.back_to).
+    "undo": (UndoForm, None),
     "score": (RankingScoreForm, None),
 }
 
@@ -289,6 +356,7 @@ def decision_forms(
         and (name != "nominate" or _nominable(application))
         and (name != "withdraw" or application.state != S.DRAFT)
         and (name != "reinstate" or state_before_withdrawal_seen(application) is not None)
+        and (name != "undo" or undoable_move_seen(application) is not None)
     }
 
 

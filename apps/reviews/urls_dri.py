@@ -63,6 +63,7 @@ urlpatterns = [
         dossier.Reinstate.as_view(),
         name="dossier_reinstate",
     ),
+    path("applications/<int:pk>/undo/", dossier.Undo.as_view(), name="dossier_undo"),
     path("applications/<int:pk>/score/", dossier.SetRankingScore.as_view(), name="dossier_score"),
     path("applications/<int:pk>/comments/", dossier.comment_add, name="dossier_comment"),
     path("dashboard/", reporting.reporting, name="reporting"),

@@ -228,6 +228,7 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:dossier_host_decision": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_departed": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_returned": post_route(REVIEWERS, kwargs=pk("submitted")),
+    "reviews:dossier_undo": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_score": post_route(REVIEWERS, kwargs=pk("submitted")),
     # Several departures or returns at once: the confirmation (GET) and the recording (POST),
     # the DRI's alone, as the dossier's own buttons.

@@ -8,7 +8,7 @@ from django.template.defaultfilters import add, linebreaksbr, truncatechars
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from apps.applications.advice import advice_for
 from apps.applications.models import Application, ApplicationState, Transition
@@ -70,9 +70,22 @@ HISTORY_ROW = """
             <td>{at}</td>
             <td>{actor}</td>
             <td>{from_state}</td>
-            <td>{to_state}</td>
+            <td>{to_state}{mark}</td>
             <td>{comment}</td>
           </tr>"""
+# A move the office undid, and its undo (workflow.move_undoing), said so beside the state.
+UNDO_MARK = ' <span class="badge text-bg-warning">{}</span>'
+UNDONE_MARK = ' <span class="badge text-bg-secondary">{}</span>'
+
+
+def _history_mark(transition: Transition, undone: set[int]) -> str:
+    if transition.undoes_id is not None:
+        return UNDO_MARK.format(
+            escaped(pgettext("history of an application", "undo of the previous step"))
+        )
+    if transition.pk in undone:
+        return UNDONE_MARK.format(escaped(pgettext("history of an application", "undone")))
+    return ""
 
 
 @register.filter
@@ -80,6 +93,8 @@ def history_rows(history: Iterable[Transition]) -> SafeString:
     """The rows of an application's history table, written here rather than looped over in
     the template (five cells of template filters per change of state): the same markup,
     escaped as the template's autoescape escaped it, through the template's own filters."""
+    history = list(history)
+    undone = {transition.undoes_id for transition in history if transition.undoes_id}
     return mark_safe(  # nosec B308 B703: each value escaped as it is written in
         "".join(
             HISTORY_ROW.format(
@@ -87,6 +102,7 @@ def history_rows(history: Iterable[Transition]) -> SafeString:
                 actor=escaped(transition.actor),
                 from_state=escaped(transition.get_from_state_display()),
                 to_state=escaped(transition.get_to_state_display()),
+                mark=_history_mark(transition, undone),
                 comment=escaped(linebreaksbr(redacted(transition.comment), autoescape=True) or "—"),
             )
             for transition in history

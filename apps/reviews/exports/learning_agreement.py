@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django_countries import countries
 
@@ -298,8 +298,16 @@ def _host_signatures(application: Application) -> tuple[Signature | None, Signat
     `LearningAgreement.withdrawn`: the seat is given up and there is no mobility; undoing it
     (a move from the withdrawn state) restores them as they were."""
     nomination = acceptance = None
-    history = application.history.filter(to_state__in=HOST_STATES).select_related("actor")
+    history = application.history.filter(
+        Q(to_state__in=HOST_STATES) | Q(undoes__isnull=False)
+    ).select_related("actor")
     for transition in history:
+        if transition.undoes_id is not None:
+            # The office undid a step: a nomination undone was never signed; a departure or a
+            # return undone leaves the signatures as they were.
+            if transition.from_state == ApplicationState.NOMINATED:
+                nomination = acceptance = None
+            continue
         if transition.from_state == ApplicationState.WITHDRAWN:
             # The office undid the withdrawal: back to where it was, nobody signed anew.
             continue

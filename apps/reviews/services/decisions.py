@@ -55,6 +55,7 @@ from .seats import (
     no_seat_reason,
     seat_counts,
 )
+from .undo_facts import nomination_restores, stay_host
 
 S = ApplicationState
 
@@ -177,7 +178,13 @@ def nominate_all_locked(
     """`nominate_locked` for every (application, choice, comment) of a seat allocation's
     confirmation, each of another student, each already checked by `check_nomination_locked`
     (with the seats the ones before it took): the stays follow their nominations together,
-    then the applications move together (`move_all`)."""
+    then the applications move together (`move_all`). Each audit row keeps what undoing the
+    nomination restores (`undo.nomination_restores`): the choice nominated before and the
+    stay's host before and after."""
+    befores = [
+        (application.nominated_choice_id, stay_host(choice.activity))
+        for application, choice, _comment in nominations
+    ]
     for application, choice, _comment in nominations:
         application.nominated_choice = choice
     # Before the moves, as `nominate_locked` does: whether a stay's course plan is still
@@ -191,6 +198,14 @@ def nominate_all_locked(
         actor=actor,
         to_state=S.NOMINATED,
         update_fields=("nominated_choice",),
+        restores_on_undo=[
+            nomination_restores(
+                nominated_before=nominated_before, activity=choice.activity, host_before=host
+            )
+            for (nominated_before, host), (_application, choice, _comment) in zip(
+                befores, nominations, strict=True
+            )
+        ],
     )
     return [application for application, _choice, _comment in nominations]
 

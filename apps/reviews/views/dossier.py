@@ -41,7 +41,7 @@ from ..selectors_dossier import (
     dossier_for,
     internal_comments,
 )
-from ..services import decisions
+from ..services import decisions, undo
 
 staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
 
@@ -212,6 +212,20 @@ class Reinstate(DecisionView):
         return _(
             "The withdrawal is undone: the application is %(state)s again; the student is told."
         ) % {"state": application.get_state_display().lower()}
+
+
+class Undo(DecisionView):
+    """Take back a nomination, a departure or a return recorded by mistake."""
+
+    name = "undo"
+
+    def decide(self, actor, application, form):
+        application = undo.application_undo(
+            actor=actor, application=application, reason=form.cleaned_data["reason"]
+        )
+        return _("Undone: the application is %(state)s again; the student is told.") % {
+            "state": application.get_state_display().lower()
+        }
 
 
 class MarkReturned(DecisionView):

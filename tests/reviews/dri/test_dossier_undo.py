@@ -1,0 +1,182 @@
+"""The dossier's undo: offered only where a nomination, a departure or a return may be taken
+back, confirmed, and shown in the history as an undo."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.applications.models import ApplicationState, Transition
+from apps.reviews.services.decisions import (
+    application_mark_returned,
+    application_record_host_decision,
+)
+from tests.applications.factories import login, messages_of
+from tests.reviews.dri.builders import (
+    decision_url,
+    dossier_url,
+    nominated,
+    pdf_upload,
+    post_as,
+    seen,
+    state_of,
+    submitted,
+)
+from tests.reviews.dri.test_decisions_undo import departed, nominate
+from tests.reviews.dri.test_dossier import DOSSIER_MAX_QUERIES
+
+S = ApplicationState
+REASON = "Clicked on the wrong dossier."
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def undo_data(application, **fields):
+    return seen(application, "undo", **{"reason": REASON, "confirm": "on", **fields})
+
+
+def offered(client, dri, application):
+    response = login(client, dri).get(dossier_url(application))
+    assert response.status_code == 200
+    return response.context["decisions"].get("undo"), response.content.decode()
+
+
+def test_offered_after_a_nomination_saying_what_it_does(client, dri, student):
+    application = nominate(dri, submitted(student))
+    form, content = offered(client, dri, application)
+    assert form.title == "Undo the nomination" and form.back_to == S.SUBMITTED
+    assert decision_url("undo", application) in content
+    assert "the application goes back to submitted" in content
+    assert "its seat is free again" in content
+
+
+@pytest.mark.parametrize(
+    ("steps", "title", "back_to"),
+    [(1, "Undo the departure", S.ACCEPTED), (2, "Undo the return", S.IN_MOBILITY)],
+)
+def test_offered_after_a_departure_and_a_return(client, dri, student, steps, title, back_to):
+    application = departed(dri, student)
+    if steps == 2:
+        application = application_mark_returned(actor=dri, application=application)
+    form, _content = offered(client, dri, application)
+    assert (form.title, form.back_to) == (title, back_to)
+
+
+def test_not_offered_where_there_is_nothing_to_undo(client, dri, student, other_student):
+    assert offered(client, dri, submitted(student))[0] is None
+    # A nomination recorded before undos existed keeps nothing to restore: not offered.
+    legacy = nominated(other_student)
+    Transition.objects.create(
+        application=legacy, actor=dri, from_state=S.SUBMITTED, to_state=S.NOMINATED
+    )
+    form, content = offered(client, dri, legacy)
+    assert form is None and decision_url("undo", legacy) not in content
+
+
+def test_the_dfi_reads_the_dossier_without_the_undo(client, dfi, dri, student):
+    application = nominate(dri, submitted(student))
+    response = login(client, dfi).get(dossier_url(application))
+    assert decision_url("undo", application) not in response.content.decode()
+
+
+def test_undone_from_the_page_and_shown_as_an_undo(client, dri, student):
+    application = nominate(dri, submitted(student))
+    response = post_as(client, dri, decision_url("undo", application), undo_data(application))
+    assert response.status_code == 302 and response.url == dossier_url(application)
+    assert state_of(application) == S.SUBMITTED
+    assert messages_of(response) == [
+        "Undone: the application is submitted again; the student is told."
+    ]
+    page = client.get(dossier_url(application)).content.decode()
+    assert "undo of the previous step" in page and ">undone<" in page
+    # The student's page tells it the same way.
+    student_page = login(client, student).get(
+        reverse("applications:application_detail", args=[application.pk])
+    )
+    assert "undo of the previous step" in student_page.content.decode()
+
+
+def test_the_confirmation_is_required(client, dri, student):
+    application = nominate(dri, submitted(student))
+    data = undo_data(application)
+    del data["undo-confirm"]
+    response = post_as(client, dri, decision_url("undo", application), data)
+    assert response.status_code == 400
+    assert response.context["decisions"]["undo"].errors["confirm"]
+    assert state_of(application) == S.NOMINATED
+
+
+def test_the_reason_is_required(client, dri, student):
+    application = nominate(dri, submitted(student))
+    response = post_as(
+        client, dri, decision_url("undo", application), undo_data(application, reason="")
+    )
+    assert response.status_code == 400
+    assert response.context["decisions"]["undo"].errors["reason"]
+    assert state_of(application) == S.NOMINATED
+
+
+def test_a_page_older_than_the_hosts_answer_is_stale(client, dri, student):
+    application = nominate(dri, submitted(student))
+    data = undo_data(application)
+    application_record_host_decision(
+        actor=dri, application=application, accepted=True, letter=pdf_upload()
+    )
+    response = post_as(client, dri, decision_url("undo", application), data)
+    assert response.status_code == 409
+    assert state_of(application) == S.ACCEPTED
+
+
+def test_sent_twice_the_second_is_told_the_dossier_changed(client, dri, student):
+    application = nominate(dri, submitted(student))
+    data = undo_data(application)
+    post_as(client, dri, decision_url("undo", application), data)
+    response = post_as(client, dri, decision_url("undo", application), data)
+    assert response.status_code == 409
+    assert "changed since you opened it" in messages_of(response)[-1]
+    assert application.history.filter(undoes__isnull=False).count() == 1
+
+
+def test_nothing_to_undo_is_a_refusal_not_a_crash(client, dri, student):
+    application = submitted(student)
+    response = post_as(client, dri, decision_url("undo", application), undo_data(application))
+    assert response.status_code == 400
+    assert "no nomination, departure or return to undo" in messages_of(response)[-1]
+
+
+@pytest.mark.parametrize("persona", ["student", "advisor", "dfi"])
+def test_nobody_else_undoes(client, request, dri, student, persona):
+    application = nominate(dri, submitted(student))
+    response = post_as(
+        client,
+        request.getfixturevalue(persona),
+        decision_url("undo", application),
+        undo_data(application),
+    )
+    assert response.status_code in (403, 404)
+    assert state_of(application) == S.NOMINATED
+
+
+def test_an_unknown_dossier_is_a_404(client, dri):
+    response = post_as(client, dri, reverse("reviews:dossier_undo", args=[999999]), {})
+    assert response.status_code == 404
+
+
+@pytest.mark.usefixtures("pages_rendered_each_time")
+def test_the_undo_costs_the_dossier_no_query(client, dri, student, other_student):
+    """Offered and its history marked from the history the page prefetched."""
+    plain = nominated(other_student)
+    offering = nominate(dri, submitted(student))
+    login(client, dri).get(dossier_url(plain))  # the session's first page writes more
+    with CaptureQueriesContext(connection) as without_undo:
+        client.get(dossier_url(plain))
+    with CaptureQueriesContext(connection) as with_undo:
+        response = client.get(dossier_url(offering))
+    assert "undo" in response.context["decisions"]
+    assert len(with_undo.captured_queries) == len(without_undo.captured_queries)
+    assert len(with_undo.captured_queries) <= DOSSIER_MAX_QUERIES
