@@ -9,12 +9,14 @@ from django.urls import reverse
 
 from apps.applications import services as student_services
 from apps.applications.models import Application, Transition
+from apps.applications.workflow import as_seen, last_transition_id
 from apps.reviews.services import allocation
 from apps.reviews.services.decisions import (
     application_reinstate,
     application_request_changes,
     application_withdraw_for_student,
 )
+from apps.reviews.services.undo import application_undo
 from tests.applications.factories import login, messages_of
 from tests.factories import AgreementFactory, CallFactory
 from tests.reviews.allocation.builders import (
@@ -303,3 +305,16 @@ def test_a_confirmation_without_what_the_page_showed_nominates_nobody(client, dr
     assert messages_of(response)[0] == "Nobody was nominated."
     assert "These applications changed since the page was shown" in messages_of(response)[1]
     assert states(world) == [S.SUBMITTED, S.SUBMITTED, S.SUBMITTED]
+
+
+def test_a_nomination_of_the_allocation_can_be_undone(client, dri, call, world):
+    """The confirmation records, as a single nomination does, what undoing each restores."""
+    login(client, dri).post(confirm_url(call), proposal_post(world))
+    middle = Application.objects.get(pk=world["middle"].pk)
+    nomination = middle.history.last()
+    assert nomination.restores_on_undo["nominated_choice"] is None
+    seen = as_seen(middle, state=middle.state, transition_id=last_transition_id(middle))
+    application_undo(actor=dri, application=seen, reason="Not this one.")
+    middle.refresh_from_db()
+    assert (middle.state, middle.nominated_choice) == (S.SUBMITTED, None)
+    assert middle.history.last().undoes == nomination

@@ -1,6 +1,8 @@
 """The office takes back a wrong click: a nomination the host has not answered, a recorded
 departure, a recorded return. Without it, a misclick was there for good, the student told."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -9,9 +11,11 @@ from apps.applications.models import (
     Activity,
     ApplicationState,
     CoursePlan,
+    CoursePlanStatus,
     DocumentKind,
     Transition,
 )
+from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import document_store
 from apps.applications.workflow import (
     ALLOWED_FROM,
@@ -29,6 +33,7 @@ from apps.notifications.events import (
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.rendering import render_message
 from apps.programmes.models import AgreementKind
+from apps.reviews.exports.learning_agreement import _host_signatures
 from apps.reviews.services.decisions import (
     application_mark_departed,
     application_mark_returned,
@@ -42,7 +47,13 @@ from apps.reviews.services.undo import (
     application_undo_departure,
     application_undo_nomination,
 )
-from tests.applications.factories import PDF_BYTES, ChoiceFactory, CourseLineFactory
+from tests.applications.factories import (
+    PDF_BYTES,
+    ChoiceFactory,
+    CourseLineFactory,
+    CoursePlanFactory,
+    semester_for,
+)
 from tests.factories import AgreementFactory
 from tests.reviews.dri.builders import nominated, pdf_upload, state_of, submitted
 
@@ -179,6 +190,31 @@ def test_back_to_the_hosts_refusal_with_the_refused_choice(dri, student):
     activity.refresh_from_db()
     assert (application.state, application.nominated_choice) == (S.HOST_REFUSED, refused)
     assert activity.partner_id == at_refused_host
+
+
+def test_the_learning_agreement_forgets_the_nomination_undone(dri, student):
+    application = nominate(dri, submitted(student))
+    assert _host_signatures(application)[0] is not None
+    application_undo(actor=dri, application=seen_now(application), reason=REASON)
+    assert _host_signatures(application) == (None, None)
+
+
+def test_the_other_stays_course_plans_are_before_the_advisor_again(dri, student):
+    """Nominated to one stay, the course plans of the others left the advisor's queue; undone,
+    they are wanted again: one the student wrote meanwhile is sent, as a submission sends it."""
+    application = submitted(student)
+    other = semester_for(student, start=application.choices.get().activity.end + timedelta(1))
+    ChoiceFactory(application=application, rank=2, activity=other)
+    application = nominate(dri, application, rank=1)
+    assert not stay_still_wanted(other)
+    written_meanwhile = CoursePlanFactory(activity=other, version=1)
+    CourseLineFactory(course_plan=written_meanwhile)
+
+    application_undo(actor=dri, application=seen_now(application), reason=REASON)
+
+    written_meanwhile.refresh_from_db()
+    assert stay_still_wanted(other)
+    assert written_meanwhile.status == CoursePlanStatus.PENDING
 
 
 def test_not_once_the_host_answered(dri, student, english):
