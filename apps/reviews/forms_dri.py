@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.applications.models import Application, ApplicationState, Choice
+from apps.applications.models import Application, ApplicationState, Choice, DocumentKind
 from apps.applications.workflow import (
     as_seen,
     can_move,
@@ -209,6 +209,25 @@ class UndoForm(DecisionForm):
         self.fields["confirm"].label = self.CONFIRMATIONS.get(application.state, "") % {
             "state": self.back_to_label
         }
+        self.refusal = self._transcript_refusal()
+
+    def _transcript_refusal(self) -> str:
+        """Why the page already knows the undo would be refused (empty: it does not): the
+        host's transcript uploaded during the mobility (a departure) or since the return.
+        From the documents the page prefetched; the service checks everything else."""
+        if self.undone is None or self.application.state not in (S.IN_MOBILITY, S.RETURNED):
+            return ""
+        since = self.undone.at if self.application.state == S.RETURNED else None
+        if any(
+            document.kind == DocumentKind.HOST_TRANSCRIPT
+            and (since is None or document.uploaded_at >= since)
+            for document in self.application.documents.all()
+        ):
+            return _(
+                "The student has uploaded the host's transcript of records since: this can no "
+                "longer be undone."
+            )
+        return ""
 
     @property
     def title(self) -> str:

@@ -22,7 +22,7 @@ from tests.reviews.dri.builders import (
     state_of,
     submitted,
 )
-from tests.reviews.dri.test_decisions_undo import departed, nominate
+from tests.reviews.dri.test_decisions_undo import departed, nominate, transcript
 from tests.reviews.dri.test_dossier import DOSSIER_MAX_QUERIES
 
 S = ApplicationState
@@ -65,6 +65,15 @@ def test_offered_after_a_departure_and_a_return(client, dri, student, steps, tit
         application = application_mark_returned(actor=dri, application=application)
     form, _content = offered(client, dri, application)
     assert (form.title, form.back_to) == (title, back_to)
+
+
+def test_the_page_says_why_once_the_transcript_came(client, dri, student):
+    application = departed(dri, student)
+    transcript(application)
+    form, content = offered(client, dri, application)
+    assert "uploaded the host's transcript of records since" in form.refusal
+    assert "uploaded the host&#x27;s transcript of records since" in content
+    assert 'name="undo-reason"' not in content
 
 
 def test_not_offered_where_there_is_nothing_to_undo(client, dri, student, other_student):
