@@ -279,8 +279,8 @@ def move_undoing(
 
 
 def move_back_from_withdrawal(application: Application, *, actor: User, comment: str) -> Transition:
-    """Take a locked, withdrawn application back to the state it was withdrawn from: the one
-    move outside ALLOWED_FROM, since its target is read from the history."""
+    """Take a locked, withdrawn application back to the state it was withdrawn from: outside
+    ALLOWED_FROM (as `move_undoing`), since its target is read from the history."""
     to_state = state_before_withdrawal(application)
     if to_state is None:
         raise TransitionRefused(
