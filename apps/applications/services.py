@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from apps.accounts.models import User
-from apps.notifications.events import announce_course_plan_decided, announce_course_plan_sent
+from apps.notifications.events import (
+    announce_course_plan_decided,
+    announce_course_plan_replaced,
+    announce_course_plan_sent,
+)
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
 from apps.rules.published import current_regulations
@@ -1249,6 +1253,7 @@ def _send_next_version(activity: Activity, current: CoursePlan, lines: list[dict
         sent_at=timezone.now(),
     )
     CourseLine.objects.bulk_create(CourseLine(course_plan=new_version, **line) for line in lines)
+    announce_course_plan_replaced(current)
     course_plan_settle_status(new_version)
     if new_version.status == CoursePlanStatus.PENDING and stay_still_wanted(activity):
         announce_course_plan_sent(new_version)

@@ -5,12 +5,13 @@ recipient there, and the rows are delivered after commit (see tasks.py)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -21,14 +22,18 @@ from apps.applications.models import (
     Activity,
     ApplicationState,
     CoursePlan,
+    CoursePlanStatus,
     ErasureRequest,
     ErasureTransition,
+    LineDecision,
+    LineDecisionChange,
     Transition,
     ValidationBody,
 )
 from apps.programmes.models import Call, CallDeadlineChange
 
-from .outbox import Announcement, Recipient, queue, queue_all, queue_each
+from .models import DeliveryStatus, Notification
+from .outbox import Announcement, Recipient, queue, queue_all, queue_each, settle
 
 # Application states the student hears about, each a decision taken on their dossier.
 DECISION_STATES = frozenset(
@@ -175,6 +180,35 @@ class DeadlineMovedSubject:
 # The office moved a call's closing date: its students with a draft hear of the new date.
 CALL_DEADLINE_MOVED = Event("call_deadline_moved", DeadlineMovedSubject(), "call_deadline_moved")
 
+
+class DecisionsChangedSubject:
+    """The subject of the advisor's changed decisions (`subject % values`): the course and its
+    decision now when one course changed, else how many."""
+
+    def __mod__(self, values: dict) -> str:
+        if values["count"] == 1:
+            return (
+                _("Your study advisor changed their decision on %(course)s: now %(decision)s")
+                % values
+            )
+        return (
+            ngettext(
+                "Your study advisor changed their decision on %(count)d course of your course "
+                "plan for %(host)s",
+                "Your study advisor changed their decisions on %(count)d courses of your course "
+                "plan for %(host)s",
+                values["count"],
+            )
+            % values
+        )
+
+
+# The advisor changed or undid a decision the student could read on their course plan page
+# while the version awaits the advisor: told once for the changes of a few minutes.
+COURSE_DECISIONS_CHANGED = Event(
+    "course_decisions_changed", DecisionsChangedSubject(), "course_decisions_changed"
+)
+
 # The digest a study advisor gets while course plans wait for their decision (reminders.py).
 COURSE_PLANS_WAITING = Event(
     "course_plans_waiting",
@@ -204,11 +238,72 @@ EVENTS = {
         CALL_CLOSING,
         CALL_DEADLINE_MOVED,
         COURSE_PLANS_WAITING,
+        COURSE_DECISIONS_CHANGED,
         ERASURE_REQUESTED,
         ERASURE_REFUSED,
         ERASURE_DONE,
     )
 }
+
+# Events that only remind of something to do: not sent once it is done (outbox.settle).
+REMINDERS = (CALL_CLOSING.name, COURSE_PLANS_WAITING.name)
+
+
+# --- what a notification awaits: the tokens `outbox.settle` is given once it is done ------
+
+
+def awaits_leaving(application_pk: int, state: str) -> str:
+    """The application moves on from `state` (the office took a submission for review or
+    decided on it, the student submitted again after a request for changes, the advisor
+    recognised the credits of a return)."""
+    return f"application:{application_pk}:{state}"
+
+
+def awaits_submission(call_pk: int, student_pk: int) -> str:
+    """The student's draft for the call is submitted (or withdrawn)."""
+    return f"call:{call_pk}:student:{student_pk}:draft"
+
+
+def awaits_return_recorded(application_pk: int) -> str:
+    """The student uploaded the host's transcript and entered every credit obtained."""
+    return f"application:{application_pk}:return"
+
+
+def awaits_review(course_plan_pk: int) -> str:
+    """The advisor decides the version (or it is replaced by the next one)."""
+    return f"course_plan:{course_plan_pk}:review"
+
+
+def awaits_next_version(course_plan_pk: int) -> str:
+    """The student sends the version after the one whose courses the advisor rejected."""
+    return f"course_plan:{course_plan_pk}:changes"
+
+
+def awaits_recognition(course_plan_pk: int) -> str:
+    return f"course_plan:{course_plan_pk}:recognition"
+
+
+def awaits_advisor(student_pk: int) -> str:
+    """The student has a study advisor again."""
+    return f"student:{student_pk}:advisor"
+
+
+def awaits_validation(activity_pk: int, body: str) -> str:
+    """`body` decided on the stay."""
+    return f"activity:{activity_pk}:validation:{body}"
+
+
+def awaits_erasure(request_pk: int) -> str:
+    return f"erasure:{request_pk}"
+
+
+def settled_by_transition(transition: Transition) -> list[str]:
+    """What an audited state change of an application does of what notifications asked."""
+    application = transition.application
+    done = [awaits_leaving(application.pk, transition.from_state)]
+    if transition.from_state == ApplicationState.DRAFT:
+        done.append(awaits_submission(application.call_id, application.student_id))
+    return done
 
 
 # --- recipient rules ---------------------------------------------------------------------
@@ -281,6 +376,7 @@ def validators(bodies: Iterable[str] = tuple(ValidationBody.values)) -> list[Rec
 
 def announce_transition(transition: Transition) -> None:
     """Called for every audited state change (applications.workflow.move)."""
+    settle(settled_by_transition(transition))
     for announcement in transition_announcements(transition):
         queue(
             announcement.event,
@@ -288,6 +384,7 @@ def announce_transition(transition: Transition) -> None:
             recipients=announcement.recipients,
             context=announcement.context,
             link=announcement.link,
+            awaits=announcement.awaits,
         )
 
 
@@ -295,6 +392,8 @@ def announce_transitions(transitions: Iterable[Transition]) -> None:
     """`announce_transition` for many audited changes at once (applications.workflow.move_all):
     the same notifications, written together. Each transition's application carries its
     student and call (and the transition its actor), which the subjects name."""
+    transitions = list(transitions)
+    settle(token for transition in transitions for token in settled_by_transition(transition))
     queue_all(
         replace(
             announcement,
@@ -325,6 +424,7 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
                 recipients=dri_for_submissions() + officer_who_asked_for_changes(transition),
                 context=context,
                 link=reverse("reviews:dossier", args=[application.pk]),
+                awaits=awaits_leaving(application.pk, ApplicationState.SUBMITTED),
             )
         )
     elif (
@@ -341,6 +441,7 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
                 recipients=dri_for_submissions(),
                 context=context,
                 link=reverse("reviews:dossier", args=[application.pk]),
+                awaits=awaits_leaving(application.pk, ApplicationState.SUBMITTED),
             )
         )
     elif (
@@ -366,6 +467,7 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
                 recipients=[Recipient.of(application.student)],
                 context=context,
                 link=reverse("reviews:return_page", args=[application.pk]),
+                awaits=awaits_return_recorded(application.pk),
             )
         )
     # A withdrawal the office recorded on the student's behalf is read by the student, and why.
@@ -388,6 +490,10 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
                 recipients=[Recipient.of(application.student)],
                 context=context,
                 link=reverse("applications:application_detail", args=[application.pk]),
+                # A request for changes asks the student to act; other decisions tell them.
+                awaits=awaits_leaving(application.pk, ApplicationState.CHANGES_REQUESTED)
+                if transition.to_state == ApplicationState.CHANGES_REQUESTED
+                else "",
             )
         )
     return announcements
@@ -403,6 +509,7 @@ def announce_course_plan_sent(course_plan: CoursePlan) -> None:
             recipients=advisor,
             context={"course_plan": course_plan.pk},
             link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
+            awaits=awaits_review(course_plan.pk),
         )
         return
     # No advisor, or one whose account is closed: those who assign advisors (administrators)
@@ -417,10 +524,21 @@ def announce_course_plan_sent(course_plan: CoursePlan) -> None:
         link=reverse("admin:accounts_studentprofile_change", args=[profile.pk])
         if profile is not None
         else reverse("admin:accounts_studentprofile_changelist"),
+        awaits=awaits_advisor(student.pk),
     )
 
 
 def announce_course_plan_decided(course_plan: CoursePlan) -> None:
+    """The advisor decided the last course: the version is theirs no more, and the student
+    reads the outcome (asked to act when courses are rejected). A notice of changed decisions
+    whose e-mail still waits is not sent: this one tells how every course stands."""
+    settle([awaits_review(course_plan.pk)])
+    Notification.objects.filter(
+        event=COURSE_DECISIONS_CHANGED.name,
+        key__startswith=decisions_changed_prefix(course_plan),
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+    ).update(status=DeliveryStatus.SKIPPED)
     student = course_plan.activity.plan.student
     queue(
         COURSE_PLAN_DECIDED,
@@ -428,12 +546,80 @@ def announce_course_plan_decided(course_plan: CoursePlan) -> None:
         recipients=[Recipient.of(student)],
         context={"course_plan": course_plan.pk},
         link=reverse("applications:course_plan_edit", args=[course_plan.activity_id]),
+        awaits=awaits_next_version(course_plan.pk)
+        if course_plan.status == CoursePlanStatus.CHANGES_REQUESTED
+        else "",
     )
 
 
-def announce_credits_to_recognise(course_plan: CoursePlan) -> None:
+def announce_course_plan_replaced(course_plan: CoursePlan) -> None:
+    """The student sent the version after `course_plan`: the advisor's review of it and the
+    student's changes it asked for are done with."""
+    settle([awaits_review(course_plan.pk), awaits_next_version(course_plan.pk)])
+
+
+def decisions_changed_prefix(course_plan: CoursePlan) -> str:
+    return f"{COURSE_DECISIONS_CHANGED.name}:course_plan:{course_plan.pk}:"
+
+
+def announce_course_decision_changed(course_plan: CoursePlan, change: LineDecisionChange) -> None:
+    """The advisor changed or undid a decision on a course of `course_plan` (which the caller
+    holds locked), one the student could read on their page. The changes of the next
+    COURSE_DECISION_CHANGES_GROUPED_MINUTES go into one notice: its e-mail waits for them (the
+    relay sends it when due), and each change within them joins it while it is unread and
+    unsent; a change after that starts another. Its e-mail tells every change as it stands
+    when sent."""
+    if change.from_decision == LineDecision.PENDING:
+        return  # a first decision: the student reads every decision once the version is decided
+    student = course_plan.activity.plan.student
+    now = timezone.now()
+    joinable = Notification.objects.filter(
+        event=COURSE_DECISIONS_CHANGED.name,
+        key__startswith=decisions_changed_prefix(course_plan),
+        recipient=student,
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at__gt=now,
+        read_at__isnull=True,
+    )
+    waiting = joinable.order_by("-pk").first()
+    if waiting is not None:
+        context = {
+            **waiting.context,
+            "decision_changes": [*waiting.context["decision_changes"], change.pk],
+        }
+        from .rendering import subject_in, subjects_in_every_language
+
+        subjects = subjects_in_every_language(COURSE_DECISIONS_CHANGED, context)
+        if waiting.language not in subjects:
+            subjects[waiting.language] = subject_in(
+                COURSE_DECISIONS_CHANGED, context, waiting.language
+            )
+        if joinable.filter(pk=waiting.pk).update(
+            context=context,
+            subject=subjects[waiting.language][:300],
+            subjects={code: text[:300] for code, text in subjects.items()},
+        ):
+            return
+    grouped = timedelta(minutes=settings.COURSE_DECISION_CHANGES_GROUPED_MINUTES)
+    queue(
+        COURSE_DECISIONS_CHANGED,
+        key=f"course_plan:{course_plan.pk}:{change.pk}",
+        recipients=[Recipient.of(student)],
+        context={"course_plan": course_plan.pk, "decision_changes": [change.pk]},
+        link=reverse("applications:course_plan_edit", args=[course_plan.activity_id]),
+        send_at=now + grouped if grouped else None,
+    )
+
+
+def announce_credits_to_recognise(
+    course_plan: CoursePlan, application_pk: int | None = None
+) -> None:
     """The student is back, with the host's transcript and every credit obtained entered: the
-    advisor's recognition is all that is left (once per version)."""
+    advisor's recognition is all that is left (once per version). The student's part, which
+    their notice of the return asked for (`application_pk`'s), is done."""
+    if application_pk is not None:
+        settle([awaits_return_recorded(application_pk)])
     student = course_plan.activity.plan.student
     queue(
         CREDITS_TO_RECOGNISE,
@@ -441,25 +627,48 @@ def announce_credits_to_recognise(course_plan: CoursePlan) -> None:
         recipients=advisor_of(student),
         context={"course_plan": course_plan.pk},
         link=reverse("reviews:return_recognition", args=[course_plan.pk]),
+        awaits=awaits_recognition(course_plan.pk),
     )
+
+
+def announce_credits_recognised(course_plan: CoursePlan) -> None:
+    """The advisor recognised the credits of `course_plan` (the student hears of the dossier
+    completed through its transition)."""
+    settle([awaits_recognition(course_plan.pk)])
+
+
+def announce_advisor_assigned(student: User) -> None:
+    """The student has an active study advisor: those told their course plan waited for one
+    are done with it."""
+    settle([awaits_advisor(student.pk)])
 
 
 def announce_validation_requested(
     activity: Activity, bodies: Iterable[str] = tuple(ValidationBody.values)
 ) -> None:
     """To the bodies whose decision the request awaits (one that already validated the stay
-    has nothing to do)."""
+    has nothing to do); each body's staff until that body decides."""
     stamp = int(activity.validation_requested_at.timestamp())
-    queue(
+    key = f"validation:{activity.pk}:{stamp}"
+    queue_each(
         VALIDATION_REQUESTED,
-        key=f"validation:{activity.pk}:{stamp}",
-        recipients=validators(bodies),
+        keyed=[
+            (key, recipient, awaits_validation(activity.pk, body))
+            for body in ValidationBody.values
+            if body in bodies
+            for recipient in validators([body])
+        ],
         context={"activity": activity.pk},
         link=reverse("reviews:validation_detail", args=[activity.pk]),
     )
 
 
-def announce_activity_validated(validation_pk: int, activity: Activity) -> None:
+def announce_activity_validated(
+    validation_pk: int, activity: Activity, body: str | None = None
+) -> None:
+    """`body`'s decision on the stay: its staff's request is done with."""
+    if body is not None:
+        settle([awaits_validation(activity.pk, body)])
     queue(
         ACTIVITY_VALIDATED,
         key=f"activity_validation:{validation_pk}",
@@ -479,7 +688,14 @@ def announce_call_closing(
     deadline = f"call:{call.pk}:{call.closes_on.isoformat()}:{reminder}d"
     queue_each(
         CALL_CLOSING,
-        keyed=[(f"{deadline}:{student.pk}", Recipient.of(student)) for student in students],
+        keyed=[
+            (
+                f"{deadline}:{student.pk}",
+                Recipient.of(student),
+                awaits_submission(call.pk, student.pk),
+            )
+            for student in students
+        ],
         context={"call": call.pk, "days": days_left},
         link=reverse("applications:application_list"),
     )
@@ -549,11 +765,13 @@ def announce_erasure_requested(request: ErasureRequest) -> None:
         recipients=administrators(),
         context={"erasure_request": request.pk},
         link=reverse("reviews:erasure_request", args=[request.pk]),
+        awaits=awaits_erasure(request.pk),
     )
 
 
 def announce_erasure_refused(request: ErasureRequest, transition: ErasureTransition) -> None:
     """To the student, with the reason (the audit row's comment)."""
+    settle([awaits_erasure(request.pk)])
     queue(
         ERASURE_REFUSED,
         key=f"erasure:{request.pk}:refused",
@@ -567,6 +785,7 @@ def announce_erasure_done(request: ErasureRequest, *, email: str, language: str)
     """By e-mail only, to `email`: the address the student had before erasure overwrote it,
     captured by the caller. No user on the row: the account is closed, and the row is not one
     of theirs that anonymisation forgets."""
+    settle([awaits_erasure(request.pk)])
     queue(
         ERASURE_DONE,
         key=f"erasure:{request.pk}:done",

@@ -10,6 +10,8 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # A reminder whose action was done before it went out: never sent (outbox.settle).
+    SKIPPED = "skipped", _("Not sent: done already")
 
 
 # A row not delivered yet, whose message is lost if the row goes: waiting for a worker (or the
@@ -56,6 +58,12 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
 
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # What the notification asks its recipient to do, as a token the event that does it names
+    # (outbox.settle): "application:12:submitted", "course_plan:5:review". Empty: it asks
+    # nothing (news only).
+    awaits = models.CharField(_("awaits"), max_length=100, blank=True, default="")
+    # When that was done, by the recipient or by someone else: no longer new, shown as done.
+    settled_at = models.DateTimeField(_("done"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -64,6 +72,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["awaits", "settled_at"]),
         ]
 
     def __str__(self) -> str:

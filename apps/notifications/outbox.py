@@ -4,12 +4,13 @@ commit. A broker that is down loses nothing: the rows stay pending for the relay
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mobility_portal.bulk import MAX_PARAMETERS, rows_per_insert
@@ -47,33 +48,49 @@ def queue(
     context: dict,
     link: str,
     objects: dict | None = None,
+    awaits: str = "",
+    send_at: datetime | None = None,
 ) -> list[int]:
     """One pending row per distinct address; the same key twice writes nothing twice. A
     deactivated user gets no row at all, neither e-mail nor in-portal entry. `objects`: as
-    `Announcement.objects`."""
+    `Announcement.objects`; `awaits`: the action the rows ask for (`settle`); `send_at`: the
+    e-mail waits until then (the relay sends it), else it is handed over after commit."""
     return queue_each(
         event,
         keyed=[(key, recipient) for recipient in recipients],
         context=context,
         link=link,
         objects=objects,
+        awaits=awaits,
+        send_at=send_at,
     )
 
 
 def queue_each(
     event: "Event",
     *,
-    keyed: list[tuple[str, Recipient]],
+    keyed: list[tuple[str, Recipient]] | list[tuple[str, Recipient, str]],
     context: dict,
     link: str,
     objects: dict | None = None,
+    awaits: str = "",
+    send_at: datetime | None = None,
 ) -> list[int]:
     """`queue` for recipients told the same thing, each under their own key (a reminder to
     every student of a call): one insert and one read for all of them, the subjects written
-    once (three queries a student before: 2,280 for a call's 758 students at 10,000)."""
-    return _write(
-        _rows(event, keyed=keyed, context=context, link=link, seen=set(), objects=objects)
+    once (three queries a student before: 2,280 for a call's 758 students at 10,000). A
+    third item in `keyed` is what that recipient's row awaits, in place of `awaits`."""
+    rows = _rows(
+        event,
+        keyed=keyed,
+        context=context,
+        link=link,
+        seen=set(),
+        objects=objects,
+        awaits=awaits,
+        send_at=send_at,
     )
+    return _write(rows, hand_over=send_at is None)
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class Announcement:
     context: dict
     link: str
     objects: dict | None = None
+    awaits: str = ""
 
 
 def queue_all(announcements: Iterable[Announcement]) -> list[int]:
@@ -103,6 +121,7 @@ def queue_all(announcements: Iterable[Announcement]) -> list[int]:
             link=announcement.link,
             seen=seen,
             objects=announcement.objects,
+            awaits=announcement.awaits,
         )
     return _write(rows)
 
@@ -110,17 +129,19 @@ def queue_all(announcements: Iterable[Announcement]) -> list[int]:
 def _rows(
     event: "Event",
     *,
-    keyed: list[tuple[str, Recipient]],
+    keyed: list[tuple[str, Recipient]] | list[tuple[str, Recipient, str]],
     context: dict,
     link: str,
     seen: set[str],
     objects: dict | None = None,
+    awaits: str = "",
+    send_at: datetime | None = None,
 ) -> list[Notification]:
     """The pending rows of one event, one per distinct row key not in `seen` (which grows)."""
     from .rendering import subject_in, subjects_in_every_language
 
     rows, subjects = [], {}
-    for key, recipient in keyed:
+    for key, recipient, *own_awaits in keyed:
         row_key = f"{event.name}:{key}:{recipient.email}"[:200]
         if not recipient.email or row_key in seen:
             continue
@@ -144,14 +165,16 @@ def _rows(
                 subject=subjects[recipient.language][:300],
                 subjects={code: text[:300] for code, text in subjects.items()},
                 link=link,
+                awaits=own_awaits[0] if own_awaits else awaits,
+                **({"next_attempt_at": send_at} if send_at is not None else {}),
             )
         )
     return rows
 
 
-def _write(rows: list[Notification]) -> list[int]:
+def _write(rows: list[Notification], *, hand_over: bool = True) -> list[int]:
     """Insert the rows (a key already there is left as it is), and hand them to the workers
-    once the transaction commits."""
+    once the transaction commits (`hand_over`; else the relay sends them when due)."""
     if not rows:
         return []
     Notification.objects.bulk_create(
@@ -165,8 +188,38 @@ def _write(rows: list[Notification]) -> list[int]:
             key__in=keys[start : start + MAX_PARAMETERS]
         ).values_list("pk", flat=True)
     ]
-    transaction.on_commit(lambda: dispatch(ids))
+    if hand_over:
+        transaction.on_commit(lambda: dispatch(ids))
     return ids
+
+
+def settle(awaited: Iterable[str]) -> int:
+    """The actions `awaited` (tokens as the rows' `awaits`) are done: every notification that
+    asked for one is done, no longer new, in one UPDATE (a chunk of tokens), in the
+    transaction of the change that did it. The e-mail of a reminder not sent yet is never sent
+    (it asks for what is done); any other still goes: it tells what happened, when it did.
+    Returns how many rows were settled."""
+    from .events import REMINDERS
+
+    tokens = list(dict.fromkeys(token for token in awaited if token))
+    now = timezone.now()
+    settled = 0
+    for start in range(0, len(tokens), MAX_PARAMETERS):
+        settled += Notification.objects.filter(
+            awaits__in=tokens[start : start + MAX_PARAMETERS], settled_at__isnull=True
+        ).update(
+            settled_at=now,
+            read_at=Coalesce(F("read_at"), Value(now)),
+            status=Case(
+                When(
+                    event__in=REMINDERS,
+                    status=DeliveryStatus.PENDING,
+                    then=Value(DeliveryStatus.SKIPPED),
+                ),
+                default=F("status"),
+            ),
+        )
+    return settled
 
 
 def dispatch(ids: list[int]) -> int:

@@ -16,6 +16,8 @@ from apps.applications.models import (
     CoursePlan,
     ErasureRequest,
     ErasureTransition,
+    LineDecision,
+    LineDecisionChange,
     Transition,
 )
 from apps.programmes.models import Call, CallDeadlineChange
@@ -47,6 +49,34 @@ def waiting_plans(entries: list[dict]) -> list[WaitingPlan]:
     ]
 
 
+@dataclass(frozen=True)
+class ChangedCourse:
+    """A course whose decision the advisor changed: the decision the student could read
+    before the first of the changes told together, and the line as it stands now."""
+
+    line: object  # CourseLine
+    before: str  # LineDecision value
+
+    @property
+    def before_display(self) -> str:
+        return LineDecision(self.before).label
+
+    @property
+    def changed_back(self) -> bool:
+        return self.before == self.line.decision
+
+
+def changed_courses(change_pks: list[int]) -> list[ChangedCourse]:
+    """The courses of a notice of changed decisions, in one query, each once, in the order
+    of their first change."""
+    firsts: dict[int, LineDecisionChange] = {}
+    for change in (
+        LineDecisionChange.objects.filter(pk__in=change_pks).select_related("line").order_by("pk")
+    ):
+        firsts.setdefault(change.line_id, change)
+    return [ChangedCourse(change.line, change.from_decision) for change in firsts.values()]
+
+
 LOADERS = {
     "application": lambda pk: Application.objects.select_related("student", "call").get(pk=pk),
     "transition": lambda pk: Transition.objects.select_related("actor").get(pk=pk),
@@ -61,6 +91,7 @@ LOADERS = {
     "erasure_request": lambda pk: ErasureRequest.objects.select_related("student").get(pk=pk),
     "erasure_transition": lambda pk: ErasureTransition.objects.get(pk=pk),
     "waiting_plans": waiting_plans,
+    "decision_changes": changed_courses,
 }
 
 
@@ -128,6 +159,15 @@ def subject_values(objects: dict) -> dict[str, str | int]:
         values["days"] = int(objects["days"])
     if "waiting_plans" in objects:
         values["count"] = len(objects["waiting_plans"])
+    if "decision_changes" in objects:
+        changed = objects["decision_changes"]
+        values["count"] = len(changed)
+        if changed:
+            line = changed[0].line
+            values.update(
+                course=f"{line.code} {line.title}".strip(),
+                decision=within_sentence(line.get_decision_display()),
+            )
     return values
 
 

@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
 # A study advisor is reminded of the course plans that have waited this many days or more for
 # their decision, at most once in as many days (apps/notifications/reminders.py).
 COURSE_PLAN_REMINDER_DAYS = env.int("COURSE_PLAN_REMINDER_DAYS", default=7)
+# A student hears of their advisor's changed decisions once for the changes of this many
+# minutes (the e-mail waits for them; 0: each change at once). apps/notifications/events.py
+COURSE_DECISION_CHANGES_GROUPED_MINUTES = env.int(
+    "COURSE_DECISION_CHANGES_GROUPED_MINUTES", default=15
+)
 
 # Outbox delivery: attempts, exponential back-off (base × 2^(attempt − 1)), and how long a
 # claimed row may stay "sending" before the relay assumes its worker died.

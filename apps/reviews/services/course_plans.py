@@ -19,6 +19,7 @@ from apps.applications.models import (
 )
 from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import course_plan_settle_status
+from apps.notifications.events import announce_advisor_assigned, announce_course_decision_changed
 
 
 def locked_course_plan_of_advisee(actor: User, course_plan_pk: int) -> CoursePlan:
@@ -86,9 +87,12 @@ def _locked_open_line(actor: User, line: CourseLine, seen: str) -> tuple[CourseP
     return course_plan, line
 
 
-def _record(actor: User, line: CourseLine, decision: str, comment: str) -> CourseLine:
-    """Set the line's decision and write its history row."""
-    LineDecisionChange.objects.create(
+def _record(
+    actor: User, course_plan: CoursePlan, line: CourseLine, decision: str, comment: str
+) -> CourseLine:
+    """Set the line's decision and write its history row; a decision changed or undone, which
+    the student could read on their page, is announced to them."""
+    change = LineDecisionChange.objects.create(
         line=line, actor=actor, from_decision=line.decision, to_decision=decision, comment=comment
     )
     undone = decision == LineDecision.PENDING
@@ -97,6 +101,7 @@ def _record(actor: User, line: CourseLine, decision: str, comment: str) -> Cours
     line.decided_by = None if undone else actor
     line.decided_at = None if undone else timezone.now()
     line.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
+    announce_course_decision_changed(course_plan, change)
     return line
 
 
@@ -133,7 +138,7 @@ def course_line_decide(
     decision = LineDecision.APPROVED if approve else LineDecision.REJECTED
     if decision == line.decision and comment == line.decision_comment:
         return line  # the same decision sent again: nothing changes, nothing to record
-    _record(actor, line, decision, comment)
+    _record(actor, course_plan, line, decision, comment)
     course_plan_settle_status(course_plan)
     return line
 
@@ -144,8 +149,8 @@ def course_line_undo(*, actor: User, line: CourseLine, seen: str) -> CourseLine:
     awaits them (`seen`: the decision the advisor's page showed)."""
     if seen == LineDecision.PENDING:
         raise ServiceError(_("Only a decision already taken can be undone."))
-    _course_plan, line = _locked_open_line(actor, line, seen)
-    return _record(actor, line, LineDecision.PENDING, "")
+    course_plan, line = _locked_open_line(actor, line, seen)
+    return _record(actor, course_plan, line, LineDecision.PENDING, "")
 
 
 def course_plans_announce_to_new_advisor(*, student: User) -> int:
@@ -160,6 +165,7 @@ def course_plans_announce_to_new_advisor(*, student: User) -> int:
     advisor = profile.advisor if profile is not None else None
     if advisor is None or not advisor.is_active:
         return 0
+    announce_advisor_assigned(student)
     waiting = list(course_plans_to_review(advisor).filter(activity__plan__student=student))
     for course_plan in waiting:
         announce_course_plan_sent(course_plan)

@@ -24,7 +24,7 @@ from apps.applications.models import (
 )
 from apps.applications.services import document_store
 from apps.applications.workflow import move
-from apps.notifications.events import announce_credits_to_recognise
+from apps.notifications.events import announce_credits_recognised, announce_credits_to_recognise
 
 from ..selectors_advisor import (
     RETURN_STATES,
@@ -200,7 +200,7 @@ def announce_when_recognition_is_due(application: Application) -> None:
     if _change_still_open(course_plan) is None and not _recognition_problems(
         application, course_plan
     ):
-        announce_credits_to_recognise(course_plan)
+        announce_credits_to_recognise(course_plan, application.pk)
 
 
 def recognitions_announce_to_new_advisor(*, student: User) -> None:
@@ -251,5 +251,6 @@ def course_plan_confirm_recognition(
     course_plan.recognition_confirmed_by = actor
     course_plan.recognition_confirmed_at = timezone.now()
     course_plan.save(update_fields=["recognition_confirmed_by", "recognition_confirmed_at"])
+    announce_credits_recognised(course_plan)
     move(application, actor=actor, to_state=S.COMPLETED)
     return course_plan

@@ -135,5 +135,5 @@ def activity_validate(
     setattr(activity, APPROVAL_FLAG[body], approved)
     activity.save(update_fields=[APPROVAL_FLAG[body]])
     plan_recheck(activity.plan)
-    announce_activity_validated(validation.pk, activity)
+    announce_activity_validated(validation.pk, activity, body=body)
     return validation

@@ -56,7 +56,13 @@ def test_a_decision_is_changed_while_another_course_awaits_the_advisor(advisor, 
     ]
     course_plan.refresh_from_db()
     assert course_plan.status == CoursePlanStatus.PENDING
-    assert not Notification.objects.filter(recipient=course_plan.activity.plan.student).exists()
+    # Not decided: the student is told of the change only (tests/notifications/
+    # test_decisions_changed.py), not of a decision on the version.
+    assert list(
+        Notification.objects.filter(recipient=course_plan.activity.plan.student).values_list(
+            "event", flat=True
+        )
+    ) == ["course_decisions_changed"]
 
 
 def test_a_decision_is_undone_back_to_awaiting_the_advisor(advisor, course_plan):
