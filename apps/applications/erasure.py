@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.notifications.events import (
+    announce_erasure_cancelled,
     announce_erasure_done,
     announce_erasure_refused,
     announce_erasure_requested,
@@ -92,6 +93,7 @@ def erasure_request_cancel(*, actor: User, request: ErasureRequest) -> ErasureRe
             raise ServiceError(_("Only the student who asked may cancel this request."))
         _check_pending(locked)
         _move(locked, actor=actor, to_state=ErasureState.CANCELLED)
+        announce_erasure_cancelled(locked)
     return locked
 
 

@@ -769,6 +769,11 @@ def announce_erasure_requested(request: ErasureRequest) -> None:
     )
 
 
+def announce_erasure_cancelled(request: ErasureRequest) -> None:
+    """The student took the request back: the administrators have nothing left to do."""
+    settle([awaits_erasure(request.pk)])
+
+
 def announce_erasure_refused(request: ErasureRequest, transition: ErasureTransition) -> None:
     """To the student, with the reason (the audit row's comment)."""
     settle([awaits_erasure(request.pk)])

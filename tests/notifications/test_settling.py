@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from apps.accounts.models import StudentProfile
 from apps.applications import services
-from apps.applications.erasure import erasure_request_refuse, erasure_request_submit
+from apps.applications.erasure import (
+    erasure_request_cancel,
+    erasure_request_refuse,
+    erasure_request_submit,
+)
 from apps.applications.models import Application, ApplicationState
 from apps.notifications.delivery import deliver
 from apps.notifications.models import DeliveryStatus, Notification
@@ -255,6 +259,12 @@ def test_an_erasure_request_is_settled_once_refused(student, other_student, admi
     erasure_request_refuse(actor=admin_user, request=mine, reason="Diploma being issued.")
     assert settled("erasure_requested", context__erasure_request=mine.pk) == [True]
     assert settled("erasure_requested", recipient=admin_user) == [True, False]
+
+
+def test_an_erasure_request_the_student_cancels_is_settled(student, admin_user):
+    request = erasure_request_submit(actor=student)
+    erasure_request_cancel(actor=student, request=request)
+    assert settled("erasure_requested", recipient=admin_user) == [True]
 
 
 # --- a deadline reminder ------------------------------------------------------------------

@@ -1,0 +1,177 @@
+"""The notifications written before `awaits` existed: each that asks its recipient to act
+gets the token its event would have given it (apps/notifications/events.py), so that the
+event that does it settles it from now on; one whose action is done already is settled now
+(no longer new, shown done). A stay's validation is left to the next decision of its body:
+whether it came after the request is not worth reading here."""
+
+from django.db import migrations
+from django.db.models import Max
+from django.utils import timezone
+
+CHUNK = 2000
+ASKING = (
+    "application_submitted",
+    "application_resubmitted",
+    "application_decision",
+    "return_recorded",
+    "course_plan_to_review",
+    "course_plan_decided",
+    "course_plan_without_advisor",
+    "credits_to_recognise",
+    "validation_requested",
+    "erasure_requested",
+    "call_closing",
+)
+APPLICATION_EVENTS = (
+    "application_submitted",
+    "application_resubmitted",
+    "application_decision",
+    "return_recorded",
+)
+BODY_OF_ROLE = {"dfi": "DFI", "dri": "DRI"}
+
+
+def fill_awaits(apps, schema_editor):
+    Notification = apps.get_model("notifications", "Notification")
+    rows = Notification.objects.filter(event__in=ASKING, awaits="").select_related("recipient")
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        _fill(apps, chunk)
+        Notification.objects.bulk_update(chunk, ["awaits", "settled_at", "read_at"])
+
+
+def _ids(chunk, name):
+    return {row.context[name] for row in chunk if isinstance(row.context.get(name), int)}
+
+
+def _fill(apps, chunk):
+    Application = apps.get_model("applications", "Application")
+    Transition = apps.get_model("applications", "Transition")
+    CoursePlan = apps.get_model("applications", "CoursePlan")
+    ErasureRequest = apps.get_model("applications", "ErasureRequest")
+    StudentProfile = apps.get_model("accounts", "StudentProfile")
+
+    applications = dict(
+        Application.objects.filter(pk__in=_ids(chunk, "application")).values_list("pk", "state")
+    )
+    changes_requested = set(
+        Transition.objects.filter(
+            pk__in=_ids(chunk, "transition"), to_state="changes_requested"
+        ).values_list("pk", flat=True)
+    )
+    course_plans = {
+        plan["pk"]: plan
+        for plan in CoursePlan.objects.filter(pk__in=_ids(chunk, "course_plan")).values(
+            "pk",
+            "activity_id",
+            "version",
+            "status",
+            "recognition_confirmed_at",
+            "activity__plan__student_id",
+        )
+    }
+    latest = dict(
+        CoursePlan.objects.filter(
+            activity_id__in={plan["activity_id"] for plan in course_plans.values()}
+        )
+        .values("activity_id")
+        .annotate(latest=Max("version"))
+        .values_list("activity_id", "latest")
+    )
+    erasures = dict(
+        ErasureRequest.objects.filter(pk__in=_ids(chunk, "erasure_request")).values_list(
+            "pk", "state"
+        )
+    )
+    students = {plan["activity__plan__student_id"] for plan in course_plans.values()}
+    with_advisor = set(
+        StudentProfile.objects.filter(
+            user_id__in=students, advisor__isnull=False, advisor__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    calls = _ids(chunk, "call")
+    drafts = set(
+        Application.objects.filter(call_id__in=calls, state="draft").values_list(
+            "call_id", "student_id"
+        )
+    )
+    now = timezone.now()
+    for row in chunk:
+        token, done = _token(
+            row,
+            applications=applications,
+            changes_requested=changes_requested,
+            course_plans=course_plans,
+            latest=latest,
+            erasures=erasures,
+            with_advisor=with_advisor,
+            drafts=drafts,
+        )
+        row.awaits = token
+        if token and done:
+            row.settled_at = now
+            row.read_at = row.read_at or now
+
+
+def _token(row, *, applications, changes_requested, course_plans, latest, **found):
+    """(token, done already) of one row; ("", False) when it asks nothing, or no longer names
+    what it asked about."""
+    context, event = row.context, row.event
+    application = context.get("application")
+    if event in APPLICATION_EVENTS and application is None:
+        return "", False
+    if event in ("application_submitted", "application_resubmitted"):
+        state = applications.get(application)
+        return f"application:{application}:submitted", state != "submitted"
+    if event == "application_decision":
+        if context.get("transition") not in changes_requested:
+            return "", False
+        state = applications.get(application)
+        return f"application:{application}:changes_requested", state != "changes_requested"
+    if event == "return_recorded":
+        state = applications.get(application)
+        return f"application:{application}:return", state != "returned"
+    if event == "call_closing":
+        call, student = context.get("call"), row.recipient_id
+        if call is None or student is None:
+            return "", False
+        return f"call:{call}:student:{student}:draft", (call, student) not in found["drafts"]
+    if event == "erasure_requested":
+        request = context.get("erasure_request")
+        return f"erasure:{request}", found["erasures"].get(request) != "pending"
+    if event == "validation_requested":
+        body = BODY_OF_ROLE.get(getattr(row.recipient, "role", None))
+        if body is None or context.get("activity") is None:
+            return "", False
+        return f"activity:{context['activity']}:validation:{body}", False
+    plan = course_plans.get(context.get("course_plan"))
+    if plan is None:
+        return "", False
+    replaced = latest.get(plan["activity_id"], plan["version"]) > plan["version"]
+    if event == "course_plan_to_review":
+        return f"course_plan:{plan['pk']}:review", plan["status"] != "pending" or replaced
+    if event == "course_plan_decided":
+        if plan["status"] != "changes_requested":
+            return "", False
+        return f"course_plan:{plan['pk']}:changes", replaced
+    if event == "course_plan_without_advisor":
+        student = plan["activity__plan__student_id"]
+        return f"student:{student}:advisor", student in found["with_advisor"]
+    if event == "credits_to_recognise":
+        confirmed = plan["recognition_confirmed_at"] is not None
+        return f"course_plan:{plan['pk']}:recognition", confirmed
+    return "", False
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notifications", "0004_notification_awaits_settled"),
+        ("applications", "0014_line_decision_change"),
+        ("accounts", "0008_emails_in_lower_case"),
+    ]
+
+    operations = [migrations.RunPython(fill_awaits, migrations.RunPython.noop)]
