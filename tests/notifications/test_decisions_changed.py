@@ -14,6 +14,7 @@ from apps.notifications.delivery import deliver, relay_pending
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.rendering import render_message
 from apps.reviews.services.course_plans import course_line_decide, course_line_undo
+from tests.applications.factories import login, messages_of
 from tests.reviews.advisor.builders import sent_course_plan
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_the_changes_of_a_few_minutes_make_one_notice(advisor, english_student, 
     )
     assert len(notice.context["decision_changes"]) == 3
     text = render_message(notice).text
-    assert f"{first.code} — {first.title}: changed, then set back to approved" in text
+    assert f"{first.code} — {first.title}: approved, as before" in text
     assert f"{second.code} — {second.title}: approved before, now awaiting decision" in text
 
 
@@ -171,3 +172,35 @@ def test_without_grouping_each_change_goes_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         course_line_decide(actor=advisor, line=first, approve=False, comment="No", seen=A)
     assert len(mailoutbox) == 1
+
+
+def test_the_advisor_reads_that_the_student_is_told_of_a_change_only(
+    client, advisor, english_student, course_plan
+):
+    first, _second, _third = lines_of(course_plan)
+    url = reverse("reviews:advisor_course_plan", args=[course_plan.pk])
+    told = "The student is told of this change, with any other you make within 15 minutes."
+    login(client, advisor)
+
+    decided = client.post(url, {"line": first.pk, "decision": "approve", "comment": ""})
+    assert told not in messages_of(decided)
+    client.get(url)  # the messages are read
+    again = client.post(
+        url, {"line": first.pk, "decision": "approve", "comment": "", "seen": "approved"}
+    )
+    assert told not in messages_of(again)
+    client.get(url)
+    changed = client.post(
+        url, {"line": first.pk, "decision": "reject", "comment": "No", "seen": "approved"}
+    )
+    assert messages_of(changed)[-1] == told
+    assert len(notices(english_student)) == 1
+
+
+def test_a_new_reason_for_the_same_rejection_is_told_with_it(advisor, english_student, course_plan):
+    first, _second, _third = lines_of(course_plan)
+    course_line_decide(actor=advisor, line=first, approve=False, comment="Taken in 2A")
+    course_line_decide(actor=advisor, line=first, approve=False, comment="Overlaps INF101", seen=R)
+    (notice,) = notices(english_student)
+    text = render_message(notice).text
+    assert f"{first.code} — {first.title}: rejected, as before — Overlaps INF101" in text

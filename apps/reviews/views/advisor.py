@@ -11,7 +11,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability
@@ -139,6 +139,7 @@ def advisor_course_plan(request, pk: int):
         line = _posted_line(request, lines)
         form = bound[line.pk] = decision_form(line, request.POST)
         if form.is_valid():
+            shown = (line.decision, line.decision_comment)
             try:
                 line = _decide(request, line, form)
             except DecidesTheVersion:
@@ -147,6 +148,8 @@ def advisor_course_plan(request, pk: int):
                 report_refusal(request, error)
                 return _refused(request, pk, line, form)
             _tell_what_was_done(request, line, form)
+            if shown[0] != LineDecision.PENDING and shown != (line.decision, line.decision_comment):
+                messages.info(request, _student_told_of_the_change())
             return redirect("reviews:advisor_course_plan", course_plan.pk)
     return render(
         request,
@@ -192,6 +195,20 @@ def _tell_what_was_done(request, line: CourseLine, form: LineDecisionForm) -> No
                 "which courses you rejected."
             ),
         )
+
+
+def _student_told_of_the_change() -> str:
+    """A decision the student could read was changed or undone: they are told
+    (notifications.events.announce_course_decision_changed), in one message with the changes
+    of the next few minutes."""
+    minutes = settings.COURSE_DECISION_CHANGES_GROUPED_MINUTES
+    if minutes <= 0:
+        return _("The student is told of this change.")
+    return ngettext(
+        "The student is told of this change, with any other you make within %(minutes)d minute.",
+        "The student is told of this change, with any other you make within %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _confirmation(

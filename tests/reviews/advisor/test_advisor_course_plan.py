@@ -388,9 +388,10 @@ def test_a_wrong_click_is_undone_from_the_page_while_another_course_awaits(
     response = client.post(
         review_url(course_plan), {"line": line.pk, "decision": "undo", "seen": "approved"}
     )
-    assert messages_of(response)[-1] == (
-        f"Decision on {line.code} undone: the course awaits your decision again."
-    )
+    assert messages_of(response)[-2:] == [
+        f"Decision on {line.code} undone: the course awaits your decision again.",
+        "The student is told of this change, with any other you make within 15 minutes.",
+    ]
     line.refresh_from_db()
     assert (line.decision, line.decided_by) == (LineDecision.PENDING, None)
     page = client.get(review_url(course_plan)).content.decode()
@@ -415,7 +416,10 @@ def test_a_decision_is_changed_from_the_page_and_a_rejection_still_says_why(
         review_url(course_plan),
         {"line": line.pk, "decision": "reject", "comment": "Taken in 2A", "seen": "approved"},
     )
-    assert messages_of(changed)[-1] == f"Decision on {line.code} recorded."
+    assert messages_of(changed)[-2:] == [
+        f"Decision on {line.code} recorded.",
+        "The student is told of this change, with any other you make within 15 minutes.",
+    ]
     line.refresh_from_db()
     assert (line.decision, line.decision_comment) == (LineDecision.REJECTED, "Taken in 2A")
 
