@@ -297,13 +297,21 @@ def awaits_erasure(request_pk: int) -> str:
     return f"erasure:{request_pk}"
 
 
+# The states some notification asks to move an application on from (`awaits_leaving`): a
+# move from any other settles nothing, and costs no query.
+AWAITED_STATES = frozenset(
+    {ApplicationState.SUBMITTED, ApplicationState.CHANGES_REQUESTED, ApplicationState.RETURNED}
+)
+
+
 def settled_by_transition(transition: Transition) -> list[str]:
     """What an audited state change of an application does of what notifications asked."""
     application = transition.application
-    done = [awaits_leaving(application.pk, transition.from_state)]
+    if transition.from_state in AWAITED_STATES:
+        return [awaits_leaving(application.pk, transition.from_state)]
     if transition.from_state == ApplicationState.DRAFT:
-        done.append(awaits_submission(application.call_id, application.student_id))
-    return done
+        return [awaits_submission(application.call_id, application.student_id)]
+    return []
 
 
 # --- recipient rules ---------------------------------------------------------------------

@@ -35,9 +35,10 @@ QUERIES_PER_NOMINATION = 0
 # A course plan coming back to the host it was written for (rare: the stay moved away while a
 # draft): its lines copied back, the version saved and sent to the advisor, who is told.
 QUERIES_PER_RESTORED_COURSE_PLAN = 14
-# With the savepoint of its transaction and its release, and the applications read again once
-# locked, to compare with what the page showed of them.
-CONFIRM_QUERIES = 17
+# With the savepoint of its transaction and its release, the applications read again once
+# locked, to compare with what the page showed of them, and the office's notifications of
+# their submissions settled (one update for them all).
+CONFIRM_QUERIES = 18
 
 
 def confirm_queries(dri, students: int) -> int:
