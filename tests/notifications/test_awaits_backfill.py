@@ -1,10 +1,10 @@
-"""The notifications written before `awaits` existed: the migration gives each that asks to
-act its token, and settles at once those whose action is done already."""
+"""The notifications written before `awaits` existed: `settle_earlier_notifications` gives
+each that asks to act its token, and settles at once those whose action is done already."""
 
-from importlib import import_module
+from io import StringIO
 
 import pytest
-from django.apps import apps
+from django.core.management import call_command
 
 from apps.applications import services
 from apps.notifications.models import Notification
@@ -15,15 +15,13 @@ from tests.reviews.advisor.builders import sent_course_plan
 
 pytestmark = pytest.mark.django_db
 
-backfill = import_module("apps.notifications.migrations.0005_awaits_of_earlier_notifications")
-
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def as_before_the_migration():
+def as_before_the_upgrade():
     Notification.objects.update(awaits="", settled_at=None, read_at=None)
 
 
@@ -37,6 +35,7 @@ def state_of(event, **filters):
 def test_earlier_rows_get_their_token_and_those_done_are_settled(
     student, other_student, advisor, dri
 ):
+    out = StringIO()
     taken = services.application_submit(actor=student, application=complete_application(student))
     waiting = services.application_submit(
         actor=other_student, application=complete_application(other_student)
@@ -46,9 +45,12 @@ def test_earlier_rows_get_their_token_and_those_done_are_settled(
     open_plan = sent_course_plan(student, lines=1)
     services.course_plans_before_the_advisor([decided.activity, open_plan.activity])
     course_line_decide(actor=advisor, line=decided.lines.get(), approve=True, comment="")
-    as_before_the_migration()
+    as_before_the_upgrade()
 
-    backfill.fill_awaits(apps, None)
+    call_command("settle_earlier_notifications", stdout=out)
+    assert out.getvalue().strip() == (
+        "4 earlier notifications now settle once done; 2 done already."
+    )
 
     assert state_of("application_submitted", context__application=taken.pk) == [
         (f"application:{taken.pk}:submitted", True, True)
@@ -64,3 +66,12 @@ def test_earlier_rows_get_their_token_and_those_done_are_settled(
     ]
     # News only: an approved course plan asks the student nothing.
     assert state_of("course_plan_decided") == [("", False, False)]
+
+
+def test_running_it_again_changes_nothing(student, dri):
+    services.application_submit(actor=student, application=complete_application(student))
+    as_before_the_upgrade()
+    call_command("settle_earlier_notifications", stdout=StringIO())
+    out = StringIO()
+    call_command("settle_earlier_notifications", stdout=out)
+    assert out.getvalue().startswith("0 earlier notifications")

@@ -1,10 +1,14 @@
-"""The notifications written before `awaits` existed: each that asks its recipient to act
-gets the token its event would have given it (apps/notifications/events.py), so that the
-event that does it settles it from now on; one whose action is done already is settled now
-(no longer new, shown done). A stay's validation is left to the next decision of its body:
-whether it came after the request is not worth reading here."""
+"""The notifications written before `awaits` existed (`manage.py settle_earlier_notifications`,
+once after the upgrade; running it again changes nothing): each that asks its recipient to act
+gets the token its event would have given it (apps/notifications/events.py), so that the event
+that does it settles it from now on; one whose action is done already is settled now (no
+longer new, shown done). A stay's validation is left to the next decision of its body: whether
+it came after the request is not worth reading here. A command, not a data migration: it reads
+the applications' tables, and a migration depending on their latest state would hold the
+applications app's migrations from ever being taken back (tests/migrations.py does)."""
 
-from django.db import migrations
+from django.apps import apps
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -31,24 +35,28 @@ APPLICATION_EVENTS = (
 BODY_OF_ROLE = {"dfi": "DFI", "dri": "DRI"}
 
 
-def fill_awaits(apps, schema_editor):
+def fill_awaits() -> tuple[int, int]:
+    """Returns how many rows got a token, and how many of them were settled."""
     Notification = apps.get_model("notifications", "Notification")
     rows = Notification.objects.filter(event__in=ASKING, awaits="").select_related("recipient")
-    last = 0
+    last, given, settled = 0, 0, 0
     while True:
         chunk = list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK])
         if not chunk:
-            return
+            return given, settled
         last = chunk[-1].pk
-        _fill(apps, chunk)
-        Notification.objects.bulk_update(chunk, ["awaits", "settled_at", "read_at"])
+        with transaction.atomic():
+            _fill(chunk)
+            Notification.objects.bulk_update(chunk, ["awaits", "settled_at", "read_at"])
+        given += sum(1 for row in chunk if row.awaits)
+        settled += sum(1 for row in chunk if row.settled_at is not None)
 
 
 def _ids(chunk, name):
     return {row.context[name] for row in chunk if isinstance(row.context.get(name), int)}
 
 
-def _fill(apps, chunk):
+def _fill(chunk):
     Application = apps.get_model("applications", "Application")
     Transition = apps.get_model("applications", "Transition")
     CoursePlan = apps.get_model("applications", "CoursePlan")
@@ -165,13 +173,3 @@ def _token(row, *, applications, changes_requested, course_plans, latest, **foun
         confirmed = plan["recognition_confirmed_at"] is not None
         return f"course_plan:{plan['pk']}:recognition", confirmed
     return "", False
-
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("notifications", "0004_notification_awaits_settled"),
-        ("applications", "0014_line_decision_change"),
-        ("accounts", "0008_emails_in_lower_case"),
-    ]
-
-    operations = [migrations.RunPython(fill_awaits, migrations.RunPython.noop)]
