@@ -806,3 +806,28 @@ def announce_erasure_done(request: ErasureRequest, *, email: str, language: str)
         context={"erasure_request": request.pk},
         link="",
     )
+
+
+# --- nominations to partners (reviews.services.nominations) ------------------------------
+
+# The list of the students the school nominates to a partner for a call, to its incoming
+# mobility office: an address, no account. Rendered from the audit row (NominationNotice),
+# which holds the list as sent and what changed since the one before.
+NOMINATIONS_TO_PARTNER = Event(
+    "nominations_to_partner",
+    _("Students nominated to your institution: %(call)s"),
+    "nominations_to_partner",
+)
+EVENTS[NOMINATIONS_TO_PARTNER.name] = NOMINATIONS_TO_PARTNER
+
+
+def announce_nominations_to_partner(notice) -> None:
+    """To the partner's address, in the notice's language; keyed by the notice, so each list
+    is one message, never two."""
+    queue(
+        NOMINATIONS_TO_PARTNER,
+        key=f"nomination_notice:{notice.pk}",
+        recipients=[Recipient(user=None, email=notice.email, language=notice.language)],
+        context={"call": notice.call_id, "nomination_notice": notice.pk},
+        link="",
+    )

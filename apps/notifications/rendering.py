@@ -21,6 +21,7 @@ from apps.applications.models import (
     Transition,
 )
 from apps.programmes.models import Call, CallDeadlineChange
+from apps.reviews.models import NominationNotice
 from apps.rules.models import PublishedRegulation
 from mobility_portal.dates import long_date
 
@@ -92,6 +93,9 @@ LOADERS = {
     "erasure_transition": lambda pk: ErasureTransition.objects.get(pk=pk),
     "waiting_plans": waiting_plans,
     "decision_changes": changed_courses,
+    "nomination_notice": lambda pk: NominationNotice.objects.select_related(
+        "call", "partner", "previous"
+    ).get(pk=pk),
 }
 
 

@@ -61,6 +61,14 @@ class Partner(models.Model):
         blank=True,
         help_text=_("Erasmus Without Paper identifier (SCHAC code), e.g. tu-berlin.de"),
     )
+    nomination_email = models.EmailField(
+        _("e-mail for nominations"),
+        blank=True,
+        help_text=_(
+            "The partner's incoming mobility office: where the list of the students the school "
+            "nominates there is sent."
+        ),
+    )
     languages = models.ManyToManyField(
         Language, blank=True, related_name="partners", verbose_name=_("languages of instruction")
     )

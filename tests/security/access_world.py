@@ -32,6 +32,7 @@ from apps.applications.models import (
 )
 from apps.notifications.models import Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Partner
+from apps.reviews.models import NominationNotice
 from apps.reviews.services import decisions
 from apps.reviews.services.course_plans import course_line_decide
 from apps.reviews.services.validations import activity_request_validation
@@ -246,6 +247,17 @@ def build_world() -> World:
     submitted = applied(student, call, exchange, agreement)
     summer = summer_stay_requested(student)
     draft = services.application_start(actor=student, call=later_call)
+
+    # A list of nominations sent to the partner for the earlier call: the nominations pages
+    # of (that call, partner) exist.
+    NominationNotice.objects.create(
+        call=earlier_call,
+        partner=partner,
+        actor=users[DRI],
+        email="incoming@tu.example",
+        language="en",
+        application_ids=[abroad.pk],
+    )
 
     group = Group.objects.create(name="Catalogue editors")
     notification = Notification.objects.filter(recipient=student).first()

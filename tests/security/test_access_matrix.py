@@ -142,6 +142,11 @@ def on_call(world: World) -> dict:
     return {"call_pk": world.call.pk}
 
 
+def nominations_of_partner(world: World) -> dict:
+    """The call a list was sent to the world's partner for (access_world)."""
+    return {"call_pk": world.abroad.call_id, "partner_pk": world.partner.pk}
+
+
 def learning_agreement(world: World) -> dict:
     return {"pk": world.abroad.pk, "activity_pk": world.abroad_activity.pk}
 
@@ -268,6 +273,11 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:allocation_scores_import": post_route(REVIEWERS, kwargs=on_call),
     "reviews:allocation_review": post_route(REVIEWERS, kwargs=on_call),
     "reviews:allocation_confirm": post_route(REVIEWERS, kwargs=on_call),
+    # nominations to partners (the lists sent to each partner's incoming office)
+    "reviews:nominations_index": Route(get=REVIEWERS),
+    "reviews:nominations_partner": Route(get=REVIEWERS, kwargs=nominations_of_partner),
+    "reviews:nominations_send": post_route(REVIEWERS, kwargs=nominations_of_partner),
+    "reviews:nominations_csv": Route(get=REVIEWERS, kwargs=nominations_of_partner),
     # learning agreement exports
     "reviews:learning_agreement_pdf": Route(get=DOSSIER_READERS, kwargs=learning_agreement),
     "reviews:learning_agreement_version_pdf": Route(

@@ -1,0 +1,143 @@
+"""What the "Nominations to partners" pages read: per call, the partners students are
+nominated to, each with its students and the last list sent there, in a fixed number of
+queries whatever the number of partners."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.applications.models import Application, ApplicationState
+from apps.programmes.models import Call, Partner
+from mobility_portal.search import fold
+
+from .models import NominationNotice
+
+# The students a partner is told of: nominated there, or accepted by it since.
+NOTIFIED_STATES = (ApplicationState.NOMINATED, ApplicationState.ACCEPTED)
+
+
+def nominated_to_partners(call: Call) -> QuerySet[Application]:
+    """The call's applications nominated to a partner (under one of its agreements)."""
+    return Application.objects.filter(
+        call=call, state__in=NOTIFIED_STATES, nominated_choice__agreement__isnull=False
+    )
+
+
+def default_call() -> Call | None:
+    """The current call: the latest one opened by today, else the first one to open."""
+    calls = Call.objects.order_by("-academic_year", "-closes_on", "-pk")
+    return calls.filter(opens_on__lte=timezone.localdate()).first() or calls.last()
+
+
+def partners_with_nominations(call: Call, search: str = "") -> QuerySet[Partner]:
+    """The partners students of `call` are nominated to, by name; `search` finds names
+    whatever their accents and case."""
+    partners = Partner.objects.filter(
+        pk__in=nominated_to_partners(call).values("nominated_choice__agreement__partner")
+    )
+    for word in fold(search).split():
+        partners = partners.filter(name__fold__contains=word)
+    return partners.order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class ListStatus:
+    """Where a partner's list stands: the students nominated there now and the last list
+    sent, with what changed between them."""
+
+    application_ids: list[int]
+    last_notice: NominationNotice | None
+
+    @property
+    def added_ids(self) -> list[int]:
+        sent = set(self.last_notice.application_ids) if self.last_notice else set()
+        return sorted(set(self.application_ids) - sent)
+
+    @property
+    def removed_ids(self) -> list[int]:
+        if self.last_notice is None:
+            return []
+        return sorted(set(self.last_notice.application_ids) - set(self.application_ids))
+
+    @property
+    def changed_since_sent(self) -> bool:
+        return self.last_notice is not None and bool(self.added_ids or self.removed_ids)
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    partner: Partner
+    status: ListStatus
+
+    @property
+    def students(self) -> int:
+        return len(self.status.application_ids)
+
+
+def partner_rows(call: Call, partners: list[Partner]) -> list[PartnerRow]:
+    """One row per partner of a page: two queries, whatever their number."""
+    ids_by_partner = nominated_ids_by_partner(call, [partner.pk for partner in partners])
+    last = last_notices(call, [partner.pk for partner in partners])
+    return [
+        PartnerRow(
+            partner, ListStatus(sorted(ids_by_partner.get(partner.pk, [])), last.get(partner.pk))
+        )
+        for partner in partners
+    ]
+
+
+def nominated_ids_by_partner(call: Call, partner_ids: list[int]) -> dict[int, list[int]]:
+    pairs = (
+        nominated_to_partners(call)
+        .filter(nominated_choice__agreement__partner__in=partner_ids)
+        .values_list("nominated_choice__agreement__partner", "pk")
+    )
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for partner_id, application_id in pairs:
+        grouped[partner_id].append(application_id)
+    return grouped
+
+
+def last_notices(call: Call, partner_ids: list[int]) -> dict[int, NominationNotice]:
+    """The last list sent to each partner for the call, with who sent it (one query: a
+    partner is sent a handful of lists a call)."""
+    notices = (
+        NominationNotice.objects.filter(call=call, partner__in=partner_ids)
+        .select_related("actor")
+        .order_by("partner", "-sent_at", "-pk")
+    )
+    last: dict[int, NominationNotice] = {}
+    for notice in notices:
+        last.setdefault(notice.partner_id, notice)
+    return last
+
+
+def list_status(call: Call, partner: Partner) -> ListStatus:
+    ids = nominated_ids_by_partner(call, [partner.pk]).get(partner.pk, [])
+    return ListStatus(sorted(ids), last_notices(call, [partner.pk]).get(partner.pk))
+
+
+def students_of(application_ids: list[int]) -> list[Application]:
+    """The applications of a list, with what it shows of each student and stay, by name."""
+    applications = Application.objects.filter(pk__in=application_ids).select_related(
+        "student__student_profile__filiere",
+        "nominated_choice__activity",
+        "nominated_choice__agreement",
+    )
+    return sorted(
+        applications,
+        key=lambda application: (
+            fold(application.student.last_name),
+            fold(application.student.first_name),
+            application.pk,
+        ),
+    )
+
+
+def partner_has_nominations(call: Call, partner: Partner) -> bool:
+    return (
+        nominated_to_partners(call).filter(nominated_choice__agreement__partner=partner).exists()
+        or NominationNotice.objects.filter(call=call, partner=partner).exists()
+    )

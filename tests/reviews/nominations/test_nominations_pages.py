@@ -1,0 +1,340 @@
+"""The "Nominations to partners" pages: the partners of a call and where each list stands,
+a partner's students with the e-mail and its sending (confirmed first), the CSV."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.applications.models import Application
+from apps.notifications.models import Notification
+from apps.reviews.models import NominationNotice
+from apps.reviews.services.nominations import nomination_notice_send
+from tests.applications.factories import login, messages_of
+from tests.factories import CallFactory, PartnerFactory
+
+from .builders import (
+    S,
+    csv_url,
+    nominated,
+    page_url,
+    partner_with_address,
+    seen_now,
+    seen_post,
+    send_url,
+)
+
+INDEX = reverse("reviews:nominations_index")
+
+pytestmark = pytest.mark.django_db
+
+
+def sent(dri, call, partner) -> NominationNotice:
+    return nomination_notice_send(
+        actor=dri, call=call, partner=partner, seen=seen_now(call, partner)
+    )
+
+
+# --- the list of partners ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["dri", "admin_user"])
+def test_reviewers_see_one_row_per_partner_with_where_its_list_stands(client, request, persona):
+    reviewer = request.getfixturevalue(persona)
+    call = CallFactory(name="Exchanges")
+    vienna = partner_with_address(name="Universität Wien", country="AT")
+    nominated(call, vienna)
+    nominated(call, vienna, state=S.ACCEPTED)
+    lisbon = PartnerFactory(name="Universidade de Lisboa", country="PT")
+    nominated(call, lisbon)
+    PartnerFactory(name="Nobody there")
+    nominated(CallFactory(name="Other call"), PartnerFactory(name="Other call's partner"))
+    sent(reviewer, call, vienna)
+    response = login(client, reviewer).get(INDEX, {"call": call.pk})
+    assert response.status_code == 200
+    rows = {row.partner.name: row for row in response.context["rows"]}
+    assert set(rows) == {"Universidade de Lisboa", "Universität Wien"}
+    assert (
+        rows["Universität Wien"].students == 2
+        and not rows["Universität Wien"].status.changed_since_sent
+    )
+    page = response.content.decode()
+    assert "incoming@partner.example" in page and "Austria" in page
+    assert reverse("admin:programmes_partner_change", args=[lisbon.pk]) in page  # no address
+    assert "add one in the admin" in page and "Never" in page and "Unchanged" in page
+    assert page_url(call, vienna) in page
+
+
+def test_a_list_changed_since_it_was_sent_says_so(client, dri):
+    call = CallFactory()
+    partner = partner_with_address()
+    leaves = nominated(call, partner)
+    sent(dri, call, partner)
+    Application.objects.filter(pk=leaves.pk).update(state=S.WITHDRAWN)
+    nominated(call, partner)
+    nominated(call, partner)
+    response = login(client, dri).get(INDEX, {"call": call.pk})
+    (row,) = response.context["rows"]
+    assert row.status.changed_since_sent
+    assert row.status.added_ids and len(row.status.removed_ids) == 1
+    assert "2 added, 1 removed" in response.content.decode()
+
+
+def test_the_current_call_is_shown_by_default(client, dri):
+    today = timezone.localdate()
+
+    def opening(day):
+        return {"opens_on": day, "closes_on": day}
+
+    old = CallFactory(academic_year=2025, **opening(today.replace(year=today.year - 2)))
+    current = CallFactory(academic_year=2030, **opening(today))
+    CallFactory(academic_year=2031, **opening(today.replace(year=today.year + 1)))  # not yet
+    nominated(old, PartnerFactory())
+    response = login(client, dri).get(INDEX)
+    assert response.context["call"] == current and response.context["rows"] == []
+    assert "No student is nominated to a partner for this call yet." in response.content.decode()
+
+
+def test_the_search_finds_partners_whatever_their_accents_and_case(client, dri):
+    call = CallFactory()
+    for name in ("Universität Wien", "École Polytechnique de Montréal", "Politecnico di Milano"):
+        nominated(call, PartnerFactory(name=name))
+    login(client, dri)
+    names = [
+        row.partner.name
+        for row in client.get(INDEX, {"call": call.pk, "q": "ECOLE montreal"}).context["rows"]
+    ]
+    assert names == ["École Polytechnique de Montréal"]
+    names = [
+        row.partner.name
+        for row in client.get(INDEX, {"call": call.pk, "q": "universitat"}).context["rows"]
+    ]
+    assert names == ["Universität Wien"]
+    response = client.get(INDEX, {"call": call.pk, "q": "Oxford"})
+    assert "No partner with nominated students matches this name." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", [{"call": "abc"}, {"call": "999999"}, {"page": "x"}, {"q": "x" * 500}]
+)
+def test_bad_parameters_never_crash(client, dri, query):
+    call = CallFactory()
+    nominated(call, PartnerFactory())
+    assert login(client, dri).get(INDEX, query).status_code == 200
+
+
+def test_the_list_is_paginated_in_a_number_of_queries_that_does_not_grow(
+    client, dri, django_assert_num_queries, pages_rendered_each_time
+):
+    call = CallFactory()
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            partner = partner_with_address()
+            nominated(call, partner)
+            nominated(call, partner)
+            sent(dri, call, partner)
+            nominated(call, partner)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(INDEX, {"call": call.pk})
+        assert response.status_code == 200
+        return len(queries)
+
+    login(client, dri)
+    client.get(INDEX)  # the session's first save
+    few = queries_for(2)
+    many = queries_for(30)
+    assert few == many
+    # Session, user, unread notifications (3); the call chosen, the calls to pick from, the
+    # count, the page of partners, their students, their last lists (with who sent them).
+    with django_assert_num_queries(9):
+        response = client.get(INDEX, {"call": call.pk})
+    assert len(response.context["rows"]) == 25
+    assert "Page 1 of 2" in response.content.decode()
+    assert len(client.get(INDEX, {"call": call.pk, "page": 2}).context["rows"]) == 7
+
+
+# --- a partner's page ---------------------------------------------------------------------
+
+
+def test_the_partner_page_lists_the_students_the_e_mail_and_the_send_button(client, dri):
+    call = CallFactory(name="Exchanges")
+    partner = partner_with_address(name="Universität Wien")
+    application = nominated(call, partner, first_name="Léa", last_name="Martin")
+    nominated(call, PartnerFactory(), first_name="Zoé", last_name="Ailleurs")
+    response = login(client, dri).get(page_url(call, partner))
+    assert response.status_code == 200
+    page = response.content.decode()
+    profile = application.student.student_profile
+    assert "Léa Martin" in page and profile.student_number in page and "Zoé" not in page
+    assert "Students nominated to your institution" in page  # the preview's subject
+    assert "nominates 1 student to Universität Wien" in page
+    assert "Send to incoming@partner.example…" in page
+    assert csv_url(call, partner) in page
+    assert not NominationNotice.objects.exists()
+
+
+def test_a_partner_without_address_has_a_link_to_the_admin_and_no_button(client, dri):
+    call = CallFactory()
+    partner = PartnerFactory()
+    nominated(call, partner)
+    page = login(client, dri).get(page_url(call, partner)).content.decode()
+    assert reverse("admin:programmes_partner_change", args=[partner.pk]) in page
+    assert send_url(call, partner) not in page
+
+
+def test_a_partner_nobody_is_nominated_to_has_no_page(client, dri):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(CallFactory(), partner)
+    login(client, dri)
+    assert client.get(page_url(call, partner)).status_code == 404
+    assert client.get(csv_url(call, partner)).status_code == 404
+    assert client.post(send_url(call, partner), seen_post(call, partner)).status_code == 404
+
+
+def test_the_partner_page_is_read_in_a_number_of_queries_that_does_not_grow(
+    client, dri, pages_rendered_each_time
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = CallFactory()
+    partner = partner_with_address()
+    login(client, dri)
+    client.get(INDEX)  # the session's first save
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            nominated(call, partner)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page_url(call, partner)).status_code == 200
+        return len(queries)
+
+    assert queries_for(2) == queries_for(20)
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def test_sending_asks_for_confirmation_first_then_sends(client, dri):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    login(client, dri)
+    response = client.post(send_url(call, partner), seen_post(call, partner, confirmed=False))
+    assert response.status_code == 200
+    assert "Send the list of 1 student to incoming@partner.example?" in response.content.decode()
+    assert not NominationNotice.objects.exists()
+    response = client.post(send_url(call, partner), seen_post(call, partner))
+    assert response.url == page_url(call, partner)
+    notice = NominationNotice.objects.get()
+    assert notice.actor == dri
+    assert Notification.objects.filter(event="nominations_to_partner").count() == 1
+    assert messages_of(response) == [
+        "The list of 1 student is queued for incoming@partner.example."
+    ]
+    page = client.get(page_url(call, partner)).content.decode()
+    assert "The list has not changed since." in page and "Send again to" in page
+
+
+def test_a_double_submit_sends_once(client, dri):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    login(client, dri)
+    data = seen_post(call, partner)
+    client.post(send_url(call, partner), data)
+    response = client.post(send_url(call, partner), data)
+    assert "A list was sent to this partner since you opened the page" in messages_of(response)[-1]
+    assert NominationNotice.objects.count() == 1
+    assert Notification.objects.filter(event="nominations_to_partner").count() == 1
+
+
+def test_a_stale_page_sends_nothing_and_says_why(client, dri):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    login(client, dri)
+    data = seen_post(call, partner)
+    nominated(call, partner)
+    response = client.post(send_url(call, partner), data)
+    assert response.url == page_url(call, partner)
+    assert "changed since you opened the page" in messages_of(response)[0]
+    assert not NominationNotice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"applications": "1,x"}, {"applications": "9" * 30}, {"email": "nope"}, {"last_notice": "-1"}],
+)
+def test_a_tampered_form_sends_nothing_and_never_crashes(client, dri, tampered):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    login(client, dri)
+    response = client.post(send_url(call, partner), {**seen_post(call, partner), **tampered})
+    assert response.status_code == 302
+    assert messages_of(response) == ["The page sent an unreadable list: open it again."]
+    assert not NominationNotice.objects.exists()
+
+
+# --- the CSV ------------------------------------------------------------------------------
+
+
+def test_the_csv_holds_the_same_students(client, dri):
+    call = CallFactory(academic_year=2027)
+    partner = partner_with_address()
+    application = nominated(call, partner, first_name="Léa", last_name="=Martin")
+    nominated(call, PartnerFactory(), first_name="Zoé")
+    response = login(client, dri).get(csv_url(call, partner))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert f"nominations-2027-{partner.pk}.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Last name", "First name", "E-mail", "Student number"]
+    choice = application.nominated_choice
+    assert rows[1:] == [
+        [
+            "'=Martin",  # a formula to a spreadsheet, written as text
+            "Léa",
+            application.student.email,
+            application.student.student_profile.student_number,
+            "Semester or year exchange",
+            choice.activity.start.isoformat(),
+            choice.activity.end.isoformat(),
+            str(application.student.student_profile.filiere),
+            "FISE (student status)",
+            "2A (second year)",
+        ]
+    ]
+
+
+# --- who may ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["dfi", "advisor", "student"])
+def test_other_roles_get_403_everywhere(client, request, persona):
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    login(client, request.getfixturevalue(persona))
+    assert client.get(INDEX).status_code == 403
+    assert client.get(page_url(call, partner)).status_code == 403
+    assert client.get(csv_url(call, partner)).status_code == 403
+    assert client.post(send_url(call, partner), seen_post(call, partner)).status_code == 403
+    assert not NominationNotice.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    assert client.get(INDEX).url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", ["dri", "dfi", "advisor"])
+def test_the_navigation_links_the_page_for_reviewers_only(client, request, persona):
+    page = login(client, request.getfixturevalue(persona)).get(reverse("home")).content.decode()
+    assert (f'href="{INDEX}"' in page) == (persona == "dri")
