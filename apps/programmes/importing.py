@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import UniqueConstraint
 from django.utils.text import capfirst, slugify
@@ -66,6 +66,9 @@ COLUMNS = (
     "language_requirement",
     "notes",
 )
+# Columns a file may leave out: a partner then keeps what the portal holds (files written
+# before the column existed still import as they did).
+OPTIONAL_COLUMNS = ("nomination_email",)
 PARTNER_COLUMNS = ("city", "website", "hei_id")
 AGREEMENT_COLUMNS = (
     "seats_per_year",
@@ -84,6 +87,7 @@ MAX_LENGTHS = {
     "city": Partner._meta.get_field("city").max_length,
     "website": Partner._meta.get_field("website").max_length,
     "hei_id": Partner._meta.get_field("hei_id").max_length,
+    "nomination_email": Partner._meta.get_field("nomination_email").max_length,
     "language_requirement": Agreement._meta.get_field("language_requirement").max_length,
 }
 FIELD_NAME_MAX_LENGTH = StudyField._meta.get_field("name").max_length
@@ -176,6 +180,7 @@ class PartnerRecord:
     city: str = ""
     website: str = ""
     hei_id: str = ""
+    nomination_email: str | None = None  # None: the file has no such column
     languages: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     agreements: list[AgreementRecord] = field(default_factory=list)
@@ -319,7 +324,11 @@ def _read_header(reader: CsvReader) -> list[str]:
                 % {"columns": ", ".join(missing)},
             )
         )
-    unknown = [column for column in header if column and column not in COLUMNS]
+    unknown = [
+        column
+        for column in header
+        if column and column not in COLUMNS and column not in OPTIONAL_COLUMNS
+    ]
     if unknown:
         problems.append(
             _problem(
@@ -389,11 +398,16 @@ class _PartnerCollector:
         partner_values = {column: _text(row_problems, row, column) for column in PARTNER_COLUMNS}
         if partner_values["website"]:
             _check_url(row_problems, partner_values["website"])
+        if "nomination_email" in row:
+            partner_values["nomination_email"] = _text(row_problems, row, "nomination_email")
+            _check_email(row_problems, partner_values["nomination_email"])
         languages = _language_codes(row_problems, row)
         field_names = _field_names(row_problems, row)
         agreement = _agreement(row_problems, row)
         if not row_problems:
             partner = self._partner(name, country, row_problems.line)
+            if "nomination_email" in row and partner.nomination_email is None:
+                partner.nomination_email = ""  # the column is there: empty empties the field
             self._merge_partner_values(row_problems, partner, partner_values)
             _extend_unique(partner.languages, languages)
             _extend_unique(partner.fields, field_names, key=slugify)
@@ -498,6 +512,18 @@ def _check_url(problems: _RowProblems, url: str) -> None:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         problems.add("website", _("'%(url)s' is not a valid http(s) URL") % {"url": url})
+
+
+def _check_email(problems: _RowProblems, address: str) -> None:
+    if not address:
+        return
+    try:
+        validate_email(address)
+    except ValidationError:
+        problems.add(
+            "nomination_email",
+            _("'%(address)s' is not a valid e-mail address") % {"address": address},
+        )
 
 
 def _split_list(value: str) -> list[str]:
@@ -803,6 +829,8 @@ class _Portal:
             "website": record.website,
             "hei_id": record.hei_id,
         }
+        if record.nomination_email is not None:
+            values["nomination_email"] = record.nomination_email
         partner = self._existing_partner(record, named)
         if partner is None:
             partner, outcome, changed, before = Partner(**values), Outcome.CREATED, [], {}
