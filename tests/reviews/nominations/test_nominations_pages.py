@@ -179,6 +179,17 @@ def test_the_partner_page_lists_the_students_the_e_mail_and_the_send_button(clie
     assert not NominationNotice.objects.exists()
 
 
+def test_the_preview_escapes_what_students_wrote(client, dri):
+    """The e-mail's text is rendered without escaping (it is plain text): the page escapes it
+    when it shows it, or a name would be markup in the DRI's browser."""
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner, first_name="<img src=x onerror=alert(1)>", last_name="Martin")
+    page = login(client, dri).get(page_url(call, partner)).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; Martin" in page
+
+
 def test_a_partner_without_address_has_a_link_to_the_admin_and_no_button(client, dri):
     call = CallFactory()
     partner = PartnerFactory()
@@ -217,6 +228,28 @@ def test_the_partner_page_is_read_in_a_number_of_queries_that_does_not_grow(
         return len(queries)
 
     assert queries_for(2) == queries_for(20)
+
+
+def test_the_partner_page_query_count_is_pinned(
+    client, dri, django_assert_num_queries, pages_rendered_each_time
+):
+    call = CallFactory()
+    partner = partner_with_address()
+    for _ in range(3):
+        nominated(call, partner)
+    sent(dri, call, partner)
+    leaves = nominated(call, partner)
+    sent(dri, call, partner)
+    Application.objects.filter(pk=leaves.pk).update(state=S.WITHDRAWN)
+    nominated(call, partner)
+    login(client, dri)
+    client.get(INDEX)  # the session's first save
+    # Session, user, unread notifications (3); the call, the partner with its languages (2),
+    # whether it has nominations (1), its students and its last list (2), the students listed
+    # and those removed (2), the list before (for the e-mail's "replaces", 1).
+    with django_assert_num_queries(11):
+        response = client.get(page_url(call, partner))
+    assert len(response.context["students"]) == 4 and len(response.context["removed"]) == 1
 
 
 # --- sending ------------------------------------------------------------------------------
