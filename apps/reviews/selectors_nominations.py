@@ -136,6 +136,22 @@ def students_of(application_ids: list[int]) -> list[Application]:
     )
 
 
+def delivery_of(notice: NominationNotice | None) -> str | None:
+    """Where the e-mail of `notice` stands in the outbox (a DeliveryStatus), None for none."""
+    if notice is None:
+        return None
+    from apps.notifications.events import NOMINATIONS_TO_PARTNER
+    from apps.notifications.models import Notification
+
+    return (
+        Notification.objects.filter(
+            event=NOMINATIONS_TO_PARTNER.name, context__nomination_notice=notice.pk
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
 def partner_has_nominations(call: Call, partner: Partner) -> bool:
     return (
         nominated_to_partners(call).filter(nominated_choice__agreement__partner=partner).exists()

@@ -26,6 +26,7 @@ from ..exports.applications import FORMULA_STARTS
 from ..forms_nominations import NominationSendForm, NominationsFilterForm
 from ..selectors_nominations import (
     default_call,
+    delivery_of,
     list_status,
     partner_has_nominations,
     partner_rows,
@@ -108,6 +109,7 @@ def render_partner_page(request, call: Call, partner: Partner, *, confirming=Non
             "notice": notice,
             "form": form,
             "confirming": confirming is not None,
+            "delivery": delivery_of(list_now.last_notice),
         },
         status=status,
     )

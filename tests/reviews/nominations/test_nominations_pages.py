@@ -246,8 +246,9 @@ def test_the_partner_page_query_count_is_pinned(
     client.get(INDEX)  # the session's first save
     # Session, user, unread notifications (3); the call, the partner with its languages (2),
     # whether it has nominations (1), its students and its last list (2), the students listed
-    # and those removed (2), the list before (for the e-mail's "replaces", 1).
-    with django_assert_num_queries(11):
+    # and those removed (2), the list before (for the e-mail's "replaces", 1), where its
+    # e-mail stands (1).
+    with django_assert_num_queries(12):
         response = client.get(page_url(call, partner))
     assert len(response.context["students"]) == 4 and len(response.context["removed"]) == 1
 
@@ -274,6 +275,25 @@ def test_sending_asks_for_confirmation_first_then_sends(client, dri):
     ]
     page = client.get(page_url(call, partner)).content.decode()
     assert "The list has not changed since." in page and "Send again to" in page
+
+
+def test_the_page_says_whether_the_last_e_mail_went_out(client, dri):
+    from apps.notifications.models import DeliveryStatus
+
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    notice = sent(dri, call, partner)
+    login(client, dri)
+    assert (
+        "The e-mail is waiting to go out." in client.get(page_url(call, partner)).content.decode()
+    )
+    row = Notification.objects.filter(context__nomination_notice=notice.pk)
+    row.update(status=DeliveryStatus.FAILED)
+    page = client.get(page_url(call, partner)).content.decode()
+    assert "The e-mail could not be delivered" in page
+    row.update(status=DeliveryStatus.SENT)
+    assert "The e-mail went out." in client.get(page_url(call, partner)).content.decode()
 
 
 def test_a_double_submit_sends_once(client, dri):
