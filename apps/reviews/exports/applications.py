@@ -15,6 +15,7 @@ from django.utils.translation import override, pgettext
 from django_countries import countries
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from apps.applications.models import ActivityKind, Application, ApplicationState, Choice
@@ -185,6 +186,8 @@ def _row(sheet, line: ExportLine) -> list:
     openpyxl would otherwise store as a formula."""
     values: list = [_text_cell(sheet, line.student_number)]
     for value in line[1:]:
+        if isinstance(value, str):
+            value = _storable(value)
         if isinstance(value, datetime):
             cell = WriteOnlyCell(sheet, value=timezone.make_naive(value))
             cell.number_format = DATE_TIME_FORMAT
@@ -197,12 +200,18 @@ def _row(sheet, line: ExportLine) -> list:
 
 
 def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=_storable(value))
     cell.data_type = "s"
     cell.number_format = "@"
     if font is not None:
         cell.font = font
     return cell
+
+
+def _storable(text: str) -> str:
+    """The text without the control characters an .xlsx cannot hold (openpyxl refuses the
+    whole workbook for one): a name pasted with a vertical tab still exports."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _column_letter(index: int) -> str:

@@ -148,3 +148,13 @@ def test_the_queue_and_the_reporting_page_link_to_it(client, dri, student):
     client = login(client, dri)
     assert EXPORT in client.get(reverse("reviews:queue")).content.decode()
     assert EXPORT in client.get(reverse("reviews:reporting")).content.decode()
+
+
+def test_a_control_character_in_a_text_is_left_out_not_a_server_error(client, dri, student):
+    """A name pasted from elsewhere may hold a character an .xlsx cannot (a vertical tab,
+    an escape); the CSV exports it, and the workbook must not fail for it."""
+    student.first_name, student.last_name = "Ann\x0be", "Du\x1bpont"
+    student.save(update_fields=["first_name", "last_name"])
+    submitted(student)
+    header, row = rows_of(login(client, dri).get(EXPORT))
+    assert row[1] == "Anne Dupont"
