@@ -17,6 +17,8 @@ ZIP_START = b"PK\x03\x04"
 # whole would only take the server's time.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+# The significant digits a spreadsheet shows of a number.
+SHOWN_DIGITS = 15
 
 
 class WorkbookUnreadable(ValueError):
@@ -68,8 +70,10 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, float):
-        # A student number typed as a number comes back as 22400102.0.
-        return str(int(value)) if value.is_integer() else repr(value)
+        # A student number typed as a number comes back as 22400102.0. A formula's result is
+        # stored with every digit of its binary float (0.30000000000000004): the sheet shows
+        # at most 15 significant digits (0.3), and so is it read.
+        return str(int(value)) if value.is_integer() else f"{value:.{SHOWN_DIGITS}g}"
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()

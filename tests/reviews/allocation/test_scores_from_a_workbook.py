@@ -169,3 +169,19 @@ def test_the_form_says_excel_is_read(client, dri, call, applications):
     page = login(client, dri).get(detail_url(call)).content.decode()
     assert "Scores file (CSV or Excel)" in page
     assert f"{reverse('reviews:queue_export_xlsx')}?call={call.pk}" in page
+
+
+def test_a_score_a_formula_computed_is_read_as_the_sheet_shows_it(client, dri, call, applications):
+    """Excel stores a formula's result (=0.1+0.2, a weighted mean) with all 17 digits of its
+    binary float, 0.30000000000000004, and shows 0.3: read as 0.3, not refused for its
+    decimals."""
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>00123</t></is></c>'
+        b'<c r="B1"><f>0.1+0.2</f><v>0.30000000000000004</v></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>S3</t></is></c>'
+        b'<c r="B2"><f>14.35*3</f><v>43.050000000000004</v></c></row></sheetData></worksheet>'
+    )
+    response = upload(login(client, dri), call, with_sheet(xml))
+    assert response.status_code == 302
+    assert scores(applications) == [Decimal("0.3"), None, Decimal("43.05")]
