@@ -4,8 +4,10 @@ scores filled in, is imported as it is."""
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -17,6 +19,10 @@ ZIP_START = b"PK\x03\x04"
 # whole would only take the server's time.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
+# A zip packs text a thousandfold: a file under the upload's limit may unpack to a gigabyte,
+# which the reader would hold in memory (the shared strings are read whole). A sheet of
+# MAX_ROWS rows of the queue's export unpacks to less than half of this.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # The significant digits a spreadsheet shows of a number.
 SHOWN_DIGITS = 15
 
@@ -45,6 +51,7 @@ def first_sheet_as_text(content: bytes) -> str:
 
 
 def _rows_as_text(content: bytes) -> str:
+    _ensure_small_unpacked(content)
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         output = io.StringIO()
@@ -62,6 +69,18 @@ def _rows_as_text(content: bytes) -> str:
         return output.getvalue()
     finally:
         workbook.close()
+
+
+def _ensure_small_unpacked(content: bytes) -> None:
+    """The sizes the archive declares bound what reading it unpacks (the zip reader stops at
+    them); checked before anything is unpacked."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookUnreadable(
+            _("This workbook unpacks to more than %(size)s: a scores file is far smaller.")
+            % {"size": filesizeformat(MAX_UNPACKED_BYTES)}
+        )
 
 
 def _text(value: object) -> str:

@@ -185,3 +185,25 @@ def test_a_score_a_formula_computed_is_read_as_the_sheet_shows_it(client, dri, c
     response = upload(login(client, dri), call, with_sheet(xml))
     assert response.status_code == 302
     assert scores(applications) == [Decimal("0.3"), None, Decimal("43.05")]
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_a_scores_file_is_refused(
+    client, dri, call, applications
+):
+    """A zip packs a thousandfold: a file under 1 MB may unpack to a gigabyte the reader
+    would hold in memory (shared strings are read whole). What a sheet unpacks to is checked
+    before it is read."""
+    padding = b" " * (60 * 1024 * 1024)
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>S3</t></is></c>'
+        b'<c r="B1"><v>8</v></c></row>' + padding + b"</sheetData></worksheet>"
+    )
+    file = with_sheet(xml)
+    assert file.size < 1024 * 1024
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "This workbook unpacks to more than 50.0\xa0MB: a scores file is far smaller."
+    ]
+    assert scores(applications) == [None, None, None]
