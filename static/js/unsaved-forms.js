@@ -7,7 +7,9 @@
 // browser's own "Leave the page?" first; sending that form does not ask, nor does the switch.
 //
 // Every form of the page's main part sent by POST is watched (a new form is covered without
-// anyone remembering to mark it); a form opts out with data-unsaved="off". Filters and
+// anyone remembering to mark it); a form opts out with data-unsaved="off". A form answered
+// with a file (data-unsaved="download") leaves the page where it is: sending it asks nothing,
+// whatever the page's other forms hold. Filters and
 // searches (GET) are not watched. A form holds changes when a field differs from what the
 // page was served with, so a field typed then set back is no change. Files, passwords, hidden
 // fields and the CSRF token are never kept. Without script the pages work as before.
@@ -118,6 +120,10 @@
   // answers with a download leaves the page where it is).
   const sent = new WeakSet();
   let switchingLanguage = false;
+  // When a form answered with a file was sent: the browser's "leave?" that follows at once is
+  // about a download, not a departure (dismissed, it cancelled the download).
+  let downloadSentAt = 0;
+  const DOWNLOAD_MS = 2000;
 
   function holdsChanges(form) {
     return !sent.has(form) && fieldsOf(form).some(changed);
@@ -227,6 +233,10 @@
       switchingLanguage = putAside(form);
       return;
     }
+    if (form.dataset.unsaved === "download") {
+      downloadSentAt = Date.now();
+      return;
+    }
     if (!watchedForms().includes(form)) return;
     sent.add(form);
     if (form.matches("[data-keep-comments]")) {
@@ -252,7 +262,9 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (switchingLanguage || !watchedForms().some(holdsChanges)) return;
+    const downloading = Date.now() - downloadSentAt < DOWNLOAD_MS;
+    downloadSentAt = 0; // once: leaving later is asked about again
+    if (downloading || switchingLanguage || !watchedForms().some(holdsChanges)) return;
     event.preventDefault();
     event.returnValue = ""; // browsers before the standard's preventDefault() ask for a value
   });

@@ -256,6 +256,26 @@ def test_a_form_htmx_sent_and_the_server_took_is_saved(demo_world, page, dialogs
     assert dialogs == []
 
 
+def test_a_download_asks_nothing_and_keeps_what_was_typed(demo_world, page, dialogs):
+    """The erasure page offers the student's data beside the reason they may type: the
+    archive downloads and the page stays, so nothing is asked (the question, dismissed,
+    cancelled the download). Leaving afterwards with the reason typed still asks."""
+    log_in(page, STUDENT)
+    in_language(page, "en")
+    page.goto("/privacy/erasure/")
+    reason = page.get_by_label("Reason")
+    reason.fill("I am leaving the school")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    assert dialogs == []
+    expect(reason).to_have_value("I am leaving the school")
+
+    with page.expect_event("dialog"):
+        page.locator(".navbar-brand").click()
+    assert dialogs == ["beforeunload"]
+
+
 def test_the_script_is_served(demo_world, page):
     response = page.request.get("/static/js/unsaved-forms.js")
     assert response.ok
