@@ -11,7 +11,7 @@ from apps.applications.models import Application, Choice
 from apps.programmes.models import Agreement
 from mobility_portal.parsing import whole_number
 
-from .workbooks import WorkbookUnreadable, first_sheet_as_text, is_workbook
+from .workbooks import WorkbookUnreadable, first_sheet_as_text, is_old_workbook, is_workbook
 
 UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
@@ -118,6 +118,13 @@ class ScoresImportForm(forms.Form):
                 % {"size": filesizeformat(SCORES_FILE_MAX_BYTES)}
             )
         content = upload.read()
+        if is_old_workbook(content):
+            raise forms.ValidationError(
+                _(
+                    "This is an Excel 97-2003 workbook (.xls): save it as an Excel workbook "
+                    "(.xlsx) or as CSV UTF-8."
+                )
+            )
         if is_workbook(content):
             try:
                 return first_sheet_as_text(content)

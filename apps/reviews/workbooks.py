@@ -15,6 +15,7 @@ from mobility_portal.numbers import grouped
 
 # An .xlsx file is a zip archive: it starts as every zip does.
 ZIP_START = b"PK\x03\x04"
+COMPOUND_DOCUMENT_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Far more than a call's applications; a sheet past these is not a scores file, and reading it
 # whole would only take the server's time.
 MAX_ROWS = 20_000
@@ -33,6 +34,11 @@ class WorkbookUnreadable(ValueError):
 
 def is_workbook(content: bytes) -> bool:
     return content.startswith(ZIP_START)
+
+
+def is_old_workbook(content: bytes) -> bool:
+    """An Excel 97-2003 workbook (.xls): a compound document, which only Excel itself reads."""
+    return content.startswith(COMPOUND_DOCUMENT_START)
 
 
 def first_sheet_as_text(content: bytes) -> str:

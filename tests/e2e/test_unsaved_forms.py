@@ -276,6 +276,27 @@ def test_a_download_asks_nothing_and_keeps_what_was_typed(demo_world, page, dial
     assert dialogs == ["beforeunload"]
 
 
+def test_a_document_opens_in_a_tab_of_its_own_and_the_dossier_asks_nothing(
+    demo_world, page, dialogs
+):
+    """An officer half-way through a comment opens the student's CV: the browser asked "leave
+    the page?" for the download, and the download did not come when the reader stayed."""
+    lea = submitted_application(LEA, ["École polytechnique fédérale de Lausanne"])
+    log_in(page, DRI, lands_on="/")
+    in_language(page, "en")
+    page.goto(f"/staff/applications/{lea.pk}/")
+    comment = page.locator("#id_comment-text")
+    comment.fill("Check the language certificate")
+    document = page.locator("a[href$='/download/']").first
+    expect(document).to_contain_text("(opens in a new tab)")
+    with page.context.expect_page() as opened:
+        document.click()
+    opened.value.close()
+    assert dialogs == []
+    expect(comment).to_have_value("Check the language certificate")
+    expect(page).to_have_url(re.compile(rf"/staff/applications/{lea.pk}/$"))
+
+
 def test_the_script_is_served(demo_world, page):
     response = page.request.get("/static/js/unsaved-forms.js")
     assert response.ok

@@ -207,3 +207,14 @@ def test_a_workbook_that_unpacks_to_far_more_than_a_scores_file_is_refused(
         "This workbook unpacks to more than 50.0\xa0MB: a scores file is far smaller."
     ]
     assert scores(applications) == [None, None, None]
+
+
+def test_an_old_excel_file_is_told_how_to_save_it(client, dri, call, applications):
+    """An .xls was refused as "not UTF-8 text: save it as CSV UTF-8", which named only CSV."""
+    content = workbooks.COMPOUND_DOCUMENT_START + b"\x00" * 504
+    response = upload(login(client, dri), call, SimpleUploadedFile("scores.xls", content))
+    assert response.status_code == 400
+    assert response.context["scores_form"].errors["file"] == [
+        "This is an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as "
+        "CSV UTF-8."
+    ]
