@@ -23,7 +23,7 @@ from tests.e2e.test_layout_widths import in_language
 # Django's, language switches and signing out change the session).
 NOT_PAGES = re.compile(
     r"/logout|/download|/i18n/|/admin/|/static/|/media/|learning-agreement|"
-    r"\.(pdf|csv|xml|json|zip|svg)$"
+    r"\.(pdf|csv|xlsx|xml|json|zip|svg)$"
 )
 MOST_PAGES = 60
 

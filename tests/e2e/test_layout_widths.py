@@ -141,6 +141,8 @@ def test_staff_reach_their_other_pages_with_the_keyboard(
     expect(page.locator(":focus")).to_have_attribute("href", "/staff/dashboard/")
     expect(page.locator(":focus")).to_have_attribute("aria-current", "page")
     page.keyboard.press("ArrowDown")
+    expect(page.locator(":focus")).to_have_text("Nominations aux partenaires")
+    page.keyboard.press("ArrowDown")
     expect(page.locator(":focus")).to_have_text("Opérations")
     page.keyboard.press("Escape")
     expect(more).to_have_attribute("aria-expanded", "false")
