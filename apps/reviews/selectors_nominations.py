@@ -5,7 +5,7 @@ queries whatever the number of partners."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.applications.models import Application, ApplicationState
@@ -32,10 +32,12 @@ def default_call() -> Call | None:
 
 
 def partners_with_nominations(call: Call, search: str = "") -> QuerySet[Partner]:
-    """The partners students of `call` are nominated to, by name; `search` finds names
-    whatever their accents and case."""
+    """The partners students of `call` are nominated to, or were sent a list for it (every
+    student of the list since gone: the partner is still to be told), by name; `search` finds
+    names whatever their accents and case."""
     partners = Partner.objects.filter(
-        pk__in=nominated_to_partners(call).values("nominated_choice__agreement__partner")
+        Q(pk__in=nominated_to_partners(call).values("nominated_choice__agreement__partner"))
+        | Q(pk__in=NominationNotice.objects.filter(call=call).values("partner"))
     )
     for word in fold(search).split():
         partners = partners.filter(name__fold__contains=word)

@@ -82,6 +82,21 @@ def test_a_list_changed_since_it_was_sent_says_so(client, dri):
     assert "2 added, 1 removed" in response.content.decode()
 
 
+def test_a_partner_whose_every_student_left_since_its_list_stays_listed(client, dri):
+    """Its only nomination undone (or withdrawn) after the list went: the partner still has a
+    row saying so, else nothing leads the office to tell it."""
+    call = CallFactory()
+    partner = partner_with_address()
+    leaves = nominated(call, partner)
+    sent(dri, call, partner)
+    Application.objects.filter(pk=leaves.pk).update(state=S.SUBMITTED)
+    response = login(client, dri).get(INDEX, {"call": call.pk})
+    (row,) = response.context["rows"]
+    assert row.partner == partner and row.students == 0
+    assert row.status.changed_since_sent and row.status.removed_ids == [leaves.pk]
+    assert "0 added, 1 removed" in response.content.decode()
+
+
 def test_the_current_call_is_shown_by_default(client, dri):
     today = timezone.localdate()
 
