@@ -43,7 +43,8 @@ MOVES = {
         title=gettext_lazy("Record departures"),
         intro=gettext_lazy(
             "Each student listed below will be recorded as departed, as the button on their "
-            "dossier does. This cannot be undone."
+            "dossier does. A departure recorded by mistake is undone from the student's dossier, "
+            "while they have sent nothing of their return."
         ),
         not_confirmed=gettext_lazy(
             "Not recorded: the stay begins on %(date)s and you did not confirm that the "
@@ -66,8 +67,9 @@ MOVES = {
         title=gettext_lazy("Record returns"),
         intro=gettext_lazy(
             "Each student listed below will be recorded as back from mobility and asked to "
-            "send the host's transcript, as the button on their dossier does. This cannot be "
-            "undone."
+            "send the host's transcript, as the button on their dossier does. A return recorded "
+            "by mistake is undone from the student's dossier, while they have sent nothing it "
+            "asks for."
         ),
         not_confirmed=gettext_lazy(
             "Not recorded: the stay ends on %(date)s and you did not confirm that the student "

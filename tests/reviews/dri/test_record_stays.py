@@ -99,6 +99,16 @@ def test_the_confirmation_lists_who_will_be_recorded_and_who_is_left_out(client,
     assert state_of(ready) == S.ACCEPTED
 
 
+@pytest.mark.parametrize("state", [S.ACCEPTED, S.IN_MOBILITY])
+def test_the_confirmation_says_where_a_mistake_is_undone(client, dri, state):
+    """The dossier undoes a departure or a return recorded by mistake: the page no longer says
+    it cannot be undone."""
+    url = DEPARTURES if state == S.ACCEPTED else reverse("reviews:stays_returned")
+    html = login(client, dri).get(url, chosen(in_stay(state))).content.decode()
+    assert "cannot be undone" not in html
+    assert "by mistake is undone from the student&#x27;s dossier" in html
+
+
 def test_each_row_goes_through_the_dossiers_service(client, dri):
     """A history row each, by the officer, from accepted to in mobility, as the dossier's button
     writes it; the early stay whose box was ticked too, the one left unticked not."""
