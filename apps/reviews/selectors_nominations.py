@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.applications.models import Application, ApplicationState
+from apps.applications.models import Application
 from apps.programmes.models import Call, Partner
 from mobility_portal.search import fold
 
 from .models import NominationNotice
+from .services.seats import SEAT_HOLDING_STATES
 
-# The students a partner is told of: nominated there, or accepted by it since.
-NOTIFIED_STATES = (ApplicationState.NOMINATED, ApplicationState.ACCEPTED)
+# The students a partner is told of: nominated there, whatever came of it since (accepted,
+# gone there, back): only a nomination that ended (withdrawn, refused by the host, undone)
+# takes a student off the list, as the seats count.
+NOTIFIED_STATES = SEAT_HOLDING_STATES
 
 
 def nominated_to_partners(call: Call) -> QuerySet[Application]:

@@ -406,3 +406,19 @@ def test_anonymous_is_sent_to_login(client, db):
 def test_the_navigation_links_the_page_for_reviewers_only(client, request, persona):
     page = login(client, request.getfixturevalue(persona)).get(reverse("home")).content.decode()
     assert (f'href="{INDEX}"' in page) == (persona == "dri")
+
+
+@pytest.mark.parametrize("state", [S.IN_MOBILITY, S.RETURNED, S.COMPLETED])
+def test_a_student_gone_to_the_partner_since_the_list_is_still_on_it(client, dri, state):
+    """Departed, back, completed: still nominated there, never "removed" (a list sent again
+    told the partner its own student was no longer nominated)."""
+    call = CallFactory()
+    partner = partner_with_address()
+    there = nominated(call, partner)
+    sent(dri, call, partner)
+    Application.objects.filter(pk=there.pk).update(state=state)
+    response = login(client, dri).get(INDEX, {"call": call.pk})
+    (row,) = response.context["rows"]
+    assert row.students == 1 and not row.status.changed_since_sent
+    page = client.get(page_url(call, partner))
+    assert [a.pk for a in page.context["students"]] == [there.pk] and not page.context["removed"]
