@@ -307,6 +307,13 @@ AWAITED_STATES = frozenset(
 def settled_by_transition(transition: Transition) -> list[str]:
     """What an audited state change of an application does of what notifications asked."""
     application = transition.application
+    if transition.from_state == ApplicationState.RETURNED:
+        # The return's notice asked the student for the transcript and the credits: a dossier
+        # completed, or a return undone, asks them no more (whatever settled it or not before).
+        return [
+            awaits_leaving(application.pk, transition.from_state),
+            awaits_return_recorded(application.pk),
+        ]
     if transition.from_state in AWAITED_STATES:
         return [awaits_leaving(application.pk, transition.from_state)]
     if transition.from_state == ApplicationState.DRAFT:

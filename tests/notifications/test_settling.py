@@ -223,6 +223,28 @@ def test_the_return_and_the_recognition_are_settled_as_each_side_acts(
     assert settled("credits_to_recognise", recipient=advisor) == [True]
 
 
+def test_a_completed_dossier_settles_its_return_notice_whatever_settled_it_before(student, advisor):
+    """A notice of the return still asking once the recognition was announced (one written
+    before notifications settled: the announcement that settles it had gone) is done once
+    the dossier is completed."""
+    application, course_plan = dossier_abroad(student, advisor)
+    with_transcript(application)
+    record_all(course_plan, obtained=4)
+    announce_when_recognition_is_due(application)
+    Notification.objects.create(
+        key=f"return:{application.pk}",
+        event="return_recorded",
+        recipient=student,
+        email=student.email,
+        language="en",
+        awaits=f"application:{application.pk}:return",
+    )
+
+    course_plan_confirm_recognition(actor=advisor, course_plan=course_plan)
+
+    assert settled("return_recorded", recipient=student) == [True]
+
+
 def test_a_course_plan_without_advisor_is_settled_once_one_is_assigned(
     student, advisor, admin_user
 ):

@@ -311,6 +311,21 @@ def test_a_return_undone_is_in_mobility_again_and_its_pending_asks_withdrawn(dri
     assert not asked_for_transcript.exists() and not recognition.exists()
 
 
+def test_a_return_undone_once_its_notice_went_asks_the_student_nothing_more(dri, student):
+    """The notice of the return was e-mailed already: it stays in the student's list, no
+    longer asking for the transcript of a mobility that goes on."""
+    application = returned(dri, student)
+    the_return = application.history.last()
+    asked_for_transcript = Notification.objects.filter(
+        event=RETURN_RECORDED.name, key__contains=f":transition:{the_return.pk}:"
+    )
+    asked_for_transcript.update(status=DeliveryStatus.SENT)
+
+    application_undo(actor=dri, application=seen_now(application), reason=REASON)
+
+    assert asked_for_transcript.get().settled_at is not None
+
+
 def test_not_a_return_once_the_advisor_was_asked_to_recognise(dri, student, english):
     application = returned(dri, student)
     course_plan = CoursePlan.objects.filter(
