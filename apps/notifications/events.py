@@ -584,20 +584,28 @@ def announce_course_decision_changed(course_plan: CoursePlan, change: LineDecisi
     relay sends it when due), and each change within them joins it while it is unread and
     unsent; a change after that starts another. Its e-mail tells every change as it stands
     when sent."""
-    if change.from_decision == LineDecision.PENDING:
-        return  # a first decision: the student reads every decision once the version is decided
-    student = course_plan.activity.plan.student
     now = timezone.now()
+    # The student's notice of this version's changes still waiting (its key names the version).
     joinable = Notification.objects.filter(
         event=COURSE_DECISIONS_CHANGED.name,
         key__startswith=decisions_changed_prefix(course_plan),
-        recipient=student,
         status=DeliveryStatus.PENDING,
         attempts=0,
         next_attempt_at__gt=now,
         read_at__isnull=True,
     )
     waiting = joinable.order_by("-pk").first()
+    if change.from_decision == LineDecision.PENDING and not (
+        waiting is not None
+        and LineDecisionChange.objects.filter(
+            pk__in=waiting.context["decision_changes"], line_id=change.line_id
+        ).exists()
+    ):
+        # A first decision: the student reads every decision once the version is decided.
+        # One taken again on a course whose undone decision the waiting notice tells joins
+        # it: its subject says the decision as it now stands, as its e-mail will.
+        return
+    student = course_plan.activity.plan.student
     if waiting is not None:
         context = {
             **waiting.context,

@@ -129,6 +129,25 @@ def test_an_undone_decision_is_told(advisor, english_student, course_plan):
     assert notice.subject.endswith(f"{first.code} {first.title}: now awaiting decision")
 
 
+def test_a_course_decided_again_after_its_undo_is_told_as_it_now_stands(
+    advisor, english_student, course_plan
+):
+    """Undone, then decided again within the minutes: the subject says the decision now, as
+    the e-mail does, not 'now awaiting decision'."""
+    first, second, _third = lines_of(course_plan)
+    course_line_decide(actor=advisor, line=first, approve=True, comment="")
+    course_line_undo(actor=advisor, line=first, seen=A)
+    course_line_decide(actor=advisor, line=first, approve=False, comment="Taken in 2A")
+    course_line_decide(actor=advisor, line=second, approve=True, comment="")  # a first one
+
+    (notice,) = notices(english_student)
+    assert notice.subject.endswith(f"{first.code} {first.title}: now rejected")
+    assert len(notice.context["decision_changes"]) == 2
+    text = render_message(notice).text
+    assert f"{first.code} — {first.title}: approved before, now rejected — Taken in 2A" in text
+    assert second.code not in text
+
+
 def test_a_notice_still_waiting_when_the_version_is_decided_is_not_e_mailed(
     advisor, english_student, course_plan, mailoutbox
 ):
