@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -60,6 +61,7 @@ def personal_data(student: User) -> dict:
         "choices__agreement__partner", "documents", "history"
     )
     erasure_requests = ErasureRequest.objects.filter(student=student).prefetch_related("history")
+    lists = _lists_sent_to_partners(list(applications))
     return {
         "account": {
             "email": student.email,
@@ -78,12 +80,50 @@ def personal_data(student: User) -> dict:
             "advisor": str(profile.advisor or ""),
         },
         "plan": plan and _plan_data(plan),
-        "applications": [_application_data(application) for application in applications],
+        "applications": [
+            {
+                **_application_data(application),
+                "lists_sent_to_partners": lists.get(application.pk, []),
+            }
+            for application in applications
+        ],
         "notifications": list(
             student.notifications.values("created_at", "event", "subject", "read_at")
         ),
         "erasure_requests": [_erasure_request_data(request) for request in erasure_requests],
     }
+
+
+def _lists_sent_to_partners(applications: list[Application]) -> dict[int, list[dict]]:
+    """By application id, the lists of nominations the office sent to partners naming it (as
+    nominated, or as no longer nominated): who received the student's name, and when."""
+    # The reviews app sends them; it depends on this one, not the other way round.
+    notices = django_apps.get_model("reviews", "NominationNotice").objects
+    partners = {
+        choice.agreement.partner_id
+        for application in applications
+        for choice in application.choices.all()
+        if choice.agreement_id
+    }
+    named: dict[int, list[dict]] = {}
+    if not partners:
+        return named
+    sent = notices.filter(
+        call_id__in={application.call_id for application in applications}, partner_id__in=partners
+    ).select_related("partner")
+    for notice in sent.order_by("sent_at", "pk"):
+        for application in applications:
+            listed = application.pk in notice.application_ids
+            if listed or application.pk in notice.removed_ids:
+                named.setdefault(application.pk, []).append(
+                    {
+                        "sent_at": notice.sent_at,
+                        "partner": notice.partner.name,
+                        "email": notice.email,
+                        "named_as": "nominated" if listed else "no_longer_nominated",
+                    }
+                )
+    return named
 
 
 def _erasure_request_data(request: ErasureRequest) -> dict:

@@ -162,3 +162,23 @@ def partner_has_nominations(call: Call, partner: Partner) -> bool:
         nominated_to_partners(call).filter(nominated_choice__agreement__partner=partner).exists()
         or NominationNotice.objects.filter(call=call, partner=partner).exists()
     )
+
+
+def partner_told_of(application: Application) -> NominationNotice | None:
+    """The last list sent to the partner the application is nominated to, when it names the
+    application: that partner believes the student is coming. None when the nomination is
+    outside partnerships or no list naming it is the partner's latest."""
+    partner_id = (
+        Application.objects.filter(pk=application.pk)
+        .values_list("nominated_choice__agreement__partner_id", flat=True)
+        .first()
+    )
+    if partner_id is None:
+        return None
+    latest = (
+        NominationNotice.objects.filter(call_id=application.call_id, partner_id=partner_id)
+        .select_related("partner")
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    return latest if latest and application.pk in latest.application_ids else None

@@ -13,7 +13,7 @@ from apps.accounts.access import CapabilityRequiredMixin, capability_required
 from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
-from apps.applications.models import Application
+from apps.applications.models import Application, ApplicationState
 from apps.applications.selectors import (
     awaited_resubmission,
     chosen_study_activities,
@@ -24,6 +24,7 @@ from apps.applications.selectors import (
 )
 from apps.applications.services import required_documents
 from apps.applications.workflow import StaleDossier
+from mobility_portal.dates import long_date
 from mobility_portal.page_cache import keep_page
 from mobility_portal.refusals import report_refusal
 
@@ -41,6 +42,7 @@ from ..selectors_dossier import (
     dossier_for,
     internal_comments,
 )
+from ..selectors_nominations import partner_told_of
 from ..services import decisions, undo
 
 staff_only = capability_required(Capability.SEE_ALL_DOSSIERS)
@@ -220,12 +222,29 @@ class Undo(DecisionView):
     name = "undo"
 
     def decide(self, actor, application, form):
+        told = (
+            partner_told_of(application)
+            if application.state == ApplicationState.NOMINATED
+            else None
+        )
         application = undo.application_undo(
             actor=actor, application=application, reason=form.cleaned_data["reason"]
         )
-        return _("Undone: the application is %(state)s again; the student is told.") % {
+        done = _("Undone: the application is %(state)s again; the student is told.") % {
             "state": application.get_state_display().lower()
         }
+        if told is None:
+            return done
+        return " ".join(
+            [
+                done,
+                _(
+                    "%(partner)s received a list naming this student on %(sent)s: send it the "
+                    "list again from Nominations to partners."
+                )
+                % {"partner": told.partner.name, "sent": long_date(told.sent_at)},
+            ]
+        )
 
 
 class MarkReturned(DecisionView):

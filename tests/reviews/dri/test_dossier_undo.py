@@ -5,12 +5,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from apps.applications.models import ApplicationState, Transition
 from apps.reviews.services.decisions import (
     application_mark_returned,
     application_record_host_decision,
 )
+from mobility_portal.dates import long_date
 from tests.applications.factories import login, messages_of
 from tests.reviews.dri.builders import (
     decision_url,
@@ -189,3 +191,35 @@ def test_the_undo_costs_the_dossier_no_query(client, dri, student, other_student
     assert "undo" in response.context["decisions"]
     assert len(with_undo.captured_queries) == len(without_undo.captured_queries)
     assert len(with_undo.captured_queries) <= DOSSIER_MAX_QUERIES
+
+
+def test_an_undone_nomination_a_partner_was_sent_says_to_send_it_the_list_again(
+    client, dri, other_student
+):
+    """The partner's incoming office read this student's name in the last list it got: the
+    office is told to send it the list again, where nothing said so."""
+    from apps.programmes.models import Partner
+    from apps.reviews.services.nominations import nomination_notice_send
+    from tests.reviews.nominations.builders import seen_now
+
+    application = nominate(dri, submitted(other_student))
+    partner = Partner.objects.get(agreements__choices__application=application)
+    Partner.objects.filter(pk=partner.pk).update(
+        name="Universität Wien", nomination_email="incoming@partner.example"
+    )
+    partner.refresh_from_db()
+    notice = nomination_notice_send(
+        actor=dri,
+        call=application.call,
+        partner=partner,
+        seen=seen_now(application.call, partner),
+    )
+    response = post_as(client, dri, decision_url("undo", application), undo_data(application))
+    [message] = messages_of(response)
+    assert message.startswith("Undone: the application is submitted again;")
+    with translation.override("en"):
+        sent = long_date(notice.sent_at)
+    assert message.endswith(
+        f"Universität Wien received a list naming this student on {sent}: send it the list "
+        "again from Nominations to partners."
+    )

@@ -187,3 +187,46 @@ def test_a_broker_down_loses_nothing_the_relay_sends_it_later(
     monkeypatch.undo()
     assert delivery.deliver(row.pk) == "sent"
     assert mail.outbox[0].to == ["incoming@partner.example"]
+
+
+def test_the_students_data_export_says_which_partner_received_their_name_and_when(dri):
+    """The right of access covers the recipients of the data: each list naming the student,
+    nominated or no longer nominated, and only those."""
+    from apps.applications.privacy import personal_data
+
+    call = CallFactory(name="Exchanges")
+    partner = partner_with_address(name="Universität Wien")
+    application = nominated(call, partner)
+    other = nominated(call, partner)
+    first = send(dri, call, partner)
+    Application.objects.filter(pk=application.pk).update(state=S.WITHDRAWN)
+    second = send(dri, call, partner)
+    nominated(CallFactory(), partner_with_address(name="Elsewhere"))
+
+    [data] = personal_data(application.student)["applications"]
+    assert data["lists_sent_to_partners"] == [
+        {
+            "sent_at": first.sent_at,
+            "partner": "Universität Wien",
+            "email": "incoming@partner.example",
+            "named_as": "nominated",
+        },
+        {
+            "sent_at": second.sent_at,
+            "partner": "Universität Wien",
+            "email": "incoming@partner.example",
+            "named_as": "no_longer_nominated",
+        },
+    ]
+    [other_data] = personal_data(other.student)["applications"]
+    assert [row["named_as"] for row in other_data["lists_sent_to_partners"]] == ["nominated"] * 2
+
+
+def test_a_student_no_list_named_exports_none(dri):
+    from apps.applications.privacy import personal_data
+
+    call = CallFactory()
+    partner = partner_with_address()
+    application = nominated(call, partner)
+    [data] = personal_data(application.student)["applications"]
+    assert data["lists_sent_to_partners"] == []
