@@ -16,7 +16,10 @@ from tests.applications.factories import complete_application, login, messages_o
 S = ApplicationState
 ASKED = "Add your B2 certificate."
 CHANGED = "I added the <b>B2</b> certificate.\nAnd signed the CV."
-NOT_SUBMITTED = "Your application is not submitted:"
+SEE_SUBMISSION = (
+    'Your application is not submitted: see <a class="alert-link" href="#submit-title">'
+    "Submission</a>."
+)
 SUBMITTED = "Your application is submitted. The international relations office will review it."
 
 
@@ -119,10 +122,8 @@ def test_a_too_long_message_is_refused_kept_and_nothing_is_submitted(client, stu
     assert response.context["submit_form"].errors["message"] == [
         "Ensure this value has at most 2000 characters (it has 2001)."
     ]
-    assert messages_of(response) == [
-        NOT_SUBMITTED,
-        "Ensure this value has at most 2000 characters (it has 2001).",
-    ]
+    # The error is said by the field, in the Submission section the alert links to.
+    assert messages_of(response) == [SEE_SUBMISSION]
     assert textarea(response.content.decode()) == typed
     assert state_and_moves(application) == before == (S.CHANGES_REQUESTED, 2)
     assert Notification.objects.count() == notifications
@@ -134,7 +135,8 @@ def test_a_refused_resubmission_keeps_what_the_student_wrote(client, student, dr
     before = state_and_moves(application)
     response = login(client, student).post(submit_url(application), {"message": CHANGED})
     assert response.status_code == 400
-    assert messages_of(response) == [NOT_SUBMITTED, "Missing document: CV."]
+    assert messages_of(response) == [SEE_SUBMISSION]
+    assert response.context["missing"] == ["Missing document: CV."]
     assert textarea(response.content.decode()) == (
         "I added the &lt;b&gt;B2&lt;/b&gt; certificate.\nAnd signed the CV."
     )
@@ -149,7 +151,7 @@ def test_a_refusal_without_a_message_still_goes_back_to_the_page(client, student
     application.documents.filter(kind="cv").delete()
     response = login(client, student).post(submit_url(application), {"message": ""})
     assert response.url == detail_url(application)
-    assert messages_of(response) == [NOT_SUBMITTED, "Missing document: CV."]
+    assert messages_of(response) == [SEE_SUBMISSION]
 
 
 def test_a_first_submission_ignores_a_message_it_never_asked_for(client, student):

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,10 +20,33 @@ from tests.applications.factories import (
 from tests.factories import CallFactory
 
 NOT_SUBMITTED = "Your application is not submitted:"
+# One alert that leads to the Submission section, which lists what is missing: the reasons
+# were repeated above the page, one red alert each, over the same list in the yellow box.
+SEE_SUBMISSION = (
+    'Your application is not submitted: see <a class="alert-link" href="#submit-title">'
+    "Submission</a>."
+)
 
 
 def submit_url(application):
     return reverse("applications:application_submit", args=[application.pk])
+
+
+def listed_under_submission(client, application) -> list[str]:
+    """What the Submission section's box says is still missing, on the page the refusal leads
+    to."""
+    page = client.get(reverse("applications:application_detail", args=[application.pk]))
+    html = page.content.decode()
+    section = html[
+        html.index('id="submit-title"') : html.index("</section>", html.index('id="submit-title"'))
+    ]
+    return re.findall(r"<li>(.*?)</li>", section)
+
+
+def assert_refused_for(client, application, response, reasons):
+    """One alert linking to the Submission section, which lists each reason once."""
+    assert messages_of(response) == [SEE_SUBMISSION]
+    assert listed_under_submission(client, application) == reasons
 
 
 def assert_still_draft(application):
@@ -68,20 +92,25 @@ def test_changing_the_plan_afterwards_leaves_the_snapshot_alone(client, student)
 def test_no_choice_is_refused(client, student):
     application = ApplicationFactory(student=student)
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response)[:2] == [NOT_SUBMITTED, "Choose at least one destination."]
+    assert messages_of(response) == [SEE_SUBMISSION]
+    assert "Choose at least one destination." in listed_under_submission(client, application)
     assert_still_draft(application)
 
 
 def test_missing_documents_are_listed(client, student):
     application = draft_with_choice(student)
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response) == [
-        NOT_SUBMITTED,
-        "Missing document: CV.",
-        "Missing document: Latest transcript of records.",
-        "Missing document: Language certificate.",
-        "Missing document: Draft learning agreement.",
-    ]
+    assert_refused_for(
+        client,
+        application,
+        response,
+        [
+            "Missing document: CV.",
+            "Missing document: Latest transcript of records.",
+            "Missing document: Language certificate.",
+            "Missing document: Draft learning agreement.",
+        ],
+    )
     assert_still_draft(application)
 
 
@@ -96,7 +125,7 @@ def test_error_finding_on_a_chosen_activity_is_refused(client, student):
     response = login(client, student).post(submit_url(application))
     with translation.override("en"):
         stay = str(application.choices.get().activity)
-    assert messages_of(response) == [NOT_SUBMITTED, f"{stay}: {finding.message}"]
+    assert_refused_for(client, application, response, [f"{stay}: {finding.message}"])
     assert_still_draft(application)
 
 
@@ -126,7 +155,7 @@ def test_an_error_on_another_activity_of_the_plan_is_refused_too(client, student
     # Named by its stay: the student did not choose it for this application.
     with translation.override("en"):
         stay = str(internship)
-    assert messages_of(response) == [NOT_SUBMITTED, f"{stay}: {overlap.message}"]
+    assert_refused_for(client, application, response, [f"{stay}: {overlap.message}"])
     assert_still_draft(application)
 
 
@@ -148,7 +177,7 @@ def test_a_stay_whose_kind_changed_since_it_was_chosen_is_refused(client, studen
         actor=student, activity=activity, fields={**fields, "kind": kind, **extra}
     )
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response) == [NOT_SUBMITTED, refusal]
+    assert_refused_for(client, application, response, [refusal])
     assert_still_draft(application)
 
 
@@ -158,7 +187,7 @@ def test_closed_call_is_refused(client, student):
     application = complete_application(student, call=closed)
     response = login(client, student).post(submit_url(application))
     closes = date_format(closed.closes_on)
-    assert messages_of(response) == [NOT_SUBMITTED, f"The call closed on {closes}."]
+    assert_refused_for(client, application, response, [f"The call closed on {closes}."])
     assert_still_draft(application)
 
 
@@ -172,10 +201,9 @@ def test_a_call_whose_opening_was_moved_later_is_not_said_closed(client, student
     call.refresh_from_db()
     response = login(client, student).post(submit_url(application))
     opens, closes = date_format(call.opens_on), date_format(call.closes_on)
-    assert messages_of(response) == [
-        NOT_SUBMITTED,
-        f"This call opens on {opens} and closes on {closes}.",
-    ]
+    assert_refused_for(
+        client, application, response, [f"This call opens on {opens} and closes on {closes}."]
+    )
     assert_still_draft(application)
 
 
@@ -221,8 +249,11 @@ def test_a_resubmission_still_needs_what_a_submission_needs(client, student, dri
     application = _sent_back_after_the_call_closed(student, dri)
     application.documents.all().delete()
     response = login(client, student).post(submit_url(application))
-    assert messages_of(response)[0] == NOT_SUBMITTED
-    assert any(message.startswith("Missing document") for message in messages_of(response))
+    assert messages_of(response) == [SEE_SUBMISSION]
+    assert any(
+        reason.startswith("Missing document")
+        for reason in listed_under_submission(client, application)
+    )
     application.refresh_from_db()
     assert application.state == ApplicationState.CHANGES_REQUESTED
 
@@ -231,9 +262,10 @@ def test_submitting_twice_is_refused(client, student):
     application = complete_application(student)
     services.application_submit(actor=student, application=application)
     response = login(client, student).post(submit_url(application))
+    # A reason the page's Submission section does not list (it is gone): said in the alert.
     assert messages_of(response) == [
-        NOT_SUBMITTED,
-        "This application is submitted: it can no longer be changed.",
+        f'{NOT_SUBMITTED}<ul class="mb-0"><li>'
+        "This application is submitted: it can no longer be changed.</li></ul>"
     ]
     assert Transition.objects.filter(application=application).count() == 1
 
@@ -292,8 +324,9 @@ def test_more_choices_than_the_call_now_takes_are_refused(client, student):
     ChoiceFactory(application=application, rank=2, activity=second)
     type(application.call).objects.filter(pk=application.call_id).update(max_choices=1)
     response = login(client, student).post(submit_url(application))
+    assert messages_of(response) == [SEE_SUBMISSION]
     assert "This call now takes at most 1 choice: remove the extra ones before submitting." in (
-        messages_of(response)
+        listed_under_submission(client, application)
     )
     assert_still_draft(application)
 
@@ -323,3 +356,12 @@ def test_missing_documents_alone_do_not_send_to_the_plan(client, student):
     )
     assert "Missing document: CV." in page.content.decode()
     assert "Fix the errors of my plan" not in page.content.decode()
+
+
+def test_a_refusal_shows_each_reason_once_under_one_alert_that_links_to_them(client, student):
+    application = draft_with_choice(student)
+    page = login(client, student).post(submit_url(application), follow=True).content.decode()
+    alerts = re.findall(r'<div class="alert alert-danger" role="status">(.*?)</div>', page)
+    assert alerts == [SEE_SUBMISSION]
+    assert 'id="submit-title"' in page
+    assert page.count("Missing document: CV.") == 1

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -172,32 +173,52 @@ def application_edit(request, pk: int):
 def application_submit(request, pk: int):
     application = application_for(request.user, pk, change=True)
     form = _submit_form(application, request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your application is not submitted:"))
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    if not form.is_valid():  # its errors are shown by its field, in the Submission section
+        _report_not_submitted(request, application, reasons=[], errors_shown=True)
         return render_application_page(request, application, submit_form=form, status=400)
     message = form.cleaned_data.get("message", "")
     try:
         services.application_submit(actor=request.user, application=application, message=message)
     except ServiceError as error:
-        messages.error(request, _("Your application is not submitted:"))
-        report_refusal(request, error)
+        application = application_for(request.user, pk, change=True)  # as it now stands
+        _report_not_submitted(request, application, reasons=error.reasons)
         if message:
             # The page as it now stands, with what the student wrote, to submit again from.
-            return render_application_page(
-                request,
-                application_for(request.user, pk, change=True),
-                submit_form=form,
-                status=400,
-            )
+            return render_application_page(request, application, submit_form=form, status=400)
     else:
         messages.success(
             request,
             _("Your application is submitted. The international relations office will review it."),
         )
     return redirect("applications:application_detail", application.pk)
+
+
+def _report_not_submitted(
+    request, application: Application, *, reasons: list[str], errors_shown: bool = False
+) -> None:
+    """One alert for a refused submission. The reasons the page's Submission section lists
+    (what is still missing) are not repeated: the alert links to that section. Any other reason
+    (the application submitted meanwhile in another tab, a message not asked for) is said in
+    the alert, as the section does not list it."""
+    listed: set[str] = set()
+    if application.state in services.EDITABLE_STATES:
+        readiness = services.submission_readiness(application, timezone.localdate())
+        listed = {str(problem) for problem in readiness.problems}
+    unlisted = [str(reason) for reason in reasons if str(reason) not in listed]
+    if errors_shown or len(unlisted) < len(reasons):
+        section = format_html('<a class="alert-link" href="#submit-title">{}</a>', _("Submission"))
+        head = format_html(
+            _("Your application is not submitted: see %(section)s.") % {"section": "{}"}, section
+        )
+    else:
+        head = _("Your application is not submitted:")
+    if unlisted:
+        head = format_html(
+            '{}<ul class="mb-0">{}</ul>',
+            head,
+            format_html_join("", "<li>{}</li>", ((reason,) for reason in unlisted)),
+        )
+    messages.error(request, head)
 
 
 @student_only
