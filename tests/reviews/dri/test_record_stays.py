@@ -202,10 +202,30 @@ def test_a_post_that_does_not_say_what_was_seen_records_nothing(client, dri):
 
 
 def test_an_empty_selection_says_so(client, dri):
+    """Nothing ticked: said as such, where the page said none of the selected applications
+    could be recorded, as if some had been refused."""
     login(client, dri)
     page = client.get(DEPARTURES)
     assert page.status_code == 200
-    assert "None of the selected applications can be recorded here." in page.content.decode()
+    html = page.content.decode()
+    assert "No application is selected: tick students in the queue first." in html
+    assert "None of the selected applications" not in html
+
+
+def test_a_selection_of_which_none_can_be_recorded_says_so(client, dri):
+    application = in_stay(S.NOMINATED)
+    login(client, dri)
+    html = client.get(DEPARTURES, chosen(application)).content.decode()
+    assert "None of the selected applications can be recorded here." in html
+    assert "No application is selected" not in html
+
+
+def test_filters_that_select_nobody_any_more_say_so(client, dri):
+    login(client, dri)
+    page = client.get(DEPARTURES, {"matching": "1", "back": "q=Nobody&state=accepted"})
+    html = page.content.decode()
+    assert "No application matches the queue's filters any more." in html
+    assert "None of the selected applications" not in html
 
 
 def test_too_many_at_once_is_refused_with_a_reason(client, dri):
