@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.applications.models import (
     Activity,
@@ -121,6 +122,18 @@ def within_sentence(label) -> str:
     return text[:1].lower() + text[1:]
 
 
+def undone_step(transition) -> str | None:
+    """What an undo took back, for its subject line: the state it returns to ("submitted")
+    read as a new submission in the student's inbox."""
+    if transition.undoes_id is None:
+        return None
+    return {
+        ApplicationState.NOMINATED: _("nomination undone"),
+        ApplicationState.IN_MOBILITY: _("departure undone"),
+        ApplicationState.RETURNED: _("return undone"),
+    }.get(transition.from_state)
+
+
 def subject_values(objects: dict) -> dict[str, str | int]:
     """Everything a subject line may name, as text in the active language (a count stays a
     number, so that it chooses the subject's singular or plural form)."""
@@ -128,7 +141,9 @@ def subject_values(objects: dict) -> dict[str, str | int]:
     if application := objects.get("application"):
         values.update(student=str(application.student), call=str(application.call))
     if transition := objects.get("transition"):
-        values["state"] = within_sentence(ApplicationState(transition.to_state).label)
+        values["state"] = undone_step(transition) or within_sentence(
+            ApplicationState(transition.to_state).label
+        )
     if course_plan := objects.get("course_plan"):
         student = course_plan.activity.plan.student
         values.update(
