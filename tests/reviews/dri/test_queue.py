@@ -274,3 +274,17 @@ def test_a_row_escapes_what_people_typed(client, dri):
     assert "&lt;i&gt;&quot;Host&quot;&lt;/i&gt;" in content
     assert "<b>Ada" not in content and "<i>" not in content
     assert f'href="{reverse("reviews:dossier", args=[application.pk])}?back=q%3DCo"' in content
+
+
+def test_the_queue_is_to_review_for_the_office_and_to_read_for_the_dfi(client, dri, dfi):
+    """The DFI's menu and home say 'Applications': the page said 'Applications to review' to
+    the body that reviews none of them."""
+    applicant()
+    login(client, dri)
+    assert '<h1 class="h3 mb-0">Applications to review</h1>' in (
+        client.get(reverse("reviews:queue")).content.decode()
+    )
+    login(client, dfi)
+    page = client.get(reverse("reviews:queue")).content.decode()
+    assert '<h1 class="h3 mb-0">Applications</h1>' in page
+    assert "Applications to review" not in page
