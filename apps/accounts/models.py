@@ -9,6 +9,10 @@ from mobility_portal.collation import collated
 
 from .roles import Role
 
+# The address an erased (anonymised) account is left with: ".example" is reserved, nobody else
+# has it.
+ERASED_EMAIL_DOMAIN = "@invalid.example"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -72,6 +76,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def is_erased(self) -> bool:
+        """Anonymised by an erasure (applications.privacy): no name or address is left."""
+        return self.email.endswith(ERASED_EMAIL_DOMAIN)
 
     def clean(self) -> None:
         super().clean()

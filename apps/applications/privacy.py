@@ -16,7 +16,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.models import ERASED_EMAIL_DOMAIN, User
 
 from .models import (
     KINDS_KEPT_SIDE_BY_SIDE,
@@ -49,8 +49,7 @@ FINAL_STATES = frozenset(
 # the office may still nominate the student to another of their choices (workflow.py).
 ERASURE_ENDED_STATES = FINAL_STATES - {ApplicationState.HOST_REFUSED}
 REDACTED = "[redacted]"
-# The address an anonymised student is left with (".example" is reserved: nobody else has it).
-ANONYMISED_EMAIL_DOMAIN = "@invalid.example"
+ANONYMISED_EMAIL_DOMAIN = ERASED_EMAIL_DOMAIN
 
 
 def personal_data(student: User) -> dict:

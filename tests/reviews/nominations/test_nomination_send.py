@@ -230,3 +230,22 @@ def test_a_student_no_list_named_exports_none(dri):
     application = nominated(call, partner)
     [data] = personal_data(application.student)["applications"]
     assert data["lists_sent_to_partners"] == []
+
+
+def test_a_student_erased_since_the_last_list_is_not_named_by_an_address_of_nobody(dri):
+    """Erased after withdrawing, a student was listed to the partner as 'No longer nominated:
+    anonymised-12@invalid.example'."""
+    from apps.applications.privacy import anonymise_student
+
+    call = CallFactory()
+    partner = partner_with_address()
+    application = nominated(call, partner)
+    nominated(call, partner)
+    send(dri, call, partner)
+    Application.objects.filter(pk=application.pk).update(state=S.WITHDRAWN)
+    anonymise_student(application.student)
+    send(dri, call, partner)
+    message = render_message(Notification.objects.filter(event="nominations_to_partner").first())
+    assert "a student whose data has been erased" in message.text
+    assert "a student whose data has been erased" in message.html
+    assert "invalid.example" not in message.text + message.html
