@@ -836,6 +836,12 @@ NOMINATIONS_TO_PARTNER = Event(
 EVENTS[NOMINATIONS_TO_PARTNER.name] = NOMINATIONS_TO_PARTNER
 
 
+def nominations_to_partner_key_prefix(notice_pk: int) -> str:
+    """The start of the key of the e-mail of a list (the address follows): the row is found
+    through the keys' index, where a filter on its context read every notification."""
+    return f"{NOMINATIONS_TO_PARTNER.name}:nomination_notice:{notice_pk}:"
+
+
 def announce_nominations_to_partner(notice) -> None:
     """To the partner's address, in the notice's language; keyed by the notice, so each list
     is one message, never two."""

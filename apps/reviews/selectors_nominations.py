@@ -145,12 +145,16 @@ def delivery_of(notice: NominationNotice | None) -> str | None:
     """Where the e-mail of `notice` stands in the outbox (a DeliveryStatus), None for none."""
     if notice is None:
         return None
-    from apps.notifications.events import NOMINATIONS_TO_PARTNER
+    from apps.notifications.events import (
+        NOMINATIONS_TO_PARTNER,
+        nominations_to_partner_key_prefix,
+    )
     from apps.notifications.models import Notification
 
     return (
         Notification.objects.filter(
-            event=NOMINATIONS_TO_PARTNER.name, context__nomination_notice=notice.pk
+            event=NOMINATIONS_TO_PARTNER.name,
+            key__startswith=nominations_to_partner_key_prefix(notice.pk),
         )
         .values_list("status", flat=True)
         .first()
