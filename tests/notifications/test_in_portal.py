@@ -151,3 +151,23 @@ def test_the_bells_unread_word_agrees_with_its_number(client, student, monkeypat
     client.force_login(student)
     content = client.get(reverse("programmes:catalogue")).content.decode()
     assert f'{count}<span class="visually-hidden"> {word}</span>' in content
+
+
+@pytest.mark.django_db
+def test_a_readers_first_page_is_read_in_the_order_of_an_index(student, other_student):
+    """An officer told of every submission has thousands of notifications: the list's page
+    reads its rows from an index in the list's order instead of sorting all of them (a
+    sequential scan and a sort, 29 ms for 5,312 rows at 10,000 students; 0.4 ms with it)."""
+    from django.db import connection
+
+    for number in range(30):
+        notify(student, f"n{number}")
+    notify(other_student, "theirs")
+    if connection.vendor == "postgresql":
+        # 31 rows are read faster without any index: ask for the plan a large table gets.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+    plan = student.notifications.all()[:25].explain()
+    assert "notification_reader_list_idx" in plan
+    assert "TEMP B-TREE" not in plan.upper() and "Sort" not in plan
