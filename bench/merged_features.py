@@ -89,6 +89,33 @@ def peak_memory(name: str, make) -> None:
     print(f"|   {name}: peak Python memory {peak / 2**20:,.1f} MB | | | | | |", flush=True)
 
 
+def partner_pages(client, call, partner, application_ids, rounds: int, label: str) -> None:
+    """A partner's page, its CSV and the send of its list (rolled back)."""
+    from django.urls import reverse
+
+    from apps.programmes.models import Partner
+
+    students = f"{len(application_ids)} students"
+    page = reverse("reviews:nominations_partner", args=[call.pk, partner.pk])
+    measure(f"partner page ({label})", students, lambda: client.get(page), rounds)
+    csv = reverse("reviews:nominations_csv", args=[call.pk, partner.pk])
+    measure(f"partner CSV ({label})", students, lambda: client.get(csv), rounds)
+    send = reverse("reviews:nominations_send", args=[call.pk, partner.pk])
+    form = {
+        "applications": ",".join(str(pk) for pk in sorted(application_ids)),
+        "email": "incoming@partner.example",
+        "last_notice": "",
+    }
+
+    def sent():
+        Partner.objects.filter(pk=partner.pk).update(nomination_email=form["email"])
+        response = client.post(send, {**form, "confirmed": "1"})
+        assert response.status_code == 302, response.status_code
+        return response
+
+    measure(f"send, confirmed ({label}; rolled back)", students, sent, rounds, rolled_back=True)
+
+
 def main() -> None:
     args = arguments()
     os.environ.update(environment(args.database_url))
@@ -120,7 +147,6 @@ def main() -> None:
     storages.enable()
 
     if "nominations" in args.only:
-        from apps.programmes.models import Partner
         from apps.reviews.selectors_nominations import (
             default_call,
             nominated_ids_by_partner,
@@ -131,7 +157,6 @@ def main() -> None:
         partners = list(partners_with_nominations(call))
         ids = nominated_ids_by_partner(call, [partner.pk for partner in partners])
         biggest = max(partners, key=lambda partner: len(ids.get(partner.pk, [])))
-        students = len(ids[biggest.pk])
         index = reverse("reviews:nominations_index")
         measure(
             f"nominations index (call {call.pk}, page 1 of 25)",
@@ -145,32 +170,25 @@ def main() -> None:
             lambda: client.get(index, {"call": call.pk, "q": "univ"}),
             rounds,
         )
-        page = reverse("reviews:nominations_partner", args=[call.pk, biggest.pk])
-        measure(
-            "partner page (most students)", f"{students} students", lambda: client.get(page), rounds
-        )
-        csv = reverse("reviews:nominations_csv", args=[call.pk, biggest.pk])
-        measure("partner CSV", f"{students} students", lambda: client.get(csv), rounds)
-        send = reverse("reviews:nominations_send", args=[call.pk, biggest.pk])
-        form = {
-            "applications": ",".join(str(pk) for pk in sorted(ids[biggest.pk])),
-            "email": "incoming@partner.example",
-            "last_notice": "",
-        }
+        partner_pages(client, call, biggest, ids[biggest.pk], rounds, "most students")
+        # The same partner with every student of the call nominated to one of its partners
+        # (their choices moved to its agreement, in a transaction rolled back): a large list.
+        from django.db import transaction
 
-        def sent():
-            Partner.objects.filter(pk=biggest.pk).update(nomination_email=form["email"])
-            response = client.post(send, {**form, "confirmed": "1"})
-            assert response.status_code == 302, response.status_code
-            return response
+        from apps.applications.models import Choice
+        from apps.programmes.models import Agreement
+        from apps.reviews.selectors_nominations import nominated_to_partners
 
-        measure(
-            "send (POST, confirmed; rolled back)",
-            f"{students} students",
-            sent,
-            rounds,
-            rolled_back=True,
-        )
+        try:
+            with transaction.atomic():
+                Choice.objects.filter(
+                    pk__in=nominated_to_partners(call).values("nominated_choice")
+                ).update(agreement=Agreement.objects.filter(partner=biggest).first())
+                gathered = nominated_ids_by_partner(call, [biggest.pk])[biggest.pk]
+                partner_pages(client, call, biggest, gathered, rounds, "every nominated student")
+                raise RolledBack
+        except RolledBack:
+            pass
 
     if "settle" in args.only:
         from apps.notifications.events import awaits_leaving
