@@ -80,6 +80,7 @@ def main() -> None:
 
     from apps.accounts.models import User
     from apps.accounts.roles import Role
+    from apps.applications.models import Application
     from apps.programmes.models import Call
     from apps.reviews.services import allocation as services
 
@@ -92,6 +93,13 @@ def main() -> None:
         outcome.applicant_id: outcome.choice.choice_id if outcome.choice else None
         for outcome in proposal.allocation.outcomes
     }
+    # What the page showed of each application: the confirmation refuses a stale page.
+    seen = {
+        application.pk: services.application_version(application)
+        for application in services.with_last_transition(
+            Application.objects.filter(pk__in=list(decisions))
+        )
+    }
     placed = sorted(pk for pk, choice in decisions.items() if choice is not None)
     print(
         f"call {call.pk} ({call}): {len(decisions)} applications ranked, {len(placed)} placed, "
@@ -103,7 +111,7 @@ def main() -> None:
     post = {
         f"decision-{pk}": "unplaced" if choice is None else str(choice)
         for pk, choice in decisions.items()
-    }
+    } | {f"seen-{pk}": version for pk, version in seen.items()}
     pages = {
         "allocation page": lambda: client.get(reverse("reviews:allocation_detail", args=[call.pk])),
         "review (POST)": lambda: client.post(
@@ -162,7 +170,9 @@ def main() -> None:
         try:
             with transaction.atomic(), connection.execute_wrapper(timer):
                 started = time.perf_counter()
-                nominated = services.allocation_confirm(actor=dri, call=call, decisions=asked)
+                nominated = services.allocation_confirm(
+                    actor=dri, call=call, decisions=asked, seen=seen
+                )
                 seconds = time.perf_counter() - started
                 raise RolledBack
         except RolledBack:
