@@ -33,7 +33,7 @@ from apps.applications.models import (
 from apps.programmes.models import Call, CallDeadlineChange
 
 from .models import DeliveryStatus, Notification
-from .outbox import Announcement, Recipient, queue, queue_all, queue_each, settle
+from .outbox import Announcement, Recipient, key_prefix, queue, queue_all, queue_each, settle
 
 # Application states the student hears about, each a decision taken on their dossier.
 DECISION_STATES = frozenset(
@@ -574,7 +574,7 @@ def announce_course_plan_replaced(course_plan: CoursePlan) -> None:
 
 
 def decisions_changed_prefix(course_plan: CoursePlan) -> str:
-    return f"{COURSE_DECISIONS_CHANGED.name}:course_plan:{course_plan.pk}:"
+    return key_prefix(COURSE_DECISIONS_CHANGED, f"course_plan:{course_plan.pk}")
 
 
 def announce_course_decision_changed(course_plan: CoursePlan, change: LineDecisionChange) -> None:
@@ -839,7 +839,7 @@ EVENTS[NOMINATIONS_TO_PARTNER.name] = NOMINATIONS_TO_PARTNER
 def nominations_to_partner_key_prefix(notice_pk: int) -> str:
     """The start of the key of the e-mail of a list (the address follows): the row is found
     through the keys' index, where a filter on its context read every notification."""
-    return f"{NOMINATIONS_TO_PARTNER.name}:nomination_notice:{notice_pk}:"
+    return key_prefix(NOMINATIONS_TO_PARTNER, f"nomination_notice:{notice_pk}")
 
 
 def announce_nominations_to_partner(notice) -> None:

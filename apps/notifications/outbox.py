@@ -40,6 +40,12 @@ class Recipient:
         return cls(user=None, email=address, language=settings.LANGUAGE_CODE)
 
 
+def key_prefix(event: "Event", key: str) -> str:
+    """The start of the key of every row `event` writes for `key` (the recipient's address
+    follows): rows are found by it through the keys' index."""
+    return f"{event.name}:{key}:"
+
+
 def queue(
     event: "Event",
     *,
@@ -142,7 +148,7 @@ def _rows(
 
     rows, subjects = [], {}
     for key, recipient, *own_awaits in keyed:
-        row_key = f"{event.name}:{key}:{recipient.email}"[:200]
+        row_key = f"{key_prefix(event, key)}{recipient.email}"[:200]
         if not recipient.email or row_key in seen:
             continue
         if recipient.user is not None and not recipient.user.is_active:

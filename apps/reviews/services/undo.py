@@ -40,6 +40,7 @@ from apps.applications.workflow import (
 )
 from apps.notifications.events import CREDITS_TO_RECOGNISE, RETURN_RECORDED
 from apps.notifications.models import DeliveryStatus, Notification
+from apps.notifications.outbox import key_prefix
 
 from .decisions import _course_plans_back_to_the_advisor, _ensure_reviewer
 from .undo_facts import stay_host
@@ -153,7 +154,7 @@ def application_undo_return(*, actor: User, application: Application, reason: st
     recognition.delete()
     Notification.objects.filter(
         event=RETURN_RECORDED.name,
-        key__startswith=f"{RETURN_RECORDED.name}:transition:{undone.pk}:",
+        key__startswith=key_prefix(RETURN_RECORDED, f"transition:{undone.pk}"),
         status=DeliveryStatus.PENDING,
     ).delete()
     move_undoing(application, actor=actor, undone=undone, comment=reason)
@@ -213,5 +214,7 @@ def _recognition_requests(application: Application):
     keys = Q(pk__in=[])
     if choice is not None:
         for pk in choice.activity.course_plans.values_list("pk", flat=True):
-            keys |= Q(key__startswith=f"{CREDITS_TO_RECOGNISE.name}:course_plan:{pk}:recognition:")
+            keys |= Q(
+                key__startswith=key_prefix(CREDITS_TO_RECOGNISE, f"course_plan:{pk}:recognition")
+            )
     return Notification.objects.filter(keys, event=CREDITS_TO_RECOGNISE.name)
