@@ -179,10 +179,5 @@ def partner_told_of(application: Application) -> NominationNotice | None:
     )
     if partner_id is None:
         return None
-    latest = (
-        NominationNotice.objects.filter(call_id=application.call_id, partner_id=partner_id)
-        .select_related("partner")
-        .order_by("-sent_at", "-pk")
-        .first()
-    )
+    latest = last_notices(application.call, [partner_id]).get(partner_id)
     return latest if latest and application.pk in latest.application_ids else None
