@@ -121,10 +121,13 @@ def _lines(applications) -> Iterator[ExportLine]:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def csv_row(line: ExportLine, decimal_mark: str = ".") -> list[str]:
-    def text(value: str) -> str:
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+def csv_text(value: object) -> str:
+    """A CSV cell's text; one a spreadsheet would run as a formula is written as text."""
+    text = str(value or "")
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
+
+def csv_row(line: ExportLine, decimal_mark: str = ".") -> list[str]:
     values = []
     for value in line:
         if value is None:
@@ -134,7 +137,7 @@ def csv_row(line: ExportLine, decimal_mark: str = ".") -> list[str]:
         elif isinstance(value, Decimal):
             values.append(str(value).replace(".", decimal_mark))
         else:
-            values.append(text(value))
+            values.append(csv_text(value))
     return values
 
 

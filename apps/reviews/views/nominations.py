@@ -22,7 +22,7 @@ from apps.programmes.models import Call, Partner
 from mobility_portal.numbers import grouped
 from mobility_portal.refusals import report_refusal
 
-from ..exports.applications import FORMULA_STARTS
+from ..exports.applications import csv_text
 from ..forms_nominations import NominationSendForm, NominationsFilterForm
 from ..selectors_nominations import (
     default_call,
@@ -146,11 +146,6 @@ def nominations_send(request, call_pk: int, partner_pk: int):
         % {"count": grouped(count), "address": notice.email},
     )
     return redirect(page)
-
-
-def csv_text(value) -> str:
-    text = str(value or "")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @reviewer_only
