@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
+# pytest-xdist workers for `make test` and `make e2e` (one test database each); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 MESSAGES_IGNORE := --no-location --ignore=.venv --ignore=static --ignore=staticfiles --ignore=e2e-artifacts --ignore=bench
 
 .PHONY: run worker test e2e audit install migrate demo lint format messages check-deploy clean
@@ -31,11 +33,11 @@ worker: install
 	$(BIN)/celery -A mobility_portal worker --beat --loglevel=info --schedule=/tmp/mobility-celerybeat-schedule
 
 test: install
-	$(BIN)/pytest -q -m "not e2e"
+	$(BIN)/pytest -q -m "not e2e" -n $(TEST_WORKERS) --dist loadgroup
 
 # Browser tests: Debian's chromium (apt-get install chromium) driven by Playwright.
 e2e: install
-	$(BIN)/pytest -q -m e2e tests/e2e
+	$(BIN)/pytest -q -m e2e tests/e2e -n $(TEST_WORKERS)
 
 # Security audits: bandit on our code (medium and high findings fail), pip-audit on the pins.
 audit: install

@@ -3,6 +3,12 @@
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
+# The suite's Redis databases are fixed numbers, flushed by the tests that use them: under
+# pytest-xdist (`--dist loadgroup`) those tests all run on one worker, one at a time.
+SHARES_REDIS = pytest.mark.xdist_group("redis")
+
 
 def service_problems() -> list[str]:
     problems = []

@@ -18,6 +18,7 @@ from mobility_portal.caching import everything_changed, memoize, recording_reads
 from tests.applications.factories import ActivityFactory, ApplicationFactory, ChoiceFactory, login
 from tests.factories import AgreementFactory, CallFactory, LanguageFactory, PartnerFactory
 from tests.reviews.dri.builders import in_state
+from tests.services import SHARES_REDIS
 
 computed: list[str] = []
 
@@ -156,13 +157,15 @@ def main_part(response) -> str:
 
 
 def redis_cache_url() -> str:
-    """Database 13 of the suite's Redis: the integration tests use 14, benchmarks 8 and 15."""
+    """Database 13 of the suite's Redis: the integration tests use 14, benchmarks 8 and 15.
+    Tests that call it carry SHARES_REDIS."""
     url = os.environ.get("REDIS_URL", "")
     if not url:
         pytest.skip("REDIS_URL is not set (CI sets it, with REQUIRE_SERVICES=1)")
     return urlunsplit(urlsplit(url)._replace(path="/13"))
 
 
+@SHARES_REDIS
 @pytest.mark.django_db
 def test_values_round_trip_through_redis(client):
     backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
@@ -189,6 +192,7 @@ def test_values_round_trip_through_redis(client):
         cache.clear()
 
 
+@SHARES_REDIS
 def test_redis_keys_are_not_held_to_memcached_rules():
     backend = {"BACKEND": "mobility_portal.redis_cache.ReusedClientRedisCache"}
     with override_settings(CACHES={"default": {**backend, "LOCATION": redis_cache_url()}}):

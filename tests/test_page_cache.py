@@ -13,6 +13,7 @@ from mobility_portal import page_cache
 from tests.applications.factories import ApplicationFactory, login
 from tests.applications.plan_helpers import activity_post_data, add_activity
 from tests.reviews.dri.builders import in_state
+from tests.services import SHARES_REDIS
 from tests.test_caching import redis_cache_url
 
 DASHBOARD = reverse("applications:dashboard")
@@ -242,6 +243,7 @@ def test_a_cache_that_fails_means_pages_are_rendered(client, student, monkeypatc
     assert second.context is not None
 
 
+@SHARES_REDIS
 @pytest.mark.django_db
 def test_kept_pages_round_trip_through_redis(client, dri, monkeypatch):
     """Production keeps pages in Redis: the page, its generations and the session's allowance

@@ -9,10 +9,13 @@ from django.urls import reverse
 from apps.applications.models import Application, ApplicationState
 from apps.notifications.models import DeliveryStatus, Notification
 from tests.applications.factories import login, messages_of
+from tests.services import SHARES_REDIS
 
 from .broker import DEAD_BROKER_URL, drained, point_celery_at
 from .builders import dri_listening, once_each, submittable_applications
 from .polling import wait_until
+
+pytestmark = SHARES_REDIS
 
 STUDENTS = 20
 AT_ONCE = 5  # students submitting at the same moment, fewer than Celery's broker pool (10)

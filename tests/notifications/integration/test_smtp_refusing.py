@@ -3,11 +3,14 @@ from itertools import pairwise
 
 from apps.notifications.delivery import requeue
 from apps.notifications.models import DeliveryStatus, Notification
+from tests.services import SHARES_REDIS
 
 from .builders import dri_listening, once_each, submit, submittable_applications
 from .polling import wait_until
 from .smtp_sink import REFUSAL_TEXT
 from .workers import NOTIFICATION_ENV
+
+pytestmark = SHARES_REDIS
 
 SUBMISSIONS = 3
 MAX_ATTEMPTS = int(NOTIFICATION_ENV["NOTIFICATION_MAX_ATTEMPTS"])

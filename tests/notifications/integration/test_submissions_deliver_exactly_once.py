@@ -1,8 +1,11 @@
 from apps.notifications.models import DeliveryStatus, Notification
+from tests.services import SHARES_REDIS
 
 from .broker import drained
 from .builders import dri_listening, once_each, submit, submittable_applications
 from .polling import wait_until
+
+pytestmark = SHARES_REDIS
 
 SUBMISSIONS = 200
 EMAILS = 2 * SUBMISSIONS  # the DRI mailbox and the opted-in DRI user

@@ -1,9 +1,12 @@
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.tasks import deliver
+from tests.services import SHARES_REDIS
 
 from .broker import drained
 from .builders import once_each, pending_notifications
 from .polling import wait_until
+
+pytestmark = SHARES_REDIS
 
 ROWS = 100
 
