@@ -12,6 +12,7 @@ from mobility_portal.bulk import rows_per_insert, update_each
 from .errors import ServiceError
 from .models import Application, ApplicationState, Transition
 from .regulation import FOLLOWING_STATES, plan_follow_current_regulation
+from .undoable import UNDOABLE_MOVES
 
 S = ApplicationState
 
@@ -71,13 +72,10 @@ REINSTATABLE_STATES = WITHDRAWABLE_STATES - {S.DRAFT}
 # from, to which the undo takes it back. Kept apart from ALLOWED_FROM, so that no other move
 # (`move`, `can_move`, the decision forms, the bulk pages) can ever go backwards: only
 # `move_undoing` reads this table, and only to take back the very move that brought the
-# application to its state (`undoable_move`).
+# application to its state (`undoable_move`). One entry per state in undoable.py, with the
+# words of its undo.
 UNDOABLE_FROM: dict[str, frozenset[str]] = {
-    # A nomination the host has not answered yet.
-    S.NOMINATED: frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.HOST_REFUSED}),
-    # A departure, back to accepted; a return, back to in mobility.
-    S.IN_MOBILITY: frozenset({S.ACCEPTED}),
-    S.RETURNED: frozenset({S.IN_MOBILITY}),
+    state: move.back_to for state, move in UNDOABLE_MOVES.items()
 }
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from apps.applications.models import (
     Activity,
@@ -21,6 +20,7 @@ from apps.applications.models import (
     LineDecisionChange,
     Transition,
 )
+from apps.applications.undoable import UNDOABLE_MOVES
 from apps.programmes.models import Call, CallDeadlineChange
 from apps.reviews.models import NominationNotice
 from apps.rules.models import PublishedRegulation
@@ -127,11 +127,8 @@ def undone_step(transition) -> str | None:
     read as a new submission in the student's inbox."""
     if transition.undoes_id is None:
         return None
-    return {
-        ApplicationState.NOMINATED: _("nomination undone"),
-        ApplicationState.IN_MOBILITY: _("departure undone"),
-        ApplicationState.RETURNED: _("return undone"),
-    }.get(transition.from_state)
+    move = UNDOABLE_MOVES.get(transition.from_state)
+    return str(move.step_undone) if move is not None else None
 
 
 def subject_values(objects: dict) -> dict[str, str | int]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import Application, ApplicationState, Choice, DocumentKind
+from apps.applications.undoable import UNDOABLE_MOVES
 from apps.applications.workflow import (
     as_seen,
     can_move,
@@ -181,34 +182,14 @@ class UndoForm(DecisionForm):
     )
     confirm = forms.BooleanField()
 
-    # What each undo says it does, by the state it takes back.
-    CONFIRMATIONS = {
-        S.NOMINATED: _(
-            "I confirm: the nomination is undone, its seat is free again, the stay goes back "
-            "to the host it named before, and the application is %(state)s again."
-        ),
-        S.IN_MOBILITY: _(
-            "I confirm: the departure is undone and the application is accepted again, as "
-            "before the student left."
-        ),
-        S.RETURNED: _(
-            "I confirm: the return is undone and the student is in mobility again; a request "
-            "to the advisor to recognise the credits that has not gone yet is withdrawn."
-        ),
-    }
-    TITLES = {
-        S.NOMINATED: _("Undo the nomination"),
-        S.IN_MOBILITY: _("Undo the departure"),
-        S.RETURNED: _("Undo the return"),
-    }
-
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
         self.undone = undoable_move_seen(application)
         self.back_to = self.undone.from_state if self.undone is not None else None
-        self.fields["confirm"].label = self.CONFIRMATIONS.get(application.state, "") % {
-            "state": self.back_to_label
-        }
+        move = UNDOABLE_MOVES.get(application.state)
+        if move is not None:
+            confirmation = move.confirmation_for(holds_seat=self.holds_seat)
+            self.fields["confirm"].label = confirmation % {"state": self.back_to_label}
         self.refusal = self._transcript_refusal()
 
     def _transcript_refusal(self) -> str:
@@ -231,7 +212,15 @@ class UndoForm(DecisionForm):
 
     @property
     def title(self) -> str:
-        return self.TITLES.get(self.application.state, "")
+        move = UNDOABLE_MOVES.get(self.application.state)
+        return move.title if move is not None else ""
+
+    @property
+    def holds_seat(self) -> bool:
+        """Whether the application holds an agreement's seat (a nomination outside
+        partnerships holds none), from the choices the page prefetched."""
+        choice = self.application.nominated_among_choices()
+        return choice is not None and choice.agreement_id is not None
 
     @property
     def back_to_label(self) -> str:

@@ -13,7 +13,7 @@ from apps.reviews.services.decisions import (
     application_record_host_decision,
 )
 from mobility_portal.dates import long_date
-from tests.applications.factories import login, messages_of
+from tests.applications.factories import ChoiceFactory, login, messages_of
 from tests.reviews.dri.builders import (
     decision_url,
     dossier_url,
@@ -55,6 +55,51 @@ def test_offered_after_a_nomination_saying_what_it_does(client, dri, student):
     assert decision_url("undo", application) in content
     assert "the application goes back to submitted" in content
     assert "its seat is free again" in content
+
+
+def test_a_nomination_outside_partnerships_frees_no_seat_and_says_none(client, dri, student):
+    """No agreement, no seat: the confirmation says the rest, not that a seat is free again."""
+    application = submitted(student)
+    ChoiceFactory(
+        application=application,
+        rank=2,
+        activity=application.choices.get().activity,
+        agreement=None,
+        host_name="Tokyo Institute of Technology",
+    )
+    application = nominate(dri, application, rank=2)
+    form, content = offered(client, dri, application)
+    assert not form.holds_seat
+    assert "seat" not in str(form.fields["confirm"].label)
+    assert (
+        "I confirm: the nomination is undone, the stay goes back to the host it named before, "
+        "and the application is submitted again."
+    ) in content
+    response = post_as(client, dri, decision_url("undo", application), undo_data(application))
+    assert response.status_code == 302 and state_of(application) == S.SUBMITTED
+
+
+def test_a_nomination_under_an_agreement_says_its_seat_is_free_again(client, dri, student):
+    form, content = offered(client, dri, nominate(dri, submitted(student)))
+    assert form.holds_seat
+    assert (
+        "I confirm: the nomination is undone, its seat is free again, the stay goes back to the "
+        "host it named before, and the application is submitted again."
+    ) in content
+
+
+def test_each_undoable_state_has_its_words_and_the_workflow_reads_its_states():
+    """One entry per undoable state (apps.applications.undoable): the undo table and every word
+    of the undo read it, so that none is missing for a new state."""
+    from apps.applications.undoable import UNDOABLE_MOVES
+    from apps.applications.workflow import UNDOABLE_FROM
+
+    assert {state: move.back_to for state, move in UNDOABLE_MOVES.items()} == UNDOABLE_FROM
+    with translation.override("en"):
+        for move in UNDOABLE_MOVES.values():
+            assert str(move.title) and str(move.step_undone)
+            for holds_seat in (True, False):
+                assert str(move.confirmation_for(holds_seat=holds_seat) % {"state": "x"})
 
 
 @pytest.mark.parametrize(
