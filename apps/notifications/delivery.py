@@ -51,6 +51,7 @@ def deliver(pk: int) -> str:
             subject=message.subject,
             body=message.text,
             to=[notification.email],
+            reply_to=reply_to(notification),
             headers={"X-Mobility-Notification": str(notification.pk)},
         )
         email.attach_alternative(message.html, "text/html")
@@ -61,6 +62,14 @@ def deliver(pk: int) -> str:
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", **forgotten(notification)
     )
     return "sent"
+
+
+def reply_to(notification: Notification) -> list[str]:
+    """Where an answer to the e-mail goes: the office's shared address for an event that asks
+    for it (Event.replies_to_office), when the office has one; else the sender."""
+    if EVENTS[notification.event].replies_to_office and settings.DRI_MAILBOX:
+        return [settings.DRI_MAILBOX]
+    return []
 
 
 def forgotten(notification: Notification) -> dict[str, str]:

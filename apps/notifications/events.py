@@ -58,6 +58,9 @@ class Event:
     # The row's address is overwritten once the message is sent: sent to a person whose data
     # the portal no longer keeps.
     forgets_address_once_sent: bool = False
+    # The e-mail's Reply-To is the office's shared address (settings.DRI_MAILBOX) when there is
+    # one: written to someone outside the portal, whose answer would reach the no-reply sender.
+    replies_to_office: bool = False
 
 
 APPLICATION_SUBMITTED = Event(
@@ -832,6 +835,7 @@ NOMINATIONS_TO_PARTNER = Event(
     "nominations_to_partner",
     _("Students nominated to your institution: %(call)s"),
     "nominations_to_partner",
+    replies_to_office=True,
 )
 EVENTS[NOMINATIONS_TO_PARTNER.name] = NOMINATIONS_TO_PARTNER
 

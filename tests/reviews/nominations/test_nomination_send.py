@@ -47,6 +47,41 @@ def test_sending_writes_the_audit_row_and_one_pending_e_mail_to_the_partner(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["incoming@partner.example"]
 
 
+@pytest.mark.parametrize("mailbox", ["dri-box@school.example", ""])
+def test_the_partners_answer_goes_to_the_offices_mailbox_when_there_is_one(
+    dri, settings, django_capture_on_commit_callbacks, mailbox
+):
+    """Reply-To the office's shared address: the partner's answer reached the no-reply
+    sender. Without a shared address, no Reply-To (the sender, as before)."""
+    settings.DRI_MAILBOX = mailbox
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(dri, call, partner)
+    [message] = mail.outbox
+    assert message.to == ["incoming@partner.example"]
+    assert message.reply_to == ([mailbox] if mailbox else [])
+    assert ("Reply-To" in message.message()) == bool(mailbox)
+    if mailbox:
+        assert message.message()["Reply-To"] == mailbox
+
+
+def test_the_other_e_mails_keep_no_reply_to(settings):
+    """Only what goes to a partner asks for answers at the office's mailbox: a student's
+    notice does not send their answer to the office's shared address."""
+    from apps.notifications.events import EVENTS
+
+    settings.DRI_MAILBOX = "dri-box@school.example"
+    assert [name for name, event in EVENTS.items() if event.replies_to_office] == [
+        "nominations_to_partner"
+    ]
+    assert delivery.reply_to(Notification(event="application_decision")) == []
+    assert delivery.reply_to(Notification(event="nominations_to_partner")) == [
+        "dri-box@school.example"
+    ]
+
+
 def test_the_first_list_names_every_student_with_what_the_partner_needs(dri):
     call = CallFactory(name="Exchanges")
     partner = partner_with_address(name="Universität Wien")
