@@ -119,9 +119,15 @@ def last_notices(call: Call, partner_ids: list[int]) -> dict[int, NominationNoti
     return last
 
 
+def nominated_ids(call: Call, partner: Partner) -> list[int]:
+    """The applications of `call` nominated to `partner`, sorted: one query."""
+    return sorted(nominated_ids_by_partner(call, [partner.pk]).get(partner.pk, []))
+
+
 def list_status(call: Call, partner: Partner) -> ListStatus:
-    ids = nominated_ids_by_partner(call, [partner.pk]).get(partner.pk, [])
-    return ListStatus(sorted(ids), last_notices(call, [partner.pk]).get(partner.pk))
+    return ListStatus(
+        nominated_ids(call, partner), last_notices(call, [partner.pk]).get(partner.pk)
+    )
 
 
 def students_of(application_ids: list[int]) -> list[Application]:

@@ -5,6 +5,7 @@ numbers)."""
 import csv
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -148,16 +149,36 @@ class _Echo:
         return value
 
 
+# Opens every CSV file: it tells every Excel the file is UTF-8.
+CSV_BYTE_ORDER_MARK = "\ufeff"
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """What spreadsheets expect of a CSV file in a language: French Excel splits on ";" and
+    reads "14,5"; the others split on "," and read "14.5"."""
+
+    delimiter: str
+    decimal_mark: str
+
+    def writer(self, file):
+        return csv.writer(file, delimiter=self.delimiter)
+
+
+def csv_dialect(language: str) -> CsvDialect:
+    if language.startswith("fr"):
+        return CsvDialect(delimiter=";", decimal_mark=",")
+    return CsvDialect(delimiter=",", decimal_mark=".")
+
+
 def csv_lines(applications, language: str) -> Iterator[str]:
     """The lines, in `language`: a streamed body is written after the view has returned."""
-    # What spreadsheets expect in each language: French Excel splits on ";" and reads "14,5";
-    # the byte-order mark tells every Excel the file is UTF-8.
-    french = language.startswith("fr")
-    writer = csv.writer(_Echo(), delimiter=";" if french else ",")
+    dialect = csv_dialect(language)
+    writer = dialect.writer(_Echo())
     with override(language):
-        yield "\ufeff" + writer.writerow(export_header())
+        yield CSV_BYTE_ORDER_MARK + writer.writerow(export_header())
         for line in _lines(applications):
-            yield writer.writerow(csv_row(line, decimal_mark="," if french else "."))
+            yield writer.writerow(csv_row(line, decimal_mark=dialect.decimal_mark))
 
 
 # --- Excel -------------------------------------------------------------------------------

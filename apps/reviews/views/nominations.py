@@ -2,7 +2,6 @@
 each one's list stands; per partner, its students, the e-mail that would go, sending it
 (confirmed first) and the same list as CSV."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -11,8 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.access import capability_required
@@ -22,12 +21,13 @@ from apps.programmes.models import Call, Partner
 from mobility_portal.numbers import grouped
 from mobility_portal.refusals import report_refusal
 
-from ..exports.applications import csv_text
+from ..exports.applications import CSV_BYTE_ORDER_MARK, csv_dialect, csv_text
 from ..forms_nominations import NominationSendForm, NominationsFilterForm
 from ..selectors_nominations import (
     default_call,
     delivery_of,
     list_status,
+    nominated_ids,
     partner_has_nominations,
     partner_rows,
     partners_with_nominations,
@@ -153,7 +153,7 @@ def nominations_send(request, call_pk: int, partner_pk: int):
 def nominations_csv(request, call_pk: int, partner_pk: int):
     call, partner = call_and_partner(call_pk, partner_pk)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_dialect(get_language()).writer(buffer)
     writer.writerow(
         [
             _("Last name"),
@@ -168,7 +168,7 @@ def nominations_csv(request, call_pk: int, partner_pk: int):
             _("Year"),
         ]
     )
-    for application in students_of(list_status(call, partner).application_ids):
+    for application in students_of(nominated_ids(call, partner)):
         student = application.student
         profile = getattr(student, "student_profile", None)
         choice = application.nominated_choice
@@ -187,7 +187,9 @@ def nominations_csv(request, call_pk: int, partner_pk: int):
                 profile.get_year_display() if profile else "",
             )
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        CSV_BYTE_ORDER_MARK + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = content_disposition_header(
         True, f"nominations-{call.academic_year}-{partner.pk}.csv"
     )

@@ -382,6 +382,42 @@ def test_the_csv_holds_the_same_students(client, dri):
     ]
 
 
+def test_in_french_the_csv_is_as_french_spreadsheets_read_it(client, dri):
+    """Split on ";" as the queue's export (and French Excel) does, where it split on ","."""
+    call = CallFactory()
+    partner = partner_with_address()
+    application = nominated(call, partner, first_name="Léa", last_name="Martin, de")
+    response = login(client, dri).get(csv_url(call, partner), HTTP_ACCEPT_LANGUAGE="fr")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffNom;Prénom;")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [row[:3] for row in rows[1:]] == [["Martin, de", "Léa", application.student.email]]
+
+
+def test_the_csv_reads_the_students_alone_in_a_fixed_number_of_queries(
+    client, dri, django_assert_num_queries
+):
+    """Not the last list sent, which the file does not show."""
+    call = CallFactory()
+    partner = partner_with_address()
+    nominated(call, partner)
+    sent(dri, call, partner)
+    login(client, dri)
+    client.get(INDEX)  # the session's first save
+
+    def rows_read() -> int:
+        # Session, user (2); the call, the partner, its languages (3), whether it has
+        # nominations (1), its students' ids (1), the students with their stays (1).
+        with django_assert_num_queries(8):
+            response = client.get(csv_url(call, partner))
+        return len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 1
+
+    assert rows_read() == 1
+    for _ in range(10):
+        nominated(call, partner)
+    assert rows_read() == 11
+
+
 # --- who may ------------------------------------------------------------------------------
 
 
