@@ -250,7 +250,7 @@ def build_world() -> World:
 
     # A list of nominations sent to the partner for the earlier call: the nominations pages
     # of (that call, partner) exist.
-    NominationNotice.objects.create(
+    nomination_notice = NominationNotice.objects.create(
         call=earlier_call,
         partner=partner,
         actor=users[DRI],
@@ -279,6 +279,7 @@ def build_world() -> World:
         approved_course_plan,
         notification,
         erasure_request,
+        nomination_notice,
     ]
     return World(
         users=users,

@@ -313,6 +313,7 @@ READ_ONLY_MODELS = frozenset(
         "applications.mobilityplan",
         "applications.courseplan",
         "applications.erasurerequest",
+        "reviews.nominationnotice",
     }
 )
 # Kept while the world's object is in use: its student profile has an application under way,
