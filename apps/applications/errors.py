@@ -17,3 +17,8 @@ class AlreadyApplied(ServiceError):
     def __init__(self, application, *reasons: str):
         super().__init__(*reasons)
         self.application = application
+
+
+class DocumentKindTaken(ServiceError):
+    """The application already holds a document of this kind, which the change may not
+    replace (services.document_store with replace=False)."""

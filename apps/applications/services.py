@@ -30,7 +30,7 @@ from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
 from .erasure import has_pending_request
-from .errors import AlreadyApplied, DuplicateActivity, ServiceError
+from .errors import AlreadyApplied, DocumentKindTaken, DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     KINDS_KEPT_SIDE_BY_SIDE,
@@ -694,30 +694,18 @@ def document_reuse(*, actor: User, application: Application, document_id: int) -
             _("The file of this document cannot be found: upload it instead.")
         ) from None
     try:
-        validate_pdf(content)
+        return document_store(
+            application=application, kind=source.kind, upload=content, actor=actor, replace=False
+        )
     except ValidationError as invalid:
         raise ServiceError(*invalid.messages) from None
-    check_upload_quota(actor=actor, application=application, extra_bytes=content.size)
-    document = Document(
-        application=application,
-        kind=source.kind,
-        original_name=source.original_name,
-        size=content.size,
-        uploaded_by=actor,
-    )
-    document.file.save(source.original_name, content, save=False)
-    try:
-        # The constraint of one document per kind refuses a copy made meanwhile by a click
-        # the application's lock did not hold back (SQLite locks no row).
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        document.file.storage.delete(document.file.name)
+    except DocumentKindTaken:
+        # A copy made meanwhile by a click the application's lock did not hold back (SQLite
+        # locks no row): the second click finds it, as it would have before copying.
         present = _reused_already(application, source)
         if present is None:
             raise
         return present
-    return document
 
 
 def _reused_already(application: Application, source: Document) -> Document | None:
@@ -732,9 +720,13 @@ def _reused_already(application: Application, source: Document) -> Document | No
         source.uploaded_by_id,
     ):
         return present
-    raise ServiceError(
+    raise _kind_taken(present.kind)
+
+
+def _kind_taken(kind: str) -> DocumentKindTaken:
+    return DocumentKindTaken(
         _("This application already has a document of this kind (%(kind)s): remove it first.")
-        % {"kind": present.get_kind_display()}
+        % {"kind": DocumentKind(kind).label}
     )
 
 
@@ -759,14 +751,18 @@ def check_upload_quota(*, actor: User, application: Application, extra_bytes: in
         )
 
 
-def document_store(*, application: Application, kind: str, upload, actor: User) -> Document:
+def document_store(
+    *, application: Application, kind: str, upload, actor: User, replace: bool = True
+) -> Document:
     """Keep a checked PDF as the application's document of this kind, replacing any earlier
     one (its file is removed once the transaction commits), or beside it for the kinds kept
-    side by side (host letters). Callers check permissions."""
+    side by side (host letters). With `replace=False` an earlier one stays: the constraint of
+    one document per kind refuses the new row, whose file is removed at once, and
+    DocumentKindTaken says so. Callers check permissions."""
     validate_pdf(upload)
     previous = (
         None
-        if kind in KINDS_KEPT_SIDE_BY_SIDE
+        if not replace or kind in KINDS_KEPT_SIDE_BY_SIDE
         else Document.objects.filter(application=application, kind=kind).first()
     )
     check_upload_quota(
@@ -786,7 +782,15 @@ def document_store(*, application: Application, kind: str, upload, actor: User) 
         old_file = previous.file
         previous.delete()
         transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
-    document.save()
+    if replace:
+        document.save()
+        return document
+    try:
+        with transaction.atomic():  # the refused row only is rolled back
+            document.save()
+    except IntegrityError:
+        document.file.storage.delete(document.file.name)
+        raise _kind_taken(kind) from None
     return document
 
 

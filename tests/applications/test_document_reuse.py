@@ -7,13 +7,14 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.applications import services
-from apps.applications.errors import ServiceError
+from apps.applications.errors import DocumentKindTaken, ServiceError
 from apps.applications.models import ApplicationState, Document, DocumentKind
 from apps.applications.privacy import anonymise_student, export_zip
 from tests.applications.factories import (
@@ -277,6 +278,34 @@ def test_the_privacy_export_lists_each_application_s_document_with_its_file(
     }
     assert all(archive.read(name) == EARLIER_CV for name in in_zip)
     assert "missing-files.txt" not in archive.namelist()
+
+
+# --- document_store without replacing: what document_reuse stores through ---------------
+
+
+def test_storing_without_replacing_refuses_a_kind_already_there_and_leaves_no_file(
+    student, application, media
+):
+    mine = DocumentFactory(application=application, kind="cv", original_name="new cv.pdf")
+    upload = SimpleUploadedFile("other cv.pdf", PDF_BYTES, content_type="application/pdf")
+    with pytest.raises(DocumentKindTaken) as refusal:
+        services.document_store(
+            application=application, kind="cv", upload=upload, actor=student, replace=False
+        )
+    assert refusal.value.reasons == [
+        "This application already has a document of this kind (CV): remove it first."
+    ]
+    assert list(Document.objects.filter(application=application)) == [mine]
+    assert stored_files(media) == [media / mine.file.name]
+
+
+def test_storing_without_replacing_keeps_what_it_stores_otherwise(student, application, media):
+    upload = SimpleUploadedFile("cv.pdf", PDF_BYTES, content_type="application/pdf")
+    stored = services.document_store(
+        application=application, kind="cv", upload=upload, actor=student, replace=False
+    )
+    assert list(application.documents.all()) == [stored]
+    assert (media / stored.file.name).read_bytes() == PDF_BYTES
 
 
 # --- the offer on the documents step -----------------------------------------------------
