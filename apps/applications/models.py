@@ -348,6 +348,11 @@ REUSABLE_KINDS = frozenset(
 )
 
 
+# Kinds written for one host: a learning agreement draft lists that host's courses. Brought
+# from another application only to one that chooses that host (selectors.written_for_hosts).
+HOST_BOUND_KINDS = frozenset({DocumentKind.LEARNING_AGREEMENT})
+
+
 def document_path(instance: "Document", filename: str) -> str:
     """Generated names only: the student's file name is kept in the row, never on disk."""
     return f"documents/{uuid.uuid4().hex}.pdf"

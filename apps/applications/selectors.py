@@ -8,13 +8,16 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -32,6 +35,7 @@ from .access import visible_applications
 from .checking import engine_language
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
+    HOST_BOUND_KINDS,
     REUSABLE_KINDS,
     Activity,
     ActivityKind,
@@ -365,16 +369,21 @@ def missing_kinds(application: Application, required_kinds: list[str]) -> list[s
 
 def reusable_documents(application: Application, kinds: Iterable[str]) -> dict[str, Document]:
     """For each of `kinds` the student may bring from another of their applications, the
-    latest document of that kind they uploaded themselves there (never one the office added).
-    One query however many applications the student has, none when no kind can be brought.
-    An erased dossier has no document rows left, so it offers nothing."""
+    latest document of that kind they uploaded themselves there (never one the office added);
+    of a kind written for one host (a learning agreement draft), the latest one written for a
+    host this application chooses (`written_for_hosts`). One query however many applications
+    the student has, none when no kind can be brought: this application's choices are read as
+    prefetched. An erased dossier has no document rows left, so it offers nothing."""
     wanted = [kind for kind in kinds if kind in REUSABLE_KINDS]
     if not wanted:
         return {}
+    hosts = chosen_hosts(application) if HOST_BOUND_KINDS.intersection(wanted) else set()
     student_id = application.student_id
     documents = (
-        Document.objects.filter(
-            application__student_id=student_id, uploaded_by_id=student_id, kind__in=wanted
+        with_host_written_for(
+            Document.objects.filter(
+                application__student_id=student_id, uploaded_by_id=student_id, kind__in=wanted
+            )
         )
         .exclude(application_id=application.pk)
         .select_related("application__call")
@@ -382,8 +391,71 @@ def reusable_documents(application: Application, kinds: Iterable[str]) -> dict[s
     )
     latest: dict[str, Document] = {}
     for document in documents:
-        latest.setdefault(document.kind, document)
+        if document.kind not in latest and written_for_hosts(document, hosts):
+            latest[document.kind] = document
     return latest
+
+
+def choice_host_key(choice: Choice) -> tuple:
+    """The host `choice` names, as `NamesItsHost.host_key`: its agreement's partner; outside
+    partnerships the host it kept when submitted, else (a draft) its activity's."""
+    if choice.agreement_id is not None:
+        return (choice.agreement.partner_id, "")
+    if choice.host_name:
+        return (None, choice.host_name)
+    return choice.activity.host_key
+
+
+NO_HOST = (None, "")
+
+
+def chosen_hosts(application: Application) -> set[tuple]:
+    """The hosts the application's (prefetched) choices name, whatever their rank."""
+    return {choice_host_key(choice) for choice in application.choices.all()} - {NO_HOST}
+
+
+def with_host_written_for(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """Each document with the host its application's documents were written for, as the two
+    halves of a host key (`written_for_partner`, `written_for_host_name`; both None when the
+    application has no choice): the host of the choice the student was nominated to, else of
+    their first choice, the one a draft of several ranked choices is written for. In the
+    documents' own query: no query of its own."""
+    choices = Choice.objects.filter(application=OuterRef("application")).order_by(
+        Case(
+            When(pk=F("application__nominated_choice_id"), then=Value(0)),
+            default=Value(1),
+        ),
+        "rank",
+    )
+    # What choice_host_key reads, in SQL.
+    partner = Case(
+        When(agreement__isnull=False, then=F("agreement__partner_id")),
+        When(host_name="", then=F("activity__partner_id")),
+        default=None,
+        output_field=IntegerField(),
+    )
+    host_name = Case(
+        When(agreement__isnull=False, then=Value("")),
+        When(~Q(host_name=""), then=F("host_name")),
+        When(activity__partner__isnull=False, then=Value("")),
+        default=F("activity__host_name"),
+        output_field=CharField(),
+    )
+    return documents.annotate(
+        written_for_partner=Subquery(choices.values_list(partner)[:1]),
+        written_for_host_name=Subquery(choices.values_list(host_name)[:1]),
+    )
+
+
+def written_for_hosts(document: Document, hosts: set[tuple]) -> bool:
+    """Whether `document` (read through `with_host_written_for`) may serve an application
+    choosing `hosts`: any document of a kind not bound to a host; one bound to a host (a
+    learning agreement draft) when the host it was written for is among them, at any rank: the
+    office may nominate the student to any of them."""
+    if document.kind not in HOST_BOUND_KINDS:
+        return True
+    written_for = (document.written_for_partner, document.written_for_host_name)
+    return written_for != NO_HOST and written_for in hosts
 
 
 # --- course plans ------------------------------------------------------------------------

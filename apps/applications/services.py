@@ -33,6 +33,7 @@ from .erasure import has_pending_request
 from .errors import AlreadyApplied, DocumentKindTaken, DuplicateActivity, ServiceError
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
+    HOST_BOUND_KINDS,
     KINDS_KEPT_SIDE_BY_SIDE,
     REUSABLE_KINDS,
     Activity,
@@ -49,7 +50,13 @@ from .models import (
     MobilityPlan,
 )
 from .plan_format import plan_document
-from .selectors import stay_still_wanted
+from .selectors import (
+    chosen_hosts,
+    stay_still_wanted,
+    with_choices,
+    with_host_written_for,
+    written_for_hosts,
+)
 from .uploads import validate_pdf
 from .workflow import EDITABLE_STATES, WITHDRAWABLE_STATES, move
 
@@ -670,12 +677,16 @@ def document_reuse(*, actor: User, application: Application, document_id: int) -
     application's files are deleted with it (a replacement, a removal, an erasure). The copy
     is checked and recorded as an upload of the student's, now: their quota counts it.
 
-    A second click finds the copy of the first and returns it."""
+    A document written for one host (a learning agreement draft) is taken only by an
+    application that chooses that host (selectors.written_for_hosts). A second click finds
+    the copy of the first and returns it."""
     application = _locked(application)
     _ensure_editable(actor, application)
     # Only the student's own: another student's id reads as one that no longer exists.
     source = (
-        Document.objects.filter(pk=document_id, application__student_id=actor.pk)
+        with_host_written_for(
+            Document.objects.filter(pk=document_id, application__student_id=actor.pk)
+        )
         .exclude(application_id=application.pk)
         .first()
     )
@@ -683,6 +694,15 @@ def document_reuse(*, actor: User, application: Application, document_id: int) -
         raise ServiceError(_("This document is no longer available: upload the file instead."))
     if source.kind not in REUSABLE_KINDS or source.uploaded_by_id != actor.pk:
         raise ServiceError(_("Only the documents you uploaded to apply can be used again."))
+    if source.kind in HOST_BOUND_KINDS and not written_for_hosts(
+        source, chosen_hosts(with_choices(application))
+    ):
+        raise ServiceError(
+            _(
+                "This document was written for a host this application does not choose: "
+                "upload one written for its destinations."
+            )
+        )
     present = _reused_already(application, source)
     if present is not None:
         return present
