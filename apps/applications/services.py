@@ -52,6 +52,8 @@ from .models import (
 from .plan_format import plan_document
 from .selectors import (
     chosen_hosts,
+    missing_kinds,
+    reusable_documents,
     stay_still_wanted,
     with_choices,
     with_host_written_for,
@@ -726,6 +728,50 @@ def document_reuse(*, actor: User, application: Application, document_id: int) -
         if present is None:
             raise
         return present
+
+
+@dataclass(frozen=True)
+class ReuseRefused:
+    """A document `document_reuse_all` could not bring: its kind and the reasons why."""
+
+    kind: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class ReuseOutcome:
+    reused: list[Document]
+    refused: list[ReuseRefused]
+
+
+@transaction.atomic
+def document_reuse_all(*, actor: User, application: Application) -> ReuseOutcome:
+    """Every document the documents step offers at once: for each required kind still
+    missing, the latest document the student uploaded to another of their applications
+    (selectors.reusable_documents), each copied through `document_reuse` in this one
+    transaction. One it refuses (its file gone, the quota reached) is rolled back alone and
+    said why; the others are kept. Nothing left to bring is a refusal."""
+    application = _locked(application)
+    _ensure_editable(actor, application)
+    with_choices(application)
+    missing = missing_kinds(application, required_documents(application))
+    offers = reusable_documents(application, missing)
+    if not offers:
+        raise ServiceError(_("No document of your other applications is left to use here."))
+    reused: list[Document] = []
+    refused: list[ReuseRefused] = []
+    for kind in missing:
+        if kind not in offers:
+            continue
+        try:  # document_reuse's own atomic block: a refusal rolls back that copy alone
+            document = document_reuse(
+                actor=actor, application=application, document_id=offers[kind].pk
+            )
+        except ServiceError as error:
+            refused.append(ReuseRefused(kind=kind, reasons=error.reasons))
+        else:
+            reused.append(document)
+    return ReuseOutcome(reused=reused, refused=refused)
 
 
 def _reused_already(application: Application, source: Document) -> Document | None:

@@ -51,6 +51,11 @@ urlpatterns = [
         name="document_reuse",
     ),
     path(
+        "applications/<int:pk>/documents/reuse-all/",
+        documents.document_reuse_all,
+        name="document_reuse_all",
+    ),
+    path(
         "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
     ),
     path(

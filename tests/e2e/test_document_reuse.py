@@ -57,3 +57,28 @@ def test_the_cv_of_the_refused_application_is_used_again_in_one_click(second_try
     expect(phone.get_by_role("button", name=re.compile(r"— CV$"))).to_have_count(0)
     assert second_try.documents.get().kind == DocumentKind.CV
     assert Document.objects.filter(original_name=LONG_NAME).count() == 2
+
+
+def test_every_document_of_the_refused_application_is_used_again_at_once(second_try, phone, shot):
+    """Same host as last time: the draft learning agreement is offered with the rest."""
+    log_in(phone, STUDENT)
+    phone.goto(f"/applications/{second_try.pk}/#documents")
+    phone.wait_for_load_state()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    button = phone.get_by_role("button", name="Reuse all 4")
+    expect(button).to_have_accessible_description(
+        "4 missing documents can be taken from your other applications: the latest of each kind."
+    )
+    shot(phone, "offers")
+    button.click()
+    expect(phone.get_by_text("4 documents added from your other applications:")).to_be_visible()
+    shot(phone, "copied")
+    expect(phone.get_by_role("button", name=re.compile(r"^Reuse all"))).to_have_count(0)
+    assert sorted(second_try.documents.values_list("kind", flat=True)) == sorted(
+        [
+            DocumentKind.CV,
+            DocumentKind.LANGUAGE_CERTIFICATE,
+            DocumentKind.LEARNING_AGREEMENT,
+            DocumentKind.TRANSCRIPT,
+        ]
+    )

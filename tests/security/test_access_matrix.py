@@ -201,6 +201,8 @@ PORTAL_ROUTES: dict[str, Route] = {
     "applications:document_reuse": post_route(
         OWN_OBJECT, kwargs=pk("draft"), data=lambda world: {"document": world.document.pk}
     ),
+    # Everything the draft's documents step offers from the owner's other applications.
+    "applications:document_reuse_all": post_route(OWN_OBJECT, kwargs=pk("draft")),
     "applications:application_submit": post_route(OWN_OBJECT, kwargs=pk("draft")),
     "applications:application_withdraw": both(OWN_OBJECT, kwargs=pk("submitted")),
     "applications:document_download": Route(get=DOSSIER_READERS, kwargs=pk("document")),

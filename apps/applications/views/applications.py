@@ -102,6 +102,8 @@ def render_application_page(
         "can_change": is_owner and editable,
         "can_withdraw": is_owner and application.state in services.WITHDRAWABLE_STATES,
         "documents": documents,
+        # Several offers: one button takes them all (document_reuse_all).
+        "reusable_count": len(reusable),
         "course_totals": selectors.course_totals(
             selectors.chosen_study_activities(application), by_student=is_owner
         ),

@@ -1,6 +1,6 @@
-"""Documents of an application: upload or use again one of another application (the student,
-while the dossier is a draft) and download (anyone who may see the dossier), always as an
-attachment."""
+"""Documents of an application: upload or use again one (or all those offered) of another
+application (the student, while the dossier is a draft) and download (anyone who may see the
+dossier), always as an attachment."""
 
 from pathlib import PurePath
 
@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mobility_portal.parsing import whole_number
@@ -17,6 +18,7 @@ from mobility_portal.refusals import report_refusal
 from .. import selectors, services
 from ..access import application_for, document_for
 from ..application_forms import DocumentUploadForm
+from ..models import DocumentKind
 from ..services import ServiceError
 from .applications import render_application_page, student_only
 from .removed import remember_removed, removed_leads_back
@@ -72,6 +74,44 @@ def document_reuse(request, pk: int):
             _("%(kind)s added from another of your applications: %(name)s.")
             % {"kind": document.get_kind_display(), "name": document.original_name},
         )
+    return redirect(back)
+
+
+@student_only
+@require_POST
+def document_reuse_all(request, pk: int):
+    """Every document the documents step offers from the student's other applications, at
+    once: one message lists what was added, one a refusal says why."""
+    application = application_for(request.user, pk, change=True)
+    back = reverse("applications:application_detail", args=[application.pk]) + "#documents"
+    try:
+        outcome = services.document_reuse_all(actor=request.user, application=application)
+    except ServiceError as error:
+        report_refusal(request, error)
+        return redirect(back)
+    if outcome.reused:
+        count = len(outcome.reused)
+        added = "; ".join(
+            _("%(kind)s (%(name)s)")
+            % {"kind": document.get_kind_display(), "name": document.original_name}
+            for document in outcome.reused
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d document added from your other applications: %(added)s.",
+                "%(count)d documents added from your other applications: %(added)s.",
+                count,
+            )
+            % {"count": count, "added": added},
+        )
+    for refusal in outcome.refused:
+        for reason in refusal.reasons:
+            messages.error(
+                request,
+                _("%(kind)s could not be added: %(reason)s")
+                % {"kind": DocumentKind(refusal.kind).label, "reason": reason},
+            )
     return redirect(back)
 
 
