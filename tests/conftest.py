@@ -19,6 +19,14 @@ def pytest_sessionstart(session):
         pytest.exit("REQUIRE_SERVICES=1 but: " + "; ".join(problems), returncode=3)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own (returned): for
+    `pytest.mark.usefixtures("media")` or as an argument."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: memoized menus and counts (mobility_portal/caching)

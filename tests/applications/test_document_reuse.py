@@ -356,6 +356,27 @@ def test_staff_reading_the_draft_see_no_offer(client, dri, application, source):
     assert reuse_url(application) not in response.content.decode()
 
 
+def assert_page_queries_flat(client, owners, dossier_of, check, max_num_queries) -> None:
+    """The documents page of the dossier `dossier_of(owner, count)` builds with one earlier
+    application and with twelve costs the same queries, within the pinned count; `check`
+    reads each page's response. `max_num_queries`: the django_assert_max_num_queries fixture."""
+
+    def page_queries(application) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(detail_url(application))
+        check(response)
+        return len(queries)
+
+    few_owner, many_owner = owners
+    login(client, few_owner)
+    few = page_queries(dossier_of(few_owner, 1))
+    many_application = dossier_of(many_owner, 12)
+    login(client, many_owner)
+    with max_num_queries(DETAIL_WITH_OFFERS_MAX_QUERIES):
+        many = page_queries(many_application)
+    assert many == few
+
+
 def test_the_offers_cost_one_query_however_many_earlier_applications(
     client, student, other_student, django_assert_max_num_queries
 ):
@@ -365,19 +386,12 @@ def test_the_offers_cost_one_query_however_many_earlier_applications(
             DocumentFactory(application=cv.application, kind="transcript")
         return draft_with_choice(owner, call=CallFactory(academic_year=2027))
 
-    def page_queries(application) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(detail_url(application))
+    def check(response):
         assert set(offers_on_page(response)) == {"cv", "transcript"}
-        return len(queries)
 
-    login(client, student)
-    few = page_queries(dossier_of(student, 1))
-    many_application = dossier_of(other_student, 12)
-    login(client, other_student)
-    with django_assert_max_num_queries(DETAIL_WITH_OFFERS_MAX_QUERIES):
-        many = page_queries(many_application)
-    assert many == few
+    assert_page_queries_flat(
+        client, (student, other_student), dossier_of, check, django_assert_max_num_queries
+    )
 
 
 # --- the view ----------------------------------------------------------------------------

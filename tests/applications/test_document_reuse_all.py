@@ -5,8 +5,6 @@ refuses says why and leaves the others."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.applications import services
@@ -19,8 +17,8 @@ from tests.applications.factories import (
     messages_of,
 )
 from tests.applications.test_document_reuse import (
-    DETAIL_WITH_OFFERS_MAX_QUERIES,
     EARLIER_CV,
+    assert_page_queries_flat,
     detail_url,
     earlier_application,
     earlier_cv,
@@ -30,13 +28,7 @@ from tests.factories import CallFactory
 
 S = ApplicationState
 K = DocumentKind
-pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("english", "media")
 
 
 @pytest.fixture
@@ -201,19 +193,12 @@ def test_the_button_costs_no_query(client, student, other_student, django_assert
             DocumentFactory(application=cv.application, kind=K.LANGUAGE_CERTIFICATE)
         return draft_with_choice(owner, call=CallFactory(academic_year=2027))
 
-    def page_queries(application) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            content = client.get(detail_url(application)).content.decode()
-        assert ">Reuse all 3</button>" in content
-        return len(queries)
+    def check(response):
+        assert ">Reuse all 3</button>" in response.content.decode()
 
-    login(client, student)
-    few = page_queries(dossier_of(student, 1))
-    many_application = dossier_of(other_student, 12)
-    login(client, other_student)
-    with django_assert_max_num_queries(DETAIL_WITH_OFFERS_MAX_QUERIES):
-        many = page_queries(many_application)
-    assert many == few
+    assert_page_queries_flat(
+        client, (student, other_student), dossier_of, check, django_assert_max_num_queries
+    )
 
 
 def test_one_click_adds_them_all_and_says_which(client, student, application, earlier):

@@ -4,8 +4,6 @@ application was nominated to, else of its first choice), at whatever rank. Other
 depend on the host."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.applications.errors import ServiceError
 from apps.applications.models import ApplicationState, DocumentKind
@@ -18,7 +16,7 @@ from tests.applications.factories import (
     messages_of,
 )
 from tests.applications.test_document_reuse import (
-    DETAIL_WITH_OFFERS_MAX_QUERIES,
+    assert_page_queries_flat,
     detail_url,
     earlier_application,
     offers_on_page,
@@ -29,15 +27,9 @@ from tests.factories import AgreementFactory, CallFactory, PartnerFactory
 
 S = ApplicationState
 LA = DocumentKind.LEARNING_AGREEMENT
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "media")
 OTHER_HOST = "This document was written for a host this application does not choose: upload one "
 OTHER_HOST += "written for its destinations."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -159,19 +151,12 @@ def test_the_host_costs_no_query_however_many_earlier_applications(
             earlier_agreement(owner, partner, name=f"Other {year}", year=year)
         return choosing(draft_with_choice(owner, call=CallFactory(academic_year=2027)), partner)
 
-    def page_queries(application) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(detail_url(application))
+    def check(response):
         assert set(offers_on_page(response)) == {LA}
-        return len(queries)
 
-    login(client, student)
-    few = page_queries(dossier_of(student, 1))
-    many_application = dossier_of(other_student, 12)
-    login(client, other_student)
-    with django_assert_max_num_queries(DETAIL_WITH_OFFERS_MAX_QUERIES):
-        many = page_queries(many_application)
-    assert many == few
+    assert_page_queries_flat(
+        client, (student, other_student), dossier_of, check, django_assert_max_num_queries
+    )
 
 
 def test_other_kinds_do_not_depend_on_the_host(student, application):
