@@ -24,7 +24,20 @@ def test_a_refused_page_is_the_portals_own(client, student):
     client.force_login(student)
     response = client.get(reverse("reviews:queue"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
-    assert '<h1 class="h3">Access refused</h1>' in response.content.decode()
+    content = response.content.decode()
+    assert '<h1 class="h3">Access refused</h1>' in content
+    assert "ask the international relations office" in content
+
+
+@pytest.mark.django_db
+def test_a_refused_page_sends_staff_to_the_administrators_not_to_themselves(client, dri):
+    """The office itself, or an advisor, is not told to ask the international relations office."""
+    client.force_login(dri)
+    response = client.get(reverse("reviews:erasure_requests"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "ask the portal's administrators" in content
+    assert "international relations office" not in content
 
 
 @pytest.mark.django_db
