@@ -1,3 +1,4 @@
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -285,6 +286,27 @@ def academic_year_label(academic_year: int) -> str:
     return f"{academic_year}–{academic_year + 1}"
 
 
+def _academic_year_written(academic_year: int) -> re.Pattern:
+    end = academic_year + 1
+    return re.compile(rf"\b{academic_year}(\s*[-–—/]\s*)({end}|{end % 100:02d})\b")
+
+
+def names_academic_year(text: str, academic_year: int) -> bool:
+    """`text` writes `academic_year` out: 2027–2028, 2027-2028, 2027/2028, 2027-28…"""
+    return _academic_year_written(academic_year).search(text) is not None
+
+
+def with_academic_year_moved(text: str, academic_year: int, to_year: int) -> str:
+    """`text` with `academic_year` written out as `to_year`, in the same way: a call's name
+    copied to another year."""
+
+    def moved(match: re.Match) -> str:
+        end = str(to_year + 1) if len(match[2]) == 4 else f"{(to_year + 1) % 100:02d}"
+        return f"{to_year}{match[1]}{end}"
+
+    return _academic_year_written(academic_year).sub(moved, text)
+
+
 @dataclass(frozen=True)
 class SeatsHeld:
     """What applications hold of one stored agreement, which a change of it must keep
@@ -349,7 +371,14 @@ def seats_held(agreement_ids: Collection[int]) -> dict[int, SeatsHeld]:
 class Call(models.Model):
     """A call for applications for one academic year, open between two dates (both included)."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The academic year is shown after the name, e.g. “Exchanges (2027–2028)”, unless "
+            "the name already writes it out."
+        ),
+    )
     academic_year = models.PositiveSmallIntegerField(
         _("academic year"), help_text=_("Year the academic year starts, e.g. 2027 for 2027–2028.")
     )
@@ -371,6 +400,8 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
+        if names_academic_year(self.name, self.academic_year):
+            return self.name
         return f"{self.name} ({self.academic_year_label})"
 
     @property

@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.notifications.events import announce_call_deadline_moved
 from apps.notifications.reminders import AWAITING_SUBMISSION
 
-from .models import Agreement, Call, CallDeadlineChange
+from .models import Agreement, Call, CallDeadlineChange, with_academic_year_moved
 
 
 def call_save(*, call: Call, actor: User, today: date | None = None) -> CallDeadlineChange | None:
@@ -85,20 +85,21 @@ def same_day_next_year(day: date) -> date:
 
 
 def call_copy_to_next_year(*, actor: User, call: Call) -> Call | None:
-    """A call of the next academic year like `call`: the same name and number of choices, its
-    opening and closing a year later. None, and nothing created, when the next academic year
-    has a call of that name already (a copy made twice). The creation is logged as the admin
-    logs its own, in the call's history."""
+    """A call of the next academic year like `call`: the same name (the year it writes out, if
+    any, moved on) and number of choices, its opening and closing a year later. None, and
+    nothing created, when the next academic year has a call of that name already (a copy made
+    twice). The creation is logged as the admin logs its own, in the call's history."""
     next_year = call.academic_year + 1
     with transaction.atomic():
         # The call copied is locked, so that two copies of it sent at once make one call: the
         # second sees the first's. Locking next year's calls alone locks nothing while that
         # year has none.
         Call.objects.select_for_update().get(pk=call.pk)
-        if Call.objects.filter(academic_year=next_year, name=call.name).exists():
+        name = with_academic_year_moved(call.name, call.academic_year, next_year)
+        if Call.objects.filter(academic_year=next_year, name=name).exists():
             return None
         copy = Call(
-            name=call.name,
+            name=name,
             academic_year=next_year,
             opens_on=same_day_next_year(call.opens_on),
             closes_on=same_day_next_year(call.closes_on),

@@ -109,3 +109,13 @@ def test_a_call_its_copy_would_not_validate_is_reported_not_a_server_error(dri_c
     assert "“Legacy” is not copied: Write the year with its four digits" in page
     assert "1 call copied to the next academic year" in page
     assert not Call.objects.filter(academic_year=28).exists()
+
+
+def test_a_copy_moves_the_year_its_calls_name_writes_out(dri):
+    call = CallFactory(academic_year=2027, name="Second round 2027-28")
+
+    copy = call_copy_to_next_year(actor=dri, call=call)
+
+    assert copy.name == "Second round 2028-29"
+    assert str(copy) == "Second round 2028-29"
+    assert call_copy_to_next_year(actor=dri, call=call) is None
