@@ -4,6 +4,8 @@ scrolls sideways."""
 import pytest
 
 from apps.accounts.demo import seed_demo
+from apps.applications.models import Activity
+from apps.reviews.demo import seed_demo_dossiers
 from tests.e2e.conftest import PHONE
 from tests.e2e.journeys import exchange_semester, log_in
 
@@ -54,3 +56,29 @@ def test_an_activity_s_buttons_wrap_on_the_narrowest_phone(
         assert button.evaluate("element => element.getBoundingClientRect().right") <= card_right
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROWEST["width"]
     context.close()
+
+
+IN_VIEW = """element => {
+  const box = element.getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
+
+
+def test_a_refusal_without_its_reason_opens_at_the_reason_on_a_phone(
+    transactional_db, live_server, phone, shot
+):
+    """The DFI refused a stay without a reason: the page came back at its top, the only error
+    far below the phone's screen, as if nothing had happened. It opens at the reason, which has
+    the focus."""
+    seed_demo()
+    seed_demo_dossiers()
+    log_in(phone, "dfi@demo.mobility.example", lands_on="/")
+    awaiting = Activity.objects.filter(validation_requested_at__isnull=False).first()
+    phone.goto(f"/advisor/validations/{awaiting.pk}/")
+    phone.get_by_role("button", name="Refuse").click()
+    phone.wait_for_load_state()
+    shot(phone, "refused-without-reason")
+    comment = phone.locator("#main form .is-invalid").first
+    assert comment.evaluate("element => element === document.activeElement")
+    assert comment.evaluate(IN_VIEW)
+    assert phone.evaluate("window.scrollY") > 0
