@@ -449,7 +449,7 @@ class CoursePlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Awaiting the advisor")
     APPROVED = "approved", _("Approved")
-    CHANGES_REQUESTED = "changes_requested", _("Lines rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Some courses refused")
 
 
 class CoursePlan(NamesItsHost, models.Model):

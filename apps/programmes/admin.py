@@ -145,7 +145,7 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
             status=status,
         )
 
-    @admin.display(description="#", ordering="agreement_total")
+    @admin.display(description=_("Agreements"), ordering="agreement_total")
     def agreement_count(self, partner: Partner) -> int:
         return partner.agreement_total
 

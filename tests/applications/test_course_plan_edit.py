@@ -162,7 +162,7 @@ def test_the_student_reads_the_advisors_decision_on_each_course(client, student,
     )
     response = login(client, student).get(edit_url(semester), HTTP_ACCEPT_LANGUAGE="en")
     content = response.content.decode()
-    assert "Version 2: Lines rejected" in content
+    assert "Version 2: Some courses refused" in content
     assert "Your study advisor rejected some courses" in content
     assert "Too close to the home course." in content
     # The rejected course does not count towards the total.

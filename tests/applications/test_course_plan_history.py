@@ -129,7 +129,7 @@ def test_history_lists_each_earlier_version_with_its_host_date_and_state(client,
     assert "Version 4" not in text  # the latest is the course plan page's
     # Each section read from its heading: number, host, day sent, state.
     assert "Version 3 Courses at TU Berlin · sent on 03/04/2027 Replaced before a decision" in text
-    assert "Version 2 Courses at TU Berlin · sent on 24/03/2027 Lines rejected" in text
+    assert "Version 2 Courses at TU Berlin · sent on 24/03/2027 Some courses refused" in text
     assert "Version 1 Courses at Politecnico di Milano · sent on 14/03/2027 Approved" in text
 
 
@@ -211,7 +211,7 @@ def test_history_of_the_decisions_made_through_the_services(client, student, adv
     text = text_of(response)
     assert "Version 2 Courses at TU Berlin" in text
     assert "Replaced before a decision" in text
-    assert "Lines rejected" in text
+    assert "Some courses refused" in text
     assert "Too short." in text
 
 
@@ -249,7 +249,7 @@ def test_an_earlier_version_reads_with_its_lines_total_and_decisions(client, stu
     text = text_of(response)
     assert "Course plan, version 2" in text
     assert "An earlier version of your course plan, kept as it was: read only." in text
-    assert "Courses at TU Berlin · sent on 24/03/2027 Lines rejected" in text
+    assert "Courses at TU Berlin · sent on 24/03/2027 Some courses refused" in text
     # 6 + 7.5, the rejected 7.5 left out, against the 30 ECTS of the semester.
     assert "6 of 30 ECTS" in text
     assert "TB202 — Course" in text and "Fall 2027 Electives Rejected" in text
@@ -365,7 +365,7 @@ def test_in_french_by_default(client, student, history):
     assert response.status_code == 200
     text = text_of(response)
     assert "Version 3 Cours à TU Berlin · envoyée le 03/04/2027 Remplacée avant décision" in text
-    assert "Lignes refusées" in text
+    assert "Certains cours refusés" in text
 
 
 def test_tables_have_a_caption_and_headers_and_scroll_in_their_own_box(client, student, history):

@@ -87,7 +87,7 @@ def test_advisor_approves_a_course_plan_line_by_line(demo_world, page, shot):
     shot(page, "version-1-confirm-the-last-decision")
     confirm.get_by_role("button", name="Confirm and tell the student").click()
     expect(german).to_contain_text(reason)
-    expect(page.locator("#main p .badge").first).to_have_text("Lines rejected")
+    expect(page.locator("#main p .badge").first).to_have_text("Some courses refused")
     shot(page, "version-1-lines-rejected")
 
     # The student replaces the rejected course: version 2 keeps the two approved ones.

@@ -101,7 +101,7 @@ def test_the_review_page_shows_it_read_only_and_says_why(client, advisor, course
     content = response.content.decode()
     assert "this course plan awaits no decision of yours and is shown read only" in content
     assert 'name="decision"' not in content
-    assert "No application wants this stay" in content
+    assert "No current application names this stay" in content
 
 
 def test_a_decision_posted_from_a_page_left_open_is_refused(client, advisor, course_plan):
@@ -138,7 +138,7 @@ def test_the_students_page_does_not_count_it_as_awaiting(client, advisor, studen
     assert review_url(course_plan) in content  # still listed, to read
     assert "courses to decide" not in content
     assert "Awaiting the advisor" not in content
-    assert "No application wants this stay" in content
+    assert "No current application names this stay" in content
 
 
 # --- the three agree --------------------------------------------------------------------------
