@@ -77,8 +77,10 @@ class LineWriter:
         self.country_names: dict[str, str] = {}
 
     def line(self, application: Application) -> ExportLine:
-        choices = list(application.choices.all())
-        nominated = application.nominated_among_choices()
+        choices = _prefetched_choices(application)
+        nominated = next(
+            (choice for choice in choices if choice.pk == application.nominated_choice_id), None
+        )
         profile = getattr(application.student, "student_profile", None)
         submitted_at = application.submitted_at
         return ExportLine(
@@ -111,6 +113,16 @@ class LineWriter:
         if code not in self.country_names:
             self.country_names[code] = str(countries.name(code))
         return self.country_names[code]
+
+
+def _prefetched_choices(application: Application) -> list[Choice]:
+    """The application's choices as the export's query prefetched them. Read from the prefetch
+    cache rather than through `choices.all()`, which builds (clones) a queryset per application:
+    a tenth of the workbook's time."""
+    cache = getattr(application, "_prefetched_objects_cache", {})
+    if "choices" in cache:
+        return list(cache["choices"])
+    return list(application.choices.all())
 
 
 def _lines(applications) -> Iterator[ExportLine]:
