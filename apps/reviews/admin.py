@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.applications.admin import ReadOnlyAdminMixin
 from mobility_portal.search import FoldedSearchMixin
 
-from .models import NominationNotice
+from .models import NominationNotice, QueueExport
 
 
 @admin.register(NominationNotice)
@@ -24,3 +24,27 @@ class NominationNoticeAdmin(FoldedSearchMixin, ReadOnlyAdminMixin, admin.ModelAd
     @admin.display(description=_("Students"))
     def student_count(self, notice: NominationNotice) -> int:
         return len(notice.application_ids)
+
+
+@admin.register(QueueExport)
+class QueueExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The queue's background exports, for a look at what the workers did: written by the
+    task, deleted by beat after QUEUE_EXPORT_KEEP_HOURS. The file is not linked: it is the
+    requesting officer's alone (reviews/access.py)."""
+
+    list_display = ["created_at", "requested_by", "status", "written", "total", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["requested_by"]
+    fields = [
+        "requested_by",
+        "query",
+        "language",
+        "status",
+        "total",
+        "written",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "updated_at",
+    ]
+    readonly_fields = fields

@@ -1,3 +1,5 @@
+import uuid
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -105,3 +107,78 @@ class NominationNotice(models.Model):
     def reply_to(self) -> str:
         """Where the partner writes back: the office's shared address, when there is one."""
         return settings.DRI_MAILBOX
+
+
+class QueueExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def queue_export_path(instance: "QueueExport", filename: str) -> str:
+    """A generated name under a folder no URL serves: the file is only ever handed out by the
+    download view, to the officer who asked for it."""
+    return f"exports/queue/{uuid.uuid4().hex}.xlsx"
+
+
+class QueueExport(models.Model):
+    """One Excel export of the DRI queue too large to write within the request, written by a
+    Celery task into the default storage, downloaded by the officer who asked for it until
+    QUEUE_EXPORT_KEEP_HOURS have passed (then deleted with its file)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    # The queue's filters and sort as a canonical query string (queue_results.filters_query),
+    # and the language the officer read the queue in: the workbook's words.
+    query = models.TextField(_("filters"), blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=QueueExportStatus.choices,
+        default=QueueExportStatus.QUEUED,
+    )
+    total = models.PositiveIntegerField(_("applications to write"), default=0)
+    written = models.PositiveIntegerField(_("applications written"), default=0)
+    file = models.FileField(_("file"), upload_to=queue_export_path, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Moves at each chunk written: an export whose worker died stops moving.
+    updated_at = models.DateTimeField(_("last progress"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("queue export")
+        verbose_name_plural = _("queue exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.written}/{self.total}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (QueueExportStatus.QUEUED, QueueExportStatus.RUNNING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == QueueExportStatus.DONE and bool(self.file)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running without progress for QUEUE_EXPORT_STALE_MINUTES: its worker died
+        (or never got it); the page says so rather than wait for ever."""
+        stale_after = timedelta(minutes=settings.QUEUE_EXPORT_STALE_MINUTES)
+        return self.is_active and self.updated_at < timezone.now() - stale_after
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(hours=settings.QUEUE_EXPORT_KEEP_HOURS)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.written / self.total) if self.total else 0

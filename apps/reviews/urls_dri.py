@@ -8,6 +8,13 @@ urlpatterns = [
     path("applications/", queue.queue, name="queue"),
     path("applications/export.csv", queue.queue_export, name="queue_export"),
     path("applications/export.xlsx", queue.queue_export_xlsx, name="queue_export_xlsx"),
+    # A large Excel export, written in the background: its page, then its file.
+    path("applications/exports/<int:pk>/", queue.queue_export_status, name="queue_export_status"),
+    path(
+        "applications/exports/<int:pk>/download/",
+        queue.queue_export_download,
+        name="queue_export_download",
+    ),
     # Several departures (or returns) at once, from the queue: confirmed, then recorded.
     path(
         "applications/departures/",

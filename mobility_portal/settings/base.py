@@ -296,7 +296,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.remind_advisors",
         "schedule": 6 * 3600.0,
     },
+    "delete-expired-queue-exports": {
+        "task": "apps.reviews.tasks.delete_expired_queue_exports",
+        "schedule": 3600.0,
+    },
 }
+# The queue's Excel export of more applications than this is written by a worker rather than
+# in the request (about 0.25 ms of CPU per application: 2,000 take half a second); the officer
+# waits on a page of its own and downloads the file there, for QUEUE_EXPORT_KEEP_HOURS, after
+# which beat's hourly task deletes it. An export that has not moved for
+# QUEUE_EXPORT_STALE_MINUTES is reported as stopped (its worker died or never got it).
+QUEUE_EXPORT_INLINE_MAX = env.int("QUEUE_EXPORT_INLINE_MAX", default=2000)
+QUEUE_EXPORT_KEEP_HOURS = env.int("QUEUE_EXPORT_KEEP_HOURS", default=24)
+QUEUE_EXPORT_STALE_MINUTES = env.int("QUEUE_EXPORT_STALE_MINUTES", default=15)
 # A study advisor is reminded of the course plans that have waited this many days or more for
 # their decision, at most once in as many days (apps/notifications/reminders.py).
 COURSE_PLAN_REMINDER_DAYS = env.int("COURSE_PLAN_REMINDER_DAYS", default=7)

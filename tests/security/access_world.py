@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
@@ -32,7 +33,7 @@ from apps.applications.models import (
 )
 from apps.notifications.models import Notification
 from apps.programmes.models import Agreement, AgreementKind, Call, Partner
-from apps.reviews.models import NominationNotice
+from apps.reviews.models import NominationNotice, QueueExport, QueueExportStatus
 from apps.reviews.services import decisions
 from apps.reviews.services.course_plans import course_line_decide
 from apps.reviews.services.validations import activity_request_validation
@@ -85,6 +86,8 @@ class World:
     # The student's pending request that their data be erased. Written directly: the service
     # refuses it while their dossiers are under way, as they are here.
     erasure_request: ErasureRequest
+    # A large queue export the DRI officer asked for, written: its page and file are theirs.
+    queue_export: QueueExport
     # One object per model the Django admin manages, by "app_label.model_name".
     admin_objects: dict[str, models.Model]
 
@@ -262,6 +265,10 @@ def build_world() -> World:
     group = Group.objects.create(name="Catalogue editors")
     notification = Notification.objects.filter(recipient=student).first()
     erasure_request = ErasureRequest.objects.create(student=student, reason="Moving on.")
+    queue_export = QueueExport.objects.create(
+        requested_by=users[DRI], language="en", status=QueueExportStatus.DONE, total=1, written=1
+    )
+    queue_export.file.save("applications.xlsx", ContentFile(b"PK workbook"), save=True)
     profile = student.student_profile
     objects = [
         group,
@@ -280,6 +287,7 @@ def build_world() -> World:
         notification,
         erasure_request,
         nomination_notice,
+        queue_export,
     ]
     return World(
         users=users,
@@ -298,5 +306,6 @@ def build_world() -> World:
         approved_course_plan=approved_course_plan,
         notification=notification,
         erasure_request=erasure_request,
+        queue_export=queue_export,
         admin_objects=admin_objects(objects),
     )

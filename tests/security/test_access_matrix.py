@@ -88,6 +88,8 @@ STAFF = expect(FORBIDDEN, anonymous=LOGIN, dri=OK, dfi=OK, admin=OK)
 VALIDATORS = STAFF  # the DFI and the DRI validate summer stays; an admin may act for either
 REVIEWERS = expect(FORBIDDEN, anonymous=LOGIN, dri=OK, admin=OK)
 RECIPIENT = expect(NOT_FOUND, anonymous=LOGIN, owner=OK)
+# A large queue export is the officer's who asked for it (the world's DRI officer) alone.
+EXPORT_REQUESTER = expect(FORBIDDEN, anonymous=LOGIN, dri=OK, dfi=NOT_FOUND, admin=NOT_FOUND)
 # Erasure requests are handled by administrators only (Capability.HANDLE_ERASURE_REQUESTS).
 ERASURE_HANDLERS = expect(FORBIDDEN, anonymous=LOGIN, admin=OK)
 
@@ -225,6 +227,8 @@ PORTAL_ROUTES: dict[str, Route] = {
     "reviews:queue": Route(get=STAFF),
     "reviews:queue_export": Route(get=STAFF),
     "reviews:queue_export_xlsx": Route(get=STAFF),
+    "reviews:queue_export_status": Route(get=EXPORT_REQUESTER, kwargs=pk("queue_export")),
+    "reviews:queue_export_download": Route(get=EXPORT_REQUESTER, kwargs=pk("queue_export")),
     "reviews:dossier": Route(get=STAFF, kwargs=pk("submitted")),
     "reviews:dossier_take": post_route(REVIEWERS, kwargs=pk("submitted")),
     "reviews:dossier_request_changes": post_route(REVIEWERS, kwargs=pk("submitted")),
@@ -316,6 +320,7 @@ READ_ONLY_MODELS = frozenset(
         "applications.courseplan",
         "applications.erasurerequest",
         "reviews.nominationnotice",
+        "reviews.queueexport",
     }
 )
 # Kept while the world's object is in use: its student profile has an application under way,

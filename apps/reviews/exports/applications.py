@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,6 +199,16 @@ def csv_lines(applications, language: str) -> Iterator[str]:
 def workbook_bytes(applications) -> bytes:
     """An .xlsx workbook of one sheet: the header in bold, frozen and filterable, then a row
     per application, in the active language."""
+    output = io.BytesIO()
+    workbook_write(applications, output)
+    return output.getvalue()
+
+
+def workbook_write(
+    applications, output: BinaryIO, progress: Callable[[int], None] | None = None
+) -> int:
+    """`workbook_bytes` into a file; `progress` is told how many rows are written every
+    EXPORT_CHUNK_SIZE rows. Returns the number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(_("Applications")))
     for index, width in enumerate(COLUMN_WIDTHS):
@@ -208,11 +218,14 @@ def workbook_bytes(applications) -> bytes:
     sheet.auto_filter.ref = f"A1:{_column_letter(len(header) - 1)}1"
     bold = Font(bold=True)
     sheet.append([_text_cell(sheet, title, font=bold) for title in header])
+    written = 0
     for line in _lines(applications):
         sheet.append(_row(sheet, line))
-    output = io.BytesIO()
+        written += 1
+        if progress is not None and written % EXPORT_CHUNK_SIZE == 0:
+            progress(written)
     workbook.save(output)
-    return output.getvalue()
+    return written
 
 
 def _row(sheet, line: ExportLine) -> list:

@@ -3,23 +3,28 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability, user_can
+from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState
 from apps.programmes.models import Call
 from mobility_portal.caching import canonical_query, memoize
 from mobility_portal.page_cache import keep_page
+from mobility_portal.refusals import report_refusal
 
+from ..access import queue_export_for
 from ..exports.applications import csv_lines, export_file_name, workbook_bytes
 from ..filters import QueueFilter
 from ..queue_results import filters_query, queue_counts, queue_rows
@@ -32,6 +37,8 @@ from ..selectors_queue import (
     export_applications,
     queue_applications,
 )
+from ..services.exports import export_file_name as background_file_name
+from ..services.exports import queue_export_request
 from ..stay_moves import MOST_AT_ONCE, MOVE_FROM_STATE
 
 QUEUE_PAGE_SIZE = 50
@@ -180,13 +187,59 @@ def queue_export(request):
 @staff_only
 @require_safe
 def queue_export_xlsx(request):
-    """The same rows as `queue_export`, as an Excel workbook with typed cells."""
-    applications = _exported(request)
-    if applications is None:
+    """The same rows as `queue_export`, as an Excel workbook with typed cells. More than
+    QUEUE_EXPORT_INLINE_MAX of them are written by a worker (services/exports.py): the officer
+    is sent to the export's page, which offers the file once it is written."""
+    queue_filter = QueueFilter(request.GET, queryset=export_applications())
+    if not queue_filter.form.is_valid():
         return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
-    response = HttpResponse(workbook_bytes(applications), content_type=XLSX_CONTENT_TYPE)
+    query = filters_query(queue_filter)
+    # The queue's own per-state counts, kept for the filters the officer has just seen: no
+    # query of its own, but for a search.
+    total = rows_count(queue_counts(query), queue_filter.form.cleaned_data.get("state", ""))
+    if total > settings.QUEUE_EXPORT_INLINE_MAX:
+        try:
+            export = queue_export_request(
+                actor=request.user, query=query, language=get_language(), total=total
+            )
+        except ServiceError as error:
+            report_refusal(request, error)
+            return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
+        return redirect("reviews:queue_export_status", pk=export.pk)
+    response = HttpResponse(workbook_bytes(queue_filter.qs), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, export_file_name("xlsx"))
     return response
+
+
+@staff_only
+@require_safe
+@never_cache
+def queue_export_status(request, pk: int):
+    """An export written in the background: its state and progress, polled by the page while
+    it is being written (the fragment alone, for htmx), then the link to download it."""
+    export = queue_export_for(request.user, pk)
+    template = (
+        "reviews/includes/queue_export_state.html" if request.htmx else "reviews/queue_export.html"
+    )
+    return render(request, template, {"export": export})
+
+
+@staff_only
+@require_safe
+def queue_export_download(request, pk: int):
+    export = queue_export_for(request.user, pk)
+    if not export.is_ready:
+        return redirect("reviews:queue_export_status", pk=export.pk)
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=background_file_name(export),
+        content_type=XLSX_CONTENT_TYPE,
+    )
 
 
 def _exported(request):
