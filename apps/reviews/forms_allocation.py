@@ -17,7 +17,11 @@ UNPLACED = "unplaced"
 DECISION_PREFIX = "decision-"
 # What the page showed of each application (`services.allocation.application_version`).
 SEEN_PREFIX = "seen-"
-SCORES_FILE_MAX_BYTES = 1024 * 1024
+# The queue's export of workbooks.MAX_ROWS (20,000) applications, scores filled, must come
+# back: about 90 bytes an application as .xlsx (1.7 MB) and 330 as the French CSV (6.5 MB,
+# bench/queue_export.py's scale data), with room for longer names and a spreadsheet's own
+# re-saving. What an .xlsx unpacks to is bounded apart (workbooks.MAX_UNPACKED_BYTES).
+SCORES_FILE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def destination_labels(
@@ -100,14 +104,17 @@ class DecisionsForm(forms.Form):
 class ScoresImportForm(forms.Form):
     file = forms.FileField(
         label=_("Scores file (CSV or Excel)"),
-        help_text=_(
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
             "One line per student: student_number,score — for example 22400102,14.5, or "
             "22400102;14,5 as French spreadsheets save it, or with a tab between them (a first "
             "line naming the columns is allowed). The applications' export, CSV or Excel, its "
             "ranking score column filled, is read too. UTF-8 text or an .xlsx workbook (its "
-            "first sheet), at most 1 MB."
-        ),
-    )
+            "first sheet), at most %(size)s."
+        ) % {"size": filesizeformat(SCORES_FILE_MAX_BYTES)}
 
     def clean_file(self) -> str:
         """The file's text; an Excel workbook's first sheet as tab-separated text."""

@@ -69,10 +69,10 @@ def test_a_file_that_is_not_utf8_is_a_form_error(client, dri, call, applications
 
 
 def test_a_file_too_large_is_a_form_error(client, dri, call, applications):
-    content = b"S1,12\n" * 200_000
+    content = b"S1,12\n" * 2_000_000
     response = login(client, dri).post(scores_url(call), {"file": csv_file(content)})
     assert response.status_code == 400
-    assert response.context["scores_form"].errors["file"] == ["The file is larger than 1.0\xa0MB."]
+    assert response.context["scores_form"].errors["file"] == ["The file is larger than 10.0\xa0MB."]
     assert scores(applications) == [None, None]
 
 

@@ -1,8 +1,10 @@
 """The scores file may be an Excel workbook: the queue's Excel export with its ranking score
 column filled in, or any sheet of student numbers and scores."""
 
+import csv
 import io
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -218,3 +220,70 @@ def test_an_old_excel_file_is_told_how_to_save_it(client, dri, call, application
         "This is an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as "
         "CSV UTF-8."
     ]
+
+
+def export_layout_rows(count: int, scored: dict[str, str]) -> list[list[object]]:
+    """The queue's export of `count` applications as a spreadsheet saves it: its header, a row
+    per application with texts as long as the scale data's, the ranking score filled for the
+    student numbers of `scored` only."""
+    header = [
+        "Student number",
+        "Name",
+        "E-mail",
+        "Call",
+        "State",
+        "Submitted at",
+        "Choices (rank: destination)",
+        "Destination countries (rank: country)",
+        "Programmes (rank: programme)",
+        "Nominated to",
+        "Rule errors when submitted",
+        "Ranking score",
+    ]
+    numbers = [*scored, *(f"2{n:07d}" for n in range(count - len(scored)))]
+    return [header] + [
+        [
+            number,
+            f"Firstname{n} Lastname{n}",
+            f"firstname{n}.lastname{n}@students.example.org",
+            "Exchanges 2027-2028",
+            "Submitted",
+            datetime(2027, 1, 15, 10, 30),
+            f"1: Technische Universität Berlin {n % 300}; 2: Politecnico di Milano {n % 97}",
+            "1: Germany; 2: Italy",
+            "1: One semester of exchange; 2: One semester of exchange",
+            "",
+            "no",
+            scored.get(number),
+        ]
+        for n, number in enumerate(numbers)
+    ]
+
+
+def test_the_export_of_twenty_thousand_applications_comes_back_with_its_scores(
+    client, dri, call, applications
+):
+    """The export of a group of schools' call: past the 1 MB the upload took, which refused
+    the export of more than about 5,000 applications."""
+    scored = {"00123": "12.5", "22400102": "9", "S3": "15.25"}
+    file = workbook_file(export_layout_rows(workbooks.MAX_ROWS - 1, scored))
+    assert file.size > 1024 * 1024
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 302, response.context["scores_form"].errors
+    assert messages_of(response) == ["Ranking scores imported for 3 students."]
+    assert scores(applications) == [Decimal("12.5"), Decimal("9"), Decimal("15.25")]
+
+
+def test_its_french_csv_comes_back_too(client, dri, call, applications):
+    """The CSV of the same export is four times the workbook's size."""
+    scored = {"00123": "12,5", "22400102": "9", "S3": "15,25"}
+    rows = export_layout_rows(workbooks.MAX_ROWS - 1, scored)
+    rows[0][0], rows[0][-1] = "Numéro d'étudiant", "Score de classement"
+    text = io.StringIO()
+    csv.writer(text, delimiter=";").writerows(rows)  # as the export writes it in French
+    content = ("\ufeff" + text.getvalue()).encode()
+    assert len(content) > 4 * 1024 * 1024
+    file = SimpleUploadedFile("applications.csv", content, content_type="text/csv")
+    response = upload(login(client, dri), call, file)
+    assert response.status_code == 302, response.context["scores_form"].errors
+    assert scores(applications) == [Decimal("12.5"), Decimal("9"), Decimal("15.25")]
