@@ -5,7 +5,8 @@ instead of writing the workbook in the request (8 to 11 s at 18,000 applications
 held and the gunicorn timeout near). The task (`tasks.write_queue_export`) writes it into the
 default storage (`queue_export_run`), recording its progress every EXPORT_CHUNK_SIZE rows; the
 officer who asked waits on the export's page and downloads it there. Beat deletes the exports
-older than QUEUE_EXPORT_KEEP_HOURS with their files (`queue_exports_delete_expired`, hourly).
+older than QUEUE_EXPORT_KEEP_HOURS with their files (`queue_exports_delete_expired`, hourly),
+and so does each new request for one.
 Without a broker (the embedded default) the task runs in the request, after its commit.
 """
 
@@ -42,6 +43,8 @@ def queue_export_request(*, actor: User, query: str, language: str, total: int) 
     while it is being written (a second click, a reload) is given the one under way."""
     if not user_can(actor, Capability.SEE_ALL_DOSSIERS):
         raise ServiceError(_("Only the international relations office exports the queue."))
+    # Beat deletes them every hour; here too, for an installation that runs no beat.
+    queue_exports_delete_expired()
     with transaction.atomic():
         under_way = (
             QueueExport.objects.filter(

@@ -312,8 +312,21 @@ def test_beat_deletes_the_expired_exports_and_their_files(dri, settings):
     )
     recent = ready_export(dri, created_at=timezone.now() - timedelta(hours=23))
     old_file = old.file.name
-    assert tasks.delete_expired_queue_exports() == 2
+    from mobility_portal.celery import app
+
+    task = app.tasks[settings.CELERY_BEAT_SCHEDULE["delete-expired-queue-exports"]["task"]]
+    assert task() == 2
     assert list(QueueExport.objects.all()) == [recent]
     assert not default_storage.exists(old_file)
     assert default_storage.exists(recent.file.name)
     assert not QueueExport.objects.filter(pk=old_failed.pk).exists()
+
+
+def test_without_beat_a_new_export_deletes_the_expired_ones(client, dri, small_threshold):
+    old = ready_export(dri, created_at=timezone.now() - timedelta(hours=25))
+    old_file = old.file.name
+    bulk_applications(6)
+    login(client, dri).get(EXPORT)
+    assert not QueueExport.objects.filter(pk=old.pk).exists()
+    assert not default_storage.exists(old_file)
+    assert QueueExport.objects.count() == 1
