@@ -5,7 +5,7 @@ applications of a database seeded with `manage.py seed_scale`, in-process, CPU a
 createdb -h 127.0.0.1 -U postgres mobility_scale_export
 export DATABASE_URL='postgres://postgres@127.0.0.1:5432/mobility_scale_export?options=-c%20jit%3Doff'
 .venv/bin/python manage.py migrate -v0
-.venv/bin/python manage.py seed_scale --students 17000 --reset   # 10,402 applications
+.venv/bin/python manage.py seed_scale --students 19000   # 10,228 applications exported
 .venv/bin/python bench/queue_export.py --sizes 1000 0 --rounds 3   # 0: all; --profile
 ```
 
