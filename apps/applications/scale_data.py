@@ -26,7 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
-from django.db.models import OuterRef, ProtectedError, Subquery
+from django.db.models import Case, OuterRef, ProtectedError, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -282,6 +282,9 @@ def scale_data_exists() -> bool:
     return scale_users().exists() or Call.objects.filter(name=SCALE_CALL_NAME).exists()
 
 
+RESET_STUDENTS_AT_ONCE = 2_000
+
+
 def reset_scale_data() -> Counter[str]:
     """Remove every row the generator made (and what hangs on it), nothing else; how many of
     each model went. Refused when data outside the scale set points at it."""
@@ -291,12 +294,26 @@ def reset_scale_data() -> Counter[str]:
         with transaction.atomic():
             # A nominated choice is protected by its application: unlink before deleting both.
             Application.objects.filter(student__in=users).update(nominated_choice=None)
+            # By slices of students: the deletion's cascade names every row it collected in
+            # one query, and PostgreSQL takes at most 65,535 parameters (about 19,000 students
+            # at once was too many).
+            # Students first: staff accounts are named by their decisions on students' rows.
+            pks = list(
+                users.order_by(Case(When(role=Role.STUDENT, then=0), default=1), "pk").values_list(
+                    "pk", flat=True
+                )
+            )
+            for start in range(0, len(pks), RESET_STUDENTS_AT_ONCE):
+                some = User.objects.filter(pk__in=pks[start : start + RESET_STUDENTS_AT_ONCE])
+                for queryset in (
+                    PlanRecheck.objects.filter(started_by__in=some),
+                    Notification.objects.filter(recipient__in=some),
+                    Application.objects.filter(student__in=some),
+                    MobilityPlan.objects.filter(student__in=some),
+                    some,
+                ):
+                    removed.update(queryset.delete()[1])
             for queryset in (
-                PlanRecheck.objects.filter(started_by__in=users),
-                Notification.objects.filter(recipient__in=users),
-                Application.objects.filter(student__in=users),
-                MobilityPlan.objects.filter(student__in=users),
-                users,
                 Partner.objects.filter(hei_id__endswith=f".{SCALE_DOMAIN}"),
                 Call.objects.filter(name=SCALE_CALL_NAME),
             ):
