@@ -137,9 +137,27 @@ class ScoresImportForm(forms.Form):
                 return first_sheet_as_text(content)
             except WorkbookUnreadable as error:
                 raise forms.ValidationError(str(error)) from error
+        if looks_like_a_document(content):
+            # A PDF or a picture can be plain ASCII: read as text, each of its lines was
+            # reported as a line of scores with the wrong number of fields.
+            raise forms.ValidationError(
+                _(
+                    "This file is neither CSV text nor an Excel workbook (it looks like a PDF, "
+                    "a picture or another document): save the scores from your spreadsheet as "
+                    "CSV UTF-8 or as an Excel workbook (.xlsx)."
+                )
+            )
         try:
             return content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(
                 _("The file is not UTF-8 text: save it as CSV UTF-8.")
             ) from error
+
+
+# How documents that are not text start: PDF, PNG, JPEG, GIF, and RTF (which Word saves).
+DOCUMENT_STARTS = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")
+
+
+def looks_like_a_document(content: bytes) -> bool:
+    return content.startswith(DOCUMENT_STARTS)

@@ -68,6 +68,24 @@ def test_a_file_that_is_not_utf8_is_a_form_error(client, dri, call, applications
     assert scores(applications) == [None, None]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A PDF written by a simple tool is plain ASCII: it was read as a dozen lines of scores.
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    ],
+)
+def test_a_pdf_or_a_picture_is_one_form_error(client, dri, call, applications, content):
+    response = login(client, dri).post(scores_url(call), {"file": csv_file(content, "x.pdf")})
+    assert response.status_code == 400
+    errors = response.context["scores_form"].errors["file"]
+    assert len(errors) == 1
+    assert errors[0].startswith("This file is neither CSV text nor an Excel workbook")
+    assert "expected 2 fields" not in response.content.decode()
+    assert scores(applications) == [None, None]
+
+
 def test_a_file_too_large_is_a_form_error(client, dri, call, applications):
     content = b"S1,12\n" * 2_000_000
     response = login(client, dri).post(scores_url(call), {"file": csv_file(content)})
