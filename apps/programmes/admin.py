@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from mobility_portal.collation import by_name
 from mobility_portal.numbers import digits_number
 from mobility_portal.search import FoldedSearchMixin
 
@@ -50,7 +51,8 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
     # Accents and case left aside (FoldedSearchMixin), here and in the agreements' partner
     # autocomplete, which searches with this admin.
     search_fields = ["name__fold__contains", "city__fold__contains"]
-    ordering = ["name"]
+    # As a reader sorts names: "École polytechnique" among the E's, "ETH" after "Eindhoven".
+    ordering = [by_name("name")]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["languages", "fields"]
     inlines = [AgreementInline]
@@ -213,6 +215,7 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
     actions = ["extend_one_year"]
+    ordering = [by_name("partner__name"), "kind"]
 
     @admin.action(permissions=["change"], description=_("Extend by one academic year"))
     def extend_one_year(self, request, queryset):
@@ -316,7 +319,7 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.display(description=_("partner"), ordering="partner__name")
+    @admin.display(description=_("partner"), ordering=by_name("partner__name"))
     def partner_name(self, agreement: Agreement) -> str:
         return agreement.partner.name
 
@@ -328,12 +331,14 @@ class AgreementAdmin(FoldedSearchMixin, admin.ModelAdmin):
 @admin.register(Language)
 class LanguageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
+    ordering = [by_name("name")]
     search_fields = ["code__fold__contains", "name__fold__contains"]
 
 
 @admin.register(StudyField)
 class StudyFieldAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["slug", "name"]
+    ordering = [by_name("name")]
     search_fields = ["slug__fold__contains", "name__fold__contains"]
 
 
