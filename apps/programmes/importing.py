@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import csv
 import enum
+import hashlib
 import io
 import json
 import re
@@ -77,7 +78,21 @@ AGREEMENT_COLUMNS = (
     "language_requirement",
     "notes",
 )
+AGREEMENT_OPTIONAL_COLUMNS = ("last_year", "language_requirement", "notes")
 LIST_SEPARATOR = ";"
+# The fields of a partner and an agreement the file gives values of, as the preview lists them
+# (their columns are named as they are).
+PARTNER_VALUE_FIELDS = ("city", "website", "hei_id", "nomination_email")
+AGREEMENT_VALUE_FIELDS = (
+    "seats_per_year",
+    "first_year",
+    "language_requirement",
+    "last_year",
+    "notes",
+)
+# An optional cell left empty keeps what the portal holds; this, alone in the cell, empties the
+# field (a list, an agreement's end: open-ended) on purpose.
+ERASE = "-"
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 YEAR = re.compile(r"\d{4}")
@@ -117,16 +132,146 @@ class UnreadableFile(ImportFailed):
     exit_code = 2
 
 
+class PreviewOutdated(Exception):
+    """The portal changed since the preview: the import would not do what it showed. Nothing
+    was written; `report` is what it would do now."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
 class Outcome(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
 
 
+@dataclass(frozen=True)
+class ValueChange:
+    """A field of a partner or agreement the import sets: `old` as stored ("" when created or
+    empty), `new`. A list's values are (code or slug, name) pairs."""
+
+    model: type[Partner] | type[Agreement]
+    field: str  # the model's field, named as the file's column
+    old: object
+    new: object
+
+    @property
+    def label(self) -> str:
+        return capfirst(str(self.model._meta.get_field(self.field).verbose_name))
+
+    @property
+    def old_text(self) -> str:
+        return _shown(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return _shown(self.new)
+
+    @property
+    def erased(self) -> bool:
+        """A value the portal holds, emptied."""
+        return bool(self.old_text) and not self.new_text
+
+    def key(self) -> list[object]:
+        """What the change is, whatever the language it is read in."""
+        return [self.field, _raw(self.old), _raw(self.new)]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return "; ".join(sorted((name for _key, name in value), key=fold))
+    return "" if value is None else str(value)
+
+
+def _raw(value: object) -> object:
+    if isinstance(value, tuple):
+        return sorted(key for key, _name in value)
+    return "" if value is None else str(value)
+
+
+@dataclass
+class AgreementPreview:
+    kind: str
+    kind_label: str
+    outcome: Outcome
+    values: list[ValueChange]
+
+    @property
+    def erased(self) -> int:
+        return sum(value.erased for value in self.values)
+
+    def key(self) -> list[object]:
+        return [self.kind, self.outcome.value, [value.key() for value in self.values]]
+
+
+@dataclass
+class PartnerPreview:
+    """A partner the import creates or changes, or one of whose agreements it does."""
+
+    name: str
+    country: str
+    outcome: Outcome
+    values: list[ValueChange]
+    agreements: list[AgreementPreview]
+
+    @property
+    def created(self) -> bool:
+        return self.outcome is Outcome.CREATED
+
+    @property
+    def updated(self) -> bool:
+        return self.outcome is Outcome.UPDATED
+
+    @property
+    def erased(self) -> int:
+        own = sum(value.erased for value in self.values)
+        return own + sum(agreement.erased for agreement in self.agreements)
+
+    def key(self) -> list[object]:
+        return [
+            self.name,
+            self.country,
+            self.outcome.value,
+            [value.key() for value in self.values],
+            [agreement.key() for agreement in self.agreements],
+        ]
+
+
 @dataclass
 class ImportReport:
     partners: Counter[Outcome] = field(default_factory=Counter)
     agreements: Counter[Outcome] = field(default_factory=Counter)
+    # Each partner created or changed, or whose agreements are, in the file's order.
+    changes: list[PartnerPreview] = field(default_factory=list)
+
+    @property
+    def erased(self) -> int:
+        """How many values the portal holds the import empties."""
+        return sum(partner.erased for partner in self.changes)
+
+    def digest(self) -> str:
+        """What the import changes, every value: the same for the same changes."""
+        content = [
+            [self.partners[outcome] for outcome in Outcome],
+            [self.agreements[outcome] for outcome in Outcome],
+            [partner.key() for partner in self.changes],
+        ]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+    def unchanged_summary(self) -> str:
+        """As "Unchanged, not listed: 3 partners, 5 agreements." ("" when nothing is)."""
+        partners = self.partners[Outcome.UNCHANGED]
+        agreements = self.agreements[Outcome.UNCHANGED]
+        if not partners and not agreements:
+            return ""
+        return _("Unchanged, not listed: %(partners)s, %(agreements)s.") % {
+            "partners": ngettext("%(count)d partner", "%(count)d partners", partners)
+            % {"count": partners},
+            "agreements": ngettext("%(count)d agreement", "%(count)d agreements", agreements)
+            % {"count": agreements},
+        }
 
     def summary(self) -> str:
         """One line, as "1 partner created, 0 updated; 2 agreements created, 0 updated.": each
@@ -167,22 +312,26 @@ class AgreementRecord:
     last_year: int | None = None
     language_requirement: str = ""
     notes: str = ""
+    # The optional columns left empty: a stored agreement keeps its values of them.
+    kept: frozenset[str] = frozenset()
     line: int = field(default=0, compare=False)  # of the file, for the problems found writing it
 
 
 @dataclass
 class PartnerRecord:
     """Everything known about one partner; `languages` are ISO 639-1 codes, `fields` names.
+    A value None is one no row gives (every cell empty, or no such column): a stored partner
+    keeps its own; "" and [] are emptied on purpose (ERASE).
     `line` is the file line of its first row; `lines` the line each of its values came from."""
 
     name: str
     country: str
-    city: str = ""
-    website: str = ""
-    hei_id: str = ""
-    nomination_email: str | None = None  # None: the file has no such column
-    languages: list[str] = field(default_factory=list)
-    fields: list[str] = field(default_factory=list)
+    city: str | None = None
+    website: str | None = None
+    hei_id: str | None = None
+    nomination_email: str | None = None
+    languages: list[str] | None = None
+    fields: list[str] | None = None
     agreements: list[AgreementRecord] = field(default_factory=list)
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict)
@@ -230,12 +379,20 @@ def decode_csv_bytes(content: bytes) -> str:
 
 
 def import_partners_csv(
-    text: str, *, write: bool = True, actor: User | None = None
+    text: str,
+    *,
+    write: bool = True,
+    actor: User | None = None,
+    expected_digest: str | None = None,
 ) -> ImportReport:
     """Validate the whole CSV text, then write it; raise ImportFailed with every problem.
     With `write=False`, what the import would do, and nothing written (the admin's preview).
-    With an `actor`, each partner and agreement written is logged in the admin's history."""
-    return apply_partners(parse_partners_csv(text), write=write, actor=actor)
+    With an `actor`, each partner and agreement written is logged in the admin's history.
+    With `expected_digest` (ImportReport.digest() of the preview), only the changes the
+    preview showed are written, else PreviewOutdated."""
+    return apply_partners(
+        parse_partners_csv(text), write=write, actor=actor, expected_digest=expected_digest
+    )
 
 
 def parse_partners_csv(text: str) -> list[PartnerRecord]:
@@ -387,6 +544,9 @@ class _PartnerCollector:
         self._partners: dict[tuple[str, str], PartnerRecord] = {}
         self._partner_value_lines: dict[tuple[str, str, str], int] = {}
         self._agreement_lines: dict[tuple[str, str, str], int] = {}
+        # (folded name, country, column): whether the first row giving the list emptied it, and
+        # that row's line.
+        self._list_lines: dict[tuple[str, str, str], tuple[bool, int]] = {}
 
     def records(self) -> list[PartnerRecord]:
         return list(self._partners.values())
@@ -395,22 +555,23 @@ class _PartnerCollector:
         row_problems = _RowProblems(line)
         name = _required(row_problems, row, "name")
         country = _country(row_problems, row)
-        partner_values = {column: _text(row_problems, row, column) for column in PARTNER_COLUMNS}
-        if partner_values["website"]:
+        partner_values = {
+            column: _text(row_problems, row, column)
+            for column in (*PARTNER_COLUMNS, *OPTIONAL_COLUMNS)
+            if column in row
+        }
+        if partner_values["website"] not in ("", ERASE):
             _check_url(row_problems, partner_values["website"])
-        if "nomination_email" in row:
-            partner_values["nomination_email"] = _text(row_problems, row, "nomination_email")
+        if partner_values.get("nomination_email", "") not in ("", ERASE):
             _check_email(row_problems, partner_values["nomination_email"])
-        languages = _language_codes(row_problems, row)
-        field_names = _field_names(row_problems, row)
+        languages = None if row["languages"] == ERASE else _language_codes(row_problems, row)
+        field_names = None if row["fields"] == ERASE else _field_names(row_problems, row)
         agreement = _agreement(row_problems, row)
         if not row_problems:
             partner = self._partner(name, country, row_problems.line)
-            if "nomination_email" in row and partner.nomination_email is None:
-                partner.nomination_email = ""  # the column is there: empty empties the field
             self._merge_partner_values(row_problems, partner, partner_values)
-            _extend_unique(partner.languages, languages)
-            _extend_unique(partner.fields, field_names, key=slugify)
+            self._merge_list(row_problems, partner, "languages", languages, str.casefold)
+            self._merge_list(row_problems, partner, "fields", field_names, slugify)
             if agreement is not None:
                 self._add_agreement(row_problems, partner, agreement)
         self.problems.extend(row_problems)
@@ -424,13 +585,15 @@ class _PartnerCollector:
     def _merge_partner_values(
         self, problems: _RowProblems, partner: PartnerRecord, values: dict[str, str]
     ) -> None:
-        """A value may be given on one row of the partner only; rows that repeat it must agree."""
-        for column, value in values.items():
-            if not value:
+        """A value may be given on one row of the partner only; rows that repeat it must agree.
+        An empty cell gives nothing; ERASE gives the empty value."""
+        for column, written in values.items():
+            if not written:
                 continue
+            value = "" if written == ERASE else written
             key = (fold(partner.name), partner.country, column)
             current = getattr(partner, column)
-            if not current:
+            if current is None:
                 setattr(partner, column, value)
                 self._partner_value_lines[key] = partner.lines[column] = problems.line
             elif current != value:
@@ -438,8 +601,34 @@ class _PartnerCollector:
                 problems.add(
                     column,
                     _("'%(value)s' differs from '%(first)s' on line %(line)s")
-                    % {"value": value, "first": current, "line": first_line},
+                    % {"value": written, "first": current or ERASE, "line": first_line},
                 )
+
+    def _merge_list(
+        self,
+        problems: _RowProblems,
+        partner: PartnerRecord,
+        column: str,
+        items: list[str] | None,
+        key: Callable[[str], str],
+    ) -> None:
+        """The union of the items the partner's rows give; None: the row's cell was ERASE, which
+        the partner's other rows may repeat but not contradict with items."""
+        if items == []:
+            return  # an empty cell
+        erase = items is None
+        line_key = (fold(partner.name), partner.country, column)
+        first_erase, first_line = self._list_lines.setdefault(line_key, (erase, problems.line))
+        if first_erase != erase:
+            problems.add(
+                column,
+                _("cannot be both emptied ('%(erase)s') and given values (line %(line)s)")
+                % {"erase": ERASE, "line": first_line},
+            )
+            return
+        if getattr(partner, column) is None:
+            setattr(partner, column, [])
+        _extend_unique(getattr(partner, column), items or [], key=key)
 
     def _add_agreement(
         self, problems: _RowProblems, partner: PartnerRecord, agreement: AgreementRecord
@@ -558,6 +747,7 @@ def _field_names(problems: _RowProblems, row: dict[str, str]) -> list[str]:
 
 
 def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord | None:
+    """The row's agreement. Its optional cells left empty are `kept`; ERASE empties one."""
     kind = row["agreement_kind"].lower()
     if not kind:
         filled = [column for column in AGREEMENT_COLUMNS if row[column]]
@@ -581,6 +771,11 @@ def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord |
         )
     seats = _seats(problems, row["seats_per_year"])
     first_year = _year(problems, row, "first_year", required=True)
+    kept = frozenset(column for column in AGREEMENT_OPTIONAL_COLUMNS if not row[column])
+    row = {
+        **row,
+        **{column: "" for column in AGREEMENT_OPTIONAL_COLUMNS if row[column] == ERASE},
+    }
     last_year = _year(problems, row, "last_year", required=False)
     if first_year is not None and last_year is not None and last_year < first_year:
         problems.add(
@@ -598,6 +793,7 @@ def _agreement(problems: _RowProblems, row: dict[str, str]) -> AgreementRecord |
         last_year=last_year,
         language_requirement=language_requirement,
         notes=row["notes"],
+        kept=kept,
         line=problems.line,
     )
 
@@ -652,10 +848,17 @@ def _extend_unique(
 
 
 def apply_partners(
-    records: Iterable[PartnerRecord], *, write: bool = True, actor: User | None = None
+    records: Iterable[PartnerRecord],
+    *,
+    write: bool = True,
+    actor: User | None = None,
+    expected_digest: str | None = None,
 ) -> ImportReport:
     """Create or update each partner and its agreements, all or nothing. Nothing is deleted.
-    With `write=False`, everything is checked and counted but nothing is written.
+    With `write=False`, everything is checked and counted but nothing is written. The report
+    lists every change (`changes`); with `expected_digest`, the digest of a preview's report,
+    nothing is written unless this import would change exactly what it showed (else
+    PreviewOutdated, with what it would do now).
 
     Each partner and agreement created or changed passes the models' validation first, as in
     the admin (an agreement keeps covering the years its nominations hold seats in, ...):
@@ -695,6 +898,7 @@ def apply_partners(
                         continue
                     portal.keep_agreement(change.partner, agreement)
                 agreements.append(agreement)
+                change.agreements.append(agreement)
                 report.agreements[agreement.outcome] += 1
         for _index, change in partners:
             if portal.relations_change(change) and change.outcome is Outcome.UNCHANGED:
@@ -703,6 +907,14 @@ def apply_partners(
         problems = [problem for problems in refusals for problem in problems]
         if problems:
             raise ImportFailed([problem for _line, problem in sorted(problems, key=_first)])
+        report.changes = [
+            _partner_preview(portal, change)
+            for _index, change in partners
+            if change.outcome is not Outcome.UNCHANGED
+            or any(agreement.outcome is not Outcome.UNCHANGED for agreement in change.agreements)
+        ]
+        if expected_digest is not None and report.digest() != expected_digest:
+            raise PreviewOutdated(report)
         if write:
             written = [change for _index, change in partners]
             relations = portal.write(written, agreements)
@@ -715,9 +927,56 @@ def _first(refusal: tuple[int, str]) -> int:
     return refusal[0]
 
 
+def _partner_preview(portal: _Portal, change: _PartnerChange) -> PartnerPreview:
+    """What the import does to the partner and its agreements: a created one's values, a stored
+    one's changed values with what they were."""
+    partner = change.partner
+    created = change.outcome is Outcome.CREATED
+    values = [
+        ValueChange(Partner, name, change.before.get(name, ""), getattr(partner, name))
+        for name in ("name", *PARTNER_VALUE_FIELDS)
+        if ((getattr(partner, name) and name != "name") if created else name in change.changed)
+    ]
+    for relation, key in (("languages", "code"), ("fields", "slug")):
+        wanted = getattr(change, relation)
+        if wanted is None:
+            continue  # the partner keeps its own
+        old = () if created else tuple(portal.held(change, relation))
+        new = tuple((getattr(target, key), str(target)) for target in wanted)
+        if {key for key, _name in old} != {key for key, _name in new}:
+            values.append(ValueChange(Partner, relation, old, new))
+    return PartnerPreview(
+        name=partner.name,
+        country=partner.country.code,
+        outcome=change.outcome,
+        values=values,
+        agreements=[
+            _agreement_preview(agreement)
+            for agreement in change.agreements
+            if agreement.outcome is not Outcome.UNCHANGED
+        ],
+    )
+
+
+def _agreement_preview(change: _AgreementChange) -> AgreementPreview:
+    agreement = change.instance
+    created = change.outcome is Outcome.CREATED
+    return AgreementPreview(
+        kind=agreement.kind,
+        kind_label=agreement.get_kind_display(),
+        outcome=change.outcome,
+        values=[
+            ValueChange(Agreement, name, change.before.get(name, ""), getattr(agreement, name))
+            for name in AGREEMENT_VALUE_FIELDS
+            if ((getattr(agreement, name) not in (None, "")) if created else name in change.changed)
+        ],
+    )
+
+
 @dataclass
 class _Change:
-    """A partner or agreement as the file leaves it (unsaved), with the fields it changes."""
+    """A partner or agreement as the file leaves it (unsaved), with the fields it changes and,
+    when stored, its values before (`before`)."""
 
     instance: Partner | Agreement
     outcome: Outcome
@@ -727,8 +986,11 @@ class _Change:
 @dataclass
 class _PartnerChange(_Change):
     record: PartnerRecord
-    languages: list[Language] = field(default_factory=list)
-    fields: list[StudyField] = field(default_factory=list)
+    before: dict[str, object] = field(default_factory=dict)
+    # None: the file gives none, the partner keeps its own.
+    languages: list[Language] | None = None
+    fields: list[StudyField] | None = None
+    agreements: list[_AgreementChange] = field(default_factory=list)
 
     @property
     def partner(self) -> Partner:
@@ -738,6 +1000,7 @@ class _PartnerChange(_Change):
 @dataclass
 class _AgreementChange(_Change):
     record: AgreementRecord
+    before: dict[str, object] = field(default_factory=dict)
 
 
 class _Portal:
@@ -766,11 +1029,11 @@ class _Portal:
             # In capitals by Python, as the file's: the databases' upper() differ from it
             # (SQLite's leaves "é", neither makes "ß" "SS"), and an id as stored must be found.
             self._index(partner, partner.folded_name, partner.hei_id.upper())
-        codes = {code for record in records for code in record.languages}
+        codes = {code for record in records for code in record.languages or ()}
         self._languages = {
             language.code: language for language in Language.objects.filter(code__in=codes)
         }
-        slugs = {slugify(name) for record in records for name in record.fields}
+        slugs = {slugify(name) for record in records for name in record.fields or ()}
         self._fields = {field.slug: field for field in StudyField.objects.filter(slug__in=slugs)}
         self._new_languages: list[Language] = []
         self._new_fields: list[StudyField] = []
@@ -779,6 +1042,8 @@ class _Portal:
         self._agreements: dict[int, dict[str, Agreement]] = defaultdict(dict)
         self._language_rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self._field_rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # By relation, what the stored rows name: {language or field id: (code or slug, name)}.
+        self._held: dict[str, dict[int, tuple[str, str]]] = {"languages": {}, "fields": {}}
 
     # --- partners ---------------------------------------------------------------------------
 
@@ -822,15 +1087,10 @@ class _Portal:
         """The partner the record creates or updates, or None when the models' validation
         refuses it (the reasons in `refusals`). `named`: the (folded name, country) of every
         partner of the file."""
-        values = {
-            "name": record.name,
-            "country": record.country,
-            "city": record.city,
-            "website": record.website,
-            "hei_id": record.hei_id,
-        }
-        if record.nomination_email is not None:
-            values["nomination_email"] = record.nomination_email
+        values: dict[str, object] = {"name": record.name, "country": record.country}
+        for column in PARTNER_VALUE_FIELDS:
+            if getattr(record, column) is not None:  # else the partner keeps its own
+                values[column] = getattr(record, column)
         partner = self._existing_partner(record, named)
         if partner is None:
             partner, outcome, changed, before = Partner(**values), Outcome.CREATED, [], {}
@@ -857,9 +1117,11 @@ class _Portal:
                 _assign(partner, before)  # as the database still holds it
                 return None
             self._reindex(partner)
-        change = _PartnerChange(partner, outcome, changed, record)
-        change.languages = [self._language(code) for code in record.languages]
-        change.fields = [self._study_field(name) for name in record.fields]
+        change = _PartnerChange(partner, outcome, changed, record, before=before)
+        if record.languages is not None:
+            change.languages = [self._language(code) for code in record.languages]
+        if record.fields is not None:
+            change.fields = [self._study_field(name) for name in record.fields]
         return change
 
     def _name_taken(self, partner: Partner) -> bool:
@@ -890,16 +1152,23 @@ class _Portal:
         for agreement in Agreement.objects.filter(partner_id__in=stored):
             agreement.partner = stored[agreement.partner_id]  # the one the import changes
             self._agreements[id(agreement.partner)][agreement.kind] = agreement
-        for relation, rows in (("languages", self._language_rows), ("fields", self._field_rows)):
+        for relation, rows, key in (
+            ("languages", self._language_rows, "code"),
+            ("fields", self._field_rows, "slug"),
+        ):
             through = getattr(Partner, relation).through
             target = getattr(Partner, relation).field.m2m_reverse_field_name()
-            for row_id, partner_id, target_id in through.objects.filter(
+            # The targets' key and name in the same query: what the preview shows they were.
+            for row_id, partner_id, target_id, target_key, name in through.objects.filter(
                 partner_id__in=stored
-            ).values_list("pk", "partner_id", f"{target}_id"):
+            ).values_list(
+                "pk", "partner_id", f"{target}_id", f"{target}__{key}", f"{target}__name"
+            ):
                 rows[id(stored[partner_id])].append((row_id, target_id))
+                self._held[relation][target_id] = (target_key, name)
 
     def relations_change(self, change: _PartnerChange) -> bool:
-        """Whether the partner's languages or fields are not exactly the record's."""
+        """Whether the partner's languages or fields are not exactly those the record gives."""
         return any(
             {target_id for _row, target_id in rows[id(change.partner)]}
             != {target.pk for target in wanted}
@@ -908,7 +1177,23 @@ class _Portal:
                 (self._language_rows, change.languages),
                 (self._field_rows, change.fields),
             )
+            if wanted is not None
         )
+
+    def held(self, change: _PartnerChange, relation: str) -> list[tuple[str, str]]:
+        """The (code or slug, name shown) of the languages or fields the partner holds."""
+        if relation == "languages":
+            return [
+                (code, str(Language(code=code, name=name)))
+                for code, name in (
+                    self._held[relation][target_id]
+                    for _row, target_id in self._language_rows[id(change.partner)]
+                )
+            ]
+        return [
+            self._held[relation][target_id]
+            for _row, target_id in self._field_rows[id(change.partner)]
+        ]
 
     # --- agreements -------------------------------------------------------------------------
 
@@ -932,9 +1217,14 @@ class _Portal:
         if agreement is None:
             agreement = Agreement(partner=partner, kind=record.kind, **values)
             return _AgreementChange(agreement, Outcome.CREATED, [], record)
+        before = {name: getattr(agreement, name) for name in AGREEMENT_VALUE_FIELDS}
         changed = _assign(agreement, values)
         return _AgreementChange(
-            agreement, Outcome.UPDATED if changed else Outcome.UNCHANGED, changed, record
+            agreement,
+            Outcome.UPDATED if changed else Outcome.UNCHANGED,
+            changed,
+            record,
+            before=before,
         )
 
     def agreement_refusals(
@@ -981,7 +1271,9 @@ class _Portal:
             removed, added = [], []
             # A partner two records name (spellings the database folds alike but not
             # fold()): the last one's languages and fields, as set() one after the other.
-            for change in {id(change.partner): change for change in partners}.values():
+            for change in {
+                id(change.partner): change for change in partners if wanted_of(change) is not None
+            }.values():
                 held = dict((target_id, row) for row, target_id in rows[id(change.partner)])
                 wanted = {item.pk for item in wanted_of(change)}
                 removed.extend(row for target_id, row in held.items() if target_id not in wanted)
@@ -1040,13 +1332,15 @@ def _labels(instance: Partner | Agreement, fields: Iterable[str]) -> list[str]:
 
 
 def _agreement_values(record: AgreementRecord) -> dict[str, object]:
-    return {
+    """The values the record gives: not those of the optional cells it left empty."""
+    values = {
         "seats_per_year": record.seats_per_year,
         "first_year": record.first_year,
         "last_year": record.last_year,
         "language_requirement": record.language_requirement,
         "notes": record.notes,
     }
+    return {name: value for name, value in values.items() if name not in record.kept}
 
 
 def _save_all(model: type[Partner] | type[Agreement], changes: list[_Change]) -> None:

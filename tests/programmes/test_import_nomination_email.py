@@ -24,22 +24,26 @@ def test_a_file_without_the_column_keeps_the_address_the_portal_holds():
     assert Partner.objects.get().nomination_email == "incoming@kth.example"
 
 
-def test_a_file_with_the_column_sets_creates_and_empties_addresses():
+def test_a_file_with_the_column_sets_creates_keeps_and_empties_addresses():
+    """An empty cell keeps the address the portal holds; "-" empties it."""
     PartnerFactory(name="Aalto University", country="FI", nomination_email="old@aalto.example")
+    PartnerFactory(name="Uppsala University", country="SE", nomination_email="in@uu.example")
     text = (
         f"{HEADER},nomination_email\n"
         f"{KTH},incoming@kth.example\n"
         # A second row of the partner may leave it out.
         "KTH Royal Institute of Technology,SE,,,,,,master,1,2024,,,,\n"
-        "Aalto University,FI,Espoo,,,,,,,,,,,\n"
+        "Aalto University,FI,Espoo,,,,,,,,,,,-\n"
+        "Uppsala University,SE,Uppsala,,,,,,,,,,,\n"
     )
     report = import_partners_csv(text)
     addresses = dict(Partner.objects.values_list("name", "nomination_email"))
     assert addresses == {
         "KTH Royal Institute of Technology": "incoming@kth.example",
         "Aalto University": "",
+        "Uppsala University": "in@uu.example",
     }
-    assert (report.partners[Outcome.CREATED], report.partners[Outcome.UPDATED]) == (1, 1)
+    assert (report.partners[Outcome.CREATED], report.partners[Outcome.UPDATED]) == (1, 2)
 
 
 @pytest.mark.parametrize(
