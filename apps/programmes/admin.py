@@ -15,8 +15,8 @@ from mobility_portal.collation import by_name
 from mobility_portal.numbers import digits_number
 from mobility_portal.search import FoldedSearchMixin
 
-from .forms import NOT_WHOLE, PartnersImportConfirmForm, PartnersImportForm
-from .importing import ImportFailed, import_partners_csv
+from .forms import NOT_WHOLE, OUTDATED, PartnersImportConfirmForm, PartnersImportForm
+from .importing import ImportFailed, ImportReport, PreviewOutdated, import_partners_csv
 from .models import (
     Agreement,
     Call,
@@ -88,21 +88,28 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        """The import command's CSV, uploaded by the DRI: checked in full and previewed (what
-        it creates and updates), written once confirmed. The DRI sent the file to IT to run
-        `manage.py import_partners`."""
+        """The import command's CSV, uploaded by the DRI: checked in full and previewed (every
+        value it creates, changes or empties), written once confirmed, exactly as previewed.
+        The DRI sent the file to IT to run `manage.py import_partners`."""
         if not self.may_import(request):
             raise PermissionDenied
         upload_form = PartnersImportForm()
         if request.method == "POST" and "text" in request.POST:
             confirm = PartnersImportConfirmForm(request.POST)
             if confirm.is_valid():
+                text = confirm.cleaned_data["text"]
                 try:
                     # Logged in the history of each partner and agreement written, as the
                     # admin's own saves are.
-                    report = import_partners_csv(confirm.cleaned_data["text"], actor=request.user)
+                    report = import_partners_csv(
+                        text, actor=request.user, expected_digest=confirm.cleaned_data["preview"]
+                    )
                 except ImportFailed as failure:
                     return self._import_page(request, upload_form, problems=failure.problems)
+                except PreviewOutdated as outdated:
+                    return self._preview_page(
+                        request, upload_form, text, outdated.report, error=OUTDATED, status=409
+                    )
                 self.message_user(
                     request,
                     gettext("Partners file imported. %(summary)s") % {"summary": report.summary()},
@@ -122,15 +129,29 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     report = import_partners_csv(text, write=False)
                 except ImportFailed as failure:
                     return self._import_page(request, upload_form, problems=failure.problems)
-                return self._import_page(
-                    request,
-                    upload_form,
-                    preview=report.summary(),
-                    confirm=PartnersImportConfirmForm.of(text),
-                    status=200,
-                )
+                return self._preview_page(request, upload_form, text, report, status=200)
+            problems = upload_form.unreadable_problems()
+            if problems:
+                # A file that is not UTF-8: its problem listed as any other's, with the
+                # summary that nothing was imported, not as the field's error.
+                return self._import_page(request, PartnersImportForm(), problems=problems)
             return self._import_page(request, upload_form, status=400)
         return self._import_page(request, upload_form, status=200)
+
+    def _preview_page(
+        self, request, upload_form, text: str, report: ImportReport, *, status: int, **context
+    ):
+        """What importing `text` does (`report`), and the form that imports it: only if it
+        still does exactly that."""
+        return self._import_page(
+            request,
+            upload_form,
+            preview=report.summary(),
+            report=report,
+            confirm=PartnersImportConfirmForm.of(text, report.digest()),
+            status=status,
+            **context,
+        )
 
     def _import_page(self, request, upload_form, *, status=400, **context):
         return TemplateResponse(

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.programmes.forms import PARTNERS_FILE_MAX_BYTES, text_digest
+from apps.programmes.forms import PARTNERS_FILE_MAX_BYTES, preview_token
 from apps.programmes.models import Agreement, Partner
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_a_confirmed_file_that_became_wrong_meanwhile_writes_nothing(dri_client)
     """Confirmed text is checked again: a file sent back changed, or a portal that changed
     since the preview, is refused with its problems."""
     text = HEADER + "X,ZZ,,,,,,exchange,2,2027,,,\n"
-    response = dri_client.post(IMPORT, {"text": text, "digest": text_digest(text)})
+    response = dri_client.post(IMPORT, {"text": text, "digest": preview_token(text, "")})
     assert response.status_code == 400
     assert "line 2: country" in response.content.decode()
     assert not Partner.objects.exists()
