@@ -150,7 +150,8 @@ class Outcome(enum.Enum):
 @dataclass(frozen=True)
 class ValueChange:
     """A field of a partner or agreement the import sets: `old` as stored ("" when created or
-    empty), `new`. A list's values are (code or slug, name) pairs."""
+    empty), `new`. A list's values are (code or slug, language or field) pairs, named when
+    shown (a language's name costs a lookup in the reader's language)."""
 
     model: type[Partner] | type[Agreement]
     field: str  # the model's field, named as the file's column
@@ -181,7 +182,7 @@ class ValueChange:
 
 def _shown(value: object) -> str:
     if isinstance(value, tuple):
-        return "; ".join(sorted((name for _key, name in value), key=fold))
+        return "; ".join(sorted((str(item) for _key, item in value), key=fold))
     return "" if value is None else str(value)
 
 
@@ -194,9 +195,13 @@ def _raw(value: object) -> object:
 @dataclass
 class AgreementPreview:
     kind: str
-    kind_label: str
     outcome: Outcome
     values: list[ValueChange]
+
+    @property
+    def kind_label(self) -> str:
+        # Not get_kind_display() for each agreement: it hashes the lazy choices every time.
+        return AgreementKind(self.kind).label
 
     @property
     def erased(self) -> int:
@@ -942,7 +947,7 @@ def _partner_preview(portal: _Portal, change: _PartnerChange) -> PartnerPreview:
         if wanted is None:
             continue  # the partner keeps its own
         old = () if created else tuple(portal.held(change, relation))
-        new = tuple((getattr(target, key), str(target)) for target in wanted)
+        new = tuple((getattr(target, key), target) for target in wanted)
         if {key for key, _name in old} != {key for key, _name in new}:
             values.append(ValueChange(Partner, relation, old, new))
     return PartnerPreview(
@@ -963,7 +968,6 @@ def _agreement_preview(change: _AgreementChange) -> AgreementPreview:
     created = change.outcome is Outcome.CREATED
     return AgreementPreview(
         kind=agreement.kind,
-        kind_label=agreement.get_kind_display(),
         outcome=change.outcome,
         values=[
             ValueChange(Agreement, name, change.before.get(name, ""), getattr(agreement, name))
@@ -1180,11 +1184,12 @@ class _Portal:
             if wanted is not None
         )
 
-    def held(self, change: _PartnerChange, relation: str) -> list[tuple[str, str]]:
-        """The (code or slug, name shown) of the languages or fields the partner holds."""
+    def held(self, change: _PartnerChange, relation: str) -> list[tuple[str, object]]:
+        """The (code or slug, language or field name) of the languages or fields the partner
+        holds."""
         if relation == "languages":
             return [
-                (code, str(Language(code=code, name=name)))
+                (code, Language(code=code, name=name))  # named as Language names itself
                 for code, name in (
                     self._held[relation][target_id]
                     for _row, target_id in self._language_rows[id(change.partner)]
