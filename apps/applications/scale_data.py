@@ -1160,10 +1160,12 @@ class ScaleSeeder:
         subjects = {}
         for code, _name in settings.LANGUAGES:
             with override(code):
-                subjects[code] = str(event.subject) % {
-                    name: str(value).lower() if name in ("state", "status") else str(value)
-                    for name, value in values.items()
-                }
+                subjects[code] = event.subject_for(
+                    {
+                        name: str(value).lower() if name in ("state", "status") else str(value)
+                        for name, value in values.items()
+                    }
+                )
         subject = subjects[recipient.language]
         failed = self.rng.random() < 0.005
         old = created_at < self.now - timedelta(days=7)

@@ -3,15 +3,15 @@
 Services announce events inside their transaction; `outbox.queue` writes one row per
 recipient there, and the rows are delivered after commit (see tasks.py)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -48,12 +48,17 @@ DECISION_STATES = frozenset(
 )
 
 
+# What an event's subject is: a lazy translation formatted with `%` and the event's subject
+# values, or a function of those values for a subject whose wording depends on them.
+Subject = str | Promise | Callable[[dict], str]
+
+
 @dataclass(frozen=True)
 class Event:
     name: str
-    # Lazy translation (or an object that formats like one), formatted with `%` and the event's
-    # subject values, never str() first: a plural subject takes its form from one of them.
-    subject: Any
+    # A lazy translation is formatted with `%` and the values, never str() first: a plural
+    # subject (ngettext_lazy) takes its form from one of them.
+    subject: Subject
     template: str  # emails/<template>.txt and .html
     # The row's address is overwritten once the message is sent: sent to a person whose data
     # the portal no longer keeps.
@@ -61,6 +66,12 @@ class Event:
     # The e-mail's Reply-To is the office's shared address (settings.DRI_MAILBOX) when there is
     # one: written to someone outside the portal, whose answer would reach the no-reply sender.
     replies_to_office: bool = False
+
+    def subject_for(self, values: dict) -> str:
+        """The subject line for `values` (subject_values), in the active language."""
+        if callable(self.subject):
+            return self.subject(values)
+        return self.subject % values
 
 
 APPLICATION_SUBMITTED = Event(
@@ -148,68 +159,61 @@ ERASURE_DONE = Event(
 )
 
 
-class ClosingSubject:
-    """The reminder's subject, formatted like the others' (`subject % values`): "closes today"
-    on the closing day, else the singular or plural form its `days` value asks for."""
-
-    def __mod__(self, values: dict) -> str:
-        if values["days"] == 0:
-            return _("The call %(call)s closes today") % values
-        return (
-            ngettext(
-                "The call %(call)s closes in %(days)d day",
-                "The call %(call)s closes in %(days)d days",
-                values["days"],
-            )
-            % values
+def closing_subject(values: dict) -> str:
+    """The reminder's subject: "closes today" on the closing day, else the singular or plural
+    form its `days` value asks for."""
+    if values["days"] == 0:
+        return _("The call %(call)s closes today") % values
+    return (
+        ngettext(
+            "The call %(call)s closes in %(days)d day",
+            "The call %(call)s closes in %(days)d days",
+            values["days"],
         )
+        % values
+    )
 
 
-CALL_CLOSING = Event("call_closing", ClosingSubject(), "call_closing")
+CALL_CLOSING = Event("call_closing", closing_subject, "call_closing")
 
 
-class DeadlineMovedSubject:
-    """The subject of a moved closing date (`subject % values`), after its `moved` value: the
-    call closes earlier, has closed already (moved to a day past), or closes later."""
-
-    def __mod__(self, values: dict) -> str:
-        if values["moved"] == "closed":
-            return _("The call %(call)s has closed early, on %(closes)s") % values
-        if values["moved"] == "earlier":
-            return _("The call %(call)s now closes earlier, on %(closes)s") % values
-        return _("The call %(call)s now closes later, on %(closes)s") % values
+def deadline_moved_subject(values: dict) -> str:
+    """The subject of a moved closing date, after its `moved` value: the call closes earlier,
+    has closed already (moved to a day past), or closes later."""
+    if values["moved"] == "closed":
+        return _("The call %(call)s has closed early, on %(closes)s") % values
+    if values["moved"] == "earlier":
+        return _("The call %(call)s now closes earlier, on %(closes)s") % values
+    return _("The call %(call)s now closes later, on %(closes)s") % values
 
 
 # The office moved a call's closing date: its students with a draft hear of the new date.
-CALL_DEADLINE_MOVED = Event("call_deadline_moved", DeadlineMovedSubject(), "call_deadline_moved")
+CALL_DEADLINE_MOVED = Event("call_deadline_moved", deadline_moved_subject, "call_deadline_moved")
 
 
-class DecisionsChangedSubject:
-    """The subject of the advisor's changed decisions (`subject % values`): the course and its
-    decision now when one course changed, else how many."""
-
-    def __mod__(self, values: dict) -> str:
-        if values["count"] == 1:
-            return (
-                _("Your study advisor changed their decision on %(course)s: now %(decision)s")
-                % values
-            )
+def decisions_changed_subject(values: dict) -> str:
+    """The subject of the advisor's changed decisions: the course and its decision now when
+    one course changed, else how many."""
+    if values["count"] == 1:
         return (
-            ngettext(
-                "Your study advisor changed their decision on %(count)d course of your course "
-                "plan for %(host)s",
-                "Your study advisor changed their decisions on %(count)d courses of your course "
-                "plan for %(host)s",
-                values["count"],
-            )
-            % values
+            _("Your study advisor changed their decision on %(course)s: now %(decision)s") % values
         )
+    return (
+        ngettext(
+            "Your study advisor changed their decision on %(count)d course of your course "
+            "plan for %(host)s",
+            "Your study advisor changed their decisions on %(count)d courses of your course "
+            "plan for %(host)s",
+            values["count"],
+        )
+        % values
+    )
 
 
 # The advisor changed or undid a decision the student could read on their course plan page
 # while the version awaits the advisor: told once for the changes of a few minutes.
 COURSE_DECISIONS_CHANGED = Event(
-    "course_decisions_changed", DecisionsChangedSubject(), "course_decisions_changed"
+    "course_decisions_changed", decisions_changed_subject, "course_decisions_changed"
 )
 
 # The digest a study advisor gets while course plans wait for their decision (reminders.py).

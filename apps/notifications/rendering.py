@@ -193,7 +193,7 @@ BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 
 
 def subject_line(event: Event, objects: dict) -> str:
-    return BREAKS.sub(" ", event.subject % subject_values(objects)).strip()
+    return BREAKS.sub(" ", event.subject_for(subject_values(objects))).strip()
 
 
 def render_message(notification: Notification, language: str | None = None) -> Message:
