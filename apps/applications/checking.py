@@ -10,6 +10,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from apps.notifications.events import announce_plans_passing_again
 from apps.rules import CheckResult, Finding, InvalidPlan, Regulations, check_json
 from apps.rules.published import regulations_for
 
@@ -161,16 +162,23 @@ VERDICT_FIELDS = ["compliant", "error_count", "qualifying_days", "checked_at"]
 VERDICT_BATCH = 500
 
 
-def set_verdict(plan: MobilityPlan, check: PlanCheck) -> None:
+def set_verdict(plan: MobilityPlan, check: PlanCheck) -> bool:
+    """Write the verdict into `plan` (as loaded, its verdict before); returns whether the plan
+    meets the rules again: its last check found errors, this one none (a plan never checked
+    before has no notice asking for it)."""
+    passes_again = check.compliant and not plan.compliant and plan.checked_at is not None
     plan.compliant = check.compliant
     plan.error_count = check.error_count
     plan.qualifying_days = check.result.qualifying_days if check.result else 0
     plan.checked_at = timezone.now()
+    return passes_again
 
 
 def record_check(plan: MobilityPlan, check: PlanCheck) -> None:
-    """Cache the verdict on the plan row for staff lists and filters."""
-    set_verdict(plan, check)
+    """Cache the verdict on the plan row for staff lists and filters; a plan that meets the
+    rules again settles its student's notice that it no longer did."""
+    if set_verdict(plan, check):
+        announce_plans_passing_again([plan.student_id])
     plan.save(update_fields=VERDICT_FIELDS)
 
 
@@ -179,16 +187,16 @@ def recheck_plans(
 ) -> Iterator[tuple[MobilityPlan, PlanCheck]]:
     """Re-check stored plans (after a regulation change): the same check as on every edit. The
     verdicts are written VERDICT_BATCH plans per statement (one UPDATE per plan took two thirds
-    of the time); each plan is handed on once its verdict is written."""
-    batch: list[tuple[MobilityPlan, PlanCheck]] = []
+    of the time), the notices of the plans that meet the rules again settled in one more; each
+    plan is handed on once its verdict is written."""
+    batch: list[tuple[MobilityPlan, PlanCheck, bool]] = []
     for plan in plans:
         check = (
             plan_result(plan, plan.activities.all(), regulations=regulations)
             if hasattr(plan.student, "student_profile")
             else _without_profile()
         )
-        set_verdict(plan, check)
-        batch.append((plan, check))
+        batch.append((plan, check, set_verdict(plan, check)))
         if len(batch) == VERDICT_BATCH:
             yield from _written(batch)
             batch = []
@@ -206,8 +214,9 @@ def _without_profile() -> PlanCheck:
 
 
 def _written(
-    batch: list[tuple[MobilityPlan, PlanCheck]],
+    batch: list[tuple[MobilityPlan, PlanCheck, bool]],
 ) -> Iterator[tuple[MobilityPlan, PlanCheck]]:
     if batch:
-        MobilityPlan.objects.bulk_update([plan for plan, _check in batch], VERDICT_FIELDS)
-    yield from batch
+        MobilityPlan.objects.bulk_update([plan for plan, _check, _again in batch], VERDICT_FIELDS)
+        announce_plans_passing_again(plan.student_id for plan, _check, again in batch if again)
+    yield from ((plan, check) for plan, check, _again in batch)

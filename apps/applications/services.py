@@ -21,6 +21,7 @@ from apps.notifications.events import (
     announce_course_plan_decided,
     announce_course_plan_replaced,
     announce_course_plan_sent,
+    announce_plans_passing_again,
 )
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
 from apps.rules import Finding
@@ -133,9 +134,13 @@ def plans_recheck(plans: Iterable[MobilityPlan]) -> None:
     activities: dict[int, list[Activity]] = {plan.pk: [] for plan in plans}
     for activity in Activity.objects.filter(plan__in=plans).select_related("partner"):
         activities[activity.plan_id].append(activity)
-    for plan in plans:
-        set_verdict(plan, plan_result(plan, activities[plan.pk]))
+    passing_again = [
+        plan.student_id
+        for plan in plans
+        if set_verdict(plan, plan_result(plan, activities[plan.pk]))
+    ]
     update_each(plans, VERDICT_FIELDS)
+    announce_plans_passing_again(passing_again)
 
 
 # Row locks are always taken in one order, so that two transactions never wait for each

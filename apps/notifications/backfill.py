@@ -25,6 +25,7 @@ ASKING = (
     "validation_requested",
     "erasure_requested",
     "call_closing",
+    "plan_now_failing",
 )
 APPLICATION_EVENTS = (
     "application_submitted",
@@ -101,6 +102,13 @@ def _fill(chunk):
             user_id__in=students, advisor__isnull=False, advisor__is_active=True
         ).values_list("user_id", flat=True)
     )
+    MobilityPlan = apps.get_model("applications", "MobilityPlan")
+    passing = set(
+        MobilityPlan.objects.filter(
+            student_id__in={row.recipient_id for row in chunk if row.event == "plan_now_failing"},
+            compliant=True,
+        ).values_list("student_id", flat=True)
+    )
     calls = _ids(chunk, "call")
     drafts = set(
         Application.objects.filter(call_id__in=calls, state="draft").values_list(
@@ -118,6 +126,7 @@ def _fill(chunk):
             erasures=erasures,
             with_advisor=with_advisor,
             drafts=drafts,
+            passing=passing,
         )
         row.awaits = token
         if token and done:
@@ -148,6 +157,11 @@ def _token(row, *, applications, changes_requested, course_plans, latest, **foun
         if call is None or student is None:
             return "", False
         return f"call:{call}:student:{student}:draft", (call, student) not in found["drafts"]
+    if event == "plan_now_failing":
+        student = row.recipient_id
+        if student is None:
+            return "", False
+        return f"student:{student}:plan_passes", student in found["passing"]
     if event == "erasure_requested":
         request = context.get("erasure_request")
         return f"erasure:{request}", found["erasures"].get(request) != "pending"

@@ -304,6 +304,11 @@ def awaits_erasure(request_pk: int) -> str:
     return f"erasure:{request_pk}"
 
 
+def awaits_passing_plan(student_pk: int) -> str:
+    """The student's mobility plan (one a student) meets the rules of its version again."""
+    return f"student:{student_pk}:plan_passes"
+
+
 # The states some notification asks to move an application on from (`awaits_leaving`): a
 # move from any other settles nothing, and costs no query.
 AWAITED_STATES = frozenset(
@@ -775,16 +780,26 @@ def announce_plans_now_failing(*, version: str, students: list[User]) -> None:
     """To each student whose plan, moved to the newly published `version`, met the rules and no
     longer does under it. One write for all of them (a re-check chunk's worth), whatever their
     number; the key names the version, so a student hears of each publication once, however
-    many times their plan is checked under it."""
+    many times their plan is checked under it. Each notice asks until the plan meets the rules
+    again (`announce_plans_passing_again`)."""
     if not students:
         return
-    queue(
+    queue_each(
         PLAN_NOW_FAILING,
-        key=f"regulation:{version}",
-        recipients=[Recipient.of(student) for student in students],
+        keyed=[
+            (f"regulation:{version}", Recipient.of(student), awaits_passing_plan(student.pk))
+            for student in students
+        ],
         context={"regulation": version},
         link=reverse("applications:plan"),
     )
+
+
+def announce_plans_passing_again(student_pks: Iterable[int]) -> None:
+    """The plans of these students failed the rules at their last check and meet them now
+    (the student's save, a re-check): their notices that the plan no longer met them are done
+    with, in one UPDATE for them all."""
+    settle(awaits_passing_plan(pk) for pk in student_pks)
 
 
 def announce_erasure_requested(request: ErasureRequest) -> None:

@@ -211,3 +211,68 @@ def test_a_chunk_where_nobody_is_told_writes_no_notification(dri, monkeypatch):
     monkeypatch.setattr(tasks, "RECHECK_CHUNK", 1)
     assert run_queries(dri) == 3 + 2 * 6 + 1
     assert not Notification.objects.exists()
+
+
+# --- the notice is done once the plan meets the rules again ---------------------------------
+
+
+def notice_of(student) -> Notification:
+    return Notification.objects.get(event=PLAN_NOW_FAILING.name, recipient=student)
+
+
+def with_ects(student, ects: int) -> None:
+    """The student's own save of their semester with `ects`, as the plan page saves it."""
+    from apps.applications.services import ACTIVITY_FIELDS, activity_update
+
+    activity = MobilityPlan.objects.get(student=student).activities.get()
+    fields = {name: getattr(activity, name) for name in ACTIVITY_FIELDS} | {"ects": ects}
+    activity_update(actor=student, activity=activity, fields=fields)
+
+
+def test_a_save_that_makes_the_plan_meet_the_rules_again_settles_the_notice(cohort, publish_2025):
+    publish_2025()
+    fr, en = cohort["passing_fr"], cohort["passing_en"]
+    assert notice_of(fr).awaits == f"student:{fr.pk}:plan_passes"
+
+    with_ects(fr, 31)  # still short of 32: still asks
+    assert notice_of(fr).settled_at is None
+
+    with_ects(fr, 32)
+    settled = notice_of(fr)
+    assert settled.settled_at is not None and settled.read_at is not None
+    assert MobilityPlan.objects.get(student=fr).compliant
+    # Another student's notice still asks.
+    assert notice_of(en).settled_at is None
+
+
+def test_a_re_check_under_which_the_plan_meets_the_rules_again_settles_the_notice(
+    dri, cohort, publish_2025
+):
+    """A plan that meets the rules again without the student's save (a version published
+    since asks less, or the verdict was stale): the re-check settles the notice, in the
+    statement of its chunk's verdicts plus one."""
+    publish_2025()
+    PlanRecheck.objects.update(status="done")
+    fr = cohort["passing_fr"]
+    # The semester holds 32 ECTS now, its verdict (errors) not yet checked again.
+    MobilityPlan.objects.get(student=fr).activities.update(ects=32)
+
+    queries = run_queries(dri)
+
+    assert notice_of(fr).settled_at is not None
+    assert notice_of(cohort["passing_en"]).settled_at is None
+    # The run's queries as in a run that tells nobody, and the settling UPDATE.
+    assert queries == 3 + 6 + 1 + 1
+
+
+def test_a_check_of_a_plan_that_kept_meeting_the_rules_costs_no_settling_query(
+    student, django_assert_num_queries
+):
+    semester_for(student, ects=30)
+    plan = MobilityPlan.objects.get(student=student)
+    plan_recheck(plan)
+    assert plan.compliant
+    plan = MobilityPlan.objects.select_related("student__student_profile").get(pk=plan.pk)
+    # Its activities (with their partners), the verdict: no settling when nothing changed.
+    with django_assert_num_queries(2):
+        plan_recheck(plan)
