@@ -636,6 +636,21 @@ def published_regulation(name: str) -> PublishedRegulation | None:
     return PublishedRegulation.objects.filter(name=name).first()
 
 
+def course_plans_no_longer_wanted(applications: Iterable[Application]) -> list[int]:
+    """The versions awaiting a decision, of the stays these applications chose, that no live
+    application wants any more (their application nominated to another stay): what left the
+    advisor's queue undecided. One query."""
+    return list(
+        CoursePlan.objects.filter(
+            activity__choices__application__in=list(applications),
+            status=CoursePlanStatus.PENDING,
+        )
+        .exclude(Exists(choices_still_wanted().filter(activity=OuterRef("activity"))))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def stay_still_wanted(activity: Activity) -> bool:
     """Whether the advisor has this stay's course plan before them (as their queue reads it)."""
     return choices_still_wanted().filter(activity=activity).exists()

@@ -21,6 +21,7 @@ from apps.notifications.events import (
     announce_course_plan_decided,
     announce_course_plan_replaced,
     announce_course_plan_sent,
+    announce_course_plans_replaced,
     announce_plans_passing_again,
 )
 from apps.programmes.models import Agreement, Call, academic_year_label, academic_year_of
@@ -992,11 +993,12 @@ def course_plans_before_the_advisor(activities: Iterable[Activity]) -> None:
     """Each stay's course plan before its advisor, who is told, as a submission puts them: a
     draft with lines is sent; a version saved while no application wanted the stay (after a
     withdrawal, a refusal) reaches the advisor's queue now, and is announced now (a version
-    announced already is not announced twice)."""
+    announced already is not announced twice: its notice, settled when the stay stopped being
+    wanted, asks again)."""
     for activity in activities:
         course_plan = course_plan_for(activity)
         if course_plan.status == CoursePlanStatus.PENDING:
-            announce_course_plan_sent(course_plan)
+            announce_course_plan_sent(course_plan, again=True)
         else:
             course_plan_send(course_plan)  # announces what it sends
 
@@ -1109,7 +1111,7 @@ def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
         .order_by("activity_id", "-version")
     ):
         versions.setdefault(version.activity_id, []).append(version)
-    relabelled, created, following = [], [], []
+    relabelled, created, replaced, following = [], [], [], []
     for activity in study:
         mine = versions.get(activity.pk)
         if not mine or mine[0].is_for_host_of(activity):
@@ -1122,9 +1124,14 @@ def course_plans_follow_hosts(activities: Sequence[Activity]) -> None:
         else:
             again = CoursePlan.written_for(activity, version=latest.version + 1)
             created.append(again)
+            replaced.append(latest)
         following.append((activity, again, earlier))
     update_each(relabelled, ["partner", "host_name"])
     CoursePlan.objects.bulk_create(created, batch_size=rows_per_insert(CoursePlan))
+    # The host left: its version asks the advisor (or the student) nothing more.
+    announce_course_plans_replaced(
+        latest for latest in replaced if latest.status != CoursePlanStatus.DRAFT
+    )
     for activity, again, earlier in following:
         _bring_back(activity, again, earlier)
 

@@ -526,7 +526,10 @@ def transition_announcements(transition: Transition) -> list[Announcement]:
     return announcements
 
 
-def announce_course_plan_sent(course_plan: CoursePlan) -> None:
+def announce_course_plan_sent(course_plan: CoursePlan, *, again: bool = False) -> None:
+    """`again`: the version comes back before its advisor (an undone nomination, a withdrawal
+    undone, another application naming the stay): the notice of it they already have, settled
+    when it left their queue, asks again (no second e-mail: their queue lists it again)."""
     student = course_plan.activity.plan.student
     advisor = advisor_of(student)
     if advisor:
@@ -537,6 +540,7 @@ def announce_course_plan_sent(course_plan: CoursePlan) -> None:
             context={"course_plan": course_plan.pk},
             link=reverse("reviews:advisor_course_plan", args=[course_plan.pk]),
             awaits=awaits_review(course_plan.pk),
+            ask_again=again,
         )
         return
     # No advisor, or one whose account is closed: those who assign advisors (administrators)
@@ -582,7 +586,25 @@ def announce_course_plan_decided(course_plan: CoursePlan) -> None:
 def announce_course_plan_replaced(course_plan: CoursePlan) -> None:
     """The student sent the version after `course_plan`: the advisor's review of it and the
     student's changes it asked for are done with."""
-    settle([awaits_review(course_plan.pk), awaits_next_version(course_plan.pk)])
+    announce_course_plans_replaced([course_plan])
+
+
+def announce_course_plans_replaced(course_plans: Iterable[CoursePlan]) -> None:
+    """`announce_course_plan_replaced` for many versions at once, in one UPDATE: the versions
+    of the host a stay left when a nomination moved it (or the undo of one moved it back)."""
+    settle(
+        token
+        for course_plan in course_plans
+        for token in (awaits_review(course_plan.pk), awaits_next_version(course_plan.pk))
+    )
+
+
+def announce_course_plans_no_longer_wanted(course_plan_pks: Iterable[int]) -> None:
+    """These versions left their advisor's queue undecided: no live application wants their
+    stay any more (its application was nominated to another one). The advisor's notices of
+    them are done with, in one UPDATE; they ask again if the stay comes back
+    (`announce_course_plan_sent(again=True)`)."""
+    settle(awaits_review(pk) for pk in course_plan_pks)
 
 
 def decisions_changed_prefix(course_plan: CoursePlan) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,12 +56,14 @@ def queue(
     objects: dict | None = None,
     awaits: str = "",
     send_at: datetime | None = None,
+    ask_again: bool = False,
 ) -> list[int]:
     """One pending row per distinct address; the same key twice writes nothing twice. A
     deactivated user gets no row at all, neither e-mail nor in-portal entry. `objects`: as
     `Announcement.objects`; `awaits`: the action the rows ask for (`settle`); `send_at`: the
-    e-mail waits until then (the relay sends it), else it is handed over after commit."""
-    return queue_each(
+    e-mail waits until then (the relay sends it), else it is handed over after commit;
+    `ask_again`: a row already there under the key, settled, asks again (`unsettle`)."""
+    ids = queue_each(
         event,
         keyed=[(key, recipient) for recipient in recipients],
         context=context,
@@ -70,6 +72,9 @@ def queue(
         awaits=awaits,
         send_at=send_at,
     )
+    if ask_again and ids:
+        unsettle(ids)
+    return ids
 
 
 def queue_each(
@@ -226,6 +231,21 @@ def settle(awaited: Iterable[str]) -> int:
             ),
         )
     return settled
+
+
+def unsettle(ids: Iterable[int]) -> int:
+    """The settled rows among `ids` ask again: what they asked for is wanted again (a course
+    plan back before its advisor once a nomination is undone). New again, unless their
+    recipient had read them before they were settled (`settle` marks read what it settles, at
+    the same moment). No e-mail goes again: the recipient had one when the row was written.
+    Returns how many rows ask again."""
+    return Notification.objects.filter(pk__in=list(ids), settled_at__isnull=False).update(
+        settled_at=None,
+        read_at=Case(
+            When(read_at=F("settled_at"), then=Value(None, output_field=DateTimeField())),
+            default=F("read_at"),
+        ),
+    )
 
 
 def dispatch(ids: list[int]) -> int:

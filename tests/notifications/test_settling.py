@@ -15,10 +15,13 @@ from apps.applications.erasure import (
     erasure_request_refuse,
     erasure_request_submit,
 )
-from apps.applications.models import Application, ApplicationState
+from apps.applications.models import Activity, Application, ApplicationState
+from apps.applications.workflow import as_seen, last_transition_id
 from apps.notifications.delivery import deliver
 from apps.notifications.models import DeliveryStatus, Notification
 from apps.notifications.reminders import remind_closing_calls
+from apps.programmes.models import AgreementKind
+from apps.reviews.selectors_advisor import course_plans_to_review
 from apps.reviews.services.course_plans import (
     course_line_decide,
     course_plans_announce_to_new_advisor,
@@ -32,9 +35,18 @@ from apps.reviews.services.returns import (
     announce_when_recognition_is_due,
     course_plan_confirm_recognition,
 )
+from apps.reviews.services.undo import application_undo_nomination
 from apps.reviews.services.validations import activity_request_validation, activity_validate
-from tests.applications.factories import complete_application, login
-from tests.factories import CallFactory, StudentProfileFactory, UserFactory
+from tests.applications.factories import (
+    ApplicationFactory,
+    ChoiceFactory,
+    CourseLineFactory,
+    CoursePlanFactory,
+    complete_application,
+    login,
+    semester_for,
+)
+from tests.factories import AgreementFactory, CallFactory, StudentProfileFactory, UserFactory
 from tests.reviews.advisor.builders import (
     dossier_abroad,
     record_all,
@@ -355,3 +367,130 @@ def test_settling_leaves_a_notification_already_read_as_read_then(student, dri):
     application_take_for_review(actor=dri, application=application)
     row.refresh_from_db()
     assert row.read_at == read_at and row.settled_at is not None
+
+
+# --- a nomination: the other stays' course plans leave the advisor's queue ---------------------
+
+
+def two_stays_before_the_advisor(student):
+    """A submitted application choosing two stays, each with a course plan (one course) before
+    the advisor, who was told of each; the first stay at the partner of its choice (nominated
+    there, it stays where it is)."""
+    application = complete_application(student)
+    choice = application.choices.get()
+    Activity.objects.filter(pk=choice.activity_id).update(partner=choice.agreement.partner)
+    application = services.application_submit(actor=student, application=application)
+    first = Activity.objects.get(pk=choice.activity_id)
+    other = semester_for(student, start=first.end + timedelta(1))
+    ChoiceFactory(application=application, rank=2, activity=other)
+    CourseLineFactory(course_plan=first.course_plans.get())
+    CourseLineFactory(course_plan=CoursePlanFactory(activity=other, version=1))
+    services.course_plans_before_the_advisor([first, other])
+    assert rows("course_plan_to_review").count() == 2
+    return application, first.course_plans.get(), other.course_plans.get()
+
+
+def seen_now(application):
+    application.refresh_from_db()
+    return as_seen(
+        application, state=application.state, transition_id=last_transition_id(application)
+    )
+
+
+def test_a_nomination_settles_the_advisors_notices_of_the_stays_it_leaves_out(
+    student, other_student, advisor, dri
+):
+    application, nominated_stay, left_out = two_stays_before_the_advisor(student)
+    theirs = sent_course_plan(other_student, lines=1)
+    services.course_plans_before_the_advisor([theirs.activity])
+
+    application_nominate(actor=dri, application=application, choice=application.choices.get(rank=1))
+
+    assert settled("course_plan_to_review", context__course_plan=left_out.pk) == [True]
+    assert settled("course_plan_to_review", context__course_plan=nominated_stay.pk) == [False]
+    assert settled("course_plan_to_review", context__course_plan=theirs.pk) == [False]
+    # As the advisor's queue reads it now.
+    queue = list(course_plans_to_review(advisor))
+    assert nominated_stay in queue and left_out not in queue
+
+
+def test_a_stay_another_application_still_wants_keeps_asking(student, advisor, dri):
+    application, _nominated_stay, left_out = two_stays_before_the_advisor(student)
+    elsewhere = ApplicationFactory(
+        student=student, state=ApplicationState.SUBMITTED, call=CallFactory()
+    )
+    ChoiceFactory(application=elsewhere, rank=1, activity=left_out.activity)
+
+    application_nominate(actor=dri, application=application, choice=application.choices.get(rank=1))
+
+    assert settled("course_plan_to_review", context__course_plan=left_out.pk) == [False]
+
+
+def test_an_undone_nomination_makes_the_notices_ask_again(student, advisor, dri):
+    application, nominated_stay, left_out = two_stays_before_the_advisor(student)
+    read_before = timezone.now() - timedelta(days=1)
+    rows("course_plan_to_review", context__course_plan=nominated_stay.pk).update(
+        read_at=read_before
+    )
+    application = application_nominate(
+        actor=dri, application=application, choice=application.choices.get(rank=1)
+    )
+    assert settled("course_plan_to_review", context__course_plan=left_out.pk) == [True]
+
+    application_undo_nomination(actor=dri, application=seen_now(application), reason="Wrong one.")
+
+    row = rows("course_plan_to_review", context__course_plan=left_out.pk).get()
+    # Before the advisor again: it asks, and is new again (settling had marked it read).
+    assert (row.settled_at, row.read_at) == (None, None)
+    assert left_out in course_plans_to_review(advisor)
+    # Never settled, it keeps what the advisor read.
+    kept = rows("course_plan_to_review", context__course_plan=nominated_stay.pk).get()
+    assert (kept.settled_at, kept.read_at) == (None, read_before)
+    assert rows("course_plan_to_review").count() == 2  # no second notice of the same version
+
+
+def test_a_notice_read_before_it_was_settled_asks_again_as_read(student, advisor, dri):
+    application, _nominated_stay, left_out = two_stays_before_the_advisor(student)
+    read_before = timezone.now() - timedelta(days=1)
+    notice = rows("course_plan_to_review", context__course_plan=left_out.pk)
+    notice.update(read_at=read_before)
+    application = application_nominate(
+        actor=dri, application=application, choice=application.choices.get(rank=1)
+    )
+    assert [(row.settled_at is not None, row.read_at) for row in notice.all()] == [
+        (True, read_before)
+    ]
+    application_undo_nomination(actor=dri, application=seen_now(application), reason="Wrong one.")
+    assert [(row.settled_at, row.read_at) for row in notice.all()] == [(None, read_before)]
+
+
+def test_a_nomination_that_moves_the_stay_settles_the_version_of_the_host_it_left(
+    student, advisor, dri
+):
+    """Nominated to another partner for the same stay: the stay's course plan starts again
+    for that host, and the version written for the host it left asks nothing more; undone,
+    the version comes back for its host, before the advisor, who is told of it."""
+    application = submitted(student)
+    first = application.choices.get(rank=1)
+    ChoiceFactory(
+        application=application,
+        rank=2,
+        activity=first.activity,
+        agreement=AgreementFactory(kind=AgreementKind.EXCHANGE),
+    )
+    version = first.activity.course_plans.get()
+    CourseLineFactory(course_plan=version)
+    services.course_plans_before_the_advisor([first.activity])
+    assert settled("course_plan_to_review", context__course_plan=version.pk) == [False]
+
+    application = application_nominate(
+        actor=dri, application=application, choice=application.choices.get(rank=2)
+    )
+
+    assert settled("course_plan_to_review", context__course_plan=version.pk) == [True]
+
+    application_undo_nomination(actor=dri, application=seen_now(application), reason="Wrong one.")
+
+    back = first.activity.course_plans.order_by("-version").first()
+    assert back.pk != version.pk and back.is_for_host_of(Activity.objects.get(pk=back.activity_id))
+    assert settled("course_plan_to_review", context__course_plan=back.pk) == [False]

@@ -23,7 +23,7 @@ from apps.applications.models import (
     MobilityPlan,
 )
 from apps.applications.regulation import FOLLOWING_STATES
-from apps.applications.selectors import stay_still_wanted
+from apps.applications.selectors import course_plans_no_longer_wanted, stay_still_wanted
 from apps.applications.services import (
     activities_follow_nominations,
     activity_follow_nomination,
@@ -43,6 +43,7 @@ from apps.applications.workflow import (
     move_back_from_withdrawal,
     state_before_withdrawal,
 )
+from apps.notifications.events import announce_course_plans_no_longer_wanted
 from apps.programmes.models import Call, academic_year_label, academic_year_of
 
 from ..models import InternalComment
@@ -207,7 +208,11 @@ def nominate_all_locked(
             )
         ],
     )
-    return [application for application, _choice, _comment in nominations]
+    applications = [application for application, _choice, _comment in nominations]
+    # The stays of the other choices left the advisor's queue (unless another application
+    # still wants them): the advisor's notices of their course plans ask nothing more.
+    announce_course_plans_no_longer_wanted(course_plans_no_longer_wanted(applications))
+    return applications
 
 
 @transaction.atomic
