@@ -5,12 +5,20 @@ that does it settles it from now on; one whose action is done already is settled
 longer new, shown done). A stay's validation is left to the next decision of its body: whether
 it came after the request is not worth reading here. A command, not a data migration: it reads
 the applications' tables, and a migration depending on their latest state would hold the
-applications app's migrations from ever being taken back (tests/migrations.py does)."""
+applications app's migrations from ever being taken back (tests/migrations.py does).
+
+Later upgrades settle more, and the command catches up with them too: a plan that meets the
+rules again settles the notice that it no longer did (`fill_awaits`); an advisor's digest lists
+the course plans it awaits (`fill_digest_items`), done with the last of them; a course plan
+left out of the advisor's queue by a nomination, or replaced when the nomination moved its
+stay, settles the advisor's notice of it (`settle_reviews_done`)."""
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+
+from mobility_portal.bulk import MAX_PARAMETERS
 
 CHUNK = 2000
 ASKING = (
@@ -187,3 +195,120 @@ def _token(row, *, applications, changes_requested, course_plans, latest, **foun
         confirmed = plan["recognition_confirmed_at"] is not None
         return f"course_plan:{plan['pk']}:recognition", confirmed
     return "", False
+
+
+def _in_chunks(values: set[int]):
+    ordered = sorted(values)
+    for start in range(0, len(ordered), MAX_PARAMETERS):
+        yield ordered[start : start + MAX_PARAMETERS]
+
+
+def fill_digest_items() -> tuple[int, int]:
+    """The advisors' digests written before they listed what they await: each gets an item
+    per course plan it listed, done already when the plan no longer awaits a decision
+    (decided, replaced, out of the advisor's queue, deleted), and is settled when all are.
+    Returns how many digests got their items, and how many of them were settled."""
+    from apps.reviews.selectors_advisor import course_plans_awaiting_advisors
+
+    Notification = apps.get_model("notifications", "Notification")
+    AwaitedItem = apps.get_model("notifications", "AwaitedItem")
+    rows = Notification.objects.filter(event="course_plans_waiting").exclude(
+        Exists(AwaitedItem.objects.filter(notification=OuterRef("pk")))
+    )
+    last, given, settled = 0, 0, 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK])
+        if not chunk:
+            return given, settled
+        last = chunk[-1].pk
+        listed = {
+            row.pk: [
+                entry["course_plan"]
+                for entry in row.context.get("waiting_plans", [])
+                if isinstance(entry, dict) and isinstance(entry.get("course_plan"), int)
+            ]
+            for row in chunk
+        }
+        awaiting = {
+            pk
+            for pks in _in_chunks({pk for pks in listed.values() for pk in pks})
+            for pk in course_plans_awaiting_advisors()
+            .filter(pk__in=pks)
+            .values_list("pk", flat=True)
+        }
+        now = timezone.now()
+        items, done = [], []
+        for row in chunk:
+            if not listed[row.pk]:
+                continue
+            items += [
+                AwaitedItem(
+                    notification_id=row.pk,
+                    token=f"course_plan:{pk}:review",
+                    settled_at=None if pk in awaiting else now,
+                )
+                for pk in dict.fromkeys(listed[row.pk])
+            ]
+            given += 1
+            if row.settled_at is None and not awaiting.intersection(listed[row.pk]):
+                row.settled_at = now
+                row.read_at = row.read_at or now
+                done.append(row)
+        with transaction.atomic():
+            AwaitedItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
+            Notification.objects.bulk_update(done, ["settled_at", "read_at"])
+        settled += len(done)
+
+
+def settle_reviews_done() -> int:
+    """The advisors' notices of a course plan that still ask though the plan asks them nothing
+    more: decided, replaced by a later version (the student's, or one a nomination started
+    for the host it moved the stay to), or left out of their queue by a nomination of its
+    application to another stay. Settled as `outbox.settle` settles (with the digests whose
+    last plan it was). Returns how many notifications were settled."""
+    from apps.applications.models import Choice, CoursePlan
+    from apps.applications.selectors import choices_still_wanted
+
+    from .outbox import settle
+
+    Notification = apps.get_model("notifications", "Notification")
+    rows = Notification.objects.filter(
+        event="course_plan_to_review", settled_at__isnull=True
+    ).exclude(awaits="")
+    newer = CoursePlan.objects.filter(
+        activity=OuterRef("activity"), version__gt=OuterRef("version")
+    )
+    nominated_elsewhere = Choice.objects.filter(
+        activity=OuterRef("activity"), application__nominated_choice__isnull=False
+    ).exclude(application__nominated_choice__activity=OuterRef("activity"))
+    wanted = choices_still_wanted().filter(activity=OuterRef("activity"))
+    last, settled = 0, 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk").values("pk", "context")[:CHUNK])
+        if not chunk:
+            return settled
+        last = chunk[-1]["pk"]
+        plans = set(_ids_of(chunk))
+        done = [
+            plan["pk"]
+            for pks in _in_chunks(plans)
+            for plan in CoursePlan.objects.filter(pk__in=pks)
+            .annotate(
+                replaced=Exists(newer),
+                nominated_elsewhere=Exists(nominated_elsewhere),
+                wanted=Exists(wanted),
+            )
+            .values("pk", "status", "replaced", "nominated_elsewhere", "wanted")
+            if plan["status"] != "pending"
+            or plan["replaced"]
+            or (plan["nominated_elsewhere"] and not plan["wanted"])
+        ]
+        with transaction.atomic():
+            settled += settle(f"course_plan:{pk}:review" for pk in done)
+
+
+def _ids_of(rows: list[dict]):
+    for row in rows:
+        course_plan = row["context"].get("course_plan")
+        if isinstance(course_plan, int):
+            yield course_plan

@@ -281,6 +281,13 @@ def awaits_review(course_plan_pk: int) -> str:
     return f"course_plan:{course_plan_pk}:review"
 
 
+def listed_in_notifications(token: str) -> bool:
+    """Whether a notification that lists several things may list `token` among them: the
+    advisor's digest lists the reviews of the course plans waiting for them (`awaits_review`).
+    `outbox.settle` looks for such lists only for these tokens."""
+    return token.startswith("course_plan:") and token.endswith(":review")
+
+
 def awaits_next_version(course_plan_pk: int) -> str:
     """The student sends the version after the one whose courses the advisor rejected."""
     return f"course_plan:{course_plan_pk}:changes"
@@ -779,7 +786,15 @@ def course_plans_waiting_announcement(
 ) -> Announcement:
     """The digest of the course plans waiting for `advisor`, each with how many days it has
     waited. The key names the day: the runs of one day write it once; reminders.py keeps the
-    advisor's reminders apart by its interval."""
+    advisor's reminders apart by its interval.
+
+    It asks for the decision on each plan it lists (`awaits_all`, their `awaits_review`), and
+    is settled with the last of them: once every plan it listed is decided, replaced by the
+    student's next version, or left out of the advisor's queue by a nomination (the same
+    actions that settle the advisor's notice of each plan, in their transaction, see
+    `outbox.settle`). A plan done once stays done for the digest: one that comes back before
+    the advisor (a nomination undone) asks again through its own notice, and the next digest
+    lists it."""
     from .rendering import WaitingPlan
 
     return Announcement(
@@ -795,6 +810,7 @@ def course_plans_waiting_announcement(
         objects={
             "waiting_plans": [WaitingPlan(course_plan, days) for course_plan, days in waiting]
         },
+        awaits_all=tuple(awaits_review(course_plan.pk) for course_plan, _days in waiting),
     )
 
 

@@ -88,3 +88,30 @@ class Notification(models.Model):
         """The subject in the active language (rows written before `subjects`: as stored)."""
         language = (get_language() or "").split("-")[0]
         return self.subjects.get(language) or self.subject
+
+
+class AwaitedItem(models.Model):
+    """One of the things a notification that lists several awaits: the advisor's digest of the
+    course plans waiting for them asks for each plan's decision. The notification's own
+    `awaits` is empty; it is settled once every one of its items is done (outbox.settle)."""
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="awaited_items",
+        verbose_name=_("notification"),
+    )
+    # A token as `Notification.awaits`: "course_plan:5:review".
+    token = models.CharField(_("awaits"), max_length=100)
+    settled_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("awaited item")
+        verbose_name_plural = _("awaited items")
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "token"], name="awaited_item_once")
+        ]
+        indexes = [models.Index(fields=["token", "settled_at"])]
+
+    def __str__(self) -> str:
+        return self.token

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mobility_portal.bulk import MAX_PARAMETERS, rows_per_insert
 
-from .models import DeliveryStatus, Notification
+from .models import AwaitedItem, DeliveryStatus, Notification
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -117,6 +117,9 @@ class Announcement:
     link: str
     objects: dict | None = None
     awaits: str = ""
+    # What the notification lists, each awaited (its own `awaits` empty): it is settled once
+    # every one is done (`settle`). The advisor's digest of course plans waiting for them.
+    awaits_all: tuple[str, ...] = ()
 
 
 def queue_all(announcements: Iterable[Announcement]) -> list[int]:
@@ -124,8 +127,9 @@ def queue_all(announcements: Iterable[Announcement]) -> list[int]:
     written in one insert and read back in one query, handed to the workers after commit."""
     rows: list[Notification] = []
     seen: set[str] = set()
+    listed: dict[str, tuple[str, ...]] = {}
     for announcement in announcements:
-        rows += _rows(
+        written = _rows(
             announcement.event,
             keyed=[(announcement.key, recipient) for recipient in announcement.recipients],
             context=announcement.context,
@@ -134,7 +138,10 @@ def queue_all(announcements: Iterable[Announcement]) -> list[int]:
             objects=announcement.objects,
             awaits=announcement.awaits,
         )
-    return _write(rows)
+        if announcement.awaits_all:
+            listed.update((row.key, announcement.awaits_all) for row in written)
+        rows += written
+    return _write(rows, listed=listed)
 
 
 def _rows(
@@ -183,22 +190,40 @@ def _rows(
     return rows
 
 
-def _write(rows: list[Notification], *, hand_over: bool = True) -> list[int]:
+def _write(
+    rows: list[Notification],
+    *,
+    hand_over: bool = True,
+    listed: dict[str, tuple[str, ...]] | None = None,
+) -> list[int]:
     """Insert the rows (a key already there is left as it is), and hand them to the workers
-    once the transaction commits (`hand_over`; else the relay sends them when due)."""
+    once the transaction commits (`hand_over`; else the relay sends them when due). `listed`:
+    the items each row (by its key) awaits (`Announcement.awaits_all`), written in one more
+    insert."""
     if not rows:
         return []
     Notification.objects.bulk_create(
         rows, ignore_conflicts=True, batch_size=rows_per_insert(Notification)
     )
     keys = [row.key for row in rows]
-    ids = [
-        pk
+    found = {
+        key: pk
         for start in range(0, len(keys), MAX_PARAMETERS)
-        for pk in Notification.objects.filter(
+        for key, pk in Notification.objects.filter(
             key__in=keys[start : start + MAX_PARAMETERS]
-        ).values_list("pk", flat=True)
+        ).values_list("key", "pk")
+    }
+    ids = list(found.values())
+    items = [
+        AwaitedItem(notification_id=found[key], token=token)
+        for key, tokens in (listed or {}).items()
+        if key in found
+        for token in tokens
     ]
+    if items:
+        AwaitedItem.objects.bulk_create(
+            items, ignore_conflicts=True, batch_size=rows_per_insert(AwaitedItem)
+        )
     if hand_over:
         transaction.on_commit(lambda: dispatch(ids))
     return ids
@@ -209,8 +234,13 @@ def settle(awaited: Iterable[str]) -> int:
     asked for one is done, no longer new, in one UPDATE (a chunk of tokens), in the
     transaction of the change that did it. The e-mail of a reminder not sent yet is never sent
     (it asks for what is done); any other still goes: it tells what happened, when it did.
-    Returns how many rows were settled."""
-    from .events import REMINDERS
+
+    A notification that lists several things (`Announcement.awaits_all`: the advisor's digest)
+    is settled with the last of them: the items among the tokens are marked done, then the
+    notifications whose items are all done now are settled, in two more UPDATEs; only for the
+    tokens such lists hold (`events.listed_in_notifications`), so that settling anything else
+    costs nothing more. Returns how many notifications were settled."""
+    from .events import listed_in_notifications
 
     tokens = list(dict.fromkeys(token for token in awaited if token))
     now = timezone.now()
@@ -218,19 +248,48 @@ def settle(awaited: Iterable[str]) -> int:
     for start in range(0, len(tokens), MAX_PARAMETERS):
         settled += Notification.objects.filter(
             awaits__in=tokens[start : start + MAX_PARAMETERS], settled_at__isnull=True
-        ).update(
-            settled_at=now,
-            read_at=Coalesce(F("read_at"), Value(now)),
-            status=Case(
-                When(
-                    event__in=REMINDERS,
-                    status=DeliveryStatus.PENDING,
-                    then=Value(DeliveryStatus.SKIPPED),
-                ),
-                default=F("status"),
-            ),
-        )
+        ).update(**_settled(now))
+    listed = [token for token in tokens if listed_in_notifications(token)]
+    if listed:
+        settled += _settle_lists(listed, now)
     return settled
+
+
+def _settled(now: datetime) -> dict:
+    """What settling writes into a row: done now, read (when it was not already), and a
+    reminder whose e-mail waits, never sent."""
+    from .events import REMINDERS
+
+    return {
+        "settled_at": now,
+        "read_at": Coalesce(F("read_at"), Value(now)),
+        "status": Case(
+            When(
+                event__in=REMINDERS,
+                status=DeliveryStatus.PENDING,
+                then=Value(DeliveryStatus.SKIPPED),
+            ),
+            default=F("status"),
+        ),
+    }
+
+
+def _settle_lists(tokens: list[str], now: datetime) -> int:
+    """The items among `tokens` are done (at `now`); the notifications with an item done now
+    and none left to do are settled. Returns how many were."""
+    done = 0
+    for start in range(0, len(tokens), MAX_PARAMETERS):
+        done += AwaitedItem.objects.filter(
+            token__in=tokens[start : start + MAX_PARAMETERS], settled_at__isnull=True
+        ).update(settled_at=now)
+    if not done:
+        return 0
+    items = AwaitedItem.objects.filter(notification=OuterRef("pk"))
+    return Notification.objects.filter(
+        Exists(items.filter(settled_at=now)),
+        ~Exists(items.filter(settled_at__isnull=True)),
+        settled_at__isnull=True,
+    ).update(**_settled(now))
 
 
 def unsettle(ids: Iterable[int]) -> int:

@@ -7,7 +7,9 @@ one; each reminder's key makes it at most once per deadline, however often the r
 Course plans waiting for their advisor: a study advisor whose current advisees' course plans
 have waited COURSE_PLAN_REMINDER_DAYS days or more for their decision gets one digest listing
 them, and another after as many days if plans still wait (the advisor was told of each plan
-when it was sent; nobody should have to chase them after that)."""
+when it was sent; nobody should have to chase them after that). A digest asks for the decision
+on each plan it lists, and is done once every one is done (decided, replaced, or left out of
+the advisor's queue by a nomination): see `events.course_plans_waiting_announcement`."""
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta

@@ -1,17 +1,24 @@
 """The notifications written before `awaits` existed: `settle_earlier_notifications` gives
 each that asks to act its token, and settles at once those whose action is done already."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.applications import services
-from apps.notifications.models import Notification
+from apps.applications.models import MobilityPlan
+from apps.notifications.events import COURSE_PLANS_WAITING, PLAN_NOW_FAILING
+from apps.notifications.models import AwaitedItem, Notification
+from apps.notifications.reminders import remind_advisors
 from apps.reviews.services.course_plans import course_line_decide
-from apps.reviews.services.decisions import application_take_for_review
+from apps.reviews.services.decisions import application_nominate, application_take_for_review
 from tests.applications.factories import complete_application
-from tests.reviews.advisor.builders import sent_course_plan
+from tests.notifications.test_course_plan_reminders import waiting_since
+from tests.notifications.test_settling import two_stays_before_the_advisor
+from tests.reviews.advisor.builders import approve_all, sent_course_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +82,74 @@ def test_running_it_again_changes_nothing(student, dri):
     out = StringIO()
     call_command("settle_earlier_notifications", stdout=out)
     assert out.getvalue().startswith("0 earlier notifications")
+
+
+# --- what later upgrades settle ----------------------------------------------------------------
+
+
+def test_a_plan_that_meets_the_rules_again_settles_its_earlier_notice(student, other_student):
+    for someone in (student, other_student):
+        MobilityPlan.objects.create(student=someone, compliant=someone == student)
+        Notification.objects.create(
+            key=f"plan_now_failing:regulation:2025:{someone.email}",
+            event=PLAN_NOW_FAILING.name,
+            recipient=someone,
+            email=someone.email,
+            language="fr",
+            context={"regulation": "2025"},
+        )
+    as_before_the_upgrade()
+
+    call_command("settle_earlier_notifications", stdout=StringIO())
+
+    assert state_of(PLAN_NOW_FAILING.name, recipient=student) == [
+        (f"student:{student.pk}:plan_passes", True, True)
+    ]
+    assert state_of(PLAN_NOW_FAILING.name, recipient=other_student) == [
+        (f"student:{other_student.pk}:plan_passes", False, False)
+    ]
+
+
+def test_an_earlier_digest_lists_what_it_awaits_and_is_settled_once_all_is_done(
+    student, advisor, settings
+):
+    settings.COURSE_PLAN_REMINDER_DAYS = 7
+    decided = waiting_since(student, 10)
+    remind_advisors(timezone.localdate())
+    waiting = waiting_since(student, 10)
+    remind_advisors(timezone.localdate() + timedelta(days=7))
+    approve_all(decided, advisor)
+    AwaitedItem.objects.all().delete()  # as written before digests listed what they await
+    as_before_the_upgrade()
+    out = StringIO()
+
+    call_command("settle_earlier_notifications", stdout=out)
+
+    done, still = Notification.objects.filter(event=COURSE_PLANS_WAITING.name).order_by("pk")
+    assert done.settled_at is not None and still.settled_at is None
+    assert {
+        token: at is not None
+        for token, at in still.awaited_items.values_list("token", "settled_at")
+    } == {f"course_plan:{decided.pk}:review": True, f"course_plan:{waiting.pk}:review": False}
+    # The last plan decided, the digest is done.
+    for line in waiting.lines.order_by("pk"):
+        course_line_decide(actor=advisor, line=line, approve=True, comment="")
+    still.refresh_from_db()
+    assert still.settled_at is not None
+    assert out.getvalue().strip().endswith("1 done already.")
+
+
+def test_a_notice_of_a_stay_an_earlier_nomination_left_out_is_settled(student, advisor, dri):
+    application, nominated_stay, left_out = two_stays_before_the_advisor(student)
+    application_nominate(actor=dri, application=application, choice=application.choices.get(rank=1))
+    # Written before nominations settled them: still asking, with its token.
+    Notification.objects.filter(event="course_plan_to_review").update(settled_at=None, read_at=None)
+
+    call_command("settle_earlier_notifications", stdout=StringIO())
+
+    assert state_of("course_plan_to_review", context__course_plan=left_out.pk) == [
+        (f"course_plan:{left_out.pk}:review", True, True)
+    ]
+    assert state_of("course_plan_to_review", context__course_plan=nominated_stay.pk) == [
+        (f"course_plan:{nominated_stay.pk}:review", False, False)
+    ]

@@ -86,8 +86,8 @@ def test_course_plans_following_their_stays_cost_no_query_per_nomination(
             allocation_confirm(actor=dri, call=hosts["call"], decisions=decisions, seen=seen)
         counts.append(len(queries))
     if world == "moving to aalto":
-        # The new versions' insert, and the advisor's notices of the versions of the host left
-        # settled (one UPDATE).
-        assert counts[0] == counts[1] == CONFIRM_QUERIES + 1 + 1
+        # The new versions' insert, and the versions of the host left settled: the advisor's
+        # notices of them, then the items of the digests that list them (two UPDATEs).
+        assert counts[0] == counts[1] == CONFIRM_QUERIES + 1 + 2
     else:
         assert counts[1] - counts[0] == 3 * QUERIES_PER_RESTORED_COURSE_PLAN
