@@ -275,21 +275,30 @@ def _settled(now: datetime) -> dict:
 
 
 def _settle_lists(tokens: list[str], now: datetime) -> int:
-    """The items among `tokens` are done (at `now`); the notifications with an item done now
-    and none left to do are settled. Returns how many were."""
-    done = 0
-    for start in range(0, len(tokens), MAX_PARAMETERS):
-        done += AwaitedItem.objects.filter(
-            token__in=tokens[start : start + MAX_PARAMETERS], settled_at__isnull=True
-        ).update(settled_at=now)
+    """The items among `tokens` are done (at `now`); the notifications with one of them done
+    now and no item left to do are settled, found from those items (the index of their
+    tokens), never by reading every notification. Returns how many were settled."""
+    chunks = [
+        tokens[start : start + MAX_PARAMETERS] for start in range(0, len(tokens), MAX_PARAMETERS)
+    ]
+    done = sum(
+        AwaitedItem.objects.filter(token__in=chunk, settled_at__isnull=True).update(settled_at=now)
+        for chunk in chunks
+    )
     if not done:
         return 0
-    items = AwaitedItem.objects.filter(notification=OuterRef("pk"))
-    return Notification.objects.filter(
-        Exists(items.filter(settled_at=now)),
-        ~Exists(items.filter(settled_at__isnull=True)),
-        settled_at__isnull=True,
-    ).update(**_settled(now))
+    left = AwaitedItem.objects.filter(notification=OuterRef("pk"), settled_at__isnull=True)
+    return sum(
+        Notification.objects.filter(
+            pk__in=AwaitedItem.objects.filter(token__in=chunk, settled_at=now).values(
+                "notification_id"
+            ),
+            settled_at__isnull=True,
+        )
+        .exclude(Exists(left))
+        .update(**_settled(now))
+        for chunk in chunks
+    )
 
 
 def unsettle(ids: Iterable[int]) -> int:
