@@ -95,9 +95,14 @@ class AwaitedItem(models.Model):
     course plans waiting for them asks for each plan's decision. The notification's own
     `awaits` is empty; it is settled once every one of its items is done (outbox.settle)."""
 
+    # No cascade, and no constraint in the database: notifications are deleted in one statement
+    # (an anonymisation, an undo, the admin), where a cascade would read every row first. An
+    # item whose notification is gone is never read again: `settle` finds the notifications to
+    # settle from their items' ids, and there is none.
     notification = models.ForeignKey(
         Notification,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="awaited_items",
         verbose_name=_("notification"),
     )

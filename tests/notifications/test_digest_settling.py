@@ -129,3 +129,17 @@ def test_only_the_settling_of_a_review_looks_for_digests(django_assert_num_queri
     # The notices, then the digests' items: none done, no third UPDATE.
     with django_assert_num_queries(2):
         settle([awaits_review(1)])
+
+
+def test_a_digest_deleted_in_one_statement_leaves_its_plans_to_settle_as_before(
+    advisor, student, django_assert_num_queries
+):
+    """Notifications are deleted in one statement (an anonymisation, the admin): their items
+    stay behind, unread, and the plans they named settle as before."""
+    course_plan = waiting_since(student, 10)
+    remind_advisors(timezone.localdate())
+    with django_assert_num_queries(1):
+        digests().delete()
+    # The items marked done; no digest left to settle.
+    assert settle([awaits_review(course_plan.pk)]) == 0
+    assert AwaitedItem.objects.get().settled_at is not None
