@@ -462,7 +462,13 @@ def written_for_hosts(document: Document, hosts: set[tuple]) -> bool:
 
 
 def latest_course_plan(activity: Activity) -> CoursePlan | None:
-    return activity.course_plans.order_by("-version").first()
+    """The latest version, with whether an application wants its stay (`still_wanted`, by the
+    rule of the advisor's queue): what the student's page says of where the version stands."""
+    return (
+        activity.course_plans.annotate(still_wanted=course_plan_stay_still_wanted())
+        .order_by("-version")
+        .first()
+    )
 
 
 def course_plan_left_behind(
@@ -480,6 +486,18 @@ def course_plan_left_behind(
     if previous is None or previous.is_for_host_of(activity):
         return None
     return previous
+
+
+def course_plan_waits_for_an_application(course_plan: CoursePlan | None) -> bool:
+    """A version sent to the advisor and not settled (pending, or with courses rejected) whose
+    stay no application wants now (`still_wanted`, annotated by course_plan_stay_still_wanted):
+    it is not before the advisor; it goes to them once an application with the stay is
+    submitted. The advisor's queue leaves it out by the same rule."""
+    return (
+        course_plan is not None
+        and course_plan.status in (CoursePlanStatus.PENDING, CoursePlanStatus.CHANGES_REQUESTED)
+        and not course_plan.still_wanted
+    )
 
 
 def course_lines(course_plan: CoursePlan | None) -> list[CourseLine]:
@@ -549,6 +567,16 @@ class CoursePlanVersion:
         it no longer awaits them, whatever status it was left with (as on their page)."""
         return self.course_plan.status == CoursePlanStatus.PENDING and not self.is_latest
 
+    @property
+    def awaits_an_application(self) -> bool:
+        """The latest version, pending, of a stay no application wants now: not before the
+        advisor until one with the stay is submitted (course_plan_waits_for_an_application)."""
+        return (
+            self.is_latest
+            and self.course_plan.status == CoursePlanStatus.PENDING
+            and course_plan_waits_for_an_application(self.course_plan)
+        )
+
 
 def course_plan_versions(
     activity: Activity, *, number: int | None = None, earlier_only: bool = False
@@ -566,7 +594,7 @@ def course_plan_versions(
         versions = versions.filter(Exists(later))
     versions = (
         versions.select_related("partner")
-        .annotate(replaced=Exists(later))
+        .annotate(replaced=Exists(later), still_wanted=course_plan_stay_still_wanted())
         .prefetch_related("lines")
         .order_by("-version")
     )
@@ -636,6 +664,15 @@ def published_regulation(name: str) -> PublishedRegulation | None:
     return PublishedRegulation.objects.filter(name=name).first()
 
 
+def course_plan_stay_still_wanted() -> Exists:
+    """Whether a live application wants a course plan's stay (a condition on CoursePlan rows):
+    the one rule by which a version awaits the advisor. Their queue, their reminders and the
+    student's course plan page read it, so that what the student is told awaits the advisor is
+    what the advisor has before them. The course plan of a stay the student withdrew from, was
+    refused or nominated elsewhere, or only names in a draft, asks nothing of the advisor."""
+    return Exists(choices_still_wanted().filter(activity=OuterRef("activity")))
+
+
 def course_plans_no_longer_wanted(applications: Iterable[Application]) -> list[int]:
     """The versions awaiting a decision, of the stays these applications chose, that no live
     application wants any more (their application nominated to another stay): what left the
@@ -645,7 +682,7 @@ def course_plans_no_longer_wanted(applications: Iterable[Application]) -> list[i
             activity__choices__application__in=list(applications),
             status=CoursePlanStatus.PENDING,
         )
-        .exclude(Exists(choices_still_wanted().filter(activity=OuterRef("activity"))))
+        .exclude(course_plan_stay_still_wanted())
         .values_list("pk", flat=True)
         .distinct()
     )

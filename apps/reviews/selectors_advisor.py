@@ -39,7 +39,7 @@ from apps.applications.models import (
     ValidationBody,
     written_for_the_stays_host,
 )
-from apps.applications.selectors import choices_still_wanted
+from apps.applications.selectors import course_plan_stay_still_wanted
 from apps.rules.plan import HOME_COUNTRY, INTERNSHIP_KINDS
 
 S = ApplicationState
@@ -62,20 +62,13 @@ def _newer_version_exists():
     )
 
 
-def _stay_still_wanted():
-    """A live application names the stay, and is not nominated to another of its choices: the
-    course plan of a stay the student withdrew from, was refused or nominated elsewhere asks
-    nothing of the advisor (it comes back if an application names the stay again)."""
-    return Exists(choices_still_wanted().filter(activity=OuterRef("activity")))
-
-
 def course_plans_awaiting_advisors() -> QuerySet[CoursePlan]:
     """The latest versions awaiting a decision for a stay an application still wants, whoever
     advises their student: what `course_plans_to_review` narrows to one advisor, and what the
     reminders to advisors (apps.notifications.reminders) read for all of them at once."""
-    return CoursePlan.objects.filter(_stay_still_wanted(), status=CoursePlanStatus.PENDING).exclude(
-        _newer_version_exists()
-    )
+    return CoursePlan.objects.filter(
+        course_plan_stay_still_wanted(), status=CoursePlanStatus.PENDING
+    ).exclude(_newer_version_exists())
 
 
 def course_plans_to_review(advisor: User) -> QuerySet[CoursePlan]:
@@ -114,7 +107,7 @@ def course_plans_decided(advisor: User) -> QuerySet[CoursePlan]:
     return (
         CoursePlan.objects.annotate(decided_by_name=_decider_name())
         .filter(
-            _stay_still_wanted(),
+            course_plan_stay_still_wanted(),
             status__in=(CoursePlanStatus.APPROVED, CoursePlanStatus.CHANGES_REQUESTED),
             activity__plan__student__student_profile__advisor=advisor,
         )
@@ -128,7 +121,7 @@ def advised_course_plan(advisor: User, pk: int) -> CoursePlan:
     """A version sent to `advisor` by one of their students, or 404 (drafts stay private),
     with whether an application still wants its stay (`still_wanted`, as the queue reads it)."""
     course_plan = (
-        CoursePlan.objects.annotate(still_wanted=_stay_still_wanted())
+        CoursePlan.objects.annotate(still_wanted=course_plan_stay_still_wanted())
         .select_related(
             "activity__plan__student__student_profile",
             "activity__partner",
@@ -173,7 +166,7 @@ def advisee_course_plans(student: User) -> QuerySet[CoursePlan]:
         .annotate(
             line_count=Count("lines"),
             pending_count=Count("lines", filter=Q(lines__decision=LineDecision.PENDING)),
-            still_wanted=_stay_still_wanted(),
+            still_wanted=course_plan_stay_still_wanted(),
         )
         .order_by("-sent_at", "-pk")
     )

@@ -63,6 +63,8 @@ def course_plan_edit(request, pk: int):
             "activity": activity,
             # What the advisor decided on the latest version sent, line by line.
             "decided": course_plan if course_plan and course_plan.status != "draft" else None,
+            # Sent, but no application wants the stay now: the advisor's queue leaves it out.
+            "waits_for_an_application": selectors.course_plan_waits_for_an_application(course_plan),
             "lines": lines,
             "left_behind": selectors.course_plan_left_behind(activity, course_plan, lines),
             # Versions are numbered from 1 without a gap: a later one means earlier ones.
