@@ -389,7 +389,15 @@ def activity_blockers(activity: Activity, *, removing: bool = False) -> list[App
         .exclude(state__in=free)
         .select_related("call")
         .distinct()
+        .order_by("pk")
     )
+
+
+def applications_received_naming(activity: Activity) -> list[Application]:
+    """The applications the office has received that name this activity (neither a draft nor
+    withdrawn or refused), with their call, in one query: removing the activity is refused
+    while one does; changing it, the office is shown the change in their dossiers."""
+    return activity_blockers(activity, removing=True)
 
 
 @dataclass(frozen=True)
@@ -417,7 +425,7 @@ class ActivityRemoval:
 
 
 def activity_removal(activity: Activity) -> ActivityRemoval:
-    blockers = activity_blockers(activity, removing=True)
+    blockers = applications_received_naming(activity)
     losing = (
         Application.objects.filter(choices__activity=activity)
         .exclude(pk__in=[application.pk for application in blockers])
@@ -445,7 +453,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
         .values_list("pk", flat=True)
     )
     plan = lock_plan(activity.plan_id)
-    if activity_blockers(activity, removing=True):
+    if applications_received_naming(activity):
         raise ServiceError(
             _("This activity is part of a submitted application: withdraw it first.")
         )

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import capability_required
@@ -102,11 +103,11 @@ def plan_timeline_svg(request):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-def _activity_form_page(request, plan, form, activity=None):
+def _activity_form_page(request, plan, form, activity=None, received=()):
     return render(
         request,
         "applications/plan_activity_form.html",
-        {"plan": plan, "form": form, "activity": activity},
+        {"plan": plan, "form": form, "activity": activity, "received": received},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -138,18 +139,39 @@ def activity_edit(request, pk: int):
             messages.info(request, reason)
         return redirect("applications:plan")
     plan = activity.plan
+    # The same applications for which the delete page refuses to remove the stay.
+    received = services.applications_received_naming(activity)
     form = ActivityForm(request.POST or None, instance=activity, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_update(
+            saved = services.activity_update(
                 actor=request.user, activity=activity, fields=form.cleaned_data
             )
         except ServiceError as error:
             refuse_form(form, error)
         else:
-            messages.success(request, _("Activity saved; the plan is checked below."))
+            # Saved as it was stored: no change for the office to be shown.
+            changed = any(
+                getattr(form.stored, name) != getattr(saved, name)
+                for name in services.ACTIVITY_FIELDS
+            )
+            messages.success(request, _saved_message(received if changed else []))
             return redirect("applications:plan")
-    return _activity_form_page(request, plan, form, activity)
+    return _activity_form_page(request, plan, form, activity, received)
+
+
+def _saved_message(received) -> str:
+    """What the student is told after saving a stay: where it is part of applications the
+    office has received, that the office is shown the change in them."""
+    if not received:
+        return _("Activity saved; the plan is checked below.")
+    return ngettext(
+        "Activity saved; the plan is checked below. It is part of your application to "
+        "%(calls)s: the international relations office is shown the change in it.",
+        "Activity saved; the plan is checked below. It is part of your applications to "
+        "%(calls)s: the international relations office is shown the change in them.",
+        len(received),
+    ) % {"calls": ", ".join(str(application.call) for application in received)}
 
 
 @student_only
