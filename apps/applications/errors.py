@@ -22,3 +22,8 @@ class AlreadyApplied(ServiceError):
 class DocumentKindTaken(ServiceError):
     """The application already holds a document of this kind, which the change may not
     replace (services.document_store with replace=False)."""
+
+
+class NoStayForCall(ServiceError):
+    """The student's plan has no study stay in the call's academic year: an application to it
+    would have no destination to choose, so none is started."""

@@ -32,7 +32,13 @@ from mobility_portal.dates import long_date
 
 from .checking import VERDICT_FIELDS, PlanCheck, plan_result, record_check, set_verdict
 from .erasure import has_pending_request
-from .errors import AlreadyApplied, DocumentKindTaken, DuplicateActivity, ServiceError
+from .errors import (
+    AlreadyApplied,
+    DocumentKindTaken,
+    DuplicateActivity,
+    NoStayForCall,
+    ServiceError,
+)
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
     HOST_BOUND_KINDS,
@@ -57,6 +63,7 @@ from .selectors import (
     missing_kinds,
     reusable_documents,
     stay_still_wanted,
+    study_activities,
     with_choices,
     with_host_written_for,
     written_for_hosts,
@@ -522,12 +529,25 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
                 "My data, to apply."
             )
         )
-    plan_for_student(actor)
+    plan = plan_for_student(actor)
     if not call.is_open_on(today):
         dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}
         if today > call.closes_on:
             raise ServiceError(_("This call closed on %(closes)s.") % dates)
         raise ServiceError(_("This call opens on %(opens)s and closes on %(closes)s.") % dates)
+    # Without a study stay of the call's year the draft could choose no destination: none is
+    # written (an application the student already has to the call is theirs to open, below).
+    if (
+        not study_activities(plan, academic_year=call.academic_year)
+        and not Application.objects.filter(student=actor, call=call).exists()
+    ):
+        raise NoStayForCall(
+            _(
+                "Your plan has no study stay in %(year)s, the academic year of this call: add "
+                "one to your plan, then apply."
+            )
+            % {"year": call.academic_year_label}
+        )
     try:
         # The unique constraint on (student, call) refuses a second application, a double
         # click's included; the savepoint keeps an enclosing transaction usable.

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from apps.applications.models import Application, ApplicationState
-from tests.applications.factories import ApplicationFactory, login, messages_of
+from tests.applications.factories import (
+    ApplicationFactory,
+    free_start_in,
+    login,
+    messages_of,
+    semester_for,
+)
 from tests.factories import CallFactory, UserFactory
 
 
@@ -20,6 +26,7 @@ def call(db):
 
 
 def test_student_starts_an_application_and_goes_to_its_form(client, student, call):
+    semester_for(student, start=free_start_in(student, call.academic_year))
     response = login(client, student).post(start_url(call))
     application = Application.objects.get(student=student, call=call)
     assert application.state == ApplicationState.DRAFT

@@ -18,7 +18,7 @@ from django.utils import translation
 from apps.applications import services
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application, ApplicationState
-from tests.applications.factories import login, messages_of
+from tests.applications.factories import free_start_in, login, messages_of, semester_for
 from tests.factories import CallFactory
 from tests.reviews.dri import builders
 
@@ -26,8 +26,11 @@ ALREADY = "You already have an application for this call."
 
 
 @pytest.fixture
-def call(db):
-    return CallFactory(name="Exchange 2027")
+def call(student):
+    """An open call, and a study stay of its academic year in the student's plan to apply for."""
+    call = CallFactory(name="Exchange 2027")
+    semester_for(student, start=free_start_in(student, call.academic_year))
+    return call
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from apps.applications.models import (
 from apps.applications.privacy import REDACTED
 from apps.applications.services import application_start
 from apps.notifications.models import Notification
+from tests.applications.factories import free_start_in, semester_for
 from tests.factories import CallFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -258,6 +259,7 @@ def test_a_student_who_asked_for_erasure_cannot_apply_until_they_cancel(student)
     """Applying would put their name on a dossier the office works on, which stops the erasure
     they asked for: they are told to cancel the request first, and may then apply."""
     call = CallFactory()
+    semester_for(student, start=free_start_in(student, call.academic_year))
     request = erasure_request_submit(actor=student)
     with pytest.raises(ServiceError, match="cancel that request first"):
         application_start(actor=student, call=call)

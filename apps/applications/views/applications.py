@@ -16,7 +16,7 @@ from mobility_portal.refusals import refuse_form, report_refusal
 from .. import selectors, services
 from ..access import application_for
 from ..application_forms import ApplicationForm, DocumentUploadForm, SubmitForm, WithdrawForm
-from ..errors import AlreadyApplied
+from ..errors import AlreadyApplied, NoStayForCall
 from ..models import Application, ApplicationState, Transition
 from ..services import ServiceError
 from ..workflow import SEAT_GIVEN_UP_BY_WITHDRAWAL
@@ -51,6 +51,15 @@ def application_start(request, call_pk: int):
         # Back to the calls, then Apply again: the application exists, open it.
         messages.info(request, _("You already have an application for this call: here it is."))
         return redirect("applications:application_detail", error.application.pk)
+    except NoStayForCall as error:
+        # Nothing written: the reason, and the plan where the stay is added.
+        plan_link = format_html(
+            '<a class="alert-link" href="{}">{}</a>',
+            reverse("applications:plan"),
+            _("Open my plan"),
+        )
+        messages.warning(request, format_html("{} {}", error.reasons[0], plan_link))
+        return redirect("applications:application_list")
     except ServiceError as error:
         report_refusal(request, error)
         return redirect("applications:application_list")
