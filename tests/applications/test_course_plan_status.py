@@ -145,3 +145,22 @@ def test_the_student_page_and_the_advisor_queue_read_one_rule(student, advisor):
         in_queue = bool(list(course_plans_to_review(advisor)))
         waits = course_plan_waits_for_an_application(latest_course_plan(activity))
         assert in_queue is not waits, state
+
+
+@pytest.mark.parametrize("withdrawn", [False, True], ids=["submitted", "withdrawn"])
+def test_the_pages_read_whether_the_advisor_has_it_without_a_query_more(
+    client, student, withdrawn, django_assert_max_num_queries
+):
+    """Whether an application wants the stay is read with the latest version (an annotation):
+    the course plan page and the version page keep their counts, whichever the story."""
+    application, activity = submitted_with_course_plan(student)
+    if withdrawn:
+        services.application_withdraw(actor=student, application=application)
+    edit_url = reverse("applications:course_plan_edit", args=[activity.pk])
+    version_url = reverse("applications:course_plan_version", args=[activity.pk, 1])
+    login(client, student).get(edit_url)  # the session and the regulations, cached
+    with django_assert_max_num_queries(6):
+        response = client.get(edit_url)
+    assert response.context["waits_for_an_application"] is withdrawn
+    with django_assert_max_num_queries(7):
+        client.get(version_url)
