@@ -126,7 +126,7 @@ def test_lines_rejected_of_a_stay_no_application_wants_say_when_the_new_version_
 
     content = edit_page(client, student, activity).content.decode()
 
-    assert "Version 1: Lines rejected" in content  # the advisor's decision stands
+    assert "Version 1: Some courses refused" in content  # the advisor's decision stands
     assert "The new version goes to your advisor once an application with this stay" in content
     assert 'id="waits-for-an-application"' in content
 
