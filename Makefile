@@ -33,7 +33,8 @@ worker: install
 	$(BIN)/celery -A mobility_portal worker --beat --loglevel=info --schedule=/tmp/mobility-celerybeat-schedule
 
 test: install
-	$(BIN)/pytest -q -m "not e2e" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -m "not e2e and not shares_redis" -n $(TEST_WORKERS)
+	$(BIN)/pytest -q -m "shares_redis and not e2e"
 
 # Browser tests: Debian's chromium (apt-get install chromium) driven by Playwright.
 e2e: install
