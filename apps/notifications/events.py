@@ -126,11 +126,17 @@ VALIDATION_REQUESTED = Event(
     _("Stay abroad to validate: %(student)s, %(kind)s"),
     "validation_requested",
 )
-ACTIVITY_VALIDATED = Event(
-    "activity_validated",
-    _("%(body)s decision on your %(kind)s"),
-    "activity_validated",
-)
+
+
+def activity_validated_subject(values: dict) -> str:
+    """The body's verdict in the subject: "decision on your summer stay" made the student open
+    the message to learn whether the stay was validated."""
+    if values["approved"]:
+        return _("The %(body)s validated your %(kind)s") % values
+    return _("The %(body)s did not validate your %(kind)s") % values
+
+
+ACTIVITY_VALIDATED = Event("activity_validated", activity_validated_subject, "activity_validated")
 PLAN_NOW_FAILING = Event(
     "plan_now_failing",
     _("Regulations %(version)s: your mobility plan no longer meets them"),

@@ -154,7 +154,7 @@ def subject_values(objects: dict) -> dict[str, str | int]:
             student=str(activity.plan.student), kind=within_sentence(activity.get_kind_display())
         )
     if validation := objects.get("validation"):
-        values["body"] = validation.body
+        values.update(body=validation.body, approved=validation.approved)
     if regulation := objects.get("regulation"):
         values["version"] = regulation.name
     if erasure_request := objects.get("erasure_request"):

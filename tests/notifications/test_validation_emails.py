@@ -54,3 +54,17 @@ def test_the_link_leads_to_the_stay_on_the_plan(client, student, dfi):
     client.force_login(student)
     opened = client.post(f"/notifications/{notification.pk}/open/")
     assert opened.url == f"/plan/#activity-{stay.pk}"
+
+
+@pytest.mark.django_db
+def test_the_subject_says_whether_the_stay_is_validated(student, dfi, dri):
+    """The subject said "DFI decision on your summer stay": the student had to open the
+    message to learn which."""
+    stay = requested(summer_stay(student))
+    activity_validate(actor=dfi, activity=stay, approved=True, comment="")
+    assert last_message(student).subject == "The DFI validated your summer stay (between 2A and 3A)"
+    activity_validate(actor=dri, activity=stay, approved=False, comment="No host letter.")
+    assert (
+        last_message(student).subject
+        == "The DRI did not validate your summer stay (between 2A and 3A)"
+    )
