@@ -127,9 +127,13 @@ class QueueExport(models.Model):
     Celery task into the default storage, downloaded by the officer who asked for it until
     QUEUE_EXPORT_KEEP_HOURS have passed (then deleted with its file)."""
 
+    # Not a cascade: the account's deletion would take the row and leave its file, every
+    # application's personal data, in the storage for ever (the expiry reads the rows). Without
+    # its officer the export is nobody's to download (reviews/access.py) until it expires.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name=_("asked by"),
     )

@@ -330,3 +330,18 @@ def test_without_beat_a_new_export_deletes_the_expired_ones(client, dri, small_t
     assert not QueueExport.objects.filter(pk=old.pk).exists()
     assert not default_storage.exists(old_file)
     assert QueueExport.objects.count() == 1
+
+
+def test_an_officer_account_deleted_leaves_no_file_behind(client, dri, settings):
+    """The row outlives its officer's account until it expires, so that the expiry deletes
+    its file: a cascade took the row and left the workbook in the storage for ever."""
+    export = ready_export(dri)
+    file_name = export.file.name
+    dri.delete()
+    export.refresh_from_db()
+    assert export.requested_by is None
+    # Nobody's to see meanwhile.
+    assert login(client, UserFactory(role=dri.role)).get(download_url(export)).status_code == 404
+    QueueExport.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert services.queue_exports_delete_expired() == 1
+    assert not default_storage.exists(file_name)
