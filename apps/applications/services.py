@@ -794,17 +794,25 @@ def document_reuse_all(*, actor: User, application: Application) -> ReuseOutcome
         raise ServiceError(_("No document of your other applications is left to use here."))
     reused: list[Document] = []
     refused: list[ReuseRefused] = []
-    for kind in missing:
-        if kind not in offers:
-            continue
-        try:  # document_reuse's own atomic block: a refusal rolls back that copy alone
-            document = document_reuse(
-                actor=actor, application=application, document_id=offers[kind].pk
-            )
-        except ServiceError as error:
-            refused.append(ReuseRefused(kind=kind, reasons=error.reasons))
-        else:
-            reused.append(document)
+    try:
+        for kind in missing:
+            if kind not in offers:
+                continue
+            try:  # document_reuse's own atomic block: a refusal rolls back that copy alone
+                document = document_reuse(
+                    actor=actor, application=application, document_id=offers[kind].pk
+                )
+            except ServiceError as error:
+                refused.append(ReuseRefused(kind=kind, reasons=error.reasons))
+            else:
+                reused.append(document)
+    except BaseException:
+        # Any other failure (the storage full) rolls back every copy's row: their files, written
+        # already, go too rather than stay in the storage with no row naming them. Each was
+        # written here: the kinds were missing under the application's lock.
+        for document in reused:
+            document.file.storage.delete(document.file.name)
+        raise
     return ReuseOutcome(reused=reused, refused=refused)
 
 

@@ -249,3 +249,27 @@ def test_another_student_s_application_is_not_found(client, other_student, appli
 
 def test_it_is_post_only(client, student, application):
     assert login(client, student).get(reuse_all_url(application)).status_code == 405
+
+
+def test_a_failure_midway_leaves_no_copied_file_behind(
+    student, application, earlier, media, monkeypatch
+):
+    """The storage refusing the second copy rolls back the first copy's row: its file, written
+    already, is removed too, where it stayed in the storage with no row naming it."""
+    from django.core.files.storage import FileSystemStorage
+
+    before = stored_files(media)
+    save = FileSystemStorage._save
+    saved = []
+
+    def full_at_the_second(storage, name, content):
+        saved.append(name)
+        if len(saved) == 2:
+            raise OSError(28, "No space left on device")
+        return save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full_at_the_second)
+    with pytest.raises(OSError):
+        reuse_all(student, application)
+    assert not application.documents.exists()
+    assert stored_files(media) == before
