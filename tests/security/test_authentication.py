@@ -157,7 +157,6 @@ def test_a_public_page_may_still_be_kept(client):
     [
         ("dri", "reviews:queue"),
         ("dri", "reviews:queue_export"),
-        ("dri", "reviews:queue_export_xlsx"),
         ("dri", "reviews:reporting"),
         ("student", "applications:dashboard"),
         ("student", "programmes:catalogue"),

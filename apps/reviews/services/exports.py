@@ -40,21 +40,30 @@ logger = logging.getLogger(__name__)
 def queue_export_request(*, actor: User, query: str, language: str, total: int) -> QueueExport:
     """Queue the export of the applications the queue's `query` selects, in `language`, for
     `actor`, once the transaction commits. The same officer asking again for the same export
-    while it is being written (a second click, a reload) is given the one under way."""
+    while it is being written (a second click, a reload) is given the one under way; another
+    export is refused until it is written: one worker at a time for each officer."""
     if not user_can(actor, Capability.SEE_ALL_DOSSIERS):
         raise ServiceError(_("Only the international relations office exports the queue."))
     # Beat deletes them every hour; here too, for an installation that runs no beat.
     queue_exports_delete_expired()
     with transaction.atomic():
-        under_way = (
-            QueueExport.objects.filter(
-                requested_by=actor, query=query, language=language, status__in=ACTIVE
+        # The officer's row is locked, so that two requests at once see each other's export.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        under_way = [
+            export
+            for export in QueueExport.objects.filter(requested_by=actor, status__in=ACTIVE)
+            if not export.is_stalled
+        ]
+        for export in under_way:
+            if (export.query, export.language) == (query, language):
+                return export
+        if under_way:
+            raise ServiceError(
+                _(
+                    "Your previous export is still being written: download it from its page, "
+                    "then ask for this one."
+                )
             )
-            .order_by("-pk")
-            .first()
-        )
-        if under_way is not None and not under_way.is_stalled:
-            return under_way
         export = QueueExport.objects.create(
             requested_by=actor, query=query, language=language, total=total
         )

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.accounts.access import capability_required
 from apps.accounts.roles import Capability, user_can
@@ -185,30 +185,39 @@ def queue_export(request):
 
 
 @staff_only
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def queue_export_xlsx(request):
     """The same rows as `queue_export`, as an Excel workbook with typed cells. More than
-    QUEUE_EXPORT_INLINE_MAX of them are written by a worker (services/exports.py): the officer
-    is sent to the export's page, which offers the file once it is written."""
+    QUEUE_EXPORT_INLINE_MAX of them are written by a worker (services/exports.py): the link
+    shows how many and asks to confirm (a GET starts nothing: a link prefetched or followed
+    from elsewhere cost a worker the whole export), and the confirmation sends the officer to
+    the export's page, which offers the file once it is written."""
+    back_to_queue = f"{reverse('reviews:queue')}?{request.GET.urlencode()}"
     queue_filter = QueueFilter(request.GET, queryset=export_applications())
     if not queue_filter.form.is_valid():
-        return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
+        return redirect(back_to_queue)
     query = filters_query(queue_filter)
     # The queue's own per-state counts, kept for the filters the officer has just seen: no
     # query of its own, but for a search.
     total = rows_count(queue_counts(query), queue_filter.form.cleaned_data.get("state", ""))
-    if total > settings.QUEUE_EXPORT_INLINE_MAX:
-        try:
-            export = queue_export_request(
-                actor=request.user, query=query, language=get_language(), total=total
-            )
-        except ServiceError as error:
-            report_refusal(request, error)
-            return redirect(f"{reverse('reviews:queue')}?{request.GET.urlencode()}")
-        return redirect("reviews:queue_export_status", pk=export.pk)
-    response = HttpResponse(workbook_bytes(queue_filter.qs), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, export_file_name("xlsx"))
-    return response
+    if total <= settings.QUEUE_EXPORT_INLINE_MAX:
+        response = HttpResponse(workbook_bytes(queue_filter.qs), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, export_file_name("xlsx"))
+        return response
+    if request.method != "POST":
+        return render(
+            request,
+            "reviews/queue_export_confirm.html",
+            {"total": total, "query": request.GET.urlencode(), "back": back_to_queue},
+        )
+    try:
+        export = queue_export_request(
+            actor=request.user, query=query, language=get_language(), total=total
+        )
+    except ServiceError as error:
+        report_refusal(request, error)
+        return redirect(back_to_queue)
+    return redirect("reviews:queue_export_status", pk=export.pk)
 
 
 @staff_only

@@ -4,6 +4,7 @@ asked for it alone, deleted after QUEUE_EXPORT_KEEP_HOURS."""
 
 import io
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -33,6 +34,11 @@ STATUS_QUERIES = 4
 def small_threshold(settings):
     settings.QUEUE_EXPORT_INLINE_MAX = 5
     return settings
+
+
+def ask(client, params: dict | None = None, **extra):
+    """Confirm the export the queue's `params` select (the confirmation page's POST)."""
+    return client.post(f"{EXPORT}?{urlencode(params or {})}", **extra)
 
 
 def status_url(export: QueueExport) -> str:
@@ -79,7 +85,7 @@ def test_above_it_a_task_writes_the_filters_rows_and_the_page_offers_them(
     bulk_applications(8)  # another call
     client = login(client, dri)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(EXPORT, {"call": call.pk})
+        response = ask(client, {"call": call.pk})
     export = QueueExport.objects.get()
     assert response.url == status_url(export)
     assert (export.status, export.total, export.written) == (QueueExportStatus.DONE, 30, 30)
@@ -112,7 +118,7 @@ def test_the_workbook_speaks_the_language_the_queue_was_read_in(
     bulk_applications(6)
     client.force_login(dri)
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="fr")
+        ask(client, HTTP_ACCEPT_LANGUAGE="fr")
     export = QueueExport.objects.get()
     assert export.language == "fr"
     workbook = load_workbook(export.file.open("rb"))
@@ -123,11 +129,41 @@ def test_the_workbook_speaks_the_language_the_queue_was_read_in(
 def test_asking_again_while_it_is_written_gives_the_same_export(client, dri, small_threshold):
     bulk_applications(6)
     client = login(client, dri)
-    first = client.get(EXPORT)  # its task is never handed over here: it stays queued
-    second = client.get(EXPORT)
+    first = ask(client)  # its task is never handed over here: it stays queued
+    second = ask(client)
     export = QueueExport.objects.get()
     assert first.url == second.url == status_url(export)
     assert export.status == QueueExportStatus.QUEUED
+
+
+def test_following_the_link_asks_to_confirm_and_starts_nothing(client, dri, small_threshold):
+    """A GET starts no export: a link prefetched, or followed from another site (the session
+    cookie is SameSite=Lax), cost a worker the whole export each time."""
+    call = CallFactory()
+    bulk_applications(7, call=call)
+    client = login(client, dri)
+    for method in (client.get, client.head):
+        response = method(EXPORT, {"call": call.pk})
+        assert response.status_code == 200
+    assert not QueueExport.objects.exists()
+    page = client.get(EXPORT, {"call": call.pk}).content.decode()
+    assert "The queue's filters select 7 applications" in page
+    assert f'action="{EXPORT}?call={call.pk}"' in page
+    assert 'method="post"' in page
+
+
+def test_one_export_at_a_time_for_each_officer(client, dri, small_threshold):
+    """Each export is a worker's whole selection: an officer asking for several at once is
+    told to wait for the one under way (the same one asked again is handed back)."""
+    call = CallFactory()
+    bulk_applications(6, call=call)
+    bulk_applications(6)
+    client = login(client, dri)
+    first = ask(client)  # never handed over here: it stays queued
+    refused = ask(client, {"call": call.pk}, follow=True)
+    assert QueueExport.objects.count() == 1
+    assert "Your previous export is still being written" in refused.content.decode()
+    assert ask(client).url == first.url
 
 
 def test_a_refused_filter_still_sends_back_to_the_queue(client, dri, small_threshold):
@@ -184,7 +220,7 @@ def test_a_failure_marks_the_export_failed_and_its_page_says_so(
     bulk_applications(6)
     client = login(client, dri)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(EXPORT)  # the eager task's error is not the officer's 500
+        response = ask(client)  # the eager task's error is not the officer's 500
     export = QueueExport.objects.get()
     assert export.status == QueueExportStatus.FAILED
     assert not export.file
@@ -206,7 +242,7 @@ def test_a_broker_that_cannot_take_it_fails_it_at_once(
     bulk_applications(6)
     client = login(client, dri)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(EXPORT)
+        response = ask(client)
     assert QueueExport.objects.get().status == QueueExportStatus.FAILED
     assert "The export could not be written." in client.get(response.url).content.decode()
 
@@ -326,7 +362,7 @@ def test_without_beat_a_new_export_deletes_the_expired_ones(client, dri, small_t
     old = ready_export(dri, created_at=timezone.now() - timedelta(hours=25))
     old_file = old.file.name
     bulk_applications(6)
-    login(client, dri).get(EXPORT)
+    ask(login(client, dri))
     assert not QueueExport.objects.filter(pk=old.pk).exists()
     assert not default_storage.exists(old_file)
     assert QueueExport.objects.count() == 1
