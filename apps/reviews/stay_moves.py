@@ -5,7 +5,7 @@ decision of the dossier, with its words."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from apps.applications.models import Application, ApplicationState
 
@@ -29,9 +29,21 @@ class StayMove:
     intro: str
     # Why an early row was left out, formatted with %(date)s (the stay's day).
     not_confirmed: str
-    # Formatted with %(count)d: the confirmation's button, and the results' summary.
-    submit_label: str
+    # The confirmation's button for a count, still to format with %(count)d: the page holds
+    # its forms for one and for several, for the script that counts the ticked rows.
+    submit_label: Callable[[int], str]
+    # Formatted with %(count)d: the results' summary.
     summary: str
+
+    def submit_text(self, count: int) -> str:
+        return self.submit_label(count) % {"count": count}
+
+    def submit_forms(self) -> tuple[str, str]:
+        """The button's words for one row and for several, "{count}" standing for the number:
+        the script of the confirmation picks one with the page language's plural rules."""
+        return tuple(  # type: ignore[return-value]
+            self.submit_label(count).replace("%(count)d", "{count}") for count in (1, 2)
+        )
 
 
 MOVES = {
@@ -50,8 +62,8 @@ MOVES = {
             "Not recorded: the stay begins on %(date)s and you did not confirm that the "
             "student has already left."
         ),
-        submit_label=ngettext_lazy(
-            "Record %(count)d departure", "Record %(count)d departures", "count"
+        submit_label=lambda count: ngettext(
+            "Record %(count)d departure", "Record %(count)d departures", count
         ),
         summary=ngettext_lazy(
             "%(count)d student is recorded as departed.",
@@ -75,7 +87,9 @@ MOVES = {
             "Not recorded: the stay ends on %(date)s and you did not confirm that the student "
             "is already back."
         ),
-        submit_label=ngettext_lazy("Record %(count)d return", "Record %(count)d returns", "count"),
+        submit_label=lambda count: ngettext(
+            "Record %(count)d return", "Record %(count)d returns", count
+        ),
         summary=ngettext_lazy(
             "%(count)d student is recorded as back from mobility and asked for the host's "
             "transcript.",

@@ -87,8 +87,13 @@ def test_dri_records_several_departures_from_the_queue(accepted_students, page, 
     # Nothing is recorded until the officer sends the page.
     assert state_of(accepted_students["Ada"]) == S.ACCEPTED
 
-    # Cleo has not left yet: her box stays unticked, and she is left out, saying why.
-    page.get_by_role("button", name="Record 3 departures").click()
+    # The button counts what the ticks leave to record: Cleo only once her box is ticked.
+    expect(page.locator("button[type=submit].btn-primary")).to_have_text("Record 2 departures")
+    confirm.check()
+    expect(page.locator("button[type=submit].btn-primary")).to_have_text("Record 3 departures")
+    # Cleo has not left yet: her box is left unticked, and she is left out, saying why.
+    confirm.uncheck()
+    page.get_by_role("button", name="Record 2 departures").click()
     expect(page).to_have_url(re.compile(r"/staff/applications/departures/results/[\w-]+/\?back="))
     expect(page.get_by_role("status")).to_contain_text("2 students are recorded as departed.")
     expect(page.get_by_role("heading", name="Recorded: 2 applications")).to_be_visible()
@@ -124,6 +129,8 @@ def test_without_script_every_application_of_the_filters_is_one_button_away(
         page.goto("/staff/applications/?state=accepted&q=Leaving")
         page.get_by_role("button", name="Select all 3 applications matching these filters…").click()
         expect(page.get_by_role("heading", name="To record: 3 applications")).to_be_visible()
+        # No script counts the ticks: with Cleo's box to tick or not, the button says no number.
+        expect(page.locator("button[type=submit].btn-primary")).to_have_text("Record departures")
     finally:
         context.close()
 
@@ -142,3 +149,33 @@ def test_the_confirmation_fits_a_phone(accepted_students, phone, live_server, sh
     page.wait_for_load_state()
     shot(page, "results-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_with_no_box_ticked_nothing_is_recorded_and_the_button_says_so(
+    accepted_students, page, live_server, shot
+):
+    """Only Cleo, whose stay begins in ten days: until her box is ticked there is nothing to
+    record, and the button cannot be pressed. In French too, whose plural rules differ."""
+    log_in(page, DRI, lands_on="/")
+    page.goto(f"/staff/applications/departures/?application={accepted_students['Cleo'].pk}")
+    button = page.locator("button[type=submit].btn-primary")
+    expect(button).to_have_text("Record 0 departures")
+    expect(button).to_be_disabled()
+    hint = page.get_by_text("Nothing to record yet: tick at least one box above.")
+    expect(hint).to_be_visible()
+    shot(page, "none-ticked")
+    page.get_by_role("checkbox").check()
+    expect(button).to_have_text("Record 1 departure")
+    expect(button).to_be_enabled()
+    expect(hint).to_be_hidden()
+
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.reload()
+    page.get_by_role("checkbox").uncheck()  # the browser may keep the box as it was left
+    expect(button).to_have_text("Enregistrer 0 départ")
+    expect(button).to_be_disabled()
+    page.get_by_role("checkbox").check()
+    expect(button).to_have_text("Enregistrer 1 départ")
+    button.click()
+    expect(page.get_by_role("status")).to_contain_text("1 étudiant")
+    assert state_of(accepted_students["Cleo"]) == S.IN_MOBILITY

@@ -59,7 +59,10 @@ def _confirmation(request: HttpRequest, move: StayMove, chosen: Selection, statu
             **_context(move, way_back),
             "selection": chosen,
             "action": reverse(f"reviews:stays_{move.name}") + way_back.query,
-            "submit_label": move.submit_label % {"count": len(chosen.rows)},
+            # A row whose box is left unticked is not recorded: without script, which cannot
+            # count the ticks, the button promises no number.
+            "submit_label": move.title if chosen.early else move.submit_text(len(chosen.rows)),
+            "submit_forms": move.submit_forms(),
         },
         status=400 if chosen.too_many else status,
     )

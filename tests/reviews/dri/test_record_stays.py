@@ -94,9 +94,34 @@ def test_the_confirmation_lists_who_will_be_recorded_and_who_is_left_out(client,
     )
     assert escape(label) in html
     assert html.count('type="checkbox"') == 1  # only the early stay asks
-    assert "Record 2 departures" in html
+    # The early row is recorded only if ticked: the button promises no number without script,
+    # and holds its words for the script that counts the ticks.
+    assert '<button type="submit" class="btn btn-primary"' in html
+    assert ">Record departures</button>" in html
+    assert 'data-count-label-one="Record {count} departure"' in html
+    assert 'data-count-label-other="Record {count} departures"' in html
+    assert "js/stays-count.js" in html
     # Showing the page records nothing.
     assert state_of(ready) == S.ACCEPTED
+
+
+def test_without_an_early_row_the_button_counts_every_row(client, dri):
+    """Every row is recorded when sent: the number is true without script, and no script
+    counts ticks that are not there."""
+    html = login(client, dri).get(DEPARTURES, chosen(in_stay(), in_stay())).content.decode()
+    assert ">Record 2 departures</button>" in html
+    assert "js/stays-count.js" not in html
+    returns = client.get(RETURNS, chosen(in_stay(S.IN_MOBILITY))).content.decode()
+    assert ">Record 1 return</button>" in returns
+
+
+def test_the_buttons_words_for_the_script_are_in_the_pages_language(client, dri):
+    login(client, dri)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    html = client.get(DEPARTURES, chosen(in_stay(), in_stay(started=False))).content.decode()
+    assert '<html lang="fr"' in html
+    assert 'data-count-label-one="Enregistrer {count} départ"' in html
+    assert 'data-count-label-other="Enregistrer {count} départs"' in html
 
 
 @pytest.mark.parametrize("state", [S.ACCEPTED, S.IN_MOBILITY])

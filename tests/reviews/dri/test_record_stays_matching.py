@@ -59,7 +59,7 @@ def test_the_confirmation_lists_every_application_of_the_filters_in_the_queues_o
     assert page.context["selection"].left_out == []
     html = page.content.decode()
     assert "These are the 3 applications matching the queue's filters now." in html
-    assert "Record 3 departures" in html
+    assert ">Record departures</button>" in html  # Cleo's box may be left unticked
     # The ids themselves are in the form: the filters are not read again when it is sent.
     for application in three_leaving.values():
         assert f'name="application" value="{application.pk}"' in html
