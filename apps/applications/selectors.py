@@ -99,6 +99,22 @@ def study_activities(plan: MobilityPlan, *, academic_year: int | None = None) ->
     ]
 
 
+def study_years(activities: Iterable[Activity]) -> set[int]:
+    """The academic years in which `activities` (a plan's) hold a study stay, as
+    study_activities picks them: a call of another year has no destination to offer, and Apply
+    starts no application to it (services.application_start)."""
+    return {
+        academic_year_of(activity.start)
+        for activity in activities
+        if activity.kind in AGREEMENT_KIND_FOR_ACTIVITY
+    }
+
+
+def study_years_of(student: User) -> set[int]:
+    """study_years of the student's plan, in one query."""
+    return study_years(Activity.objects.filter(plan__student=student).only("kind", "start"))
+
+
 # --- calls and applications --------------------------------------------------------------
 
 
@@ -204,6 +220,17 @@ class CallRow:
     call: Call
     application: Application | None
     is_open: bool
+    # Whether the plan has a study stay in the call's academic year (study_years).
+    has_stay: bool
+
+    @property
+    def can_apply(self) -> bool:
+        return self.is_open and self.application is None and self.has_stay
+
+    @property
+    def needs_a_stay(self) -> bool:
+        """Open, not applied to, and Apply would start nothing: the plan has no stay for it."""
+        return self.is_open and self.application is None and not self.has_stay
 
     @property
     def can_start_again(self) -> bool:
@@ -211,12 +238,20 @@ class CallRow:
         return self.is_open and self.application is not None and self.application.restartable
 
 
-def call_rows(applications: list[Application], today: date) -> list[CallRow]:
-    """Calls open today or opening later, each with the student's application to it."""
+def call_rows(
+    applications: list[Application], today: date, *, years_with_a_stay: set[int]
+) -> list[CallRow]:
+    """Calls open today or opening later, each with the student's application to it, and
+    whether their plan has a stay for it (`years_with_a_stay`: study_years of the plan)."""
     by_call = {application.call_id: application for application in applications}
     calls = Call.objects.filter(closes_on__gte=today).order_by("opens_on", "closes_on")
     return [
-        CallRow(call=call, application=by_call.get(call.pk), is_open=call.is_open_on(today))
+        CallRow(
+            call=call,
+            application=by_call.get(call.pk),
+            is_open=call.is_open_on(today),
+            has_stay=call.academic_year in years_with_a_stay,
+        )
         for call in calls
     ]
 

@@ -63,7 +63,7 @@ from .selectors import (
     missing_kinds,
     reusable_documents,
     stay_still_wanted,
-    study_activities,
+    study_years,
     with_choices,
     with_host_written_for,
     written_for_hosts,
@@ -538,7 +538,7 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
     # Without a study stay of the call's year the draft could choose no destination: none is
     # written (an application the student already has to the call is theirs to open, below).
     if (
-        not study_activities(plan, academic_year=call.academic_year)
+        call.academic_year not in study_years(plan.activities.only("kind", "start"))
         and not Application.objects.filter(student=actor, call=call).exists()
     ):
         raise NoStayForCall(

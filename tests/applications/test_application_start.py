@@ -91,6 +91,7 @@ def test_staff_cannot_apply(client, request, call, persona):
 
 def test_list_shows_own_applications_and_open_calls(client, student, other_student, call):
     today = timezone.localdate()
+    semester_for(student, start=free_start_in(student, 2027))  # Apply needs a stay of the year
     mine = ApplicationFactory(student=student, call=CallFactory(name="Double degrees 2027"))
     ApplicationFactory(student=other_student, call=call)
     CallFactory(

@@ -5,6 +5,8 @@ a link to their plan. An empty draft started before stays theirs, to open or wit
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,6 +21,8 @@ REASON = (
     "Your plan has no study stay in 2027–2028, the academic year of this call: add one to "
     "your plan, then apply."
 )
+# The session, the user, the applications, the plan's stays, the calls, the unread notices.
+CALLS_PAGE_QUERIES = 6
 
 
 @pytest.fixture
@@ -104,3 +108,54 @@ def test_an_empty_draft_from_before_is_opened_and_can_be_withdrawn(client, stude
     empty.refresh_from_db()
     assert empty.state == ApplicationState.DRAFT
     assert Application.objects.count() == 1
+
+
+def calls_page(client) -> str:
+    return client.get(reverse("applications:application_list")).content.decode()
+
+
+def test_the_calls_say_why_instead_of_apply_when_the_plan_has_no_stay_for_them(
+    client, student, call
+):
+    """The list offers Apply only where it starts an application: for the call of a year with
+    no study stay, the reason Apply would give, and the plan, instead."""
+    other_year = CallFactory(name="Exchanges 2028", academic_year=2028)
+    semester_for(student, start=free_start_in(student, 2028))
+    page = calls_page(login(client, student))
+
+    assert REASON in page
+    assert page.count(f'href="{reverse("applications:plan")}">Open my plan</a>') == 1
+    assert f'action="{start_url(call)}"' not in page
+    assert f'action="{start_url(other_year)}"' in page
+
+
+def test_a_call_applied_to_is_opened_whatever_the_plan(client, student, call):
+    """An empty draft started before Apply refused it is opened, as Apply would open it."""
+    services.plan_for_student(student)
+    empty = Application.objects.create(student=student, call=call)
+    page = calls_page(login(client, student))
+    assert REASON not in page
+    assert reverse("applications:application_detail", args=[empty.pk]) in page
+
+
+def test_the_dashboard_says_it_too(client, student, call):
+    semester_for(student, start=free_start_in(student, 2028))
+    page = login(client, student).get(reverse("applications:dashboard")).content.decode()
+    assert REASON in page
+    assert f'action="{start_url(call)}"' not in page
+
+
+def test_the_calls_cost_the_same_for_one_call_as_for_eight(
+    client, student, call, django_assert_num_queries
+):
+    """Whether each call has a stay is read from one query of the plan, not one per call."""
+    semester_for(student, start=free_start_in(student, 2027))
+    login(client, student)
+    with CaptureQueriesContext(connection) as one_call:
+        assert REASON not in calls_page(client)
+    for year in range(2027, 2034):
+        CallFactory(academic_year=year)
+    assert len(one_call) == CALLS_PAGE_QUERIES
+    with django_assert_num_queries(CALLS_PAGE_QUERIES):
+        page = calls_page(client)
+    assert page.count("the academic year of this call: add one to your plan") == 6  # 2028-2033

@@ -15,6 +15,7 @@ from tests.applications.factories import (
     ApplicationFactory,
     complete_application,
     draft_with_choice,
+    free_start_in,
     login,
     plan_for,
     semester_for,
@@ -77,7 +78,7 @@ def test_fae_progress_shows_qualifying_and_required_days(client, student):
 
 
 def test_open_call_without_application_invites_to_apply(client, student):
-    semester_for(student)
+    semester_for(student, start=free_start_in(student, 2027))  # a stay of the call's year
     call = CallFactory(name="Exchange 2027")
     response = dashboard(client, student)
     assert response.context["step"].url == reverse("applications:application_list")

@@ -36,7 +36,11 @@ def application_list(request):
         "applications/application_list.html",
         {
             "applications": applications,
-            "calls": selectors.call_rows(applications, timezone.localdate()),
+            "calls": selectors.call_rows(
+                applications,
+                timezone.localdate(),
+                years_with_a_stay=selectors.study_years_of(request.user),
+            ),
         },
     )
 

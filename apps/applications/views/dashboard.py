@@ -28,7 +28,9 @@ def student_dashboard(request):
     activities = selectors.plan_activities(plan) if plan else []
     check = plan_result(plan, activities) if plan else None
     applications = list(selectors.dashboard_applications(student))
-    calls = selectors.call_rows(applications, today)
+    calls = selectors.call_rows(
+        applications, today, years_with_a_stay=selectors.study_years(activities)
+    )
     situation = Situation(
         has_profile=profile is not None,
         activity_count=len(activities),
