@@ -138,11 +138,13 @@ def test_a_call_applied_to_is_opened_whatever_the_plan(client, student, call):
     assert reverse("applications:application_detail", args=[empty.pk]) in page
 
 
-def test_the_dashboard_says_it_too(client, student, call):
+def test_the_dashboard_says_it_too_and_does_not_invite_to_apply(client, student, call):
     semester_for(student, start=free_start_in(student, 2028))
-    page = login(client, student).get(reverse("applications:dashboard")).content.decode()
+    response = login(client, student).get(reverse("applications:dashboard"))
+    page = response.content.decode()
     assert REASON in page
     assert f'action="{start_url(call)}"' not in page
+    assert "is open: apply" not in response.context["step"].text
 
 
 def test_the_calls_cost_the_same_for_one_call_as_for_eight(

@@ -91,7 +91,7 @@ def test_open_call_without_application_invites_to_apply(client, student):
 def test_a_pending_erasure_request_is_the_next_step_not_applying(client, student):
     """With an open call and a compliant plan, the dashboard said "The call is open: apply."
     while the request waits; the portal then refuses to start an application."""
-    semester_for(student)
+    semester_for(student, start=free_start_in(student, 2027))  # a stay of the call's year
     CallFactory(name="Exchange 2027")
     request = erasure_request_submit(actor=student)
     response = dashboard(client, student)

@@ -36,9 +36,7 @@ def student_dashboard(request):
         activity_count=len(activities),
         plan_error_count=check.error_count if check else 0,
         draft=_open_draft(applications, today, check),
-        open_call_without_application=next(
-            (str(row.call) for row in calls if row.is_open and row.application is None), None
-        ),
+        open_call_without_application=next((str(row.call) for row in calls if row.can_apply), None),
         current=_current_application(applications, today),
         rejected_courses=selectors.rejected_courses(student) if plan else None,
         stay_not_taken=_stay_not_taken(student, activities, applications, today),
