@@ -1,11 +1,14 @@
 """The DRI's decision forms on a dossier, and the internal comment form."""
 
+from decimal import Decimal
 from functools import partial
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.applications.models import Application, ApplicationState, Choice, DocumentKind
 from apps.applications.undoable import UNDOABLE_MOVES
@@ -305,18 +308,41 @@ class ReturnedForm(StayDayForm):
     confirm_label = _("The stay ends on %(date)s: I confirm the student is already back.")
 
 
+_SCORE_FIELD = Application._meta.get_field("ranking_score")
+# The scores the model's column holds: 0.001 apart, from -9,999.999 to 9,999.999.
+SCORE_STEP = Decimal(1).scaleb(-_SCORE_FIELD.decimal_places)
+SCORE_MAX = Decimal(10) ** (_SCORE_FIELD.max_digits - _SCORE_FIELD.decimal_places) - SCORE_STEP
+
+
 class RankingScoreForm(DecisionForm):
     score = forms.DecimalField(
         label=_("Ranking score"),
         help_text=_("The higher, the better ranked in seat allocation. Leave empty to clear it."),
-        max_digits=7,
-        decimal_places=3,
+        max_digits=_SCORE_FIELD.max_digits,
+        decimal_places=_SCORE_FIELD.decimal_places,
         required=False,
     )
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
-        self.fields["score"].initial = application.ranking_score
+        score = self.fields["score"]
+        score.initial = application.ranking_score
+        # The step (0.001) comes with the field's decimal places.
+        score.widget.attrs.update(min=str(-SCORE_MAX), max=str(SCORE_MAX))
+        # One message for every way a number falls outside the column (too many digits in
+        # all, before the point, after it), where Django's would count digits.
+        places = _SCORE_FIELD.decimal_places
+        out_of_range = ngettext(
+            "Enter a score from %(min)s to %(max)s, with at most %(count)s decimal.",
+            "Enter a score from %(min)s to %(max)s, with at most %(count)s decimals.",
+            places,
+        ) % {
+            "min": number_format(-SCORE_MAX, places, force_grouping=True),
+            "max": number_format(SCORE_MAX, places, force_grouping=True),
+            "count": places,
+        }
+        for code in ("invalid", "max_digits", "max_whole_digits", "max_decimal_places"):
+            score.error_messages[code] = out_of_range
 
 
 class InternalCommentForm(BootstrapForm):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from apps.applications.errors import ServiceError
 from apps.applications.models import Application
 from apps.reviews.services.decisions import application_set_ranking_score
-from tests.applications.factories import messages_of
+from tests.applications.factories import login, messages_of
 from tests.reviews.dri.builders import decision_url, dossier_url, post_as, seen, submitted
 
 
@@ -118,3 +118,37 @@ def test_a_score_is_shown_as_typed_not_with_the_stored_decimals(client, dri, stu
         assert re.search(rf">\s*{re.escape(shown)}\s*<", content), page
         stored = f"{Decimal(score):.3f}".replace(".", ",")
         assert stored == shown or stored not in content, page
+
+
+OUT_OF_RANGE = "Enter a score from -9,999.999 to 9,999.999, with at most 3 decimals."
+
+
+@pytest.mark.parametrize("score", ["99999999999", "10000", "-10000", "1.2345", "abc", "NaN"])
+def test_a_score_the_column_cannot_hold_says_the_range(client, dri, student, score):
+    """One message with the limits of the model's column, where Django's counted digits."""
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(client, dri, url, seen(application, "score", score=score))
+    assert response.status_code == 400
+    assert response.context["decisions"]["score"].errors["score"] == [OUT_OF_RANGE]
+    assert OUT_OF_RANGE in response.content.decode()
+    assert score_of(application) is None
+
+
+@pytest.mark.parametrize("score", ["9999.999", "-9999.999", "0.001"])
+def test_the_limits_themselves_are_saved(client, dri, student, score):
+    application = submitted(student)
+    url = decision_url("score", application)
+    response = post_as(client, dri, url, seen(application, "score", score=score))
+    assert response.status_code == 302
+    assert score_of(application) == Decimal(score)
+
+
+def test_the_input_tells_the_browser_the_range_and_step(client, dri, student):
+    application = submitted(student)
+    html = login(client, dri).get(dossier_url(application)).content.decode()
+    field = re.search(r'<input[^>]*name="score-score"[^>]*>', html).group(0)
+    assert 'type="number"' in field
+    assert 'min="-9999.999"' in field
+    assert 'max="9999.999"' in field
+    assert 'step="0.001"' in field
