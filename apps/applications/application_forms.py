@@ -81,14 +81,43 @@ def destinations_for(activity: Activity, agreements: Iterable[Agreement]) -> lis
     return options
 
 
+MOTIVATION_MAX_LENGTH = 10_000
+
+
+class LongTextField(forms.CharField):
+    """A text whose length the page counts as it is typed (char-counter.js), with nothing cut:
+    no maxlength for the browser to cut a pasted text with, and line breaks counted once, as
+    the browser counts them, where it sends two characters for each. Too long, the form says so
+    (the length's validator) and gives the whole text back."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+
+def char_counter_attrs(limit: int) -> dict[str, str]:
+    """What char-counter.js shows under a text: its words, in the page's language, with
+    "{count}", "{limit}" and "{excess}" for the numbers it formats."""
+    return {
+        "data-char-limit": str(limit),
+        "data-char-count": _("{count} / {limit} characters"),
+        "data-char-over": _("{count} / {limit} characters: {excess} too many"),
+    }
+
+
 class ApplicationForm(forms.Form):
     """Motivation and up to `call.max_choices` ranked destinations, each a study activity of
     the plan with an agreement, grouped by activity in the menus."""
 
-    motivation = forms.CharField(
+    motivation = LongTextField(
         label=_("Motivation"),
         required=False,
-        max_length=10_000,
+        max_length=MOTIVATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Why these destinations, and what you expect from them."),
     )
@@ -116,6 +145,7 @@ class ApplicationForm(forms.Form):
         self.ranks = range(1, application.call.max_choices + 1)
         kwargs.setdefault("initial", self._initial(application))
         super().__init__(*args, **kwargs)
+        self.fields["motivation"].widget.attrs.update(char_counter_attrs(MOTIVATION_MAX_LENGTH))
         for rank in self.ranks:
             self.fields[self.rank_field(rank)] = forms.ChoiceField(
                 label=_("Choice %(rank)s") % {"rank": rank},

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -209,9 +210,38 @@ def test_a_motivation_of_a_whole_book_is_refused_and_the_old_one_kept(client, st
     application.save()
     response = login(client, student).post(edit_url(application), post_data("x" * 10_001))
     assert response.status_code == 400
-    assert "motivation" in response.context["form"].errors
+    assert response.context["form"].errors["motivation"] == [
+        "Ensure this value has at most 10000 characters (it has 10001)."
+    ]
+    # The whole text comes back, for the student to shorten: none of it is cut.
+    assert "x" * 10_001 in response.content.decode()
     application.refresh_from_db()
     assert application.motivation == "Robots."
+
+
+def test_the_motivation_is_counted_not_cut(client, student, world):
+    """No maxlength for the browser to cut a pasted text with: the page counts the characters
+    (char-counter.js), in the page's language."""
+    html = login(client, student).get(edit_url(world["application"])).content.decode()
+    textarea = re.search(r'<textarea[^>]*name="motivation"[^>]*>', html).group(0)
+    assert "maxlength" not in textarea
+    assert 'data-char-limit="10000"' in textarea
+    assert 'data-char-count="{count} / {limit} characters"' in textarea
+    assert 'data-char-over="{count} / {limit} characters: {excess} too many"' in textarea
+    assert "js/char-counter.js" in html
+
+
+def test_line_breaks_count_once_as_the_counter_counts_them(client, student, world):
+    """The browser sends a line break as two characters: 10,000 characters on the page, with
+    their line breaks, are 10,000 for the server too."""
+    application = world["application"]
+    text = "\r\n".join(["é" * 99] * 100) + "x"  # 9,901 letters and 99 line breaks
+    assert len(text) == 10_099
+    response = login(client, student).post(edit_url(application), post_data(text))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert len(application.motivation) == 10_000
+    assert "\r" not in application.motivation
 
 
 def test_a_plan_with_stays_of_other_years_only_is_told_the_year_of_the_call(client, student):
