@@ -8,11 +8,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.programmes.models import Agreement
+from mobility_portal.numbers import grouped
 
 from .models import (
     AGREEMENT_KIND_FOR_ACTIVITY,
@@ -90,6 +93,15 @@ class LongTextField(forms.CharField):
     the browser counts them, where it sends two characters for each. Too long, the form says so
     (the length's validator) and gives the whole text back."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Its own message instead of Django's, whose numbers are not grouped ("10000").
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, MaxLengthValidator)
+        ]
+
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
@@ -98,6 +110,26 @@ class LongTextField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         return text.replace("\r\n", "\n") if text else text
+
+    def validate(self, value):
+        super().validate(value)
+        if self.max_length is not None and value and len(value) > self.max_length:
+            excess = len(value) - self.max_length
+            raise forms.ValidationError(
+                ngettext(
+                    "The text is %(excess)s character too long: %(count)s for at most "
+                    "%(limit)s. Shorten it; nothing was saved.",
+                    "The text is %(excess)s characters too long: %(count)s for at most "
+                    "%(limit)s. Shorten it; nothing was saved.",
+                    excess,
+                )
+                % {
+                    "excess": grouped(excess),
+                    "count": grouped(len(value)),
+                    "limit": grouped(self.max_length),
+                },
+                code="max_length",
+            )
 
 
 def char_counter_attrs(limit: int) -> dict[str, str]:

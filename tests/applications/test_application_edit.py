@@ -211,7 +211,8 @@ def test_a_motivation_of_a_whole_book_is_refused_and_the_old_one_kept(client, st
     response = login(client, student).post(edit_url(application), post_data("x" * 10_001))
     assert response.status_code == 400
     assert response.context["form"].errors["motivation"] == [
-        "Ensure this value has at most 10000 characters (it has 10001)."
+        "The text is 1 character too long: 10,001 for at most 10,000. Shorten it; nothing was "
+        "saved."
     ]
     # The whole text comes back, for the student to shorten: none of it is cut.
     assert "x" * 10_001 in response.content.decode()

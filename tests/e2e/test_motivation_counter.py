@@ -44,7 +44,9 @@ def test_the_motivation_counts_its_characters_and_is_never_cut(draft, page, shot
     page.get_by_role("button", name="Save").click()
     expect(
         page.get_by_text(
-            "Ensure this value has at most 10000 characters (it has 10005).", exact=True
+            "The text is 5 characters too long: 10,005 for at most 10,000. Shorten it; nothing "
+            "was saved.",
+            exact=True,
         )
     ).to_be_visible()
     assert len(page.get_by_label("Motivation").input_value()) == 10_005
