@@ -107,6 +107,18 @@ class PartnerAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 except ImportFailed as failure:
                     return self._import_page(request, upload_form, problems=failure.problems)
                 except PreviewOutdated as outdated:
+                    if not outdated.report.changes:
+                        # Nothing left to change: the file is in the portal already (most
+                        # often the confirmation sent twice, the first one imported).
+                        self.message_user(
+                            request,
+                            gettext(
+                                "The portal already holds everything this file says: nothing "
+                                "was left to import."
+                            ),
+                            messages.INFO,
+                        )
+                        return redirect("admin:programmes_partner_changelist")
                     return self._preview_page(
                         request, upload_form, text, outdated.report, error=OUTDATED, status=409
                     )

@@ -386,6 +386,22 @@ def test_a_portal_changed_since_the_preview_imports_nothing_and_shows_what_it_wo
     }
 
 
+def test_a_confirmation_sent_twice_says_the_file_is_in_already(dri_client):
+    """The second click found the portal changed (by the first) and answered 409 'changed
+    since your preview', showing a preview with nothing left to change."""
+    polimi()
+    preview = upload(dri_client, f"{HEADER}\n{POLIMI_ROW}\n".encode())
+    first = dri_client.post(IMPORT, confirmation(preview))
+    imported = polimi_values()
+
+    second = dri_client.post(IMPORT, confirmation(preview), follow=True)
+
+    assert first.status_code == 302
+    assert second.redirect_chain[-1][0] == reverse("admin:programmes_partner_changelist")
+    assert "The portal already holds everything this file says" in second.content.decode()
+    assert polimi_values() == imported
+
+
 def test_a_change_elsewhere_in_the_portal_does_not_refuse_the_confirmation(dri_client):
     agreement = polimi()
     other = PartnerFactory(name="Elsewhere", country="IT", city="Roma")
