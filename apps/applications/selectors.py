@@ -233,6 +233,11 @@ class CallRow:
         return self.is_open and self.application is None and not self.has_stay
 
     @property
+    def will_need_a_stay(self) -> bool:
+        """Not open yet, and the plan has no stay for it: said now, while there is time."""
+        return not self.is_open and self.application is None and not self.has_stay
+
+    @property
     def can_start_again(self) -> bool:
         """A draft withdrawn before it was submitted, while the call is open."""
         return self.is_open and self.application is not None and self.application.restartable

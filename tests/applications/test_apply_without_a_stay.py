@@ -2,7 +2,7 @@
 would have no destination to choose. No application is written; the student is told why, with
 a link to their plan. An empty draft started before stays theirs, to open or withdraw."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -127,6 +127,24 @@ def test_the_calls_say_why_instead_of_apply_when_the_plan_has_no_stay_for_them(
     assert page.count(f'href="{reverse("applications:plan")}">Open my plan</a>') == 1
     assert f'action="{start_url(call)}"' not in page
     assert f'action="{start_url(other_year)}"' in page
+
+
+def test_a_call_not_open_yet_says_now_that_the_plan_has_no_stay_for_it(client, student):
+    """Said while there is time to add the stay, not only once the call is open."""
+    soon = {
+        "opens_on": date.today() + timedelta(days=5),
+        "closes_on": date.today() + timedelta(days=40),
+    }
+    without = CallFactory(name="Second round", academic_year=2028, **soon)
+    with_stay = CallFactory(name="Third round", academic_year=2029, **soon)
+    semester_for(student, start=free_start_in(student, 2029))
+    page = calls_page(login(client, student))
+
+    note = "Your plan has no study stay in 2028–2029 yet: add one before the call opens."
+    assert page.count(note) == 1
+    assert "2029–2030 yet" not in page
+    assert f'action="{start_url(without)}"' not in page
+    assert f'action="{start_url(with_stay)}"' not in page  # not open: nobody applies yet
 
 
 def test_a_call_applied_to_is_opened_whatever_the_plan(client, student, call):
