@@ -297,6 +297,11 @@ def anonymise_students(students: list[User]) -> int:
     _forget_notifications_about(students)
     _forget_sign_ins_of(addresses)
     _redact_admin_log_about(students)
+    # The queue's exports of the last hours may list them: every one goes (reviews builds
+    # on applications, hence the import here).
+    from apps.reviews.services.exports import queue_exports_forget_all
+
+    queue_exports_forget_all()
     return documents
 
 

@@ -301,3 +301,50 @@ def test_what_anonymisation_took_away_is_named_in_the_readers_language(
     page = client.get(reverse("reviews:dossier", args=[dossier.pk])).content.decode()
     assert "[redacted]" not in page
     assert page.count("retiré") == 2  # the history's comment and the internal comment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymising_deletes_the_queue_exports_that_may_list_the_student(student, dri):
+    """An officer's export of the queue, kept 24 hours, lists every application its filters
+    chose: the erased student's name and number stayed in it until it expired."""
+    from django.core.files.storage import default_storage
+
+    from apps.reviews.models import QueueExport, QueueExportStatus
+
+    export = QueueExport.objects.create(
+        requested_by=dri, query="", language="en", total=1, status=QueueExportStatus.DONE
+    )
+    export.file.save("applications.xlsx", ContentFile(b"PK workbook"), save=True)
+    written = export.file.name
+    anonymise_student(student)
+    assert not QueueExport.objects.exists()
+    assert not default_storage.exists(written)
+
+
+@pytest.mark.django_db
+def test_an_export_deleted_while_it_was_written_leaves_no_file(dri, monkeypatch):
+    """The erasure deleted the export's row while a worker wrote it: the workbook the worker
+    then saved had no row left to find it by, and stayed in the storage."""
+    from django.core.files.storage import default_storage
+
+    from apps.reviews.models import QueueExport
+    from apps.reviews.services import exports
+
+    export = QueueExport.objects.create(requested_by=dri, query="", language="en", total=0)
+    saved = []
+    real_write = exports.workbook_write
+
+    def write_then_erased(applications, output, progress):
+        written = real_write(applications, output, progress)
+        QueueExport.objects.filter(pk=export.pk).delete()
+        return written
+
+    monkeypatch.setattr(exports, "workbook_write", write_then_erased)
+    real_save = default_storage.save
+    monkeypatch.setattr(
+        default_storage,
+        "save",
+        lambda name, *a, **k: saved.append(real_save(name, *a, **k)) or saved[-1],
+    )
+    exports.queue_export_run(export_id=export.pk)
+    assert saved and not default_storage.exists(saved[0])

@@ -13,6 +13,7 @@ Without a broker (the embedded default) the task runs in the request, after its 
 import logging
 import tempfile
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files import File
@@ -111,7 +112,12 @@ def queue_export_run(*, export_id: int) -> None:
     except Exception:
         _finish(run, QueueExportStatus.FAILED)
         raise
-    _finish(run, QueueExportStatus.DONE, file=export.file.name, written=written, total=written)
+    finished = _finish(
+        run, QueueExportStatus.DONE, file=export.file.name, written=written, total=written
+    )
+    if not finished:
+        # Deleted while it was written (queue_exports_forget_all, an erasure): so is its file.
+        export.file.delete(save=False)
 
 
 def export_file_name(export: QueueExport) -> str:
@@ -119,9 +125,21 @@ def export_file_name(export: QueueExport) -> str:
     return f"applications-{timezone.localdate(export.created_at):%Y%m%d}.xlsx"
 
 
-def _finish(run, status: str, **values) -> None:
+def _finish(run, status: str, **values) -> int:
     now = timezone.now()
-    run.update(status=status, finished_at=now, updated_at=now, **values)
+    return run.update(status=status, finished_at=now, updated_at=now, **values)
+
+
+def queue_exports_forget_all() -> int:
+    """Delete every export, written or being written, its file once the transaction commits;
+    returns how many. A student's data are erased: any export may list them, and an officer
+    exports again, without them."""
+    exports = list(QueueExport.objects.only("pk", "file"))
+    for export in exports:
+        if export.file:
+            transaction.on_commit(partial(export.file.storage.delete, export.file.name))
+    QueueExport.objects.filter(pk__in=[export.pk for export in exports]).delete()
+    return len(exports)
 
 
 def queue_exports_delete_expired() -> int:
