@@ -21,6 +21,7 @@ from apps.notifications.events import (
     announce_course_plan_decided,
     announce_course_plan_replaced,
     announce_course_plan_sent,
+    announce_course_plans_no_longer_wanted,
     announce_course_plans_replaced,
     announce_plans_passing_again,
 )
@@ -60,6 +61,7 @@ from .models import (
 from .plan_format import plan_document
 from .selectors import (
     chosen_hosts,
+    course_plans_no_longer_wanted,
     missing_kinds,
     reusable_documents,
     stay_still_wanted,
@@ -1103,6 +1105,18 @@ def application_withdraw(
             % {"state": application.get_state_display().lower()}
         )
     move(application, actor=actor, to_state=ApplicationState.WITHDRAWN, comment=comment)
+    course_plans_left_out([application])
+
+
+def course_plans_left_out(applications: Iterable[Application]) -> None:
+    """After these applications moved (in the caller's transaction), the course plans awaiting
+    a decision of the stays they chose that no live application wants any more (withdrawn,
+    refused, refused by the host, or nominated to another stay) left their advisor's queue: the
+    advisor's notices of them ask nothing more (one query, then `outbox.settle`'s UPDATEs, none
+    when nothing was left out). One rule for every such move: the nomination, the withdrawals,
+    the refusals, an undone nomination back to the host's refusal. They ask again when the
+    stay comes back (`course_plans_before_the_advisor`)."""
+    announce_course_plans_no_longer_wanted(course_plans_no_longer_wanted(applications))
 
 
 # --- course plans ------------------------------------------------------------------------

@@ -23,12 +23,13 @@ from apps.applications.models import (
     MobilityPlan,
 )
 from apps.applications.regulation import FOLLOWING_STATES
-from apps.applications.selectors import course_plans_no_longer_wanted, stay_still_wanted
+from apps.applications.selectors import stay_still_wanted
 from apps.applications.services import (
     activities_follow_nominations,
     activity_follow_nomination,
     chosen_study_activities,
     course_plans_before_the_advisor,
+    course_plans_left_out,
     document_store,
     kind_problems,
     lock_plan,
@@ -43,7 +44,6 @@ from apps.applications.workflow import (
     move_back_from_withdrawal,
     state_before_withdrawal,
 )
-from apps.notifications.events import announce_course_plans_no_longer_wanted
 from apps.programmes.models import Call, academic_year_label, academic_year_of
 
 from ..models import InternalComment
@@ -186,6 +186,13 @@ def nominate_all_locked(
         (application.nominated_choice_id, stay_host(choice.activity))
         for application, choice, _comment in nominations
     ]
+    # After a host's refusal their stays had left the advisor's queue: the one nominated to now
+    # comes back.
+    after_host_refusal = [
+        application
+        for application, _choice, _comment in nominations
+        if application.state == S.HOST_REFUSED
+    ]
     for application, choice, _comment in nominations:
         application.nominated_choice = choice
     # Before the moves, as `nominate_locked` does: whether a stay's course plan is still
@@ -211,7 +218,9 @@ def nominate_all_locked(
     applications = [application for application, _choice, _comment in nominations]
     # The stays of the other choices left the advisor's queue (unless another application
     # still wants them): the advisor's notices of their course plans ask nothing more.
-    announce_course_plans_no_longer_wanted(course_plans_no_longer_wanted(applications))
+    course_plans_left_out(applications)
+    for application in after_host_refusal:
+        _course_plans_back_to_the_advisor(application)
     return applications
 
 
@@ -221,6 +230,7 @@ def application_refuse(*, actor: User, application: Application, reason: str) ->
         raise ServiceError(_("Give the reason for the refusal."))
     application = _reviewer_lock(actor, application)
     move(application, actor=actor, to_state=S.REFUSED, comment=reason.strip())
+    course_plans_left_out([application])
     return application
 
 
@@ -241,6 +251,7 @@ def application_record_host_decision(
         Choice.objects.filter(pk=application.nominated_choice_id).update(
             host_refused_at=timezone.now()
         )
+        course_plans_left_out([application])
     document_store(
         application=application, kind=DocumentKind.HOST_LETTER, upload=letter, actor=actor
     )
@@ -259,6 +270,7 @@ def application_withdraw_for_student(
     if application.state == S.DRAFT:
         raise ServiceError(_("A draft is the student's own: only they can withdraw it."))
     move(application, actor=actor, to_state=S.WITHDRAWN, comment=reason.strip())
+    course_plans_left_out([application])
     return application
 
 

@@ -28,6 +28,7 @@ from apps.applications.models import (
 )
 from apps.applications.services import (
     course_plans_follow_hosts,
+    course_plans_left_out,
     lock_plan,
     normalise_activity,
     plan_recheck,
@@ -110,6 +111,8 @@ def application_undo_nomination(
         plan_recheck(plan)
     if application.state in COURSE_PLANS_SENT_STATES:
         _course_plans_back_to_the_advisor(application)
+    else:  # refused by the host again: the stay it was nominated to is wanted no more
+        course_plans_left_out([application])
     return application
 
 
