@@ -264,9 +264,10 @@ def settle_reviews_done() -> int:
     """The advisors' notices of a course plan that still ask though the plan asks them nothing
     more: decided, replaced by a later version (the student's, or one a nomination started
     for the host it moved the stay to), or left out of their queue by a nomination of its
-    application to another stay. Settled as `outbox.settle` settles (with the digests whose
-    last plan it was). Returns how many notifications were settled."""
-    from apps.applications.models import Choice, CoursePlan
+    application to another stay, or by its withdrawal, refusal or the host's refusal.
+    Settled as `outbox.settle` settles (with the digests whose last plan it was). Returns how
+    many notifications were settled."""
+    from apps.applications.models import ApplicationState, Choice, CoursePlan
     from apps.applications.selectors import choices_still_wanted
 
     from .outbox import settle
@@ -281,6 +282,16 @@ def settle_reviews_done() -> int:
     nominated_elsewhere = Choice.objects.filter(
         activity=OuterRef("activity"), application__nominated_choice__isnull=False
     ).exclude(application__nominated_choice__activity=OuterRef("activity"))
+    # Withdrawn, refused or refused by the host: as a nomination elsewhere, it took the stay
+    # out of the queue (a stay only a draft names never was in it, and keeps what it has).
+    ended = Choice.objects.filter(
+        activity=OuterRef("activity"),
+        application__state__in=(
+            ApplicationState.WITHDRAWN,
+            ApplicationState.REFUSED,
+            ApplicationState.HOST_REFUSED,
+        ),
+    )
     wanted = choices_still_wanted().filter(activity=OuterRef("activity"))
     last, settled = 0, 0
     while True:
@@ -296,12 +307,13 @@ def settle_reviews_done() -> int:
             .annotate(
                 replaced=Exists(newer),
                 nominated_elsewhere=Exists(nominated_elsewhere),
+                ended=Exists(ended),
                 wanted=Exists(wanted),
             )
-            .values("pk", "status", "replaced", "nominated_elsewhere", "wanted")
+            .values("pk", "status", "replaced", "nominated_elsewhere", "ended", "wanted")
             if plan["status"] != "pending"
             or plan["replaced"]
-            or (plan["nominated_elsewhere"] and not plan["wanted"])
+            or ((plan["nominated_elsewhere"] or plan["ended"]) and not plan["wanted"])
         ]
         with transaction.atomic():
             settled += settle(f"course_plan:{pk}:review" for pk in done)

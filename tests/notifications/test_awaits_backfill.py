@@ -9,13 +9,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.applications import services
-from apps.applications.models import MobilityPlan
+from apps.applications.models import Application, ApplicationState, MobilityPlan
 from apps.notifications.events import COURSE_PLANS_WAITING, PLAN_NOW_FAILING
 from apps.notifications.models import AwaitedItem, Notification
 from apps.notifications.reminders import remind_advisors
 from apps.reviews.services.course_plans import course_line_decide
 from apps.reviews.services.decisions import application_nominate, application_take_for_review
-from tests.applications.factories import complete_application
+from tests.applications.factories import ApplicationFactory, ChoiceFactory, complete_application
+from tests.factories import CallFactory
 from tests.notifications.test_course_plan_reminders import waiting_since
 from tests.notifications.test_settling import two_stays_before_the_advisor
 from tests.reviews.advisor.builders import approve_all, sent_course_plan
@@ -152,4 +153,53 @@ def test_a_notice_of_a_stay_an_earlier_nomination_left_out_is_settled(student, a
     ]
     assert state_of("course_plan_to_review", context__course_plan=nominated_stay.pk) == [
         (f"course_plan:{nominated_stay.pk}:review", False, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "state", [ApplicationState.WITHDRAWN, ApplicationState.REFUSED, ApplicationState.HOST_REFUSED]
+)
+def test_a_notice_of_a_stay_an_earlier_withdrawal_or_refusal_left_out_is_settled(
+    student, advisor, state
+):
+    application, first, second = two_stays_before_the_advisor(student)
+    # Ended before withdrawals and refusals settled them: still asking, with their tokens.
+    Application.objects.filter(pk=application.pk).update(state=state)
+
+    call_command("settle_earlier_notifications", stdout=StringIO())
+
+    assert state_of("course_plan_to_review") == [
+        (f"course_plan:{first.pk}:review", True, True),
+        (f"course_plan:{second.pk}:review", True, True),
+    ]
+
+
+def test_a_notice_of_a_stay_another_live_application_wants_keeps_asking(student, advisor):
+    application, first, second = two_stays_before_the_advisor(student)
+    elsewhere = ApplicationFactory(
+        student=student, state=ApplicationState.SUBMITTED, call=CallFactory()
+    )
+    ChoiceFactory(application=elsewhere, rank=1, activity=second.activity)
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.WITHDRAWN)
+
+    call_command("settle_earlier_notifications", stdout=StringIO())
+
+    assert state_of("course_plan_to_review") == [
+        (f"course_plan:{first.pk}:review", True, True),
+        (f"course_plan:{second.pk}:review", False, False),
+    ]
+
+
+def test_a_notice_of_a_stay_only_a_draft_names_is_left_as_it_is(student, advisor):
+    """Never in the queue through an application, it was never taken out of it."""
+    course_plan = sent_course_plan(student, lines=1)
+    Application.objects.filter(choices__activity=course_plan.activity).update(
+        state=ApplicationState.DRAFT
+    )
+    services.course_plans_before_the_advisor([course_plan.activity])
+
+    call_command("settle_earlier_notifications", stdout=StringIO())
+
+    assert state_of("course_plan_to_review") == [
+        (f"course_plan:{course_plan.pk}:review", False, False)
     ]
