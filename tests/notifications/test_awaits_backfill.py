@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.applications import services
 from apps.applications.models import Application, ApplicationState, MobilityPlan
@@ -27,6 +27,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """A command speaks the active language: English here, whatever a test before left."""
+    with translation.override("en"):
+        yield
 
 
 def as_before_the_upgrade():
