@@ -23,6 +23,7 @@ from apps.accounts.roles import Capability, user_can
 from apps.notifications.events import announce_plans_now_failing
 from apps.rules import VERSIONS
 from apps.rules.published import current_regulations
+from mobility_portal.storage_sweep import delete_orphan_files as sweep_orphan_files
 
 from .checking import recheck_plans
 from .errors import ServiceError
@@ -141,3 +142,9 @@ def _finish(run, status: str) -> None:
 @shared_task(name="apps.applications.tasks.recheck_all_plans", ignore_result=True)
 def recheck_all_plans(recheck_id: int) -> None:
     plan_recheck_run(recheck_id=recheck_id)
+
+
+@shared_task(name="apps.applications.tasks.delete_orphan_files", ignore_result=True)
+def delete_orphan_files() -> int:
+    """Daily: the files a rolled-back transaction left (mobility_portal/storage_sweep.py)."""
+    return sweep_orphan_files().deleted

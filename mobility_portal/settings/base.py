@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.reviews.tasks.delete_expired_queue_exports",
         "schedule": 3600.0,
     },
+    # Files a rolled-back transaction left, no row naming them (mobility_portal/storage_sweep.py).
+    "delete-orphan-files": {
+        "task": "apps.applications.tasks.delete_orphan_files",
+        "schedule": 24 * 3600.0,
+    },
 }
 # The queue's Excel export of more applications than this is written by a worker rather than
 # in the request (about 0.25 ms of CPU per application: 2,000 take half a second); the officer
