@@ -116,6 +116,10 @@ class QueueExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Asked for and not finished: a worker has it, or will.
+QUEUE_EXPORT_ACTIVE = (QueueExportStatus.QUEUED, QueueExportStatus.RUNNING)
+
+
 def queue_export_path(instance: "QueueExport", filename: str) -> str:
     """A generated name under a folder no URL serves: the file is only ever handed out by the
     download view, to the officer who asked for it."""
@@ -166,7 +170,7 @@ class QueueExport(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (QueueExportStatus.QUEUED, QueueExportStatus.RUNNING)
+        return self.status in QUEUE_EXPORT_ACTIVE
 
     @property
     def is_ready(self) -> bool:

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO, NamedTuple
 
@@ -272,5 +272,6 @@ def _sheet_title(title: str) -> str:
     return "".join(" " if char in "[]:*?/\\" else char for char in title)[:31]
 
 
-def export_file_name(extension: str) -> str:
-    return f"applications-{timezone.localdate():%Y%m%d}.{extension}"
+def export_file_name(extension: str, day: date | None = None) -> str:
+    """applications-20271115.xlsx: the day it was asked for (today by default)."""
+    return f"applications-{day or timezone.localdate():%Y%m%d}.{extension}"

@@ -27,12 +27,12 @@ from apps.accounts.models import User
 from apps.accounts.roles import Capability, user_can
 from apps.applications.errors import ServiceError
 
+from ..exports.applications import export_file_name as file_name_of_day
 from ..exports.applications import workbook_write
 from ..filters import QueueFilter
-from ..models import QueueExport, QueueExportStatus
+from ..models import QUEUE_EXPORT_ACTIVE, QueueExport, QueueExportStatus
 from ..selectors_queue import export_applications
 
-ACTIVE = (QueueExportStatus.QUEUED, QueueExportStatus.RUNNING)
 # Kept in memory up to this size, then spilled to a temporary file, while it is written.
 SPOOL_BYTES = 8 * 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -52,7 +52,9 @@ def queue_export_request(*, actor: User, query: str, language: str, total: int) 
         User.objects.select_for_update().filter(pk=actor.pk).first()
         under_way = [
             export
-            for export in QueueExport.objects.filter(requested_by=actor, status__in=ACTIVE)
+            for export in QueueExport.objects.filter(
+                requested_by=actor, status__in=QUEUE_EXPORT_ACTIVE
+            )
             if not export.is_stalled
         ]
         for export in under_way:
@@ -83,7 +85,8 @@ def _hand_over(export_id: int) -> None:
     except Exception as error:  # kombu raises several kinds when the broker is away
         logger.warning("queue export %s not handed over or not written: %s", export_id, error)
         _finish(
-            QueueExport.objects.filter(pk=export_id, status__in=ACTIVE), QueueExportStatus.FAILED
+            QueueExport.objects.filter(pk=export_id, status__in=QUEUE_EXPORT_ACTIVE),
+            QueueExportStatus.FAILED,
         )
 
 
@@ -122,7 +125,7 @@ def queue_export_run(*, export_id: int) -> None:
 
 def export_file_name(export: QueueExport) -> str:
     """The name the officer's browser saves it under: the day it was asked for."""
-    return f"applications-{timezone.localdate(export.created_at):%Y%m%d}.xlsx"
+    return file_name_of_day("xlsx", timezone.localdate(export.created_at))
 
 
 def _finish(run, status: str, **values) -> int:
@@ -131,24 +134,30 @@ def _finish(run, status: str, **values) -> int:
 
 
 def queue_exports_forget_all() -> int:
-    """Delete every export, written or being written, its file once the transaction commits;
-    returns how many. A student's data are erased: any export may list them, and an officer
-    exports again, without them."""
-    exports = list(QueueExport.objects.only("pk", "file"))
-    for export in exports:
-        if export.file:
-            transaction.on_commit(partial(export.file.storage.delete, export.file.name))
-    QueueExport.objects.filter(pk__in=[export.pk for export in exports]).delete()
-    return len(exports)
+    """Delete every export, written or being written, with its file once the transaction (an
+    erasure's) commits; returns how many. A student's data are erased: any export may list
+    them, and an officer exports again, without them."""
+    return _delete_with_files(QueueExport.objects.all(), at_commit=True)
 
 
 def queue_exports_delete_expired() -> int:
     """Delete the exports asked for more than QUEUE_EXPORT_KEEP_HOURS ago, with their files;
     returns how many. A file already gone (deleted by hand) does not stop the others."""
     cutoff = timezone.now() - timedelta(hours=settings.QUEUE_EXPORT_KEEP_HOURS)
-    expired = list(QueueExport.objects.filter(created_at__lt=cutoff).only("pk", "file"))
-    for export in expired:
-        if export.file:
-            export.file.delete(save=False)
-    QueueExport.objects.filter(pk__in=[export.pk for export in expired]).delete()
-    return len(expired)
+    return _delete_with_files(QueueExport.objects.filter(created_at__lt=cutoff))
+
+
+def _delete_with_files(exports, *, at_commit: bool = False) -> int:
+    """The rows, and their files: at once, or `at_commit` of the transaction deleting the
+    rows, so that a rollback that brings them back finds their files."""
+    doomed = list(exports.only("pk", "file"))
+    for export in doomed:
+        if not export.file:
+            continue
+        delete = partial(export.file.storage.delete, export.file.name)
+        if at_commit:
+            transaction.on_commit(delete)
+        else:
+            delete()
+    QueueExport.objects.filter(pk__in=[export.pk for export in doomed]).delete()
+    return len(doomed)
