@@ -20,6 +20,19 @@ from django.utils import timezone
 
 from mobility_portal.bulk import MAX_PARAMETERS
 
+from .events import (
+    awaits_advisor,
+    awaits_erasure,
+    awaits_leaving,
+    awaits_next_version,
+    awaits_passing_plan,
+    awaits_recognition,
+    awaits_return_recorded,
+    awaits_review,
+    awaits_submission,
+    awaits_validation,
+)
+
 CHUNK = 2000
 ASKING = (
     "application_submitted",
@@ -48,17 +61,22 @@ def fill_awaits() -> tuple[int, int]:
     """Returns how many rows got a token, and how many of them were settled."""
     Notification = apps.get_model("notifications", "Notification")
     rows = Notification.objects.filter(event__in=ASKING, awaits="").select_related("recipient")
-    last, given, settled = 0, 0, 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK])
-        if not chunk:
-            return given, settled
-        last = chunk[-1].pk
+    given, settled = 0, 0
+    for chunk in _chunks(rows):
         with transaction.atomic():
             _fill(chunk)
             Notification.objects.bulk_update(chunk, ["awaits", "settled_at", "read_at"])
         given += sum(1 for row in chunk if row.awaits)
         settled += sum(1 for row in chunk if row.settled_at is not None)
+    return given, settled
+
+
+def _chunks(rows):
+    """`rows` by CHUNK, in the order of their keys, each read after the last written."""
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK]):
+        yield chunk
+        last = chunk[-1].pk
 
 
 def _ids(chunk, name):
@@ -151,49 +169,52 @@ def _token(row, *, applications, changes_requested, course_plans, latest, **foun
         return "", False
     if event in ("application_submitted", "application_resubmitted"):
         state = applications.get(application)
-        return f"application:{application}:submitted", state != "submitted"
+        return awaits_leaving(application, "submitted"), state != "submitted"
     if event == "application_decision":
         if context.get("transition") not in changes_requested:
             return "", False
         state = applications.get(application)
-        return f"application:{application}:changes_requested", state != "changes_requested"
+        return (
+            awaits_leaving(application, "changes_requested"),
+            state != "changes_requested",
+        )
     if event == "return_recorded":
         state = applications.get(application)
-        return f"application:{application}:return", state != "returned"
+        return awaits_return_recorded(application), state != "returned"
     if event == "call_closing":
         call, student = context.get("call"), row.recipient_id
         if call is None or student is None:
             return "", False
-        return f"call:{call}:student:{student}:draft", (call, student) not in found["drafts"]
+        return awaits_submission(call, student), (call, student) not in found["drafts"]
     if event == "plan_now_failing":
         student = row.recipient_id
         if student is None:
             return "", False
-        return f"student:{student}:plan_passes", student in found["passing"]
+        return awaits_passing_plan(student), student in found["passing"]
     if event == "erasure_requested":
         request = context.get("erasure_request")
-        return f"erasure:{request}", found["erasures"].get(request) != "pending"
+        return awaits_erasure(request), found["erasures"].get(request) != "pending"
     if event == "validation_requested":
         body = BODY_OF_ROLE.get(getattr(row.recipient, "role", None))
         if body is None or context.get("activity") is None:
             return "", False
-        return f"activity:{context['activity']}:validation:{body}", False
+        return awaits_validation(context["activity"], body), False
     plan = course_plans.get(context.get("course_plan"))
     if plan is None:
         return "", False
     replaced = latest.get(plan["activity_id"], plan["version"]) > plan["version"]
     if event == "course_plan_to_review":
-        return f"course_plan:{plan['pk']}:review", plan["status"] != "pending" or replaced
+        return awaits_review(plan["pk"]), plan["status"] != "pending" or replaced
     if event == "course_plan_decided":
         if plan["status"] != "changes_requested":
             return "", False
-        return f"course_plan:{plan['pk']}:changes", replaced
+        return awaits_next_version(plan["pk"]), replaced
     if event == "course_plan_without_advisor":
         student = plan["activity__plan__student_id"]
-        return f"student:{student}:advisor", student in found["with_advisor"]
+        return awaits_advisor(student), student in found["with_advisor"]
     if event == "credits_to_recognise":
         confirmed = plan["recognition_confirmed_at"] is not None
-        return f"course_plan:{plan['pk']}:recognition", confirmed
+        return awaits_recognition(plan["pk"]), confirmed
     return "", False
 
 
@@ -215,12 +236,8 @@ def fill_digest_items() -> tuple[int, int]:
     rows = Notification.objects.filter(event="course_plans_waiting").exclude(
         Exists(AwaitedItem.objects.filter(notification=OuterRef("pk")))
     )
-    last, given, settled = 0, 0, 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last).order_by("pk")[:CHUNK])
-        if not chunk:
-            return given, settled
-        last = chunk[-1].pk
+    given, settled = 0, 0
+    for chunk in _chunks(rows):
         listed = {
             row.pk: [
                 entry["course_plan"]
@@ -244,7 +261,7 @@ def fill_digest_items() -> tuple[int, int]:
             items += [
                 AwaitedItem(
                     notification_id=row.pk,
-                    token=f"course_plan:{pk}:review",
+                    token=awaits_review(pk),
                     settled_at=None if pk in awaiting else now,
                 )
                 for pk in dict.fromkeys(listed[row.pk])
@@ -258,6 +275,7 @@ def fill_digest_items() -> tuple[int, int]:
             AwaitedItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
             Notification.objects.bulk_update(done, ["settled_at", "read_at"])
         settled += len(done)
+    return given, settled
 
 
 def settle_reviews_done() -> int:
@@ -293,13 +311,9 @@ def settle_reviews_done() -> int:
         ),
     )
     wanted = choices_still_wanted().filter(activity=OuterRef("activity"))
-    last, settled = 0, 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last).order_by("pk").values("pk", "context")[:CHUNK])
-        if not chunk:
-            return settled
-        last = chunk[-1]["pk"]
-        plans = set(_ids_of(chunk))
+    settled = 0
+    for chunk in _chunks(rows.only("pk", "context")):
+        plans = _ids(chunk, "course_plan")
         done = [
             plan["pk"]
             for pks in _in_chunks(plans)
@@ -316,11 +330,5 @@ def settle_reviews_done() -> int:
             or ((plan["nominated_elsewhere"] or plan["ended"]) and not plan["wanted"])
         ]
         with transaction.atomic():
-            settled += settle(f"course_plan:{pk}:review" for pk in done)
-
-
-def _ids_of(rows: list[dict]):
-    for row in rows:
-        course_plan = row["context"].get("course_plan")
-        if isinstance(course_plan, int):
-            yield course_plan
+            settled += settle(awaits_review(pk) for pk in done)
+    return settled
