@@ -65,7 +65,7 @@ from .selectors import (
     missing_kinds,
     reusable_documents,
     stay_still_wanted,
-    study_years,
+    study_years_of,
     with_choices,
     with_host_written_for,
     written_for_hosts,
@@ -531,7 +531,7 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
                 "My data, to apply."
             )
         )
-    plan = plan_for_student(actor)
+    plan_for_student(actor)
     if not call.is_open_on(today):
         dates = {"opens": long_date(call.opens_on), "closes": long_date(call.closes_on)}
         if today > call.closes_on:
@@ -540,7 +540,7 @@ def application_start(*, actor: User, call: Call, today: date | None = None) -> 
     # Without a study stay of the call's year the draft could choose no destination: none is
     # written (an application the student already has to the call is theirs to open, below).
     if (
-        call.academic_year not in study_years(plan.activities.only("kind", "start"))
+        call.academic_year not in study_years_of(actor)
         and not Application.objects.filter(student=actor, call=call).exists()
     ):
         raise NoStayForCall(
